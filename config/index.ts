@@ -1,0 +1,133 @@
+// The one configuration module: environment variables plus an optional tenants file, validated with zod.
+// A bad value stops start-up with a message naming the key, what is wrong with the value and what was expected.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { tenantSchema, type Tenant } from './tenants';
+
+export * from './tenants';
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a port number (1-65535)' })
+    .int({ error: 'expected a whole port number (1-65535)' })
+    .min(1, { error: 'expected a port number (1-65535)' })
+    .max(65535, { error: 'expected a port number (1-65535)' })
+    .default(fallback);
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const envSchema = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^\s:]+:\d+$/, { error: 'expected host:port, e.g. my-ns.a1b2c.tmprl.cloud:7233' })
+    .optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1, { error: 'expected a namespace name' }).default('default'),
+  TEMPORAL_TLS: flag.default(false),
+  TEMPORAL_TLS_CERT: z.string().optional(),
+  TEMPORAL_TLS_KEY: z.string().optional(),
+  TEMPORAL_TLS_CA: z.string().optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  TEMPORAL_CLI: z.string().optional(),
+  TEMPORAL_PORT: port(7233),
+  TEMPORAL_UI_PORT: port(8233),
+  TASK_QUEUE: z.string().min(1).default('wms-fortnox'),
+  DATA_DIR: z.string().min(1).default('.data'),
+  WEBHOOK_PORT: port(8380),
+  WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024, { error: 'expected at least 1024 bytes' }).default(1_048_576),
+  FORTNOX_SANDBOX_PORT: port(8381),
+  WMS_SANDBOX_PORT: port(8382),
+  METRICS_PORT: port(9464),
+  TENANTS_FILE: z.string().optional(),
+  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+    error: 'expected one of trace, debug, info, warn, error, fatal, silent',
+  }).default('info'),
+});
+
+export type EnvConfig = z.infer<typeof envSchema>;
+
+export interface AppConfig {
+  env: EnvConfig;
+  /** Absolute path of the data directory (dev server database, token store). */
+  dataDir: string;
+  /** Tenants from TENANTS_FILE; empty means the embedded sandbox default. */
+  tenants: Tenant[];
+}
+
+export class ConfigError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function describeValue(input: unknown, key: string): string {
+  // Never echo secrets back into logs.
+  if (/SECRET|PASSWORD|API_KEY|TOKEN/i.test(key)) return '(hidden)';
+  if (input === undefined) return 'missing';
+  return JSON.stringify(input);
+}
+
+function formatIssues(issues: z.core.$ZodIssue[], source: string, root: unknown): string[] {
+  return issues.map((issue) => {
+    const key = issue.path.map(String).join('.');
+    let value: unknown = root;
+    for (const segment of issue.path) value = (value as Record<PropertyKey, unknown> | undefined)?.[segment];
+    return `${source}${key}: ${issue.message} (got ${describeValue(value, key)})`;
+  });
+}
+
+export function loadEnv(env: NodeJS.ProcessEnv = process.env): EnvConfig {
+  const relevant = Object.fromEntries(
+    Object.keys(envSchema.shape).flatMap((k) => (env[k] === undefined || env[k] === '' ? [] : [[k, env[k]]])),
+  );
+  const parsed = envSchema.safeParse(relevant);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, '', relevant));
+  return parsed.data;
+}
+
+/** Resolves `env:NAME` references in the tenants file so secrets can stay out of it. */
+function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv, path: string, problems: string[]): unknown {
+  if (typeof value === 'string' && value.startsWith('env:')) {
+    const name = value.slice(4);
+    const resolved = env[name];
+    if (resolved === undefined || resolved === '') problems.push(`${path}: refers to environment variable ${name}, which is not set`);
+    return resolved;
+  }
+  if (Array.isArray(value)) return value.map((v, i) => resolveEnvReferences(v, env, `${path}.${i}`, problems));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, resolveEnvReferences(v, env, path ? `${path}.${k}` : k, problems)]),
+    );
+  }
+  return value;
+}
+
+const tenantsFileSchema = z.object({ tenants: z.array(tenantSchema).min(1, { error: 'expected at least one tenant' }) });
+
+export function loadTenantsFile(file: string, env: NodeJS.ProcessEnv = process.env): Tenant[] {
+  let raw: unknown;
+  try {
+    raw = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new ConfigError([`TENANTS_FILE: cannot read ${file}: ${(err as Error).message}`]);
+  }
+  const problems: string[] = [];
+  const resolved = resolveEnvReferences(raw, env, '', problems);
+  if (problems.length) throw new ConfigError(problems.map((p) => `${file}: ${p}`));
+  const parsed = tenantsFileSchema.safeParse(resolved);
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, `${file}: `, resolved));
+  const ids = parsed.data.tenants.map((t) => t.id);
+  const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (duplicate) throw new ConfigError([`${file}: tenants: id "${duplicate}" is used twice; expected unique ids`]);
+  return parsed.data.tenants;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsedEnv = loadEnv(env);
+  const tenants = parsedEnv.TENANTS_FILE ? loadTenantsFile(parsedEnv.TENANTS_FILE, env) : [];
+  return { env: parsedEnv, dataDir: resolve(parsedEnv.DATA_DIR), tenants };
+}

@@ -1,0 +1,282 @@
+// The order rules as plain functions: which Fortnox orders go to the warehouse, how a Fortnox order becomes a WMS
+// order, when a change may still reach the WMS, and how what the warehouse sent becomes delivered quantities.
+import type { OrderSelection } from './settings';
+
+/** The parts of a Fortnox order (`GET /3/orders/{DocumentNumber}`) the integration uses, with clean types. */
+export interface OrderSnapshot {
+  DocumentNumber: string;
+  CustomerNumber: string;
+  CustomerName: string;
+  OrderDate?: string;
+  DeliveryDate?: string;
+  YourOrderNumber?: string;
+  YourReference?: string;
+  Remarks?: string;
+  Cancelled: boolean;
+  Sent: boolean;
+  /** Invoice number, or null when the order has none (Fortnox sends "0"). */
+  InvoiceReference: string | null;
+  /** Present only when Fortnox Lager is active for the tenant. */
+  DeliveryState?: 'registration' | 'reservation' | 'delivery';
+  DeliveryName?: string;
+  DeliveryAddress1?: string;
+  DeliveryAddress2?: string;
+  DeliveryZipCode?: string;
+  DeliveryCity?: string;
+  DeliveryCountry?: string;
+  Phone1?: string;
+  EmailAddressTo?: string;
+  OrderRows: OrderRowSnapshot[];
+}
+
+export interface OrderRowSnapshot {
+  /** Changes on every update of the order: valid only for the read it came from. */
+  RowId: number;
+  ArticleNumber: string | null;
+  Description: string;
+  OrderedQuantity: number;
+  DeliveredQuantity: number;
+  Unit?: string;
+}
+
+/** The WMS order we keep in step with the Fortnox order (`PUT /orders` body without goodsOwnerId). */
+export interface WmsOrderDraft {
+  orderNumber: string;
+  deliveryDate?: string;
+  orderRemark?: string;
+  goodsOwnerOrderReference?: string;
+  consignee: {
+    customerNumber: string;
+    name: string;
+    address1?: string;
+    address2?: string;
+    postCode?: string;
+    city?: string;
+    countryCode?: string;
+    mobilePhone?: string;
+    email?: string;
+  };
+  /** rowNumber is the 1-based position of the Fortnox row, stable across Fortnox's RowId renumbering. */
+  orderLines: { rowNumber: number; articleNumber: string; numberOfItems: number; comment?: string }[];
+  notification: { sms: boolean; email: boolean };
+}
+
+export type SelectionVerdict = { selected: true } | { selected: false; reason: string };
+
+export function checkSelection(order: Pick<OrderSnapshot, 'Cancelled' | 'Sent' | 'InvoiceReference'>, rules: OrderSelection): SelectionVerdict {
+  if (rules.excludeCancelled && order.Cancelled) return { selected: false, reason: 'the order is cancelled in Fortnox' };
+  if (rules.excludeInvoiced && order.InvoiceReference) {
+    return { selected: false, reason: `the order is already invoiced (invoice ${order.InvoiceReference})` };
+  }
+  if (rules.requireConfirmationSent && !order.Sent) {
+    return { selected: false, reason: 'the order confirmation has not been sent (Fortnox Sent is false)' };
+  }
+  return { selected: true };
+}
+
+const COUNTRY_CODES: Record<string, string> = {
+  sverige: 'SE', sweden: 'SE', norge: 'NO', norway: 'NO', danmark: 'DK', denmark: 'DK', finland: 'FI', suomi: 'FI',
+  tyskland: 'DE', germany: 'DE', deutschland: 'DE',
+};
+
+/** Fortnox stores the country as a name ("Sverige"); the WMS wants an ISO code. Unknown names pass through. */
+export function countryCode(country: string | undefined): string | undefined {
+  if (!country) return undefined;
+  const trimmed = country.trim();
+  if (/^[A-Za-z]{2}$/.test(trimmed)) return trimmed.toUpperCase();
+  return COUNTRY_CODES[trimmed.toLowerCase()] ?? trimmed;
+}
+
+/** Rows the warehouse handles: an article and a positive quantity (text rows and zero rows stay in Fortnox). */
+export function isWarehouseRow(row: OrderRowSnapshot): row is OrderRowSnapshot & { ArticleNumber: string } {
+  return row.ArticleNumber !== null && row.ArticleNumber !== '' && row.OrderedQuantity > 0;
+}
+
+export function toWmsOrder(order: OrderSnapshot, notification: { sms: boolean; email: boolean }): WmsOrderDraft {
+  return {
+    orderNumber: order.DocumentNumber,
+    deliveryDate: order.DeliveryDate || undefined,
+    orderRemark: order.Remarks || undefined,
+    goodsOwnerOrderReference: order.YourOrderNumber || undefined,
+    consignee: {
+      customerNumber: order.CustomerNumber,
+      name: order.DeliveryName || order.CustomerName,
+      address1: order.DeliveryAddress1 || undefined,
+      address2: order.DeliveryAddress2 || undefined,
+      postCode: order.DeliveryZipCode || undefined,
+      city: order.DeliveryCity || undefined,
+      countryCode: countryCode(order.DeliveryCountry),
+      mobilePhone: order.Phone1 || undefined,
+      email: order.EmailAddressTo || undefined,
+    },
+    orderLines: order.OrderRows.flatMap((row, index) =>
+      isWarehouseRow(row)
+        ? [{ rowNumber: index + 1, articleNumber: row.ArticleNumber, numberOfItems: row.OrderedQuantity,
+          comment: row.Description || undefined }]
+        : [],
+    ),
+    notification,
+  };
+}
+
+/** A stable text of everything the WMS sees of an order: equal fingerprints mean nothing to send. */
+export function wmsFingerprint(draft: WmsOrderDraft): string {
+  const sortKeys = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(sortKeys);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.keys(value).sort().flatMap((k) => {
+          const v = (value as Record<string, unknown>)[k];
+          return v === undefined ? [] : [[k, sortKeys(v)]];
+        }),
+      );
+    }
+    return value;
+  };
+  return JSON.stringify(sortKeys(draft));
+}
+
+/** Lists what differs between two drafts, for the action log an operator reads. */
+export function describeChanges(before: WmsOrderDraft, after: WmsOrderDraft): string[] {
+  const changes: string[] = [];
+  const fields: (keyof WmsOrderDraft)[] = ['deliveryDate', 'orderRemark', 'goodsOwnerOrderReference', 'consignee', 'notification'];
+  for (const field of fields) {
+    if (wmsFingerprint({ [field]: before[field] } as unknown as WmsOrderDraft) !==
+      wmsFingerprint({ [field]: after[field] } as unknown as WmsOrderDraft)) changes.push(`${field} changed`);
+  }
+  const lines = (d: WmsOrderDraft) => new Map(d.orderLines.map((l) => [l.rowNumber, l]));
+  const a = lines(before);
+  const b = lines(after);
+  for (const [rowNumber, line] of b) {
+    const old = a.get(rowNumber);
+    if (!old) changes.push(`row ${rowNumber} added: ${line.numberOfItems} × ${line.articleNumber}`);
+    else if (old.articleNumber !== line.articleNumber || old.numberOfItems !== line.numberOfItems) {
+      changes.push(`row ${rowNumber}: ${old.numberOfItems} × ${old.articleNumber} → ${line.numberOfItems} × ${line.articleNumber}`);
+    }
+  }
+  for (const [rowNumber, line] of a) if (!b.has(rowNumber)) changes.push(`row ${rowNumber} removed: ${line.articleNumber}`);
+  return changes;
+}
+
+/** Ongoing WMS order statuses (texts are localised; the number is the contract). */
+export const WmsStatus = {
+  Error: 150,
+  Open: 200,
+  Released: 300,
+  Allocated: 320,
+  Picked: 400,
+  Sent: 450,
+  Collected: 500,
+  Returned: 800,
+  Cancelled: 1000,
+} as const;
+
+/** "You may not update or cancel an order after the warehouse has started working on it." */
+export function warehouseHasStarted(statusNumber: number): boolean {
+  return statusNumber > WmsStatus.Open && statusNumber !== WmsStatus.Cancelled;
+}
+
+/** Whether the warehouse has reached the point at which fulfilment is reported to Fortnox. */
+export function readyToReport(statusNumber: number, reportOn: 'sent' | 'picked'): boolean {
+  if (statusNumber === WmsStatus.Cancelled) return false;
+  return statusNumber >= (reportOn === 'sent' ? WmsStatus.Sent : WmsStatus.Picked);
+}
+
+/** What the warehouse picked per line, as the WMS reports it. */
+export interface PickedLine {
+  rowNumber: number;
+  articleNumber: string;
+  pickedNumberOfItems: number;
+}
+
+export interface DeliveredRow {
+  /** 1-based position of the row on the fresh Fortnox order. */
+  position: number;
+  ArticleNumber: string;
+  OrderedQuantity: number;
+  DeliveredQuantity: number;
+}
+
+export class RowMatchError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RowMatchError';
+  }
+}
+
+/**
+ * Matches the warehouse's picked lines to the rows of a fresh Fortnox read: by position first (our rowNumber), then by
+ * article among rows not yet matched, because rows may have moved in Fortnox since the order went to the warehouse.
+ */
+export function deliveredRows(order: OrderSnapshot, picked: PickedLine[]): DeliveredRow[] {
+  const delivered = new Map<number, number>();
+  const unmatched: PickedLine[] = [];
+  for (const line of picked) {
+    const row = order.OrderRows[line.rowNumber - 1];
+    if (row && row.ArticleNumber === line.articleNumber && !delivered.has(line.rowNumber)) {
+      delivered.set(line.rowNumber, line.pickedNumberOfItems);
+    } else unmatched.push(line);
+  }
+  for (const line of unmatched) {
+    const index = order.OrderRows.findIndex((row, i) => row.ArticleNumber === line.articleNumber && !delivered.has(i + 1));
+    if (index < 0) {
+      throw new RowMatchError(
+        `the warehouse picked ${line.pickedNumberOfItems} × ${line.articleNumber} (line ${line.rowNumber}), ` +
+          `but the Fortnox order has no unmatched row with that article`,
+      );
+    }
+    delivered.set(index + 1, line.pickedNumberOfItems);
+  }
+  return order.OrderRows.flatMap((row, index) =>
+    isWarehouseRow(row)
+      ? [{ position: index + 1, ArticleNumber: row.ArticleNumber, OrderedQuantity: row.OrderedQuantity,
+        DeliveredQuantity: delivered.get(index + 1) ?? 0 }]
+      : [],
+  );
+}
+
+/**
+ * The `OrderRows` of a PUT that sets delivered quantities: every row is sent with its RowId from the same fresh read
+ * (a row left out would be removed), with DeliveredQuantity only on the warehouse rows.
+ */
+export function deliveredRowsPatch(order: OrderSnapshot, rows: DeliveredRow[]): { RowId: number; DeliveredQuantity?: number }[] {
+  const byPosition = new Map(rows.map((r) => [r.position, r.DeliveredQuantity]));
+  return order.OrderRows.map((row, index) => {
+    const quantity = byPosition.get(index + 1);
+    return quantity === undefined ? { RowId: row.RowId } : { RowId: row.RowId, DeliveredQuantity: quantity };
+  });
+}
+
+export interface DeliveredDiscrepancy {
+  position: number;
+  ArticleNumber: string;
+  sent: number;
+  stored: number;
+}
+
+/** Compares what Fortnox stored with what we sent: Lager silently saves 0 for articles without stock. */
+export function deliveredDiscrepancies(stored: OrderSnapshot, rows: DeliveredRow[]): DeliveredDiscrepancy[] {
+  return rows.flatMap((row) => {
+    const storedQuantity = stored.OrderRows[row.position - 1]?.DeliveredQuantity ?? 0;
+    return storedQuantity === row.DeliveredQuantity
+      ? []
+      : [{ position: row.position, ArticleNumber: row.ArticleNumber, sent: row.DeliveredQuantity, stored: storedQuantity }];
+  });
+}
+
+export interface BackorderRow {
+  position: number;
+  ArticleNumber: string;
+  remaining: number;
+}
+
+export function backorder(rows: DeliveredRow[]): BackorderRow[] {
+  return rows.flatMap((row) =>
+    row.DeliveredQuantity < row.OrderedQuantity
+      ? [{ position: row.position, ArticleNumber: row.ArticleNumber, remaining: row.OrderedQuantity - row.DeliveredQuantity }]
+      : [],
+  );
+}
+
+export const orderWorkflowId = (tenantId: string, documentNumber: string) => `order:${tenantId}:${documentNumber}`;
+export const fortnoxTaskQueue = (tenantId: string) => `fortnox:${tenantId}`;

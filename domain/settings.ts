@@ -1,0 +1,47 @@
+// Per-tenant integration settings and their defaults, as Ongoing's Fortnox integration ships them:
+// every process on except stock levels (and 3PL invoicing, a separate integration), a 15-minute interval,
+// orders pulled when confirmed and not invoiced, fulfilment reported when the "sent" button is pressed.
+import { z } from 'zod';
+
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)$/, { error: 'expected a duration such as 30s, 15m, 4h or 1d' });
+
+export const processesSchema = z.object({
+  articles: z.boolean().default(true),
+  suppliers: z.boolean().default(true),
+  orders: z.boolean().default(true),
+  fulfilmentReporting: z.boolean().default(true),
+  stockLevels: z.boolean().default(false),
+  billing: z.boolean().default(false),
+});
+
+export const orderSelectionSchema = z.object({
+  /** Only orders whose confirmation has been sent (Fortnox `Sent: true`): the seed's "Confirmed" status. */
+  requireConfirmationSent: z.boolean().default(true),
+  /** "Placed non-invoiced orders": skip orders that already have an invoice. */
+  excludeInvoiced: z.boolean().default(true),
+  excludeCancelled: z.boolean().default(true),
+});
+
+export const settingsSchema = z.object({
+  processes: processesSchema.prefault({}),
+  syncInterval: duration.default('15m'),
+  /** How far behind the previous cursor each order sync starts, so changes saved mid-sync are never missed. */
+  syncOverlap: duration.default('5m'),
+  orderSelection: orderSelectionSchema.prefault({}),
+  /** When fulfilment is reported to Fortnox: when the warehouse presses "sent" (default) or when picked. */
+  reportOn: z.enum(['sent', 'picked']).default('sent'),
+  notifications: z.object({ sms: z.boolean().default(false), email: z.boolean().default(false) }).prefault({}),
+  /** How often a waiting order workflow asks the WMS itself, in case a webhook was lost. */
+  reconciliationInterval: duration.default('4h'),
+  /** WMS warehouse name → Fortnox Lager StockPointCode. */
+  stockPoints: z.record(z.string(), z.string()).default({}),
+  /** 3PL invoicing period close, as a cron expression in Europe/Stockholm time. */
+  billingCron: z.string().default('0 6 1 * *'),
+});
+
+export type TenantSettings = z.infer<typeof settingsSchema>;
+export type OrderSelection = z.infer<typeof orderSelectionSchema>;
+
+export const defaultSettings = (): TenantSettings => settingsSchema.parse({});

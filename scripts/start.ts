@@ -1,0 +1,134 @@
+// `npm start`: the whole product. With no configuration: a Temporal dev server (SQLite file, Web UI on 8233), both
+// sandboxes with demo data, the worker, the webhook receiver and the schedules. With TEMPORAL_ADDRESS and a tenants
+// file: only the worker, the receiver and the schedules, against real services. Ctrl-C stops everything it started.
+import { join } from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { ConfigError, loadConfig, type AppConfig, type Tenant } from '../config';
+import { createLogger } from '../config/logger';
+import { TenantRegistry } from '../activities/tenant-registry';
+import { connectClient, connectWorker, temporalTarget } from '../client/connection';
+import { bootstrapSchedules } from '../client/schedules';
+import { registerSearchAttributes } from '../client/search-attributes';
+import { buildWebhookReceiver, webhookPath } from '../client/webhook-receiver';
+import { createIntegrationWorkers, runWorkers } from '../workers/worker';
+import { startDevServer, type DevServer } from './dev-server';
+import { startEmbeddedSandboxes, type EmbeddedSandboxes } from './embedded-sandboxes';
+
+async function main(config: AppConfig): Promise<void> {
+  const { env } = config;
+  const logger = createLogger(env.LOG_LEVEL);
+  const stops: (() => Promise<unknown>)[] = [];
+  let stopping: Promise<void> | undefined;
+  const stopAll = (reason: string) =>
+    (stopping ??= (async () => {
+      logger.info({ reason }, 'stopping');
+      for (const stop of stops.reverse()) {
+        await stop().catch((err) => logger.error({ err: String(err) }, 'error while stopping'));
+      }
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void stopAll(signal).then(() => process.exit(0)));
+  }
+
+  try {
+    let address = env.TEMPORAL_ADDRESS;
+    let devServer: DevServer | undefined;
+    if (!address) {
+      devServer = await startDevServer({
+        port: env.TEMPORAL_PORT,
+        uiPort: env.TEMPORAL_UI_PORT,
+        dbFilename: join(config.dataDir, 'temporal.sqlite'),
+        namespace: env.TEMPORAL_NAMESPACE,
+        log: (line) => logger.info(line),
+      });
+      stops.push(() => devServer!.stop());
+      address = devServer.address;
+    }
+    const target = temporalTarget(env, address);
+    const client: Client = await connectClient(target);
+    stops.push(() => client.connection.close());
+    if (!devServer) await registerSearchAttributes(client, target.namespace);
+
+    let tenants: Tenant[] = config.tenants;
+    let sandboxes: EmbeddedSandboxes | undefined;
+    if (tenants.length === 0) {
+      sandboxes = await startEmbeddedSandboxes({
+        fortnoxPort: env.FORTNOX_SANDBOX_PORT,
+        wmsPort: env.WMS_SANDBOX_PORT,
+        webhookUrl: (tenantId) => `http://127.0.0.1:${env.WEBHOOK_PORT}${webhookPath(tenantId)}`,
+        autopilotStepMs: 20_000,
+      });
+      stops.push(() => sandboxes!.close());
+      tenants = [sandboxes.tenant];
+    }
+    const registry = new TenantRegistry(tenants, { dataDir: config.dataDir });
+
+    const receiver = buildWebhookReceiver({
+      client,
+      logger: logger.child({ component: 'webhook-receiver' }),
+      maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+      tenant: (id) => {
+        const tenant = tenants.find((t) => t.id === id);
+        return tenant ? { webhookSecret: tenant.wms.webhookSecret, goodsOwnerId: tenant.wms.goodsOwnerId } : undefined;
+      },
+    });
+    await receiver.listen({ port: env.WEBHOOK_PORT, host: '0.0.0.0' });
+    stops.push(() => receiver.close());
+
+    const connection: NativeConnection = await connectWorker(target);
+    const workers: Worker[] = await createIntegrationWorkers({
+      connection,
+      namespace: target.namespace,
+      taskQueue: env.TASK_QUEUE,
+      registry,
+      client,
+    });
+    const running = runWorkers(workers);
+    stops.push(async () => {
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+    });
+    running.catch((err) => {
+      logger.error({ err: String(err) }, 'worker failed');
+      void stopAll('worker failed').then(() => process.exit(1));
+    });
+
+    const schedules = await bootstrapSchedules(client, tenants, env.TASK_QUEUE);
+    logger.info(schedules, 'schedules ready');
+
+    const lines = [
+      '',
+      'WMS ⇄ Fortnox integration is running.',
+      devServer?.uiUrl ? `  Temporal Web UI:   ${devServer.uiUrl}/namespaces/${target.namespace}/workflows` : `  Temporal:          ${address} (namespace ${target.namespace})`,
+      `  Webhook receiver:  http://localhost:${env.WEBHOOK_PORT}${webhookPath('<tenant>')}`,
+      ...(sandboxes ? [
+        `  Fortnox sandbox:   ${sandboxes.fortnoxUrl}  (tenant state: ${sandboxes.fortnoxUrl}/_sandbox/tenants/${sandboxes.tenant.fortnox.auth.mode === 'client_credentials' ? sandboxes.tenant.fortnox.auth.tenantId : ''}/state)`,
+        `  WMS sandbox:       ${sandboxes.wmsUrl}  (goods owner ${sandboxes.tenant.wms.goodsOwnerId})`,
+      ] : []),
+      `  Tenants:           ${tenants.map((t) => t.id).join(', ')}`,
+      'Press Ctrl-C to stop.',
+      '',
+    ];
+    process.stdout.write(`${lines.join('\n')}\n`);
+    logger.info({ temporal: address, tenants: tenants.map((t) => t.id) }, 'ready');
+    await running;
+  } catch (err) {
+    logger.error({ err: err instanceof Error ? err.message : String(err) }, 'start-up failed');
+    await stopAll('start-up failed');
+    process.exit(1);
+  }
+}
+
+let config: AppConfig;
+try {
+  config = loadConfig();
+} catch (err) {
+  if (err instanceof ConfigError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exit(2);
+  }
+  throw err;
+}
+void main(config);
