@@ -1,0 +1,232 @@
+// Both OAuth modes through the client against the sandbox: rotation persisted first, single-flight refresh, reuse kills the chain.
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import got from 'got';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  FileTokenStore, FortnoxError, MemoryTokenStore, exchangeAuthorizationCode, toApplicationFailure,
+} from '../../activities/fortnox';
+import type { StoredTokens, TokenStore } from '../../activities/fortnox';
+import {
+  authorizationCode, calls, consentedClient, createTenant, expireAccessToken, refreshClient, serviceClient, startSandbox,
+} from './sandbox';
+import type { Sandbox } from './sandbox';
+
+let sandbox: Sandbox;
+let dir: string;
+
+beforeAll(async () => {
+  sandbox = await startSandbox();
+  dir = await mkdtemp(join(tmpdir(), 'fortnox-auth-'));
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function failure(promise: Promise<unknown>): Promise<FortnoxError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof FortnoxError) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
+}
+
+/** Counts writes and can fail them, to see the order of persist vs use. */
+class WatchedStore implements TokenStore {
+  writes: StoredTokens[] = [];
+  failWrites = false;
+  constructor(private readonly inner: TokenStore) {}
+  read(key: string) { return this.inner.read(key); }
+  async write(key: string, tokens: StoredTokens) {
+    if (this.failWrites) throw new Error('disk full');
+    this.writes.push(tokens);
+    await this.inner.write(key, tokens);
+  }
+  withLock<T>(key: string, fn: () => Promise<T>) { return this.inner.withLock(key, fn); }
+}
+
+describe('client_credentials', () => {
+  it('gets a token with the TenantId header, caches it in the store, and reuses it', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const store = new WatchedStore(new MemoryTokenStore());
+    const client = serviceClient(sandbox, tenant, { tokenStore: store });
+    await client.getCompanyInformation();
+    await client.getCompanyInformation();
+    expect(store.writes).toHaveLength(1);
+    expect(store.writes[0]?.refreshToken).toBeUndefined();
+    // A second client on the same store (another activity, same process) reuses it too.
+    await serviceClient(sandbox, tenant, { tokenStore: store }).getCompanyInformation();
+    expect(store.writes).toHaveLength(1);
+  });
+
+  it('wrong credentials → non-retryable, without the secret in the error', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const err = await failure(serviceClient(sandbox, { ...tenant, clientSecret: 'wrong-secret-value' }).getCompanyInformation());
+    expect(err).toMatchObject({ kind: 'non-retryable', status: 401, code: 'invalid_client', path: '/oauth-v1/token' });
+    expect(JSON.stringify({ m: err.message, e: err })).not.toContain('wrong-secret-value');
+  });
+});
+
+describe('refresh_token', () => {
+  it('refreshes an expired access token and persists the rotated refresh token', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const store = new WatchedStore(new MemoryTokenStore());
+    const client = await consentedClient(sandbox, tenant, store);
+    const key = `tenant-${tenant.tenantId}`;
+    const consented = await store.read(key);
+    expect(consented?.refreshToken).toBeTruthy();
+
+    await client.getCompanyInformation();
+    expect(store.writes).toHaveLength(1); // the consent only: the access token was still good
+
+    // An hour later (another activity, a fresh client on the same store): the access token has expired.
+    await expireAccessToken(store, key);
+    store.writes = [];
+    await refreshClient(sandbox, tenant, store, key).getCompanyInformation();
+    expect(store.writes).toHaveLength(1);
+    const rotated = await store.read(key);
+    expect(rotated?.refreshToken).toBeTruthy();
+    expect(rotated?.refreshToken).not.toBe(consented?.refreshToken);
+    expect(rotated?.accessToken).not.toBe(consented?.accessToken);
+  });
+
+  it('never uses a new access token whose refresh token could not be persisted', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const store = new WatchedStore(new MemoryTokenStore());
+    const client = await consentedClient(sandbox, tenant, store);
+    await expireAccessToken(store, `tenant-${tenant.tenantId}`);
+    const before = await calls(sandbox.url, tenant.tenantId);
+    store.failWrites = true;
+    await expect(client.getCompanyInformation()).rejects.toThrow('disk full');
+    const after = await calls(sandbox.url, tenant.tenantId);
+    expect(after.total).toBe(before.total); // no API call was made with the unpersisted token
+  });
+
+  it('refreshes once when many calls need a token at the same time (single-flight)', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const store = new WatchedStore(new MemoryTokenStore());
+    const client = await consentedClient(sandbox, tenant, store);
+    await expireAccessToken(store, `tenant-${tenant.tenantId}`);
+    store.writes = [];
+    await Promise.all(Array.from({ length: 8 }, () => client.getCompanyInformation()));
+    expect(store.writes).toHaveLength(1);
+  });
+
+  it('two clients on FileTokenStores of one directory refresh concurrently and keep one valid chain', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const key = `tenant-${tenant.tenantId}`;
+    const first = await consentedClient(sandbox, tenant, new FileTokenStore(dir), key);
+    const second = refreshClient(sandbox, tenant, new FileTokenStore(dir), key);
+    await expireAccessToken(new FileTokenStore(dir), key);
+    const consented = await new FileTokenStore(dir).read(key);
+
+    await Promise.all([first.getCompanyInformation(), second.getCompanyInformation(), first.getCompanyInformation(), second.getCompanyInformation()]);
+
+    const stored = await new FileTokenStore(dir).read(key);
+    expect(stored?.refreshToken).not.toBe(consented?.refreshToken);
+    // The chain is alive: the stored refresh token refreshes again, for either client.
+    await expireAccessToken(new FileTokenStore(dir), key);
+    await second.getCompanyInformation();
+    await expireAccessToken(new FileTokenStore(dir), key);
+    await first.getCompanyInformation();
+  });
+
+  it('reusing a spent refresh token is refused and kills the chain: the customer must consent again', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const seedStore = new MemoryTokenStore();
+    await exchangeAuthorizationCode({
+      authBaseUrl: sandbox.url, clientId: tenant.clientId, clientSecret: tenant.clientSecret,
+      code: await authorizationCode(sandbox.url, tenant.tenantId), tenantKey: 'seed', tokenStore: seedStore,
+    });
+    const original = (await seedStore.read('seed'))?.refreshToken as string;
+
+    // Two deployments that (wrongly) do not share a store, both starting from the same refresh token.
+    const a = refreshClient(sandbox, tenant, new MemoryTokenStore(), 'a', original);
+    const b = refreshClient(sandbox, tenant, new MemoryTokenStore(), 'b', original);
+    await a.getCompanyInformation(); // spends the original
+    const reuse = await failure(b.getCompanyInformation());
+    expect(reuse).toMatchObject({ kind: 'non-retryable', status: 400, code: 'invalid_grant' });
+    expect(toApplicationFailure(reuse)).toMatchObject({ nonRetryable: true, type: 'FortnoxConsentRequired' });
+    expect(JSON.stringify({ m: reuse.message, e: reuse })).not.toContain(original);
+
+    // a's access token died with the chain: its 401 triggers one refresh, which is refused too.
+    const dead = await failure(a.getCompanyInformation());
+    expect(dead).toMatchObject({ kind: 'non-retryable', code: 'invalid_grant' });
+  });
+
+  it('a 401 on an API call (token revoked) gets a fresh token once and succeeds', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const store = new MemoryTokenStore();
+    const key = `tenant-${tenant.tenantId}`;
+    const client = await consentedClient(sandbox, tenant, store, key);
+    await client.getCompanyInformation();
+    const tokens = await store.read(key);
+    await got.post(`${sandbox.url}/oauth-v1/revoke`, {
+      form: { token_type_hint: 'access_token', token: tokens?.accessToken },
+      username: tenant.clientId,
+      password: tenant.clientSecret,
+      retry: { limit: 0 },
+    });
+    await client.getCompanyInformation();
+    expect((await store.read(key))?.accessToken).not.toBe(tokens?.accessToken);
+  });
+
+  it('without any refresh token → non-retryable, asking for consent', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const err = await failure(refreshClient(sandbox, tenant, new MemoryTokenStore()).getCompanyInformation());
+    expect(err).toMatchObject({ kind: 'non-retryable', code: 'missing_refresh_token' });
+  });
+});
+
+describe('refresh across processes', () => {
+  it('two processes sharing a FileTokenStore directory refresh at the same moment and keep one valid chain', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const key = `tenant-${tenant.tenantId}`;
+    const shared = await mkdtemp(join(tmpdir(), 'fortnox-xproc-'));
+    try {
+      const store = new FileTokenStore(shared);
+      await consentedClient(sandbox, tenant, store, key);
+      await expireAccessToken(store, key);
+      const consented = await store.read(key);
+      const goFile = join(shared, 'go');
+      const children = [0, 1].map(() => spawnChild([sandbox.url, shared, key, tenant.clientId, tenant.clientSecret, goFile]));
+      await Promise.all(children.map((child) => child.ready));
+      await writeFile(goFile, '');
+      const outputs = await Promise.all(children.map((child) => child.done));
+      expect(outputs).toEqual(['ok', 'ok']);
+      const stored = await store.read(key);
+      expect(stored?.refreshToken).not.toBe(consented?.refreshToken);
+      // Still one live chain: the stored refresh token works.
+      await expireAccessToken(store, key);
+      await refreshClient(sandbox, tenant, store, key).getCompanyInformation();
+    } finally {
+      await rm(shared, { recursive: true, force: true });
+    }
+  }, 30_000);
+});
+
+function spawnChild(args: string[]): { ready: Promise<void>; done: Promise<string> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./refresh-child.ts', import.meta.url)), ...args], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let output = '';
+  let markReady: () => void = () => undefined;
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (chunk: string) => {
+    output += chunk;
+    if (output.includes('ready\n')) markReady();
+  });
+  const done = new Promise<string>((resolve, reject) => {
+    child.on('error', reject);
+    child.on('exit', () => resolve(output.replace('ready\n', '').trim()));
+  });
+  return { ready, done };
+}
