@@ -1,0 +1,92 @@
+// Classified WMS client failures, and their translation into Temporal ApplicationFailures.
+import { ApplicationFailure } from '@temporalio/common';
+
+export type WmsErrorKind = 'retryable' | 'non-retryable';
+
+export interface WmsErrorContext {
+  kind: WmsErrorKind;
+  method: string;
+  path: string;
+  status?: number;
+  /** The start of what came back, for an operator (never request headers: they carry the password). */
+  responseBody?: string;
+  cause?: unknown;
+}
+
+export class WmsError extends Error {
+  readonly kind: WmsErrorKind;
+  readonly status?: number;
+  readonly method: string;
+  readonly path: string;
+  readonly responseBody?: string;
+
+  constructor(message: string, context: WmsErrorContext) {
+    super(message, context.cause === undefined ? undefined : { cause: context.cause });
+    this.name = 'WmsError';
+    this.kind = context.kind;
+    this.status = context.status;
+    this.method = context.method;
+    this.path = context.path;
+    this.responseBody = context.responseBody;
+  }
+
+  get retryable(): boolean {
+    return this.kind === 'retryable';
+  }
+}
+
+/** The WMS answered 2xx, but not with what the contract promises (HTML, empty body, a missing field). */
+export class WmsSchemaError extends WmsError {
+  constructor(
+    message: string,
+    context: Omit<WmsErrorContext, 'kind'>,
+    readonly issues: string[],
+  ) {
+    super(message, { ...context, kind: 'non-retryable' });
+    this.name = 'WmsSchemaError';
+  }
+}
+
+/** "You may not update or cancel an order after the warehouse has started working on it." */
+export class WmsOrderStartedError extends WmsError {
+  constructor(
+    readonly orderNumber: string,
+    readonly orderStatus: number,
+    context: Omit<WmsErrorContext, 'kind'>,
+    readonly orderId?: number,
+  ) {
+    super(
+      `The warehouse has already started on order ${orderNumber} (status ${orderStatus}): ` +
+        `${context.method} ${context.path} was refused.`,
+      { ...context, kind: 'non-retryable' },
+    );
+    this.name = 'WmsOrderStartedError';
+  }
+}
+
+export const WMS_ORDER_STARTED_FAILURE_TYPE = 'WmsOrderStarted';
+
+/** Temporal sees business refusals as non-retryable failures with a stable type the workflow can match on. */
+export function toApplicationFailure(err: unknown): ApplicationFailure {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof WmsOrderStartedError) {
+    return ApplicationFailure.create({
+      type: WMS_ORDER_STARTED_FAILURE_TYPE,
+      message: err.message,
+      nonRetryable: true,
+      details: [{ orderNumber: err.orderNumber, orderStatus: err.orderStatus, orderId: err.orderId }],
+      cause: err,
+    });
+  }
+  if (err instanceof WmsError) {
+    return ApplicationFailure.create({
+      type: err.name,
+      message: err.message,
+      nonRetryable: err.kind === 'non-retryable',
+      details: [{ method: err.method, path: err.path, status: err.status }],
+      cause: err,
+    });
+  }
+  const error = err instanceof Error ? err : new Error(String(err));
+  return ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: false, cause: error });
+}

@@ -1,0 +1,158 @@
+// Request bodies the sandbox accepts, validated with zod: Ongoing REST v1 PUT bodies and the sandbox controls.
+import { z } from 'zod';
+
+const rowNumber = z.union([z.string().min(1), z.number().int()]).transform(String);
+const optionalText = z.string().nullish().transform((v) => v ?? undefined);
+const optionalNumber = z.number().nullish().transform((v) => v ?? undefined);
+const supplierInfo = z
+  .object({ supplierNumber: optionalText, supplierName: optionalText })
+  .nullish()
+  .transform((v) => v ?? undefined);
+
+export const articleBody = z.object({
+  goodsOwnerId: z.number().int(),
+  articleNumber: z.string().min(1),
+  articleName: z.string().nullish(),
+  productCode: optionalText,
+  unitCode: optionalText,
+  barCodeInfo: z.object({ barCode: optionalText }).nullish(),
+  weight: optionalNumber,
+  length: optionalNumber,
+  width: optionalNumber,
+  height: optionalNumber,
+  volume: optionalNumber,
+  isStockArticle: z.boolean().nullish(),
+  supplierInfo,
+});
+export type ArticleBody = z.infer<typeof articleBody>;
+
+const notification = z
+  .object({ toBeNotified: z.boolean(), value: z.string().nullish() })
+  .nullish()
+  .transform((v) => v ?? undefined);
+
+export const orderBody = z.object({
+  goodsOwnerId: z.number().int(),
+  orderNumber: z.string().min(1),
+  deliveryDate: optionalText,
+  orderRemark: optionalText,
+  goodsOwnerOrderReference: optionalText,
+  consignee: z.record(z.string(), z.unknown()).default({}),
+  emailNotification: notification,
+  smsNotification: notification,
+  orderLines: z
+    .array(
+      z.object({
+        rowNumber,
+        articleNumber: z.string().min(1),
+        numberOfItems: z.number().nonnegative(),
+        comment: optionalText,
+      }),
+    )
+    .default([]),
+});
+export type OrderBody = z.infer<typeof orderBody>;
+
+export const purchaseOrderBody = z.object({
+  goodsOwnerId: z.number().int(),
+  purchaseOrderNumber: z.string().min(1),
+  goodsOwnerOrderReference: optionalText,
+  purchaseOrderRemark: optionalText,
+  inDate: optionalText,
+  supplierInfo,
+  purchaseOrderLines: z
+    .array(
+      z.object({
+        rowNumber,
+        articleNumber: z.string().min(1),
+        numberOfItems: z.number().nonnegative(),
+        comment: optionalText,
+      }),
+    )
+    .default([]),
+});
+export type PurchaseOrderBody = z.infer<typeof purchaseOrderBody>;
+
+export const supplierBody = z.object({
+  goodsOwnerId: z.number().int(),
+  supplierNumber: z.string().min(1),
+  name: z.string().min(1),
+  address1: optionalText,
+  address2: optionalText,
+  postCode: optionalText,
+  city: optionalText,
+  countryCode: optionalText,
+  email: optionalText,
+  telephone: optionalText,
+});
+export type SupplierBody = z.infer<typeof supplierBody>;
+
+// ---- sandbox controls ----
+
+export const pickBody = z
+  .object({
+    lines: z
+      .array(
+        z.object({
+          rowNumber,
+          pickedNumberOfItems: z.number().nonnegative(),
+          batchNumber: z.string().nullish(),
+        }),
+      )
+      .optional(),
+  })
+  .nullish()
+  .transform((v) => v ?? {});
+
+export const sendBody = z
+  .object({
+    parcels: z.number().int().positive().optional(),
+    trackingNumbers: z.array(z.string()).optional(),
+  })
+  .nullish()
+  .transform((v) => v ?? {});
+
+export const receiveBody = z
+  .object({
+    lines: z.array(z.object({ rowNumber, receivedNumberOfItems: z.number().nonnegative() })).optional(),
+  })
+  .nullish()
+  .transform((v) => v ?? {});
+
+export const stockAdjustmentBody = z
+  .object({
+    articleNumber: z.string().min(1),
+    warehouse: z.string().optional(),
+    delta: z.number().optional(),
+    count: z.number().nonnegative().optional(),
+    reason: z.enum(['count', 'damage']),
+  })
+  .refine((b) => (b.delta === undefined) !== (b.count === undefined), {
+    message: 'give exactly one of delta and count',
+  });
+
+export const webhookBody = z.object({
+  url: z.url(),
+  secret: z.string().min(1),
+  events: z.array(z.enum(['orderCreated', 'orderPicked', 'orderStatusChanged'])).min(1),
+  statuses: z.array(z.number().int()).optional(),
+});
+
+export const faultsBody = z.object({
+  rules: z.array(
+    z.object({
+      route: z.string().min(1),
+      errorRate: z.number().min(0).max(1).optional(),
+      latencyMs: z.number().int().nonnegative().optional(),
+      timeoutAfterCommitRate: z.number().min(0).max(1).optional(),
+      seed: z.number().int().optional(),
+    }),
+  ),
+});
+
+export const autopilotBody = z.object({ enabled: z.boolean(), stepMs: z.number().int().positive().optional() });
+
+export const goodsOwnerBody = z
+  .object({ name: z.string().min(1).optional() })
+  .nullish()
+  .transform((v) => v ?? {});

@@ -1,0 +1,152 @@
+// Sandbox controls under /_sandbox: goods owners, reset, seed, webhooks, the warehouse floor, faults, call counters.
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Autopilot } from './autopilot';
+import { setFaultRules } from './faults';
+import {
+  autopilotBody,
+  faultsBody,
+  goodsOwnerBody,
+  pickBody,
+  receiveBody,
+  sendBody,
+  stockAdjustmentBody,
+  webhookBody,
+} from './requests';
+import type { WmsSandboxState } from './state';
+import type { WebhookDispatcher } from './webhooks';
+import { articleView, orderView, purchaseOrderView, supplierView } from './views';
+
+export function registerSandboxRoutes(
+  app: FastifyInstance,
+  deps: { state: WmsSandboxState; webhooks: WebhookDispatcher; autopilot: Autopilot },
+): void {
+  const { state, webhooks, autopilot } = deps;
+  const ownerOf = (request: FastifyRequest) =>
+    state.goodsOwner(Number((request.params as { goodsOwnerId: string }).goodsOwnerId));
+  const orderIdOf = (request: FastifyRequest) => Number((request.params as { orderId: string }).orderId);
+
+  app.register(
+    async (sb) => {
+      sb.post('/goods-owners', async (request, reply) => {
+        const { name } = goodsOwnerBody.parse(request.body);
+        const owner = state.createGoodsOwner(name);
+        return reply.code(201).send({
+          goodsOwnerId: owner.goodsOwnerId,
+          username: owner.username,
+          password: owner.password,
+          warehouse: state.warehouse,
+        });
+      });
+
+      sb.post('/reset', async () => {
+        webhooks.cancelAll();
+        state.reset();
+        return { ok: true };
+      });
+
+      sb.post('/goods-owners/:goodsOwnerId/seed', async (request) => {
+        const owner = ownerOf(request);
+        state.seed(owner);
+        return {
+          articles: [...owner.articles.values()].map((a) => articleView(state, owner, a)),
+          suppliers: [...owner.suppliers.values()].map(supplierView),
+        };
+      });
+
+      sb.get('/goods-owners/:goodsOwnerId/state', async (request) => {
+        const owner = ownerOf(request);
+        return {
+          goodsOwnerId: owner.goodsOwnerId,
+          name: owner.name,
+          warehouses: owner.warehouses,
+          articles: [...owner.articles.values()].map((a) => articleView(state, owner, a)),
+          orders: [...owner.orders.values()].map((o) => orderView(owner, o)),
+          purchaseOrders: [...owner.purchaseOrders.values()].map((po) => purchaseOrderView(owner, po)),
+          suppliers: [...owner.suppliers.values()].map(supplierView),
+          webhook: owner.webhook ? { ...owner.webhook, secret: '***' } : null,
+          webhookAttempts: owner.webhookAttempts,
+          calls: owner.calls,
+          faults: owner.faultRules.map(({ random: _r, ...rule }) => rule),
+        };
+      });
+
+      // ---- webhooks ----
+      sb.put('/goods-owners/:goodsOwnerId/webhooks', async (request) => {
+        const owner = ownerOf(request);
+        owner.webhook = webhookBody.parse(request.body);
+        return owner.webhook;
+      });
+      sb.get('/goods-owners/:goodsOwnerId/webhooks', async (request, reply) => {
+        const owner = ownerOf(request);
+        if (!owner.webhook) return reply.code(404).send({ message: 'No webhook configured.' });
+        return owner.webhook;
+      });
+      sb.delete('/goods-owners/:goodsOwnerId/webhooks', async (request) => {
+        const owner = ownerOf(request);
+        owner.webhook = undefined;
+        return { ok: true };
+      });
+      sb.get('/goods-owners/:goodsOwnerId/webhook-attempts', async (request) => ownerOf(request).webhookAttempts);
+
+      // ---- the warehouse floor ----
+      sb.post('/goods-owners/:goodsOwnerId/orders/:orderId/release', async (request) => {
+        const owner = ownerOf(request);
+        return orderView(owner, state.release(owner, orderIdOf(request)));
+      });
+      sb.post('/goods-owners/:goodsOwnerId/orders/:orderId/allocate', async (request) => {
+        const owner = ownerOf(request);
+        return orderView(owner, state.allocate(owner, orderIdOf(request)));
+      });
+      sb.post('/goods-owners/:goodsOwnerId/orders/:orderId/pick', async (request) => {
+        const owner = ownerOf(request);
+        const { lines } = pickBody.parse(request.body);
+        return orderView(owner, state.pick(owner, orderIdOf(request), lines));
+      });
+      sb.post('/goods-owners/:goodsOwnerId/orders/:orderId/send', async (request) => {
+        const owner = ownerOf(request);
+        return orderView(owner, state.send(owner, orderIdOf(request), sendBody.parse(request.body)));
+      });
+      sb.post('/goods-owners/:goodsOwnerId/orders/:orderId/cancel', async (request) => {
+        const owner = ownerOf(request);
+        return orderView(owner, state.cancelOnFloor(owner, orderIdOf(request)));
+      });
+      sb.post('/goods-owners/:goodsOwnerId/purchase-orders/:purchaseOrderId/receive', async (request) => {
+        const owner = ownerOf(request);
+        const { purchaseOrderId } = request.params as { purchaseOrderId: string };
+        const { lines } = receiveBody.parse(request.body);
+        return purchaseOrderView(owner, state.receivePurchaseOrder(owner, Number(purchaseOrderId), lines));
+      });
+      sb.post('/goods-owners/:goodsOwnerId/stock-adjustments', async (request) => {
+        const owner = ownerOf(request);
+        const { article, delta } = state.adjustStock(owner, stockAdjustmentBody.parse(request.body));
+        return { delta, article: articleView(state, owner, article) };
+      });
+
+      // ---- faults and call accounting ----
+      sb.put('/goods-owners/:goodsOwnerId/faults', async (request) => {
+        const owner = ownerOf(request);
+        const { rules } = faultsBody.parse(request.body);
+        setFaultRules(owner, rules);
+        return { rules };
+      });
+      sb.delete('/goods-owners/:goodsOwnerId/faults', async (request) => {
+        setFaultRules(ownerOf(request), []);
+        return { rules: [] };
+      });
+      sb.get('/goods-owners/:goodsOwnerId/calls', async (request) => ownerOf(request).calls);
+      sb.delete('/goods-owners/:goodsOwnerId/calls', async (request) => {
+        const owner = ownerOf(request);
+        owner.calls = { total: 0, byRoute: {} };
+        return owner.calls;
+      });
+
+      // ---- autopilot ----
+      sb.put('/autopilot', async (request) => {
+        autopilot.configure(autopilotBody.parse(request.body));
+        return autopilot.status;
+      });
+      sb.get('/autopilot', async () => autopilot.status);
+    },
+    { prefix: '/_sandbox' },
+  );
+}

@@ -1,0 +1,232 @@
+// Stored shapes of the WMS sandbox: one goods owner's articles, orders, purchase orders, suppliers and floor history.
+
+export const ORDER_STATUS = {
+  Error: 150,
+  Open: 200,
+  Released: 300,
+  Allocated: 320,
+  Picked: 400,
+  Sent: 450,
+  Collected: 500,
+  Returned: 800,
+  Cancelled: 1000,
+} as const;
+
+export const ORDER_STATUS_TEXT: Record<number, string> = {
+  150: 'Error',
+  200: 'Open',
+  300: 'Released',
+  320: 'Allocated',
+  400: 'Picked',
+  450: 'Sent',
+  500: 'Collected',
+  800: 'Returned',
+  1000: 'Cancelled',
+};
+
+/** Ongoing's inbound (purchase order) statuses as the sandbox uses them. */
+export const PURCHASE_ORDER_STATUS = { Notified: 100, PartlyReceived: 400, Received: 500, Cancelled: 900 } as const;
+export const PURCHASE_ORDER_STATUS_TEXT: Record<number, string> = {
+  100: 'Notified',
+  400: 'Partly received',
+  500: 'Received',
+  900: 'Cancelled',
+};
+
+/** "The warehouse has started working on it": past Open and not Cancelled. */
+export function isOrderStarted(statusNumber: number): boolean {
+  return statusNumber > ORDER_STATUS.Open && statusNumber !== ORDER_STATUS.Cancelled;
+}
+
+export interface StoredWarehouse {
+  warehouseId: number;
+  code: string;
+  name: string;
+}
+
+export interface StoredArticle {
+  articleSystemId: number;
+  articleNumber: string;
+  articleName: string;
+  productCode?: string;
+  unitCode?: string;
+  barCode?: string;
+  weight?: number;
+  length?: number;
+  width?: number;
+  height?: number;
+  volume?: number;
+  isStockArticle: boolean;
+  supplierInfo?: { supplierNumber?: string; supplierName?: string };
+  /** Physical stock per warehouseId. */
+  stock: Map<number, number>;
+  createdAt: string;
+  updatedAt: string;
+  stockChangedAt: string;
+}
+
+export interface PickedArticleItem {
+  batchNumber: string | null;
+  serial: string | null;
+  numberOfItems: number;
+}
+
+export interface StoredOrderLine {
+  id: number;
+  rowNumber: string;
+  articleSystemId: number;
+  articleNumber: string;
+  articleName: string;
+  comment?: string;
+  orderedNumberOfItems: number;
+  allocatedNumberOfItems: number;
+  pickedNumberOfItems: number;
+  reportedNumberOfItems: number | null;
+  pickedArticleItems: PickedArticleItem[];
+}
+
+export interface Notification {
+  toBeNotified: boolean;
+  value?: string | null;
+}
+
+export interface Consignee {
+  customerNumber?: string;
+  name?: string;
+  address1?: string;
+  address2?: string;
+  address3?: string;
+  postCode?: string;
+  city?: string;
+  countryCode?: string;
+  [key: string]: unknown;
+}
+
+export interface StoredParcel {
+  id: number;
+  parcelNumber: string;
+  trackingNumber: string | null;
+  trackingUrl: string | null;
+}
+
+export interface StoredOrder {
+  orderId: number;
+  orderNumber: string;
+  goodsOwnerOrderReference?: string;
+  orderRemark?: string;
+  deliveryDate?: string;
+  createdDate: string;
+  shippedTime: string | null;
+  wayBill: string | null;
+  statusNumber: number;
+  statusChangedTime: string;
+  consignee: Consignee;
+  emailNotification: Notification;
+  smsNotification: Notification;
+  lines: StoredOrderLine[];
+  parcels: StoredParcel[];
+  currentShipmentId: number | null;
+  warehouseId: number;
+}
+
+export interface StoredPurchaseOrderLine {
+  id: number;
+  rowNumber: string;
+  articleSystemId: number;
+  articleNumber: string;
+  comment?: string;
+  advisedNumberOfItems: number;
+  receivedNumberOfItems: number;
+  reportedNumberOfItems: number | null;
+}
+
+export interface StoredPurchaseOrder {
+  purchaseOrderId: number;
+  purchaseOrderNumber: string;
+  goodsOwnerOrderReference?: string;
+  purchaseOrderRemark?: string;
+  inDate?: string;
+  createdDate: string;
+  statusNumber: number;
+  supplierInfo?: { supplierNumber?: string; supplierName?: string };
+  lines: StoredPurchaseOrderLine[];
+}
+
+export interface StoredSupplier {
+  supplierId: number;
+  supplierNumber: string;
+  name: string;
+  address1?: string;
+  address2?: string;
+  postCode?: string;
+  city?: string;
+  countryCode?: string;
+  email?: string;
+  telephone?: string;
+  updatedAt: string;
+}
+
+/** Floor activity that the billing specification is computed from. */
+export type BillableEvent =
+  | { kind: 'orderSent'; at: string; orderId: number; pickLines: number; parcels: number }
+  | { kind: 'inboundLine'; at: string; purchaseOrderId: number; rowNumber: string; numberOfItems: number }
+  | { kind: 'adjustment'; at: string; articleNumber: string; delta: number; reason: 'count' | 'damage' };
+
+export interface StoredAdjustment {
+  inventoryId: number;
+  articleSystemId: number;
+  articleNumber: string;
+  warehouseId: number;
+  /** The change in physical stock (negative for damage). */
+  numberOfItems: number;
+  inventoryTime: string;
+  reason: 'count' | 'damage';
+}
+
+export type WebhookEventName = 'orderCreated' | 'orderPicked' | 'orderStatusChanged';
+
+export interface WebhookConfig {
+  url: string;
+  secret: string;
+  events: WebhookEventName[];
+  /** For orderStatusChanged: the statuses that trigger it; empty or absent = every change. */
+  statuses?: number[];
+}
+
+export interface WebhookAttempt {
+  webhookEventId: number;
+  event: WebhookEventName;
+  orderId: number;
+  attempt: number;
+  at: string;
+  url: string;
+  status?: number;
+  error?: string;
+}
+
+export interface FaultRule {
+  /** "PUT /orders", "GET /orders/:orderId", a path alone ("/orders") for any method, or "*". */
+  route: string;
+  errorRate?: number;
+  latencyMs?: number;
+  timeoutAfterCommitRate?: number;
+  seed?: number;
+}
+
+export interface GoodsOwnerState {
+  goodsOwnerId: number;
+  name: string;
+  username: string;
+  password: string;
+  warehouses: StoredWarehouse[];
+  articles: Map<number, StoredArticle>;
+  orders: Map<number, StoredOrder>;
+  purchaseOrders: Map<number, StoredPurchaseOrder>;
+  suppliers: Map<string, StoredSupplier>;
+  billable: BillableEvent[];
+  adjustments: StoredAdjustment[];
+  webhook?: WebhookConfig;
+  webhookAttempts: WebhookAttempt[];
+  faultRules: Array<FaultRule & { random: () => number }>;
+  calls: { total: number; byRoute: Record<string, number> };
+}

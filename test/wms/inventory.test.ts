@@ -1,0 +1,142 @@
+// Articles, inventory per warehouse, adjustments, suppliers and purchase orders through the client against the sandbox.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { WmsSandbox } from '../../simulators/wms/server';
+import { newGoodsOwner, startSandbox } from './helpers';
+
+let sandbox: WmsSandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+
+describe('articles and inventory', () => {
+  it('upserts articles by articleNumber and lists them with inventoryInfo', async () => {
+    const { client } = await newGoodsOwner(sandbox);
+    const first = await client.upsertArticle({
+      articleNumber: 'A-1',
+      articleName: 'Lamp',
+      barCodeInfo: { barCode: '7350000000101' },
+      unitCode: 'st',
+      weight: 1.5,
+      isStockArticle: true,
+      supplierInfo: { supplierNumber: 'S1', supplierName: 'Lamps AB' },
+    });
+    const again = await client.upsertArticle({ articleNumber: 'A-1', articleName: 'Lamp, brass' });
+    expect(again.articleSystemId).toBe(first.articleSystemId);
+    await client.upsertArticle({ articleNumber: 'A-2', articleName: 'Shade' });
+
+    const list = await client.listArticles();
+    expect(list.map((a) => a.articleNumber)).toEqual(['A-1', 'A-2']);
+    const lamp = await client.getArticleByNumber('A-1');
+    expect(lamp).toMatchObject({
+      articleSystemId: first.articleSystemId,
+      articleName: 'Lamp, brass',
+      barCodeInfo: { barCode: '7350000000101' }, // kept from the first PUT
+      weight: 1.5,
+      supplierInfo: { supplierNumber: 'S1', supplierName: 'Lamps AB' },
+      inventoryInfo: { numberOfItems: 0, sellableNumberOfItems: 0, allocatedNumberOfItems: 0 },
+    });
+    expect((await client.getArticle(first.articleSystemId)).articleNumber).toBe('A-1');
+    expect(await client.getArticleByNumber('NOPE')).toBeUndefined();
+  });
+
+  it('adjusts stock (count and damage) and splits inventory per warehouse', async () => {
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    expect((await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo.numberOfItems).toBe(120);
+    await ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', delta: -4, reason: 'damage' });
+    await ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', warehouse: 'Second', count: 30, reason: 'count' });
+    await ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', warehouse: 'Second', count: 25, reason: 'count' });
+
+    const widget = (await client.getArticleByNumber('WIDGET-1'))!;
+    expect(widget.inventoryInfo.numberOfItems).toBe(116 + 25);
+    const perWarehouse = await client.getInventoryPerWarehouse(['WIDGET-1']);
+    expect(perWarehouse).toHaveLength(1);
+    expect(perWarehouse[0]!.inventoryPerWarehouse.map((w) => [w.warehouseName, w.numberOfItems])).toEqual([
+      ['Main', 116],
+      ['Second', 25],
+    ]);
+    const all = await client.getInventoryPerWarehouse();
+    expect(all.map((a) => a.articleNumber)).toEqual(['WIDGET-1', 'WIDGET-2', 'GADGET-1']);
+    expect((await client.listWarehouses()).map((w) => w.name)).toEqual(['Main', 'Second']);
+
+    const since = new Date(Date.now() - 60_000);
+    const adjustments = await client.listInventoryAdjustments({ from: since });
+    const widgetAdjustments = adjustments.find((l) => l.article.articleNumber === 'WIDGET-1')!.inventoryAdjustments;
+    // The seed's stock count, then the three adjustments above.
+    expect(widgetAdjustments.map((a) => [a.numberOfItems, a.inventoryAdjustmentCause?.code, a.warehouse?.name])).toEqual([
+      [120, 'COUNT', 'Main'],
+      [-4, 'DAMAGE', 'Main'],
+      [30, 'COUNT', 'Second'],
+      [-5, 'COUNT', 'Second'],
+    ]);
+    expect(await client.listInventoryAdjustments({ from: new Date(Date.now() + 60_000) })).toEqual([]);
+  });
+
+  it('refuses an adjustment for an unknown warehouse', async () => {
+    const { ctl } = await newGoodsOwner(sandbox, { seed: true });
+    await expect(
+      ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', warehouse: 'Mars', delta: 1, reason: 'count' }),
+    ).rejects.toThrow(/Mars/);
+  });
+});
+
+describe('suppliers (sandbox extension)', () => {
+  it('upserts suppliers by supplierNumber and lists them', async () => {
+    const { client } = await newGoodsOwner(sandbox, { seed: true });
+    const a = await client.upsertSupplier({ supplierNumber: 'S-9', name: 'Bolts AB', city: 'Malmö' });
+    const b = await client.upsertSupplier({ supplierNumber: 'S-9', name: 'Bolts & Nuts AB', city: 'Malmö' });
+    expect(b.supplierId).toBe(a.supplierId);
+    const suppliers = await client.listSuppliers();
+    expect(suppliers.map((s) => [s.supplierNumber, s.name])).toEqual([
+      ['SUP-1', 'Nordic Widgets AB'],
+      ['S-9', 'Bolts & Nuts AB'],
+    ]);
+  });
+});
+
+describe('purchase orders', () => {
+  it('creates a purchase order, shows stock to receive, and a receipt raises stock', async () => {
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    const { purchaseOrderId } = await client.upsertPurchaseOrder({
+      purchaseOrderNumber: 'PO-1',
+      inDate: '2030-02-01',
+      supplierInfo: { supplierNumber: 'SUP-1', supplierName: 'Nordic Widgets AB' },
+      purchaseOrderLines: [
+        { rowNumber: 1, articleNumber: 'WIDGET-1', numberOfItems: 10 },
+        { rowNumber: 2, articleNumber: 'GADGET-1', numberOfItems: 5 },
+      ],
+    });
+    const po = (await client.getPurchaseOrderByNumber('PO-1'))!;
+    expect(po.purchaseOrderInfo).toMatchObject({ purchaseOrderId, purchaseOrderStatus: { number: 100 } });
+    expect(po.purchaseOrderLines.map((l) => [l.rowNumber, l.advisedNumberOfItems, l.receivedNumberOfItems])).toEqual([
+      ['1', 10, 0],
+      ['2', 5, 0],
+    ]);
+    expect((await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo.toReceiveNumberOfItems).toBe(10);
+
+    await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`, { lines: [{ rowNumber: 1, receivedNumberOfItems: 6 }] });
+    const partly = (await client.getPurchaseOrderByNumber('PO-1'))!;
+    expect(partly.purchaseOrderInfo.purchaseOrderStatus.number).toBe(400);
+    expect((await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo).toMatchObject({
+      numberOfItems: 126,
+      toReceiveNumberOfItems: 4,
+    });
+    // Reception has started: the goods owner may no longer change it.
+    await expect(
+      client.upsertPurchaseOrder({
+        purchaseOrderNumber: 'PO-1',
+        purchaseOrderLines: [{ rowNumber: 1, articleNumber: 'WIDGET-1', numberOfItems: 1 }],
+      }),
+    ).rejects.toMatchObject({ status: 400, kind: 'non-retryable' });
+
+    await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`);
+    const done = (await client.getPurchaseOrderByNumber('PO-1'))!;
+    expect(done.purchaseOrderInfo.purchaseOrderStatus.number).toBe(500);
+    expect(done.purchaseOrderLines.map((l) => l.receivedNumberOfItems)).toEqual([10, 5]);
+    expect((await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo.numberOfItems).toBe(130);
+    expect((await client.getArticleByNumber('GADGET-1'))!.inventoryInfo.numberOfItems).toBe(30);
+    expect(await client.getPurchaseOrderByNumber('PO-404')).toBeUndefined();
+  });
+});
