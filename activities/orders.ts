@@ -1,0 +1,192 @@
+// The order workflow's activities: each one small, idempotent (check, then act, on fresh data) and failing with a
+// classified ApplicationFailure. Fortnox activities run on the tenant's own rate-limited task queue.
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  deliveredDiscrepancies,
+  deliveredRows,
+  deliveredRowsPatch,
+  RowMatchError,
+  type DeliveredDiscrepancy,
+  type DeliveredRow,
+  type OrderSnapshot,
+  type PickedLine,
+  type WmsOrderDraft,
+} from '../domain/order';
+import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
+import type { FortnoxClient } from './fortnox/client';
+import type { FortnoxOrder } from './fortnox/schemas';
+import type { TenantRegistry } from './tenant-registry';
+import { toApplicationFailure as wmsFailure } from './wms/errors';
+import type { WmsOrder } from './wms/schemas';
+
+export function toOrderSnapshot(order: FortnoxOrder): OrderSnapshot {
+  return {
+    DocumentNumber: order.DocumentNumber,
+    CustomerNumber: order.CustomerNumber,
+    CustomerName: order.CustomerName ?? '',
+    OrderDate: order.OrderDate ?? undefined,
+    DeliveryDate: order.DeliveryDate ?? undefined,
+    YourOrderNumber: order.YourOrderNumber || undefined,
+    YourReference: order.YourReference || undefined,
+    Remarks: order.Remarks || undefined,
+    Cancelled: order.Cancelled,
+    Sent: order.Sent,
+    InvoiceReference: order.InvoiceReference,
+    DeliveryState: order.DeliveryState ?? undefined,
+    DeliveryName: order.DeliveryName || undefined,
+    DeliveryAddress1: order.DeliveryAddress1 || undefined,
+    DeliveryAddress2: order.DeliveryAddress2 || undefined,
+    DeliveryZipCode: order.DeliveryZipCode || undefined,
+    DeliveryCity: order.DeliveryCity || undefined,
+    DeliveryCountry: order.DeliveryCountry || undefined,
+    Phone1: order.Phone1 || undefined,
+    EmailAddressTo: order.EmailInformation?.EmailAddressTo || undefined,
+    OrderRows: (order.OrderRows ?? []).map((row) => ({
+      RowId: row.RowId,
+      ArticleNumber: row.ArticleNumber || null,
+      Description: row.Description ?? '',
+      OrderedQuantity: row.OrderedQuantity,
+      DeliveredQuantity: row.DeliveredQuantity,
+      Unit: row.Unit || undefined,
+    })),
+  };
+}
+
+/** What the workflow needs to know of a WMS order. */
+export interface WmsOrderView {
+  orderId: number;
+  statusNumber: number;
+  pickedLines: PickedLine[];
+}
+
+function toWmsOrderView(order: WmsOrder): WmsOrderView {
+  return {
+    orderId: order.orderInfo.orderId,
+    statusNumber: order.orderInfo.orderStatus.number,
+    pickedLines: order.orderLines.map((line) => ({
+      rowNumber: Number(line.rowNumber),
+      articleNumber: line.article.articleNumber,
+      pickedNumberOfItems: line.pickedNumberOfItems,
+    })),
+  };
+}
+
+export type FulfilmentReport =
+  | { outcome: 'invoiced' | 'already-invoiced'; invoiceNumber: string; rows: DeliveredRow[] }
+  | { outcome: 'discrepancies'; rows: DeliveredRow[]; discrepancies: DeliveredDiscrepancy[] }
+  | { outcome: 'nothing-delivered' | 'order-missing' };
+
+async function rethrowClassified<T>(classify: (err: unknown) => unknown, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw classify(err);
+  }
+}
+
+const isNotFound = (err: unknown) => err instanceof FortnoxError && err.status === 404;
+
+/** Lager's activation changes how delivered quantities are written; it is asked once per process and tenant. */
+const lagerActiveCache = new Map<string, Promise<boolean>>();
+function lagerActive(tenantId: string, client: FortnoxClient): Promise<boolean> {
+  let cached = lagerActiveCache.get(tenantId);
+  if (!cached) {
+    cached = client.getWarehouseTenant().then((t) => t.activated, (err) => {
+      lagerActiveCache.delete(tenantId);
+      // No warehouse licence/scope answers 403 or 404: Lager is not in use.
+      if (err instanceof FortnoxError && (err.status === 403 || err.status === 404)) return false;
+      throw err;
+    });
+    lagerActiveCache.set(tenantId, cached);
+  }
+  return cached;
+}
+
+export function createOrderActivities(registry: TenantRegistry) {
+  return {
+    /** A fresh read of the Fortnox order, or null when it no longer exists. */
+    async fetchFortnoxOrder(tenantId: string, documentNumber: string): Promise<OrderSnapshot | null> {
+      return rethrowClassified(fortnoxFailure, async () => {
+        try {
+          return toOrderSnapshot(await registry.fortnox(tenantId).getOrder(documentNumber));
+        } catch (err) {
+          if (isNotFound(err)) return null;
+          throw err;
+        }
+      });
+    },
+
+    /**
+     * Writes what the warehouse sent as DeliveredQuantity per row, checks what Fortnox stored, and creates the invoice
+     * only if the fresh order has none. Safe to run again at any point: every decision is made on a fresh read.
+     */
+    async reportFulfilment(tenantId: string, documentNumber: string, picked: PickedLine[]): Promise<FulfilmentReport> {
+      const client = registry.fortnox(tenantId);
+      return rethrowClassified(fortnoxFailure, async () => {
+        let fresh: OrderSnapshot;
+        try {
+          fresh = toOrderSnapshot(await client.getOrder(documentNumber));
+        } catch (err) {
+          if (isNotFound(err)) return { outcome: 'order-missing' as const };
+          throw err;
+        }
+        let rows: DeliveredRow[];
+        try {
+          rows = deliveredRows(fresh, picked);
+        } catch (err) {
+          if (err instanceof RowMatchError) throw ApplicationFailure.nonRetryable(err.message, 'RowMismatch');
+          throw err;
+        }
+        if (fresh.InvoiceReference) return { outcome: 'already-invoiced' as const, invoiceNumber: fresh.InvoiceReference, rows };
+        if (rows.every((row) => row.DeliveredQuantity === 0)) return { outcome: 'nothing-delivered' as const };
+
+        let current = fresh;
+        if (fresh.DeliveryState && fresh.DeliveryState !== 'delivery' && (await lagerActive(tenantId, client))) {
+          // With Lager, DeliveredQuantity may only be set in delivery state; the PUT renumbers RowIds, so use its answer.
+          current = toOrderSnapshot(await client.updateOrder(documentNumber, { DeliveryState: 'delivery' }));
+        }
+        const alreadyStored = deliveredDiscrepancies(current, rows).length === 0;
+        const stored = alreadyStored
+          ? current
+          : toOrderSnapshot(await client.updateOrder(documentNumber, { OrderRows: deliveredRowsPatch(current, rows) }));
+        const discrepancies = deliveredDiscrepancies(stored, rows);
+        if (discrepancies.length) return { outcome: 'discrepancies' as const, rows, discrepancies };
+        if (stored.InvoiceReference) return { outcome: 'already-invoiced' as const, invoiceNumber: stored.InvoiceReference, rows };
+        const invoice = await client.createInvoiceFromOrder(documentNumber);
+        return { outcome: 'invoiced' as const, invoiceNumber: String(invoice.DocumentNumber), rows };
+      });
+    },
+
+    async findWmsOrder(tenantId: string, orderNumber: string): Promise<WmsOrderView | null> {
+      return rethrowClassified(wmsFailure, async () => {
+        const order = await registry.wms(tenantId).findOrderByNumber(orderNumber);
+        return order ? toWmsOrderView(order) : null;
+      });
+    },
+
+    async getWmsOrder(tenantId: string, orderId: number): Promise<WmsOrderView> {
+      return rethrowClassified(wmsFailure, async () => toWmsOrderView(await registry.wms(tenantId).getOrder(orderId)));
+    },
+
+    /** PUT by orderNumber creates or updates: running it twice leaves one order. */
+    async upsertWmsOrder(tenantId: string, draft: WmsOrderDraft): Promise<{ orderId: number }> {
+      return rethrowClassified(wmsFailure, async () => {
+        const { orderId } = await registry.wms(tenantId).upsertOrder({ ...draft, goodsOwnerId: registry.get(tenantId).wms.goodsOwnerId });
+        return { orderId };
+      });
+    },
+
+    async cancelWmsOrder(tenantId: string, orderId: number): Promise<void> {
+      return rethrowClassified(wmsFailure, async () => {
+        const client = registry.wms(tenantId);
+        const current = await client.getOrder(orderId);
+        if (current.orderInfo.orderStatus.number === 1000) return; // already cancelled
+        await client.cancelOrder(orderId);
+      });
+    },
+
+    async markWmsOrderReported(tenantId: string, orderId: number): Promise<void> {
+      return rethrowClassified(wmsFailure, () => registry.wms(tenantId).markOrderReported(orderId));
+    },
+  };
+}

@@ -1,0 +1,245 @@
+// A scenario harness for tests on the shared dev server: both sandboxes in-process with a fresh tenant, the webhook
+// receiver, and the product's real workers on a task queue of their own. A test reads like the scenario it checks.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
+import got from 'got';
+import { inject } from 'vitest';
+import { TenantRegistry } from '../../activities/tenant-registry';
+import { FortnoxClient } from '../../activities/fortnox/client';
+import { MemoryTokenStore } from '../../activities/fortnox/token-store';
+import { Pacer } from '../../activities/fortnox/pacer';
+import { WmsClient } from '../../activities/wms/client';
+import { buildWebhookReceiver, webhookPath, type WebhookOutcome } from '../../client/webhook-receiver';
+import { createLogger } from '../../config/logger';
+import type { Tenant } from '../../config/tenants';
+import { orderWorkflowId } from '../../domain/order';
+import { settingsSchema } from '../../domain/settings';
+import { startEmbeddedSandboxes, type EmbeddedSandboxes } from '../../scripts/embedded-sandboxes';
+import { createIntegrationWorkers } from '../../workers/worker';
+import { orderStatusQuery, type OrderStatus } from '../../workflows/order';
+import type { syncOrdersWorkflow } from '../../workflows/sync-orders';
+
+let runtimeInstalled = false;
+function quietRuntime() {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by another harness in this process.
+  }
+}
+
+export interface HarnessOptions {
+  lager?: boolean;
+  allowNegativeStock?: boolean;
+  /** Tenant settings (as in the tenants file); defaults are the product's. */
+  settings?: Record<string, unknown>;
+  /** Start the workers now (default) or later with startWorkers(), e.g. to test a worker restart. */
+  startWorkers?: boolean;
+}
+
+export interface Harness {
+  client: Client;
+  tenant: Tenant;
+  tenantId: string;
+  taskQueue: string;
+  sandboxes: EmbeddedSandboxes;
+  /** The Fortnox sandbox's tenant id (DatabaseNumber). */
+  fortnoxTenantId: string;
+  /** Acts as a Fortnox user would (own token store, so it never disturbs the product's tokens). */
+  fortnox: FortnoxClient;
+  wms: WmsClient;
+  webhookOutcomes: WebhookOutcome[];
+  receiverUrl: string;
+  startWorkers(): Promise<void>;
+  /** Runs the product's standalone worker (`workers/main.ts`) as a child process, as production does. */
+  spawnWorkerProcess(): Promise<ChildProcess>;
+  stopWorkers(): Promise<void>;
+  floor(orderId: number, action: 'release' | 'allocate' | 'pick' | 'send' | 'cancel', body?: unknown): Promise<void>;
+  syncOrders(): Promise<Awaited<ReturnType<typeof syncOrdersWorkflow>>>;
+  orderStatus(documentNumber: string): Promise<OrderStatus>;
+  waitForStatus(documentNumber: string, predicate: (s: OrderStatus) => boolean, timeoutMs?: number): Promise<OrderStatus>;
+  createOrder(rows: { ArticleNumber: string; OrderedQuantity: number }[], extra?: Record<string, unknown>): Promise<string>;
+  /** A new stock article known to both sides, with the given stock in the warehouse (Fortnox stock starts at 0). */
+  addArticle(articleNumber: string, warehouseStock: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Polls until the check returns a value (not undefined/false), or fails with the last observation. */
+export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value !== undefined && value !== false) return value;
+      last = value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`Timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  quietRuntime();
+  const address = inject('temporalAddress');
+  const tenantId = `t-${randomBytes(4).toString('hex')}`;
+  const taskQueue = `test-${tenantId}`;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const webhookOutcomes: WebhookOutcome[] = [];
+  // The receiver must listen before the sandboxes start (they need its URL); it learns the tenant afterwards.
+  const known: { tenant?: Tenant } = {};
+  const receiver = buildWebhookReceiver({
+    client,
+    logger: createLogger('silent'),
+    tenant: (id) => (known.tenant?.id === id ? { webhookSecret: known.tenant.wms.webhookSecret, goodsOwnerId: known.tenant.wms.goodsOwnerId } : undefined),
+    onOutcome: (outcome) => webhookOutcomes.push(outcome),
+  });
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  const receiverAddress = receiver.server.address();
+  const receiverUrl = `http://127.0.0.1:${typeof receiverAddress === 'object' && receiverAddress ? receiverAddress.port : 0}`;
+
+  const sandboxes = await startEmbeddedSandboxes({
+    fortnoxPort: 0,
+    wmsPort: 0,
+    webhookUrl: (id) => `${receiverUrl}${webhookPath(id)}`,
+    tenantId,
+    lager: options.lager,
+    allowNegativeStock: options.allowNegativeStock,
+    webhookRetryScheduleMs: [200, 500, 1000, 2000],
+  });
+  const tenant: Tenant = {
+    ...sandboxes.tenant,
+    settings: settingsSchema.parse({ reconciliationInterval: '1h', ...options.settings }),
+  };
+  known.tenant = tenant;
+  const auth = tenant.fortnox.auth;
+  const fortnoxTenantId = auth.mode === 'client_credentials' ? auth.tenantId : '';
+  // The test's Fortnox user shares the product's pacer: both count against the same tenant's rate limit.
+  const pacer = new Pacer();
+  const fortnox = new FortnoxClient({
+    apiBaseUrl: tenant.fortnox.apiBaseUrl,
+    authBaseUrl: tenant.fortnox.authBaseUrl,
+    tenantKey: tenantId,
+    auth,
+    tokenStore: new MemoryTokenStore(),
+    pacer,
+  });
+  const wms = new WmsClient({ baseUrl: tenant.wms.baseUrl, username: tenant.wms.username, password: tenant.wms.password,
+    goodsOwnerId: tenant.wms.goodsOwnerId });
+
+  const customer = await fortnox.createCustomer({
+    Name: 'Testkunden AB', DeliveryName: 'Testkunden Lager', DeliveryAddress1: 'Lagervägen 1', DeliveryZipCode: '123 45',
+    DeliveryCity: 'Stockholm', DeliveryCountry: 'Sverige',
+  } as never);
+  const registry = new TenantRegistry([tenant], { tokenStore: new MemoryTokenStore(), pacer });
+  let workerConnection: NativeConnection | undefined;
+  let workers: Worker[] = [];
+  let running: Promise<unknown> | undefined;
+  const children: ChildProcess[] = [];
+
+  const harness: Harness = {
+    client,
+    tenant,
+    tenantId,
+    taskQueue,
+    sandboxes,
+    fortnoxTenantId,
+    fortnox,
+    wms,
+    webhookOutcomes,
+    receiverUrl,
+    async startWorkers() {
+      workerConnection = await NativeConnection.connect({ address });
+      workers = await createIntegrationWorkers({
+        connection: workerConnection,
+        namespace: 'default',
+        taskQueue,
+        registry,
+        client,
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        // The sandbox enforces Fortnox's limit; tests need not be slower than the pacer makes them.
+        fortnoxActivitiesPerSecond: 50,
+        workerOptions: { shutdownGraceTime: '1s' },
+      });
+      running = Promise.all(workers.map((w) => w.run()));
+    },
+    async spawnWorkerProcess() {
+      const dir = mkdtempSync(join(tmpdir(), 'worker-process-'));
+      const tenantsFile = join(dir, 'tenants.json');
+      writeFileSync(tenantsFile, JSON.stringify({ tenants: [tenant] }));
+      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'workers', 'main.ts')], {
+        env: { ...process.env, TEMPORAL_ADDRESS: address, TENANTS_FILE: tenantsFile, TASK_QUEUE: taskQueue, DATA_DIR: dir, LOG_LEVEL: 'info' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      await new Promise<void>((resolve, reject) => {
+        let output = '';
+        const onData = (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('"worker ready"')) resolve();
+        };
+        child.stdout!.on('data', onData);
+        child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.once('exit', (code) => reject(new Error(`worker process exited with ${code} before it was ready:\n${output}`)));
+      });
+      children.push(child);
+      return child;
+    },
+    async stopWorkers() {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await running;
+      await workerConnection?.close();
+      workers = [];
+    },
+    async floor(orderId, action, body) {
+      await got.post(`${sandboxes.wmsUrl}/_sandbox/goods-owners/${tenant.wms.goodsOwnerId}/orders/${orderId}/${action}`, { json: body ?? {} });
+    },
+    async syncOrders() {
+      return client.workflow.execute<typeof syncOrdersWorkflow>('syncOrdersWorkflow', {
+        workflowId: `sync-orders:${tenantId}:${randomBytes(3).toString('hex')}`,
+        taskQueue,
+        args: [{ tenantId }],
+      });
+    },
+    async orderStatus(documentNumber) {
+      return client.workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).query(orderStatusQuery);
+    },
+    async waitForStatus(documentNumber, predicate, timeoutMs = 60_000) {
+      let last: OrderStatus | undefined;
+      return waitFor(async () => {
+        last = await harness.orderStatus(documentNumber);
+        return predicate(last) ? last : undefined;
+      }, timeoutMs, `order ${documentNumber} status (last: stage ${last?.stage}, attention ${last?.attention})`);
+    },
+    async createOrder(rows, extra = {}) {
+      // Sent: the order confirmation has gone out, so the default selection picks the order up.
+      const created = await fortnox.createOrder({ CustomerNumber: customer.CustomerNumber, Sent: true, OrderRows: rows, ...extra } as never);
+      return created.DocumentNumber;
+    },
+    async addArticle(articleNumber, warehouseStock) {
+      await fortnox.createArticle({ ArticleNumber: articleNumber, Description: `Test article ${articleNumber}`, StockGoods: true } as never);
+      await wms.upsertArticle({ articleNumber, articleName: `Test article ${articleNumber}`, isStockArticle: true } as never);
+      await got.post(`${sandboxes.wmsUrl}/_sandbox/goods-owners/${tenant.wms.goodsOwnerId}/stock-adjustments`, {
+        json: { articleNumber, count: warehouseStock, reason: 'count' },
+      });
+    },
+    async close() {
+      await harness.stopWorkers();
+      await receiver.close();
+      await sandboxes.close();
+      await connection.close();
+    },
+  };
+  if (options.startWorkers !== false) await harness.startWorkers();
+  return harness;
+}

@@ -1,0 +1,260 @@
+// The order workflow end to end on a real dev server, with both sandboxes: each scenario of the order lifecycle.
+import { randomInt } from 'node:crypto';
+import got from 'got';
+import { afterEach, describe, expect, it } from 'vitest';
+import { signWebhookBody } from '../../activities/wms/webhook';
+import { orderWorkflowId } from '../../domain/order';
+import { resyncSignal, type OrderResult } from '../../workflows/order';
+import { startHarness, waitFor, type Harness } from './harness';
+import { recordHistory } from './record';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+interface SandboxInvoice {
+  DocumentNumber: number;
+  OrderReference: number;
+  InvoiceRows: { ArticleNumber: string; DeliveredQuantity: number }[];
+}
+
+async function invoicesFor(harness: Harness, documentNumber: string): Promise<SandboxInvoice[]> {
+  const state = await got(`${harness.sandboxes.fortnoxUrl}/_sandbox/tenants/${harness.fortnoxTenantId}/state`).json<{
+    invoices: SandboxInvoice[];
+  }>();
+  return state.invoices.filter((i) => String(i.OrderReference) === documentNumber);
+}
+
+/** Creates the order in Fortnox, runs the order sync, and waits until the order waits in the WMS. */
+async function orderInWarehouse(harness: Harness, rows: { ArticleNumber: string; OrderedQuantity: number }[]) {
+  const documentNumber = await harness.createOrder(rows);
+  const sync = await harness.syncOrders();
+  expect(sync.started).toBeGreaterThanOrEqual(1);
+  // Wait until the workflow has also handled the WMS's "order created" webhook, so each test starts from quiet.
+  const status = await harness.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' &&
+    s.seenWebhookEvents.length > 0 && !s.busy && !s.pendingWmsCheck && !s.pendingFortnoxChange);
+  return { documentNumber, wmsOrderId: status.wmsOrderId! };
+}
+
+async function result(harness: Harness, documentNumber: string): Promise<OrderResult> {
+  return harness.client.workflow.getHandle(orderWorkflowId(harness.tenantId, documentNumber)).result();
+}
+
+describe('order lifecycle', () => {
+  it('happy path: Fortnox order → WMS → sent → delivered quantities → one invoice', async () => {
+    h = await startHarness();
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [
+      { ArticleNumber: 'A100', OrderedQuantity: 3 },
+      { ArticleNumber: 'A101', OrderedQuantity: 1 },
+    ]);
+    const wmsOrder = await h.wms.getOrder(wmsOrderId);
+    expect(wmsOrder.orderInfo.orderNumber).toBe(documentNumber);
+    expect(wmsOrder.orderLines.map((l) => [l.article.articleNumber, l.orderedNumberOfItems])).toEqual([['A100', 3], ['A101', 1]]);
+
+    await h.floor(wmsOrderId, 'release');
+    await h.floor(wmsOrderId, 'pick');
+    await h.floor(wmsOrderId, 'send', { parcels: 1, trackingNumbers: ['TRACK1'] });
+
+    const outcome = await result(h, documentNumber);
+    expect(outcome.outcome).toBe('invoiced');
+    expect(outcome.backorder).toEqual([]);
+    const fortnoxOrder = await h.fortnox.getOrder(documentNumber);
+    expect(fortnoxOrder.InvoiceReference).toBe(outcome.invoiceNumber);
+    expect(fortnoxOrder.OrderRows.map((r) => r.DeliveredQuantity)).toEqual([3, 1]);
+    const invoices = await invoicesFor(h, documentNumber);
+    expect(invoices).toHaveLength(1);
+    expect(invoices[0]!.InvoiceRows.map((r) => r.DeliveredQuantity)).toEqual([3, 1]);
+    // Reported back to the WMS so its own ERP-reporting view is clean.
+    const reported = await h.wms.getOrder(wmsOrderId);
+    expect(reported.orderLines.map((l) => l.reportedNumberOfItems)).toEqual([3, 1]);
+    expect(h.webhookOutcomes).toContain('signalled');
+    await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'happy-path');
+  });
+
+  it('a change in Fortnox before picking reaches the WMS', async () => {
+    h = await startHarness();
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
+    const current = await h.fortnox.getOrder(documentNumber);
+    await h.fortnox.updateOrder(documentNumber, {
+      OrderRows: [{ RowId: current.OrderRows[0]!.RowId, OrderedQuantity: 5 }, { ArticleNumber: 'A101', OrderedQuantity: 1 }],
+    } as never);
+    await h.syncOrders();
+    await waitFor(async () => {
+      const order = await h!.wms.getOrder(wmsOrderId);
+      return order.orderLines.length === 2 && order.orderLines[0]!.orderedNumberOfItems === 5;
+    }, 30_000, 'the WMS order to carry the change');
+    const status = await h.orderStatus(documentNumber);
+    expect(status.actions.map((a) => a.action)).toContain('updated in the WMS');
+    expect(status.rejectedChanges).toEqual([]);
+  });
+
+  it('a change after picking started is refused, left out of the WMS, and visible to operators', async () => {
+    h = await startHarness();
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
+    await h.floor(wmsOrderId, 'release');
+    await h.waitForStatus(documentNumber, (s) => s.wmsStatus !== null && s.wmsStatus >= 300);
+    const current = await h.fortnox.getOrder(documentNumber);
+    await h.fortnox.updateOrder(documentNumber, { OrderRows: [{ RowId: current.OrderRows[0]!.RowId, OrderedQuantity: 9 }] } as never);
+    await h.syncOrders();
+    const status = await h.waitForStatus(documentNumber, (s) => s.rejectedChanges.length > 0);
+    expect(status.rejectedChanges[0]).toMatch(/row 1: 2 × A100 → 9 × A100/);
+    expect((await h.wms.getOrder(wmsOrderId)).orderLines[0]!.orderedNumberOfItems).toBe(2);
+    const description = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).describe();
+    expect(description.searchAttributes.NeedsAttention).toEqual([true]);
+  });
+
+  it('cancellation in Fortnox before the warehouse starts cancels the WMS order', async () => {
+    h = await startHarness();
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await h.fortnox.cancelOrder(documentNumber);
+    await h.syncOrders();
+    const outcome = await result(h, documentNumber);
+    expect(outcome.outcome).toBe('closed-in-fortnox');
+    expect((await h.wms.getOrder(wmsOrderId)).orderInfo.orderStatus.number).toBe(1000);
+  });
+
+  it('cancellation in the WMS ends the workflow and flags it, leaving Fortnox as it is', async () => {
+    h = await startHarness();
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await h.floor(wmsOrderId, 'cancel');
+    const outcome = await result(h, documentNumber);
+    expect(outcome.outcome).toBe('cancelled');
+    expect((await h.fortnox.getOrder(documentNumber)).InvoiceReference).toBeNull();
+  });
+
+  it('a partial shipment invoices what was delivered and shows the rest as a backorder', async () => {
+    h = await startHarness();
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [
+      { ArticleNumber: 'A100', OrderedQuantity: 4 },
+      { ArticleNumber: 'A101', OrderedQuantity: 2 },
+    ]);
+    const lines = (await h.wms.getOrder(wmsOrderId)).orderLines;
+    await h.floor(wmsOrderId, 'release');
+    await h.floor(wmsOrderId, 'pick', { lines: [
+      { rowNumber: lines[0]!.rowNumber, pickedNumberOfItems: 3 },
+      { rowNumber: lines[1]!.rowNumber, pickedNumberOfItems: 0 },
+    ] });
+    await h.floor(wmsOrderId, 'send');
+    const outcome = await result(h, documentNumber);
+    expect(outcome.outcome).toBe('invoiced');
+    expect(outcome.backorder).toEqual([
+      { position: 1, ArticleNumber: 'A100', remaining: 1 },
+      { position: 2, ArticleNumber: 'A101', remaining: 2 },
+    ]);
+    expect((await h.fortnox.getOrder(documentNumber)).OrderRows.map((r) => r.DeliveredQuantity)).toEqual([3, 0]);
+    await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'partial-shipment');
+  });
+
+  it('an invoice created by hand in Fortnox first is never duplicated', async () => {
+    h = await startHarness();
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await h.floor(wmsOrderId, 'release');
+    await h.fortnox.createInvoiceFromOrder(documentNumber);
+    await h.floor(wmsOrderId, 'pick');
+    await h.floor(wmsOrderId, 'send');
+    const outcome = await result(h, documentNumber);
+    expect(outcome.outcome).toBe('already-invoiced');
+    expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
+  });
+
+  it('duplicate and out-of-order webhooks change nothing', async () => {
+    h = await startHarness();
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    const post = async (eventId: number, status: number) => {
+      const body = JSON.stringify({
+        webhookOrdersId: 1, webhookEventId: eventId, system: 'sandbox', timestamp: new Date().toISOString(),
+        orderId: wmsOrderId, orderNumber: documentNumber, goodsOwnerId: h!.tenant.wms.goodsOwnerId, path: '',
+        byUser: { userId: 1 }, byComputer: { computerId: 1, computerName: 'floor' }, orderStatus: { number: status },
+        currentShipmentId: null, webhookTemplate: 'order', goodsOwnerName: 'Demo', tracking: [], parcels: [],
+      });
+      const signature = signWebhookBody(body, h!.tenant.wms.webhookSecret);
+      return got.post(`${h!.receiverUrl}/webhooks/wms/${h!.tenantId}`, {
+        body, headers: { 'content-type': 'application/json', 'x-webhook-signature': signature }, throwHttpErrors: false,
+      });
+    };
+    // A "sent" event that arrives before the order is sent (out of order) does not make the workflow invoice.
+    const early = randomInt(1_000_000, 2_000_000);
+    expect((await post(early, 450)).statusCode).toBe(200);
+    const afterEarly = await h.waitForStatus(documentNumber, (s) => s.seenWebhookEvents.includes(String(early)) && !s.busy && !s.pendingWmsCheck);
+    expect(afterEarly.stage).toBe('awaiting-warehouse');
+    // The same event again is acknowledged and ignored.
+    expect((await post(early, 450)).statusCode).toBe(200);
+    const again = await h.orderStatus(documentNumber);
+    expect(again.actions.filter((a) => a.detail?.includes(`event ${early}`))).toHaveLength(1);
+
+    await h.floor(wmsOrderId, 'release');
+    await h.floor(wmsOrderId, 'pick');
+    await h.floor(wmsOrderId, 'send');
+    const outcome = await result(h, documentNumber);
+    expect(outcome.outcome).toBe('invoiced');
+    // A late "picked" event after the invoice finds no running workflow: acknowledged, no second invoice.
+    expect((await post(randomInt(2_000_000, 3_000_000), 400)).statusCode).toBe(202);
+    expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
+  });
+
+  it('a lost webhook is caught by the reconciliation timer', async () => {
+    h = await startHarness({ settings: { reconciliationInterval: '2s' } });
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    // The WMS's webhooks now go nowhere.
+    await got.put(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/webhooks`, {
+      json: { url: 'http://127.0.0.1:9/nowhere', secret: h.tenant.wms.webhookSecret, events: ['orderStatusChanged'], statuses: [450] },
+    });
+    await h.floor(wmsOrderId, 'release');
+    await h.floor(wmsOrderId, 'pick');
+    await h.floor(wmsOrderId, 'send');
+    const outcome = await result(h, documentNumber);
+    expect(outcome.outcome).toBe('invoiced');
+    const history = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).query('status');
+    expect(JSON.stringify(history)).toContain('reconciliation check');
+  });
+
+  it('Lager zeroing of delivered quantities is surfaced for an operator and never invoiced', async () => {
+    h = await startHarness({ lager: true, settings: { reconciliationInterval: '1h' } });
+    // The warehouse holds the goods, but Fortnox Lager has no stock of them: it will silently store DeliveredQuantity 0.
+    await h.addArticle('EMPTY1', 10);
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'EMPTY1', OrderedQuantity: 2 }]);
+    await h.floor(wmsOrderId, 'release');
+    await h.floor(wmsOrderId, 'pick');
+    await h.floor(wmsOrderId, 'send');
+    const status = await h.waitForStatus(documentNumber, (s) => s.stage === 'needs-attention');
+    expect(status.attention).toMatch(/row 1 EMPTY1: sent 2, Fortnox stored 0/);
+    expect(await invoicesFor(h, documentNumber)).toHaveLength(0);
+    const description = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).describe();
+    expect(description.searchAttributes.NeedsAttention).toEqual([true]);
+    expect(description.searchAttributes.OrderStage).toEqual(['needs-attention']);
+
+    // The operator brings stock in, then resyncs: now it is reported and invoiced once.
+    await h.fortnox.putInboundDocument('WMSADJUST', '1', { date: new Date().toISOString().slice(0, 10),
+      rows: [{ itemId: 'EMPTY1', quantity: 10, directCost: 5 }] } as never);
+    await h.fortnox.releaseDocument('inbound', 'WMSADJUST', '1');
+    await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).signal(resyncSignal, { reason: 'stock fixed' });
+    const outcome = await result(h, documentNumber);
+    expect(outcome.outcome).toBe('invoiced');
+    expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
+    await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'lager-zeroing-then-resync');
+  });
+
+  it('finishes correctly when the worker process is killed (SIGKILL) in the middle of an order and restarted', async () => {
+    h = await startHarness({ startWorkers: false });
+    const worker = await h.spawnWorkerProcess();
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
+    // Slow invoicing down so the worker dies with the createinvoice call in flight; the server retries the lost
+    // activity on the new worker once its start-to-close timeout has passed.
+    await got.put(`${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/faults`, {
+      json: { rules: [{ route: 'PUT /3/orders/:DocumentNumber/createinvoice', latencyMs: 2000 }] },
+    });
+    await h.floor(wmsOrderId, 'release');
+    await h.floor(wmsOrderId, 'pick');
+    await h.floor(wmsOrderId, 'send');
+    await h.waitForStatus(documentNumber, (s) => s.stage === 'reporting');
+    worker.kill('SIGKILL');
+    await got.delete(`${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/faults`);
+    await h.spawnWorkerProcess();
+    const outcome = await result(h, documentNumber);
+    expect(['invoiced', 'already-invoiced']).toContain(outcome.outcome);
+    expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
+    expect((await h.fortnox.getOrder(documentNumber)).OrderRows[0]!.DeliveredQuantity).toBe(2);
+  });
+});

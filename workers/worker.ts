@@ -1,0 +1,66 @@
+// Builds the integration's workers: one on the main task queue (workflows and WMS/Temporal activities) and one per
+// tenant on that tenant's Fortnox queue, whose server-side rate limit keeps all workers together under Fortnox's
+// 25 requests per 5 seconds.
+import type { Client } from '@temporalio/client';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { fileURLToPath } from 'node:url';
+import { createActivities } from '../activities';
+import type { TenantRegistry } from '../activities/tenant-registry';
+import { fortnoxTaskQueue } from '../domain/order';
+
+/**
+ * Activities a tenant's Fortnox queue may start per second, across all workers. Each Fortnox activity makes at most
+ * three Fortnox calls, so 25 calls / 5 s / 3 calls keeps the tenant under the limit however many workers poll; within
+ * one process the client's pacer spaces the calls themselves.
+ */
+export const DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND = 25 / 5 / 3;
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export interface IntegrationWorkersOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  registry: TenantRegistry;
+  client: Client;
+  /** A pre-built workflow bundle (tests build it once); otherwise the workflows are bundled from source. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  fortnoxActivitiesPerSecond?: number;
+  /** Extra worker options (e.g. shutdown grace time, sinks). */
+  workerOptions?: Partial<WorkerOptions>;
+}
+
+export async function createIntegrationWorkers(options: IntegrationWorkersOptions): Promise<Worker[]> {
+  const activities = createActivities({ registry: options.registry, temporal: () => options.client, taskQueue: options.taskQueue });
+  const workflowSource = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath };
+  const main = await Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...workflowSource,
+    activities,
+    ...options.workerOptions,
+  });
+  const perTenant = await Promise.all(
+    options.registry.ids().map((tenantId) =>
+      Worker.create({
+        connection: options.connection,
+        namespace: options.namespace,
+        taskQueue: fortnoxTaskQueue(tenantId),
+        activities,
+        maxTaskQueueActivitiesPerSecond: options.fortnoxActivitiesPerSecond ?? DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND,
+        ...options.workerOptions,
+      }),
+    ),
+  );
+  return [main, ...perTenant];
+}
+
+/** Runs workers until one fails or all are shut down; a failure of one shuts the others down. */
+export async function runWorkers(workers: Worker[]): Promise<void> {
+  try {
+    await Promise.all(workers.map((w) => w.run()));
+  } finally {
+    for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+  }
+}

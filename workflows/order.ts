@@ -1,0 +1,446 @@
+// The order workflow: one per Fortnox order, from the WMS order to the invoice. It waits durably for Fortnox changes,
+// WMS events, operator resyncs and its own reconciliation timer, and never lets a change reach a started order.
+import {
+  ApplicationFailure,
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  log,
+  proxyActivities,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  ActivityFailure,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import {
+  backorder,
+  checkSelection,
+  describeChanges,
+  fortnoxTaskQueue,
+  readyToReport,
+  toWmsOrder,
+  warehouseHasStarted,
+  wmsFingerprint,
+  WmsStatus,
+  type BackorderRow,
+  type DeliveredDiscrepancy,
+  type DeliveredRow,
+  type OrderSnapshot,
+  type WmsOrderDraft,
+} from '../domain/order';
+import type { TenantSettings } from '../domain/settings';
+import {
+  FortnoxOrderNumberAttr,
+  NeedsAttentionAttr,
+  OrderStageAttr,
+  TenantAttr,
+  WmsOrderIdAttr,
+} from './search-attributes';
+
+// ---- Messages -------------------------------------------------------------------------------------------------
+
+/** The order changed in Fortnox (sent by the order sync, or by a Fortnox push subscriber). */
+export const fortnoxChangedSignal = defineSignal('fortnoxChanged');
+
+export interface WmsEvent {
+  webhookEventId: string;
+  orderId: number;
+  statusNumber?: number;
+  timestamp?: string;
+}
+/** The WMS reported an event for this order (sent by the webhook receiver). */
+export const wmsEventSignal = defineSignal<[WmsEvent]>('wmsEvent');
+/** An operator asks the workflow to re-read both sides now, e.g. after fixing stock for a needs-attention order. */
+export const resyncSignal = defineSignal<[{ reason?: string }?]>('resync');
+
+export const orderStatusQuery = defineQuery<OrderStatus>('status');
+
+// ---- State ----------------------------------------------------------------------------------------------------
+
+export type OrderStage =
+  | 'starting'
+  | 'awaiting-warehouse'
+  | 'in-warehouse'
+  | 'reporting'
+  | 'needs-attention'
+  | 'completed'
+  | 'cancelled'
+  | 'skipped'
+  | 'closed-in-fortnox';
+
+export interface ActionLogEntry {
+  at: string;
+  action: string;
+  detail?: string;
+}
+
+export type OrderWorkflowSettings = Pick<
+  TenantSettings,
+  'orderSelection' | 'reportOn' | 'notifications' | 'reconciliationInterval'
+> & { fulfilmentReporting: boolean };
+
+export interface OrderWorkflowInput {
+  tenantId: string;
+  documentNumber: string;
+  settings: OrderWorkflowSettings;
+  /** Carried over by continue-as-new. */
+  carried?: CarriedState;
+}
+
+interface CarriedState {
+  stage: OrderStage;
+  wmsOrderId: number | null;
+  wmsStatus: number | null;
+  syncedDraft: WmsOrderDraft | null;
+  actions: ActionLogEntry[];
+  rejectedChanges: string[];
+  attention: string | null;
+  seenWebhookEvents: string[];
+  pendingFortnoxChange: boolean;
+  pendingWmsCheck: boolean;
+}
+
+export interface OrderStatus extends CarriedState {
+  tenantId: string;
+  documentNumber: string;
+  /** True while the workflow is acting (an activity in flight); false when it is waiting. */
+  busy: boolean;
+  result: OrderResult | null;
+}
+
+export interface OrderResult {
+  outcome: 'invoiced' | 'already-invoiced' | 'invoiced-by-hand' | 'cancelled' | 'skipped' | 'closed-in-fortnox' | 'reporting-off';
+  invoiceNumber?: string;
+  delivered?: DeliveredRow[];
+  backorder?: BackorderRow[];
+  rejectedChanges: string[];
+  detail?: string;
+}
+
+const MAX_ACTIONS = 100;
+const MAX_SEEN_EVENTS = 200;
+
+// ---- Activities -----------------------------------------------------------------------------------------------
+
+const wms = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
+});
+
+function fortnoxActivities(tenantId: string) {
+  // Every Fortnox call of a tenant goes through its own task queue, rate-limited on the server.
+  return proxyActivities<Activities>({
+    taskQueue: fortnoxTaskQueue(tenantId),
+    // At most three paced Fortnox calls of at most 10 s each: a lost worker's activity is retried after this.
+    startToCloseTimeout: '30 seconds',
+    retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2 },
+  });
+}
+
+function failureType(err: unknown): string | undefined {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+}
+
+function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(err);
+}
+
+// ---- The order, as a small state machine ----------------------------------------------------------------------
+
+class Order {
+  state: CarriedState;
+  result: OrderResult | null = null;
+  busy = false;
+  private readonly fortnox;
+
+  constructor(private readonly input: OrderWorkflowInput) {
+    this.fortnox = fortnoxActivities(input.tenantId);
+    this.state = input.carried ?? {
+      stage: 'starting',
+      wmsOrderId: null,
+      wmsStatus: null,
+      syncedDraft: null,
+      actions: [],
+      rejectedChanges: [],
+      attention: null,
+      seenWebhookEvents: [],
+      pendingFortnoxChange: false,
+      pendingWmsCheck: false,
+    };
+  }
+
+  get done(): boolean {
+    return this.result !== null;
+  }
+
+  status(): OrderStatus {
+    return { ...this.state, tenantId: this.input.tenantId, documentNumber: this.input.documentNumber, busy: this.busy,
+      result: this.result };
+  }
+
+  record(action: string, detail?: string): void {
+    this.state.actions.push({ at: new Date().toISOString(), action, detail });
+    if (this.state.actions.length > MAX_ACTIONS) this.state.actions.splice(0, this.state.actions.length - MAX_ACTIONS);
+    log.info(action, { documentNumber: this.input.documentNumber, detail });
+  }
+
+  setStage(stage: OrderStage, attention: string | null = null): void {
+    this.state.stage = stage;
+    this.state.attention = attention;
+    upsertSearchAttributes([
+      { key: OrderStageAttr, value: stage },
+      { key: NeedsAttentionAttr, value: attention !== null || this.state.rejectedChanges.length > 0 },
+      ...(this.state.wmsOrderId !== null ? [{ key: WmsOrderIdAttr, value: String(this.state.wmsOrderId) }] : []),
+    ]);
+  }
+
+  needsAttention(reason: string): void {
+    this.record('needs attention', reason);
+    this.setStage('needs-attention', reason);
+  }
+
+  finish(result: OrderResult, stage: OrderStage): void {
+    this.result = result;
+    this.record(`finished: ${result.outcome}`, result.detail);
+    this.setStage(stage);
+  }
+
+  onWmsEvent(event: WmsEvent): void {
+    if (this.state.seenWebhookEvents.includes(event.webhookEventId)) return; // a replayed webhook changes nothing
+    this.state.seenWebhookEvents.push(event.webhookEventId);
+    if (this.state.seenWebhookEvents.length > MAX_SEEN_EVENTS) this.state.seenWebhookEvents.shift();
+    this.record('WMS event received', `status ${event.statusNumber ?? '?'} (event ${event.webhookEventId})`);
+    this.state.pendingWmsCheck = true;
+  }
+
+  /** First run: read Fortnox, find or create the WMS order. */
+  async start(): Promise<void> {
+    const order = await this.fortnox.fetchFortnoxOrder(this.input.tenantId, this.input.documentNumber);
+    if (!order) return this.finish({ outcome: 'closed-in-fortnox', rejectedChanges: [], detail: 'the order does not exist in Fortnox' }, 'closed-in-fortnox');
+    const existing = await wms.findWmsOrder(this.input.tenantId, this.input.documentNumber);
+    if (existing) {
+      // An earlier run already created it (the order was synced before, or a response was lost): carry on from
+      // what the WMS says rather than creating it twice.
+      this.state.wmsOrderId = existing.orderId;
+      this.state.wmsStatus = existing.statusNumber;
+      this.record('found the order in the WMS', `order ${existing.orderId}, status ${existing.statusNumber}`);
+      if (existing.statusNumber === WmsStatus.Cancelled) return this.onWmsCancelled();
+      if (warehouseHasStarted(existing.statusNumber)) {
+        this.state.syncedDraft = toWmsOrder(order, this.input.settings.notifications);
+        this.setStage('in-warehouse');
+      } else {
+        this.setStage('awaiting-warehouse');
+        await this.applyFortnoxOrder(order);
+      }
+      this.state.pendingWmsCheck = true;
+      return;
+    }
+    const verdict = checkSelection(order, this.input.settings.orderSelection);
+    if (!verdict.selected) {
+      return this.finish({ outcome: 'skipped', rejectedChanges: [], detail: verdict.reason }, 'skipped');
+    }
+    await this.createInWms(order);
+  }
+
+  private async createInWms(order: OrderSnapshot): Promise<void> {
+    const draft = toWmsOrder(order, this.input.settings.notifications);
+    const { orderId } = await wms.upsertWmsOrder(this.input.tenantId, draft);
+    this.state.wmsOrderId = orderId;
+    this.state.wmsStatus = WmsStatus.Open;
+    this.state.syncedDraft = draft;
+    this.record('created in the WMS', `order ${orderId}, ${draft.orderLines.length} lines`);
+    this.setStage('awaiting-warehouse');
+  }
+
+  /** Fortnox changed: re-read it and decide what, if anything, may reach the WMS. */
+  async onFortnoxChanged(): Promise<void> {
+    const order = await this.fortnox.fetchFortnoxOrder(this.input.tenantId, this.input.documentNumber);
+    if (!order) return this.closeInFortnox('deleted in Fortnox');
+    await this.applyFortnoxOrder(order);
+  }
+
+  private async applyFortnoxOrder(order: OrderSnapshot): Promise<void> {
+    if (order.Cancelled) return this.closeInFortnox('cancelled in Fortnox');
+    if (order.InvoiceReference) {
+      return this.closeInFortnox(`invoiced by hand in Fortnox (invoice ${order.InvoiceReference})`, order.InvoiceReference);
+    }
+    const draft = toWmsOrder(order, this.input.settings.notifications);
+    if (this.state.syncedDraft && wmsFingerprint(draft) === wmsFingerprint(this.state.syncedDraft)) return;
+    const changes = this.state.syncedDraft ? describeChanges(this.state.syncedDraft, draft) : ['order details'];
+    if (this.state.wmsStatus !== null && warehouseHasStarted(this.state.wmsStatus)) return this.rejectChange(changes);
+    try {
+      await wms.upsertWmsOrder(this.input.tenantId, draft);
+    } catch (err) {
+      if (failureType(err) === 'WmsOrderStarted') return this.rejectChange(changes);
+      throw err;
+    }
+    this.state.syncedDraft = draft;
+    this.record('updated in the WMS', changes.join('; '));
+  }
+
+  private rejectChange(changes: string[]): void {
+    const text = `change after the warehouse started: ${changes.join('; ')}`;
+    this.state.rejectedChanges.push(text);
+    this.record('change rejected: the warehouse has started', changes.join('; '));
+    this.setStage(this.state.stage, this.state.attention);
+  }
+
+  private async closeInFortnox(reason: string, invoiceNumber?: string): Promise<void> {
+    if (this.state.wmsOrderId !== null && !(this.state.wmsStatus !== null && warehouseHasStarted(this.state.wmsStatus))) {
+      try {
+        await wms.cancelWmsOrder(this.input.tenantId, this.state.wmsOrderId);
+        this.record('cancelled in the WMS', reason);
+      } catch (err) {
+        if (failureType(err) !== 'WmsOrderStarted') throw err;
+        this.state.wmsStatus = WmsStatus.Picked;
+      }
+    }
+    if (this.state.wmsStatus !== null && warehouseHasStarted(this.state.wmsStatus)) {
+      // The goods may already be on their way: keep the workflow alive so the shipment is still accounted for.
+      this.rejectChange([reason]);
+      return;
+    }
+    const outcome = invoiceNumber ? 'invoiced-by-hand' : 'closed-in-fortnox';
+    this.finish({ outcome, invoiceNumber, rejectedChanges: this.state.rejectedChanges, detail: reason }, invoiceNumber ? 'completed' : 'cancelled');
+  }
+
+  private onWmsCancelled(): void {
+    this.finish(
+      { outcome: 'cancelled', rejectedChanges: this.state.rejectedChanges, detail: 'cancelled in the WMS; the Fortnox order is left as it is' },
+      'cancelled',
+    );
+    upsertSearchAttributes([{ key: NeedsAttentionAttr, value: true }]);
+  }
+
+  /** Ask the WMS where the order is, and report to Fortnox once it has reached the configured trigger. */
+  async checkWms(): Promise<void> {
+    if (this.state.wmsOrderId === null) return;
+    const view = await wms.getWmsOrder(this.input.tenantId, this.state.wmsOrderId);
+    if (view.statusNumber !== this.state.wmsStatus) {
+      this.record('WMS status', `${this.state.wmsStatus ?? '-'} → ${view.statusNumber}`);
+      this.state.wmsStatus = view.statusNumber;
+    }
+    if (view.statusNumber === WmsStatus.Cancelled) return this.onWmsCancelled();
+    if (warehouseHasStarted(view.statusNumber) && this.state.stage === 'awaiting-warehouse') this.setStage('in-warehouse');
+    if (!readyToReport(view.statusNumber, this.input.settings.reportOn)) return;
+    if (!this.input.settings.fulfilmentReporting) {
+      return this.finish({ outcome: 'reporting-off', rejectedChanges: this.state.rejectedChanges,
+        detail: 'fulfilment reporting to Fortnox is switched off for this tenant' }, 'completed');
+    }
+    this.setStage('reporting');
+    const report = await this.fortnox.reportFulfilment(this.input.tenantId, this.input.documentNumber, view.pickedLines);
+    switch (report.outcome) {
+      case 'order-missing':
+        return this.needsAttention('the order no longer exists in Fortnox, but the warehouse sent it');
+      case 'discrepancies':
+        return this.needsAttention(describeDiscrepancies(report.discrepancies));
+      case 'nothing-delivered':
+        return this.needsAttention('the warehouse sent the order without picking anything; nothing to invoice');
+      case 'already-invoiced':
+      case 'invoiced':
+        await wms.markWmsOrderReported(this.input.tenantId, this.state.wmsOrderId);
+        this.record(report.outcome === 'invoiced' ? 'invoice created' : 'invoice already existed',
+          `invoice ${report.invoiceNumber}`);
+        return this.finish({
+          outcome: report.outcome,
+          invoiceNumber: report.invoiceNumber,
+          delivered: report.rows,
+          backorder: backorder(report.rows),
+          rejectedChanges: this.state.rejectedChanges,
+          detail: backorder(report.rows).length ? 'partial shipment: the rest is a backorder' : undefined,
+        }, 'completed');
+    }
+  }
+
+  /** Runs one step, turning a business failure into a needs-attention stage instead of a failed workflow. */
+  async guarded(step: string, fn: () => Promise<void>): Promise<void> {
+    this.busy = true;
+    try {
+      await fn();
+    } catch (err) {
+      if (!(err instanceof ActivityFailure)) throw err;
+      this.needsAttention(`${step} failed: ${failureMessage(err)}`);
+    } finally {
+      this.busy = false;
+    }
+  }
+}
+
+function describeDiscrepancies(discrepancies: DeliveredDiscrepancy[]): string {
+  const rows = discrepancies.map((d) => `row ${d.position} ${d.ArticleNumber}: sent ${d.sent}, Fortnox stored ${d.stored}`);
+  return `Fortnox did not store the delivered quantities (Fortnox Lager saves 0 for articles without stock): ${rows.join('; ')}. ` +
+    'Not invoiced. Fix the stock in Fortnox, then resync the order.';
+}
+
+// ---- The workflow ---------------------------------------------------------------------------------------------
+
+export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderResult> {
+  const order = new Order(input);
+  let resyncRequested = false;
+
+  setHandler(fortnoxChangedSignal, () => {
+    order.state.pendingFortnoxChange = true;
+  });
+  setHandler(wmsEventSignal, (event) => order.onWmsEvent(event));
+  setHandler(resyncSignal, (request) => {
+    order.record('resync requested', request?.reason);
+    resyncRequested = true;
+  });
+  setHandler(orderStatusQuery, () => order.status());
+
+  if (!input.carried) {
+    upsertSearchAttributes([
+      { key: TenantAttr, value: input.tenantId },
+      { key: FortnoxOrderNumberAttr, value: input.documentNumber },
+    ]);
+    order.setStage('starting');
+    await order.guarded('creating the order in the WMS', () => order.start());
+  }
+
+  while (!order.done) {
+    const woken = await condition(
+      () => order.state.pendingFortnoxChange || order.state.pendingWmsCheck || resyncRequested ||
+        workflowInfo().continueAsNewSuggested,
+      input.settings.reconciliationInterval,
+    );
+    if (!woken) {
+      order.record('reconciliation check', 'no WMS event for a while: asking the WMS');
+      order.state.pendingWmsCheck = true;
+    }
+    if (resyncRequested) {
+      resyncRequested = false;
+      order.state.pendingFortnoxChange = true;
+      order.state.pendingWmsCheck = true;
+      if (order.state.stage === 'needs-attention') order.setStage(order.state.wmsOrderId === null ? 'starting' : 'in-warehouse');
+      if (order.state.wmsOrderId === null) {
+        await order.guarded('creating the order in the WMS', () => order.start());
+        continue;
+      }
+    }
+    if (order.state.stage === 'needs-attention') {
+      // Waiting for an operator: further events are remembered but acted on at the next resync.
+      order.state.pendingFortnoxChange = false;
+      order.state.pendingWmsCheck = false;
+      continue;
+    }
+    if (order.state.pendingFortnoxChange) {
+      order.state.pendingFortnoxChange = false;
+      await order.guarded('applying the Fortnox change', () => order.onFortnoxChanged());
+    }
+    if (!order.done && order.state.pendingWmsCheck) {
+      order.state.pendingWmsCheck = false;
+      await order.guarded('reporting the shipment', () => order.checkWms());
+    }
+    if (!order.done && workflowInfo().continueAsNewSuggested) {
+      await condition(allHandlersFinished);
+      return continueAsNew<typeof orderWorkflow>({ ...input, carried: order.state });
+    }
+  }
+  await condition(allHandlersFinished);
+  return order.result!;
+}

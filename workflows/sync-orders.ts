@@ -1,0 +1,60 @@
+// The order sync, run per tenant by a Temporal Schedule: lists Fortnox orders changed since the previous run's cursor
+// (minus an overlap, so nothing saved during a run is missed), then starts or signals one order workflow per order.
+import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { checkSelection, fortnoxTaskQueue } from '../domain/order';
+import { durationMs } from '../domain/duration';
+import type { OrderWorkflowSettings } from './order';
+
+export interface SyncOrdersInput {
+  tenantId: string;
+}
+
+export interface SyncOrdersResult {
+  /** ISO time the next run lists from (before subtracting the overlap). */
+  cursor: string;
+  listed: number;
+  started: number;
+  signalled: number;
+}
+
+const local = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+});
+
+export async function syncOrdersWorkflow({ tenantId }: SyncOrdersInput): Promise<SyncOrdersResult> {
+  const fortnox = proxyActivities<Activities>({
+    taskQueue: fortnoxTaskQueue(tenantId),
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '1 minute',
+    retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
+  });
+  const settings = await local.getTenantSettings(tenantId);
+  const previous = workflowInfo().lastResult as SyncOrdersResult | undefined;
+  const since = previous?.cursor
+    ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
+    : null;
+
+  const { orders, listedAt } = await fortnox.listChangedOrders(tenantId, since);
+  const toStart: string[] = [];
+  const toSignal: string[] = [];
+  for (const order of orders) {
+    const verdict = checkSelection(
+      { Cancelled: order.Cancelled, Sent: order.Sent, InvoiceReference: order.invoiced ? 'invoiced' : null },
+      settings.orderSelection,
+    );
+    (verdict.selected ? toStart : toSignal).push(order.DocumentNumber);
+  }
+  const orderSettings: OrderWorkflowSettings = {
+    orderSelection: settings.orderSelection,
+    reportOn: settings.reportOn,
+    notifications: settings.notifications,
+    reconciliationInterval: settings.reconciliationInterval,
+    fulfilmentReporting: settings.processes.fulfilmentReporting,
+  };
+  const started = toStart.length ? await local.startOrderWorkflows(tenantId, toStart, orderSettings) : 0;
+  const signalled = toSignal.length ? await local.signalOrderWorkflows(tenantId, toSignal) : 0;
+  log.info('order sync done', { tenantId, since, listed: orders.length, started, signalled });
+  return { cursor: listedAt, listed: orders.length, started, signalled };
+}
