@@ -55,7 +55,8 @@ export async function bootstrapSchedules(client: Client, tenants: Tenant[], task
         state: { paused: !enabled, note: enabled ? def.note : `Switched off in the settings of tenant ${tenant.id}. ${def.note}` },
       };
       try {
-        await client.schedule.create(options);
+        // The first run starts at once, so a new deployment does not wait a whole interval.
+        await client.schedule.create({ ...options, state: { ...options.state, triggerImmediately: enabled } });
         result.created.push(def.scheduleId);
       } catch (err) {
         if (!(err instanceof ScheduleAlreadyRunning)) throw err;

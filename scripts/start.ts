@@ -6,6 +6,7 @@ import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { ConfigError, loadConfig, type AppConfig, type Tenant } from '../config';
 import { createLogger } from '../config/logger';
+import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
 import { bootstrapSchedules } from '../client/schedules';
@@ -18,6 +19,7 @@ import { startEmbeddedSandboxes, type EmbeddedSandboxes } from './embedded-sandb
 async function main(config: AppConfig): Promise<void> {
   const { env } = config;
   const logger = createLogger(env.LOG_LEVEL);
+  installTemporalRuntime(logger);
   const stops: (() => Promise<unknown>)[] = [];
   let stopping: Promise<void> | undefined;
   const stopAll = (reason: string) =>

@@ -2,6 +2,7 @@
 // against a running cluster. Holds no state of its own: run as many as you like, kill any of them at any time.
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../config/logger';
+import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
 import { createIntegrationWorkers, runWorkers } from './worker';
@@ -10,6 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const { env } = config;
   const logger = createLogger(env.LOG_LEVEL).child({ component: 'worker' });
+  installTemporalRuntime(logger);
   if (config.tenants.length === 0) {
     throw new ConfigError(['TENANTS_FILE: a standalone worker needs the tenants file (npm start runs the embedded demo instead)']);
   }

@@ -186,7 +186,7 @@ class Order {
   record(action: string, detail?: string): void {
     this.state.actions.push({ at: new Date().toISOString(), action, detail });
     if (this.state.actions.length > MAX_ACTIONS) this.state.actions.splice(0, this.state.actions.length - MAX_ACTIONS);
-    log.info(action, { documentNumber: this.input.documentNumber, detail });
+    log.info(action, { tenant: this.input.tenantId, order: this.input.documentNumber, detail });
   }
 
   setStage(stage: OrderStage, attention: string | null = null): void {
