@@ -35,6 +35,8 @@ export const settingsSchema = z.object({
   notifications: z.object({ sms: z.boolean().default(false), email: z.boolean().default(false) }).prefault({}),
   /** How often a waiting order workflow asks the WMS itself, in case a webhook was lost. */
   reconciliationInterval: duration.default('4h'),
+  /** An order workflow continues as new once its history passes this many events (Temporal may suggest it sooner). */
+  orderHistoryLimit: z.number().int().min(20).default(2000),
   /** WMS warehouse name → Fortnox Lager StockPointCode. */
   stockPoints: z.record(z.string(), z.string()).default({}),
   /** 3PL invoicing period close, as a cron expression in Europe/Stockholm time. */

@@ -80,7 +80,7 @@ export interface ActionLogEntry {
 export type OrderWorkflowSettings = Pick<
   TenantSettings,
   'orderSelection' | 'reportOn' | 'notifications' | 'reconciliationInterval'
-> & { fulfilmentReporting: boolean };
+> & { fulfilmentReporting: boolean; orderHistoryLimit?: number };
 
 export interface OrderWorkflowInput {
   tenantId: string;
@@ -402,10 +402,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderRes
     await order.guarded('creating the order in the WMS', () => order.start());
   }
 
+  const historyTooLong = () =>
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.settings.orderHistoryLimit ?? 2000);
+
   while (!order.done) {
     const woken = await condition(
-      () => order.state.pendingFortnoxChange || order.state.pendingWmsCheck || resyncRequested ||
-        workflowInfo().continueAsNewSuggested,
+      () => order.state.pendingFortnoxChange || order.state.pendingWmsCheck || resyncRequested || historyTooLong(),
       input.settings.reconciliationInterval,
     );
     if (!woken) {
@@ -436,7 +438,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderRes
       order.state.pendingWmsCheck = false;
       await order.guarded('reporting the shipment', () => order.checkWms());
     }
-    if (!order.done && workflowInfo().continueAsNewSuggested) {
+    if (!order.done && historyTooLong()) {
+      // Keep histories small: carry the state (stage, versions, action log, seen events) into a fresh run.
       await condition(allHandlersFinished);
       return continueAsNew<typeof orderWorkflow>({ ...input, carried: order.state });
     }

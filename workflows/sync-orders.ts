@@ -52,6 +52,7 @@ export async function syncOrdersWorkflow({ tenantId }: SyncOrdersInput): Promise
     notifications: settings.notifications,
     reconciliationInterval: settings.reconciliationInterval,
     fulfilmentReporting: settings.processes.fulfilmentReporting,
+    orderHistoryLimit: settings.orderHistoryLimit,
   };
   const started = toStart.length ? await local.startOrderWorkflows(tenantId, toStart, orderSettings) : 0;
   const signalled = toSignal.length ? await local.signalOrderWorkflows(tenantId, toSignal) : 0;

@@ -258,3 +258,31 @@ describe('order lifecycle', () => {
     expect((await h.fortnox.getOrder(documentNumber)).OrderRows[0]!.DeliveredQuantity).toBe(2);
   });
 });
+
+describe('long-lived order workflows', () => {
+  it('continue as new before the history grows large, carrying their state, and still finish', async () => {
+    h = await startHarness({ settings: { orderHistoryLimit: 40 } });
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    const handle = h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber));
+    const firstRunId = (await handle.describe()).runId;
+    // Operators resync a waiting order a few times: each adds events until the run hands over to a new one.
+    for (let i = 0; i < 8; i++) {
+      await handle.signal(resyncSignal, { reason: `check ${i}` });
+      await h.waitForStatus(documentNumber, (s) => !s.busy && s.actions.filter((a) => a.action === 'resync requested').length > i);
+    }
+    const continued = await waitFor(async () => {
+      const description = await handle.describe();
+      return description.runId !== firstRunId ? description : undefined;
+    }, 30_000, 'a new run');
+    expect(continued.searchAttributes.Tenant).toEqual([h.tenantId]);
+    const carried = await h.orderStatus(documentNumber);
+    expect(carried.wmsOrderId).toBe(wmsOrderId);
+    expect(carried.actions.some((a) => a.action === 'created in the WMS')).toBe(true);
+
+    await h.floor(wmsOrderId, 'release');
+    await h.floor(wmsOrderId, 'pick');
+    await h.floor(wmsOrderId, 'send');
+    expect((await result(h, documentNumber)).outcome).toBe('invoiced');
+    expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,50 @@
+// Schedule bootstrap at start-up: created once, updated (never duplicated) on every later start, paused when the
+// tenant switches the process off, and described by a note an operator reads in the Web UI.
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { bootstrapSchedules } from '../../client/schedules';
+import { tenantSchema, type Tenant } from '../../config/tenants';
+
+let client: Client;
+beforeAll(async () => {
+  client = new Client({ connection: await Connection.connect({ address: inject('temporalAddress') }) });
+});
+afterAll(async () => client?.connection.close());
+
+const tenant = (id: string, settings: Record<string, unknown> = {}): Tenant =>
+  tenantSchema.parse({
+    id,
+    fortnox: { auth: { mode: 'client_credentials', clientId: 'c', clientSecret: 's', tenantId: '1' } },
+    wms: { baseUrl: 'http://127.0.0.1:1/w', username: 'u', password: 'p', goodsOwnerId: 1, webhookSecret: 'x'.repeat(16) },
+    settings,
+  });
+
+describe('schedule bootstrap', () => {
+  it('is idempotent across restarts and follows the settings', async () => {
+    const id = `s-${randomBytes(3).toString('hex')}`;
+    const queue = `schedules-${id}`;
+    const first = await bootstrapSchedules(client, [tenant(id)], queue);
+    expect(first.created).toContain(`orders:${id}`);
+    const again = await bootstrapSchedules(client, [tenant(id)], queue);
+    expect(again.created).toEqual([]);
+    expect(again.updated).toContain(`orders:${id}`);
+
+    const handle = client.schedule.getHandle(`orders:${id}`);
+    let description = await handle.describe();
+    expect(description.state.paused).toBe(false);
+    expect(description.state.note).toMatch(/Every 15m: pulls Fortnox orders changed since the last run/);
+    expect(description.spec.intervals?.[0]?.every).toBe(15 * 60 * 1000);
+
+    // Operators change the interval and switch order sync off: the same schedule is updated and paused.
+    await bootstrapSchedules(client, [tenant(id, { syncInterval: '5m', processes: { orders: false } })], queue);
+    description = await handle.describe();
+    expect(description.state.paused).toBe(true);
+    expect(description.state.note).toMatch(/Switched off/);
+    expect(description.spec.intervals?.[0]?.every).toBe(5 * 60 * 1000);
+    const ids: string[] = [];
+    for await (const schedule of client.schedule.list()) if (schedule.scheduleId.endsWith(`:${id}`)) ids.push(schedule.scheduleId);
+    expect(ids.filter((s) => s === `orders:${id}`)).toHaveLength(1);
+    await handle.delete();
+  });
+});
