@@ -1,0 +1,114 @@
+// `npm start` as a user runs it: the Web UI comes up, orders flow, SIGTERM/SIGINT stop everything it started, and a
+// second start finds the same workflows on the persistent dev-server file.
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import getPort from 'get-port';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = join(import.meta.dirname, '..', '..');
+const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
+const children: ChildProcess[] = [];
+
+async function startProduct(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn('npm', ['start'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.push(child);
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setInterval(() => {
+      if (output.includes('Press Ctrl-C to stop.')) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 100);
+    child.once('exit', (code) => {
+      clearInterval(timer);
+      reject(new Error(`npm start exited with ${code}:\n${output}`));
+    });
+  });
+  return { child, output: () => output };
+}
+
+function processesUsing(path: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', path], { encoding: 'utf8' }).trim().split('\n').filter((l) => l && !l.includes('pgrep'));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** Sends the signal and waits; true when it ended cleanly (npm itself may report the forwarded signal as its end). */
+async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<boolean> {
+  const exited = new Promise<boolean>((resolve) => child.once('exit', (code, by) => resolve(code === 0 || by === signal)));
+  child.kill(signal);
+  return exited;
+}
+
+async function orderWorkflowIds(address: string): Promise<string[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    const ids: string[] = [];
+    for await (const wf of client.workflow.list({ query: 'WorkflowType = "orderWorkflow"' })) ids.push(wf.workflowId);
+    return ids.sort();
+  } finally {
+    await connection.close();
+  }
+}
+
+/** Everything the product started must be gone soon after it was told to stop. */
+async function expectNoLeftovers(path: string): Promise<void> {
+  const deadline = Date.now() + 20_000;
+  let left = processesUsing(path);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    left = processesUsing(path);
+  }
+  expect(left).toEqual([]);
+}
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+});
+
+describe('npm start', () => {
+  it('runs the product, stops without leftovers, and finds its workflows again after a restart', async () => {
+    const env = {
+      DATA_DIR: dataDir,
+      TEMPORAL_PORT: String(await getPort()),
+      TEMPORAL_UI_PORT: String(await getPort()),
+      WEBHOOK_PORT: String(await getPort()),
+      FORTNOX_SANDBOX_PORT: String(await getPort()),
+      WMS_SANDBOX_PORT: String(await getPort()),
+      METRICS_PORT: String(await getPort()),
+      LOG_LEVEL: 'warn',
+    };
+    const address = `127.0.0.1:${env.TEMPORAL_PORT}`;
+    const first = await startProduct(env);
+    expect(first.output()).toContain(`http://localhost:${env.TEMPORAL_UI_PORT}/namespaces/default/workflows`);
+    expect((await fetch(`http://localhost:${env.TEMPORAL_UI_PORT}/`)).status).toBe(200);
+
+    // The demo's order sync runs at once and starts one workflow per seeded order.
+    let before: string[] = [];
+    const deadline = Date.now() + 60_000;
+    while (before.length < 5 && Date.now() < deadline) {
+      before = await orderWorkflowIds(address);
+      if (before.length < 5) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(before.length).toBeGreaterThanOrEqual(5);
+    expect(processesUsing(dataDir).length).toBeGreaterThan(0); // the dev server runs on our data dir
+
+    expect(await stop(first.child, 'SIGTERM')).toBe(true);
+    await expectNoLeftovers(dataDir);
+
+    const second = await startProduct(env);
+    const after = await orderWorkflowIds(address);
+    expect(after).toEqual(expect.arrayContaining(before));
+    expect(await stop(second.child, 'SIGINT')).toBe(true);
+    await expectNoLeftovers(dataDir);
+  }, 240_000);
+});
