@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { recordCall, recordFault } from './calls';
 import { FortnoxApiError, FortnoxCode } from './errors';
-import { decideFaults } from './faults';
+import { badBodyPayload, decideFaults, type BadBody } from './faults';
 import { admit } from './rate-limit';
 import type { RateLimitOptions } from './rate-limit';
 import type { AccessToken, SandboxState, Tenant } from './state';
@@ -13,6 +13,8 @@ declare module 'fastify' {
     accessToken?: AccessToken;
     /** Set when a fault rule decided this call's response must never arrive. */
     dropResponse?: boolean;
+    /** Set when a fault rule decided this call's successful answer is replaced by an untrustworthy body. */
+    badBody?: BadBody;
     callLogged?: boolean;
   }
 }
@@ -45,6 +47,7 @@ export function installApiGuard(app: FastifyInstance, state: SandboxState, optio
   app.decorateRequest('tenant', undefined);
   app.decorateRequest('accessToken', undefined);
   app.decorateRequest('dropResponse', false);
+  app.decorateRequest('badBody', undefined);
   app.decorateRequest('callLogged', false);
 
   app.addHook('onRequest', async (request) => {
@@ -84,10 +87,19 @@ export function installApiGuard(app: FastifyInstance, state: SandboxState, optio
       recordFault(tenant, 'timeoutAfterCommit');
       request.dropResponse = true;
     }
+    if (faults.badBody) {
+      recordFault(tenant, `badBody:${faults.badBody}`);
+      request.badBody = faults.badBody;
+    }
   });
 
   // "Timeout after commit": the handler ran (its change is kept), then the connection dies without an answer.
   app.addHook('onSend', async (request, reply, payload) => {
+    if (request.badBody && reply.statusCode < 300) {
+      const bad = badBodyPayload(request.badBody);
+      reply.header('content-type', bad.contentType);
+      return bad.body;
+    }
     if (request.dropResponse && request.tenant) {
       request.callLogged = true;
       recordCall(request.tenant, {

@@ -96,8 +96,13 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
     const rules = body.rules as FaultRuleInput[];
     for (const rule of rules) {
       if (typeof rule.route !== 'string' || rule.route === '') throw new SandboxControlError(400, 'invalidBody', 'Each rule needs a route.');
-      for (const rate of [rule.errorRate, rule.timeoutAfterCommitRate]) {
+      for (const rate of [rule.errorRate, rule.timeoutAfterCommitRate, rule.badBodyRate]) {
         if (rate !== undefined && (typeof rate !== 'number' || rate < 0 || rate > 1)) throw new SandboxControlError(400, 'invalidBody', 'Rates are 0..1.');
+      }
+    }
+    for (const rule of rules) {
+      if (rule.badBody !== undefined && !['html', 'empty', 'schema'].includes(rule.badBody)) {
+        throw new SandboxControlError(400, 'invalidBody', 'badBody is one of html, empty, schema.');
       }
     }
     tenant.faults = compileRules(rules);

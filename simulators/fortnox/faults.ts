@@ -8,8 +8,14 @@ export interface FaultRuleInput {
   latencyMs?: number;
   rateLimitBurst?: number;
   timeoutAfterCommitRate?: number;
+  /** 0..1: the change is applied, then a 200 arrives with a body no client can trust (see `badBody`). */
+  badBodyRate?: number;
+  /** What the untrustworthy body looks like: an HTML page, nothing, or JSON of the wrong shape. Default html. */
+  badBody?: BadBody;
   seed?: number;
 }
+
+export type BadBody = 'html' | 'empty' | 'schema';
 
 export interface FaultRule extends FaultRuleInput {
   random: SeededRandom;
@@ -22,6 +28,7 @@ export interface FaultDecision {
   rateLimited: boolean;
   error?: 500 | 503;
   timeoutAfterCommit: boolean;
+  badBody?: BadBody;
 }
 
 export function compileRules(inputs: FaultRuleInput[]): FaultRule[] {
@@ -49,6 +56,19 @@ export function decideFaults(rules: FaultRule[], routeKey: string): FaultDecisio
       decision.error = rule.random.next() < 0.5 ? 500 : 503;
     }
     if (rule.timeoutAfterCommitRate && rule.random.next() < rule.timeoutAfterCommitRate) decision.timeoutAfterCommit = true;
+    if (rule.badBodyRate && rule.random.next() < rule.badBodyRate) decision.badBody = rule.badBody ?? 'html';
   }
   return decision;
+}
+
+/** The body sent instead of the real one for a `badBody` fault, as a misbehaving proxy or API version would. */
+export function badBodyPayload(kind: BadBody): { contentType: string; body: string } {
+  switch (kind) {
+    case 'html':
+      return { contentType: 'text/html; charset=utf-8', body: '<!DOCTYPE html><html><body><h1>Service maintenance</h1></body></html>' };
+    case 'empty':
+      return { contentType: 'application/json', body: '' };
+    case 'schema':
+      return { contentType: 'application/json', body: '{"Order":{"DocumentNumber":null,"OrderRows":"not-a-list"},"Invoice":{"DocumentNumber":null}}' };
+  }
 }

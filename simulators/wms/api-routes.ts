@@ -2,7 +2,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { billingSpecification } from './billing';
 import { SandboxHttpError } from './errors';
-import { countCall, decideFault, type FaultDecision } from './faults';
+import { badBodyPayload, countCall, decideFault, type FaultDecision } from './faults';
 import { articleBody, orderBody, purchaseOrderBody, supplierBody } from './requests';
 import type { WmsSandboxState } from './state';
 import type { GoodsOwnerState } from './types';
@@ -88,8 +88,14 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         if (decision.error) throw new SandboxHttpError(503, 'Injected fault: service unavailable.');
       });
       // "Timeout after commit": the change is stored but the caller never gets the answer.
-      api.addHook('onSend', async (request, _reply, payload) => {
-        if (faults.get(request)?.timeoutAfterCommit) request.raw.socket.destroy();
+      api.addHook('onSend', async (request, reply, payload) => {
+        const decision = faults.get(request);
+        if (decision?.timeoutAfterCommit) request.raw.socket.destroy();
+        if (decision?.badBody && reply.statusCode < 300) {
+          const bad = badBodyPayload(decision.badBody);
+          reply.header('content-type', bad.contentType);
+          return bad.body;
+        }
         return payload;
       });
 

@@ -145,6 +145,8 @@ export const faultsBody = z.object({
       errorRate: z.number().min(0).max(1).optional(),
       latencyMs: z.number().int().nonnegative().optional(),
       timeoutAfterCommitRate: z.number().min(0).max(1).optional(),
+      badBodyRate: z.number().min(0).max(1).optional(),
+      badBody: z.enum(['html', 'empty', 'schema']).optional(),
       seed: z.number().int().optional(),
     }),
   ),

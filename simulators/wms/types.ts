@@ -210,6 +210,9 @@ export interface FaultRule {
   errorRate?: number;
   latencyMs?: number;
   timeoutAfterCommitRate?: number;
+  /** 0..1: a successful answer is replaced by an HTML page, an empty body or JSON of the wrong shape. */
+  badBodyRate?: number;
+  badBody?: 'html' | 'empty' | 'schema';
   seed?: number;
 }
 

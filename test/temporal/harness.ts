@@ -19,9 +19,9 @@ import { createLogger } from '../../config/logger';
 import type { Tenant } from '../../config/tenants';
 import { orderWorkflowId } from '../../domain/order';
 import { settingsSchema } from '../../domain/settings';
-import { startEmbeddedSandboxes, type EmbeddedSandboxes } from '../../scripts/embedded-sandboxes';
+import { startEmbeddedSandboxes, type EmbeddedSandboxes, type EmbeddedSandboxOptions } from '../../scripts/embedded-sandboxes';
 import { createIntegrationWorkers } from '../../workers/worker';
-import { orderStatusQuery, type OrderStatus } from '../../workflows/order';
+import { orderStatusQuery, type OrderResult, type OrderStatus } from '../../workflows/order';
 import type { syncOrdersWorkflow } from '../../workflows/sync-orders';
 
 let runtimeInstalled = false;
@@ -42,6 +42,12 @@ export interface HarnessOptions {
   settings?: Record<string, unknown>;
   /** Start the workers now (default) or later with startWorkers(), e.g. to test a worker restart. */
   startWorkers?: boolean;
+  /** 3PL invoicing: the 3PL's own Fortnox as a second sandbox tenant (off unless asked for). */
+  billing?: EmbeddedSandboxOptions['billing'];
+  /** false: no Fortnox rate limit in the sandbox nor in the pacer (large registries seeded and synced quickly). */
+  fortnoxRateLimit?: false;
+  /** Where the webhook receiver writes its JSON logs (default: nowhere). */
+  receiverLog?: NodeJS.WritableStream;
 }
 
 export interface Harness {
@@ -57,12 +63,16 @@ export interface Harness {
   wms: WmsClient;
   webhookOutcomes: WebhookOutcome[];
   receiverUrl: string;
+  /** Everything the spawned worker processes printed (their JSON logs). */
+  workerProcessOutput(): string;
   startWorkers(): Promise<void>;
   /** Runs the product's standalone worker (`workers/main.ts`) as a child process, as production does. */
   spawnWorkerProcess(): Promise<ChildProcess>;
   stopWorkers(): Promise<void>;
   floor(orderId: number, action: 'release' | 'allocate' | 'pick' | 'send' | 'cancel', body?: unknown): Promise<void>;
   syncOrders(): Promise<Awaited<ReturnType<typeof syncOrdersWorkflow>>>;
+  /** Runs one scheduled sync workflow (e.g. 'syncArticlesWorkflow') once for the tenant and returns its result. */
+  runSync<R>(workflowType: string, options?: { workflowId?: string }): Promise<R>;
   orderStatus(documentNumber: string): Promise<OrderStatus>;
   waitForStatus(documentNumber: string, predicate: (s: OrderStatus) => boolean, timeoutMs?: number): Promise<OrderStatus>;
   createOrder(rows: { ArticleNumber: string; OrderedQuantity: number }[], extra?: Record<string, unknown>): Promise<string>;
@@ -100,7 +110,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const known: { tenant?: Tenant } = {};
   const receiver = buildWebhookReceiver({
     client,
-    logger: createLogger('silent'),
+    logger: options.receiverLog ? createLogger('debug', options.receiverLog) : createLogger('silent'),
     tenant: (id) => (known.tenant?.id === id ? { webhookSecret: known.tenant.wms.webhookSecret, goodsOwnerId: known.tenant.wms.goodsOwnerId } : undefined),
     onOutcome: (outcome) => webhookOutcomes.push(outcome),
   });
@@ -116,6 +126,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     lager: options.lager,
     allowNegativeStock: options.allowNegativeStock,
     webhookRetryScheduleMs: [200, 500, 1000, 2000],
+    billing: options.billing ?? false,
+    ...(options.fortnoxRateLimit === false ? { fortnoxRateLimit: false as const } : {}),
   });
   const tenant: Tenant = {
     ...sandboxes.tenant,
@@ -125,7 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const auth = tenant.fortnox.auth;
   const fortnoxTenantId = auth.mode === 'client_credentials' ? auth.tenantId : '';
   // The test's Fortnox user shares the product's pacer: both count against the same tenant's rate limit.
-  const pacer = new Pacer();
+  const pacer = options.fortnoxRateLimit === false ? new Pacer({ requests: 1_000_000, safety: { requests: 0 } }) : new Pacer();
   const fortnox = new FortnoxClient({
     apiBaseUrl: tenant.fortnox.apiBaseUrl,
     authBaseUrl: tenant.fortnox.authBaseUrl,
@@ -146,6 +158,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   let workers: Worker[] = [];
   let running: Promise<unknown> | undefined;
   const children: ChildProcess[] = [];
+  let childOutput = '';
 
   const harness: Harness = {
     client,
@@ -158,6 +171,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     wms,
     webhookOutcomes,
     receiverUrl,
+    workerProcessOutput: () => childOutput,
     async startWorkers() {
       workerConnection = await NativeConnection.connect({ address });
       workers = await createIntegrationWorkers({
@@ -178,17 +192,18 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const tenantsFile = join(dir, 'tenants.json');
       writeFileSync(tenantsFile, JSON.stringify({ tenants: [tenant] }));
       const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'workers', 'main.ts')], {
-        env: { ...process.env, TEMPORAL_ADDRESS: address, TENANTS_FILE: tenantsFile, TASK_QUEUE: taskQueue, DATA_DIR: dir, LOG_LEVEL: 'info' },
+        env: { ...process.env, TEMPORAL_ADDRESS: address, TENANTS_FILE: tenantsFile, TASK_QUEUE: taskQueue, DATA_DIR: dir, LOG_LEVEL: 'debug' },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       await new Promise<void>((resolve, reject) => {
         let output = '';
         const onData = (chunk: Buffer) => {
           output += chunk.toString();
+          childOutput += chunk.toString();
           if (output.includes('"worker ready"')) resolve();
         };
         child.stdout!.on('data', onData);
-        child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.stderr!.on('data', onData);
         child.once('exit', (code) => reject(new Error(`worker process exited with ${code} before it was ready:\n${output}`)));
       });
       children.push(child);
@@ -210,6 +225,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         taskQueue,
         args: [{ tenantId }],
       });
+    },
+    async runSync<R>(workflowType: string, runOptions: { workflowId?: string } = {}) {
+      return client.workflow.execute(workflowType, {
+        workflowId: runOptions.workflowId ?? `${workflowType}:${tenantId}:${randomBytes(3).toString('hex')}`,
+        taskQueue,
+        args: [{ tenantId }],
+      }) as Promise<R>;
     },
     async orderStatus(documentNumber) {
       return client.workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).query(orderStatusQuery);
@@ -242,4 +264,34 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
   if (options.startWorkers !== false) await harness.startWorkers();
   return harness;
+}
+
+// ---- Scenario steps shared by the order tests ----------------------------------------------------------------
+
+export interface SandboxInvoice {
+  DocumentNumber: number;
+  OrderReference: number;
+  InvoiceRows: { ArticleNumber: string; DeliveredQuantity: number }[];
+}
+
+/** Every invoice in the Fortnox sandbox that was made from this order. */
+export async function invoicesFor(harness: Harness, documentNumber: string): Promise<SandboxInvoice[]> {
+  const state = await got(`${harness.sandboxes.fortnoxUrl}/_sandbox/tenants/${harness.fortnoxTenantId}/state`).json<{
+    invoices: SandboxInvoice[];
+  }>();
+  return state.invoices.filter((i) => String(i.OrderReference) === documentNumber);
+}
+
+/** Creates the order in Fortnox, runs the order sync, and waits until the order waits, quietly, in the WMS. */
+export async function orderInWarehouse(harness: Harness, rows: { ArticleNumber: string; OrderedQuantity: number }[]) {
+  const documentNumber = await harness.createOrder(rows);
+  await harness.syncOrders();
+  // Wait until the workflow has also handled the WMS's "order created" webhook, so each test starts from quiet.
+  const status = await harness.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' &&
+    s.seenWebhookEvents.length > 0 && !s.busy && !s.pendingWmsCheck && !s.pendingFortnoxChange);
+  return { documentNumber, wmsOrderId: status.wmsOrderId! };
+}
+
+export function orderResult(harness: Harness, documentNumber: string): Promise<OrderResult> {
+  return harness.client.workflow.getHandle(orderWorkflowId(harness.tenantId, documentNumber)).result();
 }

@@ -4,8 +4,8 @@ import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signWebhookBody } from '../../activities/wms/webhook';
 import { orderWorkflowId } from '../../domain/order';
-import { resyncSignal, type OrderResult } from '../../workflows/order';
-import { startHarness, waitFor, type Harness } from './harness';
+import { resyncSignal } from '../../workflows/order';
+import { invoicesFor, orderInWarehouse, orderResult as result, startHarness, waitFor, type Harness } from './harness';
 import { recordHistory } from './record';
 
 let h: Harness | undefined;
@@ -13,34 +13,6 @@ afterEach(async () => {
   await h?.close();
   h = undefined;
 });
-
-interface SandboxInvoice {
-  DocumentNumber: number;
-  OrderReference: number;
-  InvoiceRows: { ArticleNumber: string; DeliveredQuantity: number }[];
-}
-
-async function invoicesFor(harness: Harness, documentNumber: string): Promise<SandboxInvoice[]> {
-  const state = await got(`${harness.sandboxes.fortnoxUrl}/_sandbox/tenants/${harness.fortnoxTenantId}/state`).json<{
-    invoices: SandboxInvoice[];
-  }>();
-  return state.invoices.filter((i) => String(i.OrderReference) === documentNumber);
-}
-
-/** Creates the order in Fortnox, runs the order sync, and waits until the order waits in the WMS. */
-async function orderInWarehouse(harness: Harness, rows: { ArticleNumber: string; OrderedQuantity: number }[]) {
-  const documentNumber = await harness.createOrder(rows);
-  const sync = await harness.syncOrders();
-  expect(sync.started).toBeGreaterThanOrEqual(1);
-  // Wait until the workflow has also handled the WMS's "order created" webhook, so each test starts from quiet.
-  const status = await harness.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' &&
-    s.seenWebhookEvents.length > 0 && !s.busy && !s.pendingWmsCheck && !s.pendingFortnoxChange);
-  return { documentNumber, wmsOrderId: status.wmsOrderId! };
-}
-
-async function result(harness: Harness, documentNumber: string): Promise<OrderResult> {
-  return harness.client.workflow.getHandle(orderWorkflowId(harness.tenantId, documentNumber)).result();
-}
 
 describe('order lifecycle', () => {
   it('happy path: Fortnox order → WMS → sent → delivered quantities → one invoice', async () => {
