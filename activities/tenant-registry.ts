@@ -1,8 +1,9 @@
 // Holds each tenant's configuration and its API clients inside the worker process, so workflows pass only a tenant
 // id and credentials never enter a workflow's inputs, results or history.
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Tenant } from '../config/tenants';
+import type { FortnoxConnection, Tenant, TenantBilling } from '../config/tenants';
 import { FortnoxClient } from './fortnox/client';
 import { Pacer } from './fortnox/pacer';
 import { FileTokenStore, type TokenStore } from './fortnox/token-store';
@@ -19,6 +20,8 @@ export class TenantRegistry {
   private readonly tenants = new Map<string, Tenant>();
   private readonly fortnoxClients = new Map<string, FortnoxClient>();
   private readonly wmsClients = new Map<string, WmsClient>();
+  /** The 3PL's own Fortnox connections, keyed by connection (goods owners share one). */
+  private readonly billingClients = new Map<string, FortnoxClient>();
   private readonly tokenStore: TokenStore;
   private readonly pacer: Pacer;
 
@@ -64,6 +67,38 @@ export class TenantRegistry {
     return client;
   }
 
+  /** The goods owner's 3PL invoicing configuration, or a non-retryable failure saying it has none. */
+  billing(tenantId: string): TenantBilling {
+    const { billing } = this.get(tenantId);
+    if (!billing) {
+      throw ApplicationFailure.nonRetryable(
+        `Tenant "${tenantId}" has no 3PL invoicing configured: list it under billing.goodsOwners in the tenants file (docs/billing.md)`,
+        'BillingNotConfigured',
+      );
+    }
+    return billing;
+  }
+
+  /** A client for the 3PL's own Fortnox (where goods owners are customers), not the goods owner's Fortnox. */
+  billingFortnox(tenantId: string): FortnoxClient {
+    const { fortnox } = this.billing(tenantId);
+    const key = billingConnectionKey(fortnox);
+    let client = this.billingClients.get(key);
+    if (!client) {
+      client = new FortnoxClient({
+        apiBaseUrl: fortnox.apiBaseUrl,
+        authBaseUrl: fortnox.authBaseUrl,
+        tenantKey: key,
+        auth: fortnox.auth,
+        tokenStore: this.tokenStore,
+        pacer: this.pacer,
+        timeoutMs: 10_000,
+      });
+      this.billingClients.set(key, client);
+    }
+    return client;
+  }
+
   wms(tenantId: string): WmsClient {
     let client = this.wmsClients.get(tenantId);
     if (!client) {
@@ -74,4 +109,13 @@ export class TenantRegistry {
     }
     return client;
   }
+}
+
+/**
+ * Token-store and pacer key of the 3PL's Fortnox: the same for every goods owner invoiced through that connection, so
+ * they share one token chain and one rate limit. A hash, so no credential appears in a file name.
+ */
+export function billingConnectionKey(fortnox: FortnoxConnection): string {
+  const identity = JSON.stringify([fortnox.apiBaseUrl, fortnox.auth]);
+  return `3pl-billing-${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
 }

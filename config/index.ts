@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { tenantSchema, type Tenant } from './tenants';
+import { billingSectionSchema, tenantSchema, type BillingSection, type Tenant } from './tenants';
 
 export * from './tenants';
 
@@ -34,6 +34,8 @@ export const envSchema = z.object({
   TEMPORAL_CLI: z.string().optional(),
   TEMPORAL_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
+  /** Where operators open the Temporal Web UI (links printed by the CLI and the console); default http://localhost:TEMPORAL_UI_PORT. */
+  TEMPORAL_UI_URL: z.url({ error: 'expected the Web UI base URL, e.g. https://cloud.temporal.io' }).optional(),
   TASK_QUEUE: z.string().min(1).default('wms-fortnox'),
   DATA_DIR: z.string().min(1).default('.data'),
   WEBHOOK_PORT: port(8380),
@@ -106,7 +108,38 @@ function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv, path: stri
   return value;
 }
 
-const tenantsFileSchema = z.object({ tenants: z.array(tenantSchema).min(1, { error: 'expected at least one tenant' }) });
+const tenantsFileSchema = z.object({
+  tenants: z.array(tenantSchema).min(1, { error: 'expected at least one tenant' }),
+  /** 3PL invoicing: the 3PL's own Fortnox and the goods owners it invoices (docs/billing.md). */
+  billing: billingSectionSchema.optional(),
+});
+
+/**
+ * Joins the top-level `billing` section onto each goods owner it lists, so workers, schedules and activities find
+ * everything about a tenant on the tenant. `rawTenants` tells which tenants set their own settings.billingCron.
+ */
+function joinBilling(tenants: Tenant[], billing: BillingSection, rawTenants: unknown[], file: string): void {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  billing.goodsOwners.forEach((owner, i) => {
+    const index = tenants.findIndex((t) => t.id === owner.tenantId);
+    const tenant = tenants[index];
+    const where = `${file}: billing.goodsOwners.${i}.tenantId`;
+    if (!tenant) return void problems.push(`${where}: no tenant has id "${owner.tenantId}"; expected one of ${tenants.map((t) => t.id).join(', ')}`);
+    if (seen.has(owner.tenantId)) return void problems.push(`${where}: "${owner.tenantId}" is listed twice; expected each goods owner once`);
+    if (tenant.billing) return void problems.push(`${where}: tenant "${owner.tenantId}" has its own billing entry too; expected one of the two`);
+    seen.add(owner.tenantId);
+    tenant.billing = {
+      fortnox: billing.fortnox,
+      customerNumber: owner.customerNumber,
+      feeMapping: { ...billing.feeMapping, ...owner.feeMapping },
+      maxRowsPerInvoice: billing.maxRowsPerInvoice,
+    };
+    const raw = rawTenants[index] as { settings?: { billingCron?: unknown } } | undefined;
+    if (billing.periodCron && raw?.settings?.billingCron === undefined) tenant.settings.billingCron = billing.periodCron;
+  });
+  if (problems.length) throw new ConfigError(problems);
+}
 
 export function loadTenantsFile(file: string, env: NodeJS.ProcessEnv = process.env): Tenant[] {
   let raw: unknown;
@@ -123,6 +156,9 @@ export function loadTenantsFile(file: string, env: NodeJS.ProcessEnv = process.e
   const ids = parsed.data.tenants.map((t) => t.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new ConfigError([`${file}: tenants: id "${duplicate}" is used twice; expected unique ids`]);
+  if (parsed.data.billing) {
+    joinBilling(parsed.data.tenants, parsed.data.billing, (resolved as { tenants: unknown[] }).tenants, file);
+  }
   return parsed.data.tenants;
 }
 

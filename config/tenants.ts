@@ -1,6 +1,7 @@
 // The tenants file's shape: one entry per goods owner, with its Fortnox and WMS connections and its settings.
 // Secrets may be written as `env:NAME` so the file itself holds none.
 import { z } from 'zod';
+import { feeMappingSchema, FORTNOX_MAX_INVOICE_ROWS } from '../domain/billing';
 import { settingsSchema } from '../domain/settings';
 
 const url = z.url({ error: 'expected an absolute http(s) URL' });
@@ -23,14 +24,45 @@ export const fortnoxAuthSchema = z.discriminatedUnion('mode', [
   }),
 ], { error: 'expected mode client_credentials or refresh_token' });
 
+export const fortnoxConnectionSchema = z.object({
+  apiBaseUrl: url.default('https://api.fortnox.se'),
+  authBaseUrl: url.default('https://apps.fortnox.se'),
+  auth: fortnoxAuthSchema,
+});
+
+/** A Fortnox CustomerNumber: YAML may read 1001 as a number. */
+const customerNumber = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
+const maxRowsPerInvoice = z.number().int().min(1).max(FORTNOX_MAX_INVOICE_ROWS).default(FORTNOX_MAX_INVOICE_ROWS);
+
+/**
+ * 3PL invoicing of one goods owner, as the worker holds it: the 3PL's own Fortnox (not the goods owner's), the
+ * goods owner's CustomerNumber there, and the fee mapping. In the tenants file it is usually written once in the
+ * top-level `billing` section (see billingSectionSchema) and joined onto each listed tenant.
+ */
+export const tenantBillingSchema = z.object({
+  fortnox: fortnoxConnectionSchema,
+  customerNumber,
+  feeMapping: feeMappingSchema,
+  /** Fortnox's limit by default; a longer specification is split into several invoices (docs/billing.md). */
+  maxRowsPerInvoice,
+});
+
+/** The tenants file's top-level `billing` section: one 3PL Fortnox and fee mapping for all goods owners listed. */
+export const billingSectionSchema = z.object({
+  fortnox: fortnoxConnectionSchema,
+  feeMapping: feeMappingSchema,
+  /** Period close as cron in Europe/Stockholm time; a tenant's own settings.billingCron wins. */
+  periodCron: z.string().min(1).optional(),
+  maxRowsPerInvoice,
+  goodsOwners: z
+    .array(z.object({ tenantId: z.string().min(1), customerNumber, feeMapping: feeMappingSchema.optional() }))
+    .min(1, { error: 'expected at least one goods owner ({tenantId, customerNumber})' }),
+});
+
 export const tenantSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'expected lower-case letters, digits and dashes (max 40)' }),
   name: z.string().min(1).optional(),
-  fortnox: z.object({
-    apiBaseUrl: url.default('https://api.fortnox.se'),
-    authBaseUrl: url.default('https://apps.fortnox.se'),
-    auth: fortnoxAuthSchema,
-  }),
+  fortnox: fortnoxConnectionSchema,
   wms: z.object({
     /** Up to and including the warehouse, e.g. https://api.ongoingsystems.se/MyWarehouse */
     baseUrl: url,
@@ -40,7 +72,12 @@ export const tenantSchema = z.object({
     webhookSecret: z.string().min(16, { error: 'expected a shared secret of at least 16 characters' }),
   }),
   settings: settingsSchema.prefault({}),
+  /** Present when the 3PL invoices this goods owner from the WMS billing specification (docs/billing.md). */
+  billing: tenantBillingSchema.optional(),
 });
 
 export type Tenant = z.infer<typeof tenantSchema>;
 export type FortnoxAuthConfig = z.infer<typeof fortnoxAuthSchema>;
+export type FortnoxConnection = z.infer<typeof fortnoxConnectionSchema>;
+export type TenantBilling = z.infer<typeof tenantBillingSchema>;
+export type BillingSection = z.infer<typeof billingSectionSchema>;

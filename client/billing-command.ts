@@ -1,0 +1,68 @@
+// The operator's 3PL invoicing command: export (or dry-run) one goods owner's billing period through the billing
+// workflow and describe the result. The operator CLI and `npm run billing:export` call this.
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { envSchema } from '../config';
+import { billingPeriod } from '../domain/billing';
+import type { BillingExportResult, billingExportWorkflow } from '../workflows/billing-export';
+
+export interface RunBillingExportOptions {
+  client: Client;
+  tenantId: string;
+  /** `YYYY-MM`. */
+  period: string;
+  dryRun?: boolean;
+  /** The integration's task queue (default: TASK_QUEUE's default). */
+  taskQueue?: string;
+}
+
+/** The id of a real export of a period: at most one runs at a time; a second start joins it. */
+export const billingExportWorkflowId = (tenantId: string, period: string) => `billing:${tenantId}:${period}`;
+
+export async function runBillingExport(options: RunBillingExportOptions): Promise<BillingExportResult> {
+  const { client, tenantId, period } = options;
+  billingPeriod(period); // a bad period fails here, before anything starts
+  const dryRun = options.dryRun ?? false;
+  const taskQueue = options.taskQueue ?? envSchema.shape.TASK_QUEUE.parse(undefined);
+  try {
+    return await client.workflow.execute<typeof billingExportWorkflow>('billingExportWorkflow', {
+      // Dry runs each get their own id, so they never wait behind (or block) a real export of the same period.
+      workflowId: dryRun ? `${billingExportWorkflowId(tenantId, period)}:dry-run:${Date.now().toString(36)}` : billingExportWorkflowId(tenantId, period),
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      taskQueue,
+      args: [{ tenantId, period, dryRun }],
+      staticSummary: `${dryRun ? 'Dry run: ' : ''}3PL invoicing of ${tenantId} for ${period}`,
+    });
+  } catch (err) {
+    // The workflow's own failure (unknown fee code, no billing configured) says more than "workflow failed".
+    if (err instanceof WorkflowFailedError && err.cause) throw err.cause;
+    throw err;
+  }
+}
+
+const money = (n: number) => n.toFixed(2);
+
+/** What an operator reads: the outcome, then per invoice its customer, reference, rows and totals. */
+export function formatBillingExport(result: BillingExportResult): string {
+  const { plan } = result;
+  const currency = plan.invoices[0]?.Currency ?? '';
+  const status = new Map(result.invoices.map((i) => [i.ExternalInvoiceReference1, i]));
+  const lines = [
+    `${result.needsAttention ? 'NEEDS ATTENTION: ' : ''}${result.message}`,
+    `Goods owner ${plan.tenantId} → customer ${plan.CustomerNumber}, period ${plan.period.from} – ${plan.period.to}, ` +
+      `specification ${plan.specificationId} version ${plan.version}`,
+  ];
+  for (const invoice of plan.invoices) {
+    const s = status.get(invoice.ExternalInvoiceReference1);
+    const state = s ? `${s.status}${s.DocumentNumber ? ` as invoice ${s.DocumentNumber}` : ''}` : 'not created';
+    lines.push('', `Invoice ${invoice.ExternalInvoiceReference1} (${invoice.part}/${invoice.parts}, ${state})`);
+    for (const row of invoice.InvoiceRows) {
+      lines.push(`  ${row.feeCode.padEnd(11)} ${(row.ArticleNumber ?? '-').padEnd(8)} ${row.Description.padEnd(36)} ` +
+        `${String(row.DeliveredQuantity).padStart(7)} ${(row.Unit ?? '').padEnd(4)} × ${money(row.Price).padStart(9)} = ` +
+        `${money(row.net).padStart(11)}${row.VAT === undefined ? '' : `  VAT ${row.VAT}%`}` +
+        `${row.AccountNumber === undefined ? '' : `  account ${row.AccountNumber}`}`);
+    }
+    lines.push(`  net ${money(invoice.net)} + VAT ${money(invoice.vat)} = ${money(invoice.total)} ${currency}`.trimEnd());
+  }
+  if (plan.invoices.length > 1) lines.push('', `All invoices: net ${money(plan.net)} + VAT ${money(plan.vat)} = ${money(plan.total)} ${currency}`.trimEnd());
+  return lines.join('\n');
+}

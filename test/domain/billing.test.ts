@@ -1,0 +1,158 @@
+// 3PL invoicing rules: periods, fee mapping, references, the 500-row split and the export decision.
+import { describe, expect, it } from 'vitest';
+import {
+  billingPeriod,
+  BillingPeriodError,
+  billingRows,
+  closedBillingPeriod,
+  decideBillingExport,
+  FORTNOX_MAX_INVOICE_ROWS,
+  planBillingExport,
+  referencesToLookUp,
+  splitRows,
+  UnknownFeeCodeError,
+  versionFromMarker,
+  type BillingSpecificationView,
+  type ExistingBillingInvoice,
+  type FeeMapping,
+} from '../../domain/billing';
+
+const mapping: FeeMapping = {
+  STORAGE: { articleNumber: 'LAGER', description: 'Lagerhållning', unit: 'dag', vat: 25, accountNumber: 3041 },
+  ORDER: { description: 'Orderhantering', vat: 25 },
+  PICKLINE: {},
+};
+
+const spec = (lines: BillingSpecificationView['lines'], version = 'v1'): BillingSpecificationView => ({
+  goodsOwnerId: 7, periodFrom: '2026-10-01', periodTo: '2026-10-31', specificationId: '7-2026-10-01-2026-10-31',
+  version, currency: 'SEK', lines,
+});
+
+const line = (feeCode: string, quantity: number, unitPrice = 10) =>
+  ({ feeCode, description: `${feeCode} from the WMS`, quantity, unitPrice, unit: 'x' });
+
+const options = { tenantId: 'acme', CustomerNumber: '1001', period: billingPeriod('2026-10'), feeMapping: mapping };
+
+describe('billing periods', () => {
+  it('are calendar months with their first and last day', () => {
+    expect(billingPeriod('2026-10')).toEqual({ period: '2026-10', from: '2026-10-01', to: '2026-10-31' });
+    expect(billingPeriod('2028-02').to).toBe('2028-02-29');
+    expect(billingPeriod('2026-02').to).toBe('2026-02-28');
+    expect(() => billingPeriod('2026-13')).toThrow(BillingPeriodError);
+    expect(() => billingPeriod('2026-1')).toThrow(/expected YYYY-MM/);
+  });
+
+  it('closed at period close: the month before, on Stockholm wall-clock time', () => {
+    // 1 November 06:00 in Stockholm (CET) is 05:00 UTC: October closes.
+    expect(closedBillingPeriod(new Date('2026-11-01T05:00:00Z')).period).toBe('2026-10');
+    // 23:30 UTC on 31 October is already 1 November 00:30 in Stockholm.
+    expect(closedBillingPeriod(new Date('2026-10-31T23:30:00Z')).period).toBe('2026-10');
+    expect(closedBillingPeriod(new Date('2026-10-31T22:30:00Z')).period).toBe('2026-09');
+    expect(closedBillingPeriod(new Date('2027-01-01T05:00:00Z')).period).toBe('2026-12');
+  });
+});
+
+describe('fee mapping', () => {
+  it('maps each line to a Fortnox row, mapped fields winning and the rest left to Fortnox', () => {
+    const rows = billingRows(spec([line('STORAGE', 31, 15), line('ORDER', 3, 25), line('PICKLINE', 2, 4)]), mapping);
+    expect(rows[0]).toEqual({ feeCode: 'STORAGE', ArticleNumber: 'LAGER', Description: 'Lagerhållning', DeliveredQuantity: 31,
+      Price: 15, Unit: 'dag', VAT: 25, AccountNumber: 3041, net: 465 });
+    expect(rows[1]).toEqual({ feeCode: 'ORDER', Description: 'Orderhantering', DeliveredQuantity: 3, Price: 25, VAT: 25, net: 75 });
+    // No unit mapped: the WMS's unit is not sent (Fortnox refuses units outside its register).
+    expect(rows[2]).toEqual({ feeCode: 'PICKLINE', Description: 'PICKLINE from the WMS', DeliveredQuantity: 2, Price: 4, net: 8 });
+  });
+
+  it('refuses unknown fee codes, naming all of them, before mapping any row', () => {
+    const error = (() => {
+      try {
+        billingRows(spec([line('STORAGE', 1), line('PARCEL', 2), line('ADJUSTMENT', 1), line('PARCEL', 1)]), mapping);
+      } catch (err) {
+        return err;
+      }
+    })();
+    expect(error).toBeInstanceOf(UnknownFeeCodeError);
+    expect((error as UnknownFeeCodeError).feeCodes).toEqual(['ADJUSTMENT', 'PARCEL']);
+    expect((error as Error).message).toMatch(/fee codes ADJUSTMENT, PARCEL with no entry in the billing feeMapping/);
+  });
+
+  it('leaves out lines with nothing to charge and keeps credits', () => {
+    const rows = billingRows(spec([line('ORDER', 0), line('STORAGE', -2)]), mapping);
+    expect(rows.map((r) => [r.feeCode, r.net])).toEqual([['STORAGE', -20]]);
+  });
+});
+
+describe('planning invoices', () => {
+  it('makes one invoice with the specification as reference and its version in ExternalInvoiceReference2', () => {
+    const plan = planBillingExport(spec([line('STORAGE', 31, 15), line('ORDER', 3, 25)]), options);
+    expect(plan.invoices).toHaveLength(1);
+    expect(plan.invoices[0]).toMatchObject({ CustomerNumber: '1001', ExternalInvoiceReference1: '3PL 7-2026-10-01-2026-10-31',
+      ExternalInvoiceReference2: 'spec v1', Currency: 'SEK', part: 1, parts: 1, net: 540, vat: 135, total: 675 });
+    expect(versionFromMarker(plan.invoices[0]!.ExternalInvoiceReference2)).toBe('v1');
+  });
+
+  it('splits more than 500 rows into invoices of at most 500, each with its own reference, in order', () => {
+    const lines = Array.from({ length: 1201 }, (_, i) => line('ORDER', i + 1, 1));
+    const plan = planBillingExport(spec(lines), options);
+    expect(plan.invoices.map((i) => i.InvoiceRows.length)).toEqual([500, 500, 201]);
+    expect(plan.invoices.map((i) => i.ExternalInvoiceReference1)).toEqual(['1', '2', '3'].map((p) => `3PL 7-2026-10-01-2026-10-31/${p}`));
+    expect(plan.invoices[2]!.ExternalInvoiceReference2).toBe('spec v1 part 3/3');
+    expect(plan.invoices[1]!.InvoiceRows[0]!.DeliveredQuantity).toBe(501);
+    expect(plan.net).toBe((1201 * 1202) / 2);
+    expect(plan.net).toBe(plan.invoices.reduce((s, i) => s + i.net, 0));
+    // Exactly 500 rows still fit one invoice.
+    expect(planBillingExport(spec(lines.slice(0, FORTNOX_MAX_INVOICE_ROWS)), options).invoices).toHaveLength(1);
+    expect(() => splitRows([1], 501)).toThrow(RangeError);
+  });
+
+  it('looks up the single reference and the first part whatever the split, so any earlier export is found', () => {
+    const single = planBillingExport(spec([line('ORDER', 1)]), options);
+    expect(referencesToLookUp(single)).toEqual(['3PL 7-2026-10-01-2026-10-31', '3PL 7-2026-10-01-2026-10-31/1']);
+    const split = planBillingExport(spec([line('ORDER', 1), line('ORDER', 2), line('ORDER', 3)]), { ...options, maxRowsPerInvoice: 2 });
+    expect(referencesToLookUp(split)).toEqual(['3PL 7-2026-10-01-2026-10-31', '3PL 7-2026-10-01-2026-10-31/1', '3PL 7-2026-10-01-2026-10-31/2']);
+  });
+});
+
+describe('the export decision', () => {
+  const threeParts = planBillingExport(spec([line('ORDER', 1), line('ORDER', 2), line('ORDER', 3)]), { ...options, maxRowsPerInvoice: 1 });
+  const existing = (ref: string, marker: string, extra: Partial<ExistingBillingInvoice> = {}): ExistingBillingInvoice =>
+    ({ DocumentNumber: String(ref.length), ExternalInvoiceReference1: ref, ExternalInvoiceReference2: marker, Cancelled: false, ...extra });
+  const base = threeParts.baseReference;
+
+  it('creates everything when nothing is there', () => {
+    expect(decideBillingExport(threeParts, [])).toEqual({ kind: 'create', toCreate: threeParts.invoices, existing: [] });
+  });
+
+  it('changes nothing when every part is there with the same version', () => {
+    const found = [1, 2, 3].map((p) => existing(`${base}/${p}`, `spec v1 part ${p}/3`));
+    expect(decideBillingExport(threeParts, found).kind).toBe('already-exported');
+  });
+
+  it('finishes an export that stopped between parts', () => {
+    const decision = decideBillingExport(threeParts, [existing(`${base}/1`, 'spec v1 part 1/3')]);
+    expect(decision.kind).toBe('create');
+    expect(decision.kind === 'create' && decision.toCreate.map((i) => i.part)).toEqual([2, 3]);
+  });
+
+  it('flags a specification that changed after export and creates nothing', () => {
+    const changed = planBillingExport(spec([line('ORDER', 5)], 'v2'), options);
+    const decision = decideBillingExport(changed, [existing(base, 'spec v1')]);
+    expect(decision.kind).toBe('changed-after-export');
+    expect(decision.kind === 'changed-after-export' && decision.reason).toMatch(/changed after it was invoiced: exported version v1 .* now version v2/);
+    // Also when the new version would need a different number of invoices.
+    expect(decideBillingExport(threeParts, [existing(base, 'spec v0')]).kind).toBe('changed-after-export');
+  });
+
+  it('flags a period split differently than before even at the same version', () => {
+    const single = planBillingExport(spec([line('ORDER', 1), line('ORDER', 2), line('ORDER', 3)]), options);
+    expect(decideBillingExport(single, [existing(`${base}/1`, 'spec v1 part 1/3')]).kind).toBe('changed-after-export');
+  });
+
+  it('ignores cancelled invoices and invoices of other references', () => {
+    const found = [existing(base, 'spec v0', { Cancelled: true }), existing(`${base}-X`, 'spec v0'), existing(`${base}/a`, 'spec v0')];
+    expect(decideBillingExport(threeParts, found).kind).toBe('create');
+  });
+
+  it('has nothing to invoice for an empty specification', () => {
+    expect(decideBillingExport(planBillingExport(spec([line('ORDER', 0)]), options), []).kind).toBe('nothing-to-invoice');
+  });
+});
