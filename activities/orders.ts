@@ -6,6 +6,7 @@ import {
   deliveredRows,
   deliveredRowsPatch,
   RowMatchError,
+  WmsStatus,
   type DeliveredDiscrepancy,
   type DeliveredRow,
   type OrderSnapshot,
@@ -180,7 +181,7 @@ export function createOrderActivities(registry: TenantRegistry) {
       return rethrowClassified(wmsFailure, async () => {
         const client = registry.wms(tenantId);
         const current = await client.getOrder(orderId);
-        if (current.orderInfo.orderStatus.number === 1000) return; // already cancelled
+        if (current.orderInfo.orderStatus.number === WmsStatus.Cancelled) return;
         await client.cancelOrder(orderId);
       });
     },

@@ -58,7 +58,9 @@ export interface WmsOrderDraft {
   };
   /** rowNumber is the 1-based position of the Fortnox row, stable across Fortnox's RowId renumbering. */
   orderLines: { rowNumber: number; articleNumber: string; numberOfItems: number; comment?: string }[];
-  notification: { sms: boolean; email: boolean };
+  /** Ongoing's notification flags: whether the WMS tells the consignee, and where. */
+  emailNotification: { toBeNotified: boolean; value?: string };
+  smsNotification: { toBeNotified: boolean; value?: string };
 }
 
 export type SelectionVerdict = { selected: true } | { selected: false; reason: string };
@@ -115,7 +117,8 @@ export function toWmsOrder(order: OrderSnapshot, notification: { sms: boolean; e
           comment: row.Description || undefined }]
         : [],
     ),
-    notification,
+    emailNotification: { toBeNotified: notification.email, value: order.EmailAddressTo || undefined },
+    smsNotification: { toBeNotified: notification.sms, value: order.Phone1 || undefined },
   };
 }
 
@@ -139,7 +142,9 @@ export function wmsFingerprint(draft: WmsOrderDraft): string {
 /** Lists what differs between two drafts, for the action log an operator reads. */
 export function describeChanges(before: WmsOrderDraft, after: WmsOrderDraft): string[] {
   const changes: string[] = [];
-  const fields: (keyof WmsOrderDraft)[] = ['deliveryDate', 'orderRemark', 'goodsOwnerOrderReference', 'consignee', 'notification'];
+  const fields: (keyof WmsOrderDraft)[] = [
+    'deliveryDate', 'orderRemark', 'goodsOwnerOrderReference', 'consignee', 'emailNotification', 'smsNotification',
+  ];
   for (const field of fields) {
     if (wmsFingerprint({ [field]: before[field] } as unknown as WmsOrderDraft) !==
       wmsFingerprint({ [field]: after[field] } as unknown as WmsOrderDraft)) changes.push(`${field} changed`);

@@ -1,13 +1,13 @@
 // Typed client for the Ongoing WMS goods-owner REST API v1: zod-validated answers, classified failures.
 import got, { RequestError } from 'got';
+import { WmsStatus, warehouseHasStarted } from '../../domain/order';
 import { z } from 'zod';
+import { observeApiCall } from '../../observability/metrics';
 import { WmsError, WmsOrderStartedError, WmsSchemaError } from './errors';
 import {
   billingSpecificationSchema,
   inventoryAdjustmentsLineSchema,
   inventoryPerWarehouseSchema,
-  isOrderStarted,
-  ORDER_STATUS,
   orderPutResponseSchema,
   wmsArticleSchema,
   wmsArticleUpsertSchema,
@@ -165,7 +165,7 @@ export class WmsClient {
     } catch (err) {
       let current: WmsOrder | undefined;
       const explained = await this.explainRefusal(err, async () => (current = await this.getOrder(orderId)));
-      if (current?.orderInfo.orderStatus.number === ORDER_STATUS.Cancelled) return;
+      if (current?.orderInfo.orderStatus.number === WmsStatus.Cancelled) return;
       throw explained;
     }
   }
@@ -227,7 +227,7 @@ export class WmsClient {
     if (!(err instanceof WmsError) || err.status === undefined || ![400, 409, 422].includes(err.status)) return err;
     try {
       const order = await read();
-      if (order && isOrderStarted(order.orderInfo.orderStatus.number)) {
+      if (order && warehouseHasStarted(order.orderInfo.orderStatus.number)) {
         return new WmsOrderStartedError(
           order.orderInfo.orderNumber,
           order.orderInfo.orderStatus.number,
@@ -257,6 +257,7 @@ export class WmsClient {
     }
     const context = { method, path };
     let response;
+    const startedAt = Date.now();
     try {
       response = await got(url, {
         method,
@@ -271,6 +272,7 @@ export class WmsClient {
         timeout: { request: this.timeoutMs },
       });
     } catch (err) {
+      observeApiCall('wms', method, path, undefined, Date.now() - startedAt);
       // Timeouts, refused and reset connections: the request may or may not have landed; try again later.
       const code = err instanceof RequestError ? err.code : undefined;
       throw new WmsError(`WMS ${method} ${path} failed without an answer (${code ?? (err as Error).message})`, {
@@ -280,6 +282,7 @@ export class WmsClient {
       });
     }
     const status = response.statusCode;
+    observeApiCall('wms', method, path, status, Date.now() - startedAt);
     const raw = response.body ?? '';
     const snippet = raw.slice(0, 500);
     if (status >= 300) {

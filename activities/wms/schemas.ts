@@ -102,22 +102,7 @@ export type WmsWarehouse = z.infer<typeof wmsWarehouseSchema>;
 
 // ---- orders ----
 
-export const ORDER_STATUS = {
-  Error: 150,
-  Open: 200,
-  Released: 300,
-  Allocated: 320,
-  Picked: 400,
-  Sent: 450,
-  Collected: 500,
-  Returned: 800,
-  Cancelled: 1000,
-} as const;
-
-/** The warehouse has started working on an order once it is past Open and not Cancelled. */
-export function isOrderStarted(orderStatus: number): boolean {
-  return orderStatus > ORDER_STATUS.Open && orderStatus !== ORDER_STATUS.Cancelled;
-}
+// Order status numbers and the "started" rule are domain knowledge: see WmsStatus and warehouseHasStarted in domain/order.ts.
 
 const notificationSchema = z.object({ toBeNotified: z.boolean().nullish(), value: text });
 

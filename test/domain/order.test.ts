@@ -64,7 +64,8 @@ describe('Fortnox order → WMS order', () => {
       { rowNumber: 1, articleNumber: 'A1', numberOfItems: 5, comment: 'Mugg' },
       { rowNumber: 3, articleNumber: 'B2', numberOfItems: 2, comment: 'Tallrik' },
     ]);
-    expect(draft.notification).toEqual({ sms: false, email: true });
+    expect(draft.emailNotification).toEqual({ toBeNotified: true, value: undefined });
+    expect(draft.smsNotification).toEqual({ toBeNotified: false, value: undefined });
   });
   it('ignores RowId renumbering when fingerprinting, but not a quantity change', () => {
     const a = toWmsOrder(order(), { sms: false, email: false });

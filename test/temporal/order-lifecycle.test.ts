@@ -258,3 +258,31 @@ describe('long-lived order workflows', () => {
     expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
   });
 });
+
+describe('tenant settings on the order path', () => {
+  it('reports on "picked" when the tenant says so, and carries notification flags to the WMS', async () => {
+    h = await startHarness({ settings: { reportOn: 'picked', notifications: { sms: true, email: false } } });
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
+    const wmsOrder = await h.wms.getOrder(wmsOrderId);
+    expect(wmsOrder.orderInfo.smsNotification?.toBeNotified).toBe(true);
+    expect(wmsOrder.orderInfo.emailNotification?.toBeNotified).toBe(false);
+    await h.floor(wmsOrderId, 'release');
+    await h.floor(wmsOrderId, 'pick');
+    // Not sent: the picked webhook alone triggers the report.
+    expect((await result(h, documentNumber)).outcome).toBe('invoiced');
+    expect((await h.wms.getOrder(wmsOrderId)).orderInfo.orderStatus.number).toBe(400);
+  });
+
+  it('with fulfilment reporting switched off, leaves Fortnox untouched when the order is sent', async () => {
+    h = await startHarness({ settings: { processes: { fulfilmentReporting: false } } });
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await h.floor(wmsOrderId, 'release');
+    await h.floor(wmsOrderId, 'pick');
+    await h.floor(wmsOrderId, 'send');
+    expect((await result(h, documentNumber)).outcome).toBe('reporting-off');
+    const order = await h.fortnox.getOrder(documentNumber);
+    expect(order.InvoiceReference).toBeNull();
+    expect(order.OrderRows[0]!.DeliveredQuantity).toBe(0);
+    expect(await invoicesFor(h, documentNumber)).toHaveLength(0);
+  });
+});
