@@ -1,14 +1,17 @@
 // The embedded default of `npm start`: both sandboxes in this process, one demo tenant in each, demo data, and the
-// WMS's webhooks pointed at our receiver, so the product runs end to end with zero configuration.
+// WMS's webhooks pointed at our receiver, so the product runs end to end with zero configuration. With a data
+// directory the sandboxes keep their state there, and a restart carries on with the same demo tenant.
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import got from 'got';
 import { FortnoxClient } from '../activities/fortnox/client';
 import { MemoryTokenStore } from '../activities/fortnox/token-store';
 import type { Tenant, TenantBilling } from '../config/tenants';
 import type { FeeMapping } from '../domain/billing';
 import { settingsSchema } from '../domain/settings';
-import { startFortnoxSandbox } from '../simulators/fortnox/server';
+import { startFortnoxSandbox, type SandboxState } from '../simulators/fortnox/server';
 import { startWmsSandbox } from '../simulators/wms/server';
+import type { WmsSandboxState } from '../simulators/wms/state';
 
 export interface EmbeddedSandboxes {
   fortnoxUrl: string;
@@ -39,6 +42,11 @@ export interface EmbeddedSandboxOptions {
    * goods owner as a customer. Override the fee mapping or the rows per invoice (tests).
    */
   billing?: false | { feeMapping?: FeeMapping; maxRowsPerInvoice?: number };
+  /**
+   * Keep both sandboxes' state in `<dataDir>/sandboxes/{fortnox,wms}.json`. When both come back with the demo tenant
+   * and goods owner, those are reused (same ids, credentials and webhook secret) and nothing is seeded again.
+   */
+  dataDir?: string;
 }
 
 /** The demo's fee mapping: every WMS fee code as a service row on the 3PL's sales account for services (25 % VAT). */
@@ -51,23 +59,60 @@ export const DEMO_FEE_MAPPING: FeeMapping = {
   ADJUSTMENT: { description: 'Lagerjusteringar', unit: 'st', vat: 25, accountNumber: 3041 },
 };
 
+/** The company names the demo's tenants carry in the sandboxes; a restart finds them again by these. */
+const DEMO_COMPANY = 'Demo Goods AB';
+const THIRD_PARTY_COMPANY = 'Demo 3PL Lager AB';
+
+interface FortnoxTenantCredentials { tenantId: string; clientId: string; clientSecret: string }
+interface WmsGoodsOwner { goodsOwnerId: number; username: string; password: string; warehouse: string }
+
 /** The 3PL's own Fortnox as a second sandbox tenant, with the goods owner registered there as a customer. */
 async function startThirdPartyLogisticsFortnox(
   fortnoxUrl: string,
   options: Exclude<EmbeddedSandboxOptions['billing'], false | undefined>,
+  restored: { tenant: FortnoxTenantCredentials; customerNumber: string } | undefined,
 ): Promise<TenantBilling> {
-  const own = await got.post(`${fortnoxUrl}/_sandbox/tenants`, { json: { lager: false, companyName: 'Demo 3PL Lager AB' } })
-    .json<{ tenantId: string; clientId: string; clientSecret: string }>();
+  const own = restored?.tenant ?? await got.post(`${fortnoxUrl}/_sandbox/tenants`, { json: { lager: false, companyName: THIRD_PARTY_COMPANY } })
+    .json<FortnoxTenantCredentials>();
   const auth = { mode: 'client_credentials' as const, clientId: own.clientId, clientSecret: own.clientSecret, tenantId: own.tenantId,
     scope: 'article order invoice supplier customer companyinformation settings warehouse' };
   const fortnox = { apiBaseUrl: fortnoxUrl, authBaseUrl: fortnoxUrl, auth };
-  const client = new FortnoxClient({ ...fortnox, tenantKey: `3pl-setup-${own.tenantId}`, tokenStore: new MemoryTokenStore() });
-  const customer = await client.createCustomer({ Name: 'Demo Goods AB', Address1: 'Lagervägen 1', ZipCode: '123 45', City: 'Stockholm' });
+  let customerNumber = restored?.customerNumber;
+  if (customerNumber === undefined) {
+    const client = new FortnoxClient({ ...fortnox, tenantKey: `3pl-setup-${own.tenantId}`, tokenStore: new MemoryTokenStore() });
+    const customer = await client.createCustomer({ Name: DEMO_COMPANY, Address1: 'Lagervägen 1', ZipCode: '123 45', City: 'Stockholm' });
+    customerNumber = customer.CustomerNumber;
+  }
   return {
     fortnox,
-    customerNumber: customer.CustomerNumber,
+    customerNumber,
     feeMapping: options.feeMapping ?? DEMO_FEE_MAPPING,
     maxRowsPerInvoice: options.maxRowsPerInvoice ?? 500,
+  };
+}
+
+interface RestoredDemo {
+  fortnoxTenant: FortnoxTenantCredentials;
+  goodsOwner: WmsGoodsOwner;
+  webhookSecret: string | undefined;
+  thirdParty: { tenant: FortnoxTenantCredentials; customerNumber: string } | undefined;
+}
+
+/** The demo tenant and goods owner of an earlier run, if both sandboxes came back with them (the latest of each). */
+function findRestoredDemo(fortnox: SandboxState, wms: WmsSandboxState): RestoredDemo | undefined {
+  const tenants = [...fortnox.tenants.values()];
+  const fortnoxTenant = tenants.filter((t) => t.companyName === DEMO_COMPANY).at(-1);
+  const goodsOwner = [...wms.goodsOwners.values()].filter((o) => o.name === DEMO_COMPANY).at(-1);
+  if (!fortnoxTenant || !goodsOwner) return undefined;
+  const own = tenants.filter((t) => t.companyName === THIRD_PARTY_COMPANY).at(-1);
+  const customerNumber = own && [...own.customers].find(([, entry]) => entry.data.Name === DEMO_COMPANY)?.[0];
+  const credentials = (t: FortnoxTenantCredentials): FortnoxTenantCredentials =>
+    ({ tenantId: t.tenantId, clientId: t.clientId, clientSecret: t.clientSecret });
+  return {
+    fortnoxTenant: credentials(fortnoxTenant),
+    goodsOwner: { goodsOwnerId: goodsOwner.goodsOwnerId, username: goodsOwner.username, password: goodsOwner.password, warehouse: wms.warehouse },
+    webhookSecret: goodsOwner.webhook?.secret,
+    thirdParty: own && customerNumber !== undefined ? { tenant: credentials(own), customerNumber } : undefined,
   };
 }
 
@@ -90,10 +135,16 @@ async function seedBothSides(
   fortnoxUrl: string,
   fortnoxTenantId: string,
   wmsUrl: string,
-  goodsOwner: { goodsOwnerId: number; username: string; password: string; warehouse: string },
+  goodsOwner: WmsGoodsOwner,
 ): Promise<void> {
   await got.post(`${fortnoxUrl}/_sandbox/tenants/${fortnoxTenantId}/seed`, { json: {} });
-  const { articles } = await got(`${fortnoxUrl}/_sandbox/tenants/${fortnoxTenantId}/state`).json<{ articles: SeededArticle[] }>();
+  const { articles, lager, warehouse } = await got(`${fortnoxUrl}/_sandbox/tenants/${fortnoxTenantId}/state`).json<{
+    articles: SeededArticle[]; lager: boolean; warehouse: { stockBalance: Array<{ itemId: string; inStock: number }> };
+  }>();
+  // With Lager the opening stock lives in the warehouse module, not in the article register.
+  const inStock = (article: SeededArticle) => lager
+    ? warehouse.stockBalance.filter((b) => b.itemId === article.ArticleNumber).reduce((sum, b) => sum + b.inStock, 0)
+    : article.QuantityInStock;
   const auth = { username: goodsOwner.username, password: goodsOwner.password };
   for (const article of articles) {
     await got.put(`${wmsUrl}/${goodsOwner.warehouse}/api/v1/articles`, {
@@ -109,34 +160,43 @@ async function seedBothSides(
       },
     });
     await got.post(`${wmsUrl}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/stock-adjustments`, {
-      json: { articleNumber: article.ArticleNumber, count: Math.max(0, article.QuantityInStock), reason: 'count' },
+      json: { articleNumber: article.ArticleNumber, count: Math.max(0, inStock(article)), reason: 'count' },
     });
   }
 }
 
 export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): Promise<EmbeddedSandboxes> {
   const tenantId = options.tenantId ?? DEMO_TENANT_ID;
-  const fortnox = await startFortnoxSandbox({ port: options.fortnoxPort, rateLimit: options.fortnoxRateLimit });
+  const persistFile = (name: string) => (options.dataDir ? join(options.dataDir, 'sandboxes', `${name}.json`) : undefined);
+  const fortnox = await startFortnoxSandbox({ port: options.fortnoxPort, rateLimit: options.fortnoxRateLimit, persistFile: persistFile('fortnox') });
   const wms = await startWmsSandbox({
     port: options.wmsPort,
     webhookRetryScheduleMs: options.webhookRetryScheduleMs,
     autopilot: options.autopilotStepMs ? { enabled: true, stepMs: options.autopilotStepMs } : undefined,
+    persistFile: persistFile('wms'),
+  }).catch(async (error: unknown) => {
+    await fortnox.close();
+    throw error;
   });
-  const fortnoxTenant = await got.post(`${fortnox.url}/_sandbox/tenants`, {
-    json: { lager: options.lager ?? false, allowNegativeStock: options.allowNegativeStock ?? false, companyName: 'Demo Goods AB' },
+  const restored = findRestoredDemo(fortnox.state, wms.state);
+  const fortnoxTenant = restored?.fortnoxTenant ?? await got.post(`${fortnox.url}/_sandbox/tenants`, {
+    json: { lager: options.lager ?? false, allowNegativeStock: options.allowNegativeStock ?? false, companyName: DEMO_COMPANY },
   })
-    .json<{ tenantId: string; clientId: string; clientSecret: string }>();
-  const goodsOwner = await got.post(`${wms.url}/_sandbox/goods-owners`, { json: { name: 'Demo Goods AB' } })
-    .json<{ goodsOwnerId: number; username: string; password: string; warehouse: string }>();
-  const webhookSecret = randomBytes(24).toString('hex');
+    .json<FortnoxTenantCredentials>();
+  const goodsOwner = restored?.goodsOwner ?? await got.post(`${wms.url}/_sandbox/goods-owners`, { json: { name: DEMO_COMPANY } })
+    .json<WmsGoodsOwner>();
+  const webhookSecret = restored?.webhookSecret ?? randomBytes(24).toString('hex');
+  // Configured on every start, even when restored: the receiver's port may differ from the last run's.
   await got.put(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`, {
     json: { url: options.webhookUrl(tenantId), secret: webhookSecret, events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
   });
-  if (options.seed !== false) await seedBothSides(fortnox.url, fortnoxTenant.tenantId, wms.url, goodsOwner);
-  const billing = options.billing === false ? undefined : await startThirdPartyLogisticsFortnox(fortnox.url, options.billing ?? {});
+  if (!restored && options.seed !== false) await seedBothSides(fortnox.url, fortnoxTenant.tenantId, wms.url, goodsOwner);
+  const billing = options.billing === false
+    ? undefined
+    : await startThirdPartyLogisticsFortnox(fortnox.url, options.billing ?? {}, restored?.thirdParty);
   const tenant: Tenant = {
     id: tenantId,
-    name: 'Demo Goods AB (sandbox)',
+    name: `${DEMO_COMPANY} (sandbox)`,
     fortnox: {
       apiBaseUrl: fortnox.url,
       authBaseUrl: fortnox.url,

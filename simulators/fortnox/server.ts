@@ -4,8 +4,10 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { installApiGuard, isWarehousePath } from './api-guard';
 import { SandboxControlError, controlRoutes } from './controls';
 import { FortnoxApiError, FortnoxCode, OAuthError, WarehouseApiError } from './errors';
+import { purchaseOrderRoutes } from './lager/purchase-orders';
 import { warehouseRoutes } from './lager/routes';
 import { oauthRoutes } from './oauth';
+import { persistFortnoxState } from './persistence';
 import { DEFAULT_RATE_LIMIT } from './rate-limit';
 import { articleRoutes } from './rest/articles';
 import { companyRoutes } from './rest/company';
@@ -26,6 +28,14 @@ export interface FortnoxSandboxOptions {
   logger?: boolean;
   /** Share a state between app instances (rarely needed); a fresh one by default. */
   state?: SandboxState;
+  /**
+   * Keep the state in this JSON file: restored at start when it exists (an unusable file is moved aside as
+   * `<file>.corrupt-<timestamp>`), written when it changed (every `persistIntervalMs`, default 2000) and on close.
+   */
+  persistFile?: string;
+  persistIntervalMs?: number;
+  /** Where persistence warnings go; default console.warn. */
+  warn?: (message: string) => void;
 }
 
 export interface FortnoxSandbox {
@@ -33,6 +43,8 @@ export interface FortnoxSandbox {
   url: string;
   app: FastifyInstance;
   state: SandboxState;
+  /** Writes the state to `persistFile` now if it changed (a no-op without one). */
+  persist(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -115,14 +127,23 @@ export function buildFortnoxSandbox(options: FortnoxSandboxOptions = {}): { app:
   invoiceRoutes(app, nowMs, today);
   companyRoutes(app);
   warehouseRoutes(app);
+  purchaseOrderRoutes(app);
   controlRoutes(app, state);
   return { app, state };
 }
 
 export async function startFortnoxSandbox(options: FortnoxSandboxOptions = {}): Promise<FortnoxSandbox> {
   const { app, state } = buildFortnoxSandbox(options);
+  const writer = options.persistFile
+    ? persistFortnoxState(state, { file: options.persistFile, intervalMs: options.persistIntervalMs, warn: options.warn })
+    : undefined;
   const host = options.host ?? '127.0.0.1';
-  await app.listen({ port: options.port ?? 0, host });
+  try {
+    await app.listen({ port: options.port ?? 0, host });
+  } catch (error) {
+    await writer?.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
@@ -130,6 +151,11 @@ export async function startFortnoxSandbox(options: FortnoxSandboxOptions = {}): 
     url: `http://${urlHost}:${port}`,
     app,
     state,
-    close: () => app.close(),
+    persist: async () => writer?.flush(),
+    // The server stops first, so the final snapshot holds every change a client saw acknowledged.
+    close: async () => {
+      await app.close();
+      await writer?.close();
+    },
   };
 }

@@ -74,6 +74,9 @@ export interface Tenant {
   log: CallLogEntry[];
 }
 
+/** Who a tenant is, as opposed to the data it holds. */
+export type TenantIdentity = Pick<Tenant, 'tenantId' | 'clientId' | 'clientSecret' | 'companyName' | 'lager' | 'allowNegativeStock'>;
+
 export interface AccessToken { token: string; tenantId: string; clientId: string; scope: string; expiresAt: number; chainId?: string; revoked: boolean }
 export interface RefreshToken { token: string; tenantId: string; clientId: string; scope: string; expiresAt: number; chainId: string; spent: boolean }
 export interface AuthorizationCode { code: string; tenantId: string; clientId: string; redirectUri?: string; scope: string; used: boolean; expiresAt: number }
@@ -94,7 +97,8 @@ export class SandboxState {
   /** Chains killed by reuse of a spent refresh token. */
   readonly deadChains = new Set<string>();
   readonly authorizationCodes = new Map<string, AuthorizationCode>();
-  private nextTenantId = 1000001;
+  /** The next tenant's id; counts on after a reset (and is persisted) so old ids never name new tenants. */
+  nextTenantId = 1000001;
 
   today(): string {
     return stockholmDate(this.clock.now());
@@ -102,13 +106,20 @@ export class SandboxState {
 
   createTenant(input: { lager: boolean; allowNegativeStock?: boolean; companyName?: string }): Tenant {
     const tenantId = String(this.nextTenantId++);
-    const tenant: Tenant = {
+    return this.addTenant({
       tenantId,
       clientId: `sandbox-${tenantId}-${randomToken(6)}`,
       clientSecret: randomToken(18),
       companyName: input.companyName ?? `Sandbox AB ${tenantId}`,
       lager: input.lager,
       allowNegativeStock: input.allowNegativeStock ?? false,
+    });
+  }
+
+  /** Registers an empty tenant under a known identity (a new one, or one restored from a snapshot). */
+  addTenant(identity: TenantIdentity): Tenant {
+    const tenant: Tenant = {
+      ...identity,
       customers: new Map(), suppliers: new Map(), articles: new Map(), orders: new Map(), invoices: new Map(),
       counters: { customer: 1000, supplier: 100, article: 1000, order: 0, invoice: 0, rowId: 0 },
       warehouse: undefined as unknown as WarehouseEngine,
@@ -122,7 +133,7 @@ export class SandboxState {
         return { defaultStockPointCode: article.DefaultStockPoint ?? undefined, defaultStockLocationCode: article.DefaultStockLocation ?? undefined };
       },
     });
-    this.tenants.set(tenantId, tenant);
+    this.tenants.set(tenant.tenantId, tenant);
     return tenant;
   }
 

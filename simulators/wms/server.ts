@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import { registerApiRoutes } from './api-routes';
 import { Autopilot } from './autopilot';
 import { SandboxHttpError } from './errors';
+import { persistWmsState } from './persistence';
 import { registerSandboxRoutes } from './sandbox-routes';
 import { WmsSandboxState } from './state';
 import { WebhookDispatcher } from './webhooks';
@@ -19,6 +20,15 @@ export interface WmsSandboxOptions {
   logger?: boolean;
   /** The `{warehouse}` path segment; default "sandbox". */
   warehouse?: string;
+  /**
+   * Keep the state in this JSON file: restored at start when it exists (an unusable file is moved aside as
+   * `<file>.corrupt-<timestamp>`), written when it changed (every `persistIntervalMs`, default 2000) and on close.
+   * Webhook deliveries waiting for a retry are not kept.
+   */
+  persistFile?: string;
+  persistIntervalMs?: number;
+  /** Where persistence warnings go; default console.warn. */
+  warn?: (message: string) => void;
 }
 
 export interface WmsSandbox {
@@ -27,6 +37,8 @@ export interface WmsSandbox {
   state: WmsSandboxState;
   webhooks: WebhookDispatcher;
   autopilot: Autopilot;
+  /** Writes the state to `persistFile` now if it changed (a no-op without one). */
+  persist(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,6 +48,10 @@ function zodMessage(error: ZodError): string {
 
 export async function startWmsSandbox(options: WmsSandboxOptions = {}): Promise<WmsSandbox> {
   const state = new WmsSandboxState(options.warehouse);
+  // Restoring bypasses the order-change listeners: restored orders fire no webhooks.
+  const writer = options.persistFile
+    ? persistWmsState(state, { file: options.persistFile, intervalMs: options.persistIntervalMs, warn: options.warn })
+    : undefined;
   const webhooks = new WebhookDispatcher(state, {
     retryScheduleMs: options.webhookRetryScheduleMs,
     timeoutMs: options.webhookTimeoutMs,
@@ -65,7 +81,12 @@ export async function startWmsSandbox(options: WmsSandboxOptions = {}): Promise<
   registerSandboxRoutes(app, { state, webhooks, autopilot });
 
   const host = options.host ?? '127.0.0.1';
-  await app.listen({ port: options.port ?? 0, host });
+  try {
+    await app.listen({ port: options.port ?? 0, host });
+  } catch (error) {
+    await writer?.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   if (options.autopilot) autopilot.configure(options.autopilot);
@@ -76,10 +97,13 @@ export async function startWmsSandbox(options: WmsSandboxOptions = {}): Promise<
     state,
     webhooks,
     autopilot,
+    persist: async () => writer?.flush(),
     async close() {
       autopilot.stop();
       webhooks.close();
       await app.close();
+      // Last, so the final snapshot holds every change a client saw acknowledged.
+      await writer?.close();
     },
   };
 }

@@ -38,7 +38,8 @@ export class WmsSandboxState {
   /** The `{warehouse}` path segment: the 3PL's Ongoing instance, shared by its goods owners. */
   readonly warehouse: string;
   readonly goodsOwners = new Map<number, GoodsOwnerState>();
-  private nextId = { goodsOwner: 1, article: 1, order: 1, line: 1, purchaseOrder: 1, supplier: 1, parcel: 1, adjustment: 1 };
+  /** Id counters; public so persistence can carry them across a restart (new ids must never reuse old ones). */
+  readonly nextId = { goodsOwner: 1, article: 1, order: 1, line: 1, purchaseOrder: 1, supplier: 1, parcel: 1, adjustment: 1, webhookEvent: 1 };
   private listeners: OrderChangeListener[] = [];
   /** Injectable clock, so billing periods can be tested. */
   now: () => Date = () => new Date();

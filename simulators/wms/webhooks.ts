@@ -31,7 +31,6 @@ export class WebhookDispatcher {
   private readonly timeoutMs: number;
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly inFlight = new Set<AbortController>();
-  private nextEventId = 1;
   private closed = false;
 
   constructor(
@@ -76,7 +75,8 @@ export class WebhookDispatcher {
   private emit(owner: GoodsOwnerState, order: StoredOrder, event: WebhookEventName): void {
     const config = owner.webhook;
     if (!config || !config.events.includes(event) || this.closed) return;
-    const webhookEventId = this.nextEventId++;
+    // The counter lives in the state so it survives a restart: receivers deduplicate on webhookEventId.
+    const webhookEventId = this.state.nextId.webhookEvent++;
     // The body is frozen at the event: every retry sends the same bytes, so the same signature.
     const body = JSON.stringify(this.payload(owner, order, event, webhookEventId));
     void this.attempt(owner, { webhookEventId, event, orderId: order.orderId, url: config.url, secret: config.secret, body }, 1);

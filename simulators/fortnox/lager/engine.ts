@@ -61,6 +61,21 @@ export interface EngineOptions {
 export interface StockBalance { itemId: string; stockPointCode: string; availableStock: number; inStock: number }
 export interface BookedEntry { type: string; id: string; direction: Direction; kind: 'release' | 'void'; value: number }
 
+/** Everything the engine holds, as plain data (see `snapshot`/`restore`; the sandbox persists it across restarts). */
+export interface WarehouseSnapshot {
+  stockPoints: StockPoint[];
+  defaultStockPointCode: string;
+  documentTypes: Array<{ type: string; direction: Direction }>;
+  /** Each document with its row effects, which name the lots they created or took from. */
+  documents: WarehouseDocument[];
+  lots: Lot[];
+  deficits: Array<{ itemId: string; stockPointCode: string; quantity: number; unitCost: number }>;
+  reservations: Array<{ itemId: string; stockPointCode: string; quantity: number }>;
+  lastCost: Array<{ itemId: string; unitCost: number }>;
+  nextLotId: number;
+  nextPointId: number;
+}
+
 const round = (n: number): number => Math.round(n * 1e6) / 1e6;
 const key = (itemId: string, point: string): string => `${itemId}\u0000${point}`;
 
@@ -80,6 +95,48 @@ export class WarehouseEngine {
   constructor(private readonly options: EngineOptions) {
     const point = this.createStockPoint({ code: 'LAGER', name: 'Lager' });
     this.defaultStockPointCode = point.code;
+  }
+
+  // ---- persistence --------------------------------------------------------------------------------------------
+
+  /** A deep copy of the engine's state as plain data. */
+  snapshot(): WarehouseSnapshot {
+    const split = (k: string) => {
+      const [itemId = '', stockPointCode = ''] = k.split('\u0000');
+      return { itemId, stockPointCode };
+    };
+    return structuredClone({
+      stockPoints: this.stockPoints,
+      defaultStockPointCode: this.defaultStockPointCode,
+      documentTypes: [...this.documentTypes].map(([type, direction]) => ({ type, direction })),
+      documents: [...this.documents.values()],
+      lots: this.lots,
+      deficits: [...this.deficits].map(([k, d]) => ({ ...split(k), quantity: d.quantity, unitCost: d.unitCost })),
+      reservations: [...this.reservations].map(([k, quantity]) => ({ ...split(k), quantity })),
+      lastCost: [...this.lastCost].map(([itemId, unitCost]) => ({ itemId, unitCost })),
+      nextLotId: this.nextLotId,
+      nextPointId: this.nextPointId,
+    });
+  }
+
+  /** Replaces the engine's state with a snapshot's (copied, so the snapshot stays untouched). */
+  restore(input: WarehouseSnapshot): void {
+    const snapshot = structuredClone(input);
+    this.stockPoints.splice(0, this.stockPoints.length, ...snapshot.stockPoints);
+    this.defaultStockPointCode = snapshot.defaultStockPointCode;
+    this.documentTypes.clear();
+    for (const { type, direction } of snapshot.documentTypes) this.documentTypes.set(type, direction);
+    this.documents.clear();
+    for (const doc of snapshot.documents) this.documents.set(this.docKey(doc.direction, doc.type, doc.id), doc);
+    this.lots.splice(0, this.lots.length, ...snapshot.lots);
+    this.deficits.clear();
+    for (const d of snapshot.deficits) this.deficits.set(key(d.itemId, d.stockPointCode), { quantity: d.quantity, unitCost: d.unitCost });
+    this.reservations.clear();
+    for (const r of snapshot.reservations) this.reservations.set(key(r.itemId, r.stockPointCode), r.quantity);
+    this.lastCost.clear();
+    for (const c of snapshot.lastCost) this.lastCost.set(c.itemId, c.unitCost);
+    this.nextLotId = snapshot.nextLotId;
+    this.nextPointId = snapshot.nextPointId;
   }
 
   // ---- stock points --------------------------------------------------------------------------------------------

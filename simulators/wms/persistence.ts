@@ -1,0 +1,138 @@
+// The WMS sandbox's state as plain JSON data and back, so a sandbox can carry on after a restart.
+import { requireVersion, restoreFromFile, SnapshotFileError, SnapshotWriter, type Warn } from '../snapshot-file';
+import type { WmsSandboxState } from './state';
+import type {
+  BillableEvent, GoodsOwnerState, StoredAdjustment, StoredArticle, StoredOrder, StoredPurchaseOrder, StoredSupplier,
+  StoredWarehouse, WebhookAttempt, WebhookConfig,
+} from './types';
+
+/** Bump when the shape changes; a file of another version is set aside, not migrated. */
+export const WMS_SNAPSHOT_VERSION = 1;
+
+/** An article with its physical stock per warehouse as pairs instead of a Map. */
+export interface ArticleSnapshot extends Omit<StoredArticle, 'stock'> {
+  stock: Array<{ warehouseId: number; numberOfItems: number }>;
+}
+
+export interface GoodsOwnerSnapshot {
+  goodsOwnerId: number;
+  name: string;
+  username: string;
+  password: string;
+  warehouses: StoredWarehouse[];
+  articles: ArticleSnapshot[];
+  orders: StoredOrder[];
+  purchaseOrders: StoredPurchaseOrder[];
+  suppliers: StoredSupplier[];
+  billable: BillableEvent[];
+  adjustments: StoredAdjustment[];
+  /** Holds the shared webhook secret, so receivers keep verifying signatures after a restart. */
+  webhook?: WebhookConfig;
+  webhookAttempts: WebhookAttempt[];
+}
+
+/**
+ * Everything a client could notice across a restart. Left out on purpose: fault rules and call counters (test knobs
+ * that start fresh), webhook deliveries still waiting for a retry (their attempts stay logged; the retry is dropped),
+ * and the autopilot setting (the starter passes it again).
+ */
+export interface WmsSandboxSnapshot {
+  version: typeof WMS_SNAPSHOT_VERSION;
+  /** The `{warehouse}` path segment the snapshot was taken under. */
+  warehouse: string;
+  nextId: WmsSandboxState['nextId'];
+  goodsOwners: GoodsOwnerSnapshot[];
+}
+
+function snapshotGoodsOwner(owner: GoodsOwnerState): GoodsOwnerSnapshot {
+  return {
+    goodsOwnerId: owner.goodsOwnerId,
+    name: owner.name,
+    username: owner.username,
+    password: owner.password,
+    warehouses: owner.warehouses,
+    articles: [...owner.articles.values()].map((article) => ({
+      ...article,
+      stock: [...article.stock].map(([warehouseId, numberOfItems]) => ({ warehouseId, numberOfItems })),
+    })),
+    orders: [...owner.orders.values()],
+    purchaseOrders: [...owner.purchaseOrders.values()],
+    suppliers: [...owner.suppliers.values()],
+    billable: owner.billable,
+    adjustments: owner.adjustments,
+    ...(owner.webhook ? { webhook: owner.webhook } : {}),
+    webhookAttempts: owner.webhookAttempts,
+  };
+}
+
+/** A deep copy of the sandbox's state; holds no references into it. */
+export function snapshotWmsState(state: WmsSandboxState): WmsSandboxSnapshot {
+  return structuredClone({
+    version: WMS_SNAPSHOT_VERSION,
+    warehouse: state.warehouse,
+    nextId: state.nextId,
+    goodsOwners: [...state.goodsOwners.values()].map(snapshotGoodsOwner),
+  });
+}
+
+/** Replaces the sandbox's goods owners and id counters with the snapshot's. The snapshot is copied, never shared. */
+export function restoreWmsState(state: WmsSandboxState, input: WmsSandboxSnapshot): void {
+  const snapshot = structuredClone(input);
+  state.reset();
+  Object.assign(state.nextId, snapshot.nextId);
+  for (const saved of snapshot.goodsOwners) {
+    const owner: GoodsOwnerState = {
+      goodsOwnerId: saved.goodsOwnerId,
+      name: saved.name,
+      username: saved.username,
+      password: saved.password,
+      warehouses: saved.warehouses,
+      articles: new Map(saved.articles.map((article): [number, StoredArticle] => [article.articleSystemId, {
+        ...article,
+        stock: new Map(article.stock.map((s): [number, number] => [s.warehouseId, s.numberOfItems])),
+      }])),
+      orders: new Map(saved.orders.map((order) => [order.orderId, order])),
+      purchaseOrders: new Map(saved.purchaseOrders.map((po) => [po.purchaseOrderId, po])),
+      suppliers: new Map(saved.suppliers.map((supplier) => [supplier.supplierNumber, supplier])),
+      billable: saved.billable,
+      adjustments: saved.adjustments,
+      ...(saved.webhook ? { webhook: saved.webhook } : {}),
+      webhookAttempts: saved.webhookAttempts,
+      faultRules: [],
+      calls: { total: 0, byRoute: {} },
+    };
+    state.goodsOwners.set(owner.goodsOwnerId, owner);
+  }
+}
+
+export interface PersistOptions {
+  file: string;
+  /** How often to write when the state changed; default 2000 ms. */
+  intervalMs?: number;
+  warn?: Warn;
+}
+
+/**
+ * Restores `state` from `file` when the file exists (an unusable file is moved aside and the sandbox starts empty),
+ * then keeps the file up to date. Close the returned writer after the server to write the final state.
+ */
+export function persistWmsState(state: WmsSandboxState, options: PersistOptions): SnapshotWriter {
+  const counters = { ...state.nextId };
+  restoreFromFile(
+    options.file,
+    (data) => {
+      const snapshot = requireVersion<WmsSandboxSnapshot>(options.file, data, WMS_SNAPSHOT_VERSION);
+      // The stored paths and webhook payloads name the warehouse segment; another one would be a different instance.
+      if (snapshot.warehouse !== state.warehouse) {
+        throw new SnapshotFileError(options.file, `warehouse "${snapshot.warehouse}", expected "${state.warehouse}"`);
+      }
+      restoreWmsState(state, snapshot);
+    },
+    () => {
+      state.reset();
+      Object.assign(state.nextId, counters);
+    },
+    options.warn,
+  );
+  return new SnapshotWriter({ file: options.file, snapshot: () => snapshotWmsState(state), intervalMs: options.intervalMs, warn: options.warn });
+}

@@ -1,0 +1,84 @@
+// `npm start`'s embedded sandboxes with a data directory: a second start reuses the demo tenant, its data and secrets.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import got from 'got';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedSandboxes, type EmbeddedSandboxes, type EmbeddedSandboxOptions } from '../../scripts/embedded-sandboxes';
+
+let dataDir: string;
+beforeAll(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'embedded-persist-'));
+});
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const options = (): EmbeddedSandboxOptions => ({
+  fortnoxPort: 0,
+  wmsPort: 0,
+  // Nothing listens here: webhook deliveries fail and are retried, which the restart must not care about.
+  webhookUrl: (tenantId) => `http://127.0.0.1:9/webhooks/${tenantId}`,
+  fortnoxRateLimit: false,
+  dataDir,
+});
+
+interface SandboxView { fortnoxOrders: string[]; fortnoxArticles: string[]; wmsArticles: string[]; wmsOrders: string[] }
+
+async function view(sandboxes: EmbeddedSandboxes): Promise<SandboxView> {
+  const auth = sandboxes.tenant.fortnox.auth;
+  if (auth.mode !== 'client_credentials') throw new Error('the demo uses client credentials');
+  const fortnox = await got(`${sandboxes.fortnoxUrl}/_sandbox/tenants/${auth.tenantId}/state`)
+    .json<{ orders: Array<{ DocumentNumber: number; YourOrderNumber: string }>; articles: Array<{ ArticleNumber: string }> }>();
+  const wms = await got(`${sandboxes.wmsUrl}/_sandbox/goods-owners/${sandboxes.tenant.wms.goodsOwnerId}/state`)
+    .json<{ articles: Array<{ articleNumber: string }>; orders: Array<{ orderInfo: { orderNumber: string } }> }>();
+  return {
+    fortnoxOrders: fortnox.orders.map((o) => `${o.DocumentNumber}:${o.YourOrderNumber}`),
+    fortnoxArticles: fortnox.articles.map((a) => a.ArticleNumber),
+    wmsArticles: wms.articles.map((a) => a.articleNumber),
+    wmsOrders: wms.orders.map((o) => o.orderInfo.orderNumber),
+  };
+}
+
+describe('embedded sandboxes with a data directory', () => {
+  it('a second start returns the same tenant, credentials and data instead of seeding a new one', async () => {
+    const first = await startEmbeddedSandboxes(options());
+    // The product's own traffic: an order sent to the warehouse.
+    const wms = first.tenant.wms;
+    await got.put(`${wms.baseUrl}/api/v1/orders`, {
+      username: wms.username,
+      password: wms.password,
+      json: { goodsOwnerId: wms.goodsOwnerId, orderNumber: 'FN-1', consignee: { name: 'Kund AB' },
+        orderLines: [{ rowNumber: '1', articleNumber: 'A100', numberOfItems: 2 }] },
+    });
+    const before = await view(first);
+    expect(before.fortnoxOrders).toHaveLength(5);
+    expect(before.wmsOrders).toEqual(['FN-1']);
+    await first.close();
+
+    const second = await startEmbeddedSandboxes(options());
+    try {
+      // Everything but the URLs, which follow the ports (0 here: new ones each start; fixed ones in `npm start`).
+      const identity = ({ tenant }: EmbeddedSandboxes) => ({
+        ...tenant,
+        fortnox: { ...tenant.fortnox, apiBaseUrl: '', authBaseUrl: '' },
+        wms: { ...tenant.wms, baseUrl: tenant.wms.baseUrl.replace(/^http:\/\/[^/]+/, '') },
+        billing: tenant.billing && { ...tenant.billing, fortnox: { ...tenant.billing.fortnox, apiBaseUrl: '', authBaseUrl: '' } },
+      });
+      expect(identity(second)).toEqual(identity(first));
+      expect(second.tenant.wms.webhookSecret).toBe(first.tenant.wms.webhookSecret);
+      expect(second.tenant.billing?.customerNumber).toBe(first.tenant.billing?.customerNumber);
+      expect(await view(second)).toEqual(before); // not seeded a second time
+      // The restored credentials work against the restarted sandboxes.
+      const auth = second.tenant.fortnox.auth;
+      if (auth.mode !== 'client_credentials') throw new Error('the demo uses client credentials');
+      const token = await got.post(`${second.fortnoxUrl}/oauth-v1/token`, {
+        username: auth.clientId, password: auth.clientSecret, headers: { TenantId: auth.tenantId },
+        form: { grant_type: 'client_credentials' },
+      }).json<{ access_token: string }>();
+      const orders = await got(`${second.fortnoxUrl}/3/orders`, { headers: { authorization: `Bearer ${token.access_token}` } })
+        .json<{ Orders: unknown[] }>();
+      expect(orders.Orders).toHaveLength(5);
+    } finally {
+      await second.close();
+    }
+  });
+});
