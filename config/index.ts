@@ -42,6 +42,8 @@ export const envSchema = z.object({
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024, { error: 'expected at least 1024 bytes' }).default(1_048_576),
   FORTNOX_SANDBOX_PORT: port(8381),
   WMS_SANDBOX_PORT: port(8382),
+  /** The sandbox web console (`npm start` without a tenants file): both sandboxes side by side. */
+  CONSOLE_PORT: port(8383),
   METRICS_PORT: port(9464),
   TENANTS_FILE: z.string().optional(),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {

@@ -1,15 +1,51 @@
-// Structured JSON logs (pino) with secrets redacted wherever they might appear.
+// Structured JSON logs (pino) with secrets redacted wherever they might appear: by key name at any depth (a whole
+// tenant, request headers, an error's response body), and bearer tokens inside strings.
 import { pino, type Logger } from 'pino';
 
 export const REDACTED_KEYS = [
   'password', 'clientSecret', 'client_secret', 'secret', 'webhookSecret', 'accessToken', 'access_token',
-  'refreshToken', 'refresh_token', 'authorization', 'apiKey', 'token',
+  'refreshToken', 'refresh_token', 'initialRefreshToken', 'authorization', 'apiKey', 'api_key', 'token', 'cookie',
 ];
 
+/** Any key that names a secret, in any case and any spelling we have met (TEMPORAL_API_KEY, X-Api-Key, Authorization). */
+const SECRET_KEY = new RegExp(`^(${REDACTED_KEYS.join('|')})$|secret|password|token|api[-_]?key|authorization|cookie`, 'i');
+const BEARER = /\b(Bearer|Basic)\s+[\w.~+/=-]+/g;
+const CENSOR = '[redacted]';
+const MAX_DEPTH = 8;
+
+/** A copy of a log object with secret-named keys censored at every depth; leaves the caller's object untouched. */
+export function redactSecrets(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return value.replace(BEARER, `$1 ${CENSOR}`);
+  if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
+  if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
+  if (value instanceof Error) {
+    // pino's error serializer keeps an error's own properties (a got error's request options, for one): censor them too.
+    const copy = Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>;
+    for (const key of ['name', 'message', 'stack']) copy[key] = redactSecrets((value as unknown as Record<string, unknown>)[key], depth + 1);
+    for (const [key, v] of Object.entries(value)) copy[key] = SECRET_KEY.test(key) ? CENSOR : redactSecrets(v, depth + 1);
+    return copy;
+  }
+  const proto = Object.getPrototypeOf(value) as object | null;
+  if (proto !== Object.prototype && proto !== null) return value; // Dates, Buffers, class instances: pino knows them
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, SECRET_KEY.test(key) && v != null ? CENSOR : redactSecrets(v, depth + 1)]));
+}
+
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
-  const paths = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `*.*.${key}`, `headers.${key}`, `req.headers.${key}`]);
   return pino(
-    { level, base: { service: 'wms-fortnox' }, redact: { paths, censor: '[redacted]' } },
+    {
+      level,
+      base: { service: 'wms-fortnox' },
+      formatters: {
+        log: (object) => redactSecrets(object) as Record<string, unknown>,
+        bindings: (bindings) => redactSecrets(bindings) as Record<string, unknown>,
+      },
+      hooks: {
+        // Messages are strings an author wrote, but may quote a header or an error text.
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (typeof a === 'string' ? redactSecrets(a) : a)) as Parameters<typeof method>);
+        },
+      },
+    },
     destination as pino.DestinationStream | undefined,
   );
 }

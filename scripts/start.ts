@@ -15,11 +15,15 @@ import { buildWebhookReceiver, webhookPath } from '../client/webhook-receiver';
 import { createIntegrationWorkers, runWorkers } from '../workers/worker';
 import { startDevServer, type DevServer } from './dev-server';
 import { startEmbeddedSandboxes, type EmbeddedSandboxes } from './embedded-sandboxes';
+import { startConsole, type ConsoleServer } from '../simulators/console/server';
+import { observeWebhook, registerTemporalGauges } from '../observability/metrics';
+import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
 
 async function main(config: AppConfig): Promise<void> {
   const { env } = config;
   const logger = createLogger(env.LOG_LEVEL);
-  installTemporalRuntime(logger);
+  const sdkMetrics = await sdkMetricsBindAddress();
+  installTemporalRuntime(logger, { metricsBindAddress: sdkMetrics });
   const stops: (() => Promise<unknown>)[] = [];
   let stopping: Promise<void> | undefined;
   const stopAll = (reason: string) =>
@@ -60,6 +64,7 @@ async function main(config: AppConfig): Promise<void> {
         wmsPort: env.WMS_SANDBOX_PORT,
         webhookUrl: (tenantId) => `http://127.0.0.1:${env.WEBHOOK_PORT}${webhookPath(tenantId)}`,
         autopilotStepMs: 20_000,
+        dataDir: config.dataDir,
       });
       stops.push(() => sandboxes!.close());
       tenants = [sandboxes.tenant];
@@ -70,6 +75,7 @@ async function main(config: AppConfig): Promise<void> {
       client,
       logger: logger.child({ component: 'webhook-receiver' }),
       maxBodyBytes: env.WEBHOOK_MAX_BODY_BYTES,
+      onOutcome: observeWebhook,
       tenant: (id) => {
         const tenant = tenants.find((t) => t.id === id);
         return tenant ? { webhookSecret: tenant.wms.webhookSecret, goodsOwnerId: tenant.wms.goodsOwnerId } : undefined;
@@ -98,6 +104,26 @@ async function main(config: AppConfig): Promise<void> {
     });
 
     const schedules = await bootstrapSchedules(client, tenants, env.TASK_QUEUE);
+    registerTemporalGauges({ client, tenantIds: () => tenants.map((t) => t.id) });
+    let webConsole: ConsoleServer | undefined;
+    if (sandboxes) {
+      const demo = sandboxes.tenant;
+      webConsole = await startConsole({
+        port: env.CONSOLE_PORT,
+        fortnoxUrl: sandboxes.fortnoxUrl,
+        wmsUrl: sandboxes.wmsUrl,
+        tenant: demo,
+        temporalUiUrl: env.TEMPORAL_UI_URL ?? devServer?.uiUrl ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
+        namespace: target.namespace,
+        syncNow: () => client.schedule.getHandle(`orders:${demo.id}`).trigger(),
+      });
+      stops.push(() => webConsole!.close());
+    }
+    const metrics = await startMetricsServer({ port: env.METRICS_PORT, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
+      logger.error({ err: err.message, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
+      return undefined;
+    });
+    if (metrics) stops.push(() => metrics.close());
     logger.info(schedules, 'schedules ready');
 
     const lines = [
@@ -108,7 +134,9 @@ async function main(config: AppConfig): Promise<void> {
       ...(sandboxes ? [
         `  Fortnox sandbox:   ${sandboxes.fortnoxUrl}  (tenant state: ${sandboxes.fortnoxUrl}/_sandbox/tenants/${sandboxes.tenant.fortnox.auth.mode === 'client_credentials' ? sandboxes.tenant.fortnox.auth.tenantId : ''}/state)`,
         `  WMS sandbox:       ${sandboxes.wmsUrl}  (goods owner ${sandboxes.tenant.wms.goodsOwnerId})`,
+        `  Sandbox console:   ${webConsole?.url ?? ''}  (click an order from Fortnox to invoice)`,
       ] : []),
+      `  Metrics:           http://localhost:${env.METRICS_PORT}/metrics`,
       `  Tenants:           ${tenants.map((t) => t.id).join(', ')}`,
       'Press Ctrl-C to stop.',
       '',

@@ -5,13 +5,16 @@ import { createLogger } from '../config/logger';
 import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
+import { registerTemporalGauges } from '../observability/metrics';
+import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
 import { createIntegrationWorkers, runWorkers } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const { env } = config;
   const logger = createLogger(env.LOG_LEVEL).child({ component: 'worker' });
-  installTemporalRuntime(logger);
+  const sdkMetrics = await sdkMetricsBindAddress();
+  installTemporalRuntime(logger, { metricsBindAddress: sdkMetrics });
   if (config.tenants.length === 0) {
     throw new ConfigError(['TENANTS_FILE: a standalone worker needs the tenants file (npm start runs the embedded demo instead)']);
   }
@@ -20,6 +23,12 @@ async function main(): Promise<void> {
   const connection = await connectWorker(target);
   const registry = new TenantRegistry(config.tenants, { dataDir: config.dataDir });
   const workers = await createIntegrationWorkers({ connection, namespace: target.namespace, taskQueue: env.TASK_QUEUE, registry, client });
+  registerTemporalGauges({ client, tenantIds: () => registry.ids() });
+  // Metrics are worth a loud log line, not a worker that stops processing orders (e.g. port taken by a second worker).
+  const metrics = await startMetricsServer({ port: env.METRICS_PORT, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
+    logger.error({ err: err.message, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
+    return undefined;
+  });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');
@@ -28,6 +37,7 @@ async function main(): Promise<void> {
   }
   logger.info({ taskQueue: env.TASK_QUEUE, tenants: registry.ids(), temporal: target.address }, 'worker ready');
   await runWorkers(workers);
+  await metrics?.close();
   await connection.close();
   await client.connection.close();
 }

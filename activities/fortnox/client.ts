@@ -9,16 +9,17 @@ import type { Pacer } from './pacer';
 import {
   ArticleListItemSchema, ArticleSchema, CompanyInformationSchema, CustomerListItemSchema, CustomerSchema,
   DocumentTypeSchema, InboundDocumentSchema, InvoiceListItemSchema, InvoiceSchema, OrderListItemSchema, OrderSchema,
-  OutboundDocumentSchema, StockBalanceSchema, StockPointSchema, SupplierListItemSchema, SupplierSchema,
+  OutboundDocumentSchema, PurchaseOrderSchema, StockBalanceSchema, StockPointSchema, SupplierListItemSchema, SupplierSchema,
   WarehouseTenantSchema, list, single,
 } from './schemas';
 import type {
   ArticleInput, ArticlePatch, CustomerInput, DocumentType, FortnoxArticle, FortnoxArticleListItem,
   FortnoxCompanyInformation, FortnoxCustomer, FortnoxCustomerListItem, FortnoxInvoice, FortnoxInvoiceListItem,
   FortnoxOrder, FortnoxOrderListItem, FortnoxSupplier, FortnoxSupplierListItem, InboundDocument, InboundDocumentInput,
-  ListPage, OrderInput, OrderPatch, OutboundDocument, OutboundDocumentInput, StockBalance, StockPoint,
+  ListPage, OrderInput, OrderPatch, OutboundDocument, OutboundDocumentInput, PurchaseOrder, PurchaseOrderInput, SupplierInput, StockBalance, StockPoint,
   StockPointInput, WarehouseTenant, InvoiceInput,
 } from './schemas';
+import { observeApiCall } from '../../observability/metrics';
 import { formatStockholmTimestamp } from './stockholm-time';
 import { defaultTokenStore } from './token-store';
 import type { TokenStore } from './token-store';
@@ -262,6 +263,17 @@ export class FortnoxClient {
     return this.call({ method: 'GET', path: `/3/suppliers/${id(supplierNumber)}`, schema: single('Supplier', SupplierSchema) });
   }
 
+  createSupplier(supplier: SupplierInput): Promise<FortnoxSupplier> {
+    return this.call({ method: 'POST', path: '/3/suppliers', body: { Supplier: supplier }, schema: single('Supplier', SupplierSchema) });
+  }
+
+  /** Only the fields sent change. */
+  updateSupplier(supplierNumber: string, patch: Partial<SupplierInput>): Promise<FortnoxSupplier> {
+    return this.call({
+      method: 'PUT', path: `/3/suppliers/${id(supplierNumber)}`, body: { Supplier: patch }, schema: single('Supplier', SupplierSchema),
+    });
+  }
+
   getCustomer(customerNumber: string): Promise<FortnoxCustomer> {
     return this.call({ method: 'GET', path: `/3/customers/${id(customerNumber)}`, schema: single('Customer', CustomerSchema) });
   }
@@ -358,6 +370,24 @@ export class FortnoxClient {
     return this.call({ method: 'POST', path: '/api/warehouse/stockpoints-v1', body: stockPoint, schema: StockPointSchema });
   }
 
+  /** `state`: NOT_SENT, SENT, SENT_NOT_REJECTED, DELAYED, RECEIVED, VOIDED, CURRENT or ALL. */
+  listPurchaseOrders(query: { state?: string; supplierNumber?: string; itemId?: string } = {}): Promise<PurchaseOrder[]> {
+    return this.call({
+      method: 'GET',
+      path: '/api/warehouse/purchaseorders-v1',
+      query: { state: query.state, supplierNumber: query.supplierNumber, itemId: query.itemId },
+      schema: z.array(PurchaseOrderSchema),
+    });
+  }
+
+  getPurchaseOrder(purchaseOrderId: string | number): Promise<PurchaseOrder> {
+    return this.call({ method: 'GET', path: `/api/warehouse/purchaseorders-v1/${id(purchaseOrderId)}`, schema: PurchaseOrderSchema });
+  }
+
+  createPurchaseOrder(purchaseOrder: PurchaseOrderInput): Promise<PurchaseOrder> {
+    return this.call({ method: 'POST', path: '/api/warehouse/purchaseorders-v1', body: purchaseOrder, schema: PurchaseOrderSchema });
+  }
+
   // ---- plumbing -------------------------------------------------------------------------------------------
 
   private async followPages<T>(fetchPage: (page: number) => Promise<ListPage<T>>): Promise<T[]> {
@@ -395,6 +425,7 @@ export class FortnoxClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) searchParams[key] = String(value);
     }
+    const startedAt = Date.now();
     try {
       const response = await got(`${this.apiBaseUrl}${options.path}`, {
         method: options.method,
@@ -411,8 +442,10 @@ export class FortnoxClient {
         timeout: { request: this.timeoutMs },
         responseType: 'text',
       });
+      observeApiCall('fortnox', options.method, options.path, response.statusCode, Date.now() - startedAt);
       return { token, status: response.statusCode, headers: response.headers, body: response.body };
     } catch (error) {
+      observeApiCall('fortnox', options.method, options.path, undefined, Date.now() - startedAt);
       throw errorFromTransport({ method: options.method, path: options.path, error });
     }
   }

@@ -16,6 +16,7 @@ import { Pacer } from '../../activities/fortnox/pacer';
 import { WmsClient } from '../../activities/wms/client';
 import { buildWebhookReceiver, webhookPath, type WebhookOutcome } from '../../client/webhook-receiver';
 import { createLogger } from '../../config/logger';
+import { observeWebhook } from '../../observability/metrics';
 import type { Tenant } from '../../config/tenants';
 import { orderWorkflowId } from '../../domain/order';
 import { settingsSchema } from '../../domain/settings';
@@ -36,6 +37,8 @@ function quietRuntime() {
 }
 
 export interface HarnessOptions {
+  /** Another Temporal server than the shared one (e.g. one with the Web UI, for screenshots). */
+  temporalAddress?: string;
   lager?: boolean;
   allowNegativeStock?: boolean;
   /** Tenant settings (as in the tenants file); defaults are the product's. */
@@ -100,7 +103,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   quietRuntime();
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const tenantId = `t-${randomBytes(4).toString('hex')}`;
   const taskQueue = `test-${tenantId}`;
   const connection = await Connection.connect({ address });
@@ -112,7 +115,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     client,
     logger: options.receiverLog ? createLogger('debug', options.receiverLog) : createLogger('silent'),
     tenant: (id) => (known.tenant?.id === id ? { webhookSecret: known.tenant.wms.webhookSecret, goodsOwnerId: known.tenant.wms.goodsOwnerId } : undefined),
-    onOutcome: (outcome) => webhookOutcomes.push(outcome),
+    onOutcome: (outcome, id) => {
+      webhookOutcomes.push(outcome);
+      observeWebhook(outcome, id); // as production wires it, so metrics tests see webhook outcomes
+    },
   });
   await receiver.listen({ port: 0, host: '127.0.0.1' });
   const receiverAddress = receiver.server.address();

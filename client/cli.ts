@@ -1,0 +1,150 @@
+// The operator CLI (`npm run cli -- <command>`): status per tenant, one order, resync, backfill, pause/resume, the
+// stock report and the pre-deploy replay check. Reads the same configuration as the worker; without a tenants file
+// only the Temporal-side commands work (status, order show/resync, pause/resume, replay-check, billing export: the
+// worker holds the credentials).
+import { pathToFileURL } from 'node:url';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadConfig } from '../config';
+import { createLogger } from '../config/logger';
+import { installTemporalRuntime } from '../config/temporal-logger';
+import { TenantRegistry } from '../activities/tenant-registry';
+import { formatBillingExport, runBillingExport } from './billing-command';
+import { connectClient, temporalTarget } from './connection';
+import { backfillCommand } from './operator/backfill';
+import { OperatorError, type OperatorContext } from './operator/context';
+import { orderResyncCommand, orderShowCommand } from './operator/order';
+import { replayCheckCommand } from './operator/replay-check';
+import { setTenantPaused } from './operator/schedules';
+import { statusCommand } from './operator/status';
+import { stockReportCommand } from './operator/stock-report';
+
+const positiveInt = (value: string) => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number above 0');
+  return n;
+};
+
+/** The commands, wired to a context made on first use (so `--help` needs no Temporal). */
+export function buildProgram(context: () => Promise<OperatorContext>): Command {
+  const program = new Command('npm run cli --')
+    .description('Operate the WMS ⇄ Fortnox integration: orders, schedules, stock and deploy checks.')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program.command('status')
+    .description('schedules (paused? next run), open orders by stage, and orders needing attention, per tenant')
+    .option('--tenant <id>', 'only this tenant')
+    .option('--closed-days <n>', 'also list closed orders flagged for attention this many days back', positiveInt, 7)
+    .action(async (o: { tenant?: string; closedDays: number }) => {
+      await statusCommand(await context(), { tenant: o.tenant, closedWithinDays: o.closedDays });
+    });
+
+  const order = program.command('order').description('one order workflow');
+  order.command('show <tenant> <documentNumber>')
+    .description('stage, attention reason, action log, result and the Web UI link of a Fortnox order')
+    .action(async (tenant: string, documentNumber: string) => {
+      await orderShowCommand(await context(), tenant, documentNumber);
+    });
+  order.command('resync <tenant> <documentNumber>')
+    .description('make the order re-read Fortnox and the WMS now (after fixing what it needed attention for)')
+    .option('--reason <text>', 'recorded in the action log', 'operator resync (CLI)')
+    .action(async (tenant: string, documentNumber: string, o: { reason: string }) => {
+      await orderResyncCommand(await context(), tenant, documentNumber, o.reason);
+    });
+
+  program.command('backfill <tenant>')
+    .description('start (or signal) the order workflow of every Fortnox order changed since a date (needs the tenants file)')
+    .requiredOption('--since <YYYY-MM-DD>', 'first day to include')
+    .action(async (tenant: string, o: { since: string }) => {
+      await backfillCommand(await context(), tenant, { since: o.since });
+    });
+
+  program.command('pause <tenant>')
+    .description("pause all of a tenant's schedules (until resumed or the next start-up re-applies its settings)")
+    .option('--note <text>', 'why, shown in the Web UI')
+    .action(async (tenant: string, o: { note?: string }) => {
+      await setTenantPaused(await context(), tenant, true, o.note);
+    });
+  program.command('resume <tenant>')
+    .description("resume all of a tenant's schedules")
+    .option('--note <text>', 'shown in the Web UI')
+    .action(async (tenant: string, o: { note?: string }) => {
+      await setTenantPaused(await context(), tenant, false, o.note);
+    });
+
+  program.command('stock').description('stock').command('report <tenant>')
+    .description('WMS stock against Fortnox stock per article, with differences (needs the tenants file)')
+    .option('--differences', 'only articles that differ')
+    .action(async (tenant: string, o: { differences?: boolean }) => {
+      await stockReportCommand(await context(), tenant, { onlyDifferences: o.differences });
+    });
+
+  program.command('replay-check')
+    .description('replay recent histories against this checkout\'s workflow code; exits 1 on non-determinism')
+    .option('--limit <n>', 'how many recent executions', positiveInt, 50)
+    .option('--query <visibility query>', 'extra filter, e.g. Tenant="acme"')
+    .action(async (o: { limit: number; query?: string }) => {
+      await replayCheckCommand(await context(), { limit: o.limit, query: o.query });
+    });
+
+  program.command('billing').description('3PL invoicing').command('export')
+    .description("export a goods owner's billing period as invoices in the 3PL's Fortnox (or show them with --dry-run)")
+    .requiredOption('--tenant <id>', 'the goods owner (tenant)')
+    .requiredOption('--period <YYYY-MM>', 'the billing month')
+    .option('--dry-run', 'compute and show the invoices without creating them')
+    .action(async (o: { tenant: string; period: string; dryRun?: boolean }) => {
+      const ctx = await context();
+      const result = await runBillingExport({ client: ctx.client, tenantId: o.tenant, period: o.period, dryRun: o.dryRun, taskQueue: ctx.taskQueue });
+      ctx.out.write(`${formatBillingExport(result)}\n`);
+      if (result.needsAttention) throw new OperatorError('the billing export needs attention (see above)');
+    });
+
+  return program;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let closeConnection: (() => Promise<void>) | undefined;
+  const context = async (): Promise<OperatorContext> => {
+    const config = loadConfig();
+    const { env } = config;
+    installTemporalRuntime(createLogger(env.LOG_LEVEL === 'info' ? 'warn' : env.LOG_LEVEL, process.stderr));
+    const target = temporalTarget(env, env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`);
+    const client = await connectClient(target).catch((err: Error) => {
+      throw new OperatorError(`cannot reach Temporal at ${target.address} (namespace ${target.namespace}): ${err.message}. ` +
+        'Is it running? Set TEMPORAL_ADDRESS (and TLS/API key settings) to point at your cluster.');
+    });
+    closeConnection = () => client.connection.close();
+    return {
+      client,
+      namespace: target.namespace,
+      taskQueue: env.TASK_QUEUE,
+      tenants: config.tenants,
+      registry: config.tenants.length ? new TenantRegistry(config.tenants, { dataDir: config.dataDir }) : undefined,
+      out: process.stdout,
+      uiUrl: env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
+    };
+  };
+  try {
+    await buildProgram(context).parseAsync(argv);
+    return 0;
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (typeof e.code === 'string' && e.code.startsWith('commander.')) return e.exitCode ?? 1; // commander printed it
+    if (err instanceof OperatorError) {
+      process.stderr.write(`error: ${err.message}\n`);
+      return err.exitCode;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    await closeConnection?.();
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  void main(process.argv).then((code) => process.exit(code));
+}

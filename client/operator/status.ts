@@ -1,0 +1,112 @@
+// `status`: per tenant, its schedules (paused? next run), its open order workflows by stage, and the orders that need
+// an operator. Everything comes from Temporal (schedules and visibility), so it works without the tenants file.
+import type { ScheduleSummary, WorkflowExecutionInfo } from '@temporalio/client';
+import type { OrderStage } from '../../workflows/order';
+import { OperatorError, println, quote, table, workflowUrl, type OperatorContext } from './context';
+
+/** The stages of an order workflow that is still running. */
+export const OPEN_STAGES = ['starting', 'awaiting-warehouse', 'in-warehouse', 'reporting', 'needs-attention'] as const satisfies readonly OrderStage[];
+
+export interface TenantStatus {
+  tenantId: string;
+  schedules: { scheduleId: string; paused: boolean; note?: string; nextRun?: Date; lastRun?: Date }[];
+  openByStage: Record<(typeof OPEN_STAGES)[number], number>;
+  openTotal: number;
+  attention: { workflowId: string; documentNumber: string; stage: string; running: boolean; url: string }[];
+}
+
+export interface StatusOptions {
+  tenant?: string;
+  /** How far back closed workflows flagged NeedsAttention (e.g. cancelled in the WMS) are listed. Default 7 days. */
+  closedWithinDays?: number;
+  /** At most this many needs-attention orders per tenant. Default 20. */
+  attentionLimit?: number;
+}
+
+const tenantOfSchedule = (scheduleId: string) => scheduleId.slice(scheduleId.lastIndexOf(':') + 1);
+const ORDERS = 'WorkflowType="orderWorkflow"';
+
+async function listSchedules(ctx: OperatorContext): Promise<ScheduleSummary[]> {
+  const schedules: ScheduleSummary[] = [];
+  for await (const schedule of ctx.client.schedule.list()) if (schedule.scheduleId.includes(':')) schedules.push(schedule);
+  return schedules;
+}
+
+async function attentionList(ctx: OperatorContext, tenantId: string, options: StatusOptions): Promise<TenantStatus['attention']> {
+  const since = new Date(Date.now() - (options.closedWithinDays ?? 7) * 86_400_000).toISOString();
+  const query = `${ORDERS} AND Tenant=${quote(tenantId)} AND NeedsAttention=true AND ` +
+    `(ExecutionStatus="Running" OR CloseTime > ${quote(since)})`;
+  const found: TenantStatus['attention'] = [];
+  for await (const wf of ctx.client.workflow.list({ query, pageSize: 100 })) {
+    found.push(attentionRow(ctx, wf));
+    if (found.length >= (options.attentionLimit ?? 20)) break;
+  }
+  return found;
+}
+
+function attentionRow(ctx: OperatorContext, wf: WorkflowExecutionInfo): TenantStatus['attention'][number] {
+  const attrs = wf.searchAttributes as Record<string, unknown[] | undefined>;
+  return {
+    workflowId: wf.workflowId,
+    documentNumber: String(attrs.FortnoxOrderNumber?.[0] ?? wf.workflowId.split(':').pop()),
+    stage: String(attrs.OrderStage?.[0] ?? '?'),
+    running: wf.status.name === 'RUNNING',
+    url: workflowUrl(ctx, wf.workflowId),
+  };
+}
+
+export async function collectStatus(ctx: OperatorContext, options: StatusOptions = {}): Promise<TenantStatus[]> {
+  const schedules = await listSchedules(ctx);
+  const tenantIds = options.tenant
+    ? [options.tenant]
+    : [...new Set([...ctx.tenants.map((t) => t.id), ...schedules.map((s) => tenantOfSchedule(s.scheduleId))])].sort();
+  if (tenantIds.length === 0) throw new OperatorError('no tenants: no tenants file and no schedules on this namespace');
+  const result: TenantStatus[] = [];
+  for (const tenantId of tenantIds) {
+    const openByStage = Object.fromEntries(await Promise.all(OPEN_STAGES.map(async (stage) => {
+      const { count } = await ctx.client.workflow.count(
+        `${ORDERS} AND ExecutionStatus="Running" AND Tenant=${quote(tenantId)} AND OrderStage=${quote(stage)}`,
+      );
+      return [stage, count];
+    }))) as TenantStatus['openByStage'];
+    result.push({
+      tenantId,
+      schedules: schedules.filter((s) => tenantOfSchedule(s.scheduleId) === tenantId).map((s) => ({
+        scheduleId: s.scheduleId,
+        paused: s.state.paused,
+        note: s.state.note,
+        nextRun: s.info.nextActionTimes[0],
+        lastRun: s.info.recentActions.at(-1)?.takenAt,
+      })),
+      openByStage,
+      openTotal: Object.values(openByStage).reduce((a, b) => a + b, 0),
+      attention: await attentionList(ctx, tenantId, options),
+    });
+  }
+  return result;
+}
+
+const time = (d?: Date) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) + 'Z' : '-');
+
+export async function statusCommand(ctx: OperatorContext, options: StatusOptions = {}): Promise<TenantStatus[]> {
+  const statuses = await collectStatus(ctx, options);
+  for (const s of statuses) {
+    println(ctx, `Tenant ${s.tenantId}`);
+    println(ctx, s.schedules.length
+      ? table(['schedule', 'state', 'next run', 'last run'],
+        s.schedules.map((x) => [x.scheduleId, x.paused ? 'PAUSED' : 'active', x.paused ? '-' : time(x.nextRun), time(x.lastRun)]))
+      : '(no schedules)');
+    println(ctx);
+    println(ctx, table(['open orders by stage', 'count'], [...OPEN_STAGES.map((stage) => [stage, s.openByStage[stage]]), ['total', s.openTotal]]));
+    println(ctx);
+    if (s.attention.length === 0) {
+      println(ctx, 'No orders need attention.');
+    } else {
+      println(ctx, `Orders needing attention (${s.attention.length}); see them with: npm run cli -- order show ${s.tenantId} <order>`);
+      println(ctx, table(['order', 'stage', 'workflow', 'Web UI'],
+        s.attention.map((a) => [a.documentNumber, a.stage, a.running ? 'running' : 'closed', a.url])));
+    }
+    println(ctx);
+  }
+  return statuses;
+}

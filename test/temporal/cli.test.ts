@@ -1,0 +1,133 @@
+// The operator CLI's commands, run in-process against the shared dev server with the harness's tenant: status counts,
+// one order's action log and Web UI link, resync, pause/resume, backfill, the stock report and the replay check.
+import { Writable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { MemoryTokenStore } from '../../activities/fortnox/token-store';
+import { TenantRegistry } from '../../activities/tenant-registry';
+import { buildProgram } from '../../client/cli';
+import { backfillCommand } from '../../client/operator/backfill';
+import type { OperatorContext } from '../../client/operator/context';
+import { orderResyncCommand, orderShowCommand } from '../../client/operator/order';
+import { replayCheckCommand } from '../../client/operator/replay-check';
+import { setTenantPaused } from '../../client/operator/schedules';
+import { collectStatus } from '../../client/operator/status';
+import { stockReportCommand } from '../../client/operator/stock-report';
+import { bootstrapSchedules } from '../../client/schedules';
+import { orderWorkflowId } from '../../domain/order';
+import { startHarness, waitFor, type Harness } from './harness';
+
+let h: Harness;
+let output = '';
+let ctx: OperatorContext;
+let documentNumber: string;
+
+const out = new Writable({ write(chunk, _enc, done) { output += String(chunk); done(); } });
+const taken = () => { const text = output; output = ''; return text; };
+
+beforeAll(async () => {
+  h = await startHarness();
+  ctx = {
+    client: h.client,
+    namespace: 'default',
+    taskQueue: h.taskQueue,
+    tenants: [h.tenant],
+    registry: new TenantRegistry([h.tenant], { tokenStore: new MemoryTokenStore() }),
+    out,
+    uiUrl: 'http://localhost:8233',
+  };
+  documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
+  // The tenant's schedules as start-up creates them; the first run starts at once and picks the order up.
+  await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
+  await h.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' && !s.busy);
+});
+
+afterAll(async () => {
+  await h.client.schedule.getHandle(`orders:${h.tenantId}`).delete().catch(() => undefined);
+  await h?.close();
+});
+
+describe('operator CLI', () => {
+  it('status: the tenant schedule and its open orders by stage', async () => {
+    const status = await waitFor(async () => {
+      const [s] = await collectStatus(ctx, { tenant: h.tenantId });
+      return s && s.schedules.length > 0 && s.openByStage['awaiting-warehouse'] >= 1 ? s : undefined;
+    }, 30_000, 'status to show the schedule and the order');
+    const orders = status.schedules.find((s) => s.scheduleId === `orders:${h.tenantId}`);
+    expect(orders).toMatchObject({ paused: false });
+    expect(orders!.nextRun).toBeInstanceOf(Date);
+    expect(status.attention).toEqual([]);
+    // The warehouse starts on our order: it moves from one stage's count to the next.
+    const before = await waitFor(async () => {
+      const [s] = await collectStatus(ctx, { tenant: h.tenantId });
+      return s!.openTotal > 0 && s!.openByStage['awaiting-warehouse'] === s!.openTotal ? s : undefined;
+    }, 30_000, 'every open order to wait for the warehouse');
+    const { wmsOrderId } = await h.orderStatus(documentNumber);
+    await h.floor(wmsOrderId!, 'release');
+    await h.waitForStatus(documentNumber, (s) => s.stage === 'in-warehouse');
+    const after = await waitFor(async () => {
+      const [s] = await collectStatus(ctx, { tenant: h.tenantId });
+      return s!.openByStage['in-warehouse'] === 1 ? s : undefined;
+    }, 30_000, 'the order to count as in-warehouse');
+    expect(after.openByStage['awaiting-warehouse']).toBe(before.openTotal - 1);
+    expect(after.openTotal).toBe(before.openTotal);
+  });
+
+  it('order show: stage, action log and the Web UI link (through the command line parser)', async () => {
+    taken();
+    await buildProgram(async () => ctx).parseAsync(['node', 'cli', 'order', 'show', h.tenantId, documentNumber]);
+    const text = taken();
+    expect(text).toContain('stage:      in-warehouse');
+    expect(text).toContain('created in the WMS');
+    expect(text).toContain(`http://localhost:8233/namespaces/default/workflows/order:${h.tenantId}:${documentNumber}`);
+  });
+
+  it('order resync: the signal reaches the workflow', async () => {
+    await orderResyncCommand(ctx, h.tenantId, documentNumber, 'checking the CLI');
+    const status = await h.waitForStatus(documentNumber, (s) => s.actions.some((a) => a.action === 'resync requested'));
+    expect(status.actions.find((a) => a.action === 'resync requested')?.detail).toBe('checking the CLI');
+    await expect(orderShowCommand(ctx, h.tenantId, '999999')).rejects.toThrow(/no workflow order:/);
+  });
+
+  it('pause and resume flip every schedule of the tenant', async () => {
+    const handle = h.client.schedule.getHandle(`orders:${h.tenantId}`);
+    const ids = await setTenantPaused(ctx, h.tenantId, true, 'migration');
+    expect(ids).toContain(`orders:${h.tenantId}`);
+    expect(ids.every((id) => id.endsWith(`:${h.tenantId}`))).toBe(true);
+    for (const id of ids) expect((await h.client.schedule.getHandle(id).describe()).state).toMatchObject({ paused: true, note: 'migration' });
+    await setTenantPaused(ctx, h.tenantId, false);
+    expect((await handle.describe()).state.paused).toBe(false);
+  });
+
+  it('backfill: starts the workflows of orders changed since a date, idempotently', async () => {
+    const second = await h.createOrder([{ ArticleNumber: 'A101', OrderedQuantity: 1 }]);
+    const today = new Date().toISOString().slice(0, 10);
+    const result = await backfillCommand(ctx, h.tenantId, { since: today, progress: false });
+    // The seeded demo orders and ours: all confirmed and open, so all are (re)started or signalled.
+    expect(result.listed).toBeGreaterThanOrEqual(2);
+    expect(result.started).toBe(result.listed);
+    await h.waitForStatus(second, (s) => s.stage === 'awaiting-warehouse');
+    await expect(backfillCommand(ctx, h.tenantId, { since: '2024-13-01' })).rejects.toThrow(/YYYY-MM-DD/);
+    await expect(backfillCommand({ ...ctx, tenants: [], registry: undefined }, h.tenantId, { since: today })).rejects.toThrow(/tenants file/);
+  });
+
+  it('stock report: a table of differences per article', async () => {
+    await h.addArticle('DIFF-1', 7); // in the warehouse only
+    taken();
+    const report = await stockReportCommand(ctx, h.tenantId);
+    expect(report.source).toBe('article-register');
+    expect(report.rows.find((r) => r.ArticleNumber === 'DIFF-1')).toEqual({ ArticleNumber: 'DIFF-1', wms: 7, fortnox: 0, difference: 7 });
+    expect(taken()).toMatch(/DIFF-1\s+7\s+0\s+7/);
+  });
+
+  it('replay-check: recent real histories replay against the current workflow code', async () => {
+    taken();
+    const result = await replayCheckCommand(ctx, {
+      limit: 5,
+      query: `WorkflowId=${JSON.stringify(orderWorkflowId(h.tenantId, documentNumber))} OR WorkflowId STARTS_WITH ${JSON.stringify(`sync-orders:${h.tenantId}`)}`,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+    });
+    expect(result.replayed).toBeGreaterThanOrEqual(2);
+    expect(result.failures).toEqual([]);
+    expect(taken()).toMatch(/OK: \d+ histories replay/);
+  });
+});
