@@ -1,7 +1,13 @@
 // All activities, created with their dependencies. Workflows import only the `Activities` type from here.
 import type { Client } from '@temporalio/client';
+import { createArticleActivities } from './articles';
+import { createBillingActivities } from './billing';
 import { createOrderActivities } from './orders';
 import { createOrderSyncActivities } from './order-sync';
+import { createPurchaseOrderActivities } from './purchase-orders';
+import { createStockActivities } from './stock';
+import { createSupplierActivities } from './suppliers';
+import { createSyncCursorActivities } from './sync-cursor';
 import type { TenantRegistry } from './tenant-registry';
 
 export interface ActivityDependencies {
@@ -16,6 +22,12 @@ export function createActivities({ registry, temporal, taskQueue }: ActivityDepe
   return {
     ...createOrderActivities(registry),
     ...createOrderSyncActivities(registry, temporal, taskQueue),
+    ...createBillingActivities(registry),
+    ...createArticleActivities(registry),
+    ...createSupplierActivities(registry),
+    ...createStockActivities(registry),
+    ...createPurchaseOrderActivities(registry),
+    ...createSyncCursorActivities(temporal),
   };
 }
 

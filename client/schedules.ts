@@ -3,6 +3,8 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Tenant } from '../config/tenants';
 import type { TenantSettings } from '../domain/settings';
+import { durationMs } from '../domain/duration';
+import { stockSyncOffsetMs } from '../domain/stock';
 
 export interface ScheduleDefinition {
   scheduleId: string;
@@ -12,6 +14,8 @@ export interface ScheduleDefinition {
   process: keyof TenantSettings['processes'];
   note: string;
   spec: ScheduleOptions['spec'];
+  /** Run once at creation too (default). Off for period closes: a deployment is no period close. */
+  triggerImmediately?: boolean;
 }
 
 export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
@@ -26,6 +30,55 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
         'and starts or signals one order workflow per order.',
       spec: { intervals: [{ every: settings.syncInterval }] },
     },
+    {
+      scheduleId: `articles:${tenant.id}`,
+      workflowType: 'syncArticlesWorkflow',
+      workflowId: `sync-articles:${tenant.id}`,
+      process: 'articles',
+      note: `Every ${settings.syncInterval}: copies Fortnox stock goods changed since the last run (the first run: all) to the ` +
+        'WMS article registry; articles no longer stock goods or inactive become non-stock articles there (docs/syncs.md).',
+      spec: { intervals: [{ every: settings.syncInterval }] },
+    },
+    {
+      scheduleId: `suppliers:${tenant.id}`,
+      workflowType: 'syncSuppliersWorkflow',
+      workflowId: `sync-suppliers:${tenant.id}`,
+      process: 'suppliers',
+      note: `Every ${settings.syncInterval}: copies new and changed Fortnox suppliers to the WMS supplier registry.`,
+      spec: { intervals: [{ every: settings.syncInterval }] },
+    },
+    {
+      scheduleId: `stock-levels:${tenant.id}`,
+      workflowType: 'syncStockWorkflow',
+      workflowId: `sync-stock:${tenant.id}`,
+      process: 'stockLevels',
+      note: `At the end of each ${settings.syncInterval} interval: makes Fortnox stock equal the WMS stock (without Lager: ` +
+        'QuantityInStock per article; with Lager: released WMS-SYNC-IN/OUT documents per article and stock point).',
+      // Offset to the end of the interval, after that interval's order and article syncs have run.
+      spec: { intervals: [{ every: settings.syncInterval, offset: `${stockSyncOffsetMs(durationMs(settings.syncInterval)) / 1000}s` }] },
+      triggerImmediately: false,
+    },
+    {
+      scheduleId: `purchase-orders:${tenant.id}`,
+      workflowType: 'syncPurchaseOrdersWorkflow',
+      workflowId: `sync-purchase-orders:${tenant.id}`,
+      // Inbound goods have no switch of their own in the settings: they follow the article registry's.
+      process: 'articles',
+      note: `Every ${settings.syncInterval}, with Fortnox Lager only: Fortnox purchase orders → WMS purchase orders, and ` +
+        'goods received in the warehouse → released WMS-RECEIPT inbound deliveries in Fortnox.',
+      spec: { intervals: [{ every: settings.syncInterval }] },
+    },
+    // 3PL invoicing: only for goods owners the tenants file lists under billing (docs/billing.md).
+    ...(tenant.billing ? [{
+      scheduleId: `billing:${tenant.id}`,
+      workflowType: 'billingExportWorkflow',
+      workflowId: `billing:${tenant.id}`,
+      process: 'billing' as const,
+      note: `At period close ("${settings.billingCron}", Europe/Stockholm): invoices the previous month's WMS billing ` +
+        `specification to customer ${tenant.billing.customerNumber} in the 3PL's Fortnox, once per month.`,
+      spec: { cronExpressions: [settings.billingCron], timezone: 'Europe/Stockholm' },
+      triggerImmediately: false,
+    }] : []),
   ];
 }
 
@@ -56,7 +109,7 @@ export async function bootstrapSchedules(client: Client, tenants: Tenant[], task
       };
       try {
         // The first run starts at once, so a new deployment does not wait a whole interval.
-        await client.schedule.create({ ...options, state: { ...options.state, triggerImmediately: enabled } });
+        await client.schedule.create({ ...options, state: { ...options.state, triggerImmediately: enabled && def.triggerImmediately !== false } });
         result.created.push(def.scheduleId);
       } catch (err) {
         if (!(err instanceof ScheduleAlreadyRunning)) throw err;

@@ -1,3 +1,8 @@
 // Every workflow the worker runs. The worker bundles this file; clients import the definitions from here.
 export { orderWorkflow } from './order';
 export { syncOrdersWorkflow } from './sync-orders';
+export { billingExportWorkflow } from './billing-export';
+export { syncArticlesWorkflow } from './sync-articles';
+export { syncSuppliersWorkflow } from './sync-suppliers';
+export { syncStockWorkflow } from './sync-stock';
+export { syncPurchaseOrdersWorkflow } from './sync-purchase-orders';

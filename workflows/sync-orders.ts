@@ -1,6 +1,6 @@
 // The order sync, run per tenant by a Temporal Schedule: lists Fortnox orders changed since the previous run's cursor
 // (minus an overlap, so nothing saved during a run is missed), then starts or signals one order workflow per order.
-import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkSelection, fortnoxTaskQueue } from '../domain/order';
 import { durationMs } from '../domain/duration';
@@ -31,7 +31,11 @@ export async function syncOrdersWorkflow({ tenantId }: SyncOrdersInput): Promise
     retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
   });
   const settings = await local.getTenantSettings(tenantId);
-  const previous = workflowInfo().lastResult as SyncOrdersResult | undefined;
+  // The schedule should hand over the previous run's result; the dev server's scheduler does not, so it is looked up
+  // on the schedule (patched: histories recorded before the lookup existed still replay).
+  const previous = (workflowInfo().lastResult ??
+    (patched('schedule-cursor-lookup') ? await local.previousScheduledResult(`orders:${tenantId}`, workflowInfo().runId) : undefined)
+  ) as SyncOrdersResult | null | undefined;
   const since = previous?.cursor
     ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
     : null;

@@ -511,6 +511,36 @@ export const StockPointSchema = z.object({
 });
 export type StockPoint = z.output<typeof StockPointSchema>;
 
+/** A Fortnox Lager purchase order (`/api/warehouse/purchaseorders-v1`); rows carry uuids and ordered/received quantities. */
+export const PurchaseOrderRowSchema = z.object({
+  id: opt(fnText.nullable()),
+  rowNum: opt(fnNumberOrNull),
+  itemId: fnId,
+  itemDescription: opt(fnText.nullable()),
+  itemUnit: opt(fnText.nullable()),
+  orderedQuantity: fnAmount,
+  receivedQuantity: fnAmount.default(0),
+  price: opt(fnNumberOrNull),
+  isStockItem: opt(fnBoolean),
+  stockPointCode: opt(fnText.nullable()),
+});
+export type PurchaseOrderRow = z.output<typeof PurchaseOrderRowSchema>;
+
+export const PurchaseOrderSchema = z.object({
+  id: fnId,
+  supplierNumber: fnText,
+  supplierName: opt(fnText.nullable()),
+  orderDate: opt(fnDate),
+  deliveryDate: opt(fnDate),
+  purchaseOrderState: opt(fnText),
+  purchaseType: opt(fnText.nullable()),
+  stockPointCode: opt(fnText.nullable()),
+  note: opt(fnText.nullable()),
+  voided: fnBoolean.default(false),
+  rows: z.array(PurchaseOrderRowSchema).default([]),
+});
+export type PurchaseOrder = z.output<typeof PurchaseOrderSchema>;
+
 export const DocumentTypeSchema = z.object({
   category: z.string().transform((v) => v.toUpperCase()).pipe(z.enum(['INBOUND', 'OUTBOUND'])),
   referenceType: fnText,
@@ -678,4 +708,34 @@ export interface StockPointInput {
   code: string;
   /** At most 25 characters. */
   name: string;
+}
+
+export interface PurchaseOrderInput {
+  supplierNumber: string;
+  orderDate: string;
+  deliveryDate?: string;
+  currencyCode?: string;
+  stockPointCode?: string;
+  note?: string;
+  /** Fortnox requires a delivery address, currency rate and payment terms; the sandbox defaults them. */
+  deliveryName?: string;
+  deliveryAddress?: string;
+  deliveryZipCode?: string;
+  deliveryCity?: string;
+  currencyRate?: number;
+  paymentTermsCode?: string;
+  rows: Array<{ itemId: string; orderedQuantity: number; price?: number; itemDescription?: string; stockPointCode?: string }>;
+}
+
+export interface SupplierInput {
+  SupplierNumber?: string;
+  Name: string;
+  Address1?: string;
+  Address2?: string;
+  ZipCode?: string;
+  City?: string;
+  CountryCode?: string;
+  Email?: string;
+  Phone1?: string;
+  OrganisationNumber?: string;
 }

@@ -11,6 +11,7 @@ import { bootstrapSchedules } from '../../client/schedules';
 import { closedBillingPeriod, type FeeMapping } from '../../domain/billing';
 import { DEMO_FEE_MAPPING } from '../../scripts/embedded-sandboxes';
 import type { BillingExportResult, billingExportWorkflow } from '../../workflows/billing-export';
+import { recordHistory } from './record';
 import { NeedsAttentionAttr } from '../../workflows/search-attributes';
 import { startHarness, type Harness } from './harness';
 
@@ -106,12 +107,14 @@ describe('3PL invoicing', () => {
     expect((await exportPeriod(h, true)).outcome).toBe('changed-after-export');
 
     // A scheduled run (no period) invoices the month before, in Stockholm time.
+    const scheduledId = `billing:${h.tenantId}:scheduled-${randomBytes(3).toString('hex')}`;
     const scheduled = await h.client.workflow.execute<typeof billingExportWorkflow>('billingExportWorkflow', {
-      workflowId: `billing:${h.tenantId}:scheduled-${randomBytes(3).toString('hex')}`,
+      workflowId: scheduledId,
       taskQueue: h.taskQueue,
       args: [{ tenantId: h.tenantId, dryRun: true }],
     });
     expect(scheduled.period).toEqual(closedBillingPeriod(new Date()));
+    await recordHistory(scheduledId, 'billingExportWorkflow', 'scheduled-dry-run');
   });
 
   it('an unknown fee code fails the export naming it, and creates nothing', async () => {

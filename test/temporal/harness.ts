@@ -20,6 +20,7 @@ import { observeWebhook } from '../../observability/metrics';
 import type { Tenant } from '../../config/tenants';
 import { orderWorkflowId } from '../../domain/order';
 import { settingsSchema } from '../../domain/settings';
+import { recordHistory } from './record';
 import { startEmbeddedSandboxes, type EmbeddedSandboxes, type EmbeddedSandboxOptions } from '../../scripts/embedded-sandboxes';
 import { createIntegrationWorkers } from '../../workers/worker';
 import { orderStatusQuery, type OrderResult, type OrderStatus } from '../../workflows/order';
@@ -75,7 +76,8 @@ export interface Harness {
   floor(orderId: number, action: 'release' | 'allocate' | 'pick' | 'send' | 'cancel', body?: unknown): Promise<void>;
   syncOrders(): Promise<Awaited<ReturnType<typeof syncOrdersWorkflow>>>;
   /** Runs one scheduled sync workflow (e.g. 'syncArticlesWorkflow') once for the tenant and returns its result. */
-  runSync<R>(workflowType: string, options?: { workflowId?: string }): Promise<R>;
+  /** Runs a sync workflow to its end; `record` names the scenario under which RECORD_HISTORIES=1 keeps its history. */
+  runSync<R>(workflowType: string, options?: { workflowId?: string; record?: string }): Promise<R>;
   orderStatus(documentNumber: string): Promise<OrderStatus>;
   waitForStatus(documentNumber: string, predicate: (s: OrderStatus) => boolean, timeoutMs?: number): Promise<OrderStatus>;
   createOrder(rows: { ArticleNumber: string; OrderedQuantity: number }[], extra?: Record<string, unknown>): Promise<string>;
@@ -232,12 +234,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         args: [{ tenantId }],
       });
     },
-    async runSync<R>(workflowType: string, runOptions: { workflowId?: string } = {}) {
-      return client.workflow.execute(workflowType, {
-        workflowId: runOptions.workflowId ?? `${workflowType}:${tenantId}:${randomBytes(3).toString('hex')}`,
-        taskQueue,
-        args: [{ tenantId }],
-      }) as Promise<R>;
+    async runSync<R>(workflowType: string, runOptions: { workflowId?: string; record?: string } = {}) {
+      const workflowId = runOptions.workflowId ?? `${workflowType}:${tenantId}:${randomBytes(3).toString('hex')}`;
+      const result = (await client.workflow.execute(workflowType, { workflowId, taskQueue, args: [{ tenantId }] })) as R;
+      if (runOptions.record) await recordHistory(workflowId, workflowType, runOptions.record);
+      return result;
     },
     async orderStatus(documentNumber) {
       return client.workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).query(orderStatusQuery);

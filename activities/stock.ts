@@ -1,0 +1,209 @@
+// The stock-level sync's activity. Without Lager it writes the WMS balance into each Fortnox article; with Lager it
+// posts and releases custom inbound/outbound documents for the difference per article and stock point, after taking
+// out what is already on its way to Fortnox (shipped orders not yet reported, receipts not yet posted).
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import {
+  quantityInStockUpdates, splitDeltas, stockDeltas, stockDocumentId, unreportedShipment,
+  type PendingMovement, type StockDelta, type WarehouseStock,
+} from '../domain/stock';
+import { patiently } from './articles';
+import type { FortnoxClient } from './fortnox/client';
+import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
+import { formatStockholmTimestamp } from './fortnox/stockholm-time';
+import { isLagerActive, pendingPurchaseReceipts } from './purchase-orders';
+import type { TenantRegistry } from './tenant-registry';
+import type { WmsClient } from './wms/client';
+import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
+import { WmsStatus } from '../domain/order';
+
+/** Our custom document types: one per direction, since Fortnox fixes a type's direction on first use. */
+export const STOCK_SYNC_INBOUND_TYPE = 'WMS-SYNC-IN';
+export const STOCK_SYNC_OUTBOUND_TYPE = 'WMS-SYNC-OUT';
+
+export interface StockSyncResult {
+  lager: boolean;
+  articles: number;
+  /** Without Lager: articles whose QuantityInStock was written. */
+  articlesUpdated: number;
+  /** With Lager: rows posted in and out, and the ids of the documents this run released. */
+  inboundRows: number;
+  outboundRows: number;
+  documents: string[];
+  pendingShipments: number;
+  pendingReceipts: number;
+}
+
+const isNotFound = (err: unknown) => err instanceof FortnoxError && err.status === 404;
+const today = () => formatStockholmTimestamp(new Date()).slice(0, 10);
+
+/** The stock point map's key for a WMS warehouse: its name, code or id, whichever the settings use. */
+function warehouseKey(entry: { warehouseId: number; warehouseCode?: string | null; warehouseName?: string | null }, map: Record<string, string>): string {
+  const candidates = [entry.warehouseName, entry.warehouseCode, String(entry.warehouseId)].filter((c): c is string => !!c);
+  const keys = Object.keys(map).map((k) => k.toLowerCase());
+  return candidates.find((c) => keys.includes(c.toLowerCase())) ?? candidates[0] ?? String(entry.warehouseId);
+}
+
+async function wmsStock(wms: WmsClient, stockPoints: Record<string, string>): Promise<{ rows: WarehouseStock[]; stockArticles: Set<string> }> {
+  const [inventory, articles] = await Promise.all([wms.getInventoryPerWarehouse(), wms.listArticles()]);
+  const stockArticles = new Set(articles.filter((a) => a.isStockArticle !== false).map((a) => a.articleNumber));
+  const rows = inventory.flatMap((article) => article.inventoryPerWarehouse.map((w) => ({
+    articleNumber: article.articleNumber, warehouse: warehouseKey(w, stockPoints), numberOfItems: w.numberOfItems,
+  })));
+  return { rows, stockArticles };
+}
+
+/** Sent WMS orders with lines not yet reported, and what of each Fortnox has not delivered yet (read from Fortnox). */
+async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise<{ key: string; movements: PendingMovement[] }> {
+  const orders = await wms.listOrders({
+    orderStatusFrom: WmsStatus.Sent, orderStatusTo: WmsStatus.Collected, onlyOrdersWithOrderLinesToReport: true,
+  });
+  const movements: PendingMovement[] = [];
+  for (const order of orders) {
+    let rows: Array<{ ArticleNumber: string | null; DeliveredQuantity: number }> | null;
+    try {
+      const fresh = await patiently(() => fortnox.getOrder(order.orderInfo.orderNumber));
+      // Under Lager only a delivery-state order has moved stock.
+      rows = fresh.Cancelled ? null : (fresh.OrderRows ?? []).map((r) => ({
+        ArticleNumber: r.ArticleNumber || null,
+        DeliveredQuantity: fresh.DeliveryState === 'delivery' ? r.DeliveredQuantity : 0,
+      }));
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      rows = null;
+    }
+    movements.push(...unreportedShipment(order.orderLines.map((l) => ({
+      articleNumber: l.article.articleNumber, pickedNumberOfItems: l.pickedNumberOfItems,
+    })), rows));
+  }
+  const key = JSON.stringify([orders.map((o) => o.orderInfo.orderId), movements]);
+  return { key, movements };
+}
+
+/**
+ * Earlier documents of this run (a retry after a crash): released if they were only saved, so they count, and the
+ * next free sequence number returned. Deltas are then computed on fresh balances that include them.
+ */
+async function settleEarlierDocuments(fortnox: FortnoxClient, tenantId: string, runStartedAtMs: number): Promise<{ next: number; released: string[] }> {
+  const released: string[] = [];
+  for (let sequence = 0; sequence < 100; sequence++) {
+    const id = stockDocumentId(tenantId, runStartedAtMs, sequence);
+    let found = false;
+    for (const [direction, type] of [['inbound', STOCK_SYNC_INBOUND_TYPE], ['outbound', STOCK_SYNC_OUTBOUND_TYPE]] as const) {
+      try {
+        const doc = direction === 'inbound'
+          ? await patiently(() => fortnox.getInboundDocument(type, id))
+          : await patiently(() => fortnox.getOutboundDocument(type, id));
+        found = true;
+        if (!doc.warehouseReady && !doc.voided) {
+          await patiently(() => fortnox.releaseDocument(direction, type, id));
+          released.push(id);
+        }
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+      }
+    }
+    if (!found) return { next: sequence, released };
+  }
+  throw ApplicationFailure.nonRetryable('The stock sync run has used all 100 document numbers', 'StockSyncExhausted');
+}
+
+async function syncWithLager(
+  fortnox: FortnoxClient, wms: WmsClient, tenantId: string, runStartedAtMs: number, stockPoints: Record<string, string>,
+): Promise<StockSyncResult> {
+  const { next, released } = await settleEarlierDocuments(fortnox, tenantId, runStartedAtMs);
+  const fortnoxArticles = await patiently(() => fortnox.listAllArticles());
+  const priceOf = new Map(fortnoxArticles.map((a) => [a.ArticleNumber, a.PurchasePrice ?? 0]));
+
+  // A consistent snapshot: what is pending is read before and after the balances; if a report or receipt landed in
+  // between, the snapshot is taken again, so no movement is seen both in a balance and as pending.
+  let deltas: StockDelta[] | undefined;
+  let shipments: PendingMovement[] = [];
+  let receipts: PendingMovement[] = [];
+  let articleCount = 0;
+  for (let attempt = 1; attempt <= 3 && !deltas; attempt++) {
+    const before = await pendingShipments(fortnox, wms);
+    const receiptsBefore = await pendingPurchaseReceipts(fortnox, wms);
+    const { rows, stockArticles } = await wmsStock(wms, stockPoints);
+    const balances = await patiently(() => fortnox.getStockBalance());
+    const after = await pendingShipments(fortnox, wms);
+    const receiptsAfter = await pendingPurchaseReceipts(fortnox, wms);
+    if (before.key !== after.key || JSON.stringify(receiptsBefore) !== JSON.stringify(receiptsAfter)) {
+      Context.current().log.info('pending movements changed while reading balances; reading again', { attempt });
+      continue;
+    }
+    const articles = [...stockArticles].filter((n) => priceOf.has(n));
+    articleCount = articles.length;
+    shipments = after.movements;
+    receipts = receiptsAfter;
+    deltas = stockDeltas({ articles, wms: rows, fortnox: balances, pendingShipments: shipments, pendingReceipts: receipts, stockPoints });
+  }
+  if (!deltas) throw ApplicationFailure.retryable('Stock kept moving while it was read; trying again', 'StockSnapshotUnstable');
+
+  const { inbound, outbound } = splitDeltas(deltas);
+  const documents = [...released];
+  const id = stockDocumentId(tenantId, runStartedAtMs, next);
+  const date = today();
+  const note = 'Stock level sync from the warehouse (WMS)';
+  if (inbound.length) {
+    await patiently(() => fortnox.putInboundDocument(STOCK_SYNC_INBOUND_TYPE, id, {
+      date, note,
+      rows: inbound.map((d) => ({
+        itemId: d.itemId, quantity: d.delta, directCost: priceOf.get(d.itemId) ?? 0,
+        ...(d.stockPointCode ? { stockPointCode: d.stockPointCode } : {}),
+      })),
+    }));
+    await patiently(() => fortnox.releaseDocument('inbound', STOCK_SYNC_INBOUND_TYPE, id));
+  }
+  if (outbound.length) {
+    // Forced: the warehouse's count is the truth, even where Fortnox would go below zero.
+    const saved = await patiently(() => fortnox.putOutboundDocument(STOCK_SYNC_OUTBOUND_TYPE, id, {
+      date, note, deliveryState: 'delivery', forcedDelivery: true,
+      rows: outbound.map((d) => ({ itemId: d.itemId, quantity: d.delta, ...(d.stockPointCode ? { stockPointCode: d.stockPointCode } : {}) })),
+    }));
+    const short = saved.rows.filter((row, i) => Math.abs(row.deliveredQuantity - (outbound[i]?.delta ?? 0)) > 1e-9);
+    if (short.length) Context.current().log.warn('Fortnox delivered less than asked on the stock sync outbound', { id, short });
+    await patiently(() => fortnox.releaseDocument('outbound', STOCK_SYNC_OUTBOUND_TYPE, id));
+  }
+  if (inbound.length || outbound.length) documents.push(id);
+  return {
+    lager: true, articles: articleCount, articlesUpdated: 0, inboundRows: inbound.length, outboundRows: outbound.length, documents,
+    pendingShipments: shipments.reduce((s, m) => s + m.quantity, 0), pendingReceipts: receipts.reduce((s, m) => s + m.quantity, 0),
+  };
+}
+
+async function syncWithoutLager(fortnox: FortnoxClient, wms: WmsClient): Promise<StockSyncResult> {
+  const fortnoxArticles = await patiently(() => fortnox.listAllArticles());
+  const quantities = new Map(fortnoxArticles.map((a) => [a.ArticleNumber, a.QuantityInStock ?? 0]));
+  const { rows, stockArticles } = await wmsStock(wms, {});
+  const articles = [...stockArticles].filter((n) => quantities.has(n));
+  const updates = quantityInStockUpdates(articles, rows, quantities);
+  for (const update of updates) {
+    // An absolute write: running it twice leaves the same balance.
+    await patiently(() => fortnox.updateArticle(update.ArticleNumber, { QuantityInStock: update.QuantityInStock }));
+    Context.current().heartbeat(update.ArticleNumber);
+  }
+  return {
+    lager: false, articles: articles.length, articlesUpdated: updates.length, inboundRows: 0, outboundRows: 0, documents: [],
+    pendingShipments: 0, pendingReceipts: 0,
+  };
+}
+
+export function createStockActivities(registry: TenantRegistry) {
+  return {
+    /** `runStartedAtMs` makes the run's document ids: the same on every retry of the activity. */
+    async syncStockLevels(tenantId: string, runStartedAtMs: number): Promise<StockSyncResult> {
+      const fortnox = registry.fortnox(tenantId);
+      const wms = registry.wms(tenantId);
+      try {
+        return (await isLagerActive(fortnox))
+          ? await syncWithLager(fortnox, wms, tenantId, runStartedAtMs, registry.get(tenantId).settings.stockPoints)
+          : await syncWithoutLager(fortnox, wms);
+      } catch (err) {
+        if (err instanceof FortnoxError) throw fortnoxFailure(err);
+        if (err instanceof WmsError) throw wmsFailure(err);
+        throw err;
+      }
+    },
+  };
+}

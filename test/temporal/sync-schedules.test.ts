@@ -1,0 +1,85 @@
+// The per-tenant switches and the schedule bootstrap on a real dev server: defaults (all on but stock levels), a note on
+// every schedule, idempotent across restarts, switching processes on and off, and the cursor carried between runs.
+import got from 'got';
+import { afterEach, describe, expect, it } from 'vitest';
+import { bootstrapSchedules, scheduleDefinitions } from '../../client/schedules';
+import { settingsSchema } from '../../domain/settings';
+import type { SyncArticlesResult } from '../../workflows/sync-articles';
+import { startHarness, waitFor, type Harness } from './harness';
+
+let h: Harness | undefined;
+let scheduleIds: string[] = [];
+afterEach(async () => {
+  for (const id of scheduleIds) await h?.client.schedule.getHandle(id).delete().catch(() => undefined);
+  scheduleIds = [];
+  await h?.close();
+  h = undefined;
+});
+
+describe('schedules from the settings', () => {
+  it('creates one schedule per process with a note, pauses what is switched off, and is idempotent across restarts', async () => {
+    h = await startHarness({ settings: { syncOverlap: '1s' } });
+    const ids = scheduleDefinitions(h.tenant).map((d) => d.scheduleId);
+    scheduleIds = ids;
+    expect(ids.sort()).toEqual([`articles:${h.tenantId}`, `orders:${h.tenantId}`, `purchase-orders:${h.tenantId}`,
+      `stock-levels:${h.tenantId}`, `suppliers:${h.tenantId}`].sort());
+
+    const first = await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
+    expect(first.created.sort()).toEqual([...ids].sort());
+    expect(first.paused).toEqual([`stock-levels:${h.tenantId}`]);
+    for (const id of ids) {
+      const described = await h.client.schedule.getHandle(id).describe();
+      expect(described.state.note, id).toBeTruthy();
+      expect(described.state.paused, id).toBe(id.startsWith('stock-levels:'));
+    }
+    const stock = await h.client.schedule.getHandle(`stock-levels:${h.tenantId}`).describe();
+    expect(stock.state.note).toMatch(/^Switched off/);
+    // At the end of each interval: 15 minutes, offset 14.
+    expect(stock.spec.intervals?.[0]).toMatchObject({ every: 15 * 60_000, offset: 14 * 60_000 });
+
+    // A restart: nothing new, the same schedules updated in place.
+    const again = await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
+    expect(again.created).toEqual([]);
+    expect(again.updated.sort()).toEqual([...ids].sort());
+
+    // Switches flipped in the settings: stock levels on, suppliers off.
+    const switched = { ...h.tenant, settings: settingsSchema.parse({ processes: { stockLevels: true, suppliers: false } }) };
+    const third = await bootstrapSchedules(h.client, [switched], h.taskQueue);
+    expect(third.paused).toEqual([`suppliers:${h.tenantId}`]);
+    expect((await h.client.schedule.getHandle(`stock-levels:${h.tenantId}`).describe()).state.paused).toBe(false);
+    expect((await h.client.schedule.getHandle(`suppliers:${h.tenantId}`).describe()).state.paused).toBe(true);
+  });
+
+  it('carries the article cursor from run to run: the second run reads only what changed', async () => {
+    // No overlap, so that articles seeded a second before the first run are not read again by the second.
+    h = await startHarness({ settings: { syncOverlap: '0s', processes: { orders: false, suppliers: false } } });
+    const harness = h;
+    const id = `articles:${h.tenantId}`;
+    scheduleIds = scheduleDefinitions(h.tenant).map((d) => d.scheduleId);
+    // Fortnox's lastmodified has whole seconds: start the first run in a later second than the seeding, so the
+    // second run's cursor (the first run's start) lies after every seeded article.
+    const state = await got(`${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/state`).json<{ articles: { lastModified: number }[] }>();
+    const seededSecond = Math.floor(Math.max(...state.articles.map((a) => a.lastModified)) / 1000);
+    await waitFor(async () => Math.floor(Date.now() / 1000) > seededSecond, 5000, 'the second after seeding');
+    await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
+    const handle = h.client.schedule.getHandle(id);
+    const resultOfRun = async (n: number) => {
+      const run = await waitFor(async () => {
+        const actions = (await handle.describe()).info.recentActions;
+        return actions.length >= n ? actions[n - 1] : undefined;
+      }, 30_000, `run ${n} of ${id}`);
+      const wf = harness.client.workflow.getHandle(run.action.workflow.workflowId, run.action.workflow.firstExecutionRunId);
+      return wf.result() as Promise<SyncArticlesResult>;
+    };
+    const first = await resultOfRun(1);
+    expect(first.listed).toBe(10);
+    await h.fortnox.updateArticle('A105', { Description: 'Ullsockor, par' });
+    // The scheduler hands a run's result to the next run once it has seen that run complete.
+    await waitFor(async () => (await handle.describe()).info.runningActions.length === 0, 30_000, 'the scheduler to see run 1 complete');
+    await handle.trigger();
+    const second = await resultOfRun(2);
+
+    expect(second).toMatchObject({ listed: 1, fetched: 1, upserted: 1 });
+    expect((await h.wms.getArticleByNumber('A105'))?.articleName).toBe('Ullsockor, par');
+  });
+});

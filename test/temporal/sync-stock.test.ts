@@ -1,0 +1,99 @@
+// The stock-level sync on a real dev server with both sandboxes, with and without Fortnox Lager: after shipments,
+// receipts, adjustments and an order shipped but not yet reported, Fortnox agrees with the warehouse, and once that
+// order is reported nothing was counted twice.
+import got from 'got';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StockSyncResult } from '../../activities/stock';
+import { orderInWarehouse, orderResult, startHarness, type Harness } from './harness';
+
+let h: Harness | undefined;
+afterEach(async () => {
+  await h?.close();
+  h = undefined;
+});
+
+const ARTICLES = ['A100', 'A101', 'A102', 'A103', 'A104'];
+
+async function wmsTotals(harness: Harness): Promise<Record<string, number>> {
+  const inventory = await harness.wms.getInventoryPerWarehouse(ARTICLES);
+  return Object.fromEntries(inventory.map((a) => [a.articleNumber, a.inventoryPerWarehouse.reduce((s, w) => s + w.numberOfItems, 0)]));
+}
+
+async function fortnoxTotals(harness: Harness, lager: boolean): Promise<Record<string, number>> {
+  if (lager) {
+    const balances = await harness.fortnox.getStockBalance({ itemIds: ARTICLES });
+    const totals: Record<string, number> = Object.fromEntries(ARTICLES.map((a) => [a, 0]));
+    for (const b of balances) totals[b.itemId] = (totals[b.itemId] ?? 0) + b.inStock;
+    return totals;
+  }
+  const articles = await harness.fortnox.listAllArticles();
+  return Object.fromEntries(articles.filter((a) => ARTICLES.includes(a.ArticleNumber)).map((a) => [a.ArticleNumber, a.QuantityInStock ?? 0]));
+}
+
+/** Shipments, a receipt, an adjustment, and an order the warehouse sent that Fortnox has not heard of yet. */
+async function warehouseActivity(harness: Harness) {
+  const goodsOwner = `${harness.sandboxes.wmsUrl}/_sandbox/goods-owners/${harness.tenant.wms.goodsOwnerId}`;
+  // A shipment reported through the order workflow (under Lager its delivery moves Fortnox stock).
+  const reported = await orderInWarehouse(harness, [{ ArticleNumber: 'A100', OrderedQuantity: 3 }]);
+  await harness.floor(reported.wmsOrderId, 'send');
+  expect((await orderResult(harness, reported.documentNumber)).outcome).toBe('invoiced');
+  // A receipt Fortnox knows nothing of: a WMS purchase order received on the floor.
+  const { purchaseOrderId } = await harness.wms.upsertPurchaseOrder({
+    purchaseOrderNumber: 'WMS-ONLY-1', purchaseOrderLines: [{ rowNumber: 1, articleNumber: 'A101', numberOfItems: 10 }],
+  });
+  await got.post(`${goodsOwner}/purchase-orders/${purchaseOrderId}/receive`, { json: {} });
+  // Damaged goods written off, and a recount.
+  await got.post(`${goodsOwner}/stock-adjustments`, { json: { articleNumber: 'A102', delta: -5, reason: 'damage' } });
+  await got.post(`${goodsOwner}/stock-adjustments`, { json: { articleNumber: 'A104', delta: 2, reason: 'count' } });
+  // Shipped by the warehouse, not yet reported to Fortnox: its order exists there, undelivered.
+  const pendingNumber = await harness.createOrder([{ ArticleNumber: 'A103', OrderedQuantity: 2 }]);
+  const { orderId } = await harness.wms.upsertOrder({
+    orderNumber: pendingNumber, consignee: { name: 'Testkunden AB' }, orderLines: [{ rowNumber: 1, articleNumber: 'A103', numberOfItems: 2 }],
+  });
+  await harness.floor(orderId, 'send');
+  return { pendingNumber, pendingOrderId: orderId };
+}
+
+/** What the order workflow would do for the pending order: delivered quantities in Fortnox, lines reported in the WMS. */
+async function reportPendingOrder(harness: Harness, lager: boolean, documentNumber: string, orderId: number) {
+  let order = await harness.fortnox.getOrder(documentNumber);
+  if (lager) order = await harness.fortnox.updateOrder(documentNumber, { DeliveryState: 'delivery' });
+  await harness.fortnox.updateOrder(documentNumber, { OrderRows: [{ RowId: order.OrderRows[0]!.RowId, DeliveredQuantity: 2 }] });
+  await harness.wms.markOrderReported(orderId);
+}
+
+describe.each([false, true])('stock-level sync (Lager %s)', (lager) => {
+  it('makes Fortnox equal the warehouse, counting the not-yet-reported order once', async () => {
+    h = await startHarness({ lager, settings: { processes: { stockLevels: true } } });
+    expect(await fortnoxTotals(h, lager)).toEqual(await wmsTotals(h));
+    const { pendingNumber, pendingOrderId } = await warehouseActivity(h);
+
+    const first = await h.runSync<StockSyncResult>('syncStockWorkflow', { record: 'mixed-scenario' });
+    const wms = await wmsTotals(h);
+    const fortnox = await fortnoxTotals(h, lager);
+    if (lager) {
+      expect(first).toMatchObject({ lager: true, inboundRows: 2, outboundRows: 1, pendingShipments: 2 });
+      expect(first.documents).toHaveLength(1);
+      expect(first.documents[0]).toMatch(/^\d{19}$/);
+      // Everything agrees but the pending order, which Fortnox still counts in stock until it is reported.
+      expect(fortnox).toEqual({ ...wms, A103: wms.A103! + 2 });
+      const inbound = await h.fortnox.getInboundDocument('WMS-SYNC-IN', first.documents[0]!);
+      expect(inbound).toMatchObject({ warehouseReady: true });
+      expect(inbound.rows.map((r) => [r.itemId, r.quantity]).sort()).toEqual([['A101', 10], ['A104', 2]]);
+      const outbound = await h.fortnox.getOutboundDocument('WMS-SYNC-OUT', first.documents[0]!);
+      expect(outbound).toMatchObject({ warehouseReady: true, deliveryState: 'delivery' });
+      expect(outbound.rows.map((r) => [r.itemId, r.deliveredQuantity])).toEqual([['A102', 5]]);
+    } else {
+      // Without Lager Fortnox moves no stock on delivery: the article register simply takes the warehouse's figures.
+      expect(first).toMatchObject({ lager: false, articlesUpdated: 5 });
+      expect(fortnox).toEqual(wms);
+    }
+
+    await reportPendingOrder(h, lager, pendingNumber, pendingOrderId);
+    expect(await fortnoxTotals(h, lager)).toEqual(await wmsTotals(h));
+    // The next run finds nothing to do: the reported order moved Fortnox once, and the sync did not move it again.
+    const second = await h.runSync<StockSyncResult>('syncStockWorkflow');
+    expect(second).toMatchObject({ inboundRows: 0, outboundRows: 0, articlesUpdated: 0, documents: [], pendingShipments: 0 });
+    expect(await fortnoxTotals(h, lager)).toEqual(await wmsTotals(h));
+  });
+});
