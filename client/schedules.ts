@@ -63,7 +63,7 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       workflowType: 'syncPurchaseOrdersWorkflow',
       workflowId: `sync-purchase-orders:${tenant.id}`,
       // Inbound goods have no switch of their own in the settings: they follow the article registry's.
-      process: 'articles',
+      process: 'purchaseOrders',
       note: `Every ${settings.syncInterval}, with Fortnox Lager only: Fortnox purchase orders → WMS purchase orders, and ` +
         'goods received in the warehouse → released WMS-RECEIPT inbound deliveries in Fortnox.',
       spec: { intervals: [{ every: settings.syncInterval }] },
@@ -81,6 +81,12 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
     }] : []),
   ];
 }
+
+/** The note the operator CLI writes when it pauses a schedule; start-up leaves such a schedule paused. */
+export const OPERATOR_PAUSE_NOTE = 'Paused by an operator';
+
+const pausedByOperator = (state: { paused: boolean; note?: string }) =>
+  state.paused && (state.note ?? '').startsWith(OPERATOR_PAUSE_NOTE);
 
 export interface BootstrapResult {
   created: string[];
@@ -119,7 +125,10 @@ export async function bootstrapSchedules(client: Client, tenants: Tenant[], task
           spec: def.spec,
           action: options.action,
           policies: options.policies,
-          state: { ...previous.state, paused: !enabled, note: options.state?.note },
+          // An operator's pause (CLI `pause`) outlives restarts until the operator resumes; the settings decide the rest.
+          state: pausedByOperator(previous.state)
+            ? previous.state
+            : { ...previous.state, paused: !enabled, note: options.state?.note },
         }));
         result.updated.push(def.scheduleId);
       }

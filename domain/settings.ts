@@ -13,6 +13,8 @@ export const processesSchema = z.object({
   orders: z.boolean().default(true),
   fulfilmentReporting: z.boolean().default(true),
   stockLevels: z.boolean().default(false),
+  /** Fortnox purchase orders → WMS inbound orders, receipts → Fortnox (only with Fortnox Lager). */
+  purchaseOrders: z.boolean().default(true),
   billing: z.boolean().default(false),
 });
 

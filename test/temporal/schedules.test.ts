@@ -1,9 +1,12 @@
 // Schedule bootstrap at start-up: created once, updated (never duplicated) on every later start, paused when the
 // tenant switches the process off, and described by a note an operator reads in the Web UI.
 import { randomBytes } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { bootstrapSchedules } from '../../client/schedules';
+import { setTenantPaused } from '../../client/operator/schedules';
+import type { OperatorContext } from '../../client/operator/context';
 import { tenantSchema, type Tenant } from '../../config/tenants';
 
 let client: Client;
@@ -46,5 +49,20 @@ describe('schedule bootstrap', () => {
     for await (const schedule of client.schedule.list()) if (schedule.scheduleId.endsWith(`:${id}`)) ids.push(schedule.scheduleId);
     expect(ids.filter((s) => s === `orders:${id}`)).toHaveLength(1);
     await handle.delete();
+  });
+
+  it("keeps an operator's pause across restarts until the operator resumes", async () => {
+    const id = `p-${randomBytes(3).toString('hex')}`;
+    const queue = `schedules-${id}`;
+    await bootstrapSchedules(client, [tenant(id)], queue);
+    const ctx: OperatorContext = { client, namespace: 'default', taskQueue: queue, tenants: [], out: new PassThrough(), uiUrl: 'http://localhost:8233' };
+    await setTenantPaused(ctx, id, true, 'Fortnox migration');
+    await bootstrapSchedules(client, [tenant(id)], queue); // a restart
+    const handle = client.schedule.getHandle(`orders:${id}`);
+    expect((await handle.describe()).state).toMatchObject({ paused: true, note: expect.stringMatching(/Paused by an operator.*Fortnox migration/) });
+    await setTenantPaused(ctx, id, false);
+    await bootstrapSchedules(client, [tenant(id)], queue);
+    expect((await handle.describe()).state.paused).toBe(false);
+    for await (const schedule of client.schedule.list()) if (schedule.scheduleId.endsWith(`:${id}`)) await client.schedule.getHandle(schedule.scheduleId).delete();
   });
 });
