@@ -19,15 +19,25 @@ export function redactSecrets(value: unknown, depth = 0): unknown {
   if (value === null || typeof value !== 'object' || depth > MAX_DEPTH) return value;
   if (Array.isArray(value)) return value.map((v) => redactSecrets(v, depth + 1));
   if (value instanceof Error) {
-    // pino's error serializer keeps an error's own properties (a got error's request options, for one): censor them too.
-    const copy = Object.create(Object.getPrototypeOf(value) as object) as Record<string, unknown>;
-    for (const key of ['name', 'message', 'stack']) copy[key] = redactSecrets((value as unknown as Record<string, unknown>)[key], depth + 1);
+    // An error's own properties (a got error's request options, for one) may carry secrets: log a plain, censored copy.
+    // A plain object, because some error classes (ApplicationFailure) have read-only properties a copy cannot set.
+    const copy: Record<string, unknown> = { type: value.constructor.name, name: value.name };
+    for (const key of ['message', 'stack']) copy[key] = redactSecrets((value as unknown as Record<string, unknown>)[key], depth + 1);
     for (const [key, v] of Object.entries(value)) copy[key] = SECRET_KEY.test(key) ? CENSOR : redactSecrets(v, depth + 1);
+    if (value.cause !== undefined) copy.cause = redactSecrets(value.cause, depth + 1);
     return copy;
   }
   const proto = Object.getPrototypeOf(value) as object | null;
   if (proto !== Object.prototype && proto !== null) return value; // Dates, Buffers, class instances: pino knows them
   return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, SECRET_KEY.test(key) && v != null ? CENSOR : redactSecrets(v, depth + 1)]));
+}
+
+function safely(redact: () => Record<string, unknown>): Record<string, unknown> {
+  try {
+    return redact();
+  } catch (err) {
+    return { redactionFailed: String(err) };
+  }
 }
 
 export function createLogger(level: string, destination?: NodeJS.WritableStream): Logger {
@@ -36,8 +46,9 @@ export function createLogger(level: string, destination?: NodeJS.WritableStream)
       level,
       base: { service: 'wms-fortnox' },
       formatters: {
-        log: (object) => redactSecrets(object) as Record<string, unknown>,
-        bindings: (bindings) => redactSecrets(bindings) as Record<string, unknown>,
+        // Logging must never throw into the code that logs (an activity, a request handler).
+        log: (object) => safely(() => redactSecrets(object) as Record<string, unknown>),
+        bindings: (bindings) => safely(() => redactSecrets(bindings) as Record<string, unknown>),
       },
       hooks: {
         // Messages are strings an author wrote, but may quote a header or an error text.

@@ -60,6 +60,7 @@ tenants:
     expect(acme!.wms.password).toBe('pw');
     expect(acme!.settings.processes).toEqual({
       articles: true, suppliers: true, orders: true, fulfilmentReporting: true, stockLevels: true, billing: false,
+      purchaseOrders: true,
     });
     expect(acme!.settings).toMatchObject({ syncInterval: '15m', reportOn: 'picked', notifications: { sms: false, email: false } });
   });

@@ -75,3 +75,15 @@ describe('logs', () => {
     expect(routeTemplate('wms', '/orders/77/setReportedNumberOfItemsToPickedNumberOfItems')).toBe('/orders/:id/setReportedNumberOfItemsToPickedNumberOfItems');
   });
 });
+
+describe('logging errors', () => {
+  it('never throws on errors with read-only properties (ApplicationFailure) and still redacts them', async () => {
+    const { ApplicationFailure } = await import('@temporalio/common');
+    const lines: string[] = [];
+    const logger = createLogger('info', new Writable({ write(chunk, _e, done) { lines.push(chunk.toString()); done(); } }));
+    const failure = ApplicationFailure.nonRetryable('WMS PUT /orders answered 400', 'WmsError', { password: 'hunter2-secret' });
+    expect(() => logger.error({ err: failure, detail: { clientSecret: 'hunter2-secret' } }, 'activity failed')).not.toThrow();
+    expect(lines.join('')).toContain('WMS PUT /orders answered 400');
+    expect(lines.join('')).not.toContain('hunter2-secret');
+  });
+});

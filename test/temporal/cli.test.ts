@@ -93,7 +93,9 @@ describe('operator CLI', () => {
     const ids = await setTenantPaused(ctx, h.tenantId, true, 'migration');
     expect(ids).toContain(`orders:${h.tenantId}`);
     expect(ids.every((id) => id.endsWith(`:${h.tenantId}`))).toBe(true);
-    for (const id of ids) expect((await h.client.schedule.getHandle(id).describe()).state).toMatchObject({ paused: true, note: 'migration' });
+    for (const id of ids) {
+      expect((await h.client.schedule.getHandle(id).describe()).state).toMatchObject({ paused: true, note: expect.stringMatching(/^Paused by an operator.*: migration$/) });
+    }
     await setTenantPaused(ctx, h.tenantId, false);
     expect((await handle.describe()).state.paused).toBe(false);
   });
