@@ -129,7 +129,8 @@ describe('Dockerfile', () => {
 
   it('copies every folder the entry points import, and they need no dev dependency', () => {
     const copied = instructions.filter((l) => l.startsWith('COPY ')).map((l) => l.split(/\s+/)[1]!);
-    const entries = ['worker', 'receiver', 'cli'].map((s) => join(root, packageJson.scripts[s]!.replace(/^tsx\s+/, '')));
+    // Scripts run a TypeScript entry with tsx: `tsx x.ts` or `exec node --import tsx x.ts`.
+    const entries = ['worker', 'receiver', 'cli'].map((s) => join(root, /(\S+\.ts)\b/.exec(packageJson.scripts[s]!)![1]!));
     const seen = new Set<string>();
     const packages = new Set<string>();
     const queue = [...entries];
