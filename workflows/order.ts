@@ -8,6 +8,7 @@ import {
   defineQuery,
   defineSignal,
   log,
+  patched,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -220,6 +221,9 @@ class Order {
 
   /** First run: read Fortnox, find or create the WMS order. */
   async start(): Promise<void> {
+    // The read below is fresher than the "Fortnox changed" signal that started this workflow: don't read twice.
+    // (Patched: runs recorded before this read the order again right after starting.)
+    if (patched('start-read-covers-start-signal')) this.state.pendingFortnoxChange = false;
     const order = await this.fortnox.fetchFortnoxOrder(this.input.tenantId, this.input.documentNumber);
     if (!order) return this.finish({ outcome: 'closed-in-fortnox', rejectedChanges: [], detail: 'the order does not exist in Fortnox' }, 'closed-in-fortnox');
     const existing = await wms.findWmsOrder(this.input.tenantId, this.input.documentNumber);
