@@ -37,6 +37,7 @@ export const envSchema = z.object({
   /** Where operators open the Temporal Web UI (links printed by the CLI and the console); default http://localhost:TEMPORAL_UI_PORT. */
   TEMPORAL_UI_URL: z.url({ error: 'expected the Web UI base URL, e.g. https://cloud.temporal.io' }).optional(),
   TASK_QUEUE: z.string().min(1).default('wms-fortnox'),
+  WORKFLOW_CACHE_SIZE: z.coerce.number({ error: 'expected a whole number of workflows' }).int().min(0).default(250),
   DATA_DIR: z.string().min(1).default('.data'),
   WEBHOOK_PORT: port(8380),
   WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024, { error: 'expected at least 1024 bytes' }).default(1_048_576),

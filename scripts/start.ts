@@ -91,6 +91,7 @@ async function main(config: AppConfig): Promise<void> {
       taskQueue: env.TASK_QUEUE,
       registry,
       client,
+      maxCachedWorkflows: env.WORKFLOW_CACHE_SIZE,
     });
     const running = runWorkers(workers);
     stops.push(async () => {

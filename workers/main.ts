@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const client = await connectClient(target);
   const connection = await connectWorker(target);
   const registry = new TenantRegistry(config.tenants, { dataDir: config.dataDir });
-  const workers = await createIntegrationWorkers({ connection, namespace: target.namespace, taskQueue: env.TASK_QUEUE, registry, client });
+  const workers = await createIntegrationWorkers({
+    connection, namespace: target.namespace, taskQueue: env.TASK_QUEUE, registry, client, maxCachedWorkflows: env.WORKFLOW_CACHE_SIZE,
+  });
   registerTemporalGauges({ client, tenantIds: () => registry.ids() });
   // Metrics are worth a loud log line, not a worker that stops processing orders (e.g. port taken by a second worker).
   const metrics = await startMetricsServer({ port: env.METRICS_PORT, sdkBindAddress: sdkMetrics }).catch((err: Error) => {

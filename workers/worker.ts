@@ -15,6 +15,13 @@ import { fortnoxTaskQueue } from '../domain/order';
  */
 export const DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND = 25 / 5 / 3;
 
+/**
+ * Order workflows kept in the worker's memory between their tasks. Each costs roughly 1.4 MB, and an order waits for
+ * days, so the cache, not the number of open orders, bounds the worker's memory; an evicted order is replayed from its
+ * (short) history when it next wakes.
+ */
+export const DEFAULT_WORKFLOW_CACHE_SIZE = 250;
+
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
 export interface IntegrationWorkersOptions {
@@ -26,6 +33,8 @@ export interface IntegrationWorkersOptions {
   /** A pre-built workflow bundle (tests build it once); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   fortnoxActivitiesPerSecond?: number;
+  /** Workflows cached in memory (default DEFAULT_WORKFLOW_CACHE_SIZE, or WORKFLOW_CACHE_SIZE in the environment). */
+  maxCachedWorkflows?: number;
   /** Extra worker options (e.g. shutdown grace time, sinks). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -39,6 +48,7 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
     taskQueue: options.taskQueue,
     ...workflowSource,
     activities,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_WORKFLOW_CACHE_SIZE,
     ...options.workerOptions,
   });
   const perTenant = await Promise.all(

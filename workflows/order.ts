@@ -253,7 +253,23 @@ class Order {
 
   private async createInWms(order: OrderSnapshot): Promise<void> {
     const draft = toWmsOrder(order, this.input.settings.notifications);
-    const { orderId } = await wms.upsertWmsOrder(this.input.tenantId, draft);
+    let orderId: number;
+    try {
+      ({ orderId } = await wms.upsertWmsOrder(this.input.tenantId, draft));
+    } catch (err) {
+      // Our first PUT was stored but its answer was lost, and the warehouse started on the order before the retry:
+      // the order is there, so carry on with it. (Patched: runs from before this went to needs-attention here.)
+      if (failureType(err) !== 'WmsOrderStarted' || !patched('created-then-started-before-retry')) throw err;
+      const existing = await wms.findWmsOrder(this.input.tenantId, this.input.documentNumber);
+      if (!existing) throw err;
+      this.state.wmsOrderId = existing.orderId;
+      this.state.wmsStatus = existing.statusNumber;
+      this.state.syncedDraft = draft;
+      this.state.pendingWmsCheck = true;
+      this.record('found the order in the WMS, already started', `order ${existing.orderId}, status ${existing.statusNumber}`);
+      this.setStage('in-warehouse');
+      return;
+    }
     this.state.wmsOrderId = orderId;
     this.state.wmsStatus = WmsStatus.Open;
     this.state.syncedDraft = draft;

@@ -19,15 +19,17 @@ export interface SyncOrdersResult {
 }
 
 const local = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
+  startToCloseTimeout: '5 minutes',
+  heartbeatTimeout: '20 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
 export async function syncOrdersWorkflow({ tenantId }: SyncOrdersInput): Promise<SyncOrdersResult> {
   const fortnox = proxyActivities<Activities>({
     taskQueue: fortnoxTaskQueue(tenantId),
-    startToCloseTimeout: '5 minutes',
-    heartbeatTimeout: '1 minute',
+    // Listing a large backlog at Fortnox's pace can take minutes; the heartbeat notices a dead worker in seconds.
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '20 seconds',
     retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
   });
   const settings = await local.getTenantSettings(tenantId);

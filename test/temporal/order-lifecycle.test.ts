@@ -286,3 +286,23 @@ describe('tenant settings on the order path', () => {
     expect(await invoicesFor(h, documentNumber)).toHaveLength(0);
   });
 });
+
+describe('lost answers', () => {
+  it('a WMS order created, its answer lost, and started before the retry: the workflow carries on with it', async () => {
+    h = await startHarness();
+    const faults = `${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/faults`;
+    // Every PUT /orders is stored, then its connection dies: the activity keeps retrying.
+    await got.put(faults, { json: { rules: [{ route: 'PUT /orders', timeoutAfterCommitRate: 1 }] } });
+    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await h.syncOrders();
+    const created = await waitFor(() => h!.wms.findOrderByNumber(documentNumber), 30_000, 'the order to reach the WMS');
+    // The warehouse starts on it; only then do the WMS's answers come through again: the retry is refused.
+    await h.floor(created.orderInfo.orderId, 'release');
+    await got.delete(faults);
+    await h.floor(created.orderInfo.orderId, 'pick');
+    await h.floor(created.orderInfo.orderId, 'send');
+    expect((await result(h, documentNumber)).outcome).toBe('invoiced');
+    const status = await h.orderStatus(documentNumber);
+    expect(status.actions.map((a) => a.action)).toContain('found the order in the WMS, already started');
+  });
+});
