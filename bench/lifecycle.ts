@@ -1,0 +1,101 @@
+// One benchmark run of the whole order lifecycle: N seeded Fortnox orders pulled by the order sync, created in the
+// WMS, released, picked and sent by the floor, reported and invoiced, with the sandboxes counting every call.
+// With the Fortnox rate limit on and the product's own worker it is the rate-bound run (items 1 and 2); with the
+// limit off and the pacing lifted it is the engine run (items 3 and 5).
+import { seededRandom } from '../simulators/wms/random';
+import cliProgress from 'cli-progress';
+import got from 'got';
+import { bootstrapSchedules } from '../client/schedules';
+import { Floor } from './floor';
+import { startRig, type OrderRowInput, type WorkerEntry } from './rig';
+import { distribution, pollLatencies, type Distribution } from './stats';
+
+export interface LifecycleOptions {
+  orders: number;
+  rateLimited: boolean;
+  worker: WorkerEntry;
+  seed: number;
+  progress: boolean;
+  label: string;
+  timeoutMs?: number;
+}
+
+export interface LifecycleResult {
+  orders: number;
+  invoiced: number;
+  wallMs: number;
+  fortnox: { total: number; byRoute: Record<string, number>; rateLimited: number };
+  wms: { total: number; byRoute: Record<string, number> };
+  sentToInvoicedMs: Distribution;
+  pollSentToInvoicedMs: Distribution;
+  workerRssBytes?: number;
+}
+
+/** The same small deterministic generator the sandboxes use (mulberry32), so every run seeds the same orders. */
+export { seededRandom };
+
+export function orderRows(random: () => number, articles: string[]): OrderRowInput[] {
+  const count = 1 + Math.floor(random() * 3);
+  const start = Math.floor(random() * articles.length);
+  return Array.from({ length: count }, (_, i) => ({
+    ArticleNumber: articles[(start + i) % articles.length]!,
+    OrderedQuantity: 1 + Math.floor(random() * 5),
+  }));
+}
+
+export async function runLifecycle(options: LifecycleOptions): Promise<LifecycleResult> {
+  const random = seededRandom(options.seed);
+  const rig = await startRig({ fortnoxRateLimit: options.rateLimited });
+  const bar = options.progress
+    ? new cliProgress.SingleBar({ format: `${options.label} [{bar}] {value}/{total} invoiced | {duration_formatted}` }, cliProgress.Presets.shades_classic)
+    : undefined;
+  try {
+    const worker = await rig.spawnWorker(options.worker);
+    const documentNumbers = rig.seedOrders(Array.from({ length: options.orders }, () => orderRows(random, rig.articles)));
+    const floor = new Floor(rig);
+    floor.start();
+    await rig.resetCalls();
+    let peakRss = 0;
+    const started = Date.now();
+    // The product's own schedule: its first run starts at once and pulls every seeded order.
+    await bootstrapSchedules(rig.client, [rig.tenant], rig.taskQueue);
+    bar?.start(options.orders, 0);
+    const deadline = started + (options.timeoutMs ?? 60 * 60_000);
+    while (rig.fortnoxTenant.invoices.size < documentNumbers.length) {
+      if (Date.now() > deadline) throw new Error(`${options.label}: only ${rig.fortnoxTenant.invoices.size} of ${documentNumbers.length} invoiced in time`);
+      if (worker.child.exitCode !== null) throw new Error(`${options.label}: the worker process exited (${worker.child.exitCode})`);
+      peakRss = Math.max(peakRss, worker.rssBytes() ?? 0);
+      bar?.update(rig.fortnoxTenant.invoices.size);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const lastInvoice = Math.max(...[...rig.fortnoxTenant.invoices.values()].map((i) => i.lastModified));
+    bar?.update(rig.fortnoxTenant.invoices.size);
+    bar?.stop();
+    floor.stop();
+    // The last step of each order (marking it reported in the WMS) follows its invoice: let it land before counting.
+    const reported = () => [...rig.goodsOwner.orders.values()].every((o) => o.lines.every((l) => l.reportedNumberOfItems !== null));
+    for (let i = 0; i < 150 && !reported(); i++) await new Promise((r) => setTimeout(r, 200));
+    const fortnoxCalls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`)
+      .json<{ total: number; byRoute: Record<string, number>; rateLimited: number }>();
+    const wmsCalls = await got(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/calls`)
+      .json<{ total: number; byRoute: Record<string, number> }>();
+    const pairs = [...rig.fortnoxTenant.invoices.values()].map((invoice) => {
+      const sentAt = floor.records.get(String(invoice.OrderReference))?.sentAt;
+      if (sentAt === undefined) throw new Error(`invoice ${invoice.DocumentNumber} for an order the floor never sent`);
+      return { sentAt, invoicedAt: invoice.lastModified };
+    });
+    return {
+      orders: options.orders,
+      invoiced: rig.fortnoxTenant.invoices.size,
+      wallMs: lastInvoice - started,
+      fortnox: { total: fortnoxCalls.total, byRoute: fortnoxCalls.byRoute, rateLimited: fortnoxCalls.rateLimited },
+      wms: wmsCalls,
+      sentToInvoicedMs: distribution(pairs.map((p) => p.invoicedAt - p.sentAt)),
+      pollSentToInvoicedMs: distribution(pollLatencies(pairs)),
+      workerRssBytes: peakRss || undefined,
+    };
+  } finally {
+    bar?.stop();
+    await rig.close();
+  }
+}

@@ -1,0 +1,242 @@
+// The test bed that benchmarks and the chaos soak share: a Temporal dev server of their own (SQLite file), both
+// sandboxes in this process with one tenant seeded straight into their state, the webhook receiver, and the
+// product's worker as a child process that can be killed and restarted.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import got from 'got';
+import getPort from 'get-port';
+import { buildWebhookReceiver, webhookPath } from '../client/webhook-receiver';
+import { createLogger } from '../config/logger';
+import type { Tenant } from '../config/tenants';
+import { settingsSchema } from '../domain/settings';
+import { startDevServer, type DevServer } from '../scripts/dev-server';
+import { startFortnoxSandbox, type FortnoxSandbox } from '../simulators/fortnox/server';
+import { createArticle } from '../simulators/fortnox/rest/articles';
+import { createOrder } from '../simulators/fortnox/rest/orders';
+import { createCustomer } from '../simulators/fortnox/rest/registers';
+import type { Tenant as FortnoxTenant } from '../simulators/fortnox/state';
+import { articleBody } from '../simulators/wms/requests';
+import { startWmsSandbox, type WmsSandbox } from '../simulators/wms/server';
+import type { GoodsOwnerState } from '../simulators/wms/types';
+
+export const repoRoot = join(import.meta.dirname, '..');
+
+export interface RigOptions {
+  /** The sandbox enforces Fortnox's 25 requests per 5 s (default) or no limit. */
+  fortnoxRateLimit: boolean;
+  /** Point the WMS's webhooks at our receiver (default true). */
+  webhooks?: boolean;
+  /** Tenant settings as in the tenants file. */
+  settings?: Record<string, unknown>;
+  /** Compressed WMS webhook retry schedule; it must outlast a server restart. */
+  webhookRetryScheduleMs?: number[];
+  articles?: number;
+  log?: (line: string) => void;
+}
+
+export interface OrderRowInput { ArticleNumber: string; OrderedQuantity: number }
+
+export type WorkerEntry = 'product' | 'unlimited';
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  pid: number;
+  /** Resident memory of the worker process in bytes (Linux /proc). */
+  rssBytes(): number | undefined;
+}
+
+export interface Rig {
+  dir: string;
+  dbFile: string;
+  address: string;
+  server: DevServer;
+  client: Client;
+  taskQueue: string;
+  tenant: Tenant;
+  fortnox: FortnoxSandbox;
+  fortnoxTenant: FortnoxTenant;
+  wms: WmsSandbox;
+  goodsOwner: GoodsOwnerState;
+  articles: string[];
+  receiverUrl: string;
+  /** Creates confirmed (Sent) orders in Fortnox as its own data entry would: straight into the sandbox state. */
+  seedOrders(rows: OrderRowInput[][]): string[];
+  spawnWorker(entry?: WorkerEntry, extraEnv?: Record<string, string>): Promise<WorkerProcess>;
+  /** Stops the dev server and starts it again on the same port and SQLite file. */
+  restartServer(): Promise<number>;
+  dbBytes(): number;
+  resetCalls(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function readRss(pid: number): number | undefined {
+  try {
+    const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function startRig(options: RigOptions): Promise<Rig> {
+  const log = options.log ?? (() => undefined);
+  const dir = mkdtempSync(join(tmpdir(), 'wms-fortnox-rig-'));
+  const dbFile = join(dir, 'temporal.sqlite');
+  const port = await getPort();
+  let server = await startDevServer({ port, dbFilename: dbFile, log });
+  const address = server.address;
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const tenantId = `bench-${randomBytes(3).toString('hex')}`;
+  const taskQueue = `wms-fortnox-${tenantId}`;
+
+  const known: { tenant?: Tenant } = {};
+  const receiver = buildWebhookReceiver({
+    client,
+    logger: createLogger('silent'),
+    tenant: (id) => (known.tenant?.id === id ? { webhookSecret: known.tenant.wms.webhookSecret, goodsOwnerId: known.tenant.wms.goodsOwnerId } : undefined),
+  });
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  const receiverAddress = receiver.server.address();
+  const receiverUrl = `http://127.0.0.1:${typeof receiverAddress === 'object' && receiverAddress ? receiverAddress.port : 0}`;
+
+  const fortnox = await startFortnoxSandbox({ rateLimit: options.fortnoxRateLimit ? undefined : false });
+  const wms = await startWmsSandbox({ webhookRetryScheduleMs: options.webhookRetryScheduleMs ?? [500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000] });
+
+  // Seeded data: one customer and stock articles, known to both sides, with ample stock in both.
+  const fortnoxTenant = fortnox.state.createTenant({ lager: false, companyName: 'Bench Goods AB' });
+  const now = fortnox.state.clock.nowMs();
+  const customer = createCustomer(fortnoxTenant, {
+    Name: 'Benchkunden AB', Address1: 'Lagervägen 1', ZipCode: '123 45', City: 'Stockholm',
+    DeliveryName: 'Benchkunden Lager', DeliveryAddress1: 'Lagervägen 1', DeliveryZipCode: '123 45', DeliveryCity: 'Stockholm',
+    DeliveryCountry: 'Sverige',
+  }, now);
+  const customerNumber = String(customer.CustomerNumber);
+  const goodsOwnerCreds = await got.post(`${wms.url}/_sandbox/goods-owners`, { json: { name: 'Bench Goods AB' } })
+    .json<{ goodsOwnerId: number; username: string; password: string; warehouse: string }>();
+  const goodsOwner = wms.state.goodsOwner(goodsOwnerCreds.goodsOwnerId);
+  const articles: string[] = [];
+  for (let i = 0; i < (options.articles ?? 20); i++) {
+    const articleNumber = `B${1000 + i}`;
+    createArticle(fortnoxTenant, { ArticleNumber: articleNumber, Description: `Bench article ${i}`, StockGoods: true,
+      QuantityInStock: 1_000_000, SalesPrice: 100 + i, PurchasePrice: 50 }, now);
+    wms.state.upsertArticle(goodsOwner, articleBody.parse({ goodsOwnerId: goodsOwner.goodsOwnerId, articleNumber,
+      articleName: `Bench article ${i}`, isStockArticle: true }));
+    await got.post(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/stock-adjustments`, {
+      json: { articleNumber, count: 1_000_000, reason: 'count' },
+    });
+    articles.push(articleNumber);
+  }
+  const webhookSecret = randomBytes(24).toString('hex');
+  if (options.webhooks !== false) {
+    await got.put(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`, {
+      json: { url: `${receiverUrl}${webhookPath(tenantId)}`, secret: webhookSecret,
+        events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
+    });
+  }
+  const tenant: Tenant = {
+    id: tenantId,
+    name: 'Bench Goods AB (sandbox)',
+    fortnox: {
+      apiBaseUrl: fortnox.url,
+      authBaseUrl: fortnox.url,
+      auth: { mode: 'client_credentials', clientId: fortnoxTenant.clientId, clientSecret: fortnoxTenant.clientSecret,
+        tenantId: fortnoxTenant.tenantId, scope: 'article order invoice supplier customer companyinformation settings warehouse' },
+    },
+    wms: { baseUrl: `${wms.url}/${goodsOwnerCreds.warehouse}`, username: goodsOwnerCreds.username, password: goodsOwnerCreds.password,
+      goodsOwnerId: goodsOwner.goodsOwnerId, webhookSecret },
+    // Only the order flow runs: the registry syncs would spend the same Fortnox budget the figures are about.
+    settings: settingsSchema.parse({ ...options.settings, processes: { articles: false, suppliers: false, stockLevels: false, billing: false,
+      ...(options.settings?.processes as object | undefined) } }),
+  };
+  known.tenant = tenant;
+  const tenantsFile = join(dir, 'tenants.json');
+  writeFileSync(tenantsFile, JSON.stringify({ tenants: [tenant] }));
+  const children = new Set<ChildProcess>();
+
+  const rig: Rig = {
+    dir, dbFile, address, get server() { return server; }, client, taskQueue, tenant, fortnox, fortnoxTenant, wms, goodsOwner,
+    articles, receiverUrl,
+    seedOrders(rowsPerOrder) {
+      const at = fortnox.state.clock.nowMs();
+      const today = fortnox.state.today();
+      return rowsPerOrder.map((rows) => String(createOrder(fortnoxTenant, { CustomerNumber: customerNumber, Sent: true,
+        YourReference: 'Bench', OrderRows: rows }, at, today).DocumentNumber));
+    },
+    async spawnWorker(entry = 'product', extraEnv = {}) {
+      const script = entry === 'product' ? join(repoRoot, 'workers', 'main.ts') : join(repoRoot, 'bench', 'worker-process.ts');
+      const child = spawn(process.execPath, ['--import', 'tsx', script], {
+        cwd: repoRoot,
+        env: { ...process.env, TEMPORAL_ADDRESS: address, TENANTS_FILE: tenantsFile, TASK_QUEUE: taskQueue, DATA_DIR: dir,
+          LOG_LEVEL: 'info', METRICS_PORT: String(await getPort()), ...extraEnv },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      children.add(child);
+      child.once('exit', () => children.delete(child));
+      let tail = '';
+      // Always drain the pipes: a full pipe would stall the worker.
+      const keep = (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-8000));
+      child.stderr!.on('data', keep);
+      await new Promise<void>((resolve, reject) => {
+        let ready = false;
+        const done = () => {
+          ready = true;
+          clearInterval(poll);
+          resolve();
+        };
+        child.stdout!.on('data', (chunk: Buffer) => {
+          keep(chunk);
+          if (!ready && tail.includes('"worker ready"')) done();
+        });
+        // At log levels above info there is no "worker ready" line: the worker's poller on our queue tells instead.
+        const poll = setInterval(() => {
+          void client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 })
+            .then((r) => {
+              if (!ready && r.pollers?.some((p) => p.identity?.startsWith(`${child.pid}@`))) done();
+            }, () => undefined);
+        }, 500);
+        child.once('exit', (code, signal) => {
+          clearInterval(poll);
+          if (!ready) reject(new Error(`worker process exited (${code ?? signal}) before it was ready:\n${tail}`));
+        });
+      });
+      return { child, pid: child.pid!, rssBytes: () => readRss(child.pid!) };
+    },
+    async restartServer() {
+      const started = Date.now();
+      await server.stop();
+      server = await startDevServer({ port, dbFilename: dbFile, log });
+      return Date.now() - started;
+    },
+    dbBytes() {
+      // SQLite in WAL mode keeps recent pages in the -wal file: both are the database's size on disk.
+      let total = 0;
+      for (const suffix of ['', '-wal', '-shm']) {
+        try {
+          total += statSync(dbFile + suffix).size;
+        } catch {
+          // no such file
+        }
+      }
+      return total;
+    },
+    async resetCalls() {
+      await got.delete(`${fortnox.url}/_sandbox/tenants/${fortnoxTenant.tenantId}/calls`);
+      await got.delete(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/calls`).catch(() => undefined);
+    },
+    async close() {
+      for (const child of children) child.kill('SIGKILL');
+      wms.autopilot.stop();
+      await receiver.close();
+      await Promise.all([fortnox.close(), wms.close()]);
+      await connection.close();
+      await server.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return rig;
+}

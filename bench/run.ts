@@ -1,0 +1,80 @@
+// `npm run bench`: the order flow's benchmarks (issue 10), written to bench/results/latest.{json,md} and, with
+// --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { runLifecycle } from './lifecycle';
+import { callsFigures, engineFigures, machineInfo, rateFigures, toMarkdown, type BenchReport } from './report';
+import { repoRoot } from './rig';
+import { runScale } from './scale';
+
+const ALL = ['calls', 'rate', 'engine', 'poll', 'scale'] as const;
+type Bench = (typeof ALL)[number];
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      orders: { type: 'string', default: '300' },
+      'open-orders': { type: 'string', default: '10000' },
+      seed: { type: 'string', default: '1' },
+      only: { type: 'string', default: ALL.join(',') },
+      'write-docs': { type: 'boolean', default: false },
+      'no-progress': { type: 'boolean', default: false },
+    },
+  });
+  const orders = Number(values.orders);
+  const openOrders = Number(values['open-orders']);
+  const seed = Number(values.seed);
+  const only = new Set(values.only.split(',').map((s) => s.trim()) as Bench[]);
+  for (const name of only) if (!ALL.includes(name)) throw new Error(`--only: unknown benchmark "${name}"; expected ${ALL.join(', ')}`);
+  const progress = !values['no-progress'] && process.stderr.isTTY;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // installed already
+  }
+  const report: BenchReport = { generatedAt: new Date().toISOString(), machine: machineInfo() };
+  const cmd = (what: string, extra: string) => `npm run bench -- --only ${what} ${extra} --seed ${seed}`;
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+
+  if (only.has('calls') || only.has('rate')) {
+    say(`rate-bound run: ${orders} orders, sandbox at 25 requests / 5 s, the product's worker (workers/main.ts)`);
+    const result = await runLifecycle({ orders, rateLimited: true, worker: 'product', seed, progress, label: 'rate' });
+    const command = cmd('calls,rate', `--orders ${orders}`);
+    if (only.has('calls')) report.calls = callsFigures(result, command);
+    if (only.has('rate')) report.rate = rateFigures(result, command);
+  }
+  if (only.has('engine') || only.has('poll')) {
+    say(`engine run: ${orders} orders, no rate limit, pacing lifted (bench/worker-process.ts)`);
+    const result = await runLifecycle({ orders, rateLimited: false, worker: 'unlimited', seed, progress, label: 'engine' });
+    const command = cmd('engine,poll', `--orders ${orders}`);
+    if (only.has('engine')) report.engine = engineFigures(result, command);
+    if (only.has('poll')) {
+      report.poll = { command, intervalMinutes: 15, sentToInvoicedMs: result.pollSentToInvoicedMs,
+        webhookSentToInvoicedMs: result.sentToInvoicedMs };
+    }
+  }
+  if (only.has('scale')) {
+    say(`scale run: ${openOrders} open orders waiting for the warehouse`);
+    const result = await runScale({ openOrders, seed, progress });
+    report.scale = { command: cmd('scale', `--open-orders ${openOrders}`), ...result };
+  }
+
+  const markdown = toMarkdown(report);
+  const dir = join(repoRoot, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(dir, 'latest.md'), markdown);
+  if (values['write-docs']) {
+    mkdirSync(join(repoRoot, 'docs'), { recursive: true });
+    writeFileSync(join(repoRoot, 'docs', 'benchmarks.md'), markdown);
+  }
+  process.stdout.write(markdown);
+  say(`written: bench/results/latest.json, bench/results/latest.md${values['write-docs'] ? ', docs/benchmarks.md' : ''}`);
+}
+
+main().then(() => process.exit(0), (err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,91 @@
+// `npm run chaos` (500 orders, 6 kills, one server restart) and `npm run chaos:short` (CI: 30 orders, 2 kills, one
+// restart): the chaos soak of issue 9. Prints the table of invariants and what was injected; any violation exits 1.
+import { parseArgs } from 'node:util';
+import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { runSoak, type SoakResult } from './soak';
+
+export function resultTable(r: SoakResult): string {
+  const i = r.invariants;
+  const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+  const kinds = (o: Record<string, number>) => Object.entries(o).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+  const rows: [string, string | number][] = [
+    ['orders', `${i.orders} (${i.ordersInWms} reached the WMS, ${i.sent} sent)`],
+    ['invoices', i.invoices],
+    ['duplicate invoices', i.duplicateInvoices],
+    ['lost orders (sent, never invoiced)', i.lostOrders],
+    ['invoiced without a shipment', i.invoicedWithoutShipment],
+    ['wrong quantities (rows)', i.wrongQuantities],
+    ['changes that reached the WMS after start', i.changesAfterStart],
+    ['Fortnox cancellations missed by the WMS', i.cancellationsMissed],
+    ['stock mismatches', i.stockMismatches === null ? i.stockNote : i.stockMismatches],
+    ['faults injected: Fortnox', `${sum(r.faults.fortnox)} (${kinds(r.faults.fortnox)}; 429 answers ${r.faults.rateLimited429})`],
+    ['faults injected: WMS', `${sum(r.faults.wms)} (${kinds(r.faults.wms)})`],
+    ['429 bursts', r.faults.bursts429],
+    ['worker kills (SIGKILL)', `${r.kills} (other worker exits/failed starts: ${r.workerExits})`],
+    ['Temporal server restarts', `${r.serverRestarts} (down ${r.serverDowntimeMs.map((m) => `${(m / 1000).toFixed(1)} s`).join(', ') || '-'})`],
+    ['Fortnox-side changes', `${r.fortnoxChanges.beforeStart} before start, ${r.fortnoxChanges.afterStart} after start, ${r.fortnoxChanges.cancelled} cancelled`],
+    ['cancelled on the floor', r.floorCancelled],
+    ['settled in time', r.settled ? 'yes' : 'NO'],
+    ['duration', `${(r.durationMs / 1000).toFixed(0)} s`],
+    ['violations', r.violations === 0 ? '0 (PASS)' : `${r.violations} (FAIL)`],
+  ];
+  return ['| check | result |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v} |`)].join('\n');
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      short: { type: 'boolean', default: false },
+      orders: { type: 'string' },
+      kills: { type: 'string' },
+      seed: { type: 'string', default: '9' },
+      'timeout-minutes': { type: 'string' },
+      'change-before-rate': { type: 'string', default: '0.1' },
+      'worker-log-level': { type: 'string', default: 'info' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  const short = values.short;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // installed already
+  }
+  const log = (line: string) => {
+    if (!values.quiet) process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+  };
+  let lastProgress = 0;
+  const result = await runSoak({
+    orders: Number(values.orders ?? (short ? 30 : 500)),
+    kills: Number(values.kills ?? (short ? 2 : 6)),
+    serverRestarts: 1,
+    seed: Number(values.seed),
+    faults: { errorRate: 0.05, timeoutAfterCommitRate: 0.05 },
+    changeBeforeRate: Number(values['change-before-rate']),
+    changeAfterRate: 0.1,
+    cancelInFortnoxRate: 0.04,
+    cancelOnFloorRate: 0.03,
+    partialPickRate: 0.2,
+    burstEveryMs: 30_000,
+    workerLogLevel: values['worker-log-level'],
+    // The short run is CI's: usually 1.5-2.5 minutes; the margin is for a CI machine busy with the other test files.
+    timeoutMs: Number(values['timeout-minutes'] ?? (short ? 6 : 90)) * 60_000,
+    log,
+    onProgress: (done, total) => {
+      if (Date.now() - lastProgress > 10_000) {
+        lastProgress = Date.now();
+        log(`${done}/${total} orders done`);
+      }
+    },
+  });
+  process.stdout.write(`\n${resultTable(result)}\n\n`);
+  for (const example of result.invariants.examples) process.stdout.write(`  ${example}\n`);
+  process.stdout.write(`CHAOS_RESULT ${JSON.stringify({ violations: result.violations, kills: result.kills,
+    serverRestarts: result.serverRestarts, faults: result.faults, settled: result.settled, invariants: { ...result.invariants, examples: undefined } })}\n`);
+  return result.violations === 0 ? 0 : 1;
+}
+
+main().then((code) => process.exit(code), (err) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,284 @@
+// The chaos soak: N orders through the whole lifecycle while both sandboxes inject faults, the worker process is
+// SIGKILLed at random moments and restarted, and the Temporal dev server is restarted once on its SQLite file.
+// Then every invariant is checked against the sandboxes' state.
+import { randomInt } from 'node:crypto';
+import got from 'got';
+import { Floor } from '../bench/floor';
+import { orderRows, seededRandom } from '../bench/lifecycle';
+import { startRig, type Rig, type WorkerProcess } from '../bench/rig';
+import { bootstrapSchedules } from '../client/schedules';
+import { orderWorkflowId } from '../domain/order';
+import { applyFaults, clearFaults, type FaultPlan, type WmsFaultCounts } from './faults';
+import { cancelOrder, changeQuantity } from './fortnox-user';
+import { checkInvariants, violations, type InvariantReport } from './invariants';
+
+export interface SoakOptions {
+  orders: number;
+  kills: number;
+  serverRestarts: number;
+  seed: number;
+  faults: FaultPlan;
+  /** Share of orders changed in Fortnox before / after the warehouse starts, and cancelled in Fortnox / on the floor. */
+  changeBeforeRate: number;
+  changeAfterRate: number;
+  cancelInFortnoxRate: number;
+  cancelOnFloorRate: number;
+  partialPickRate: number;
+  /** How often a burst of 429s hits the tenant. */
+  burstEveryMs: number;
+  /** LOG_LEVEL of the worker processes (default info, as in production). */
+  workerLogLevel?: string;
+  /** How long to wait for everything to settle before checking. */
+  timeoutMs: number;
+  log: (line: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface SoakResult {
+  invariants: InvariantReport;
+  violations: number;
+  kills: number;
+  workerExits: number;
+  serverRestarts: number;
+  serverDowntimeMs: number[];
+  faults: { fortnox: Record<string, number>; wms: WmsFaultCounts; bursts429: number; rateLimited429: number };
+  fortnoxChanges: { beforeStart: number; afterStart: number; cancelled: number };
+  floorCancelled: number;
+  settled: boolean;
+  durationMs: number;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Keeps one worker process running: restarts it whenever it dies, whether we killed it or it fell over. */
+class WorkerSupervisor {
+  current: WorkerProcess | undefined;
+  kills = 0;
+  exits = 0;
+  private stopped = false;
+  private starting: Promise<void> | undefined;
+
+  constructor(private readonly rig: Rig, private readonly log: (line: string) => void, private readonly logLevel = 'info') {}
+
+  async start(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        const worker = await this.rig.spawnWorker('product', { LOG_LEVEL: this.logLevel });
+        this.current = worker;
+        worker.child.once('exit', (code, signal) => {
+          this.current = undefined;
+          if (this.stopped) return;
+          if (signal !== 'SIGKILL') {
+            this.exits++;
+            this.log(`worker ${worker.pid} exited by itself (${code ?? signal}); restarting`);
+          }
+          this.starting = this.start();
+        });
+        return;
+      } catch (err) {
+        // E.g. the server is down while it restarts: try again shortly.
+        this.exits++;
+        this.log(`worker did not start: ${(err as Error).message.split('\n')[0]}; retrying`);
+        await sleep(1000);
+      }
+    }
+  }
+
+  kill(): boolean {
+    if (!this.current) return false;
+    this.kills++;
+    this.log(`SIGKILL worker ${this.current.pid}`);
+    this.current.child.kill('SIGKILL');
+    return true;
+  }
+
+  async ready(): Promise<void> {
+    await this.starting;
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.current?.child.kill('SIGKILL');
+  }
+}
+
+export async function runSoak(options: SoakOptions): Promise<SoakResult> {
+  const started = Date.now();
+  const random = seededRandom(options.seed);
+  const rig = await startRig({
+    fortnoxRateLimit: true,
+    // Syncs every few seconds so Fortnox-side changes arrive during the run; a short reconciliation interval is the
+    // backstop for webhooks that run out of retries while the server is down.
+    settings: { syncInterval: '10s', syncOverlap: '10s', reconciliationInterval: '30s' },
+    webhookRetryScheduleMs: [500, 1000, 2000, 4000, 8000, 15_000, 30_000, 60_000],
+  });
+  const log = options.log;
+  const supervisor = new WorkerSupervisor(rig, log, options.workerLogLevel);
+  const wmsFaults: WmsFaultCounts = { error503: 0, timeoutAfterCommit: 0, latency: 0 };
+  const cancelledInFortnox = new Set<string>();
+  const changes = { beforeStart: 0, afterStart: 0, cancelled: 0 };
+  const plannedChangeBefore = new Set<string>();
+  const plannedChangeAfter = new Set<string>();
+  let bursts = 0;
+  const serverDowntimeMs: number[] = [];
+  const timers: NodeJS.Timeout[] = [];
+  let floor: Floor | undefined;
+  try {
+    await applyFaults(rig, options.faults, options.seed, wmsFaults);
+    await supervisor.start();
+    const seeded: string[] = [];
+    floor = new Floor(rig, {
+      random,
+      concurrency: 64,
+      partialPickRate: options.partialPickRate,
+      cancelRate: options.cancelOnFloorRate,
+      maxHoldMs: 2000,
+      skip: (n) => cancelledInFortnox.has(n),
+      onSeen: (n) => {
+        const r = random();
+        if (r < options.cancelInFortnoxRate) {
+          if (cancelOrder(rig, n)) {
+            cancelledInFortnox.add(n);
+            changes.cancelled++;
+          }
+        } else if (r < options.cancelInFortnoxRate + options.changeBeforeRate) {
+          if (changeQuantity(rig, n, 1)) {
+            plannedChangeBefore.add(n);
+            changes.beforeStart++;
+          }
+        } else if (r < options.cancelInFortnoxRate + options.changeBeforeRate + options.changeAfterRate) {
+          plannedChangeAfter.add(n);
+        }
+      },
+      // A change made before the start gets a few seconds to reach the WMS (it may lose the race: then it is refused).
+      holdMs: (n) => (plannedChangeBefore.has(n) ? 4000 + random() * 6000 : undefined),
+      onReleased: (n) => {
+        if (plannedChangeAfter.has(n) && changeQuantity(rig, n, 2)) changes.afterStart++;
+      },
+    });
+    floor.start();
+    await bootstrapSchedules(rig.client, [rig.tenant], rig.taskQueue);
+
+    // Orders arrive in ten batches; a few are cancelled in Fortnox before the order sync ever sees them.
+    const batches = 10;
+    const perBatch = Math.ceil(options.orders / batches);
+    const batchGapMs = Math.max(2000, options.orders * 60);
+    const seeding = (async () => {
+      for (let b = 0; b < batches && seeded.length < options.orders; b++) {
+        const count = Math.min(perBatch, options.orders - seeded.length);
+        const numbers = rig.seedOrders(Array.from({ length: count }, () => orderRows(random, rig.articles)));
+        seeded.push(...numbers);
+        for (const n of numbers) {
+          if (random() < options.cancelInFortnoxRate / 2 && cancelOrder(rig, n)) {
+            cancelledInFortnox.add(n);
+            changes.cancelled++;
+          }
+        }
+        await sleep(batchGapMs);
+      }
+    })();
+
+    // Chaos at random moments, spread over the run by progress (share of orders done).
+    const done = () => rig.fortnoxTenant.invoices.size + cancelledInFortnox.size +
+      [...floor!.records.values()].filter((r) => r.cancelledByFloor).length;
+    const killAt = Array.from({ length: options.kills }, () => 0.05 + random() * 0.8).sort((a, b) => a - b);
+    const restartAt = Array.from({ length: options.serverRestarts }, () => 0.3 + random() * 0.4).sort((a, b) => a - b);
+    let restarting = false;
+    const chaos = setInterval(() => {
+      const progress = done() / options.orders;
+      options.onProgress?.(done(), options.orders);
+      if (killAt.length && progress >= killAt[0]! && supervisor.current && !restarting) {
+        killAt.shift();
+        setTimeout(() => supervisor.kill(), randomInt(0, 2000));
+      }
+      if (restartAt.length && progress >= restartAt[0]! && !restarting) {
+        restartAt.shift();
+        restarting = true;
+        log('restarting the Temporal dev server on its SQLite file');
+        void rig.restartServer().then((ms) => {
+          serverDowntimeMs.push(ms);
+          log(`Temporal dev server back after ${ms} ms`);
+        }, (err: Error) => log(`server restart failed: ${err.message}`)).finally(() => (restarting = false));
+      }
+    }, 250);
+    timers.push(chaos);
+    // Bursts of 429 now and then, on top of the sandbox's own rate limit.
+    timers.push(setInterval(() => {
+      bursts++;
+      void applyFaults(rig, options.faults, options.seed + bursts * 100, wmsFaults, 5 + randomInt(0, 6)).catch(() => undefined);
+    }, options.burstEveryMs));
+
+    await seeding;
+    // Settled: every order handled on the floor, every sent order invoiced, no order workflow running, chaos spent.
+    const deadline = started + options.timeoutMs;
+    let settled = false;
+    while (Date.now() < deadline) {
+      await sleep(1000);
+      if (killAt.length || restartAt.length || restarting) {
+        // Chaos not spent yet because progress stalled near the end: spend it now.
+        if (done() >= options.orders * 0.9) {
+          killAt.fill(0);
+          restartAt.fill(0);
+        }
+        continue;
+      }
+      const wmsOrders = [...rig.goodsOwner.orders.values()];
+      const sentWithoutInvoice = wmsOrders.filter((o) => o.statusNumber >= 450 && o.statusNumber < 1000 &&
+        ![...rig.fortnoxTenant.invoices.values()].some((i) => String(i.OrderReference) === o.orderNumber)).length;
+      const openNotCancelled = wmsOrders.filter((o) => o.statusNumber < 450 && !cancelledInFortnox.has(o.orderNumber)).length;
+      const openCancelled = wmsOrders.filter((o) => o.statusNumber === 200 && cancelledInFortnox.has(o.orderNumber)).length;
+      if (sentWithoutInvoice || openNotCancelled || openCancelled || !floor.idle()) continue;
+      const running = await rig.client.workflow.count('WorkflowType = "orderWorkflow" AND ExecutionStatus = "Running"').catch(() => ({ count: -1 }));
+      if (running.count === 0) {
+        settled = true;
+        break;
+      }
+    }
+    for (const t of timers) clearInterval(t);
+    floor.stop();
+    await clearFaults(rig);
+    const fortnoxCalls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`)
+      .json<{ rateLimited: number; faultsInjected: Record<string, number> }>();
+    const invariants = checkInvariants(rig, seeded, floor.records, cancelledInFortnox);
+    if (!settled) {
+      // Say why: what the first few unfinished order workflows are waiting on.
+        for (const n of seeded) {
+        if (invariants.examples.length >= 25) break;
+        try {
+          const handle = rig.client.workflow.getHandle(orderWorkflowId(rig.tenant.id, n));
+          const d = await handle.describe();
+          if (d.status.name !== 'RUNNING') continue;
+          const pending = d.raw.pendingActivities?.map((a) => `${a.activityType?.name} attempt ${a.attempt} ` +
+            `(${a.lastFailure?.message ?? 'no failure'})`).join('; ');
+          const status = await handle.query<{ stage: string; attention: string | null }>('status');
+          invariants.examples.push(`still running: order ${n}, stage ${status.stage}${status.attention ? ` (${status.attention})` : ''}` +
+            `${pending ? `, pending: ${pending}` : ''}`);
+          const stack = d.raw.pendingActivities?.[0]?.lastFailure?.stackTrace;
+          if (stack && !invariants.examples.some((e) => e.startsWith('  first failure stack'))) {
+            invariants.examples.push(`  first failure stack: ${stack.split('\n').slice(0, 6).join(' | ')}`);
+          }
+        } catch {
+          // no workflow for this order
+        }
+      }
+    }
+    return {
+      invariants,
+      violations: violations(invariants) + (settled ? 0 : 1),
+      kills: supervisor.kills,
+      workerExits: supervisor.exits,
+      serverRestarts: serverDowntimeMs.length,
+      serverDowntimeMs,
+      faults: { fortnox: fortnoxCalls.faultsInjected, wms: wmsFaults, bursts429: bursts, rateLimited429: fortnoxCalls.rateLimited },
+      fortnoxChanges: changes,
+      floorCancelled: [...floor.records.values()].filter((r) => r.cancelledByFloor).length,
+      settled,
+      durationMs: Date.now() - started,
+    };
+  } finally {
+    for (const t of timers) clearInterval(t);
+    floor?.stop();
+    supervisor.stop();
+    await rig.close();
+  }
+}
