@@ -3,7 +3,12 @@
 import { Context } from '@temporalio/activity';
 
 export async function whileHeartbeating<T>(work: () => Promise<T>, everyMs = 5_000): Promise<T> {
-  const context = Context.current();
+  let context: Context;
+  try {
+    context = Context.current();
+  } catch {
+    return work(); // called outside an activity (the operator CLI's backfill): nobody to heartbeat to
+  }
   context.heartbeat();
   const timer = setInterval(() => context.heartbeat(), everyMs);
   try {

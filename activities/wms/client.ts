@@ -235,8 +235,11 @@ export class WmsClient {
           order.orderInfo.orderId,
         );
       }
-    } catch {
-      // Could not read the order back: the original refusal is the better report.
+    } catch (readErr) {
+      // Whether the refusal means "started" is unknown: when the read failed for a passing reason, let Temporal try
+      // the whole call again rather than report a non-retryable refusal that may be the wrong one.
+      if (readErr instanceof WmsError && readErr.kind === 'retryable') return readErr;
+      // Otherwise the original refusal is the better report.
     }
     return err;
   }

@@ -102,6 +102,19 @@ describe('orders', () => {
     expect(failure.details?.[0]).toMatchObject({ orderNumber: 'FN-S1', orderStatus: 300 });
   });
 
+  it('turns a refusal it cannot explain, because reading the order back failed for a passing reason, into a retryable error', async () => {
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    const { orderId } = await client.upsertOrder(orderBody('FN-S2', [[1, 'WIDGET-1', 2]]));
+    await ctl('POST', `/orders/${orderId}/release`);
+    await ctl('PUT', '/faults', { rules: [{ route: 'GET /orders', errorRate: 1 }] });
+    const update = await client.upsertOrder(orderBody('FN-S2', [[1, 'WIDGET-1', 5]])).catch((e: unknown) => e);
+    await ctl('DELETE', '/faults');
+    expect(update).toBeInstanceOf(WmsError);
+    expect(update).toMatchObject({ kind: 'retryable', status: 503 });
+    // Once the WMS answers again, the same call is explained as "started".
+    expect(await client.upsertOrder(orderBody('FN-S2', [[1, 'WIDGET-1', 5]])).catch((e: unknown) => e)).toBeInstanceOf(WmsOrderStartedError);
+  });
+
   it('lets the floor cancel a started order, after which the goods owner cannot update it', async () => {
     const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
     const { orderId } = await client.upsertOrder(orderBody('FN-FC', [[1, 'WIDGET-1', 2]]));
