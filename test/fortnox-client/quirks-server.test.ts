@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import type { FastifyInstance } from 'fastify';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { failure } from './sandbox';
 import { FortnoxClient, FortnoxError, FortnoxSchemaError, MemoryTokenStore, Pacer, toApplicationFailure } from '../../activities/fortnox';
 
 interface Route { status: number; body: string; headers?: Record<string, string>; delayMs?: number }
@@ -85,16 +86,6 @@ const quirkyOrder = {
     ],
   },
 };
-
-async function failure(promise: Promise<unknown>): Promise<FortnoxError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof FortnoxError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('parsing quirky Fortnox JSON', () => {
   it('emits clean types: numbers, null references, booleans, unknown fields stripped', async () => {

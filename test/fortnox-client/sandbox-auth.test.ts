@@ -7,12 +7,12 @@ import { fileURLToPath } from 'node:url';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  FileTokenStore, FortnoxError, MemoryTokenStore, exchangeAuthorizationCode, toApplicationFailure,
+  FileTokenStore, MemoryTokenStore, exchangeAuthorizationCode, toApplicationFailure,
 } from '../../activities/fortnox';
 import type { StoredTokens, TokenStore } from '../../activities/fortnox';
 import {
   authorizationCode, calls, consentedClient, createTenant, expireAccessToken, refreshClient, serviceClient, startSandbox,
-} from './sandbox';
+ failure } from './sandbox';
 import type { Sandbox } from './sandbox';
 
 let sandbox: Sandbox;
@@ -27,16 +27,6 @@ afterAll(async () => {
   await sandbox?.close();
   await rm(dir, { recursive: true, force: true });
 });
-
-async function failure(promise: Promise<unknown>): Promise<FortnoxError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof FortnoxError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** Counts writes and can fail them, to see the order of persist vs use. */
 class WatchedStore implements TokenStore {

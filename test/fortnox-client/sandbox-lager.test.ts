@@ -1,9 +1,9 @@
 // Fortnox Lager through the client against the sandbox: FIFO valuation, reservation then delivery, forced delivery,
 // negative rows, reserved type names, locked documents.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FortnoxError, formatStockholmTimestamp, isReservedDocumentType } from '../../activities/fortnox';
+import { formatStockholmTimestamp, isReservedDocumentType } from '../../activities/fortnox';
 import type { FortnoxClient } from '../../activities/fortnox';
-import { createTenant, serviceClient, startSandbox } from './sandbox';
+import { createTenant, serviceClient, startSandbox, failure } from './sandbox';
 import type { Sandbox } from './sandbox';
 
 let sandbox: Sandbox;
@@ -23,16 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox?.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<FortnoxError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof FortnoxError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 async function article(articleNumber: string): Promise<void> {
   await fortnox.createArticle({ ArticleNumber: articleNumber, Description: `Artikel ${articleNumber}`, StockGoods: true, Unit: 'st' });

@@ -1,8 +1,8 @@
 // Orders, invoices, registers and error classification through the client against the Fortnox sandbox (REST v3).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FortnoxError, FortnoxSchemaError } from '../../activities/fortnox';
+import { FortnoxSchemaError } from '../../activities/fortnox';
 import type { FortnoxClient } from '../../activities/fortnox';
-import { calls, createTenant, serviceClient, setFaults, startSandbox } from './sandbox';
+import { calls, createTenant, serviceClient, setFaults, startSandbox, failure } from './sandbox';
 import type { Sandbox, SandboxTenant } from './sandbox';
 
 let sandbox: Sandbox;
@@ -23,16 +23,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sandbox?.close();
 });
-
-async function failure(promise: Promise<unknown>): Promise<FortnoxError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof FortnoxError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 describe('orders', () => {
   it('reads the company information (client_credentials with the TenantId header)', async () => {

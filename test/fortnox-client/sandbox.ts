@@ -2,6 +2,7 @@
 import got from 'got';
 import { startFortnoxSandbox } from '../../simulators/fortnox/server';
 import { FortnoxClient, MemoryTokenStore, Pacer, exchangeAuthorizationCode } from '../../activities/fortnox';
+import { FortnoxError } from '../../activities/fortnox';
 import type { FortnoxClientOptions, TokenStore } from '../../activities/fortnox';
 
 export type Sandbox = Awaited<ReturnType<typeof startFortnoxSandbox>>;
@@ -79,4 +80,15 @@ export async function expireAccessToken(store: TokenStore, tenantKey: string): P
   const tokens = await store.read(tenantKey);
   if (!tokens) throw new Error(`no tokens stored for ${tenantKey}`);
   await store.write(tenantKey, { ...tokens, accessTokenExpiresAt: 0 });
+}
+
+/** The FortnoxError a call fails with (anything else, or success, fails the test). */
+export async function failure(promise: Promise<unknown>): Promise<FortnoxError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (err instanceof FortnoxError) return err;
+    throw err;
+  }
+  throw new Error('expected the call to fail');
 }
