@@ -4,8 +4,8 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
-  quantityInStockUpdates, splitDeltas, stockDeltas, stockDocumentId, unreportedShipment,
-  type PendingMovement, type StockDelta, type WarehouseStock,
+  movedArticles, quantityInStockUpdates, splitDeltas, stockDeltas, stockDocumentId, unreportedShipment,
+  type PendingMovement, type StockReading, type WarehouseStock,
 } from '../domain/stock';
 import { patiently } from './articles';
 import type { FortnoxClient } from './fortnox/client';
@@ -32,6 +32,8 @@ export interface StockSyncResult {
   documents: string[];
   pendingShipments: number;
   pendingReceipts: number;
+  /** With Lager: articles that moved while Fortnox was read, left for the next run. */
+  deferredArticles?: string[];
 }
 
 const isNotFound = (err: unknown) => err instanceof FortnoxError && err.status === 404;
@@ -54,11 +56,11 @@ async function wmsStock(wms: WmsClient, stockPoints: Record<string, string>): Pr
 }
 
 /** Sent WMS orders with lines not yet reported, and what of each Fortnox has not delivered yet (read from Fortnox). */
-async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise<{ key: string; movements: PendingMovement[] }> {
+async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise<Array<PendingMovement & { source: string }>> {
   const orders = await wms.listOrders({
     orderStatusFrom: WmsStatus.Sent, orderStatusTo: WmsStatus.Collected, onlyOrdersWithOrderLinesToReport: true,
   });
-  const movements: PendingMovement[] = [];
+  const movements: Array<PendingMovement & { source: string }> = [];
   for (const order of orders) {
     let rows: Array<{ ArticleNumber: string | null; DeliveredQuantity: number }> | null;
     try {
@@ -74,10 +76,18 @@ async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise
     }
     movements.push(...unreportedShipment(order.orderLines.map((l) => ({
       articleNumber: l.article.articleNumber, pickedNumberOfItems: l.pickedNumberOfItems,
-    })), rows));
+    })), rows).map((m) => ({ ...m, source: `order:${order.orderInfo.orderId}` })));
   }
-  const key = JSON.stringify([orders.map((o) => o.orderInfo.orderId), movements]);
-  return { key, movements };
+  return movements;
+}
+
+/** The warehouse's stock and everything on its way to Fortnox, read in that order. */
+async function readMovements(fortnox: FortnoxClient, wms: WmsClient, stockPoints: Record<string, string>) {
+  const { rows, stockArticles } = await wmsStock(wms, stockPoints);
+  const shipments = await pendingShipments(fortnox, wms);
+  const receipts = (await pendingPurchaseReceipts(fortnox, wms)).map((m) => ({ ...m, source: 'receipt' }));
+  const reading: StockReading = { wms: rows, pending: [...shipments, ...receipts] };
+  return { reading, stockArticles, shipments, receipts };
 }
 
 /**
@@ -115,30 +125,30 @@ async function syncWithLager(
   const fortnoxArticles = await patiently(() => fortnox.listAllArticles());
   const priceOf = new Map(fortnoxArticles.map((a) => [a.ArticleNumber, a.PurchasePrice ?? 0]));
 
-  // A consistent snapshot: what is pending is read before and after the balances; if a report or receipt landed in
-  // between, the snapshot is taken again, so no movement is seen both in a balance and as pending.
-  let deltas: StockDelta[] | undefined;
-  let shipments: PendingMovement[] = [];
-  let receipts: PendingMovement[] = [];
-  let articleCount = 0;
-  for (let attempt = 1; attempt <= 3 && !deltas; attempt++) {
-    const before = await pendingShipments(fortnox, wms);
-    const receiptsBefore = await pendingPurchaseReceipts(fortnox, wms);
-    const { rows, stockArticles } = await wmsStock(wms, stockPoints);
+  // Two readings of warehouse stock and pending movements around the balance read: an article that moved in between
+  // (shipped, reported, received, adjusted) is left for the next run, so no movement is seen both in a balance and as
+  // pending, or in neither. A busy warehouse still gets its quiet articles synced on every run.
+  const around = async () => {
+    const before = await readMovements(fortnox, wms, stockPoints);
     const balances = await patiently(() => fortnox.getStockBalance());
-    const after = await pendingShipments(fortnox, wms);
-    const receiptsAfter = await pendingPurchaseReceipts(fortnox, wms);
-    if (before.key !== after.key || JSON.stringify(receiptsBefore) !== JSON.stringify(receiptsAfter)) {
-      Context.current().log.info('pending movements changed while reading balances; reading again', { attempt });
-      continue;
-    }
-    const articles = [...stockArticles].filter((n) => priceOf.has(n));
-    articleCount = articles.length;
-    shipments = after.movements;
-    receipts = receiptsAfter;
-    deltas = stockDeltas({ articles, wms: rows, fortnox: balances, pendingShipments: shipments, pendingReceipts: receipts, stockPoints });
+    const after = await readMovements(fortnox, wms, stockPoints);
+    const articles = [...after.stockArticles].filter((n) => priceOf.has(n));
+    const moved = movedArticles(before.reading, after.reading);
+    return { balances, after, stable: articles.filter((n) => !moved.has(n)), deferred: articles.filter((n) => moved.has(n)).sort() };
+  };
+  // Every article moving at once: try twice more before leaving them all to the next run.
+  let read = await around();
+  for (let attempt = 2; attempt <= 3 && read.stable.length === 0 && read.deferred.length > 0; attempt++) {
+    Context.current().heartbeat({ attempt });
+    read = await around();
   }
-  if (!deltas) throw ApplicationFailure.retryable('Stock kept moving while it was read; trying again', 'StockSnapshotUnstable');
+  const { balances, after, stable, deferred } = read;
+  if (deferred.length) Context.current().log.info('articles moved while stock was read; left for the next run', { deferred });
+  const counted = (m: PendingMovement) => stable.includes(m.articleNumber);
+  const shipments = after.shipments.filter(counted);
+  const receipts = after.receipts.filter(counted);
+  const deltas = stockDeltas({ articles: stable, wms: after.reading.wms, fortnox: balances, pendingShipments: shipments, pendingReceipts: receipts, stockPoints });
+  const articleCount = stable.length;
 
   const { inbound, outbound } = splitDeltas(deltas);
   const documents = [...released];
@@ -169,6 +179,7 @@ async function syncWithLager(
   return {
     lager: true, articles: articleCount, articlesUpdated: 0, inboundRows: inbound.length, outboundRows: outbound.length, documents,
     pendingShipments: shipments.reduce((s, m) => s + m.quantity, 0), pendingReceipts: receipts.reduce((s, m) => s + m.quantity, 0),
+    deferredArticles: deferred,
   };
 }
 

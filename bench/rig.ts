@@ -35,6 +35,8 @@ export interface RigOptions {
   /** Compressed WMS webhook retry schedule; it must outlast a server restart. */
   webhookRetryScheduleMs?: number[];
   articles?: number;
+  /** Fortnox Lager on: opening stock arrives as a released inbound document, orders move stock on delivery. */
+  lager?: boolean;
   log?: (line: string) => void;
 }
 
@@ -108,7 +110,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const wms = await startWmsSandbox({ webhookRetryScheduleMs: options.webhookRetryScheduleMs ?? [500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000] });
 
   // Seeded data: one customer and stock articles, known to both sides, with ample stock in both.
-  const fortnoxTenant = fortnox.state.createTenant({ lager: false, companyName: 'Bench Goods AB' });
+  const fortnoxTenant = fortnox.state.createTenant({ lager: options.lager ?? false, companyName: 'Bench Goods AB' });
   const now = fortnox.state.clock.nowMs();
   const customer = createCustomer(fortnoxTenant, {
     Name: 'Benchkunden AB', Address1: 'Lagervägen 1', ZipCode: '123 45', City: 'Stockholm',
@@ -120,16 +122,25 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     .json<{ goodsOwnerId: number; username: string; password: string; warehouse: string }>();
   const goodsOwner = wms.state.goodsOwner(goodsOwnerCreds.goodsOwnerId);
   const articles: string[] = [];
+  const openingStock = 1_000_000;
   for (let i = 0; i < (options.articles ?? 20); i++) {
     const articleNumber = `B${1000 + i}`;
     createArticle(fortnoxTenant, { ArticleNumber: articleNumber, Description: `Bench article ${i}`, StockGoods: true,
-      QuantityInStock: 1_000_000, SalesPrice: 100 + i, PurchasePrice: 50 }, now);
+      ...(fortnoxTenant.lager ? {} : { QuantityInStock: openingStock }), SalesPrice: 100 + i, PurchasePrice: 50 }, now);
     wms.state.upsertArticle(goodsOwner, articleBody.parse({ goodsOwnerId: goodsOwner.goodsOwnerId, articleNumber,
       articleName: `Bench article ${i}`, isStockArticle: true }));
     await got.post(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/stock-adjustments`, {
-      json: { articleNumber, count: 1_000_000, reason: 'count' },
+      json: { articleNumber, count: openingStock, reason: 'count' },
     });
     articles.push(articleNumber);
+  }
+  if (fortnoxTenant.lager) {
+    // Under Lager the opening stock lives in the warehouse module: one released inbound document, as seed.ts does.
+    fortnoxTenant.warehouse.saveDocument('INBOUND', 'BENCHOPENING', '1', {
+      date: fortnox.state.today(), note: 'Bench opening stock',
+      rows: articles.map((itemId) => ({ itemId, quantity: openingStock, directCost: 50 })),
+    });
+    fortnoxTenant.warehouse.release('INBOUND', 'BENCHOPENING', '1');
   }
   const webhookSecret = randomBytes(24).toString('hex');
   if (options.webhooks !== false) {

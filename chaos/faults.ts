@@ -7,6 +7,8 @@ import type { Rig } from '../bench/rig';
 
 export interface FaultPlan { errorRate: number; timeoutAfterCommitRate: number }
 
+const customDocument = '/api/warehouse/documentdeliveries/custom';
+
 export function fortnoxRules(plan: FaultPlan, seed: number, burst = 0): FaultRuleInput[] {
   const rules: FaultRuleInput[] = [
     { route: 'GET /3/orders', errorRate: plan.errorRate, latencyMs: 300, seed: seed + 1 },
@@ -14,6 +16,14 @@ export function fortnoxRules(plan: FaultPlan, seed: number, burst = 0): FaultRul
     { route: 'PUT /3/orders/:DocumentNumber', errorRate: plan.errorRate, timeoutAfterCommitRate: plan.timeoutAfterCommitRate, seed: seed + 3 },
     { route: 'PUT /3/orders/:DocumentNumber/createinvoice', errorRate: plan.errorRate,
       timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2, latencyMs: 200, seed: seed + 4 },
+    // The stock sync's Lager calls: a lost answer on a saved or released document must not move stock twice.
+    { route: 'GET /api/warehouse/status-v1/stockbalance', errorRate: plan.errorRate, seed: seed + 6 },
+    ...(['inbound', 'outbound'] as const).flatMap((direction, i) => [
+      { route: `PUT ${customDocument}/${direction}-v1/:type/:id`, errorRate: plan.errorRate,
+        timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 4, seed: seed + 7 + i * 2 },
+      { route: `PUT ${customDocument}/${direction}-v1/:type/:id/release`, errorRate: plan.errorRate,
+        timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 4, seed: seed + 8 + i * 2 },
+    ]),
   ];
   // A burst answers the next `burst` API calls of the tenant with 429, whatever the route.
   if (burst > 0) rules.push({ route: '*', rateLimitBurst: burst, seed: seed + 5 });

@@ -1,7 +1,9 @@
 // A Fortnox user at work in the web UI during the soak: changes an order's quantity or cancels it. UI edits do not
 // count against the API's rate limit and are not hit by API faults, so they go straight into the sandbox's state,
-// with what the API's own PUT would also do (new RowIds, a new modification time the order sync lists by).
+// with what the API's own PUT would also do (new RowIds, a new modification time the order sync lists by, and under
+// Lager the order's reservation moved or voided).
 import type { Rig } from '../bench/rig';
+import { syncWarehouse } from '../simulators/fortnox/rest/orders';
 
 function editableOrder(rig: Rig, documentNumber: string) {
   const order = rig.fortnoxTenant.orders.get(Number(documentNumber));
@@ -16,6 +18,7 @@ export function changeQuantity(rig: Rig, documentNumber: string, delta: number):
   if (!order || !row) return false;
   row.OrderedQuantity += delta;
   for (const r of order.OrderRows) r.RowId = ++rig.fortnoxTenant.counters.rowId;
+  syncWarehouse(rig.fortnoxTenant, order);
   order.lastModified = rig.fortnox.state.clock.nowMs();
   return true;
 }
@@ -24,6 +27,10 @@ export function cancelOrder(rig: Rig, documentNumber: string): boolean {
   const order = editableOrder(rig, documentNumber);
   if (!order) return false;
   order.Cancelled = true;
+  if (rig.fortnoxTenant.lager) {
+    rig.fortnoxTenant.warehouse.voidOrderMovement(String(order.DocumentNumber));
+    for (const row of order.OrderRows) row.ReservedQuantity = 0;
+  }
   order.lastModified = rig.fortnox.state.clock.nowMs();
   return true;
 }

@@ -1,10 +1,10 @@
 // The invariants of ../shared/DESIGN.md, checked against both sandboxes' state after the soak: at most one invoice per
 // order and every sent order invoiced; delivered quantities equal what was picked, row by row; no change reached the
-// WMS after the warehouse started; cancellations in Fortnox reached the WMS while it had not started.
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+// WMS after the warehouse started; cancellations in Fortnox reached the WMS while it had not started; after the syncs go
+// quiet Fortnox Lager holds what the warehouse holds, and the stock sync moved nothing the order reports moved already.
 import type { FloorRecord } from '../bench/floor';
-import { repoRoot, type Rig } from '../bench/rig';
+import type { Rig } from '../bench/rig';
+import { STOCK_SYNC_INBOUND_TYPE, STOCK_SYNC_OUTBOUND_TYPE } from '../activities/stock';
 
 export interface InvariantReport {
   orders: number;
@@ -22,13 +22,24 @@ export interface InvariantReport {
   changesAfterStart: number;
   /** Cancelled in Fortnox before the warehouse started, but still open in the WMS. */
   cancellationsMissed: number;
-  /** null when the product has no stock sync (n/a). */
+  /** Articles whose Fortnox Lager balance differs from the warehouse's; null when the soak ran without stock sync. */
   stockMismatches: number | null;
+  /**
+   * Articles the stock sync moved more than the warehouse-only movements (adjustments) could explain: a shipment
+   * counted by both the order report and the sync, even if a later sync put it right. null without stock sync.
+   */
+  stockMovedTwice: number | null;
   stockNote: string;
   examples: string[];
 }
 
-export function checkInvariants(rig: Rig, seeded: string[], records: Map<string, FloorRecord>, cancelledInFortnox: Set<string>): InvariantReport {
+/** What the warehouse did to an article's stock outside orders (counts, damage), summed. */
+export interface AdjustmentTotals { net: number; gross: number }
+
+export function checkInvariants(
+  rig: Rig, seeded: string[], records: Map<string, FloorRecord>, cancelledInFortnox: Set<string>,
+  adjustments?: Map<string, AdjustmentTotals>,
+): InvariantReport {
   const examples: string[] = [];
   const note = (text: string) => {
     if (examples.length < 20) examples.push(text);
@@ -90,17 +101,63 @@ export function checkInvariants(rig: Rig, seeded: string[], records: Map<string,
       note(`order ${documentNumber}: cancelled in Fortnox before the warehouse started, still open in the WMS`);
     }
   }
-  // Stock agreement is an invariant only when the stock sync runs; the soak runs the order flow alone (stock levels
-  // off, the default), so there is nothing to compare yet.
-  const stockSyncExists = existsSync(join(repoRoot, 'workflows', 'sync-stock.ts'));
+  const stock = adjustments ? checkStock(rig, adjustments, note) : undefined;
   return {
     orders: seeded.length, ordersInWms: wmsOrders.size, sent, invoices: rig.fortnoxTenant.invoices.size, duplicateInvoices,
     lostOrders, invoicedWithoutShipment, wrongQuantities, changesAfterStart, cancellationsMissed,
-    stockMismatches: null, stockNote: stockSyncExists ? 'n/a (stock sync off in the soak)' : 'n/a (no stock sync)', examples,
+    stockMismatches: stock?.mismatches ?? null, stockMovedTwice: stock?.movedTwice ?? null,
+    stockNote: stock ? stock.note : 'n/a (run without stock sync)', examples,
   };
+}
+
+/**
+ * Compares Fortnox Lager with the warehouse per article, and the stock sync's own documents with the warehouse-only
+ * movements: only adjustments should ever need a sync document, so an article that was only shipped must have none,
+ * and no article may have been moved by the sync more than it was adjusted.
+ */
+function checkStock(rig: Rig, adjustments: Map<string, AdjustmentTotals>, note: (text: string) => void) {
+  const fortnox = new Map<string, number>();
+  for (const b of rig.fortnoxTenant.warehouse.stockBalance({ itemIds: rig.articles })) {
+    fortnox.set(b.itemId, (fortnox.get(b.itemId) ?? 0) + b.inStock);
+  }
+  const wms = new Map<string, number>();
+  for (const article of rig.goodsOwner.articles.values()) {
+    wms.set(article.articleNumber, [...article.stock.values()].reduce((sum, n) => sum + n, 0));
+  }
+  const synced = new Map<string, { net: number; gross: number }>();
+  let documents = 0;
+  for (const doc of rig.fortnoxTenant.warehouse.documents.values()) {
+    const type = doc.type.toUpperCase();
+    if (type !== STOCK_SYNC_INBOUND_TYPE && type !== STOCK_SYNC_OUTBOUND_TYPE) continue;
+    if (!doc.warehouseReady || doc.voided) continue;
+    documents++;
+    for (const row of doc.rows) {
+      const moved = type === STOCK_SYNC_INBOUND_TYPE ? row.quantity : -row.deliveredQuantity;
+      const totals = synced.get(row.itemId) ?? { net: 0, gross: 0 };
+      synced.set(row.itemId, { net: totals.net + moved, gross: totals.gross + Math.abs(moved) });
+    }
+  }
+  let mismatches = 0, movedTwice = 0;
+  for (const article of rig.articles) {
+    const inFortnox = fortnox.get(article) ?? 0;
+    const inWms = wms.get(article) ?? 0;
+    if (inFortnox !== inWms) {
+      mismatches++;
+      note(`article ${article}: Fortnox Lager holds ${inFortnox}, the warehouse ${inWms}`);
+    }
+    const adjusted = adjustments.get(article) ?? { net: 0, gross: 0 };
+    const bySync = synced.get(article) ?? { net: 0, gross: 0 };
+    if (bySync.gross > adjusted.gross || bySync.net !== adjusted.net) {
+      movedTwice++;
+      note(`article ${article}: the stock sync moved ${bySync.net} (gross ${bySync.gross}), ` +
+        `the warehouse adjusted ${adjusted.net} (gross ${adjusted.gross})`);
+    }
+  }
+  const adjustedArticles = [...adjustments.values()].filter((a) => a.gross > 0).length;
+  return { mismatches, movedTwice, note: `${documents} sync documents for ${adjustedArticles} adjusted articles` };
 }
 
 export function violations(report: InvariantReport): number {
   return report.duplicateInvoices + report.lostOrders + report.invoicedWithoutShipment + report.wrongQuantities +
-    report.changesAfterStart + report.cancellationsMissed + (report.stockMismatches ?? 0);
+    report.changesAfterStart + report.cancellationsMissed + (report.stockMismatches ?? 0) + (report.stockMovedTwice ?? 0);
 }

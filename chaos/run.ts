@@ -17,7 +17,8 @@ export function resultTable(r: SoakResult): string {
     ['wrong quantities (rows)', i.wrongQuantities],
     ['changes that reached the WMS after start', i.changesAfterStart],
     ['Fortnox cancellations missed by the WMS', i.cancellationsMissed],
-    ['stock mismatches', i.stockMismatches === null ? i.stockNote : i.stockMismatches],
+    ['stock mismatches (articles, Fortnox Lager vs WMS)', i.stockMismatches === null ? i.stockNote : `${i.stockMismatches} (${i.stockNote})`],
+    ['stock moved twice (sync beyond warehouse adjustments)', i.stockMovedTwice ?? 'n/a'],
     ['faults injected: Fortnox', `${sum(r.faults.fortnox)} (${kinds(r.faults.fortnox)}; 429 answers ${r.faults.rateLimited429})`],
     ['faults injected: WMS', `${sum(r.faults.wms)} (${kinds(r.faults.wms)})`],
     ['429 bursts', r.faults.bursts429],
@@ -25,6 +26,8 @@ export function resultTable(r: SoakResult): string {
     ['Temporal server restarts', `${r.serverRestarts} (down ${r.serverDowntimeMs.map((m) => `${(m / 1000).toFixed(1)} s`).join(', ') || '-'})`],
     ['Fortnox-side changes', `${r.fortnoxChanges.beforeStart} before start, ${r.fortnoxChanges.afterStart} after start, ${r.fortnoxChanges.cancelled} cancelled`],
     ['cancelled on the floor', r.floorCancelled],
+    ['stock adjustments in the warehouse', r.stockSyncAfterQuiet === null ? 'n/a' :
+      `${r.stockAdjustments} (${r.stockSyncRuns} stock sync runs; one after quiet: ${r.stockSyncAfterQuiet ? 'yes' : 'NO'})`],
     ['settled in time', r.settled ? 'yes' : 'NO'],
     ['duration', `${(r.durationMs / 1000).toFixed(0)} s`],
     ['violations', r.violations === 0 ? '0 (PASS)' : `${r.violations} (FAIL)`],
@@ -42,6 +45,7 @@ async function main(): Promise<number> {
       'timeout-minutes': { type: 'string' },
       'change-before-rate': { type: 'string', default: '0.1' },
       'worker-log-level': { type: 'string', default: 'info' },
+      'without-stock-sync': { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     },
   });
@@ -67,6 +71,7 @@ async function main(): Promise<number> {
     cancelOnFloorRate: 0.03,
     partialPickRate: 0.2,
     burstEveryMs: 30_000,
+    stockAdjustEveryMs: values['without-stock-sync'] ? false : 3000,
     workerLogLevel: values['worker-log-level'],
     // The short run is CI's: usually 1.5-2.5 minutes; the margin is for a CI machine busy with the other test files.
     timeoutMs: Number(values['timeout-minutes'] ?? (short ? 6 : 90)) * 60_000,
@@ -81,7 +86,8 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${resultTable(result)}\n\n`);
   for (const example of result.invariants.examples) process.stdout.write(`  ${example}\n`);
   process.stdout.write(`CHAOS_RESULT ${JSON.stringify({ violations: result.violations, kills: result.kills,
-    serverRestarts: result.serverRestarts, faults: result.faults, settled: result.settled, invariants: { ...result.invariants, examples: undefined } })}\n`);
+    serverRestarts: result.serverRestarts, faults: result.faults, settled: result.settled,
+    stock: { adjustments: result.stockAdjustments, syncRuns: result.stockSyncRuns, syncAfterQuiet: result.stockSyncAfterQuiet }, invariants: { ...result.invariants, examples: undefined } })}\n`);
   return result.violations === 0 ? 0 : 1;
 }
 

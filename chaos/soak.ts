@@ -10,7 +10,7 @@ import { bootstrapSchedules } from '../client/schedules';
 import { orderWorkflowId } from '../domain/order';
 import { applyFaults, clearFaults, type FaultPlan, type WmsFaultCounts } from './faults';
 import { cancelOrder, changeQuantity } from './fortnox-user';
-import { checkInvariants, violations, type InvariantReport } from './invariants';
+import { checkInvariants, violations, type AdjustmentTotals, type InvariantReport } from './invariants';
 
 export interface SoakOptions {
   orders: number;
@@ -26,6 +26,11 @@ export interface SoakOptions {
   partialPickRate: number;
   /** How often a burst of 429s hits the tenant. */
   burstEveryMs: number;
+  /**
+   * Fortnox Lager and the stock-level sync on, with the warehouse adjusting stock (counts, damage) every this many ms
+   * on half of the articles; false: the order flow alone.
+   */
+  stockAdjustEveryMs: number | false;
   /** LOG_LEVEL of the worker processes (default info, as in production). */
   workerLogLevel?: string;
   /** How long to wait for everything to settle before checking. */
@@ -44,6 +49,10 @@ export interface SoakResult {
   faults: { fortnox: Record<string, number>; wms: WmsFaultCounts; bursts429: number; rateLimited429: number };
   fortnoxChanges: { beforeStart: number; afterStart: number; cancelled: number };
   floorCancelled: number;
+  stockAdjustments: number;
+  /** Stock sync runs that completed in the whole soak; whether one completed after it went quiet (null: no stock sync). */
+  stockSyncRuns: number;
+  stockSyncAfterQuiet: boolean | null;
   settled: boolean;
   durationMs: number;
 }
@@ -105,11 +114,13 @@ class WorkerSupervisor {
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const started = Date.now();
   const random = seededRandom(options.seed);
+  const withStock = options.stockAdjustEveryMs !== false;
   const rig = await startRig({
     fortnoxRateLimit: true,
+    lager: withStock,
     // Syncs every few seconds so Fortnox-side changes arrive during the run; a short reconciliation interval is the
     // backstop for webhooks that run out of retries while the server is down.
-    settings: { syncInterval: '10s', syncOverlap: '10s', reconciliationInterval: '30s' },
+    settings: { syncInterval: '10s', syncOverlap: '10s', reconciliationInterval: '30s', processes: { stockLevels: withStock } },
     webhookRetryScheduleMs: [500, 1000, 2000, 4000, 8000, 15_000, 30_000, 60_000],
   });
   const log = options.log;
@@ -120,6 +131,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const plannedChangeBefore = new Set<string>();
   const plannedChangeAfter = new Set<string>();
   let bursts = 0;
+  const adjustments = new Map<string, AdjustmentTotals>();
+  let adjustmentCount = 0;
   const serverDowntimeMs: number[] = [];
   const timers: NodeJS.Timeout[] = [];
   let floor: Floor | undefined;
@@ -208,6 +221,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       void applyFaults(rig, options.faults, options.seed + bursts * 100, wmsFaults, 5 + randomInt(0, 6)).catch(() => undefined);
     }, options.burstEveryMs));
 
+    // The warehouse's own stock movements, which only the stock sync can bring to Fortnox: half of the articles are
+    // recounted or written off now and then; the other half only ever move by orders.
+    if (options.stockAdjustEveryMs !== false) {
+      const adjustable = rig.articles.filter((_, i) => i % 2 === 0);
+      timers.push(setInterval(() => {
+        const articleNumber = adjustable[Math.floor(random() * adjustable.length)]!;
+        const delta = (random() < 0.5 ? -1 : 1) * (1 + Math.floor(random() * 5));
+        void got.post(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/stock-adjustments`, {
+          json: { articleNumber, delta, reason: delta < 0 ? 'damage' : 'count' },
+        }).then(() => {
+          const totals = adjustments.get(articleNumber) ?? { net: 0, gross: 0 };
+          adjustments.set(articleNumber, { net: totals.net + delta, gross: totals.gross + Math.abs(delta) });
+          adjustmentCount++;
+        }, (err: Error) => log(`stock adjustment failed: ${err.message}`));
+      }, options.stockAdjustEveryMs));
+    }
+
     await seeding;
     // Settled: every order handled on the floor, every sent order invoiced, no order workflow running, chaos spent.
     const deadline = started + options.timeoutMs;
@@ -237,9 +267,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     for (const t of timers) clearInterval(t);
     floor.stop();
     await clearFaults(rig);
+    // Quiet now: the stock sync's next run must leave Fortnox equal to the warehouse.
+    const stockSync = withStock && settled ? await awaitStockSyncAfter(rig, new Date(), deadline + 5 * 60_000, log) : undefined;
     const fortnoxCalls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`)
       .json<{ rateLimited: number; faultsInjected: Record<string, number> }>();
-    const invariants = checkInvariants(rig, seeded, floor.records, cancelledInFortnox);
+    const invariants = checkInvariants(rig, seeded, floor.records, cancelledInFortnox, withStock ? adjustments : undefined);
     if (!settled) {
       // Say why: what the first few unfinished order workflows are waiting on.
         for (const n of seeded) {
@@ -264,7 +296,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     return {
       invariants,
-      violations: violations(invariants) + (settled ? 0 : 1),
+      violations: violations(invariants) + (settled ? 0 : 1) + (stockSync && !stockSync.afterQuiet ? 1 : 0),
       kills: supervisor.kills,
       workerExits: supervisor.exits,
       serverRestarts: serverDowntimeMs.length,
@@ -272,6 +304,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       faults: { fortnox: fortnoxCalls.faultsInjected, wms: wmsFaults, bursts429: bursts, rateLimited429: fortnoxCalls.rateLimited },
       fortnoxChanges: changes,
       floorCancelled: [...floor.records.values()].filter((r) => r.cancelledByFloor).length,
+      stockAdjustments: adjustmentCount,
+      stockSyncRuns: stockSync?.runs ?? 0,
+      stockSyncAfterQuiet: withStock ? stockSync?.afterQuiet ?? false : null,
       settled,
       durationMs: Date.now() - started,
     };
@@ -281,4 +316,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     supervisor.stop();
     await rig.close();
   }
+}
+
+/**
+ * Waits for a stock sync run that started after `quietAt` to complete (the schedule runs every interval; a run that
+ * started earlier may still be retrying).
+ */
+async function awaitStockSyncAfter(rig: Rig, quietAt: Date, deadline: number, log: (line: string) => void) {
+  const completed = 'WorkflowType = "syncStockWorkflow" AND ExecutionStatus = "Completed"';
+  let afterQuiet = false;
+  while (Date.now() < deadline && !afterQuiet) {
+    const after = await rig.client.workflow.count(`${completed} AND StartTime > "${quietAt.toISOString()}"`).catch(() => ({ count: 0 }));
+    afterQuiet = after.count > 0;
+    if (!afterQuiet) await sleep(1000);
+  }
+  const runs = (await rig.client.workflow.count(completed)).count;
+  log(afterQuiet ? `a stock sync completed after the soak went quiet (${runs} stock sync runs in all)`
+    : 'no stock sync completed after the soak went quiet');
+  return { afterQuiet, runs };
 }

@@ -139,6 +139,39 @@ export function unreportedShipment(
     .filter((m) => m.quantity > 0);
 }
 
+/**
+ * Everything outside the stock sync that moves stock, read once: the warehouse's stock, and what is on its way to
+ * Fortnox, each movement named by its source (`order:<id>`, `receipt`) so that one order replacing another still counts
+ * as a change.
+ */
+export interface StockReading {
+  wms: WarehouseStock[];
+  pending: Array<PendingMovement & { source: string }>;
+}
+
+/**
+ * The articles that moved between two readings taken before and after Fortnox's balances (read in the order warehouse
+ * stock, pending, balances, pending, warehouse stock). For every other article no shipment, report, receipt or
+ * adjustment landed while the balance was read, so its balance, warehouse stock and pending movements belong
+ * together; a moved article is left for the next run rather than risk counting a movement twice.
+ */
+export function movedArticles(before: StockReading, after: StockReading): Set<string> {
+  const fingerprint = (reading: StockReading) => {
+    const parts = new Map<string, string[]>();
+    const add = (article: string, part: string) => parts.set(article, [...(parts.get(article) ?? []), part]);
+    for (const row of reading.wms) add(row.articleNumber, `wms ${row.warehouse} ${round(row.numberOfItems)}`);
+    for (const m of reading.pending) add(m.articleNumber, `${m.source} ${m.warehouse ?? ''} ${round(m.quantity)}`);
+    return new Map([...parts].map(([article, list]) => [article, list.sort().join('|')]));
+  };
+  const first = fingerprint(before);
+  const second = fingerprint(after);
+  const moved = new Set<string>();
+  for (const article of new Set([...first.keys(), ...second.keys()])) {
+    if (first.get(article) !== second.get(article)) moved.add(article);
+  }
+  return moved;
+}
+
 /** Inbound rows for the positive deltas, outbound rows for the negative ones. */
 export function splitDeltas(deltas: StockDelta[]): { inbound: StockDelta[]; outbound: StockDelta[] } {
   return {

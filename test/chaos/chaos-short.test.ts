@@ -1,5 +1,5 @@
 // CI's chaos soak: `npm run chaos:short` (30 orders, faults in both sandboxes, two worker SIGKILLs, one Temporal
-// server restart) must end with every invariant holding. It runs its own dev server, so it lives in the fast project.
+// server restart, Lager with the stock sync and warehouse adjustments) must end with every invariant holding. It runs its own dev server, so it lives in the fast project.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ interface ChaosSummary {
   serverRestarts: number;
   settled: boolean;
   faults: { fortnox: Record<string, number>; wms: Record<string, number>; bursts429: number };
+  stock: { adjustments: number; syncRuns: number; syncAfterQuiet: boolean | null };
+  invariants: { stockMismatches: number | null; stockMovedTwice: number | null };
 }
 
 function runChaosShort(): Promise<{ code: number | null; stdout: string; stderr: string }> {
@@ -34,6 +36,11 @@ describe('chaos soak (short)', () => {
     expect(summary.serverRestarts).toBe(1);
     expect(sum(summary.faults.fortnox) + sum(summary.faults.wms)).toBeGreaterThan(0);
     expect(summary.settled, stdout).toBe(true);
+    // Stock is checked, not skipped: the warehouse adjusted stock, and a sync after the quiet made Fortnox agree.
+    expect(summary.stock.adjustments).toBeGreaterThan(0);
+    expect(summary.stock.syncAfterQuiet, stdout).toBe(true);
+    expect(summary.invariants.stockMismatches, stdout).toBe(0);
+    expect(summary.invariants.stockMovedTwice, stdout).toBe(0);
     expect(summary.violations, stdout).toBe(0);
     expect(code, stdout).toBe(0);
   }, 480_000);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  quantityInStockUpdates, receiptDocumentId, splitDeltas, stockDeltas, stockDocumentId, stockSyncOffsetMs,
-  unpostedReceipts, unreportedShipment,
+  movedArticles, quantityInStockUpdates, receiptDocumentId, splitDeltas, stockDeltas, stockDocumentId, stockSyncOffsetMs,
+  unpostedReceipts, unreportedShipment, type StockReading,
 } from '../../domain/stock';
 
 describe('stockDeltas', () => {
@@ -79,6 +79,36 @@ describe('unreportedShipment', () => {
 
   it('is nothing for an order Fortnox no longer has', () => {
     expect(unreportedShipment(picked, null)).toEqual([]);
+  });
+});
+
+describe('movedArticles', () => {
+  const reading = (wms: Record<string, number>, pending: Array<[string, string, number]> = []): StockReading => ({
+    wms: Object.entries(wms).map(([articleNumber, numberOfItems]) => ({ articleNumber, warehouse: 'MAIN', numberOfItems })),
+    pending: pending.map(([source, articleNumber, quantity]) => ({ source, articleNumber, quantity })),
+  });
+
+  it('is empty when nothing moved while Fortnox was read', () => {
+    const same = reading({ A: 10, B: 5 }, [['order:1', 'A', 2]]);
+    expect(movedArticles(same, reading({ A: 10, B: 5 }, [['order:1', 'A', 2]]))).toEqual(new Set());
+  });
+
+  it('names an article shipped and reported within the window: its stock changed though nothing is pending either side', () => {
+    // The shipment lowered the warehouse's stock; its report may or may not be in the balance just read.
+    expect(movedArticles(reading({ A: 10, B: 5 }), reading({ A: 8, B: 5 }))).toEqual(new Set(['A']));
+  });
+
+  it('names an article whose pending shipment was reported in the window', () => {
+    expect(movedArticles(reading({ A: 8 }, [['order:1', 'A', 2]]), reading({ A: 8 }))).toEqual(new Set(['A']));
+  });
+
+  it('names an article when one order took the place of another with the same quantity', () => {
+    expect(movedArticles(reading({ A: 8 }, [['order:1', 'A', 2]]), reading({ A: 8 }, [['order:2', 'A', 2]]))).toEqual(new Set(['A']));
+  });
+
+  it('names an article adjusted or received in the warehouse, and one that appears only in the second reading', () => {
+    const moved = movedArticles(reading({ A: 8, B: 3 }, [['receipt', 'B', 4]]), reading({ A: 8, B: 3, C: 1 }, [['receipt', 'B', 0.5]]));
+    expect(moved).toEqual(new Set(['B', 'C']));
   });
 });
 

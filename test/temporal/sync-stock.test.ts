@@ -4,7 +4,7 @@
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StockSyncResult } from '../../activities/stock';
-import { orderInWarehouse, orderResult, startHarness, type Harness } from './harness';
+import { orderInWarehouse, orderResult, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -95,5 +95,35 @@ describe.each([false, true])('stock-level sync (Lager %s)', (lager) => {
     const second = await h.runSync<StockSyncResult>('syncStockWorkflow');
     expect(second).toMatchObject({ inboundRows: 0, outboundRows: 0, articlesUpdated: 0, documents: [], pendingShipments: 0 });
     expect(await fortnoxTotals(h, lager)).toEqual(await wmsTotals(h));
+  });
+});
+
+describe('stock-level sync under a busy warehouse (Lager)', () => {
+  it('leaves an article shipped and reported while Fortnox was read to the next run, and never moves it twice', async () => {
+    h = await startHarness({ lager: true, settings: { processes: { stockLevels: true } } });
+    const harness = h;
+    const sandboxTenant = `${harness.sandboxes.fortnoxUrl}/_sandbox/tenants/${harness.fortnoxTenantId}`;
+    const latencies = async () => (await got(`${sandboxTenant}/calls`).json<{ faultsInjected: Record<string, number> }>()).faultsInjected.latency ?? 0;
+    const order = await orderInWarehouse(harness, [{ ArticleNumber: 'A100', OrderedQuantity: 3 }]);
+    // The balance read takes 7 s (under the client's 10 s timeout): room for a whole shipment and its report to land inside it.
+    await got.put(`${sandboxTenant}/faults`, { json: { rules: [{ route: 'GET /api/warehouse/status-v1/stockbalance', latencyMs: 7000 }] } });
+    const before = await latencies();
+    const sync = await harness.client.workflow.start('syncStockWorkflow', {
+      workflowId: `syncStockWorkflow:${harness.tenantId}:busy`, taskQueue: harness.taskQueue, args: [{ tenantId: harness.tenantId }],
+    });
+    await waitFor(async () => (await latencies()) > before, 30_000, 'the stock sync reading Fortnox balances');
+    await harness.floor(order.wmsOrderId, 'send');
+    expect((await orderResult(harness, order.documentNumber)).outcome).toBe('invoiced');
+    // The race this test is about: the report landed while the balance read was still in flight.
+    expect((await sync.describe()).status.name).toBe('RUNNING');
+    await got.delete(`${sandboxTenant}/faults`);
+
+    const first = await sync.result() as StockSyncResult;
+    expect(first.deferredArticles).toEqual(['A100']);
+    expect(first.documents).toEqual([]);
+    // The report alone moved Fortnox: it agrees with the warehouse, and the next run has nothing to do.
+    expect(await fortnoxTotals(harness, true)).toEqual(await wmsTotals(harness));
+    const second = await harness.runSync<StockSyncResult>('syncStockWorkflow');
+    expect(second).toMatchObject({ inboundRows: 0, outboundRows: 0, documents: [], deferredArticles: [] });
   });
 });

@@ -117,7 +117,7 @@ function renumber(tenant: Tenant, rows: OrderRow[]): OrderRow[] {
 }
 
 /** Under Lager: moves the order's stock (reservation / FIFO delivery) and writes back what the warehouse decided. */
-function syncWarehouse(tenant: Tenant, order: Order): void {
+export function syncWarehouse(tenant: Tenant, order: Order): void {
   if (!tenant.lager) return;
   const stockRows = order.OrderRows.map((row) => ({ row, article: row.ArticleNumber ? tenant.articles.get(row.ArticleNumber) : undefined }));
   const moving = stockRows.filter((x) => x.article?.StockGoods);
