@@ -37,6 +37,8 @@ export interface StockSyncResult {
 }
 
 const isNotFound = (err: unknown) => err instanceof FortnoxError && err.status === 404;
+/** Tells Temporal the activity is alive between calls, so a killed worker's run is retried within the heartbeat timeout. */
+const beat = () => Context.current().heartbeat();
 const today = () => formatStockholmTimestamp(new Date()).slice(0, 10);
 
 /** The stock point map's key for a WMS warehouse: its name, code or id, whichever the settings use. */
@@ -62,6 +64,7 @@ async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise
   });
   const movements: Array<PendingMovement & { source: string }> = [];
   for (const order of orders) {
+    beat();
     let rows: Array<{ ArticleNumber: string | null; DeliveredQuantity: number }> | null;
     try {
       const fresh = await patiently(() => fortnox.getOrder(order.orderInfo.orderNumber));
@@ -83,6 +86,7 @@ async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise
 
 /** The warehouse's stock and everything on its way to Fortnox, read in that order. */
 async function readMovements(fortnox: FortnoxClient, wms: WmsClient, stockPoints: Record<string, string>) {
+  beat();
   const { rows, stockArticles } = await wmsStock(wms, stockPoints);
   const shipments = await pendingShipments(fortnox, wms);
   const receipts = (await pendingPurchaseReceipts(fortnox, wms)).map((m) => ({ ...m, source: 'receipt' }));
@@ -99,6 +103,7 @@ async function settleEarlierDocuments(fortnox: FortnoxClient, tenantId: string, 
   for (let sequence = 0; sequence < 100; sequence++) {
     const id = stockDocumentId(tenantId, runStartedAtMs, sequence);
     let found = false;
+    beat();
     for (const [direction, type] of [['inbound', STOCK_SYNC_INBOUND_TYPE], ['outbound', STOCK_SYNC_OUTBOUND_TYPE]] as const) {
       try {
         const doc = direction === 'inbound'
@@ -131,6 +136,7 @@ async function syncWithLager(
   const around = async () => {
     const before = await readMovements(fortnox, wms, stockPoints);
     const balances = await patiently(() => fortnox.getStockBalance());
+    beat();
     const after = await readMovements(fortnox, wms, stockPoints);
     const articles = [...after.stockArticles].filter((n) => priceOf.has(n));
     const moved = movedArticles(before.reading, after.reading);
@@ -139,7 +145,6 @@ async function syncWithLager(
   // Every article moving at once: try twice more before leaving them all to the next run.
   let read = await around();
   for (let attempt = 2; attempt <= 3 && read.stable.length === 0 && read.deferred.length > 0; attempt++) {
-    Context.current().heartbeat({ attempt });
     read = await around();
   }
   const { balances, after, stable, deferred } = read;
@@ -155,6 +160,7 @@ async function syncWithLager(
   const id = stockDocumentId(tenantId, runStartedAtMs, next);
   const date = today();
   const note = 'Stock level sync from the warehouse (WMS)';
+  beat();
   if (inbound.length) {
     await patiently(() => fortnox.putInboundDocument(STOCK_SYNC_INBOUND_TYPE, id, {
       date, note,
@@ -166,6 +172,7 @@ async function syncWithLager(
     await patiently(() => fortnox.releaseDocument('inbound', STOCK_SYNC_INBOUND_TYPE, id));
   }
   if (outbound.length) {
+    beat();
     // Forced: the warehouse's count is the truth, even where Fortnox would go below zero.
     const saved = await patiently(() => fortnox.putOutboundDocument(STOCK_SYNC_OUTBOUND_TYPE, id, {
       date, note, deliveryState: 'delivery', forcedDelivery: true,

@@ -7,7 +7,6 @@ import { Floor } from '../bench/floor';
 import { orderRows, seededRandom } from '../bench/lifecycle';
 import { startRig, type Rig, type WorkerProcess } from '../bench/rig';
 import { bootstrapSchedules } from '../client/schedules';
-import { orderWorkflowId } from '../domain/order';
 import { applyFaults, clearFaults, type FaultPlan, type WmsFaultCounts } from './faults';
 import { cancelOrder, changeQuantity } from './fortnox-user';
 import { checkInvariants, violations, type AdjustmentTotals, type InvariantReport } from './invariants';
@@ -272,28 +271,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const fortnoxCalls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`)
       .json<{ rateLimited: number; faultsInjected: Record<string, number> }>();
     const invariants = checkInvariants(rig, seeded, floor.records, cancelledInFortnox, withStock ? adjustments : undefined);
-    if (!settled) {
-      // Say why: what the first few unfinished order workflows are waiting on.
-        for (const n of seeded) {
-        if (invariants.examples.length >= 25) break;
-        try {
-          const handle = rig.client.workflow.getHandle(orderWorkflowId(rig.tenant.id, n));
-          const d = await handle.describe();
-          if (d.status.name !== 'RUNNING') continue;
-          const pending = d.raw.pendingActivities?.map((a) => `${a.activityType?.name} attempt ${a.attempt} ` +
-            `(${a.lastFailure?.message ?? 'no failure'})`).join('; ');
-          const status = await handle.query<{ stage: string; attention: string | null }>('status');
-          invariants.examples.push(`still running: order ${n}, stage ${status.stage}${status.attention ? ` (${status.attention})` : ''}` +
-            `${pending ? `, pending: ${pending}` : ''}`);
-          const stack = d.raw.pendingActivities?.[0]?.lastFailure?.stackTrace;
-          if (stack && !invariants.examples.some((e) => e.startsWith('  first failure stack'))) {
-            invariants.examples.push(`  first failure stack: ${stack.split('\n').slice(0, 6).join(' | ')}`);
-          }
-        } catch {
-          // no workflow for this order
-        }
-      }
-    }
+    if (!settled) invariants.examples.unshift(...await unsettledReasons(rig, floor, cancelledInFortnox));
     return {
       invariants,
       violations: violations(invariants) + (settled ? 0 : 1) + (stockSync && !stockSync.afterQuiet ? 1 : 0),
@@ -330,8 +308,43 @@ async function awaitStockSyncAfter(rig: Rig, quietAt: Date, deadline: number, lo
     afterQuiet = after.count > 0;
     if (!afterQuiet) await sleep(1000);
   }
-  const runs = (await rig.client.workflow.count(completed)).count;
-  log(afterQuiet ? `a stock sync completed after the soak went quiet (${runs} stock sync runs in all)`
-    : 'no stock sync completed after the soak went quiet');
-  return { afterQuiet, runs };
+  const durations: number[] = [];
+  for await (const run of rig.client.workflow.list({ query: completed })) {
+    if (run.closeTime) durations.push(run.closeTime.getTime() - run.startTime.getTime());
+  }
+  durations.sort((a, b) => a - b);
+  const seconds = (ms = 0) => `${(ms / 1000).toFixed(1)} s`;
+  log(`${afterQuiet ? 'a stock sync completed after the soak went quiet' : 'no stock sync completed after the soak went quiet'}; ` +
+    `${durations.length} stock sync runs, median ${seconds(durations[Math.floor(durations.length / 2)])}, longest ${seconds(durations.at(-1))}`);
+  return { afterQuiet, runs: durations.length };
+}
+
+/** Why the soak did not settle: what the floor and the WMS still hold, and what each running workflow waits on. */
+async function unsettledReasons(rig: Rig, floor: Floor, cancelledInFortnox: Set<string>): Promise<string[]> {
+  const reasons: string[] = [];
+  const invoiced = new Set([...rig.fortnoxTenant.invoices.values()].map((i) => String(i.OrderReference)));
+  for (const o of rig.goodsOwner.orders.values()) {
+    if (o.statusNumber >= 450 && o.statusNumber < 1000 && !invoiced.has(o.orderNumber)) reasons.push(`WMS order ${o.orderNumber}: sent, no invoice`);
+    if (o.statusNumber < 450 && !cancelledInFortnox.has(o.orderNumber)) reasons.push(`WMS order ${o.orderNumber}: open at status ${o.statusNumber}`);
+  }
+  if (!floor.idle()) reasons.push('the floor still has orders in hand');
+  const running = rig.client.workflow.list({ query: 'ExecutionStatus = "Running"' });
+  for await (const run of running) {
+    if (reasons.length >= 15) break;
+    let text = `still running: ${run.type} ${run.workflowId}`;
+    try {
+      const d = await rig.client.workflow.getHandle(run.workflowId, run.runId).describe();
+      const pending = d.raw.pendingActivities?.map((a) => `${a.activityType?.name} attempt ${a.attempt} ` +
+        `(${a.lastFailure?.message ?? 'no failure'})`).join('; ');
+      if (pending) text += `, pending: ${pending}`;
+      if (run.type === 'orderWorkflow') {
+        const status = await rig.client.workflow.getHandle(run.workflowId).query<{ stage: string; attention: string | null }>('status');
+        text += `, stage ${status.stage}${status.attention ? ` (${status.attention})` : ''}`;
+      }
+    } catch (err) {
+      text += ` (${err instanceof Error ? err.message : String(err)})`;
+    }
+    reasons.push(text);
+  }
+  return reasons;
 }

@@ -13,7 +13,8 @@ export async function syncStockWorkflow({ tenantId }: SyncStockInput): Promise<S
   const fortnox = proxyActivities<Activities>({
     taskQueue: fortnoxTaskQueue(tenantId),
     startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '2 minutes',
+    // It beats between calls: a run on a killed worker is retried within a minute, not left to the 30-minute timeout.
+    heartbeatTimeout: '1 minute',
     retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
   });
   // The run's start time numbers its documents: every retry of the activity replaces or finishes the same ones.
