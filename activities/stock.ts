@@ -5,7 +5,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   movedArticles, quantityInStockUpdates, splitDeltas, stockDeltas, stockDocumentId, unreportedShipment,
-  type PendingMovement, type StockReading, type WarehouseStock,
+  type PendingMovement, type WarehouseStock,
 } from '../domain/stock';
 import { patiently } from './articles';
 import type { FortnoxClient } from './fortnox/client';
@@ -57,14 +57,20 @@ async function wmsStock(wms: WmsClient, stockPoints: Record<string, string>): Pr
   return { rows, stockArticles };
 }
 
-/** Sent WMS orders with lines not yet reported, and what of each Fortnox has not delivered yet (read from Fortnox). */
-async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise<Array<PendingMovement & { source: string }>> {
+/**
+ * Sent WMS orders with lines not yet reported, and what of each Fortnox has not delivered yet (read from Fortnox). An
+ * order Fortnox could not answer for now leaves its articles unread: they wait for the next run instead of failing the
+ * whole sync, whose other articles need not suffer one busy order.
+ */
+async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise<{ movements: PendingMovement[]; unread: Set<string> }> {
   const orders = await wms.listOrders({
     orderStatusFrom: WmsStatus.Sent, orderStatusTo: WmsStatus.Collected, onlyOrdersWithOrderLinesToReport: true,
   });
-  const movements: Array<PendingMovement & { source: string }> = [];
+  const movements: PendingMovement[] = [];
+  const unread = new Set<string>();
   for (const order of orders) {
     beat();
+    const picked = order.orderLines.map((l) => ({ articleNumber: l.article.articleNumber, pickedNumberOfItems: l.pickedNumberOfItems }));
     let rows: Array<{ ArticleNumber: string | null; DeliveredQuantity: number }> | null;
     try {
       const fresh = await patiently(() => fortnox.getOrder(order.orderInfo.orderNumber));
@@ -74,24 +80,34 @@ async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise
         DeliveredQuantity: fresh.DeliveryState === 'delivery' ? r.DeliveredQuantity : 0,
       }));
     } catch (err) {
+      if (err instanceof FortnoxError && err.kind !== 'non-retryable') {
+        for (const line of picked) unread.add(line.articleNumber);
+        continue;
+      }
       if (!isNotFound(err)) throw err;
       rows = null;
     }
-    movements.push(...unreportedShipment(order.orderLines.map((l) => ({
-      articleNumber: l.article.articleNumber, pickedNumberOfItems: l.pickedNumberOfItems,
-    })), rows).map((m) => ({ ...m, source: `order:${order.orderInfo.orderId}` })));
+    movements.push(...unreportedShipment(picked, rows));
   }
-  return movements;
+  return { movements, unread };
 }
 
-/** The warehouse's stock and everything on its way to Fortnox, read in that order. */
-async function readMovements(fortnox: FortnoxClient, wms: WmsClient, stockPoints: Record<string, string>) {
+/**
+ * A consistent view for the articles that stood still: warehouse stock and Fortnox balances, the pending movements,
+ * then balances and stock again (see `movedArticles`). The pending movements are read once, between the two readings.
+ */
+async function readAroundPending(fortnox: FortnoxClient, wms: WmsClient, stockPoints: Record<string, string>) {
   beat();
-  const { rows, stockArticles } = await wmsStock(wms, stockPoints);
+  const first = await wmsStock(wms, stockPoints);
+  const balancesBefore = await patiently(() => fortnox.getStockBalance());
   const shipments = await pendingShipments(fortnox, wms);
-  const receipts = (await pendingPurchaseReceipts(fortnox, wms)).map((m) => ({ ...m, source: 'receipt' }));
-  const reading: StockReading = { wms: rows, pending: [...shipments, ...receipts] };
-  return { reading, stockArticles, shipments, receipts };
+  const receipts = await pendingPurchaseReceipts(fortnox, wms);
+  beat();
+  const balances = await patiently(() => fortnox.getStockBalance());
+  const second = await wmsStock(wms, stockPoints);
+  const moved = movedArticles({ wms: first.rows, fortnox: balancesBefore }, { wms: second.rows, fortnox: balances });
+  for (const article of shipments.unread) moved.add(article);
+  return { wms: second.rows, stockArticles: second.stockArticles, balances, shipments: shipments.movements, receipts, moved };
 }
 
 /**
@@ -130,29 +146,22 @@ async function syncWithLager(
   const fortnoxArticles = await patiently(() => fortnox.listAllArticles());
   const priceOf = new Map(fortnoxArticles.map((a) => [a.ArticleNumber, a.PurchasePrice ?? 0]));
 
-  // Two readings of warehouse stock and pending movements around the balance read: an article that moved in between
-  // (shipped, reported, received, adjusted) is left for the next run, so no movement is seen both in a balance and as
-  // pending, or in neither. A busy warehouse still gets its quiet articles synced on every run.
+  // Articles that moved while their pending movements were read (shipped, reported, received, adjusted), or whose
+  // order Fortnox could not answer for now, are left for the next run; a busy warehouse's quiet articles still sync.
   const around = async () => {
-    const before = await readMovements(fortnox, wms, stockPoints);
-    const balances = await patiently(() => fortnox.getStockBalance());
-    beat();
-    const after = await readMovements(fortnox, wms, stockPoints);
-    const articles = [...after.stockArticles].filter((n) => priceOf.has(n));
-    const moved = movedArticles(before.reading, after.reading);
-    return { balances, after, stable: articles.filter((n) => !moved.has(n)), deferred: articles.filter((n) => moved.has(n)).sort() };
+    const read = await readAroundPending(fortnox, wms, stockPoints);
+    const articles = [...read.stockArticles].filter((n) => priceOf.has(n));
+    return { ...read, stable: articles.filter((n) => !read.moved.has(n)), deferred: articles.filter((n) => read.moved.has(n)).sort() };
   };
   // Every article moving at once: try twice more before leaving them all to the next run.
   let read = await around();
-  for (let attempt = 2; attempt <= 3 && read.stable.length === 0 && read.deferred.length > 0; attempt++) {
-    read = await around();
-  }
-  const { balances, after, stable, deferred } = read;
+  for (let attempt = 2; attempt <= 3 && read.stable.length === 0 && read.deferred.length > 0; attempt++) read = await around();
+  const { stable, deferred } = read;
   if (deferred.length) Context.current().log.info('articles moved while stock was read; left for the next run', { deferred });
   const counted = (m: PendingMovement) => stable.includes(m.articleNumber);
-  const shipments = after.shipments.filter(counted);
-  const receipts = after.receipts.filter(counted);
-  const deltas = stockDeltas({ articles: stable, wms: after.reading.wms, fortnox: balances, pendingShipments: shipments, pendingReceipts: receipts, stockPoints });
+  const shipments = read.shipments.filter(counted);
+  const receipts = read.receipts.filter(counted);
+  const deltas = stockDeltas({ articles: stable, wms: read.wms, fortnox: read.balances, pendingShipments: shipments, pendingReceipts: receipts, stockPoints });
   const articleCount = stable.length;
 
   const { inbound, outbound } = splitDeltas(deltas);

@@ -20,9 +20,9 @@ export function fortnoxRules(plan: FaultPlan, seed: number, burst = 0): FaultRul
     { route: 'GET /api/warehouse/status-v1/stockbalance', errorRate: plan.errorRate, seed: seed + 6 },
     ...(['inbound', 'outbound'] as const).flatMap((direction, i) => [
       { route: `PUT ${customDocument}/${direction}-v1/:type/:id`, errorRate: plan.errorRate,
-        timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 4, seed: seed + 7 + i * 2 },
+        timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2, seed: seed + 7 + i * 2 },
       { route: `PUT ${customDocument}/${direction}-v1/:type/:id/release`, errorRate: plan.errorRate,
-        timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 4, seed: seed + 8 + i * 2 },
+        timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2, seed: seed + 8 + i * 2 },
     ]),
   ];
   // A burst answers the next `burst` API calls of the tenant with 429, whatever the route.

@@ -131,6 +131,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const plannedChangeAfter = new Set<string>();
   let bursts = 0;
   const adjustments = new Map<string, AdjustmentTotals>();
+  const adjusting = new Set<Promise<unknown>>();
   let adjustmentCount = 0;
   const serverDowntimeMs: number[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -227,13 +228,14 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       timers.push(setInterval(() => {
         const articleNumber = adjustable[Math.floor(random() * adjustable.length)]!;
         const delta = (random() < 0.5 ? -1 : 1) * (1 + Math.floor(random() * 5));
-        void got.post(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/stock-adjustments`, {
+        const adjusted = got.post(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/stock-adjustments`, {
           json: { articleNumber, delta, reason: delta < 0 ? 'damage' : 'count' },
         }).then(() => {
           const totals = adjustments.get(articleNumber) ?? { net: 0, gross: 0 };
           adjustments.set(articleNumber, { net: totals.net + delta, gross: totals.gross + Math.abs(delta) });
           adjustmentCount++;
-        }, (err: Error) => log(`stock adjustment failed: ${err.message}`));
+        }, (err: Error) => log(`stock adjustment failed: ${err.message}`)).finally(() => adjusting.delete(adjusted));
+        adjusting.add(adjusted);
       }, options.stockAdjustEveryMs));
     }
 
@@ -266,7 +268,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     for (const t of timers) clearInterval(t);
     floor.stop();
     await clearFaults(rig);
-    // Quiet now: the stock sync's next run must leave Fortnox equal to the warehouse.
+    // Quiet now (once the last adjustment has landed): the stock sync's next run must leave Fortnox equal to the warehouse.
+    await Promise.all(adjusting);
     const stockSync = withStock && settled ? await awaitStockSyncAfter(rig, new Date(), deadline + 5 * 60_000, log) : undefined;
     const fortnoxCalls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`)
       .json<{ rateLimited: number; faultsInjected: Record<string, number> }>();

@@ -139,28 +139,25 @@ export function unreportedShipment(
     .filter((m) => m.quantity > 0);
 }
 
-/**
- * Everything outside the stock sync that moves stock, read once: the warehouse's stock, and what is on its way to
- * Fortnox, each movement named by its source (`order:<id>`, `receipt`) so that one order replacing another still counts
- * as a change.
- */
+/** Stock as both sides show it at one moment: the warehouse's stock and Fortnox Lager's balances. */
 export interface StockReading {
   wms: WarehouseStock[];
-  pending: Array<PendingMovement & { source: string }>;
+  fortnox: StockPointBalance[];
 }
 
 /**
- * The articles that moved between two readings taken before and after Fortnox's balances (read in the order warehouse
- * stock, pending, balances, pending, warehouse stock). For every other article no shipment, report, receipt or
- * adjustment landed while the balance was read, so its balance, warehouse stock and pending movements belong
- * together; a moved article is left for the next run rather than risk counting a movement twice.
+ * The articles that moved between two readings taken around the read of the pending movements (warehouse stock,
+ * Fortnox balances, pending movements, Fortnox balances, warehouse stock). Every shipment, receipt and adjustment moves
+ * the warehouse's stock, and every report or posted receipt moves Fortnox's balance, so for any other article nothing
+ * landed while its pending movements were read: balance, stock and pending belong together. A moved article is left
+ * for the next run rather than risk counting a movement twice (or not at all).
  */
 export function movedArticles(before: StockReading, after: StockReading): Set<string> {
   const fingerprint = (reading: StockReading) => {
     const parts = new Map<string, string[]>();
     const add = (article: string, part: string) => parts.set(article, [...(parts.get(article) ?? []), part]);
     for (const row of reading.wms) add(row.articleNumber, `wms ${row.warehouse} ${round(row.numberOfItems)}`);
-    for (const m of reading.pending) add(m.articleNumber, `${m.source} ${m.warehouse ?? ''} ${round(m.quantity)}`);
+    for (const row of reading.fortnox) add(row.itemId, `fortnox ${row.stockPointCode} ${round(row.inStock)}`);
     return new Map([...parts].map(([article, list]) => [article, list.sort().join('|')]));
   };
   const first = fingerprint(before);

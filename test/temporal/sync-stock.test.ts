@@ -126,4 +126,29 @@ describe('stock-level sync under a busy warehouse (Lager)', () => {
     const second = await harness.runSync<StockSyncResult>('syncStockWorkflow');
     expect(second).toMatchObject({ inboundRows: 0, outboundRows: 0, documents: [], deferredArticles: [] });
   });
+
+  it('leaves the articles of an order Fortnox cannot answer for to the next run, and syncs the others', async () => {
+    h = await startHarness({ lager: true, settings: { processes: { stockLevels: true } } });
+    const harness = h;
+    const sandboxTenant = `${harness.sandboxes.fortnoxUrl}/_sandbox/tenants/${harness.fortnoxTenantId}`;
+    const goodsOwner = `${harness.sandboxes.wmsUrl}/_sandbox/goods-owners/${harness.tenant.wms.goodsOwnerId}`;
+    await got.post(`${goodsOwner}/stock-adjustments`, { json: { articleNumber: 'A102', delta: -5, reason: 'damage' } });
+    // Shipped by the warehouse, not yet reported: whether Fortnox delivered it can only be read from Fortnox.
+    const pendingNumber = await harness.createOrder([{ ArticleNumber: 'A103', OrderedQuantity: 2 }]);
+    const { orderId } = await harness.wms.upsertOrder({
+      orderNumber: pendingNumber, consignee: { name: 'Testkunden AB' }, orderLines: [{ rowNumber: 1, articleNumber: 'A103', numberOfItems: 2 }],
+    });
+    await harness.floor(orderId, 'send');
+    await got.put(`${sandboxTenant}/faults`, { json: { rules: [{ route: 'GET /3/orders/:DocumentNumber', errorRate: 1 }] } });
+
+    const first = await harness.runSync<StockSyncResult>('syncStockWorkflow');
+    expect(first.deferredArticles).toEqual(['A103']);
+    expect(first).toMatchObject({ inboundRows: 0, outboundRows: 1 });
+    await got.delete(`${sandboxTenant}/faults`);
+    const second = await harness.runSync<StockSyncResult>('syncStockWorkflow');
+    // Fortnox answers again: A103 is pending, not a difference, so nothing moves; Fortnox keeps it until the report.
+    expect(second).toMatchObject({ deferredArticles: [], inboundRows: 0, outboundRows: 0, pendingShipments: 2 });
+    const wms = await wmsTotals(harness);
+    expect(await fortnoxTotals(harness, true)).toEqual({ ...wms, A103: wms.A103! + 2 });
+  });
 });
