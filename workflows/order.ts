@@ -257,6 +257,16 @@ class Order {
     try {
       ({ orderId } = await wms.upsertWmsOrder(this.input.tenantId, draft));
     } catch (err) {
+      // Our first PUT was stored but its answer was lost, and the floor cancelled the order before the retry: the
+      // warehouse's cancellation stands, as if its webhook had come first. (Patched: this used to need attention.)
+      if (failureType(err) === 'WmsOrderCancelled' && patched('created-then-cancelled-before-retry')) {
+        const existing = await wms.findWmsOrder(this.input.tenantId, this.input.documentNumber);
+        if (!existing) throw err;
+        this.state.wmsOrderId = existing.orderId;
+        this.state.wmsStatus = existing.statusNumber;
+        this.record('found the order in the WMS, already cancelled', `order ${existing.orderId}`);
+        return this.onWmsCancelled();
+      }
       // Our first PUT was stored but its answer was lost, and the warehouse started on the order before the retry:
       // the order is there, so carry on with it. (Patched: runs from before this went to needs-attention here.)
       if (failureType(err) !== 'WmsOrderStarted' || !patched('created-then-started-before-retry')) throw err;
@@ -297,6 +307,8 @@ class Order {
       await wms.upsertWmsOrder(this.input.tenantId, draft);
     } catch (err) {
       if (failureType(err) === 'WmsOrderStarted') return this.rejectChange(changes);
+      // Cancelled on the floor before its webhook reached us: the same end as the webhook's.
+      if (failureType(err) === 'WmsOrderCancelled' && patched('created-then-cancelled-before-retry')) return this.onWmsCancelled();
       throw err;
     }
     this.state.syncedDraft = draft;

@@ -3,7 +3,7 @@ import got, { RequestError } from 'got';
 import { WmsStatus, warehouseHasStarted } from '../../domain/order';
 import { z } from 'zod';
 import { observeApiCall } from '../../observability/metrics';
-import { WmsError, WmsOrderStartedError, WmsSchemaError } from './errors';
+import { WmsError, WmsOrderCancelledError, WmsOrderStartedError, WmsSchemaError } from './errors';
 import {
   billingSpecificationSchema,
   inventoryAdjustmentsLineSchema,
@@ -221,7 +221,7 @@ export class WmsClient {
 
   /**
    * A 4xx on PUT/DELETE of an order may be Ongoing refusing a started order. Its wording is not a contract, so we
-   * read the order back: if the warehouse has started on it, the refusal gets its own error type.
+   * read the order back: if the warehouse has started on it, or cancelled it, the refusal gets its own error type.
    */
   private async explainRefusal(err: unknown, read: () => Promise<WmsOrder | undefined>): Promise<unknown> {
     if (!(err instanceof WmsError) || err.status === undefined || ![400, 409, 422].includes(err.status)) return err;
@@ -234,6 +234,10 @@ export class WmsClient {
           { method: err.method, path: err.path, status: err.status, responseBody: err.responseBody, cause: err },
           order.orderInfo.orderId,
         );
+      }
+      if (order && order.orderInfo.orderStatus.number === WmsStatus.Cancelled) {
+        return new WmsOrderCancelledError(order.orderInfo.orderNumber,
+          { method: err.method, path: err.path, status: err.status, responseBody: err.responseBody, cause: err }, order.orderInfo.orderId);
       }
     } catch (readErr) {
       // Whether the refusal means "started" is unknown: when the read failed for a passing reason, let Temporal try

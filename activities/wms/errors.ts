@@ -66,6 +66,16 @@ export class WmsOrderStartedError extends WmsError {
 
 export const WMS_ORDER_STARTED_FAILURE_TYPE = 'WmsOrderStarted';
 
+/** The order was cancelled in the WMS (on the floor), so it may not be changed any more. */
+export class WmsOrderCancelledError extends WmsError {
+  constructor(readonly orderNumber: string, context: Omit<WmsErrorContext, 'kind'>, readonly orderId?: number) {
+    super(`Order ${orderNumber} is cancelled in the WMS: ${context.method} ${context.path} was refused.`, { ...context, kind: 'non-retryable' });
+    this.name = 'WmsOrderCancelledError';
+  }
+}
+
+export const WMS_ORDER_CANCELLED_FAILURE_TYPE = 'WmsOrderCancelled';
+
 /** Temporal sees business refusals as non-retryable failures with a stable type the workflow can match on. */
 export function toApplicationFailure(err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
@@ -75,6 +85,15 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
       message: err.message,
       nonRetryable: true,
       details: [{ orderNumber: err.orderNumber, orderStatus: err.orderStatus, orderId: err.orderId }],
+      cause: err,
+    });
+  }
+  if (err instanceof WmsOrderCancelledError) {
+    return ApplicationFailure.create({
+      type: WMS_ORDER_CANCELLED_FAILURE_TYPE,
+      message: err.message,
+      nonRetryable: true,
+      details: [{ orderNumber: err.orderNumber, orderId: err.orderId }],
       cause: err,
     });
   }

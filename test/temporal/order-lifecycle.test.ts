@@ -305,4 +305,21 @@ describe('lost answers', () => {
     const status = await h.orderStatus(documentNumber);
     expect(status.actions.map((a) => a.action)).toContain('found the order in the WMS, already started');
   });
+
+  it('a WMS order created, its answer lost, and cancelled on the floor before the retry: the workflow ends cancelled', async () => {
+    h = await startHarness();
+    const faults = `${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/faults`;
+    await got.put(faults, { json: { rules: [{ route: 'PUT /orders', timeoutAfterCommitRate: 1 }] } });
+    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await h.syncOrders();
+    const created = await waitFor(() => h!.wms.findOrderByNumber(documentNumber), 30_000, 'the order to reach the WMS');
+    // The floor cancels it; only then do the WMS's answers come through again: the retry is refused as cancelled.
+    await h.floor(created.orderInfo.orderId, 'cancel');
+    await got.delete(faults);
+    const outcome = await result(h, documentNumber);
+    expect(outcome.outcome).toBe('cancelled');
+    const status = await h.orderStatus(documentNumber);
+    expect(status.attention).toBeNull();
+    expect(status.actions.map((a) => a.action)).toContain('found the order in the WMS, already cancelled');
+  });
 });
