@@ -1,6 +1,7 @@
 // `backfill <tenant> --since <date>`: the order sync's own listing and signal-with-start, run once by hand for every
 // Fortnox order changed since a date (e.g. after an outage longer than the schedule's catch-up window, or when a
 // tenant is connected). Idempotent like the sync: an order that already has a workflow just gets a fortnoxChanged signal.
+import { ApplicationFailure } from '@temporalio/common';
 import { SingleBar } from 'cli-progress';
 import { createOrderSyncActivities } from '../../activities/order-sync';
 import { checkSelection } from '../../domain/order';
@@ -42,7 +43,7 @@ export async function backfillCommand(
   const tenant = registry.get(tenantId);
   const sync = createOrderSyncActivities(registry, () => ctx.client, ctx.taskQueue);
   println(ctx, `Listing Fortnox orders of ${tenantId} changed since ${options.since} ...`);
-  const { orders } = await sync.listChangedOrders(tenantId, since.toISOString());
+  const { orders } = await waitingOutRateLimits(() => sync.listChangedOrders(tenantId, since.toISOString()));
   const settings = orderWorkflowSettings(tenant.settings);
   const result: BackfillResult = { listed: orders.length, started: 0, signalled: 0, skipped: 0 };
   const bar = new SingleBar({
@@ -70,4 +71,19 @@ export async function backfillCommand(
   println(ctx, `Backfill of ${tenantId} since ${options.since}: ${result.listed} listed, ${result.started} started or signalled ` +
     `(selected), ${result.signalled} running workflows told of a change, ${result.skipped} outside the selection rules.`);
   return result;
+}
+
+/**
+ * The backfill lists from the operator's shell, outside Temporal, sharing the tenant's Fortnox budget with the running
+ * worker: a 429 means "wait a moment", not "the backfill failed".
+ */
+async function waitingOutRateLimits<T>(call: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (!(err instanceof ApplicationFailure) || err.type !== 'FortnoxRateLimited' || attempt >= attempts) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
+    }
+  }
 }

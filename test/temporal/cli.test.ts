@@ -1,6 +1,7 @@
 // The operator CLI's commands, run in-process against the shared dev server with the harness's tenant: status counts,
 // one order's action log and Web UI link, resync, pause/resume, backfill, the stock report and the replay check.
 import { Writable } from 'node:stream';
+import got from 'got';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import { TenantRegistry } from '../../activities/tenant-registry';
@@ -103,7 +104,12 @@ describe('operator CLI', () => {
   it('backfill: starts the workflows of orders changed since a date, idempotently', async () => {
     const second = await h.createOrder([{ ArticleNumber: 'A101', OrderedQuantity: 1 }]);
     const today = new Date().toISOString().slice(0, 10);
+    // The worker shares the tenant's Fortnox budget: the backfill waits out 429s rather than failing.
+    const sandboxTenant = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}`;
+    await got.put(`${sandboxTenant}/faults`, { json: { rules: [{ route: 'GET /3/orders', rateLimitBurst: 2 }] } });
     const result = await backfillCommand(ctx, h.tenantId, { since: today, progress: false });
+    expect((await got(`${sandboxTenant}/calls`).json<{ faultsInjected: Record<string, number> }>()).faultsInjected.rateLimitBurst).toBe(2);
+    await got.delete(`${sandboxTenant}/faults`);
     // The seeded demo orders and ours: all confirmed and open, so all are (re)started or signalled.
     expect(result.listed).toBeGreaterThanOrEqual(2);
     expect(result.started).toBe(result.listed);
