@@ -288,14 +288,19 @@ describe('tenant settings on the order path', () => {
 });
 
 describe('lost answers', () => {
+  /** Every PUT /orders is stored, then its connection dies: the activity keeps retrying until `faults` is deleted. */
+  async function createdWithLostAnswers(harness: Harness) {
+    const faults = `${harness.sandboxes.wmsUrl}/_sandbox/goods-owners/${harness.tenant.wms.goodsOwnerId}/faults`;
+    await got.put(faults, { json: { rules: [{ route: 'PUT /orders', timeoutAfterCommitRate: 1 }] } });
+    const documentNumber = await harness.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await harness.syncOrders();
+    const created = await waitFor(() => harness.wms.findOrderByNumber(documentNumber), 30_000, 'the order to reach the WMS');
+    return { faults, documentNumber, created };
+  }
+
   it('a WMS order created, its answer lost, and started before the retry: the workflow carries on with it', async () => {
     h = await startHarness();
-    const faults = `${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/faults`;
-    // Every PUT /orders is stored, then its connection dies: the activity keeps retrying.
-    await got.put(faults, { json: { rules: [{ route: 'PUT /orders', timeoutAfterCommitRate: 1 }] } });
-    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
-    await h.syncOrders();
-    const created = await waitFor(() => h!.wms.findOrderByNumber(documentNumber), 30_000, 'the order to reach the WMS');
+    const { faults, documentNumber, created } = await createdWithLostAnswers(h);
     // The warehouse starts on it; only then do the WMS's answers come through again: the retry is refused.
     await h.floor(created.orderInfo.orderId, 'release');
     await got.delete(faults);
@@ -308,11 +313,7 @@ describe('lost answers', () => {
 
   it('a WMS order created, its answer lost, and cancelled on the floor before the retry: the workflow ends cancelled', async () => {
     h = await startHarness();
-    const faults = `${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/faults`;
-    await got.put(faults, { json: { rules: [{ route: 'PUT /orders', timeoutAfterCommitRate: 1 }] } });
-    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
-    await h.syncOrders();
-    const created = await waitFor(() => h!.wms.findOrderByNumber(documentNumber), 30_000, 'the order to reach the WMS');
+    const { faults, documentNumber, created } = await createdWithLostAnswers(h);
     // The floor cancels it; only then do the WMS's answers come through again: the retry is refused as cancelled.
     await h.floor(created.orderInfo.orderId, 'cancel');
     await got.delete(faults);
