@@ -3,7 +3,7 @@
 // with what the API's own PUT would also do (new RowIds, a new modification time the order sync lists by, and under
 // Lager the order's reservation moved or voided).
 import type { Rig } from '../bench/rig';
-import { syncWarehouse } from '../simulators/fortnox/rest/orders';
+import { cancelOrderState, syncWarehouse } from '../simulators/fortnox/rest/orders';
 
 function editableOrder(rig: Rig, documentNumber: string) {
   const order = rig.fortnoxTenant.orders.get(Number(documentNumber));
@@ -26,11 +26,6 @@ export function changeQuantity(rig: Rig, documentNumber: string, delta: number):
 export function cancelOrder(rig: Rig, documentNumber: string): boolean {
   const order = editableOrder(rig, documentNumber);
   if (!order) return false;
-  order.Cancelled = true;
-  if (rig.fortnoxTenant.lager) {
-    rig.fortnoxTenant.warehouse.voidOrderMovement(String(order.DocumentNumber));
-    for (const row of order.OrderRows) row.ReservedQuantity = 0;
-  }
-  order.lastModified = rig.fortnox.state.clock.nowMs();
+  cancelOrderState(rig.fortnoxTenant, order, rig.fortnox.state.clock.nowMs());
   return true;
 }

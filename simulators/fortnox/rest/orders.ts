@@ -135,6 +135,16 @@ export function syncWarehouse(tenant: Tenant, order: Order): void {
   });
 }
 
+/** Cancels the order; under Lager its reservation or delivery is given back. */
+export function cancelOrderState(tenant: Tenant, order: Order, atMs: number): void {
+  order.Cancelled = true;
+  if (tenant.lager) {
+    tenant.warehouse.voidOrderMovement(String(order.DocumentNumber));
+    for (const row of order.OrderRows) row.ReservedQuantity = 0;
+  }
+  order.lastModified = atMs;
+}
+
 /** Checks the warehouse fields of a write and applies DeliveryState. */
 function applyDeliveryState(tenant: Tenant, order: Order, input: Json): void {
   if (input.DeliveryState === undefined) return;
@@ -304,14 +314,7 @@ export function orderRoutes(app: FastifyInstance, nowMs: () => number, today: ()
     const { DocumentNumber } = request.params as { DocumentNumber: string };
     const order = find(tenant, DocumentNumber);
     if (order.InvoiceReference) throw new FortnoxApiError(400, FortnoxCode.OrderLocked, 'Ordern är fakturerad och kan inte makuleras.');
-    if (!order.Cancelled) {
-      order.Cancelled = true;
-      if (tenant.lager) {
-        tenant.warehouse.voidOrderMovement(String(order.DocumentNumber));
-        for (const row of order.OrderRows) { row.ReservedQuantity = 0; }
-      }
-      order.lastModified = nowMs();
-    }
+    if (!order.Cancelled) cancelOrderState(tenant, order, nowMs());
     return { Order: orderView(order, baseUrl(request)) };
   });
 
