@@ -48,12 +48,16 @@ function warehouseKey(entry: { warehouseId: number; warehouseCode?: string | nul
   return candidates.find((c) => keys.includes(c.toLowerCase())) ?? candidates[0] ?? String(entry.warehouseId);
 }
 
-async function wmsStock(wms: WmsClient, stockPoints: Record<string, string>): Promise<{ rows: WarehouseStock[]; stockArticles: Set<string> }> {
-  const [inventory, articles] = await Promise.all([wms.getInventoryPerWarehouse(), wms.listArticles()]);
-  const stockArticles = new Set(articles.filter((a) => a.isStockArticle !== false).map((a) => a.articleNumber));
-  const rows = inventory.flatMap((article) => article.inventoryPerWarehouse.map((w) => ({
+async function wmsInventory(wms: WmsClient, stockPoints: Record<string, string>): Promise<WarehouseStock[]> {
+  const inventory = await wms.getInventoryPerWarehouse();
+  return inventory.flatMap((article) => article.inventoryPerWarehouse.map((w) => ({
     articleNumber: article.articleNumber, warehouse: warehouseKey(w, stockPoints), numberOfItems: w.numberOfItems,
   })));
+}
+
+async function wmsStock(wms: WmsClient, stockPoints: Record<string, string>): Promise<{ rows: WarehouseStock[]; stockArticles: Set<string> }> {
+  const [rows, articles] = await Promise.all([wmsInventory(wms, stockPoints), wms.listArticles()]);
+  const stockArticles = new Set(articles.filter((a) => a.isStockArticle !== false).map((a) => a.articleNumber));
   return { rows, stockArticles };
 }
 
@@ -98,14 +102,14 @@ async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise
  */
 async function readAroundPending(fortnox: FortnoxClient, wms: WmsClient, stockPoints: Record<string, string>) {
   beat();
-  const first = await wmsStock(wms, stockPoints);
+  const first = await wmsInventory(wms, stockPoints);
   const balancesBefore = await patiently(() => fortnox.getStockBalance());
   const shipments = await pendingShipments(fortnox, wms);
   const receipts = await pendingPurchaseReceipts(fortnox, wms);
   beat();
   const balances = await patiently(() => fortnox.getStockBalance());
   const second = await wmsStock(wms, stockPoints);
-  const moved = movedArticles({ wms: first.rows, fortnox: balancesBefore }, { wms: second.rows, fortnox: balances });
+  const moved = movedArticles({ wms: first, fortnox: balancesBefore }, { wms: second.rows, fortnox: balances });
   for (const article of shipments.unread) moved.add(article);
   return { wms: second.rows, stockArticles: second.stockArticles, balances, shipments: shipments.movements, receipts, moved };
 }
