@@ -3,7 +3,7 @@ import got from 'got';
 import { z } from 'zod';
 import { TokenManager } from './auth';
 import type { FortnoxAuth } from './auth';
-import { errorFromResponse, errorFromTransport } from './classify';
+import { errorFromResponse, errorFromTransport, parseErrorBody } from './classify';
 import { FortnoxSchemaError } from './errors';
 import type { Pacer } from './pacer';
 import {
@@ -403,8 +403,8 @@ export class FortnoxClient {
     options: CallOptions<S>,
   ): Promise<S extends z.ZodType ? z.output<S> : void> {
     let answer = await this.send(options);
-    if (answer.status === 401) {
-      // Fortnox may revoke a token before its expiry: get a new one once, then give up.
+    if (isDeadToken(answer.status, answer.body)) {
+      // Fortnox may revoke a token before its expiry, and answers 401 or 403 for it: get a new one once, then give up.
       this.tokens.invalidate(answer.token);
       answer = await this.send(options);
     }
@@ -449,6 +449,18 @@ export class FortnoxClient {
       throw errorFromTransport({ method: options.method, path: options.path, error });
     }
   }
+}
+
+/** Fortnox's code for "no licence for this scope": a 403 that a new token would not cure. */
+const NO_LICENCE_FOR_SCOPE = '2001101';
+
+/**
+ * A 401, or a 403 that is not about the licence: Fortnox documents 403 as failed authentication, and an expired or
+ * revoked token may get either. Refreshing once costs little; not refreshing parks every order until a restart.
+ */
+function isDeadToken(status: number, body: string): boolean {
+  if (status === 401) return true;
+  return status === 403 && parseErrorBody(body).code !== NO_LICENCE_FOR_SCOPE;
 }
 
 function customPath(direction: WarehouseDirection, type: string, documentId: string | number): string {

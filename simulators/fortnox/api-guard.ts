@@ -58,8 +58,12 @@ export function installApiGuard(app: FastifyInstance, state: SandboxState, optio
     }
     const token = state.accessTokens.get(header.replace(/^bearer\s+/i, '').trim());
     const tenant = token ? state.tenants.get(token.tenantId) : undefined;
-    if (!token || !tenant || token.revoked || token.expiresAt <= state.clock.nowMs()) {
-      throw new FortnoxApiError(401, FortnoxCode.InvalidCredentials, 'Ogiltig inloggning: access-token är ogiltig eller har gått ut.');
+    if (!token || !tenant) {
+      throw new FortnoxApiError(401, FortnoxCode.InvalidCredentials, 'Ogiltig inloggning: access-token är ogiltig.');
+    }
+    // Fortnox documents 403 as failed authentication: an expired or revoked token may be answered 403, not 401.
+    if (token.revoked || token.expiresAt <= state.clock.nowMs()) {
+      throw new FortnoxApiError(403, FortnoxCode.InvalidCredentials, 'Ogiltig inloggning: access-token har gått ut eller återkallats.');
     }
     request.tenant = tenant;
     request.accessToken = token;

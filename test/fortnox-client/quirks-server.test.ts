@@ -15,6 +15,8 @@ const seen: Array<{ path: string; authorization?: string; tenantId?: string }> =
 let tokenCounter = 0;
 const SECRET = 'quirks-client-secret';
 let revoked = new Set<string>();
+/** Tokens answered 403 with Fortnox's "login failed" code, as Fortnox may answer a dead token. */
+let forbidden = new Set<string>();
 
 beforeAll(async () => {
   server = Fastify();
@@ -35,6 +37,7 @@ beforeAll(async () => {
     });
     const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
     if (revoked.has(token)) return reply.code(401).send({ ErrorInformation: { error: 1, message: 'Ogiltig token', code: 2000310 } });
+    if (forbidden.has(token)) return reply.code(403).send({ ErrorInformation: { error: 1, message: 'Kan inte logga in', code: 2000310 } });
     const route = routes.get(`${request.method} ${path}`);
     if (!route) return reply.code(404).send({ ErrorInformation: { Error: 1, Message: 'Kan inte hitta', Code: '2000428' } });
     if (route.delayMs) await new Promise((resolve) => setTimeout(resolve, route.delayMs));
@@ -53,6 +56,7 @@ beforeEach(() => {
   routes.clear();
   seen.length = 0;
   revoked = new Set();
+  forbidden = new Set();
 });
 
 function client(timeoutMs = 2000): FortnoxClient {
@@ -263,6 +267,24 @@ describe('classifying failures', () => {
     revoked.add((first ?? '').replace('Bearer ', ''));
     await fortnox.getOrder(7);
     expect(seen.map((s) => s.authorization)).toEqual([first, first, expect.not.stringMatching(first ?? '')]);
+  });
+
+  it('a 403 for a dead token (Fortnox\'s documented answer to failed authentication) also refreshes once', async () => {
+    routes.set('GET /3/orders/8', { status: 200, body: JSON.stringify(quirkyOrder) });
+    const fortnox = client();
+    await fortnox.getOrder(8);
+    const first = seen[0]?.authorization;
+    forbidden.add((first ?? '').replace('Bearer ', ''));
+    await fortnox.getOrder(8);
+    expect(seen.map((s) => s.authorization)).toEqual([first, first, expect.not.stringMatching(first ?? '')]);
+  });
+
+  it('a 403 for a missing licence (2001101) is not retried with a new token', async () => {
+    routes.set('GET /3/orders/9', { status: 403, body: JSON.stringify({ ErrorInformation: { error: 1, message: 'Saknar licens', code: 2001101 } }) });
+    const fortnox = client();
+    const err = await failure(fortnox.getOrder(9));
+    expect(err).toMatchObject({ kind: 'non-retryable', status: 403, code: '2001101' });
+    expect(seen).toHaveLength(1);
   });
 
   it('never puts tokens or the client secret into errors', async () => {

@@ -146,12 +146,12 @@ describe('refresh_token', () => {
     expect(toApplicationFailure(reuse)).toMatchObject({ nonRetryable: true, type: 'FortnoxConsentRequired' });
     expect(JSON.stringify({ m: reuse.message, e: reuse })).not.toContain(original);
 
-    // a's access token died with the chain: its 401 triggers one refresh, which is refused too.
+    // a's access token died with the chain: its 403 triggers one refresh, which is refused too.
     const dead = await failure(a.getCompanyInformation());
     expect(dead).toMatchObject({ kind: 'non-retryable', code: 'invalid_grant' });
   });
 
-  it('a 401 on an API call (token revoked) gets a fresh token once and succeeds', async () => {
+  it('a 403 on an API call (Fortnox\'s answer to a revoked token) gets a fresh token once and succeeds', async () => {
     const tenant = await createTenant(sandbox.url, { lager: false });
     const store = new MemoryTokenStore();
     const key = `tenant-${tenant.tenantId}`;

@@ -149,7 +149,7 @@ describe('order lists', () => {
       let api2 = await apiFor(sandbox, own.t);
       const created = ((await api2.post('3/orders', { json: { Order: { CustomerNumber: own.customerNumber } } })).body as J).Order;
       await clock.post('_sandbox/clock', { json: { now: '2031-01-15T12:00:00Z' } }); // 13:00 in Stockholm
-      expect((await api2.get('3/orders')).statusCode).toBe(401);
+      expect((await api2.get('3/orders')).statusCode).toBe(403);
       api2 = await apiFor(sandbox, own.t);
       const list = async (since: string): Promise<string[]> =>
         (((await api2.get('3/orders', { searchParams: { lastmodified: since } })).body as J).Orders as J[]).map((o) => o.DocumentNumber);
