@@ -413,7 +413,8 @@ const costs = {
   otherCost: opt(fnNumberOrNull),
 };
 
-const stockPlace = {
+/** Inbound rows (CustomInboundDocumentRow) name the stock point and location by uuid and by code. */
+const inboundStockPlace = {
   stockPointCode: opt(fnText.nullable()),
   stockPointId: opt(fnText.nullable()),
   stockLocationCode: opt(fnText.nullable()),
@@ -424,26 +425,36 @@ export const InboundDocumentRowSchema = z.object({
   rowId: opt(fnNumberOrNull),
   itemId: fnId,
   quantity: fnNumber,
-  itemDescription: opt(fnText),
-  itemUnit: opt(fnText),
+  itemDescription: opt(fnText.nullable()),
+  itemUnit: opt(fnText.nullable()),
   batch: opt(fnText.nullable()),
   ...costs,
-  ...stockPlace,
+  ...inboundStockPlace,
 });
 export type InboundDocumentRow = z.output<typeof InboundDocumentRowSchema>;
 
+/** Fortnox's `Currency` object: an inbound document's currency is `{currency, rate, unit}`, not a code. */
+export const DocumentCurrencySchema = z.object({
+  currency: fnText,
+  rate: fnNumber,
+  unit: opt(fnNumberOrNull),
+});
+export type DocumentCurrency = z.output<typeof DocumentCurrencySchema>;
+
+/** CustomInboundDocument. Its document type is `type` (the outbound's is `referenceType`). */
 export const InboundDocumentSchema = z.object({
   id: opt(fnText),
-  referenceType: opt(fnText),
+  type: opt(fnText),
   date: fnDate,
-  note: opt(fnText),
-  currency: opt(fnText.nullable()),
+  note: opt(fnText.nullable()),
+  currency: opt(DocumentCurrencySchema.nullable()),
   voided: fnBoolean.default(false),
   warehouseReady: fnBoolean.default(false),
   rows: z.array(InboundDocumentRowSchema),
 });
 export type InboundDocument = z.output<typeof InboundDocumentSchema>;
 
+/** Outbound rows (CustomOutboundDocumentRow) name the stock point and location by uuid only. */
 export const OutboundDocumentRowSchema = z.object({
   rowId: opt(fnNumberOrNull),
   itemId: fnId,
@@ -451,46 +462,33 @@ export const OutboundDocumentRowSchema = z.object({
   deliveredQuantity: fnAmount.default(0),
   reservedQuantity: fnAmount.default(0),
   forcedQuantity: opt(fnNumberOrNull),
-  itemDescription: opt(fnText),
-  itemUnit: opt(fnText),
-  ...stockPlace,
+  itemDescription: opt(fnText.nullable()),
+  itemUnit: opt(fnText.nullable()),
+  stockPointId: opt(fnText.nullable()),
+  stockLocationId: opt(fnText.nullable()),
 });
 export type OutboundDocumentRow = z.output<typeof OutboundDocumentRowSchema>;
 
-/**
- * Fortnox's OpenAPI names the cost `averageCostInSek`; `averageCost` (as the sandbox sends) is read as the same
- * thing. One of them must be there.
- */
-export const AverageCostSchema = z
-  .object({
-    itemId: fnId,
-    stockPointId: opt(fnText.nullable()),
-    stockPointCode: opt(fnText.nullable()),
-    averageCostInSek: opt(fnNumber),
-    averageCost: opt(fnNumber),
-  })
-  .transform((cost, ctx) => {
-    const { averageCost, averageCostInSek, ...rest } = cost;
-    const value = averageCostInSek ?? averageCost;
-    if (value === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['averageCostInSek'], message: 'expected a number, got nothing' });
-      return z.NEVER;
-    }
-    return { ...rest, averageCostInSek: value };
-  });
+/** Read only, from FIFO: the cost of what the document took out, per item and stock point (spelled `averageCostInSEK`). */
+export const AverageCostSchema = z.object({
+  itemId: opt(fnText),
+  stockPointId: opt(fnText.nullable()),
+  averageCostInSEK: opt(fnNumberOrNull),
+});
 export type AverageCost = z.output<typeof AverageCostSchema>;
 
+/** CustomOutboundDocument. */
 export const OutboundDocumentSchema = z.object({
   id: opt(fnText),
   referenceType: opt(fnText),
   date: fnDate,
   deliveryState: DeliveryStateSchema,
   forcedDelivery: fnBoolean.default(false),
-  note: opt(fnText),
+  note: opt(fnText.nullable()),
   voided: fnBoolean.default(false),
   warehouseReady: fnBoolean.default(false),
   rows: z.array(OutboundDocumentRowSchema),
-  averageCosts: z.array(AverageCostSchema).default([]),
+  averageCosts: z.array(AverageCostSchema).nullish().transform((v) => v ?? []),
 });
 export type OutboundDocument = z.output<typeof OutboundDocumentSchema>;
 
@@ -502,12 +500,12 @@ export const StockBalanceSchema = z.object({
 });
 export type StockBalance = z.output<typeof StockBalanceSchema>;
 
+/** StockPoint: `active` says whether it is in use (the list's `state` is only a filter). */
 export const StockPointSchema = z.object({
   id: fnId,
   code: fnId,
   name: fnText,
   active: opt(fnBoolean),
-  state: opt(fnText),
 });
 export type StockPoint = z.output<typeof StockPointSchema>;
 
@@ -667,7 +665,7 @@ export interface CustomerInput {
 export interface InboundDocumentInput {
   date: string;
   note?: string;
-  currency?: string;
+  currency?: { currency: string; rate: number; unit?: number };
   rows: Array<{
     itemId: string;
     /** Negative: an outbound for that row (e.g. a credit row). */
@@ -697,7 +695,7 @@ export interface OutboundDocumentInput {
     /** Negative: an inbound for that row (e.g. a credit row). */
     quantity: number;
     rowId?: number;
-    stockPointCode?: string;
+    /** A uuid (GET stockpoints-v1): outbound rows take no stock point code. */
     stockPointId?: string;
     stockLocationId?: string;
   }>;

@@ -170,7 +170,7 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
       warehouse: {
         stockPoints: w.stockPoints, defaultStockPointCode: w.defaultStockPointCode,
         documentTypes: Object.fromEntries(w.documentTypes),
-        documents: [...w.documents.values()].map((d) => ({ direction: d.direction, internal: d.internal, ...documentView(d) })),
+        documents: [...w.documents.values()].map((d) => ({ direction: d.direction, internal: d.internal, booked: d.booked, ...documentView(d, w) })),
         lots: w.lots, deficits: Object.fromEntries(w.deficits), stockBalance: w.stockBalance({}),
       },
       faults: t.faults.map(({ random: _random, ...rule }) => rule),

@@ -79,7 +79,7 @@ describe('Lager', () => {
     expect(out.rows[0]?.deliveredQuantity).toBe(15);
     // 10 × 10 + 5 × 20 = 200 leaves stock: an average of 13.33 per unit, not 15 (the average of the lots).
     const cost = out.averageCosts.find((c) => c.itemId === 'FIFO1');
-    expect(cost?.averageCostInSek).toBeCloseTo(200 / 15, 2);
+    expect(cost?.averageCostInSEK).toBeCloseTo(200 / 15, 2);
     const after = await fortnox.getArticle('FIFO1');
     expect((before.StockValue ?? 0) - (after.StockValue ?? 0)).toBe(200);
     expect(after.StockValue).toBe(100); // 5 left, all from the 20 kr lot
@@ -170,6 +170,49 @@ describe('Lager', () => {
     await fortnox.voidDocument('outbound', 'WMSOUT', id);
     expect((await fortnox.getOutboundDocument('WMSOUT', id)).voided).toBe(true);
     expect((await balance('LOCK1')).inStock).toBe(5);
+  });
+
+  it('reads an outbound document\'s averageCosts as Fortnox spells them: averageCostInSEK per item and stock point uuid', async () => {
+    await article('AVG1');
+    await receive('AVG1', 4, 25);
+    const out = await fortnox.putOutboundDocument('WMSOUT', docId(), { date, deliveryState: 'delivery', rows: [{ itemId: 'AVG1', quantity: 2 }] });
+    const [point] = await fortnox.listStockPoints();
+    expect(out.averageCosts).toEqual([{ itemId: 'AVG1', stockPointId: point!.id, averageCostInSEK: 25 }]);
+    expect(out.referenceType).toBe('WMSOUT');
+  });
+
+  it('an inbound document carries its currency as Fortnox\'s object {currency, rate, unit}, and a bare code is refused', async () => {
+    await article('CUR1');
+    const id = docId();
+    const saved = await fortnox.putInboundDocument('WMSIN', id, {
+      date, currency: { currency: 'EUR', rate: 11.5, unit: 1 }, rows: [{ itemId: 'CUR1', quantity: 1, directCost: 10 }],
+    });
+    expect(saved.currency).toEqual({ currency: 'EUR', rate: 11.5, unit: 1 });
+    expect((await fortnox.getInboundDocument('WMSIN', id)).currency).toEqual({ currency: 'EUR', rate: 11.5, unit: 1 });
+    const bare = await failure(fortnox.putInboundDocument('WMSIN', docId(), {
+      date, currency: 'EUR' as never, rows: [{ itemId: 'CUR1', quantity: 1 }],
+    }));
+    expect(bare).toMatchObject({ kind: 'non-retryable', status: 400 });
+  });
+
+  it('an outbound row names its stock point by uuid (stockPointId); a stock point code there is refused', async () => {
+    await article('SP1');
+    const point = await fortnox.createStockPoint({ code: 'MLM', name: 'Malmö' });
+    const id = docId();
+    await fortnox.putInboundDocument('WMSIN', id, { date, rows: [{ itemId: 'SP1', quantity: 5, directCost: 1, stockPointCode: 'MLM' }] });
+    await fortnox.releaseDocument('inbound', 'WMSIN', id);
+    const out = await fortnox.putOutboundDocument('WMSOUT', docId(), {
+      date, deliveryState: 'delivery', rows: [{ itemId: 'SP1', quantity: 2, stockPointId: point.id }],
+    });
+    expect(out.rows[0]).toMatchObject({ deliveredQuantity: 2, stockPointId: point.id });
+    expect(await fortnox.getStockBalance({ itemIds: ['SP1'], stockPointCodes: ['MLM'] })).toEqual([
+      { itemId: 'SP1', stockPointCode: 'MLM', availableStock: 3, inStock: 3 },
+    ]);
+    const byCode = await failure(fortnox.putOutboundDocument('WMSOUT', docId(), {
+      date, deliveryState: 'delivery', rows: [{ itemId: 'SP1', quantity: 1, stockPointCode: 'MLM' } as never],
+    }));
+    expect(byCode).toMatchObject({ kind: 'non-retryable', status: 400 });
+    expect(byCode.message).toContain('stockPointId');
   });
 
   it('lists the registered document types with their direction', async () => {

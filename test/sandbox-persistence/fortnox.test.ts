@@ -77,7 +77,7 @@ describe('Fortnox sandbox persistence', () => {
 
     // FIFO survives: 5 out of 20 still leave at the oldest lot's cost.
     const out = (await before.put(outbound('1'), { json: { date: second.state.today(), deliveryState: 'delivery', rows: [{ itemId: 'A1', quantity: 5 }] } })).body as J;
-    expect(out.averageCosts).toEqual([{ itemId: 'A1', averageCost: 100 }]);
+    expect(out.averageCosts).toMatchObject([{ itemId: 'A1', averageCostInSEK: 100 }]);
     expect(((await before.get('3/articles/A1')).body as J).Article).toMatchObject({ QuantityInStock: 15, StockValue: 500 + 1300 });
 
     // Counters continue: the next order and its rows get new numbers, a new tenant a new id, a new lot a new id.

@@ -31,8 +31,11 @@ export interface DocumentRowInput {
   deliveredQuantity?: number; reservedQuantity?: number;
 }
 
+/** An inbound document's currency: an object in Fortnox's model (`Currency`), not a code. */
+export interface DocumentCurrency { currency: string; rate: number; unit?: number }
+
 export interface DocumentInput {
-  date: string; rows: DocumentRowInput[]; note?: string; currency?: string;
+  date: string; rows: DocumentRowInput[]; note?: string; currency?: DocumentCurrency;
   deliveryState?: DeliveryState; forcedDelivery?: boolean;
 }
 
@@ -41,7 +44,7 @@ export interface DocumentRow extends DocumentRowInput {
 }
 
 export interface WarehouseDocument {
-  direction: Direction; type: string; id: string; date: string; note?: string; currency?: string;
+  direction: Direction; type: string; id: string; date: string; note?: string; currency?: DocumentCurrency;
   deliveryState?: DeliveryState; forcedDelivery: boolean; rows: DocumentRow[];
   warehouseReady: boolean; releasedAt?: string; voided: boolean; booked: boolean; voidBooked: boolean;
   /** Fortnox's own documents (an order's movement) bypass the custom type rules. */
