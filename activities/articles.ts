@@ -37,8 +37,6 @@ export interface ArticleSyncResult extends ArticleSyncCounts {
   resumed: number;
 }
 
-const WMS_PAGE = 1000;
-
 /** Runs a Fortnox call, waiting out 429s in place: a long walk must not lose its place over a rate limit. */
 export async function patiently<T>(call: () => Promise<T>, attempts = 6): Promise<T> {
   for (let attempt = 1; ; attempt++) {
@@ -55,15 +53,11 @@ export async function patiently<T>(call: () => Promise<T>, attempts = 6): Promis
 /** Every article the WMS holds for the goods owner, by number, read in pages of articleSystemId. */
 export async function wmsArticlesByNumber(wms: WmsClient): Promise<Map<string, WmsArticle>> {
   const byNumber = new Map<string, WmsArticle>();
-  for (let from = 0; ; ) {
-    const page = await wms.listArticles({ articleSystemIdFrom: from, maxArticlesToGet: WMS_PAGE });
-    for (const article of page) byNumber.set(article.articleNumber, article);
-    if (page.length < WMS_PAGE) return byNumber;
-    from = Math.max(...page.map((a) => a.articleSystemId)) + 1;
-  }
+  for await (const page of wms.articlePages()) for (const article of page) byNumber.set(article.articleNumber, article);
+  return byNumber;
 }
 
-function wmsFacts(article: WmsArticle): WmsArticleFacts {
+export function wmsFacts(article: WmsArticle): WmsArticleFacts {
   return {
     articleNumber: article.articleNumber,
     articleName: article.articleName,

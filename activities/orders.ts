@@ -65,7 +65,7 @@ function toWmsOrderView(order: WmsOrder): WmsOrderView {
     orderId: order.orderInfo.orderId,
     statusNumber: order.orderInfo.orderStatus.number,
     pickedLines: order.orderLines.map((line) => ({
-      rowNumber: Number(line.rowNumber),
+      rowNumber: line.rowNumber,
       articleNumber: line.article.articleNumber,
       pickedNumberOfItems: line.pickedNumberOfItems,
     })),

@@ -106,7 +106,7 @@ async function syncPurchaseOrders(fortnox: FortnoxClient, wms: WmsClient): Promi
     if (!wmsOrder || (wmsOrder.purchaseOrderInfo.purchaseOrderStatus.number === PURCHASE_ORDER_STATUS.Notified && !sameLines(wmsOrder, lines))) {
       await wms.upsertPurchaseOrder({
         purchaseOrderNumber: po.id,
-        goodsOwnerOrderReference: po.id,
+        goodsOwnerReference: po.id,
         ...(po.deliveryDate ? { inDate: po.deliveryDate } : {}),
         ...(po.note ? { purchaseOrderRemark: po.note } : {}),
         supplierInfo: { supplierNumber: po.supplierNumber, ...(po.supplierName ? { supplierName: po.supplierName } : {}) },

@@ -14,6 +14,7 @@ import { formatStockholmTimestamp } from './fortnox/stockholm-time';
 import { isLagerActive, pendingPurchaseReceipts } from './purchase-orders';
 import type { TenantRegistry } from './tenant-registry';
 import type { WmsClient } from './wms/client';
+import type { WmsWarehouse } from './wms/schemas';
 import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
 import { WmsStatus } from '../domain/order';
 
@@ -42,22 +43,38 @@ const beat = () => Context.current().heartbeat();
 const today = () => formatStockholmTimestamp(new Date()).slice(0, 10);
 
 /** The stock point map's key for a WMS warehouse: its name, code or id, whichever the settings use. */
-function warehouseKey(entry: { warehouseId: number; warehouseCode?: string | null; warehouseName?: string | null }, map: Record<string, string>): string {
-  const candidates = [entry.warehouseName, entry.warehouseCode, String(entry.warehouseId)].filter((c): c is string => !!c);
+function warehouseKey(warehouse: WmsWarehouse | undefined, warehouseId: number, map: Record<string, string>): string {
+  const candidates = [warehouse?.name, warehouse?.code, String(warehouseId)].filter((c): c is string => !!c);
   const keys = Object.keys(map).map((k) => k.toLowerCase());
-  return candidates.find((c) => keys.includes(c.toLowerCase())) ?? candidates[0] ?? String(entry.warehouseId);
+  return candidates.find((c) => keys.includes(c.toLowerCase())) ?? candidates[0] ?? String(warehouseId);
 }
 
+/**
+ * Physical stock per article and warehouse, read a page of articles at a time. Ongoing's entries name only the
+ * warehouse's id: its name and code (what the stockPoints setting uses) come from GET /warehouses.
+ */
 async function wmsInventory(wms: WmsClient, stockPoints: Record<string, string>): Promise<WarehouseStock[]> {
-  const inventory = await wms.getInventoryPerWarehouse();
-  return inventory.flatMap((article) => article.inventoryPerWarehouse.map((w) => ({
-    articleNumber: article.articleNumber, warehouse: warehouseKey(w, stockPoints), numberOfItems: w.numberOfItems,
-  })));
+  const warehouses = new Map((await wms.listWarehouses()).map((w) => [w.id, w]));
+  const rows: WarehouseStock[] = [];
+  for await (const page of wms.inventoryPages()) {
+    beat();
+    for (const article of page) {
+      for (const w of article.inventoryPerWarehouse) {
+        rows.push({ articleNumber: article.articleNumber, warehouse: warehouseKey(warehouses.get(w.warehouseId), w.warehouseId, stockPoints),
+          numberOfItems: w.numberOfItems });
+      }
+    }
+  }
+  return rows;
 }
 
 async function wmsStock(wms: WmsClient, stockPoints: Record<string, string>): Promise<{ rows: WarehouseStock[]; stockArticles: Set<string> }> {
-  const [rows, articles] = await Promise.all([wmsInventory(wms, stockPoints), wms.listArticles()]);
-  const stockArticles = new Set(articles.filter((a) => a.isStockArticle !== false).map((a) => a.articleNumber));
+  const rows = await wmsInventory(wms, stockPoints);
+  const stockArticles = new Set<string>();
+  for await (const page of wms.articlePages()) {
+    beat();
+    for (const a of page) if (a.isStockArticle !== false) stockArticles.add(a.articleNumber);
+  }
   return { rows, stockArticles };
 }
 
@@ -67,12 +84,10 @@ async function wmsStock(wms: WmsClient, stockPoints: Record<string, string>): Pr
  * whole sync, whose other articles need not suffer one busy order.
  */
 async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise<{ movements: PendingMovement[]; unread: Set<string> }> {
-  const orders = await wms.listOrders({
-    orderStatusFrom: WmsStatus.Sent, orderStatusTo: WmsStatus.Collected, onlyOrdersWithOrderLinesToReport: true,
-  });
   const movements: PendingMovement[] = [];
   const unread = new Set<string>();
-  for (const order of orders) {
+  const pages = wms.orderPages({ orderStatusFrom: WmsStatus.Sent, orderStatusTo: WmsStatus.Collected, onlyOrdersWithOrderLinesToReport: true });
+  for await (const page of pages) for (const order of page) {
     beat();
     const picked = order.orderLines.map((l) => ({ articleNumber: l.article.articleNumber, pickedNumberOfItems: l.pickedNumberOfItems }));
     let rows: Array<{ ArticleNumber: string | null; DeliveredQuantity: number }> | null;
@@ -186,10 +201,12 @@ async function syncWithLager(
   }
   if (outbound.length) {
     beat();
+    // Outbound rows name their stock point by uuid only (Fortnox's CustomOutboundDocumentRow has no code).
+    const pointIds = outbound.some((d) => d.stockPointCode) ? await stockPointIds(fortnox) : new Map<string, string>();
+    const rows = outbound.map((d) => ({ itemId: d.itemId, quantity: d.delta, ...(d.stockPointCode ? { stockPointId: pointId(pointIds, d.stockPointCode) } : {}) }));
     // Forced: the warehouse's count is the truth, even where Fortnox would go below zero.
     const saved = await patiently(() => fortnox.putOutboundDocument(STOCK_SYNC_OUTBOUND_TYPE, id, {
-      date, note, deliveryState: 'delivery', forcedDelivery: true,
-      rows: outbound.map((d) => ({ itemId: d.itemId, quantity: d.delta, ...(d.stockPointCode ? { stockPointCode: d.stockPointCode } : {}) })),
+      date, note, deliveryState: 'delivery', forcedDelivery: true, rows,
     }));
     const short = saved.rows.filter((row, i) => Math.abs(row.deliveredQuantity - (outbound[i]?.delta ?? 0)) > 1e-9);
     if (short.length) Context.current().log.warn('Fortnox delivered less than asked on the stock sync outbound', { id, short });
@@ -201,6 +218,22 @@ async function syncWithLager(
     pendingShipments: shipments.reduce((s, m) => s + m.quantity, 0), pendingReceipts: receipts.reduce((s, m) => s + m.quantity, 0),
     deferredArticles: deferred,
   };
+}
+
+/** Stock point code → uuid, over every stock point (inactive ones too: a mapping may still name one). */
+async function stockPointIds(fortnox: FortnoxClient): Promise<Map<string, string>> {
+  const points = await patiently(() => fortnox.listStockPoints({ state: 'ALL' }));
+  return new Map(points.map((p) => [p.code.toUpperCase(), p.id]));
+}
+
+function pointId(ids: Map<string, string>, code: string): string {
+  const id = ids.get(code.toUpperCase());
+  if (!id) {
+    throw ApplicationFailure.nonRetryable(
+      `Fortnox Lager has no stock point with code ${code}: correct settings.stockPoints in the tenants file`, 'StockPointNotFound',
+    );
+  }
+  return id;
 }
 
 async function syncWithoutLager(fortnox: FortnoxClient, wms: WmsClient): Promise<StockSyncResult> {

@@ -37,8 +37,9 @@ export interface FloorRecord {
   cancelledByFloor?: boolean;
 }
 
+/** The goods owner's lines (the product numbers every line it sends; lines added on the floor have no rowNumber). */
 const linesOf = (order: StoredOrder): FloorLine[] =>
-  order.lines.map((l) => ({ rowNumber: l.rowNumber, articleNumber: l.articleNumber, ordered: l.orderedNumberOfItems }));
+  order.lines.flatMap((l) => (l.rowNumber === null ? [] : [{ rowNumber: l.rowNumber, articleNumber: l.articleNumber, ordered: l.orderedNumberOfItems }]));
 
 export class Floor {
   readonly records = new Map<string, FloorRecord>();

@@ -130,55 +130,34 @@ export function compareArticleNumbers(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-// ---- suppliers -----------------------------------------------------------------------------------------------
+// ---- suppliers ----------------------------------------------------------------------------------------------
+// Ongoing REST v1 has no supplier register: a supplier exists in the WMS only as the supplierInfo of its articles and
+// purchase orders. So a new or renamed Fortnox supplier reaches the WMS through the articles that carry it.
 
-/** The parts of a Fortnox supplier (`GET /3/suppliers/{SupplierNumber}`) the supplier sync uses. */
+/** A Fortnox supplier as the list gives it (`GET /3/suppliers`): number and name are all the WMS keeps of it. */
 export interface FortnoxSupplierFacts {
   SupplierNumber: string;
   Name: string;
-  Address1?: string;
-  Address2?: string;
-  ZipCode?: string;
-  City?: string;
-  CountryCode?: string;
-  Email?: string;
-  Phone1?: string;
 }
 
-export interface WmsSupplierDraft {
-  supplierNumber: string;
-  name: string;
-  address1?: string;
-  address2?: string;
-  postCode?: string;
-  city?: string;
-  countryCode?: string;
-  email?: string;
-  telephone?: string;
+/**
+ * The WMS articles whose supplierInfo names one of the changed suppliers under another name: they are the ones to
+ * rewrite. Returns article number → the supplier it carries.
+ */
+export function articlesWithStaleSupplier(
+  changed: FortnoxSupplierFacts[],
+  wms: Iterable<WmsArticleFacts>,
+): Map<string, FortnoxSupplierFacts> {
+  const bySupplier = new Map(changed.map((s) => [s.SupplierNumber, s]));
+  const stale = new Map<string, FortnoxSupplierFacts>();
+  for (const article of wms) {
+    const supplier = article.supplierNumber ? bySupplier.get(article.supplierNumber) : undefined;
+    if (supplier && (article.supplierName ?? '') !== supplier.Name) stale.set(article.articleNumber, supplier);
+  }
+  return stale;
 }
 
-export interface WmsSupplierFacts {
-  supplierNumber: string;
-  name: string;
-  address1?: string | null;
-  address2?: string | null;
-  postCode?: string | null;
-  city?: string | null;
-  countryCode?: string | null;
-  email?: string | null;
-  telephone?: string | null;
-}
-
-export function toWmsSupplier(supplier: FortnoxSupplierFacts): WmsSupplierDraft {
-  const draft: WmsSupplierDraft = { supplierNumber: supplier.SupplierNumber, name: supplier.Name };
-  const optional: [keyof WmsSupplierDraft, string | undefined][] = [
-    ['address1', supplier.Address1], ['address2', supplier.Address2], ['postCode', supplier.ZipCode],
-    ['city', supplier.City], ['countryCode', supplier.CountryCode], ['email', supplier.Email], ['telephone', supplier.Phone1],
-  ];
-  for (const [field, value] of optional) if (value) draft[field] = value;
-  return draft;
-}
-
-export function wmsSupplierAgrees(draft: WmsSupplierDraft, wms: WmsSupplierFacts): boolean {
-  return (Object.keys(draft) as (keyof WmsSupplierDraft)[]).every((field) => (wms[field] ?? undefined) === draft[field]);
+/** The article as the article sync would send it, with the supplier's current name (fresher than the article's copy). */
+export function withSupplierName(article: FortnoxArticleFacts, supplier: FortnoxSupplierFacts): FortnoxArticleFacts {
+  return article.SupplierNumber === supplier.SupplierNumber ? { ...article, SupplierName: supplier.Name } : article;
 }

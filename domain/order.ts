@@ -39,12 +39,18 @@ export interface OrderRowSnapshot {
   Unit?: string;
 }
 
-/** The WMS order we keep in step with the Fortnox order (`PUT /orders` body without goodsOwnerId). */
+/**
+ * The WMS order we keep in step with the Fortnox order: Ongoing's PostOrderModel (`PUT /orders`) without goodsOwnerId,
+ * only with fields that model has (a field it lacks is silently dropped by Ongoing).
+ */
 export interface WmsOrderDraft {
   orderNumber: string;
+  /** Required by Ongoing: Fortnox's DeliveryDate, or its OrderDate when the order has none (YYYY-MM-DD). */
   deliveryDate?: string;
   orderRemark?: string;
-  goodsOwnerOrderReference?: string;
+  /** The customer's own order number (Fortnox YourOrderNumber). */
+  consigneeOrderNumber?: string;
+  /** Required by Ongoing. It has no e-mail or phone fields: those travel in the notification objects below. */
   consignee: {
     customerNumber: string;
     name: string;
@@ -53,12 +59,13 @@ export interface WmsOrderDraft {
     postCode?: string;
     city?: string;
     countryCode?: string;
-    mobilePhone?: string;
-    email?: string;
   };
-  /** rowNumber is the 1-based position of the Fortnox row, stable across Fortnox's RowId renumbering. */
-  orderLines: { rowNumber: number; articleNumber: string; numberOfItems: number; comment?: string }[];
-  /** Ongoing's notification flags: whether the WMS tells the consignee, and where. */
+  /**
+   * rowNumber is the 1-based position of the Fortnox row as a string (Ongoing's rowNumber is a string), stable across
+   * Fortnox's RowId renumbering.
+   */
+  orderLines: { rowNumber: string; articleNumber: string; numberOfItems: number; comment?: string }[];
+  /** Ongoing's notification objects: whether the WMS tells the consignee, and at which e-mail address or phone number. */
   emailNotification: { toBeNotified: boolean; value?: string };
   smsNotification: { toBeNotified: boolean; value?: string };
 }
@@ -97,9 +104,11 @@ export function isWarehouseRow(row: OrderRowSnapshot): row is OrderRowSnapshot &
 export function toWmsOrder(order: OrderSnapshot, notification: { sms: boolean; email: boolean }): WmsOrderDraft {
   return {
     orderNumber: order.DocumentNumber,
-    deliveryDate: order.DeliveryDate || undefined,
+    // Ongoing requires a delivery date; a Fortnox order often has none, but always has its order date. (Not "today":
+    // the draft must come out the same every time the order is read, or every read would look like a change.)
+    deliveryDate: order.DeliveryDate || order.OrderDate || undefined,
     orderRemark: order.Remarks || undefined,
-    goodsOwnerOrderReference: order.YourOrderNumber || undefined,
+    consigneeOrderNumber: order.YourOrderNumber || undefined,
     consignee: {
       customerNumber: order.CustomerNumber,
       name: order.DeliveryName || order.CustomerName,
@@ -108,18 +117,39 @@ export function toWmsOrder(order: OrderSnapshot, notification: { sms: boolean; e
       postCode: order.DeliveryZipCode || undefined,
       city: order.DeliveryCity || undefined,
       countryCode: countryCode(order.DeliveryCountry),
-      mobilePhone: order.Phone1 || undefined,
-      email: order.EmailAddressTo || undefined,
     },
     orderLines: order.OrderRows.flatMap((row, index) =>
       isWarehouseRow(row)
-        ? [{ rowNumber: index + 1, articleNumber: row.ArticleNumber, numberOfItems: row.OrderedQuantity,
+        ? [{ rowNumber: String(index + 1), articleNumber: row.ArticleNumber, numberOfItems: row.OrderedQuantity,
           comment: row.Description || undefined }]
         : [],
     ),
     emailNotification: { toBeNotified: notification.email, value: order.EmailAddressTo || undefined },
     smsNotification: { toBeNotified: notification.sms, value: order.Phone1 || undefined },
   };
+}
+
+/**
+ * A draft as the current model has it. Drafts carried by long-running workflows may come from before the model was
+ * aligned with Ongoing's: numeric rowNumbers, fields Ongoing never knew (goodsOwnerOrderReference, consignee e-mail and
+ * phone), and no deliveryDate where Fortnox had none. Those differences are not changes of the order.
+ */
+function comparable(draft: WmsOrderDraft, current?: WmsOrderDraft): WmsOrderDraft {
+  const legacy = draft as WmsOrderDraft & { goodsOwnerOrderReference?: string; consignee: { mobilePhone?: string; email?: string } };
+  const { goodsOwnerOrderReference: _reference, ...rest } = legacy;
+  const { mobilePhone: _phone, email: _email, ...consignee } = legacy.consignee;
+  return {
+    ...rest,
+    deliveryDate: draft.deliveryDate ?? current?.deliveryDate,
+    consigneeOrderNumber: draft.consigneeOrderNumber ?? _reference,
+    consignee,
+    orderLines: draft.orderLines.map((line) => ({ ...line, rowNumber: String(line.rowNumber) })),
+  };
+}
+
+/** True when the WMS already holds what `after` would send, given that it was last sent `before`. */
+export function sameForWms(before: WmsOrderDraft, after: WmsOrderDraft): boolean {
+  return wmsFingerprint(comparable(before, after)) === wmsFingerprint(comparable(after));
 }
 
 /** A stable text of everything the WMS sees of an order: equal fingerprints mean nothing to send. */
@@ -140,10 +170,12 @@ export function wmsFingerprint(draft: WmsOrderDraft): string {
 }
 
 /** Lists what differs between two drafts, for the action log an operator reads. */
-export function describeChanges(before: WmsOrderDraft, after: WmsOrderDraft): string[] {
+export function describeChanges(previous: WmsOrderDraft, next: WmsOrderDraft): string[] {
+  const before = comparable(previous, next);
+  const after = comparable(next);
   const changes: string[] = [];
   const fields: (keyof WmsOrderDraft)[] = [
-    'deliveryDate', 'orderRemark', 'goodsOwnerOrderReference', 'consignee', 'emailNotification', 'smsNotification',
+    'deliveryDate', 'orderRemark', 'consigneeOrderNumber', 'consignee', 'emailNotification', 'smsNotification',
   ];
   for (const field of fields) {
     if (wmsFingerprint({ [field]: before[field] } as unknown as WmsOrderDraft) !==
@@ -189,9 +221,16 @@ export function readyToReport(statusNumber: number, reportOn: 'sent' | 'picked')
 
 /** What the warehouse picked per line, as the WMS reports it. */
 export interface PickedLine {
-  rowNumber: number;
+  /** Our rowNumber ("1", "2": the Fortnox row's position); null on a line the warehouse added itself. */
+  rowNumber: string | number | null;
   articleNumber: string;
   pickedNumberOfItems: number;
+}
+
+/** The Fortnox position a WMS line stands for, when its rowNumber is one of ours. */
+function positionOf(line: PickedLine): number | undefined {
+  const text = line.rowNumber === null ? '' : String(line.rowNumber);
+  return /^[1-9]\d*$/.test(text) ? Number(text) : undefined;
 }
 
 export interface DeliveredRow {
@@ -217,16 +256,20 @@ export function deliveredRows(order: OrderSnapshot, picked: PickedLine[]): Deliv
   const delivered = new Map<number, number>();
   const unmatched: PickedLine[] = [];
   for (const line of picked) {
-    const row = order.OrderRows[line.rowNumber - 1];
-    if (row && row.ArticleNumber === line.articleNumber && !delivered.has(line.rowNumber)) {
-      delivered.set(line.rowNumber, line.pickedNumberOfItems);
+    const position = positionOf(line);
+    const row = position === undefined ? undefined : order.OrderRows[position - 1];
+    if (position !== undefined && row && row.ArticleNumber === line.articleNumber && !delivered.has(position)) {
+      delivered.set(position, line.pickedNumberOfItems);
     } else unmatched.push(line);
   }
+  // Lines that moved in Fortnox, and lines the warehouse added (no rowNumber): matched by article.
   for (const line of unmatched) {
+    if (line.pickedNumberOfItems === 0) continue;
     const index = order.OrderRows.findIndex((row, i) => row.ArticleNumber === line.articleNumber && !delivered.has(i + 1));
     if (index < 0) {
+      const which = line.rowNumber === null ? 'a line added in the WMS' : `line ${line.rowNumber}`;
       throw new RowMatchError(
-        `the warehouse picked ${line.pickedNumberOfItems} × ${line.articleNumber} (line ${line.rowNumber}), ` +
+        `the warehouse picked ${line.pickedNumberOfItems} × ${line.articleNumber} (${which}), ` +
           `but the Fortnox order has no unmatched row with that article`,
       );
     }

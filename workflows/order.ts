@@ -24,7 +24,7 @@ import {
   readyToReport,
   toWmsOrder,
   warehouseHasStarted,
-  wmsFingerprint,
+  sameForWms,
   WmsStatus,
   type BackorderRow,
   type DeliveredDiscrepancy,
@@ -300,7 +300,7 @@ class Order {
       return this.closeInFortnox(`invoiced by hand in Fortnox (invoice ${order.InvoiceReference})`, order.InvoiceReference);
     }
     const draft = toWmsOrder(order, this.input.settings.notifications);
-    if (this.state.syncedDraft && wmsFingerprint(draft) === wmsFingerprint(this.state.syncedDraft)) return;
+    if (this.state.syncedDraft && sameForWms(this.state.syncedDraft, draft)) return;
     const changes = this.state.syncedDraft ? describeChanges(this.state.syncedDraft, draft) : ['order details'];
     if (this.state.wmsStatus !== null && warehouseHasStarted(this.state.wmsStatus)) return this.rejectChange(changes);
     try {

@@ -1,5 +1,6 @@
-// The supplier registry sync, run per tenant by a Temporal Schedule: Fortnox suppliers new or changed since the
-// previous run's cursor (minus an overlap; the first run: all) → the WMS supplier registry.
+// The supplier sync, run per tenant by a Temporal Schedule: Fortnox suppliers new or changed since the previous run's
+// cursor (minus an overlap; the first run: all) → the supplierInfo of their articles in the WMS (Ongoing has no
+// supplier register).
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { durationMs } from '../domain/duration';
@@ -12,8 +13,8 @@ export interface SyncSuppliersInput {
 export interface SyncSuppliersResult {
   cursor: string;
   listed: number;
-  upserted: number;
-  unchanged: number;
+  articlesUpdated: number;
+  articlesUnchanged: number;
 }
 
 const local = proxyActivities<Activities>({

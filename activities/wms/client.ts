@@ -15,8 +15,6 @@ import {
   wmsOrderUpsertSchema,
   wmsPurchaseOrderSchema,
   wmsPurchaseOrderUpsertSchema,
-  wmsSupplierSchema,
-  wmsSupplierUpsertSchema,
   wmsWarehouseSchema,
   type BillingSpecification,
   type WmsArticle,
@@ -27,8 +25,6 @@ import {
   type WmsOrderUpsert,
   type WmsPurchaseOrder,
   type WmsPurchaseOrderUpsert,
-  type WmsSupplier,
-  type WmsSupplierUpsert,
   type WmsWarehouse,
 } from './schemas';
 
@@ -41,6 +37,9 @@ export interface WmsClientOptions {
   /** Per request; default 15 s. */
   timeoutMs?: number;
 }
+
+/** Ongoing answers every match at once unless asked for less ("we recommend that you paginate"): our page size. */
+export const WMS_PAGE_SIZE = 500;
 
 export interface ListOrdersFilter {
   orderNumber?: string;
@@ -61,11 +60,57 @@ export interface ListArticlesFilter {
   articleDataLastUpdatedFrom?: Date | string;
 }
 
+export interface ListPurchaseOrdersFilter {
+  purchaseOrderNumber?: string;
+  purchaseOrderStatusFrom?: number;
+  purchaseOrderStatusTo?: number;
+  lastReceiveTimeFrom?: Date | string;
+  lastReceiveTimeTo?: Date | string;
+  purchaseOrderIdFrom?: number;
+  maxPurchaseOrdersToGet?: number;
+}
+
+/**
+ * Walks an Ongoing list in pages: `fetch(from, max)` asks for ids ≥ from (Ongoing's `...IdFrom` is inclusive), at most
+ * `max` of them; a short page is the last.
+ */
+async function* idPages<T>(fetch: (from: number, max: number) => Promise<T[]>, idOf: (item: T) => number, pageSize: number) {
+  for (let from = 0; ; ) {
+    const page = await fetch(from, pageSize);
+    if (page.length) yield page;
+    if (page.length < pageSize) return;
+    const next = Math.max(...page.map(idOf)) + 1;
+    // A page that does not move the cursor would repeat forever: the server ignored the filter.
+    if (next <= from) throw new Error(`WMS paging did not advance past id ${from}`);
+    from = next;
+  }
+}
+
 type QueryValue = string | number | boolean | Date | undefined | string[];
 type Method = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
 const putResponse = (idField: string) =>
   z.object({ [idField]: z.number().int(), message: z.string().nullish() });
+
+/**
+ * A request body checked against Ongoing's model before it is sent: what the WMS would refuse (or silently drop) fails
+ * here, non-retryably, naming the field.
+ */
+function requestBody<S extends z.ZodType>(schema: S, value: unknown, method: Method, path: string): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
+  throw new WmsError(`WMS ${method} ${path} not sent: the body does not fit Ongoing's model (${issues.slice(0, 5).join('; ')})`, {
+    kind: 'non-retryable', method, path,
+  });
+}
+
+/** All pages of a paged listing, in one array: for callers that need the whole (bounded) set at once. */
+export async function collect<T>(pages: AsyncIterable<T[]>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const page of pages) all.push(...page);
+  return all;
+}
 
 export class WmsClient {
   private readonly baseUrl: string;
@@ -85,7 +130,7 @@ export class WmsClient {
   // ---- articles ----
 
   async upsertArticle(article: WmsArticleUpsert): Promise<{ articleSystemId: number }> {
-    const body = wmsArticleUpsertSchema.parse({ ...article, goodsOwnerId: this.goodsOwnerId });
+    const body = requestBody(wmsArticleUpsertSchema, { ...article, goodsOwnerId: this.goodsOwnerId }, 'PUT', '/articles');
     const res = await this.request('PUT', '/articles', { body, schema: putResponse('articleSystemId') });
     return { articleSystemId: res.articleSystemId as number };
   }
@@ -99,38 +144,54 @@ export class WmsClient {
     return this.request('GET', `/articles/${articleSystemId}`, { schema: wmsArticleSchema });
   }
 
+  /** One call: pass maxArticlesToGet (or use articlePages) unless the filter is narrow. */
   async listArticles(filter: ListArticlesFilter = {}): Promise<WmsArticle[]> {
     return this.request('GET', '/articles', {
       query: { goodsOwnerId: this.goodsOwnerId, ...filter },
-      schema: z.array(wmsArticleSchema),
+      schema: z.array(wmsArticleSchema).nullable().transform((v) => v ?? []),
     });
+  }
+
+  /** Every article matching the filter, a page at a time. */
+  articlePages(filter: Omit<ListArticlesFilter, 'articleSystemIdFrom' | 'maxArticlesToGet'> = {}, pageSize = WMS_PAGE_SIZE) {
+    return idPages((from, max) => this.listArticles({ ...filter, articleSystemIdFrom: from, maxArticlesToGet: max }),
+      (a) => a.articleSystemId, pageSize);
+  }
+
+  /** Stock per warehouse, a page of articles at a time (entries carry only warehouseId: see listWarehouses). */
+  inventoryPages(articleNumbers?: string[], pageSize = WMS_PAGE_SIZE) {
+    return idPages((from, max) => this.request('GET', '/articles/inventoryPerWarehouse', {
+      query: { goodsOwnerId: this.goodsOwnerId, articleNumbers, articleSystemIdFrom: from, maxArticlesToGet: max },
+      schema: z.array(inventoryPerWarehouseSchema).nullable().transform((v) => v ?? []),
+    }), (a) => a.articleSystemId, pageSize);
   }
 
   async getInventoryPerWarehouse(articleNumbers?: string[]): Promise<WmsInventoryPerWarehouse[]> {
-    return this.request('GET', '/articles/inventoryPerWarehouse', {
-      query: { goodsOwnerId: this.goodsOwnerId, articleNumbers },
-      schema: z.array(inventoryPerWarehouseSchema),
-    });
+    return collect(this.inventoryPages(articleNumbers));
   }
 
+  /** Adjustments made in [from, toTime): Ongoing's keys are `from` and `toTime` (`to` is obsolete). No paging exists. */
   async listInventoryAdjustments(period: { from?: Date | string; to?: Date | string } = {}): Promise<
     WmsInventoryAdjustmentsLine[]
   > {
     return this.request('GET', '/inventoryAdjustments', {
-      query: { goodsOwnerId: this.goodsOwnerId, from: period.from, to: period.to },
-      schema: z.array(inventoryAdjustmentsLineSchema),
+      query: { goodsOwnerId: this.goodsOwnerId, from: period.from, toTime: period.to },
+      schema: z.array(inventoryAdjustmentsLineSchema).nullable().transform((v) => v ?? []),
     });
   }
 
   async listWarehouses(): Promise<WmsWarehouse[]> {
-    return this.request('GET', '/warehouses', { schema: z.array(wmsWarehouseSchema) });
+    return this.request('GET', '/warehouses', { schema: z.array(wmsWarehouseSchema).nullable().transform((v) => v ?? []) });
   }
 
   // ---- orders ----
 
-  /** PUT by orderNumber: creates or updates. Throws WmsOrderStartedError once the warehouse has started. */
-  async upsertOrder(order: WmsOrderUpsert): Promise<{ orderId: number }> {
-    const body = wmsOrderUpsertSchema.parse({ ...order, goodsOwnerId: this.goodsOwnerId });
+  /**
+   * PUT by orderNumber: creates or updates. Throws WmsOrderStartedError once the warehouse has started, and a
+   * non-retryable WmsError before sending when the order lacks what Ongoing requires (a delivery date, a consignee).
+   */
+  async upsertOrder(order: Omit<WmsOrderUpsert, 'deliveryDate'> & { deliveryDate?: string }): Promise<{ orderId: number }> {
+    const body = requestBody(wmsOrderUpsertSchema, { ...order, goodsOwnerId: this.goodsOwnerId }, 'PUT', '/orders');
     try {
       const res = await this.request('PUT', '/orders', { body, schema: orderPutResponseSchema });
       return { orderId: res.orderId };
@@ -148,11 +209,18 @@ export class WmsClient {
     return list.find((o) => o.orderInfo.orderNumber === orderNumber);
   }
 
+  /** One call: pass maxOrdersToGet (or use orderPages) unless the filter is narrow, e.g. one orderNumber. */
   async listOrders(filter: ListOrdersFilter = {}): Promise<WmsOrder[]> {
     return this.request('GET', '/orders', {
       query: { goodsOwnerId: this.goodsOwnerId, ...filter },
-      schema: z.array(wmsOrderSchema),
+      schema: z.array(wmsOrderSchema).nullable().transform((v) => v ?? []),
     });
+  }
+
+  /** Every order matching the filter, a page at a time (orderIdFrom cursor). */
+  orderPages(filter: Omit<ListOrdersFilter, 'orderIdFrom' | 'maxOrdersToGet'> = {}, pageSize = WMS_PAGE_SIZE) {
+    return idPages((from, max) => this.listOrders({ ...filter, orderIdFrom: from, maxOrdersToGet: max }),
+      (o) => o.orderInfo.orderId, pageSize);
   }
 
   /**
@@ -177,34 +245,31 @@ export class WmsClient {
     });
   }
 
-  // ---- suppliers (sandbox extension; the real REST v1 carries suppliers on articles and purchase orders) ----
-
-  async upsertSupplier(supplier: WmsSupplierUpsert): Promise<{ supplierId: number }> {
-    const body = wmsSupplierUpsertSchema.parse({ ...supplier, goodsOwnerId: this.goodsOwnerId });
-    const res = await this.request('PUT', '/suppliers', { body, schema: putResponse('supplierId') });
-    return { supplierId: res.supplierId as number };
-  }
-
-  async listSuppliers(): Promise<WmsSupplier[]> {
-    return this.request('GET', '/suppliers', {
-      query: { goodsOwnerId: this.goodsOwnerId },
-      schema: z.array(wmsSupplierSchema),
-    });
-  }
-
   // ---- purchase orders ----
 
   async upsertPurchaseOrder(purchaseOrder: WmsPurchaseOrderUpsert): Promise<{ purchaseOrderId: number }> {
-    const body = wmsPurchaseOrderUpsertSchema.parse({ ...purchaseOrder, goodsOwnerId: this.goodsOwnerId });
+    const body = requestBody(wmsPurchaseOrderUpsertSchema, { ...purchaseOrder, goodsOwnerId: this.goodsOwnerId }, 'PUT', '/purchaseOrders');
     const res = await this.request('PUT', '/purchaseOrders', { body, schema: putResponse('purchaseOrderId') });
     return { purchaseOrderId: res.purchaseOrderId as number };
   }
 
-  async getPurchaseOrderByNumber(purchaseOrderNumber: string): Promise<WmsPurchaseOrder | undefined> {
-    const list = await this.request('GET', '/purchaseOrders', {
-      query: { goodsOwnerId: this.goodsOwnerId, purchaseOrderNumber },
-      schema: z.array(wmsPurchaseOrderSchema),
+  async listPurchaseOrders(filter: ListPurchaseOrdersFilter = {}): Promise<WmsPurchaseOrder[]> {
+    return this.request('GET', '/purchaseOrders', {
+      query: { goodsOwnerId: this.goodsOwnerId, ...filter },
+      schema: z.array(wmsPurchaseOrderSchema).nullable().transform((v) => v ?? []),
     });
+  }
+
+  /** Every purchase order matching the filter, a page at a time (purchaseOrderIdFrom cursor). */
+  purchaseOrderPages(
+    filter: Omit<ListPurchaseOrdersFilter, 'purchaseOrderIdFrom' | 'maxPurchaseOrdersToGet'> = {}, pageSize = WMS_PAGE_SIZE,
+  ) {
+    return idPages((from, max) => this.listPurchaseOrders({ ...filter, purchaseOrderIdFrom: from, maxPurchaseOrdersToGet: max }),
+      (po) => po.purchaseOrderInfo.purchaseOrderId, pageSize);
+  }
+
+  async getPurchaseOrderByNumber(purchaseOrderNumber: string): Promise<WmsPurchaseOrder | undefined> {
+    const list = await this.listPurchaseOrders({ purchaseOrderNumber });
     return list.find((po) => po.purchaseOrderInfo.purchaseOrderNumber === purchaseOrderNumber);
   }
 

@@ -3,8 +3,14 @@ import { z } from 'zod';
 
 const text = z.string().nullish();
 const num = z.number().nullish();
-/** Ongoing sends rowNumber as a string on some models and a number on others; we always hold a string. */
-const rowNumber = z.union([z.string(), z.number()]).transform(String);
+/**
+ * Ongoing's rowNumber is a string (GetOrderLine, GetPurchaseOrderLine), and null on a line the warehouse added itself.
+ * A number is read as its text, in case an installation sends one.
+ */
+const rowNumber = z
+  .union([z.string(), z.number(), z.null()])
+  .optional()
+  .transform((v) => (v === null || v === undefined || v === '' ? null : String(v)));
 const status = z.object({ number: z.number().int(), text: text });
 
 // ---- articles ----
@@ -20,7 +26,7 @@ export const inventoryInfoSchema = z.object({
   stockInfoChanged: text,
 });
 
-export const supplierInfoSchema = z.object({ supplierNumber: text, supplierName: text });
+export const supplierInfoSchema = z.object({ supplierArticleNumber: text, supplierNumber: text, supplierName: text });
 
 export const wmsArticleSchema = z.object({
   articleSystemId: z.number().int(),
@@ -41,7 +47,8 @@ export const wmsArticleSchema = z.object({
 });
 export type WmsArticle = z.infer<typeof wmsArticleSchema>;
 
-export const wmsArticleUpsertSchema = z.object({
+/** PostArticleModel, as far as we send it: strict, so a field Ongoing does not know fails here, not silently there. */
+export const wmsArticleUpsertSchema = z.strictObject({
   goodsOwnerId: z.number().int().optional(),
   articleNumber: z.string().min(1),
   articleName: z.string().optional(),
@@ -54,7 +61,9 @@ export const wmsArticleUpsertSchema = z.object({
   height: z.number().optional(),
   volume: z.number().optional(),
   isStockArticle: z.boolean().optional(),
-  supplierInfo: z.object({ supplierNumber: z.string().optional(), supplierName: z.string().optional() }).optional(),
+  supplierInfo: z
+    .strictObject({ supplierArticleNumber: z.string().optional(), supplierNumber: z.string().optional(), supplierName: z.string().optional() })
+    .optional(),
 });
 export type WmsArticleUpsert = z.input<typeof wmsArticleUpsertSchema>;
 
@@ -64,10 +73,8 @@ export const inventoryPerWarehouseSchema = z.object({
   inventoryPerWarehouse: z
     .array(
       z.object({
+        /** Ongoing answers only the id: its code and name come from GET /warehouses. */
         warehouseId: z.number().int(),
-        /** Sandbox additions; the real API answers only warehouseId. */
-        warehouseCode: text,
-        warehouseName: text,
         numberOfItems: z.number(),
         numberOfLockedItems: num,
         sellableNumberOfItems: num,
@@ -114,6 +121,7 @@ export const pickedArticleItemSchema = z.object({
 
 export const wmsOrderLineSchema = z.object({
   id: z.number().int(),
+  /** Ours ("1", "2", ...: the Fortnox row's position); null on a line added in the WMS. */
   rowNumber,
   article: z.object({ articleSystemId: z.number().int(), articleNumber: z.string(), articleName: text }),
   comment: text,
@@ -132,21 +140,22 @@ export const wmsParcelSchema = z.object({
   id: z.number().int().nullish(),
   parcelNumber: text,
   isReturnParcel: z.boolean().nullish(),
-  tracking: z.object({ trackingNumber: text, url: text }).nullish(),
+  tracking: z.object({ trackingUrl: text }).nullish(),
 });
 
 export const wmsOrderSchema = z.object({
   orderInfo: z.object({
     orderId: z.number().int(),
     orderNumber: z.string(),
-    goodsOwnerOrderReference: text,
+    goodsOwnerOrderId: text,
+    referenceNumber: text,
+    consigneeOrderNumber: text,
     orderRemark: text,
     deliveryDate: text,
     createdDate: text,
     shippedTime: text,
     wayBill: text,
     orderStatus: status,
-    orderStatusChangedTime: text,
     emailNotification: notificationSchema.nullish(),
     smsNotification: notificationSchema.nullish(),
   }),
@@ -157,38 +166,44 @@ export const wmsOrderSchema = z.object({
     .nullish()
     .transform((v) => v ?? []),
   tracking: z
-    .array(z.object({ trackingNumber: text, url: text }))
+    .array(z.object({ trackingUrl: text, waybill: text, created: text }))
     .nullish()
     .transform((v) => v ?? []),
 });
 export type WmsOrder = z.infer<typeof wmsOrderSchema>;
 
-export const wmsConsigneeSchema = z
-  .object({
-    customerNumber: z.string().optional(),
-    name: z.string().optional(),
-    address1: z.string().optional(),
-    address2: z.string().optional(),
-    address3: z.string().optional(),
-    postCode: z.string().optional(),
-    city: z.string().optional(),
-    countryCode: z.string().optional(),
-  })
-  .catchall(z.unknown());
+/** PostOrderConsignee as far as we send it. It has no e-mail or phone: those travel in the notification objects. */
+export const wmsConsigneeSchema = z.strictObject({
+  customerNumber: z.string().optional(),
+  name: z.string().optional(),
+  address1: z.string().optional(),
+  address2: z.string().optional(),
+  address3: z.string().optional(),
+  postCode: z.string().optional(),
+  city: z.string().optional(),
+  countryCode: z.string().optional(),
+});
 
-/** The PUT /orders body; goodsOwnerId is filled in by the client. */
-export const wmsOrderUpsertSchema = z.object({
+const notification = z.strictObject({ toBeNotified: z.boolean(), value: z.string().optional() });
+
+/**
+ * The PUT /orders body (PostOrderModel, as far as we send it); goodsOwnerId is filled in by the client. Strict: a field
+ * Ongoing's model does not have would be silently dropped there, so it is refused here. deliveryDate and consignee are
+ * required by Ongoing.
+ */
+export const wmsOrderUpsertSchema = z.strictObject({
   goodsOwnerId: z.number().int().optional(),
   orderNumber: z.string().min(1),
-  deliveryDate: z.string().optional(),
+  deliveryDate: z.string().regex(/^\d{4}-\d{2}-\d{2}/, { error: 'expected a delivery date YYYY-MM-DD (Ongoing requires one)' }),
   orderRemark: z.string().optional(),
-  goodsOwnerOrderReference: z.string().optional(),
+  consigneeOrderNumber: z.string().optional(),
+  referenceNumber: z.string().optional(),
   consignee: wmsConsigneeSchema,
-  emailNotification: z.object({ toBeNotified: z.boolean(), value: z.string().optional() }).optional(),
-  smsNotification: z.object({ toBeNotified: z.boolean(), value: z.string().optional() }).optional(),
+  emailNotification: notification.optional(),
+  smsNotification: notification.optional(),
   orderLines: z.array(
-    z.object({
-      rowNumber: z.union([z.string(), z.number()]),
+    z.strictObject({
+      rowNumber: z.string().min(1),
       articleNumber: z.string().min(1),
       numberOfItems: z.number().nonnegative(),
       comment: z.string().optional(),
@@ -199,45 +214,26 @@ export type WmsOrderUpsert = z.input<typeof wmsOrderUpsertSchema>;
 
 export const orderPutResponseSchema = z.object({ orderId: z.number().int(), message: text });
 
-// ---- suppliers (sandbox extension) ----
-
-export const wmsSupplierSchema = z.object({
-  supplierId: z.number().int(),
-  supplierNumber: z.string(),
-  name: z.string(),
-  address1: text,
-  address2: text,
-  postCode: text,
-  city: text,
-  countryCode: text,
-  email: text,
-  telephone: text,
-});
-export type WmsSupplier = z.infer<typeof wmsSupplierSchema>;
-
-export const wmsSupplierUpsertSchema = z.object({
-  goodsOwnerId: z.number().int().optional(),
-  supplierNumber: z.string().min(1),
-  name: z.string().min(1),
-  address1: z.string().optional(),
-  address2: z.string().optional(),
-  postCode: z.string().optional(),
-  city: z.string().optional(),
-  countryCode: z.string().optional(),
-  email: z.string().optional(),
-  telephone: z.string().optional(),
-});
-export type WmsSupplierUpsert = z.input<typeof wmsSupplierUpsertSchema>;
+// Ongoing REST v1 has no supplier register: suppliers travel as supplierInfo on articles and purchase orders.
 
 // ---- purchase orders ----
 
-export const PURCHASE_ORDER_STATUS = { Notified: 100, PartlyReceived: 400, Received: 500, Cancelled: 900 } as const;
+/** Ongoing's purchase-order statuses (GET /purchaseOrders/statuses; texts are localised, the number is the contract). */
+export const PURCHASE_ORDER_STATUS = {
+  Notified: 100,
+  ArrivalSpace: 200,
+  Inbound: 300,
+  /** "Avvikelse": reception finished with a deviation from what was advised. Not "partly received". */
+  Deflection: 400,
+  Received: 500,
+  Cancelled: 900,
+} as const;
 
 export const wmsPurchaseOrderSchema = z.object({
   purchaseOrderInfo: z.object({
     purchaseOrderId: z.number().int(),
     purchaseOrderNumber: z.string(),
-    goodsOwnerOrderReference: text,
+    goodsOwnerReference: text,
     purchaseOrderRemark: text,
     inDate: text,
     createdDate: text,
@@ -258,16 +254,17 @@ export const wmsPurchaseOrderSchema = z.object({
 });
 export type WmsPurchaseOrder = z.infer<typeof wmsPurchaseOrderSchema>;
 
-export const wmsPurchaseOrderUpsertSchema = z.object({
+/** PostPurchaseOrderModel as far as we send it (strict, like the order's). */
+export const wmsPurchaseOrderUpsertSchema = z.strictObject({
   goodsOwnerId: z.number().int().optional(),
   purchaseOrderNumber: z.string().min(1),
-  goodsOwnerOrderReference: z.string().optional(),
+  goodsOwnerReference: z.string().optional(),
   purchaseOrderRemark: z.string().optional(),
   inDate: z.string().optional(),
-  supplierInfo: z.object({ supplierNumber: z.string().optional(), supplierName: z.string().optional() }).optional(),
+  supplierInfo: z.strictObject({ supplierNumber: z.string().optional(), supplierName: z.string().optional() }).optional(),
   purchaseOrderLines: z.array(
-    z.object({
-      rowNumber: z.union([z.string(), z.number()]),
+    z.strictObject({
+      rowNumber: z.string().min(1),
       articleNumber: z.string().min(1),
       numberOfItems: z.number().nonnegative(),
       comment: z.string().optional(),

@@ -3,13 +3,13 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { billingSpecification } from './billing';
 import { SandboxHttpError } from './errors';
 import { badBodyPayload, countCall, decideFault, type FaultDecision } from './faults';
-import { articleBody, orderBody, purchaseOrderBody, supplierBody } from './requests';
+import { articleBody, orderBody, purchaseOrderBody } from './requests';
 import type { WmsSandboxState } from './state';
 import type { GoodsOwnerState } from './types';
 import {
   articleView,
   inventoryAdjustmentsView,
-  inventoryPerWarehouseView, orderView, purchaseOrderView, supplierView } from './views';
+  inventoryPerWarehouseView, orderView, purchaseOrderView } from './views';
 
 export const API_PREFIX = '/:warehouse/api/v1';
 
@@ -133,11 +133,15 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const owner = ownerOf(request);
         const q = request.query as Query;
         checkGoodsOwnerId(owner, one(q.goodsOwnerId));
-        const wanted = [...many(q.articleNumbers), ...many(q.articleNumber)];
-        return [...owner.articles.values()]
+        const wanted = many(q.articleNumbers);
+        const idFrom = intParam(one(q.articleSystemIdFrom), 'articleSystemIdFrom');
+        const max = intParam(one(q.maxArticlesToGet), 'maxArticlesToGet');
+        let list = [...owner.articles.values()]
           .filter((a) => wanted.length === 0 || wanted.includes(a.articleNumber))
-          .sort((a, b) => a.articleSystemId - b.articleSystemId)
-          .map((a) => inventoryPerWarehouseView(state, owner, a));
+          .filter((a) => idFrom === undefined || a.articleSystemId >= idFrom)
+          .sort((a, b) => a.articleSystemId - b.articleSystemId);
+        if (max !== undefined) list = list.slice(0, max);
+        return list.map((a) => inventoryPerWarehouseView(state, owner, a));
       });
 
       api.get('/articles/:articleSystemId', async (request) => {
@@ -158,7 +162,8 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const q = request.query as Query;
         checkGoodsOwnerId(owner, one(q.goodsOwnerId));
         const from = timeParam(one(q.from), 'from');
-        const to = timeParam(one(q.to) ?? one(q.toTime), 'to');
+        // Ongoing's end of the period is `toTime`; its `to` is "obsolete, do not use", and the sandbox ignores it.
+        const to = timeParam(one(q.toTime), 'toTime');
         return inventoryAdjustmentsView(
           owner,
           owner.adjustments.filter((a) => {
@@ -245,40 +250,27 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const number = one(q.purchaseOrderNumber);
         const statusFrom = intParam(one(q.purchaseOrderStatusFrom), 'purchaseOrderStatusFrom');
         const statusTo = intParam(one(q.purchaseOrderStatusTo), 'purchaseOrderStatusTo');
-        return [...owner.purchaseOrders.values()]
+        const receivedFrom = timeParam(one(q.lastReceiveTimeFrom), 'lastReceiveTimeFrom');
+        const receivedTo = timeParam(one(q.lastReceiveTimeTo), 'lastReceiveTimeTo');
+        const idFrom = intParam(one(q.purchaseOrderIdFrom), 'purchaseOrderIdFrom');
+        const max = intParam(one(q.maxPurchaseOrdersToGet), 'maxPurchaseOrdersToGet');
+        const received = (po: { lastReceiveTime?: string }) => (po.lastReceiveTime ? Date.parse(po.lastReceiveTime) : undefined);
+        let list = [...owner.purchaseOrders.values()]
           .filter((po) => number === undefined || po.purchaseOrderNumber === number)
           .filter((po) => statusFrom === undefined || po.statusNumber >= statusFrom)
           .filter((po) => statusTo === undefined || po.statusNumber <= statusTo)
-          .sort((a, b) => a.purchaseOrderId - b.purchaseOrderId)
-          .map((po) => purchaseOrderView(owner, po));
+          .filter((po) => receivedFrom === undefined || (received(po) ?? -Infinity) >= receivedFrom)
+          .filter((po) => receivedTo === undefined || (received(po) ?? Infinity) <= receivedTo)
+          .filter((po) => idFrom === undefined || po.purchaseOrderId >= idFrom)
+          .sort((a, b) => a.purchaseOrderId - b.purchaseOrderId);
+        if (max !== undefined) list = list.slice(0, max);
+        return list.map((po) => purchaseOrderView(owner, po));
       });
 
       api.get('/purchaseOrders/:purchaseOrderId', async (request) => {
         const owner = ownerOf(request);
         const { purchaseOrderId } = request.params as { purchaseOrderId: string };
         return purchaseOrderView(owner, state.purchaseOrder(owner, Number(purchaseOrderId)));
-      });
-
-      // ---- suppliers: a sandbox extension, Ongoing REST v1 has no supplier endpoint ----
-      api.put('/suppliers', async (request, reply) => {
-        const owner = ownerOf(request);
-        const body = supplierBody.parse(request.body);
-        checkGoodsOwnerId(owner, body.goodsOwnerId);
-        const { supplier, created } = state.upsertSupplier(owner, body);
-        return reply
-          .code(created ? 201 : 200)
-          .send({ supplierId: supplier.supplierId, message: created ? 'Supplier created.' : 'Supplier updated.' });
-      });
-
-      api.get('/suppliers', async (request) => {
-        const owner = ownerOf(request);
-        const q = request.query as Query;
-        checkGoodsOwnerId(owner, one(q.goodsOwnerId));
-        const number = one(q.supplierNumber);
-        return [...owner.suppliers.values()]
-          .filter((s) => number === undefined || s.supplierNumber === number)
-          .sort((a, b) => a.supplierId - b.supplierId)
-          .map(supplierView);
       });
 
       // ---- billing: a sandbox extension (Ongoing offers invoices through its SOAP GetInvoicesByQuery) ----

@@ -2,7 +2,7 @@
 import { requireVersion, restoreFromFile, SnapshotFileError, SnapshotWriter, type Warn } from '../snapshot-file';
 import type { WmsSandboxState } from './state';
 import type {
-  BillableEvent, GoodsOwnerState, StoredAdjustment, StoredArticle, StoredOrder, StoredPurchaseOrder, StoredSupplier,
+  BillableEvent, GoodsOwnerState, StoredAdjustment, StoredArticle, StoredOrder, StoredPurchaseOrder,
   StoredWarehouse, WebhookAttempt, WebhookConfig,
 } from './types';
 
@@ -23,7 +23,6 @@ export interface GoodsOwnerSnapshot {
   articles: ArticleSnapshot[];
   orders: StoredOrder[];
   purchaseOrders: StoredPurchaseOrder[];
-  suppliers: StoredSupplier[];
   billable: BillableEvent[];
   adjustments: StoredAdjustment[];
   /** Holds the shared webhook secret, so receivers keep verifying signatures after a restart. */
@@ -57,7 +56,6 @@ function snapshotGoodsOwner(owner: GoodsOwnerState): GoodsOwnerSnapshot {
     })),
     orders: [...owner.orders.values()],
     purchaseOrders: [...owner.purchaseOrders.values()],
-    suppliers: [...owner.suppliers.values()],
     billable: owner.billable,
     adjustments: owner.adjustments,
     ...(owner.webhook ? { webhook: owner.webhook } : {}),
@@ -93,7 +91,6 @@ export function restoreWmsState(state: WmsSandboxState, input: WmsSandboxSnapsho
       }])),
       orders: new Map(saved.orders.map((order) => [order.orderId, order])),
       purchaseOrders: new Map(saved.purchaseOrders.map((po) => [po.purchaseOrderId, po])),
-      suppliers: new Map(saved.suppliers.map((supplier) => [supplier.supplierNumber, supplier])),
       billable: saved.billable,
       adjustments: saved.adjustments,
       ...(saved.webhook ? { webhook: saved.webhook } : {}),

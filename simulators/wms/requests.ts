@@ -5,9 +5,11 @@ const rowNumber = z.union([z.string().min(1), z.number().int()]).transform(Strin
 const optionalText = z.string().nullish().transform((v) => v ?? undefined);
 const optionalNumber = z.number().nullish().transform((v) => v ?? undefined);
 const supplierInfo = z
-  .object({ supplierNumber: optionalText, supplierName: optionalText })
+  .object({ supplierArticleNumber: optionalText, supplierNumber: optionalText, supplierName: optionalText })
   .nullish()
-  .transform((v) => v ?? undefined);
+  .transform((v) => (v ? Object.fromEntries(Object.entries(v).filter(([, x]) => x !== undefined)) : undefined));
+/** Ongoing takes a date or a date-time (its own examples send "2019-10-10"). */
+const dateTime = z.string().refine((v) => !Number.isNaN(Date.parse(v)), { error: 'expected a date or date-time' });
 
 export const articleBody = z.object({
   goodsOwnerId: z.number().int(),
@@ -31,13 +33,31 @@ const notification = z
   .nullish()
   .transform((v) => v ?? undefined);
 
+/**
+ * PostOrderModel as far as the sandbox keeps it. Like Ongoing, keys the model does not have are dropped without a word
+ * (zod strips them); `deliveryDate` and `consignee` are required, as in Ongoing's model.
+ */
 export const orderBody = z.object({
   goodsOwnerId: z.number().int(),
   orderNumber: z.string().min(1),
-  deliveryDate: optionalText,
+  deliveryDate: dateTime,
   orderRemark: optionalText,
-  goodsOwnerOrderReference: optionalText,
-  consignee: z.record(z.string(), z.unknown()).default({}),
+  goodsOwnerOrderId: optionalText,
+  referenceNumber: optionalText,
+  consigneeOrderNumber: optionalText,
+  consignee: z.object({
+    customerNumber: optionalText,
+    name: optionalText,
+    address1: optionalText,
+    address2: optionalText,
+    address3: optionalText,
+    postCode: optionalText,
+    city: optionalText,
+    countryCode: optionalText,
+    countryStateCode: optionalText,
+    remark: optionalText,
+    doorCode: optionalText,
+  }),
   emailNotification: notification,
   smsNotification: notification,
   orderLines: z
@@ -56,7 +76,7 @@ export type OrderBody = z.infer<typeof orderBody>;
 export const purchaseOrderBody = z.object({
   goodsOwnerId: z.number().int(),
   purchaseOrderNumber: z.string().min(1),
-  goodsOwnerOrderReference: optionalText,
+  goodsOwnerReference: optionalText,
   purchaseOrderRemark: optionalText,
   inDate: optionalText,
   supplierInfo,
@@ -72,20 +92,6 @@ export const purchaseOrderBody = z.object({
     .default([]),
 });
 export type PurchaseOrderBody = z.infer<typeof purchaseOrderBody>;
-
-export const supplierBody = z.object({
-  goodsOwnerId: z.number().int(),
-  supplierNumber: z.string().min(1),
-  name: z.string().min(1),
-  address1: optionalText,
-  address2: optionalText,
-  postCode: optionalText,
-  city: optionalText,
-  countryCode: optionalText,
-  email: optionalText,
-  telephone: optionalText,
-});
-export type SupplierBody = z.infer<typeof supplierBody>;
 
 // ---- sandbox controls ----
 
@@ -115,9 +121,14 @@ export const sendBody = z
 export const receiveBody = z
   .object({
     lines: z.array(z.object({ rowNumber, receivedNumberOfItems: z.number().nonnegative() })).optional(),
+    /** Finish reception now: Received when every line got what was advised, else Deflection. */
+    finish: z.boolean().optional(),
   })
   .nullish()
   .transform((v) => v ?? {});
+
+/** A line the warehouse adds to an order on the floor: it has no rowNumber of the goods owner's. */
+export const addLineBody = z.object({ articleNumber: z.string().min(1), numberOfItems: z.number().positive() });
 
 export const stockAdjustmentBody = z
   .object({

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Autopilot } from './autopilot';
 import { setFaultRules } from './faults';
 import {
+  addLineBody,
   autopilotBody,
   faultsBody,
   goodsOwnerBody,
@@ -14,7 +15,7 @@ import {
 } from './requests';
 import type { WmsSandboxState } from './state';
 import type { WebhookDispatcher } from './webhooks';
-import { articleView, orderView, purchaseOrderView, supplierView } from './views';
+import { articleView, orderView, purchaseOrderView } from './views';
 
 export function registerSandboxRoutes(
   app: FastifyInstance,
@@ -47,10 +48,7 @@ export function registerSandboxRoutes(
       sb.post('/goods-owners/:goodsOwnerId/seed', async (request) => {
         const owner = ownerOf(request);
         state.seed(owner);
-        return {
-          articles: [...owner.articles.values()].map((a) => articleView(state, owner, a)),
-          suppliers: [...owner.suppliers.values()].map(supplierView),
-        };
+        return { articles: [...owner.articles.values()].map((a) => articleView(state, owner, a)) };
       });
 
       sb.get('/goods-owners/:goodsOwnerId/state', async (request) => {
@@ -62,7 +60,6 @@ export function registerSandboxRoutes(
           articles: [...owner.articles.values()].map((a) => articleView(state, owner, a)),
           orders: [...owner.orders.values()].map((o) => orderView(owner, o)),
           purchaseOrders: [...owner.purchaseOrders.values()].map((po) => purchaseOrderView(owner, po)),
-          suppliers: [...owner.suppliers.values()].map(supplierView),
           webhook: owner.webhook ? { ...owner.webhook, secret: '***' } : null,
           webhookAttempts: owner.webhookAttempts,
           calls: owner.calls,
@@ -110,11 +107,15 @@ export function registerSandboxRoutes(
         const owner = ownerOf(request);
         return orderView(owner, state.cancelOnFloor(owner, orderIdOf(request)));
       });
+      sb.post('/goods-owners/:goodsOwnerId/orders/:orderId/lines', async (request) => {
+        const owner = ownerOf(request);
+        return orderView(owner, state.addLineOnFloor(owner, orderIdOf(request), addLineBody.parse(request.body)));
+      });
       sb.post('/goods-owners/:goodsOwnerId/purchase-orders/:purchaseOrderId/receive', async (request) => {
         const owner = ownerOf(request);
         const { purchaseOrderId } = request.params as { purchaseOrderId: string };
-        const { lines } = receiveBody.parse(request.body);
-        return purchaseOrderView(owner, state.receivePurchaseOrder(owner, Number(purchaseOrderId), lines));
+        const { lines, finish } = receiveBody.parse(request.body);
+        return purchaseOrderView(owner, state.receivePurchaseOrder(owner, Number(purchaseOrderId), lines, finish));
       });
       sb.post('/goods-owners/:goodsOwnerId/stock-adjustments', async (request) => {
         const owner = ownerOf(request);

@@ -1,14 +1,7 @@
 // The sandbox's in-memory warehouse: goods owners and the operations of the API and of the warehouse floor.
 import { randomBytes } from 'node:crypto';
 import { badRequest, notFound, SandboxHttpError } from './errors';
-import {
-  articleBody,
-  supplierBody,
-  type ArticleBody,
-  type OrderBody,
-  type PurchaseOrderBody,
-  type SupplierBody,
-} from './requests';
+import { articleBody, type ArticleBody, type OrderBody, type PurchaseOrderBody } from './requests';
 import {
   isOrderStarted,
   ORDER_STATUS,
@@ -17,8 +10,8 @@ import {
   type GoodsOwnerState,
   type StoredArticle,
   type StoredOrder,
+  type StoredOrderLine,
   type StoredPurchaseOrder,
-  type StoredSupplier,
   type StoredWarehouse,
 } from './types';
 
@@ -39,7 +32,7 @@ export class WmsSandboxState {
   readonly warehouse: string;
   readonly goodsOwners = new Map<number, GoodsOwnerState>();
   /** Id counters; public so persistence can carry them across a restart (new ids must never reuse old ones). */
-  readonly nextId = { goodsOwner: 1, article: 1, order: 1, line: 1, purchaseOrder: 1, supplier: 1, parcel: 1, adjustment: 1, webhookEvent: 1 };
+  readonly nextId = { goodsOwner: 1, article: 1, order: 1, line: 1, purchaseOrder: 1, parcel: 1, adjustment: 1, webhookEvent: 1 };
   private listeners: OrderChangeListener[] = [];
   /** Injectable clock, so billing periods can be tested. */
   now: () => Date = () => new Date();
@@ -74,7 +67,6 @@ export class WmsSandboxState {
       articles: new Map(),
       orders: new Map(),
       purchaseOrders: new Map(),
-      suppliers: new Map(),
       billable: [],
       adjustments: [],
       webhookAttempts: [],
@@ -184,7 +176,7 @@ export class WmsSandboxState {
     }
     const now = this.iso();
     const oldLines = new Map((existing?.lines ?? []).map((l) => [l.rowNumber, l]));
-    const lines = body.orderLines.map((l, i) => ({
+    const lines = body.orderLines.map((l, i): StoredOrderLine => ({
       id: oldLines.get(l.rowNumber)?.id ?? this.nextId.line++,
       rowNumber: l.rowNumber,
       articleSystemId: articles[i]!.articleSystemId,
@@ -199,10 +191,12 @@ export class WmsSandboxState {
     }));
     const fields = {
       orderNumber: body.orderNumber,
-      goodsOwnerOrderReference: body.goodsOwnerOrderReference,
+      goodsOwnerOrderId: body.goodsOwnerOrderId,
+      referenceNumber: body.referenceNumber,
+      consigneeOrderNumber: body.consigneeOrderNumber,
       orderRemark: body.orderRemark,
       deliveryDate: body.deliveryDate,
-      consignee: body.consignee,
+      consignee: Object.fromEntries(Object.entries(body.consignee).filter(([, v]) => v !== undefined)),
       emailNotification: body.emailNotification ?? { toBeNotified: false, value: null },
       smsNotification: body.smsNotification ?? { toBeNotified: false, value: null },
       lines,
@@ -315,7 +309,7 @@ export class WmsSandboxState {
       }
     }
     for (const line of order.lines) {
-      const w = lines ? wanted.get(line.rowNumber) : { pickedNumberOfItems: line.orderedNumberOfItems };
+      const w = lines ? (line.rowNumber === null ? undefined : wanted.get(line.rowNumber)) : { pickedNumberOfItems: line.orderedNumberOfItems };
       const picked = w?.pickedNumberOfItems ?? 0;
       line.allocatedNumberOfItems = line.orderedNumberOfItems;
       line.pickedNumberOfItems = picked;
@@ -372,6 +366,26 @@ export class WmsSandboxState {
     return order;
   }
 
+  /** The warehouse adds a line on the floor (a replacement, a gift): Ongoing gives it no rowNumber of the goods owner's. */
+  addLineOnFloor(owner: GoodsOwnerState, orderId: number, input: { articleNumber: string; numberOfItems: number }): StoredOrder {
+    const order = this.order(owner, orderId);
+    this.requireFloorStatus(order, 'add a line', (s) => s >= ORDER_STATUS.Open && s < ORDER_STATUS.Sent);
+    const article = this.requireArticle(owner, input.articleNumber);
+    order.lines.push({
+      id: this.nextId.line++,
+      rowNumber: null,
+      articleSystemId: article.articleSystemId,
+      articleNumber: article.articleNumber,
+      articleName: article.articleName,
+      orderedNumberOfItems: input.numberOfItems,
+      allocatedNumberOfItems: 0,
+      pickedNumberOfItems: 0,
+      reportedNumberOfItems: null,
+      pickedArticleItems: [],
+    });
+    return order;
+  }
+
   // ---- stock ----
 
   adjustStock(
@@ -423,7 +437,7 @@ export class WmsSandboxState {
     let toReceive = 0;
     if (warehouseId === undefined || warehouseId === DEFAULT_WAREHOUSES[0]!.warehouseId) {
       for (const po of owner.purchaseOrders.values()) {
-        if (po.statusNumber >= PURCHASE_ORDER_STATUS.Received) continue;
+        if (po.statusNumber === PURCHASE_ORDER_STATUS.Deflection || po.statusNumber >= PURCHASE_ORDER_STATUS.Received) continue;
         for (const line of po.lines) {
           if (line.articleSystemId === article.articleSystemId) {
             toReceive += Math.max(0, line.advisedNumberOfItems - line.receivedNumberOfItems);
@@ -440,20 +454,6 @@ export class WmsSandboxState {
       toReceiveNumberOfItems: toReceive,
       pickedToBeCollectedNumberOfItems: pickedToBeCollected,
     };
-  }
-
-  // ---- suppliers (sandbox extension) ----
-
-  upsertSupplier(owner: GoodsOwnerState, body: SupplierBody): { supplier: StoredSupplier; created: boolean } {
-    const existing = owner.suppliers.get(body.supplierNumber);
-    const { goodsOwnerId: _ignored, ...fields } = body;
-    if (existing) {
-      Object.assign(existing, fields, { updatedAt: this.iso() });
-      return { supplier: existing, created: false };
-    }
-    const supplier: StoredSupplier = { supplierId: this.nextId.supplier++, ...fields, updatedAt: this.iso() };
-    owner.suppliers.set(supplier.supplierNumber, supplier);
-    return { supplier, created: true };
   }
 
   // ---- purchase orders ----
@@ -484,7 +484,7 @@ export class WmsSandboxState {
     const oldLines = new Map((existing?.lines ?? []).map((l) => [l.rowNumber, l]));
     const fields = {
       purchaseOrderNumber: body.purchaseOrderNumber,
-      goodsOwnerOrderReference: body.goodsOwnerOrderReference,
+      goodsOwnerReference: body.goodsOwnerReference,
       purchaseOrderRemark: body.purchaseOrderRemark,
       inDate: body.inDate,
       supplierInfo: body.supplierInfo,
@@ -513,15 +513,20 @@ export class WmsSandboxState {
     return { purchaseOrder, created: true };
   }
 
-  /** Goods reception on the floor: received items go into the default warehouse. */
+  /**
+   * Goods reception on the floor: received items go into the default warehouse. While goods are coming in the purchase
+   * order is Inbound (300); it is Received (500) once every line has what was advised. `finish` ends reception now:
+   * with a line short or over, that is Deflection (400), Ongoing's "Avvikelse".
+   */
   receivePurchaseOrder(
     owner: GoodsOwnerState,
     purchaseOrderId: number,
     lines?: Array<{ rowNumber: string; receivedNumberOfItems: number }>,
+    finish = false,
   ): StoredPurchaseOrder {
     const po = this.purchaseOrder(owner, purchaseOrderId);
-    if (po.statusNumber >= PURCHASE_ORDER_STATUS.Received) {
-      throw new SandboxHttpError(409, `Purchase order ${po.purchaseOrderNumber} has status ${po.statusNumber}.`);
+    if (po.statusNumber === PURCHASE_ORDER_STATUS.Deflection || po.statusNumber >= PURCHASE_ORDER_STATUS.Received) {
+      throw new SandboxHttpError(409, `Purchase order ${po.purchaseOrderNumber} has status ${po.statusNumber}: reception is finished.`);
     }
     const now = this.iso();
     const receipts =
@@ -545,28 +550,19 @@ export class WmsSandboxState {
         numberOfItems: r.receivedNumberOfItems,
       });
     }
+    if (receipts.some((r) => r.receivedNumberOfItems > 0)) po.lastReceiveTime = now;
+    const exact = po.lines.every((l) => l.receivedNumberOfItems === l.advisedNumberOfItems);
     const complete = po.lines.every((l) => l.receivedNumberOfItems >= l.advisedNumberOfItems);
     const any = po.lines.some((l) => l.receivedNumberOfItems > 0);
-    po.statusNumber = complete
-      ? PURCHASE_ORDER_STATUS.Received
-      : any
-        ? PURCHASE_ORDER_STATUS.PartlyReceived
-        : po.statusNumber;
+    if (finish) po.statusNumber = exact ? PURCHASE_ORDER_STATUS.Received : PURCHASE_ORDER_STATUS.Deflection;
+    else if (complete) po.statusNumber = exact ? PURCHASE_ORDER_STATUS.Received : PURCHASE_ORDER_STATUS.Deflection;
+    else if (any) po.statusNumber = PURCHASE_ORDER_STATUS.Inbound;
     return po;
   }
 
   // ---- demo data ----
 
   seed(owner: GoodsOwnerState): void {
-    this.upsertSupplier(owner, supplierBody.parse({
-      goodsOwnerId: owner.goodsOwnerId,
-      supplierNumber: 'SUP-1',
-      name: 'Nordic Widgets AB',
-      address1: 'Industrivägen 1',
-      postCode: '41101',
-      city: 'Göteborg',
-      countryCode: 'SE',
-    }));
     const demo = [
       { articleNumber: 'WIDGET-1', articleName: 'Widget, blue', barCode: '7350000000011', weight: 0.4, stock: 120 },
       { articleNumber: 'WIDGET-2', articleName: 'Widget, red', barCode: '7350000000028', weight: 0.4, stock: 80 },

@@ -1,4 +1,4 @@
-// Stored shapes of the WMS sandbox: one goods owner's articles, orders, purchase orders, suppliers and floor history.
+// Stored shapes of the WMS sandbox: one goods owner's articles, orders, purchase orders and floor history.
 
 export const ORDER_STATUS = {
   Error: 150,
@@ -24,11 +24,22 @@ export const ORDER_STATUS_TEXT: Record<number, string> = {
   1000: 'Cancelled',
 };
 
-/** Ongoing's inbound (purchase order) statuses as the sandbox uses them. */
-export const PURCHASE_ORDER_STATUS = { Notified: 100, PartlyReceived: 400, Received: 500, Cancelled: 900 } as const;
+/** Ongoing's purchase-order statuses (GET /purchaseOrders/statuses in Ongoing's example requests). */
+export const PURCHASE_ORDER_STATUS = {
+  Notified: 100,
+  ArrivalSpace: 200,
+  /** Goods are being received. */
+  Inbound: 300,
+  /** "Avvikelse": reception was finished with quantities that differ from what was advised. */
+  Deflection: 400,
+  Received: 500,
+  Cancelled: 900,
+} as const;
 export const PURCHASE_ORDER_STATUS_TEXT: Record<number, string> = {
   100: 'Notified',
-  400: 'Partly received',
+  200: 'Arrival space',
+  300: 'Inbound',
+  400: 'Deflection',
   500: 'Received',
   900: 'Cancelled',
 };
@@ -57,7 +68,8 @@ export interface StoredArticle {
   height?: number;
   volume?: number;
   isStockArticle: boolean;
-  supplierInfo?: { supplierNumber?: string; supplierName?: string };
+  /** Ongoing keeps suppliers only here (and on purchase orders): there is no supplier register in REST v1. */
+  supplierInfo?: { supplierArticleNumber?: string; supplierNumber?: string; supplierName?: string };
   /** Physical stock per warehouseId. */
   stock: Map<number, number>;
   createdAt: string;
@@ -73,7 +85,8 @@ export interface PickedArticleItem {
 
 export interface StoredOrderLine {
   id: number;
-  rowNumber: string;
+  /** The goods owner's row number; null on a line the warehouse added itself. */
+  rowNumber: string | null;
   articleSystemId: number;
   articleNumber: string;
   articleName: string;
@@ -90,6 +103,7 @@ export interface Notification {
   value?: string | null;
 }
 
+/** PostOrderConsignee / GetOrderConsignee: no e-mail or phone (those are the order's notification objects). */
 export interface Consignee {
   customerNumber?: string;
   name?: string;
@@ -99,7 +113,9 @@ export interface Consignee {
   postCode?: string;
   city?: string;
   countryCode?: string;
-  [key: string]: unknown;
+  countryStateCode?: string;
+  remark?: string;
+  doorCode?: string;
 }
 
 export interface StoredParcel {
@@ -112,9 +128,12 @@ export interface StoredParcel {
 export interface StoredOrder {
   orderId: number;
   orderNumber: string;
-  goodsOwnerOrderReference?: string;
+  goodsOwnerOrderId?: string;
+  referenceNumber?: string;
+  consigneeOrderNumber?: string;
   orderRemark?: string;
-  deliveryDate?: string;
+  /** Required by Ongoing on every order. */
+  deliveryDate: string;
   createdDate: string;
   shippedTime: string | null;
   wayBill: string | null;
@@ -143,28 +162,17 @@ export interface StoredPurchaseOrderLine {
 export interface StoredPurchaseOrder {
   purchaseOrderId: number;
   purchaseOrderNumber: string;
-  goodsOwnerOrderReference?: string;
+  goodsOwnerReference?: string;
   purchaseOrderRemark?: string;
   inDate?: string;
   createdDate: string;
   statusNumber: number;
+  /** When goods were last received against it (Ongoing filters on it: lastReceiveTimeFrom/To). */
+  lastReceiveTime?: string;
   supplierInfo?: { supplierNumber?: string; supplierName?: string };
   lines: StoredPurchaseOrderLine[];
 }
 
-export interface StoredSupplier {
-  supplierId: number;
-  supplierNumber: string;
-  name: string;
-  address1?: string;
-  address2?: string;
-  postCode?: string;
-  city?: string;
-  countryCode?: string;
-  email?: string;
-  telephone?: string;
-  updatedAt: string;
-}
 
 /** Floor activity that the billing specification is computed from. */
 export type BillableEvent =
@@ -225,7 +233,6 @@ export interface GoodsOwnerState {
   articles: Map<number, StoredArticle>;
   orders: Map<number, StoredOrder>;
   purchaseOrders: Map<number, StoredPurchaseOrder>;
-  suppliers: Map<string, StoredSupplier>;
   billable: BillableEvent[];
   adjustments: StoredAdjustment[];
   webhook?: WebhookConfig;

@@ -8,7 +8,6 @@ import {
   type StoredArticle,
   type StoredOrder,
   type StoredPurchaseOrder,
-  type StoredSupplier,
 } from './types';
 
 const goodsOwnerView = (owner: GoodsOwnerState) => ({ id: owner.goodsOwnerId, name: owner.name });
@@ -29,10 +28,15 @@ export function articleView(state: WmsSandboxState, owner: GoodsOwnerState, a: S
     volume: a.volume ?? null,
     isStockArticle: a.isStockArticle,
     supplierInfo: a.supplierInfo
-      ? { supplierNumber: a.supplierInfo.supplierNumber ?? null, supplierName: a.supplierInfo.supplierName ?? null }
+      ? {
+        supplierArticleNumber: a.supplierInfo.supplierArticleNumber ?? null,
+        supplierNumber: a.supplierInfo.supplierNumber ?? null,
+        supplierName: a.supplierInfo.supplierName ?? null,
+        alternativeSuppliers: null,
+      }
       : null,
     articleDataLastUpdated: a.updatedAt,
-    inventoryInfo: { ...state.inventoryInfo(owner, a), stockInfoChanged: a.stockChangedAt },
+    inventoryInfo: state.inventoryInfo(owner, a),
   };
 }
 
@@ -42,11 +46,9 @@ export function inventoryPerWarehouseView(state: WmsSandboxState, owner: GoodsOw
     articleNumber: a.articleNumber,
     inventoryPerWarehouse: owner.warehouses.map((w) => {
       const info = state.inventoryInfo(owner, a, w.warehouseId);
+      // Like Ongoing: only the warehouse's id (its code and name come from GET /warehouses).
       return {
         warehouseId: w.warehouseId,
-        // Sandbox addition: Ongoing answers only warehouseId; code and name save a GET /warehouses.
-        warehouseCode: w.code,
-        warehouseName: w.name,
         numberOfItems: info.numberOfItems,
         numberOfLockedItems: info.numberOfLockedItems,
         sellableNumberOfItems: info.sellableNumberOfItems,
@@ -59,26 +61,28 @@ export function inventoryPerWarehouseView(state: WmsSandboxState, owner: GoodsOw
 export function orderView(owner: GoodsOwnerState, o: StoredOrder) {
   return {
     goodsOwner: goodsOwnerView(owner),
+    // GetOrderInfo: there is no status-changed time in Ongoing's model (filter on orderStatusChangedTimeFrom instead).
     orderInfo: {
       orderId: o.orderId,
       orderNumber: o.orderNumber,
-      goodsOwnerOrderReference: o.goodsOwnerOrderReference ?? null,
+      goodsOwnerOrderId: o.goodsOwnerOrderId ?? null,
+      referenceNumber: o.referenceNumber ?? null,
+      consigneeOrderNumber: o.consigneeOrderNumber ?? null,
       orderRemark: o.orderRemark ?? null,
-      deliveryDate: o.deliveryDate ?? null,
+      deliveryDate: o.deliveryDate,
       createdDate: o.createdDate,
       shippedTime: o.shippedTime,
       wayBill: o.wayBill,
       orderStatus: { number: o.statusNumber, text: ORDER_STATUS_TEXT[o.statusNumber] ?? String(o.statusNumber) },
-      orderStatusChangedTime: o.statusChangedTime,
       emailNotification: o.emailNotification,
       smsNotification: o.smsNotification,
-      warehouse: { id: o.warehouseId },
+      warehouse: { id: o.warehouseId, code: null, name: null },
     },
     consignee: o.consignee,
     orderLines: o.lines.map((l) => ({
       id: l.id,
       rowNumber: l.rowNumber,
-      article: { articleSystemId: l.articleSystemId, articleNumber: l.articleNumber, articleName: l.articleName },
+      article: { articleSystemId: l.articleSystemId, articleNumber: l.articleNumber, articleName: l.articleName, productCode: null },
       comment: l.comment ?? null,
       orderedNumberOfItems: l.orderedNumberOfItems,
       allocatedNumberOfItems: l.allocatedNumberOfItems,
@@ -90,9 +94,9 @@ export function orderView(owner: GoodsOwnerState, o: StoredOrder) {
       id: p.id,
       parcelNumber: p.parcelNumber,
       isReturnParcel: false,
-      tracking: { trackingNumber: p.trackingNumber, url: p.trackingUrl },
+      tracking: { trackingUrl: p.trackingUrl },
     })),
-    tracking: o.parcels.map((p) => ({ trackingNumber: p.trackingNumber, url: p.trackingUrl })),
+    tracking: o.parcels.map((p) => ({ trackingUrl: p.trackingUrl, waybill: o.wayBill, created: o.shippedTime ?? o.createdDate })),
   };
 }
 
@@ -102,7 +106,7 @@ export function purchaseOrderView(owner: GoodsOwnerState, po: StoredPurchaseOrde
     purchaseOrderInfo: {
       purchaseOrderId: po.purchaseOrderId,
       purchaseOrderNumber: po.purchaseOrderNumber,
-      goodsOwnerOrderReference: po.goodsOwnerOrderReference ?? null,
+      goodsOwnerReference: po.goodsOwnerReference ?? null,
       purchaseOrderRemark: po.purchaseOrderRemark ?? null,
       inDate: po.inDate ?? null,
       createdDate: po.createdDate,
@@ -117,28 +121,15 @@ export function purchaseOrderView(owner: GoodsOwnerState, po: StoredPurchaseOrde
     purchaseOrderLines: po.lines.map((l) => ({
       id: l.id,
       rowNumber: l.rowNumber,
-      article: { articleSystemId: l.articleSystemId, articleNumber: l.articleNumber },
+      article: {
+        articleSystemId: l.articleSystemId, articleNumber: l.articleNumber,
+        articleName: owner.articles.get(l.articleSystemId)?.articleName ?? null, productCode: null,
+      },
       comment: l.comment ?? null,
       advisedNumberOfItems: l.advisedNumberOfItems,
       receivedNumberOfItems: l.receivedNumberOfItems,
       reportedNumberOfItems: l.reportedNumberOfItems,
     })),
-  };
-}
-
-export function supplierView(s: StoredSupplier) {
-  return {
-    supplierId: s.supplierId,
-    supplierNumber: s.supplierNumber,
-    name: s.name,
-    address1: s.address1 ?? null,
-    address2: s.address2 ?? null,
-    postCode: s.postCode ?? null,
-    city: s.city ?? null,
-    countryCode: s.countryCode ?? null,
-    email: s.email ?? null,
-    telephone: s.telephone ?? null,
-    updatedAt: s.updatedAt,
   };
 }
 

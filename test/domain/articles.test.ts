@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  articleAction, compareArticleNumbers, toWmsArticle, toWmsSupplier, wmsAgrees, wmsSupplierAgrees,
+  articleAction, articlesWithStaleSupplier, compareArticleNumbers, toWmsArticle, wmsAgrees, withSupplierName,
   type FortnoxArticleFacts,
 } from '../../domain/articles';
 
@@ -67,13 +67,24 @@ describe('compareArticleNumbers', () => {
   });
 });
 
-describe('suppliers', () => {
-  it('maps a Fortnox supplier and detects when the WMS already agrees', () => {
-    const draft = toWmsSupplier({ SupplierNumber: '101', Name: 'Nordic', Address1: 'Väg 1', ZipCode: '41101', City: 'Göteborg',
-      CountryCode: 'SE', Email: '', Phone1: '031-1' });
-    expect(draft).toEqual({ supplierNumber: '101', name: 'Nordic', address1: 'Väg 1', postCode: '41101', city: 'Göteborg',
-      countryCode: 'SE', telephone: '031-1' });
-    expect(wmsSupplierAgrees(draft, { ...draft, email: null })).toBe(true);
-    expect(wmsSupplierAgrees(draft, { ...draft, city: 'Malmö' })).toBe(false);
+describe('suppliers, carried in articles\' supplierInfo', () => {
+  const held = (articleNumber: string, supplierNumber: string | null, supplierName: string | null) =>
+    ({ articleNumber, supplierNumber, supplierName });
+
+  it('picks the WMS articles that carry a changed supplier under another name', () => {
+    const stale = articlesWithStaleSupplier(
+      [{ SupplierNumber: '101', Name: 'Nordic Widgets AB' }, { SupplierNumber: '102', Name: 'Bolts AB' }],
+      [held('A', '101', 'Nordic Widgets'), held('B', '101', 'Nordic Widgets AB'), held('C', '103', 'Other'), held('D', null, null),
+        held('E', '102', null)],
+    );
+    expect([...stale.keys()]).toEqual(['A', 'E']);
+    expect(stale.get('A')).toEqual({ SupplierNumber: '101', Name: 'Nordic Widgets AB' });
+  });
+
+  it('gives the article the supplier\'s current name, unless the article has moved to another supplier', () => {
+    expect(toWmsArticle(withSupplierName(article(), { SupplierNumber: '101', Name: 'Renamed AB' })).supplierInfo)
+      .toEqual({ supplierNumber: '101', supplierName: 'Renamed AB' });
+    expect(toWmsArticle(withSupplierName(article({ SupplierNumber: '102' }), { SupplierNumber: '101', Name: 'Renamed AB' })).supplierInfo)
+      .toEqual({ supplierNumber: '102', supplierName: 'Nordic Widgets AB' });
   });
 });

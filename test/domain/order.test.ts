@@ -7,6 +7,7 @@ import {
   deliveredRows,
   deliveredRowsPatch,
   describeChanges,
+  sameForWms,
   readyToReport,
   RowMatchError,
   toWmsOrder,
@@ -60,9 +61,10 @@ describe('Fortnox order → WMS order', () => {
     const draft = toWmsOrder(order(), { sms: false, email: true });
     expect(draft.orderNumber).toBe('101');
     expect(draft.consignee).toMatchObject({ name: 'Lager Kund', address1: 'Storgatan 1', postCode: '111 22', city: 'Stockholm', countryCode: 'SE' });
+    // Ongoing's rowNumber is a string.
     expect(draft.orderLines).toEqual([
-      { rowNumber: 1, articleNumber: 'A1', numberOfItems: 5, comment: 'Mugg' },
-      { rowNumber: 3, articleNumber: 'B2', numberOfItems: 2, comment: 'Tallrik' },
+      { rowNumber: '1', articleNumber: 'A1', numberOfItems: 5, comment: 'Mugg' },
+      { rowNumber: '3', articleNumber: 'B2', numberOfItems: 2, comment: 'Tallrik' },
     ]);
     expect(draft.emailNotification).toEqual({ toBeNotified: true, value: undefined });
     expect(draft.smsNotification).toEqual({ toBeNotified: false, value: undefined });
@@ -82,6 +84,28 @@ describe('Fortnox order → WMS order', () => {
     const a = toWmsOrder(order(), { sms: false, email: false });
     const b = toWmsOrder(order({ DeliveryCity: 'Malmö', OrderRows: order().OrderRows.slice(0, 2) }), { sms: false, email: false });
     expect(describeChanges(a, b)).toEqual(['consignee changed', 'row 3 removed: B2']);
+  });
+  it('always gives Ongoing its required delivery date: DeliveryDate, else the order date', () => {
+    expect(toWmsOrder(order({ DeliveryDate: '2030-02-03', OrderDate: '2030-01-01' }), { sms: false, email: false }).deliveryDate).toBe('2030-02-03');
+    expect(toWmsOrder(order({ DeliveryDate: undefined, OrderDate: '2030-01-01' }), { sms: false, email: false }).deliveryDate).toBe('2030-01-01');
+  });
+  it('sends only fields of Ongoing\'s order model: the customer\'s order number as consigneeOrderNumber, contact details in the notifications', () => {
+    const draft = toWmsOrder(order({ YourOrderNumber: 'PO-9', Phone1: '0701234567', EmailAddressTo: 'kund@example.com' }), { sms: true, email: true });
+    expect(draft.consigneeOrderNumber).toBe('PO-9');
+    expect(draft).not.toHaveProperty('goodsOwnerOrderReference');
+    expect(Object.keys(draft.consignee).sort()).toEqual(['address1', 'address2', 'city', 'countryCode', 'customerNumber', 'name', 'postCode']);
+    expect(draft.smsNotification).toEqual({ toBeNotified: true, value: '0701234567' });
+    expect(draft.emailNotification).toEqual({ toBeNotified: true, value: 'kund@example.com' });
+  });
+  it('sees no change between a draft a running workflow carried from before the model change and the same order today', () => {
+    const today = toWmsOrder(order({ YourOrderNumber: 'PO-9', Phone1: '070', EmailAddressTo: 'k@e.se' }), { sms: false, email: false });
+    const { consigneeOrderNumber: _c, deliveryDate: _d, ...rest } = today;
+    const carried = { ...rest, goodsOwnerOrderReference: 'PO-9', consignee: { ...today.consignee, mobilePhone: '070', email: 'k@e.se' },
+      orderLines: today.orderLines.map((l) => ({ ...l, rowNumber: Number(l.rowNumber) })) } as unknown as typeof today;
+    expect(sameForWms(carried, today)).toBe(true);
+    expect(describeChanges(carried, today)).toEqual([]);
+    const changed = toWmsOrder(order({ YourOrderNumber: 'PO-10' }), { sms: false, email: false });
+    expect(sameForWms(carried, changed)).toBe(false);
   });
   it('normalises country names to ISO codes', () => {
     expect(countryCode('Sverige')).toBe('SE');
@@ -134,6 +158,15 @@ describe('delivered quantities', () => {
   });
   it('refuses to guess when an article picked is not on the order', () => {
     expect(() => deliveredRows(order(), [{ rowNumber: 1, articleNumber: 'ZZ', pickedNumberOfItems: 1 }])).toThrow(RowMatchError);
+    expect(() => deliveredRows(order(), [{ rowNumber: null, articleNumber: 'ZZ', pickedNumberOfItems: 1 }])).toThrow(/added in the WMS/);
+  });
+  it('matches a line the warehouse added (rowNumber null) by article, and ignores one that picked nothing', () => {
+    const rows = deliveredRows(order(), [
+      { rowNumber: '1', articleNumber: 'A1', pickedNumberOfItems: 5 },
+      { rowNumber: null, articleNumber: 'B2', pickedNumberOfItems: 2 },
+      { rowNumber: null, articleNumber: 'ZZ', pickedNumberOfItems: 0 },
+    ]);
+    expect(rows.map((r) => [r.position, r.DeliveredQuantity])).toEqual([[1, 5], [3, 2]]);
   });
   it('surfaces what Fortnox did not store (the Lager zeroing trap)', () => {
     const rows = deliveredRows(order(), [{ rowNumber: 1, articleNumber: 'A1', pickedNumberOfItems: 5 }]);

@@ -46,7 +46,7 @@ describe('embedded sandboxes with a data directory', () => {
     await got.put(`${wms.baseUrl}/api/v1/orders`, {
       username: wms.username,
       password: wms.password,
-      json: { goodsOwnerId: wms.goodsOwnerId, orderNumber: 'FN-1', consignee: { name: 'Kund AB' },
+      json: { goodsOwnerId: wms.goodsOwnerId, orderNumber: 'FN-1', deliveryDate: '2030-01-15', consignee: { name: 'Kund AB' },
         orderLines: [{ rowNumber: '1', articleNumber: 'A100', numberOfItems: 2 }] },
     });
     const before = await view(first);

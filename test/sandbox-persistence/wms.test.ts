@@ -55,6 +55,7 @@ async function startReceiver(secret: string): Promise<{ url: string; eventIds: n
 
 const order = (orderNumber: string, lines: Array<[string, string, number]>) => ({
   orderNumber,
+  deliveryDate: '2030-01-15',
   consignee,
   orderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({ rowNumber, articleNumber, numberOfItems })),
 });

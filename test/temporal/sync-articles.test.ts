@@ -59,19 +59,30 @@ describe('article registry sync', () => {
     expect((await h.wms.getArticleByNumber('A102'))?.isStockArticle).toBe(true);
   });
 
-  it('copies new and changed suppliers to the WMS registry, and a rerun writes nothing', async () => {
+  it('carries a renamed supplier to the supplierInfo of its articles in the WMS, without any supplier endpoint', async () => {
     h = await startHarness();
+    await h.runSync<SyncArticlesResult>('syncArticlesWorkflow');
+    // The articles already carry their suppliers: the first supplier run has nothing to rewrite.
     const first = await h.runSync<SyncSuppliersResult>('syncSuppliersWorkflow', { record: 'first-run' });
-    expect(first).toMatchObject({ listed: 2, upserted: 2 });
-    const held = await h.wms.listSuppliers();
-    const fortnoxSuppliers = await h.fortnox.listAllSuppliers();
-    expect(held.map((s) => [s.supplierNumber, s.name]).sort()).toEqual(fortnoxSuppliers.map((s) => [s.SupplierNumber, s.Name]).sort());
-    expect(await h.runSync<SyncSuppliersResult>('syncSuppliersWorkflow')).toMatchObject({ upserted: 0, unchanged: 2 });
+    expect(first).toMatchObject({ listed: 2, articlesUpdated: 0 });
 
-    const number = fortnoxSuppliers[0]!.SupplierNumber;
-    await h.fortnox.updateSupplier(number, { City: 'Borås' });
-    expect(await h.runSync<SyncSuppliersResult>('syncSuppliersWorkflow')).toMatchObject({ upserted: 1, unchanged: 1 });
-    expect((await h.wms.listSuppliers()).find((s) => s.supplierNumber === number)?.city).toBe('Borås');
+    const [supplier] = await h.fortnox.listAllSuppliers();
+    const carriers = (await h.fortnox.listAllArticles()).length; // every demo article has one of the two suppliers
+    await h.fortnox.updateSupplier(supplier!.SupplierNumber, { Name: 'Nordiska Träfabriken AB' });
+    const renamed = await h.runSync<SyncSuppliersResult>('syncSuppliersWorkflow');
+    expect(renamed.listed).toBeGreaterThanOrEqual(1); // the cursor overlaps the previous run by syncOverlap
+    expect(renamed.articlesUpdated).toBeGreaterThan(0);
+    expect(renamed.articlesUpdated).toBeLessThan(carriers);
+    const wmsArticles = await h.wms.listArticles();
+    const ofSupplier = wmsArticles.filter((a) => a.supplierInfo?.supplierNumber === supplier!.SupplierNumber);
+    expect(ofSupplier).toHaveLength(renamed.articlesUpdated);
+    expect(ofSupplier.every((a) => a.supplierInfo?.supplierName === 'Nordiska Träfabriken AB')).toBe(true);
+    // The rest of each article is untouched: the rewrite is the article sync's full draft, not a partial PUT.
+    expect(ofSupplier.every((a) => a.articleName && a.isStockArticle)).toBe(true);
+
+    // A rerun finds nothing stale, and nothing ever asked the WMS for a supplier register (Ongoing REST v1 has none).
+    expect(await h.runSync<SyncSuppliersResult>('syncSuppliersWorkflow')).toMatchObject({ articlesUpdated: 0 });
+    expect(Object.keys((await wmsCalls(h)).byRoute).filter((route) => route.includes('supplier'))).toEqual([]);
   });
 
   it('syncs a registry of 3,000 articles, interrupted by a worker stop, without re-upserting finished articles', async () => {

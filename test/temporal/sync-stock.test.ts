@@ -39,7 +39,7 @@ async function warehouseActivity(harness: Harness) {
   expect((await orderResult(harness, reported.documentNumber)).outcome).toBe('invoiced');
   // A receipt Fortnox knows nothing of: a WMS purchase order received on the floor.
   const { purchaseOrderId } = await harness.wms.upsertPurchaseOrder({
-    purchaseOrderNumber: 'WMS-ONLY-1', purchaseOrderLines: [{ rowNumber: 1, articleNumber: 'A101', numberOfItems: 10 }],
+    purchaseOrderNumber: 'WMS-ONLY-1', purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'A101', numberOfItems: 10 }],
   });
   await got.post(`${goodsOwner}/purchase-orders/${purchaseOrderId}/receive`, { json: {} });
   // Damaged goods written off, and a recount.
@@ -48,7 +48,7 @@ async function warehouseActivity(harness: Harness) {
   // Shipped by the warehouse, not yet reported to Fortnox: its order exists there, undelivered.
   const pendingNumber = await harness.createOrder([{ ArticleNumber: 'A103', OrderedQuantity: 2 }]);
   const { orderId } = await harness.wms.upsertOrder({
-    orderNumber: pendingNumber, consignee: { name: 'Testkunden AB' }, orderLines: [{ rowNumber: 1, articleNumber: 'A103', numberOfItems: 2 }],
+    orderNumber: pendingNumber, deliveryDate: '2030-01-01', consignee: { name: 'Testkunden AB' }, orderLines: [{ rowNumber: '1', articleNumber: 'A103', numberOfItems: 2 }],
   });
   await harness.floor(orderId, 'send');
   return { pendingNumber, pendingOrderId: orderId };
@@ -136,7 +136,7 @@ describe('stock-level sync under a busy warehouse (Lager)', () => {
     // Shipped by the warehouse, not yet reported: whether Fortnox delivered it can only be read from Fortnox.
     const pendingNumber = await harness.createOrder([{ ArticleNumber: 'A103', OrderedQuantity: 2 }]);
     const { orderId } = await harness.wms.upsertOrder({
-      orderNumber: pendingNumber, consignee: { name: 'Testkunden AB' }, orderLines: [{ rowNumber: 1, articleNumber: 'A103', numberOfItems: 2 }],
+      orderNumber: pendingNumber, deliveryDate: '2030-01-01', consignee: { name: 'Testkunden AB' }, orderLines: [{ rowNumber: '1', articleNumber: 'A103', numberOfItems: 2 }],
     });
     await harness.floor(orderId, 'send');
     await got.put(`${sandboxTenant}/faults`, { json: { rules: [{ route: 'GET /3/orders/:DocumentNumber', errorRate: 1 }] } });

@@ -17,10 +17,11 @@ afterAll(async () => {
 const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 const order = (orderNumber: string, n = 2) => ({
   orderNumber,
+  deliveryDate: '2030-01-15',
   consignee,
   orderLines: [
-    { rowNumber: 1, articleNumber: 'WIDGET-1', numberOfItems: n },
-    { rowNumber: 2, articleNumber: 'WIDGET-2', numberOfItems: 1 },
+    { rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: n },
+    { rowNumber: '2', articleNumber: 'WIDGET-2', numberOfItems: 1 },
   ],
 });
 
@@ -40,7 +41,7 @@ describe('billing specification', () => {
     await ctl('POST', `/orders/${b.orderId}/send`);
     const { purchaseOrderId } = await client.upsertPurchaseOrder({
       purchaseOrderNumber: 'BPO-1',
-      purchaseOrderLines: [{ rowNumber: 1, articleNumber: 'GADGET-1', numberOfItems: 3 }],
+      purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'GADGET-1', numberOfItems: 3 }],
     });
     await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`);
 

@@ -1,4 +1,5 @@
 // Articles, inventory per warehouse, adjustments, suppliers and purchase orders through the client against the sandbox.
+import { PURCHASE_ORDER_STATUS } from '../../activities/wms/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { WmsSandbox } from '../../simulators/wms/server';
 import { newGoodsOwner, startSandbox } from './helpers';
@@ -53,10 +54,13 @@ describe('articles and inventory', () => {
     expect(widget.inventoryInfo.numberOfItems).toBe(116 + 25);
     const perWarehouse = await client.getInventoryPerWarehouse(['WIDGET-1']);
     expect(perWarehouse).toHaveLength(1);
-    expect(perWarehouse[0]!.inventoryPerWarehouse.map((w) => [w.warehouseName, w.numberOfItems])).toEqual([
+    // Like Ongoing, entries carry only the warehouse's id: its name comes from GET /warehouses.
+    const names = new Map((await client.listWarehouses()).map((w) => [w.id, w.name]));
+    expect(perWarehouse[0]!.inventoryPerWarehouse.map((w) => [names.get(w.warehouseId), w.numberOfItems])).toEqual([
       ['Main', 116],
       ['Second', 25],
     ]);
+    expect(Object.keys(perWarehouse[0]!.inventoryPerWarehouse[0]!)).not.toContain('warehouseName');
     const all = await client.getInventoryPerWarehouse();
     expect(all.map((a) => a.articleNumber)).toEqual(['WIDGET-1', 'WIDGET-2', 'GADGET-1']);
     expect((await client.listWarehouses()).map((w) => w.name)).toEqual(['Main', 'Second']);
@@ -82,17 +86,29 @@ describe('articles and inventory', () => {
   });
 });
 
-describe('suppliers (sandbox extension)', () => {
-  it('upserts suppliers by supplierNumber and lists them', async () => {
+describe('suppliers', () => {
+  it('has no supplier endpoint, as Ongoing REST v1 has none: suppliers live in articles\' supplierInfo', async () => {
+    const { client, creds } = await newGoodsOwner(sandbox, { seed: true });
+    const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
+    const res = await fetch(`${sandbox.url}/${creds.warehouse}/api/v1/suppliers?goodsOwnerId=${creds.goodsOwnerId}`, { headers: { authorization: auth } });
+    expect(res.status).toBe(404);
+    expect((await client.getArticleByNumber('WIDGET-1'))!.supplierInfo).toMatchObject({ supplierNumber: 'SUP-1', supplierName: 'Nordic Widgets AB' });
+  });
+
+  it('pages through articles and their inventory with articleSystemIdFrom and maxArticlesToGet', async () => {
     const { client } = await newGoodsOwner(sandbox, { seed: true });
-    const a = await client.upsertSupplier({ supplierNumber: 'S-9', name: 'Bolts AB', city: 'Malmö' });
-    const b = await client.upsertSupplier({ supplierNumber: 'S-9', name: 'Bolts & Nuts AB', city: 'Malmö' });
-    expect(b.supplierId).toBe(a.supplierId);
-    const suppliers = await client.listSuppliers();
-    expect(suppliers.map((s) => [s.supplierNumber, s.name])).toEqual([
-      ['SUP-1', 'Nordic Widgets AB'],
-      ['S-9', 'Bolts & Nuts AB'],
-    ]);
+    for (let i = 0; i < 4; i++) await client.upsertArticle({ articleNumber: `PG-${i}`, articleName: `Paged ${i}` });
+    const sizes: number[] = [];
+    const numbers: string[] = [];
+    for await (const page of client.articlePages({}, 2)) {
+      sizes.push(page.length);
+      numbers.push(...page.map((a) => a.articleNumber));
+    }
+    expect(sizes).toEqual([2, 2, 2, 1]);
+    expect(numbers).toEqual(['WIDGET-1', 'WIDGET-2', 'GADGET-1', 'PG-0', 'PG-1', 'PG-2', 'PG-3']);
+    const inventory: string[] = [];
+    for await (const page of client.inventoryPages(undefined, 3)) inventory.push(...page.map((a) => a.articleNumber));
+    expect(inventory).toEqual(numbers);
   });
 });
 
@@ -104,8 +120,8 @@ describe('purchase orders', () => {
       inDate: '2030-02-01',
       supplierInfo: { supplierNumber: 'SUP-1', supplierName: 'Nordic Widgets AB' },
       purchaseOrderLines: [
-        { rowNumber: 1, articleNumber: 'WIDGET-1', numberOfItems: 10 },
-        { rowNumber: 2, articleNumber: 'GADGET-1', numberOfItems: 5 },
+        { rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 10 },
+        { rowNumber: '2', articleNumber: 'GADGET-1', numberOfItems: 5 },
       ],
     });
     const po = (await client.getPurchaseOrderByNumber('PO-1'))!;
@@ -118,7 +134,8 @@ describe('purchase orders', () => {
 
     await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`, { lines: [{ rowNumber: 1, receivedNumberOfItems: 6 }] });
     const partly = (await client.getPurchaseOrderByNumber('PO-1'))!;
-    expect(partly.purchaseOrderInfo.purchaseOrderStatus.number).toBe(400);
+    // Goods coming in: Inbound (300). Ongoing's 400 is "Deflection", not "partly received".
+    expect(partly.purchaseOrderInfo.purchaseOrderStatus).toMatchObject({ number: 300, text: 'Inbound' });
     expect((await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo).toMatchObject({
       numberOfItems: 126,
       toReceiveNumberOfItems: 4,
@@ -127,7 +144,7 @@ describe('purchase orders', () => {
     await expect(
       client.upsertPurchaseOrder({
         purchaseOrderNumber: 'PO-1',
-        purchaseOrderLines: [{ rowNumber: 1, articleNumber: 'WIDGET-1', numberOfItems: 1 }],
+        purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 1 }],
       }),
     ).rejects.toMatchObject({ status: 400, kind: 'non-retryable' });
 
@@ -138,5 +155,20 @@ describe('purchase orders', () => {
     expect((await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo.numberOfItems).toBe(130);
     expect((await client.getArticleByNumber('GADGET-1'))!.inventoryInfo.numberOfItems).toBe(30);
     expect(await client.getPurchaseOrderByNumber('PO-404')).toBeUndefined();
+  });
+
+  it('finishes a reception that is short as Deflection (400), Ongoing\'s "Avvikelse"', async () => {
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    const { purchaseOrderId } = await client.upsertPurchaseOrder({
+      purchaseOrderNumber: 'PO-D',
+      purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 10 }],
+    });
+    await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`, { lines: [{ rowNumber: '1', receivedNumberOfItems: 7 }], finish: true });
+    const po = (await client.getPurchaseOrderByNumber('PO-D'))!;
+    expect(po.purchaseOrderInfo.purchaseOrderStatus).toMatchObject({ number: PURCHASE_ORDER_STATUS.Deflection, text: 'Deflection' });
+    expect(po.purchaseOrderLines[0]!.receivedNumberOfItems).toBe(7);
+    // Reception is over: nothing more comes in, nothing is still expected.
+    await expect(ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`)).rejects.toThrow(/409/);
+    expect((await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo.toReceiveNumberOfItems).toBe(0);
   });
 });

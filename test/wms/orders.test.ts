@@ -18,7 +18,7 @@ const orderBody = (orderNumber: string, lines: Array<[string | number, string, n
   deliveryDate: '2030-01-15',
   orderRemark: 'Leave at the door',
   consignee,
-  orderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({ rowNumber, articleNumber, numberOfItems })),
+  orderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({ rowNumber: String(rowNumber), articleNumber, numberOfItems })),
 });
 
 describe('orders', () => {
@@ -159,7 +159,8 @@ describe('orders', () => {
     expect(sent.orderInfo.orderStatus.number).toBe(450);
     expect(sent.orderInfo.shippedTime).toBeTruthy();
     expect(sent.orderInfo.wayBill).toBeTruthy();
-    expect(sent.parcels.map((p) => p.tracking?.trackingNumber)).toEqual(['TRK1', 'TRK2']);
+    expect(sent.parcels.map((p) => p.tracking?.trackingUrl)).toEqual(['https://tracking.sandbox.invalid/TRK1', 'https://tracking.sandbox.invalid/TRK2']);
+    expect(sent.tracking.map((t) => t.waybill)).toEqual([sent.orderInfo.wayBill, sent.orderInfo.wayBill]);
     const after = (await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo;
     expect(after.numberOfItems).toBe(before - 3); // only what was picked left the building
     expect(after.allocatedNumberOfItems).toBe(0);
@@ -208,6 +209,16 @@ describe('orders', () => {
     expect(ids(await client.listOrders({ orderIdFrom: b.orderId, maxOrdersToGet: 1 }))).toEqual([b.orderId]);
   });
 
+  it('pages through every order with orderIdFrom and maxOrdersToGet', async () => {
+    const { client } = await newGoodsOwner(sandbox, { seed: true });
+    const created: number[] = [];
+    for (let i = 0; i < 7; i++) created.push((await client.upsertOrder(orderBody(`PG-${i}`, [[1, 'WIDGET-1', 1]]))).orderId);
+    const pages: number[][] = [];
+    for await (const page of client.orderPages({}, 3)) pages.push(page.map((o) => o.orderInfo.orderId));
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
+    expect(pages.flat()).toEqual(created);
+  });
+
   it('keeps goods owners apart and refuses wrong credentials as non-retryable 401', async () => {
     const one = await newGoodsOwner(sandbox, { seed: true });
     const two = await newGoodsOwner(sandbox, { seed: true });
@@ -224,5 +235,74 @@ describe('orders', () => {
       goodsOwnerId: one.creds.goodsOwnerId,
     });
     await expect(bad.listOrders()).rejects.toMatchObject({ status: 401, kind: 'non-retryable' });
+  });
+});
+
+// Ongoing's PostOrderModel requires deliveryDate and consignee, has no goodsOwnerOrderReference and no consignee e-mail
+// or phone, and GetOrderLine.rowNumber is a string that is null on a line the warehouse added itself.
+describe('orders as Ongoing models them', () => {
+  const rawPut = async (creds: { warehouse: string; username: string; password: string }, body: unknown) => {
+    const res = await fetch(`${sandbox.url}/${creds.warehouse}/api/v1/orders`, {
+      method: 'PUT',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
+      },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json() as { message?: string } };
+  };
+
+  it('refuses an order without deliveryDate or without consignee with 400, as Ongoing does', async () => {
+    const { creds } = await newGoodsOwner(sandbox, { seed: true });
+    const base = { goodsOwnerId: creds.goodsOwnerId, ...orderBody('REQ-1', [[1, 'WIDGET-1', 1]]) };
+    const { deliveryDate: _d, ...noDate } = base;
+    const { consignee: _c, ...noConsignee } = base;
+    const withoutDate = await rawPut(creds, noDate);
+    expect(withoutDate.status).toBe(400);
+    expect(withoutDate.body.message).toContain('deliveryDate');
+    const withoutConsignee = await rawPut(creds, noConsignee);
+    expect(withoutConsignee.status).toBe(400);
+    expect(withoutConsignee.body.message).toContain('consignee');
+    expect((await rawPut(creds, base)).status).toBe(201);
+  });
+
+  it('drops fields its model does not have, like Ongoing: nothing comes back as goodsOwnerOrderReference or consignee e-mail', async () => {
+    const { creds, client } = await newGoodsOwner(sandbox, { seed: true });
+    const body = { goodsOwnerId: creds.goodsOwnerId, ...orderBody('DROP-1', [[1, 'WIDGET-1', 1]]), goodsOwnerOrderReference: 'PO-77',
+      consignee: { ...consignee, email: 'kund@example.com', mobilePhone: '0701234567' }, consigneeOrderNumber: 'PO-77' };
+    const { status } = await rawPut(creds, body);
+    expect(status).toBe(201);
+    const order = (await client.findOrderByNumber('DROP-1'))!;
+    expect(JSON.stringify(await (await fetch(`${sandbox.url}/${creds.warehouse}/api/v1/orders/${order.orderInfo.orderId}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` },
+    })).json())).not.toMatch(/goodsOwnerOrderReference|kund@example\.com|0701234567/);
+    expect(order.orderInfo.consigneeOrderNumber).toBe('PO-77');
+  });
+
+  it('the client refuses, before sending, an order Ongoing would refuse or silently cut short', async () => {
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    await ctl('DELETE', '/calls');
+    const { deliveryDate: _d, ...noDate } = orderBody('CL-1', [[1, 'WIDGET-1', 1]]);
+    const missing = await client.upsertOrder(noDate).catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(WmsError);
+    expect(missing).toMatchObject({ kind: 'non-retryable' });
+    expect((missing as Error).message).toContain('deliveryDate');
+    const unknownField = await client.upsertOrder({ ...orderBody('CL-2', [[1, 'WIDGET-1', 1]]), goodsOwnerOrderReference: 'X' } as never)
+      .catch((e: unknown) => e);
+    expect((unknownField as Error).message).toContain('goodsOwnerOrderReference');
+    expect(((await ctl('GET', '/calls')) as { total: number }).total).toBe(0);
+  });
+
+  it('reads an order with a line the warehouse added (rowNumber null)', async () => {
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    const { orderId } = await client.upsertOrder(orderBody('ADD-1', [[1, 'WIDGET-1', 2]]));
+    await ctl('POST', `/orders/${orderId}/lines`, { articleNumber: 'GADGET-1', numberOfItems: 1 });
+    await ctl('POST', `/orders/${orderId}/send`);
+    const order = await client.getOrder(orderId);
+    expect(order.orderLines.map((l) => [l.rowNumber, l.article.articleNumber, l.pickedNumberOfItems])).toEqual([
+      ['1', 'WIDGET-1', 2],
+      [null, 'GADGET-1', 1],
+    ]);
   });
 });

@@ -57,8 +57,9 @@ afterAll(async () => {
 
 const order = (orderNumber: string) => ({
   orderNumber,
+  deliveryDate: '2030-01-15',
   consignee,
-  orderLines: [{ rowNumber: 1, articleNumber: 'WIDGET-1', numberOfItems: 2 }],
+  orderLines: [{ rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 2 }],
 });
 
 describe('webhooks', () => {
