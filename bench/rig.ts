@@ -145,7 +145,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const webhookSecret = randomBytes(24).toString('hex');
   if (options.webhooks !== false) {
     await got.put(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`, {
-      json: { url: `${receiverUrl}${webhookPath(tenantId)}`, secret: webhookSecret,
+      json: { url: `${receiverUrl}${webhookPath(tenantId)}`, auth: { type: 'hmac', secret: webhookSecret },
         events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
     });
   }

@@ -111,7 +111,7 @@ function findRestoredDemo(fortnox: SandboxState, wms: WmsSandboxState): Restored
   return {
     fortnoxTenant: credentials(fortnoxTenant),
     goodsOwner: { goodsOwnerId: goodsOwner.goodsOwnerId, username: goodsOwner.username, password: goodsOwner.password, warehouse: wms.warehouse },
-    webhookSecret: goodsOwner.webhook?.secret,
+    webhookSecret: goodsOwner.webhook?.auth.type === 'hmac' ? goodsOwner.webhook.auth.secret : undefined,
     thirdParty: own && customerNumber !== undefined ? { tenant: credentials(own), customerNumber } : undefined,
   };
 }
@@ -188,7 +188,7 @@ export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): P
   const webhookSecret = restored?.webhookSecret ?? randomBytes(24).toString('hex');
   // Configured on every start, even when restored: the receiver's port may differ from the last run's.
   await got.put(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`, {
-    json: { url: options.webhookUrl(tenantId), secret: webhookSecret, events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
+    json: { url: options.webhookUrl(tenantId), auth: { type: 'hmac', secret: webhookSecret }, events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
   });
   if (!restored && options.seed !== false) await seedBothSides(fortnox.url, fortnoxTenant.tenantId, wms.url, goodsOwner);
   const billing = options.billing === false

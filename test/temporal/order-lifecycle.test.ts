@@ -171,7 +171,7 @@ describe('order lifecycle', () => {
     const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
     // The WMS's webhooks now go nowhere.
     await got.put(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/webhooks`, {
-      json: { url: 'http://127.0.0.1:9/nowhere', secret: h.tenant.wms.webhookSecret, events: ['orderStatusChanged'], statuses: [450] },
+      json: { url: 'http://127.0.0.1:9/nowhere', auth: { type: 'none' }, events: ['orderStatusChanged'], statuses: [450] },
     });
     await h.floor(wmsOrderId, 'release');
     await h.floor(wmsOrderId, 'pick');
