@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import got from 'got';
 import getPort from 'get-port';
-import { buildWebhookReceiver, webhookPath } from '../client/webhook-receiver';
+import { buildWebhookReceiver, webhookPath, webhookTenantOf } from '../client/webhook-receiver';
 import { createLogger } from '../config/logger';
 import type { Tenant } from '../config/tenants';
 import { settingsSchema } from '../domain/settings';
@@ -100,7 +100,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const receiver = buildWebhookReceiver({
     client,
     logger: createLogger('silent'),
-    tenant: (id) => (known.tenant?.id === id ? { webhookSecret: known.tenant.wms.webhookSecret, goodsOwnerId: known.tenant.wms.goodsOwnerId } : undefined),
+    tenant: (id) => (known.tenant?.id === id ? webhookTenantOf(known.tenant) : undefined),
   });
   await receiver.listen({ port: 0, host: '127.0.0.1' });
   const receiverAddress = receiver.server.address();
@@ -142,10 +142,11 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     });
     fortnoxTenant.warehouse.release('INBOUND', 'BENCHOPENING', '1');
   }
-  const webhookSecret = randomBytes(24).toString('hex');
+  // HTTP Basic, as Ongoing sends it.
+  const webhook = { username: 'ongoing', password: randomBytes(24).toString('base64url') };
   if (options.webhooks !== false) {
     await got.put(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`, {
-      json: { url: `${receiverUrl}${webhookPath(tenantId)}`, secret: webhookSecret,
+      json: { url: `${receiverUrl}${webhookPath(tenantId)}`, auth: { type: 'basic', ...webhook },
         events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
     });
   }
@@ -159,7 +160,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
         tenantId: fortnoxTenant.tenantId, scope: 'article order invoice supplier customer companyinformation settings warehouse' },
     },
     wms: { baseUrl: `${wms.url}/${goodsOwnerCreds.warehouse}`, username: goodsOwnerCreds.username, password: goodsOwnerCreds.password,
-      goodsOwnerId: goodsOwner.goodsOwnerId, webhookSecret },
+      goodsOwnerId: goodsOwner.goodsOwnerId, webhook: { auth: 'basic', ...webhook } },
     // Only the order flow runs: the registry syncs would spend the same Fortnox budget the figures are about.
     settings: settingsSchema.parse({ ...options.settings, processes: { articles: false, suppliers: false, stockLevels: false, billing: false,
       ...(options.settings?.processes as object | undefined) } }),

@@ -6,7 +6,7 @@ import { installTemporalRuntime } from '../config/temporal-logger';
 import { observeWebhook, registerTemporalGauges } from '../observability/metrics';
 import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
 import { connectClient, temporalTarget } from './connection';
-import { buildWebhookReceiver } from './webhook-receiver';
+import { buildWebhookReceiver, webhookTenantOf } from './webhook-receiver';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const sdkMetrics = await sdkMetricsBindAddress();
   installTemporalRuntime(logger, { metricsBindAddress: sdkMetrics });
   if (config.tenants.length === 0) {
-    throw new ConfigError(['TENANTS_FILE: the webhook receiver needs the tenants file for the webhook secrets']);
+    throw new ConfigError(['TENANTS_FILE: the webhook receiver needs the tenants file for the webhook authentication of each tenant (wms.webhook)']);
   }
   const target = temporalTarget(env, env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`);
   const client = await connectClient(target);
@@ -26,7 +26,7 @@ async function main(): Promise<void> {
     onOutcome: observeWebhook,
     tenant: (id) => {
       const tenant = config.tenants.find((t) => t.id === id);
-      return tenant ? { webhookSecret: tenant.wms.webhookSecret, goodsOwnerId: tenant.wms.goodsOwnerId } : undefined;
+      return tenant && webhookTenantOf(tenant);
     },
   });
   await receiver.listen({ port: env.WEBHOOK_PORT, host: '0.0.0.0' });

@@ -1,23 +1,33 @@
-// The webhook receiver: turns signed WMS order events into signals to the order workflows. It answers 2xx only once
-// Temporal has accepted the signal (the event is durable), and 503 when Temporal cannot be reached so the WMS retries.
+// The webhook receiver: turns authenticated WMS order events into signals to the order workflows. It answers 2xx only
+// once Temporal has accepted the signal (the event is durable), and 503 when Temporal cannot be reached so the WMS
+// retries. A GET on a tenant's webhook URL, with the same authentication, answers whether the URL works and does nothing.
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import { verifyWebhookSignature, WEBHOOK_SIGNATURE_HEADER, webhookPayloadSchema } from '../activities/wms/webhook';
+import {
+  authenticateWebhook,
+  WEBHOOK_SIGNATURE_HEADER,
+  webhookPayloadSchema,
+  type WebhookAuth,
+} from '../activities/wms/webhook';
+import type { Tenant } from '../config/tenants';
 import { orderWorkflowId } from '../domain/order';
 import { wmsEventSignal } from '../workflows/order';
 
 export interface WebhookTenant {
-  webhookSecret: string;
   goodsOwnerId: number;
+  webhook: WebhookAuth;
 }
 
-export type WebhookOutcome = 'signalled' | 'unknown-order' | 'bad-signature' | 'bad-payload' | 'unknown-tenant' | 'temporal-unavailable';
+export const webhookTenantOf = (tenant: Tenant): WebhookTenant => ({ goodsOwnerId: tenant.wms.goodsOwnerId, webhook: tenant.wms.webhook });
+
+export type WebhookOutcome =
+  | 'signalled' | 'unknown-order' | 'unauthorized' | 'bad-payload' | 'unknown-tenant' | 'webhooks-off' | 'temporal-unavailable';
 
 export interface WebhookReceiverOptions {
   client: Client;
-  /** Looks up a tenant's webhook secret; undefined for tenants this deployment does not serve. */
+  /** Looks up a tenant's webhook authentication; undefined for tenants this deployment does not serve. */
   tenant: (tenantId: string) => WebhookTenant | undefined;
   logger: Logger;
   maxBodyBytes?: number;
@@ -28,11 +38,45 @@ export interface WebhookReceiverOptions {
   onOutcome?: (outcome: WebhookOutcome, tenantId: string) => void;
 }
 
+/** The URL for basic and hmac tenants; token tenants append `/<token>`. */
 export const webhookPath = (tenantId: string) => `/webhooks/wms/${tenantId}`;
+
+export const BASIC_REALM = 'wms-fortnox';
+
+const REJECTION: Record<Exclude<WebhookAuth['auth'], 'off'>, string> = {
+  basic: 'missing or wrong Basic credentials',
+  token: 'missing or wrong token in the URL',
+  hmac: `missing or invalid ${WEBHOOK_SIGNATURE_HEADER}`,
+};
+
+type WebhookRequest = FastifyRequest<{ Params: { tenantId: string; token?: string } }>;
+
+interface Refusal {
+  status: 401 | 404;
+  outcome: WebhookOutcome;
+  error: string;
+  /** Answer with a Basic challenge, as HTTP asks of a 401 to a Basic-authenticated resource. */
+  basic?: boolean;
+}
+type Verdict = { tenant: WebhookTenant } | Refusal;
+
+/** The body's exact bytes; a request without a body (a GET) has none. */
+const rawBody = (request: FastifyRequest): Buffer => (Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0));
+
+/** Fastify's request log line without the token of a token URL: the path is a credential there. */
+function requestWithoutToken(request: FastifyRequest) {
+  return {
+    method: request.method,
+    url: request.url.replace(/^(\/webhooks\/wms\/[^/?#]+\/)[^/?#]+/, '$1[redacted]'),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort,
+  };
+}
 
 export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyInstance {
   const app = Fastify({
-    loggerInstance: options.logger as FastifyBaseLogger,
+    loggerInstance: options.logger.child({}, { serializers: { req: requestWithoutToken } }) as FastifyBaseLogger,
     bodyLimit: options.maxBodyBytes ?? 1_048_576,
     requestTimeout: options.requestTimeoutMs ?? 10_000,
     connectionTimeout: options.requestTimeoutMs ?? 10_000,
@@ -45,20 +89,45 @@ export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyIn
 
   app.get('/healthz', async () => ({ ok: true }));
 
-  app.post<{ Params: { tenantId: string } }>('/webhooks/wms/:tenantId', async (request, reply) => {
+  /** Who the request is from: the tenant, when it proves it comes from the tenant's WMS, or why not. */
+  function verdict(request: WebhookRequest): Verdict {
+    const tenant = options.tenant(request.params.tenantId);
+    if (!tenant) return { status: 404, outcome: 'unknown-tenant', error: 'unknown tenant' };
+    const auth = tenant.webhook;
+    if (auth.auth === 'off') return { status: 404, outcome: 'webhooks-off', error: 'webhooks are off for this tenant' };
+    const credentials = {
+      rawBody: rawBody(request),
+      authorization: request.headers.authorization,
+      signature: request.headers[WEBHOOK_SIGNATURE_HEADER] as string | undefined,
+      pathToken: request.params.token,
+    };
+    if (authenticateWebhook(auth, credentials)) return { tenant };
+    request.log.child({ tenant: request.params.tenantId }).warn({ auth: auth.auth, method: request.method }, 'webhook rejected: missing or wrong credentials');
+    return { status: 401, outcome: 'unauthorized', error: REJECTION[auth.auth], basic: auth.auth === 'basic' };
+  }
+
+  const refuse = (reply: FastifyReply, refusal: Refusal) => {
+    if (refusal.basic) void reply.header('www-authenticate', `Basic realm="${BASIC_REALM}"`);
+    return reply.code(refusal.status).send({ error: refusal.error });
+  };
+
+  // A reachability check for operators (and `doctor`): authenticated like a webhook; nothing else happens.
+  const check = async (request: WebhookRequest, reply: FastifyReply) => {
+    const found = verdict(request);
+    if (!('tenant' in found)) return refuse(reply, found);
+    return reply.code(200).send({ ok: true, tenant: request.params.tenantId });
+  };
+
+  const receive = async (request: WebhookRequest, reply: FastifyReply) => {
     const { tenantId } = request.params;
     const log = request.log.child({ tenant: tenantId });
-    const tenant = options.tenant(tenantId);
-    if (!tenant) {
-      outcome('unknown-tenant', tenantId);
-      return reply.code(404).send({ error: 'unknown tenant' });
+    const found = verdict(request);
+    if (!('tenant' in found)) {
+      outcome(found.outcome, tenantId);
+      return refuse(reply, found);
     }
-    const raw = request.body as Buffer;
-    if (!verifyWebhookSignature(raw, request.headers[WEBHOOK_SIGNATURE_HEADER] as string | undefined, tenant.webhookSecret)) {
-      log.warn('webhook rejected: missing or wrong signature');
-      outcome('bad-signature', tenantId);
-      return reply.code(401).send({ error: `missing or invalid ${WEBHOOK_SIGNATURE_HEADER}` });
-    }
+    const { tenant } = found;
+    const raw = rawBody(request);
     let json: unknown;
     try {
       json = JSON.parse(raw.toString('utf8'));
@@ -103,6 +172,11 @@ export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyIn
     orderLog.info({ status: event.orderStatus?.number }, 'webhook accepted');
     outcome('signalled', tenantId);
     return reply.code(200).send({ status: 'accepted' });
-  });
+  };
+
+  for (const path of ['/webhooks/wms/:tenantId', '/webhooks/wms/:tenantId/:token']) {
+    app.get(path, check);
+    app.post(path, receive);
+  }
   return app;
 }

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { redactSecrets } from './logger';
 import { billingSectionSchema, tenantSchema, type BillingSection, type Tenant } from './tenants';
 
 export * from './tenants';
@@ -70,10 +71,10 @@ export class ConfigError extends Error {
 }
 
 function describeValue(input: unknown, key: string): string {
-  // Never echo secrets back into logs.
+  // Never echo secrets back into logs: not a secret-named key, nor one nested in a section (a whole `webhook`).
   if (/SECRET|PASSWORD|API_KEY|TOKEN/i.test(key)) return '(hidden)';
   if (input === undefined) return 'missing';
-  return JSON.stringify(input);
+  return JSON.stringify(redactSecrets(input));
 }
 
 function formatIssues(issues: z.core.$ZodIssue[], source: string, root: unknown): string[] {
@@ -155,7 +156,8 @@ export function loadTenantsFile(file: string, env: NodeJS.ProcessEnv = process.e
   const resolved = resolveEnvReferences(raw, env, '', problems);
   if (problems.length) throw new ConfigError(problems.map((p) => `${file}: ${p}`));
   const parsed = tenantsFileSchema.safeParse(resolved);
-  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, `${file}: `, resolved));
+  // Values are quoted as written in the file: `env:NAME` rather than the secret it resolved to.
+  if (!parsed.success) throw new ConfigError(formatIssues(parsed.error.issues, `${file}: `, raw));
   const ids = parsed.data.tenants.map((t) => t.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new ConfigError([`${file}: tenants: id "${duplicate}" is used twice; expected unique ids`]);

@@ -59,6 +59,42 @@ export const billingSectionSchema = z.object({
     .min(1, { error: 'expected at least one goods owner ({tenantId, customerNumber})' }),
 });
 
+/** The URL typed into the WMS's webhook form (without the token in token mode); for checks, never for routing. */
+const publicUrl = url.optional();
+
+/**
+ * How the WMS's webhooks authenticate (activities/wms/webhook.ts checks them). Ongoing's webhook form takes a URL and
+ * "authentication details if applicable" and documents no payload signing: so `basic` (or a token in the URL) is what
+ * it sends; `hmac` is for senders that sign; `off` means this tenant's webhooks are not used.
+ */
+export const wmsWebhookSchema = z.discriminatedUnion('auth', [
+  z.object({
+    auth: z.literal('basic'),
+    username: z.string().min(1, { error: 'expected the user name typed into the WMS webhook form' }),
+    password: z.string().min(16, { error: 'expected a password of at least 16 characters' }),
+    publicUrl,
+  }),
+  z.object({
+    auth: z.literal('token'),
+    /** The last segment of the webhook URL: /webhooks/wms/<tenant>/<token>. */
+    token: z.string().regex(/^[A-Za-z0-9_-]{32,}$/, { error: 'expected at least 32 characters of A-Z, a-z, 0-9, _ and -' }),
+    publicUrl,
+  }).refine((w) => !w.publicUrl?.includes(w.token), {
+    // Reported on the token's path so the value is hidden; publicUrl is not a secret and may be logged.
+    error: 'appears in publicUrl; write publicUrl without it (the token is appended to it)',
+    path: ['token'],
+  }),
+  z.object({
+    auth: z.literal('hmac'),
+    secret: z.string().min(16, { error: 'expected a shared secret of at least 16 characters' }),
+    publicUrl,
+  }),
+  z.object({ auth: z.literal('off') }),
+], { error: 'expected a webhook section with auth basic, token, hmac or off' });
+
+/** A key that is no longer read: refused with what replaces it, rather than silently ignored. */
+const retired = (replacement: string) => z.never({ error: replacement }).optional();
+
 export const tenantSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'expected lower-case letters, digits and dashes (max 40)' }),
   name: z.string().min(1).optional(),
@@ -69,7 +105,8 @@ export const tenantSchema = z.object({
     username: z.string().min(1),
     password: z.string().min(1),
     goodsOwnerId: z.coerce.number().int().positive(),
-    webhookSecret: z.string().min(16, { error: 'expected a shared secret of at least 16 characters' }),
+    webhook: wmsWebhookSchema,
+    webhookSecret: retired('replaced by wms.webhook {auth: hmac, secret} (or auth: basic, which is what Ongoing sends)'),
   }),
   settings: settingsSchema.prefault({}),
   /** Present when the 3PL invoices this goods owner from the WMS billing specification (docs/billing.md). */

@@ -36,7 +36,7 @@ const apiDuration = new Histogram({
 });
 const webhooks = new Counter({
   name: 'wms_fortnox_webhooks_total',
-  help: 'WMS webhooks received, by outcome (signalled, unknown-order, bad-signature, bad-payload, unknown-tenant, temporal-unavailable)',
+  help: 'WMS webhooks received, by outcome (signalled, unknown-order, unauthorized, bad-payload, unknown-tenant, webhooks-off, temporal-unavailable)',
   labelNames: ['tenant', 'outcome'] as const,
   registers: [registry],
 });

@@ -44,7 +44,7 @@ export interface EmbeddedSandboxOptions {
   billing?: false | { feeMapping?: FeeMapping; maxRowsPerInvoice?: number };
   /**
    * Keep both sandboxes' state in `<dataDir>/sandboxes/{fortnox,wms}.json`. When both come back with the demo tenant
-   * and goods owner, those are reused (same ids, credentials and webhook secret) and nothing is seeded again.
+   * and goods owner, those are reused (same ids, credentials and webhook credentials) and nothing is seeded again.
    */
   dataDir?: string;
 }
@@ -91,10 +91,13 @@ async function startThirdPartyLogisticsFortnox(
   };
 }
 
+interface WebhookCredentials { username: string; password: string }
+
 interface RestoredDemo {
   fortnoxTenant: FortnoxTenantCredentials;
   goodsOwner: WmsGoodsOwner;
-  webhookSecret: string | undefined;
+  /** The Basic credentials the WMS sent with its webhooks; absent when it used another mode (an older data directory). */
+  webhook: WebhookCredentials | undefined;
   thirdParty: { tenant: FortnoxTenantCredentials; customerNumber: string } | undefined;
 }
 
@@ -106,12 +109,13 @@ function findRestoredDemo(fortnox: SandboxState, wms: WmsSandboxState): Restored
   if (!fortnoxTenant || !goodsOwner) return undefined;
   const own = tenants.filter((t) => t.companyName === THIRD_PARTY_COMPANY).at(-1);
   const customerNumber = own && [...own.customers].find(([, entry]) => entry.data.Name === DEMO_COMPANY)?.[0];
+  const webhookAuth = goodsOwner.webhook?.auth;
   const credentials = (t: FortnoxTenantCredentials): FortnoxTenantCredentials =>
     ({ tenantId: t.tenantId, clientId: t.clientId, clientSecret: t.clientSecret });
   return {
     fortnoxTenant: credentials(fortnoxTenant),
     goodsOwner: { goodsOwnerId: goodsOwner.goodsOwnerId, username: goodsOwner.username, password: goodsOwner.password, warehouse: wms.warehouse },
-    webhookSecret: goodsOwner.webhook?.secret,
+    webhook: webhookAuth?.type === 'basic' ? { username: webhookAuth.username, password: webhookAuth.password } : undefined,
     thirdParty: own && customerNumber !== undefined ? { tenant: credentials(own), customerNumber } : undefined,
   };
 }
@@ -185,10 +189,12 @@ export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): P
     .json<FortnoxTenantCredentials>();
   const goodsOwner = restored?.goodsOwner ?? await got.post(`${wms.url}/_sandbox/goods-owners`, { json: { name: DEMO_COMPANY } })
     .json<WmsGoodsOwner>();
-  const webhookSecret = restored?.webhookSecret ?? randomBytes(24).toString('hex');
+  // HTTP Basic, as an administrator types it into Ongoing's webhook form.
+  const webhook = restored?.webhook ?? { username: `ongoing-${randomBytes(3).toString('hex')}`, password: randomBytes(24).toString('base64url') };
+  const webhookUrl = options.webhookUrl(tenantId);
   // Configured on every start, even when restored: the receiver's port may differ from the last run's.
   await got.put(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`, {
-    json: { url: options.webhookUrl(tenantId), secret: webhookSecret, events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
+    json: { url: webhookUrl, auth: { type: 'basic', ...webhook }, events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
   });
   if (!restored && options.seed !== false) await seedBothSides(fortnox.url, fortnoxTenant.tenantId, wms.url, goodsOwner);
   const billing = options.billing === false
@@ -213,7 +219,7 @@ export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): P
       username: goodsOwner.username,
       password: goodsOwner.password,
       goodsOwnerId: goodsOwner.goodsOwnerId,
-      webhookSecret,
+      webhook: { auth: 'basic', ...webhook, publicUrl: webhookUrl },
     },
     // The demo syncs every minute so a newcomer sees orders move without waiting a quarter of an hour.
     settings: settingsSchema.parse({ syncInterval: '1m', syncOverlap: '1m' }),

@@ -11,7 +11,7 @@ import { TenantRegistry } from '../activities/tenant-registry';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
 import { bootstrapSchedules } from '../client/schedules';
 import { registerSearchAttributes } from '../client/search-attributes';
-import { buildWebhookReceiver, webhookPath } from '../client/webhook-receiver';
+import { buildWebhookReceiver, webhookPath, webhookTenantOf } from '../client/webhook-receiver';
 import { createIntegrationWorkers, runWorkers } from '../workers/worker';
 import { startDevServer, type DevServer } from './dev-server';
 import { startEmbeddedSandboxes, type EmbeddedSandboxes } from './embedded-sandboxes';
@@ -78,7 +78,7 @@ async function main(config: AppConfig): Promise<void> {
       onOutcome: observeWebhook,
       tenant: (id) => {
         const tenant = tenants.find((t) => t.id === id);
-        return tenant ? { webhookSecret: tenant.wms.webhookSecret, goodsOwnerId: tenant.wms.goodsOwnerId } : undefined;
+        return tenant && webhookTenantOf(tenant);
       },
     });
     await receiver.listen({ port: env.WEBHOOK_PORT, host: '0.0.0.0' });

@@ -6,8 +6,11 @@ import type {
   StoredWarehouse, WebhookAttempt, WebhookConfig,
 } from './types';
 
-/** Bump when the shape changes; a file of another version is set aside, not migrated. */
-export const WMS_SNAPSHOT_VERSION = 1;
+/**
+ * Bump when the shape changes. Version 1 is upgraded (see upgradeSnapshot); a file of any other version is set aside.
+ * 2: the webhook config holds `auth` ({type: basic | hmac | none}) instead of an HMAC `secret`.
+ */
+export const WMS_SNAPSHOT_VERSION = 2;
 
 /** An article with its physical stock per warehouse as pairs instead of a Map. */
 export interface ArticleSnapshot extends Omit<StoredArticle, 'stock'> {
@@ -25,7 +28,7 @@ export interface GoodsOwnerSnapshot {
   purchaseOrders: StoredPurchaseOrder[];
   billable: BillableEvent[];
   adjustments: StoredAdjustment[];
-  /** Holds the shared webhook secret, so receivers keep verifying signatures after a restart. */
+  /** Holds the webhook's credentials or secret, so receivers keep accepting deliveries after a restart. */
   webhook?: WebhookConfig;
   webhookAttempts: WebhookAttempt[];
 }
@@ -102,6 +105,22 @@ export function restoreWmsState(state: WmsSandboxState, input: WmsSandboxSnapsho
   }
 }
 
+/**
+ * A version 1 snapshot in today's shape: its webhook signed with `secret`, which is `auth: {type: 'hmac'}` now. Other
+ * versions pass through unchanged for requireVersion to judge.
+ */
+export function upgradeSnapshot(data: unknown): unknown {
+  const v1 = data as { version?: unknown; goodsOwners?: unknown } | null;
+  if (v1?.version !== 1) return data;
+  if (!Array.isArray(v1.goodsOwners)) return data; // not a snapshot: left for requireVersion and restore to refuse
+  const goodsOwners = (v1.goodsOwners as Array<{ webhook?: { secret?: string } & Record<string, unknown> }>).map((owner) => {
+    if (!owner.webhook) return owner;
+    const { secret, ...webhook } = owner.webhook;
+    return { ...owner, webhook: { ...webhook, auth: { type: 'hmac', secret } } };
+  });
+  return { ...v1, version: 2, goodsOwners };
+}
+
 export interface PersistOptions {
   file: string;
   /** How often to write when the state changed; default 2000 ms. */
@@ -118,7 +137,7 @@ export function persistWmsState(state: WmsSandboxState, options: PersistOptions)
   restoreFromFile(
     options.file,
     (data) => {
-      const snapshot = requireVersion<WmsSandboxSnapshot>(options.file, data, WMS_SNAPSHOT_VERSION);
+      const snapshot = requireVersion<WmsSandboxSnapshot>(options.file, upgradeSnapshot(data), WMS_SNAPSHOT_VERSION);
       // The stored paths and webhook payloads name the warehouse segment; another one would be a different instance.
       if (snapshot.warehouse !== state.warehouse) {
         throw new SnapshotFileError(options.file, `warehouse "${snapshot.warehouse}", expected "${state.warehouse}"`);

@@ -142,9 +142,15 @@ export const stockAdjustmentBody = z
     message: 'give exactly one of delta and count',
   });
 
+export const webhookAuthBody = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('basic'), username: z.string().min(1), password: z.string().min(1) }),
+  z.object({ type: z.literal('hmac'), secret: z.string().min(1) }),
+  z.object({ type: z.literal('none') }),
+], { error: "expected auth {type: 'basic', username, password}, {type: 'hmac', secret} or {type: 'none'}" });
+
 export const webhookBody = z.object({
   url: z.url(),
-  secret: z.string().min(1),
+  auth: webhookAuthBody,
   events: z.array(z.enum(['orderCreated', 'orderPicked', 'orderStatusChanged'])).min(1),
   statuses: z.array(z.number().int()).optional(),
 });

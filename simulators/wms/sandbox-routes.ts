@@ -14,8 +14,16 @@ import {
   webhookBody,
 } from './requests';
 import type { WmsSandboxState } from './state';
+import type { WebhookAuthConfig } from './types';
 import type { WebhookDispatcher } from './webhooks';
 import { articleView, orderView, purchaseOrderView } from './views';
+
+/** The state view shows which authentication a webhook uses, not its password or secret. */
+function hideSecrets(auth: WebhookAuthConfig): WebhookAuthConfig {
+  if (auth.type === 'basic') return { ...auth, password: '***' };
+  if (auth.type === 'hmac') return { ...auth, secret: '***' };
+  return auth;
+}
 
 export function registerSandboxRoutes(
   app: FastifyInstance,
@@ -60,7 +68,7 @@ export function registerSandboxRoutes(
           articles: [...owner.articles.values()].map((a) => articleView(state, owner, a)),
           orders: [...owner.orders.values()].map((o) => orderView(owner, o)),
           purchaseOrders: [...owner.purchaseOrders.values()].map((po) => purchaseOrderView(owner, po)),
-          webhook: owner.webhook ? { ...owner.webhook, secret: '***' } : null,
+          webhook: owner.webhook ? { ...owner.webhook, auth: hideSecrets(owner.webhook.auth) } : null,
           webhookAttempts: owner.webhookAttempts,
           calls: owner.calls,
           faults: owner.faultRules.map(({ random: _r, ...rule }) => rule),

@@ -193,9 +193,18 @@ export interface StoredAdjustment {
 
 export type WebhookEventName = 'orderCreated' | 'orderPicked' | 'orderStatusChanged';
 
+/**
+ * How deliveries authenticate. Ongoing's form takes "authentication details if applicable": HTTP Basic, or nothing
+ * (a token then travels in the URL). HMAC signing is the sandbox's extra, for receivers that want a signed body.
+ */
+export type WebhookAuthConfig =
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'hmac'; secret: string }
+  | { type: 'none' };
+
 export interface WebhookConfig {
   url: string;
-  secret: string;
+  auth: WebhookAuthConfig;
   events: WebhookEventName[];
   /** For orderStatusChanged: the statuses that trigger it; empty or absent = every change. */
   statuses?: number[];

@@ -1,7 +1,8 @@
-// Webhook delivery per goods owner: Ongoing's order payload, HMAC-SHA256 signature, "one day" retries, every attempt logged.
+// Webhook delivery per goods owner: Ongoing's order payload, HTTP Basic as Ongoing sends it (or an HMAC-SHA256 signature
+// for receivers that want one), "one day" retries, every attempt logged.
 import { createHmac } from 'node:crypto';
 import type { WmsSandboxState } from './state';
-import { ORDER_STATUS, type GoodsOwnerState, type StoredOrder, type WebhookEventName } from './types';
+import { ORDER_STATUS, type GoodsOwnerState, type StoredOrder, type WebhookAuthConfig, type WebhookEventName } from './types';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -20,6 +21,27 @@ const TEMPLATE: Record<WebhookEventName, string> = {
   orderPicked: 'OrderPicked',
   orderStatusChanged: 'OrderStatusChanged',
 };
+
+/** The headers that authenticate one delivery: Basic credentials, a signature of these exact bytes, or none. */
+function authHeaders(auth: WebhookAuthConfig, body: string): Record<string, string> {
+  switch (auth.type) {
+    case 'basic':
+      return { authorization: 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64') };
+    case 'hmac':
+      return { 'x-webhook-signature': 'sha256=' + createHmac('sha256', auth.secret).update(body, 'utf8').digest('hex') };
+    case 'none':
+      return {};
+  }
+}
+
+interface Delivery {
+  webhookEventId: number;
+  event: WebhookEventName;
+  orderId: number;
+  url: string;
+  auth: WebhookAuthConfig;
+  body: string;
+}
 
 export interface WebhookDispatcherOptions {
   retryScheduleMs?: readonly number[];
@@ -77,9 +99,9 @@ export class WebhookDispatcher {
     if (!config || !config.events.includes(event) || this.closed) return;
     // The counter lives in the state so it survives a restart: receivers deduplicate on webhookEventId.
     const webhookEventId = this.state.nextId.webhookEvent++;
-    // The body is frozen at the event: every retry sends the same bytes, so the same signature.
+    // The delivery is frozen at the event: every retry sends the same bytes with the same credentials or signature.
     const body = JSON.stringify(this.payload(owner, order, event, webhookEventId));
-    void this.attempt(owner, { webhookEventId, event, orderId: order.orderId, url: config.url, secret: config.secret, body }, 1);
+    void this.attempt(owner, { webhookEventId, event, orderId: order.orderId, url: config.url, auth: config.auth, body }, 1);
   }
 
   private payload(owner: GoodsOwnerState, order: StoredOrder, event: WebhookEventName, webhookEventId: number) {
@@ -103,13 +125,8 @@ export class WebhookDispatcher {
     };
   }
 
-  private async attempt(
-    owner: GoodsOwnerState,
-    delivery: { webhookEventId: number; event: WebhookEventName; orderId: number; url: string; secret: string; body: string },
-    attempt: number,
-  ): Promise<void> {
+  private async attempt(owner: GoodsOwnerState, delivery: Delivery, attempt: number): Promise<void> {
     if (this.closed) return;
-    const signature = 'sha256=' + createHmac('sha256', delivery.secret).update(delivery.body, 'utf8').digest('hex');
     const controller = new AbortController();
     this.inFlight.add(controller);
     const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
@@ -127,7 +144,7 @@ export class WebhookDispatcher {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          'x-webhook-signature': signature,
+          ...authHeaders(delivery.auth, delivery.body),
           'x-webhook-event-id': String(delivery.webhookEventId),
         },
         body: delivery.body,

@@ -17,7 +17,9 @@ function capture() {
 const secrets = {
   clientSecret: 'client-secret-d41d8cd98f00b204',
   password: 'wms-password-e9800998ecf8427e',
-  webhookSecret: 'webhook-secret-8f14e45fceea167a',
+  webhookPassword: 'webhook-password-8f14e45fceea167a',
+  webhookToken: 'webhook-token-a87ff679a2f3e71d9181a67b7542122c',
+  webhookSecret: 'webhook-secret-e4da3b7fbbce2345',
   refresh: 'refresh-token-c9f0f895fb98ab91',
   bearer: 'access-token-45c48cce2e2d7fbd',
   apiKey: 'temporal-api-key-6512bd43d9caa6e0',
@@ -31,7 +33,7 @@ const tenant: Tenant = {
     auth: { mode: 'refresh_token', clientId: 'client-id', clientSecret: secrets.clientSecret, initialRefreshToken: secrets.refresh },
   },
   wms: { baseUrl: 'https://api.ongoingsystems.se/acme', username: 'WSIacme', password: secrets.password, goodsOwnerId: 7,
-    webhookSecret: secrets.webhookSecret },
+    webhook: { auth: 'basic', username: 'ongoing', password: secrets.webhookPassword } },
   settings: settingsSchema.parse({}),
 };
 
@@ -45,12 +47,16 @@ describe('logs', () => {
     logger.info({ headers: { Authorization: `Bearer ${secrets.bearer}` } }, 'headers');
     logger.child({ tenant: 'acme' }).error({ err: { response: { body: { access_token: secrets.bearer, refresh_token: secrets.refresh } } } }, 'token refresh failed');
     logger.info({ env: { TEMPORAL_API_KEY: secrets.apiKey } }, 'environment');
+    // The other webhook modes' secrets, by the tenants file's key names.
+    logger.info({ wms: { webhook: { auth: 'token', token: secrets.webhookToken } } }, 'token mode');
+    logger.info({ wms: { webhook: { auth: 'hmac', secret: secrets.webhookSecret } } }, 'hmac mode');
     const text = lines.join('\n');
-    expect(lines).toHaveLength(7);
+    expect(lines).toHaveLength(9);
     for (const secret of Object.values(secrets)) expect(text).not.toContain(secret);
     expect(text).toContain('[redacted]');
     // Non-secrets stay readable.
     expect(text).toContain('WSIacme');
+    expect(text).toContain('"auth":"basic"');
     expect(text).toContain('"tenant":"acme"');
   });
 

@@ -1,5 +1,5 @@
 // `npm start`'s embedded sandboxes with a data directory: a second start reuses the demo tenant, its data and secrets.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import got from 'got';
@@ -64,7 +64,9 @@ describe('embedded sandboxes with a data directory', () => {
         billing: tenant.billing && { ...tenant.billing, fortnox: { ...tenant.billing.fortnox, apiBaseUrl: '', authBaseUrl: '' } },
       });
       expect(identity(second)).toEqual(identity(first));
-      expect(second.tenant.wms.webhookSecret).toBe(first.tenant.wms.webhookSecret);
+      // The webhook's Basic credentials too: the WMS keeps sending what the receiver expects.
+      expect(first.tenant.wms.webhook.auth).toBe('basic');
+      expect(second.tenant.wms.webhook).toEqual(first.tenant.wms.webhook);
       expect(second.tenant.billing?.customerNumber).toBe(first.tenant.billing?.customerNumber);
       expect(await view(second)).toEqual(before); // not seeded a second time
       // The restored credentials work against the restarted sandboxes.
@@ -79,6 +81,39 @@ describe('embedded sandboxes with a data directory', () => {
       expect(orders.Orders).toHaveLength(5);
     } finally {
       await second.close();
+    }
+  });
+
+  it('carries on from a data directory whose WMS webhook was HMAC-signed (snapshot version 1), now with Basic', async () => {
+    const older = mkdtempSync(join(tmpdir(), 'embedded-persist-v1-'));
+    try {
+      const first = await startEmbeddedSandboxes({ ...options(), dataDir: older, billing: false });
+      await first.close();
+      // Rewrite the WMS file as version 1 wrote it: the webhook with an HMAC `secret`.
+      const file = join(older, 'sandboxes', 'wms.json');
+      const snapshot = JSON.parse(readFileSync(file, 'utf8')) as { version: number; goodsOwners: Array<{ webhook?: Record<string, unknown> }> };
+      snapshot.version = 1;
+      for (const owner of snapshot.goodsOwners) {
+        if (owner.webhook) owner.webhook = { ...owner.webhook, auth: undefined, secret: '0123456789abcdef0123' };
+      }
+      writeFileSync(file, JSON.stringify(snapshot));
+
+      const second = await startEmbeddedSandboxes({ ...options(), dataDir: older, billing: false });
+      try {
+        // Restored, not set aside for a new demo.
+        expect(readdirSync(join(older, 'sandboxes')).filter((f) => f.includes('corrupt'))).toEqual([]);
+        expect(second.tenant.wms.goodsOwnerId).toBe(first.tenant.wms.goodsOwnerId);
+        expect(second.tenant.wms.password).toBe(first.tenant.wms.password);
+        expect(second.tenant.wms.webhook.auth).toBe('basic');
+        const wms = await got(`${second.wmsUrl}/_sandbox/goods-owners/${second.tenant.wms.goodsOwnerId}/webhooks`)
+          .json<{ auth: Record<string, string> }>();
+        const { auth: _mode, publicUrl: _url, ...credentials } = second.tenant.wms.webhook as Record<string, string>;
+        expect(wms.auth).toEqual({ type: 'basic', ...credentials });
+      } finally {
+        await second.close();
+      }
+    } finally {
+      rmSync(older, { recursive: true, force: true });
     }
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyWebhookSignature } from '../../activities/wms/webhook';
+import { verifyBasic, verifyWebhookSignature } from '../../activities/wms/webhook';
 import { WmsClient } from '../../activities/wms/client';
 import { restoreWmsState, snapshotWmsState } from '../../simulators/wms/persistence';
 import { WmsSandboxState } from '../../simulators/wms/state';
@@ -36,14 +36,19 @@ async function restart(sandbox: WmsSandbox): Promise<WmsSandbox> {
   return start();
 }
 
-/** A webhook receiver keeping every verified event. */
-async function startReceiver(secret: string): Promise<{ url: string; eventIds: number[] }> {
+type ReceiverAuth = { type: 'basic'; username: string; password: string } | { type: 'hmac'; secret: string };
+
+/** A webhook receiver keeping every authenticated event. */
+async function startReceiver(auth: ReceiverAuth): Promise<{ url: string; eventIds: number[] }> {
   const app = Fastify();
   const eventIds: number[] = [];
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.post('/hook', async (request, reply) => {
     const raw = request.body as Buffer;
-    if (!verifyWebhookSignature(raw, request.headers['x-webhook-signature'] as string | undefined, secret)) return reply.code(401).send();
+    const authentic = auth.type === 'basic'
+      ? verifyBasic(request.headers.authorization, auth.username, auth.password)
+      : verifyWebhookSignature(raw, request.headers['x-webhook-signature'] as string | undefined, auth.secret);
+    if (!authentic) return reply.code(401).send();
     eventIds.push((JSON.parse(raw.toString('utf8')) as { webhookEventId: number }).webhookEventId);
     return reply.code(200).send({ ok: true });
   });
@@ -64,9 +69,9 @@ describe('WMS sandbox persistence', () => {
   it('a restarted sandbox keeps the goods owner, orders with status and picks, stock, webhook config and counters', async () => {
     const first = await start();
     const { creds, client, ctl } = await newGoodsOwner(first, { seed: true });
-    const secret = 'kept-across-restarts';
-    const receiver = await startReceiver(secret);
-    await ctl('PUT', '/webhooks', { url: receiver.url, secret, events: ['orderCreated', 'orderStatusChanged'], statuses: [450] });
+    const auth = { type: 'basic', username: 'ongoing', password: 'kept-across-restarts' } as const;
+    const receiver = await startReceiver(auth);
+    await ctl('PUT', '/webhooks', { url: receiver.url, auth, events: ['orderCreated', 'orderStatusChanged'], statuses: [450] });
 
     const picked = await client.upsertOrder(order('FN-1', [['1', 'WIDGET-1', 5], ['2', 'GADGET-1', 2]]));
     await ctl('POST', `/orders/${picked.orderId}/pick`, { lines: [{ rowNumber: '1', pickedNumberOfItems: 4 }] });
@@ -94,18 +99,50 @@ describe('WMS sandbox persistence', () => {
     expect((await again.getArticleByNumber('GADGET-1'))!.inventoryInfo.numberOfItems).toBe(24);
     expect(JSON.stringify(await again.listInventoryAdjustments())).toContain('"numberOfItems":-1');
 
-    // The webhook config with its secret is kept: a new order is announced, signed with the same secret, with a new
-    // event id (the receiver deduplicates on it), and a new orderId.
+    // The webhook config with its credentials is kept: a new order is announced with the same Basic credentials, a
+    // new event id (the receiver deduplicates on it), and a new orderId.
     const eventIdsBefore = [...receiver.eventIds];
     const next = await again.upsertOrder(order('FN-3', [['1', 'WIDGET-1', 1]]));
     expect(next.orderId).toBeGreaterThan(sent.orderId);
     await waitFor(() => receiver.eventIds.length > eventIdsBefore.length, 'the webhook after the restart');
     expect(receiver.eventIds.at(-1)).toBeGreaterThan(Math.max(...eventIdsBefore));
-    expect(second.state.goodsOwner(creds.goodsOwnerId).webhook).toMatchObject({ url: receiver.url, secret, statuses: [450] });
+    expect(second.state.goodsOwner(creds.goodsOwnerId).webhook).toMatchObject({ url: receiver.url, auth, statuses: [450] });
 
     // A new goods owner gets a new id.
     const other = await control<{ goodsOwnerId: number }>(second, 'POST', '/goods-owners', { name: 'Ny AB' });
     expect(other.goodsOwnerId).toBe(creds.goodsOwnerId + 1);
+  });
+
+  it('restores a version 1 file, whose webhook was signed with a secret, as an HMAC webhook that keeps signing', async () => {
+    const sandbox = await start();
+    const { creds, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    const secret = 'kept-from-version-1';
+    const receiver = await startReceiver({ type: 'hmac', secret });
+    await ctl('PUT', '/webhooks', { url: receiver.url, auth: { type: 'hmac', secret }, events: ['orderCreated'] });
+    open.splice(open.indexOf(sandbox), 1);
+    await sandbox.close();
+    // The file as version 1 wrote it: `webhook.secret` instead of `webhook.auth`.
+    const current = JSON.parse(readFileSync(file, 'utf8')) as { version: number; goodsOwners: Array<{ webhook?: Record<string, unknown> }> };
+    expect(current.version).toBe(2);
+    const v1 = {
+      ...current,
+      version: 1,
+      goodsOwners: current.goodsOwners.map(({ webhook, ...owner }) => {
+        if (!webhook) return owner;
+        const { auth: _auth, ...rest } = webhook;
+        return { ...owner, webhook: { ...rest, secret } };
+      }),
+    };
+    writeFileSync(file, JSON.stringify(v1));
+
+    const warnings: string[] = [];
+    const restored = await start({ warn: (m) => warnings.push(m) });
+    expect(warnings).toEqual([]);
+    expect(restored.state.goodsOwner(creds.goodsOwnerId).webhook).toMatchObject({ url: receiver.url, auth: { type: 'hmac', secret } });
+    const again = new WmsClient({ baseUrl: `${restored.url}/${creds.warehouse}`, username: creds.username, password: creds.password, goodsOwnerId: creds.goodsOwnerId });
+    const before = receiver.eventIds.length;
+    await again.upsertOrder(order('FN-V1', [['1', 'WIDGET-1', 1]]));
+    await waitFor(() => receiver.eventIds.length > before, 'a signed webhook after the upgrade');
   });
 
   it('snapshot and restore are exact inverses and share nothing with the live state', async () => {

@@ -14,7 +14,7 @@ import { FortnoxClient } from '../../activities/fortnox/client';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import { Pacer } from '../../activities/fortnox/pacer';
 import { WmsClient } from '../../activities/wms/client';
-import { buildWebhookReceiver, webhookPath, type WebhookOutcome } from '../../client/webhook-receiver';
+import { buildWebhookReceiver, webhookPath, webhookTenantOf, type WebhookOutcome } from '../../client/webhook-receiver';
 import { createLogger } from '../../config/logger';
 import { observeWebhook } from '../../observability/metrics';
 import type { Tenant } from '../../config/tenants';
@@ -116,7 +116,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const receiver = buildWebhookReceiver({
     client,
     logger: options.receiverLog ? createLogger('debug', options.receiverLog) : createLogger('silent'),
-    tenant: (id) => (known.tenant?.id === id ? { webhookSecret: known.tenant.wms.webhookSecret, goodsOwnerId: known.tenant.wms.goodsOwnerId } : undefined),
+    tenant: (id) => (known.tenant?.id === id ? webhookTenantOf(known.tenant) : undefined),
     onOutcome: (outcome, id) => {
       webhookOutcomes.push(outcome);
       observeWebhook(outcome, id); // as production wires it, so metrics tests see webhook outcomes

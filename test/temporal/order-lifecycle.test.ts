@@ -2,7 +2,7 @@
 import { randomInt } from 'node:crypto';
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signWebhookBody } from '../../activities/wms/webhook';
+import { basicAuthorization } from '../../activities/wms/webhook';
 import { orderWorkflowId } from '../../domain/order';
 import { resyncSignal } from '../../workflows/order';
 import { invoicesFor, orderInWarehouse, orderResult as result, startHarness, waitFor, type Harness } from './harness';
@@ -43,6 +43,43 @@ describe('order lifecycle', () => {
     expect(reported.orderLines.map((l) => l.reportedNumberOfItems)).toEqual([3, 1]);
     expect(h.webhookOutcomes).toContain('signalled');
     await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'happy-path');
+  });
+
+  it("the WMS's webhooks carry HTTP Basic credentials, as Ongoing's do, and reach the workflow; without them, 401", async () => {
+    h = await startHarness();
+    const webhook = h.tenant.wms.webhook;
+    if (webhook.auth !== 'basic') throw new Error('the demo WMS sends HTTP Basic');
+    const configured = await got(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/webhooks`)
+      .json<{ auth: Record<string, string> }>();
+    expect(configured.auth).toEqual({ type: 'basic', username: webhook.username, password: webhook.password });
+
+    // Sandbox → receiver → signal: the release (status 300) is a webhook, and the workflow records its event.
+    const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await h.floor(wmsOrderId, 'release');
+    const status = await h.waitForStatus(documentNumber, (s) => s.seenWebhookEvents.length > 0, 30_000);
+    expect(status.seenWebhookEvents.length).toBeGreaterThan(0);
+    expect(h.webhookOutcomes).toContain('signalled');
+    expect(h.webhookOutcomes).not.toContain('unauthorized');
+    const attempts = await got(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/webhook-attempts`)
+      .json<Array<{ status?: number }>>();
+    expect(attempts.length).toBeGreaterThan(0);
+    expect(attempts.every((a) => a.status === 200 || a.status === 202)).toBe(true);
+
+    // The same URL without the credentials is refused; with them, the reachability check answers and signals nothing.
+    const url = `${h.receiverUrl}/webhooks/wms/${h.tenantId}`;
+    const forged = randomInt(1_000_000, 2_000_000);
+    const body = JSON.stringify({
+      webhookOrdersId: 1, webhookEventId: forged, system: 'sandbox', timestamp: new Date().toISOString(),
+      orderId: wmsOrderId, orderNumber: documentNumber, goodsOwnerId: h.tenant.wms.goodsOwnerId, path: '',
+      byUser: { userId: 1 }, byComputer: { computerId: 1, computerName: 'floor' }, orderStatus: { number: 450 },
+      currentShipmentId: null, webhookTemplate: 'order', goodsOwnerName: 'Demo', tracking: [], parcels: [],
+    });
+    const refused = await got.post(url, { body, headers: { 'content-type': 'application/json' }, throwHttpErrors: false });
+    expect(refused.statusCode).toBe(401);
+    expect(h.webhookOutcomes).toContain('unauthorized');
+    const check = await got(url, { headers: { authorization: basicAuthorization(webhook.username, webhook.password) } }).json();
+    expect(check).toEqual({ ok: true, tenant: h.tenantId });
+    expect((await h.orderStatus(documentNumber)).seenWebhookEvents).not.toContain(String(forged));
   });
 
   it('a change in Fortnox before picking reaches the WMS', async () => {
@@ -141,9 +178,11 @@ describe('order lifecycle', () => {
         byUser: { userId: 1 }, byComputer: { computerId: 1, computerName: 'floor' }, orderStatus: { number: status },
         currentShipmentId: null, webhookTemplate: 'order', goodsOwnerName: 'Demo', tracking: [], parcels: [],
       });
-      const signature = signWebhookBody(body, h!.tenant.wms.webhookSecret);
+      const webhook = h!.tenant.wms.webhook;
+      if (webhook.auth !== 'basic') throw new Error('the demo WMS sends HTTP Basic');
       return got.post(`${h!.receiverUrl}/webhooks/wms/${h!.tenantId}`, {
-        body, headers: { 'content-type': 'application/json', 'x-webhook-signature': signature }, throwHttpErrors: false,
+        body, headers: { 'content-type': 'application/json', authorization: basicAuthorization(webhook.username, webhook.password) },
+        throwHttpErrors: false,
       });
     };
     // A "sent" event that arrives before the order is sent (out of order) does not make the workflow invoice.
@@ -171,7 +210,7 @@ describe('order lifecycle', () => {
     const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
     // The WMS's webhooks now go nowhere.
     await got.put(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/webhooks`, {
-      json: { url: 'http://127.0.0.1:9/nowhere', secret: h.tenant.wms.webhookSecret, events: ['orderStatusChanged'], statuses: [450] },
+      json: { url: 'http://127.0.0.1:9/nowhere', auth: { type: 'none' }, events: ['orderStatusChanged'], statuses: [450] },
     });
     await h.floor(wmsOrderId, 'release');
     await h.floor(wmsOrderId, 'pick');

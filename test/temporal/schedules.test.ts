@@ -19,7 +19,7 @@ const tenant = (id: string, settings: Record<string, unknown> = {}): Tenant =>
   tenantSchema.parse({
     id,
     fortnox: { auth: { mode: 'client_credentials', clientId: 'c', clientSecret: 's', tenantId: '1' } },
-    wms: { baseUrl: 'http://127.0.0.1:1/w', username: 'u', password: 'p', goodsOwnerId: 1, webhookSecret: 'x'.repeat(16) },
+    wms: { baseUrl: 'http://127.0.0.1:1/w', username: 'u', password: 'p', goodsOwnerId: 1, webhook: { auth: 'off' } },
     settings,
   });
 

@@ -37,7 +37,9 @@ describe('secrets', () => {
       Buffer.from(`${auth.clientId}:${auth.clientSecret}`).toString('base64'),
       wms.password,
       Buffer.from(`${wms.username}:${wms.password}`).toString('base64'),
-      wms.webhookSecret,
+      ...(wms.webhook.auth === 'basic'
+        ? [wms.webhook.password, Buffer.from(`${wms.webhook.username}:${wms.webhook.password}`).toString('base64')]
+        : []),
       ...h.sandboxes.issuedFortnoxTokens(),
     ];
     expect(h.sandboxes.issuedFortnoxTokens().length).toBeGreaterThan(0);

@@ -1,15 +1,26 @@
 // The webhook receiver's front door, attacked with bad input: each gets a clear status and nothing reaches Temporal.
-// Temporal is unreachable here on purpose, which also proves a valid event is answered 503 (so the WMS retries).
+// Temporal is unreachable here on purpose, which also proves a valid event is answered 503 (so the WMS retries): a 503
+// means the request got past authentication and validation. Every authentication mode has its tenant here.
 import { connect } from 'node:net';
+import { Writable } from 'node:stream';
 import { Client, Connection } from '@temporalio/client';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signWebhookBody } from '../../activities/wms/webhook';
+import { basicAuthorization, signWebhookBody, type WebhookAuth } from '../../activities/wms/webhook';
 import { buildWebhookReceiver, type WebhookOutcome } from '../../client/webhook-receiver';
 import { createLogger } from '../../config/logger';
 
 const secret = 'a-shared-secret-of-some-length';
+const user = { username: 'ongoing', password: 'a-webhook-password-of-some-length' };
+const token = 'Tk_' + 'q7Z-x2'.repeat(6);
+const tenants: Record<string, WebhookAuth> = {
+  acme: { auth: 'hmac', secret },
+  basic: { auth: 'basic', ...user },
+  token: { auth: 'token', token },
+  quiet: { auth: 'off' },
+};
 const outcomes: WebhookOutcome[] = [];
+const logLines: string[] = [];
 let url: string;
 let close: () => Promise<void>;
 
@@ -28,8 +39,8 @@ beforeAll(async () => {
   const connection = Connection.lazy({ address: '127.0.0.1:1' });
   const app = buildWebhookReceiver({
     client: new Client({ connection }),
-    logger: createLogger('silent'),
-    tenant: (id) => (id === 'acme' ? { webhookSecret: secret, goodsOwnerId: 5 } : undefined),
+    logger: createLogger('info', new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } })),
+    tenant: (id) => (tenants[id] ? { goodsOwnerId: 5, webhook: tenants[id] } : undefined),
     maxBodyBytes: 4096,
     // The signal deadline stays inside the request timeout, as in production (5 s inside 10 s).
     requestTimeoutMs: 800,
@@ -87,6 +98,84 @@ describe('webhook receiver', () => {
     const response = await post(body, { 'x-webhook-signature': signWebhookBody(body, secret) });
     expect(response.statusCode).toBe(503);
     expect(outcomes).toContain('temporal-unavailable');
+  });
+
+  it('accepts a correct Basic request and refuses missing or wrong credentials with 401 and a Basic challenge', async () => {
+    const body = payload();
+    const accepted = await post(body, { authorization: basicAuthorization(user.username, user.password) }, 'basic');
+    expect(accepted.statusCode).toBe(503); // through to the signal, which Temporal (down here) could not take
+    const refusals: Array<Record<string, string>> = [
+      {},
+      { authorization: basicAuthorization(user.username, 'a-wrong-password-of-some-length') },
+      { authorization: basicAuthorization('someone-else', user.password) },
+      { authorization: basicAuthorization(user.username, user.password.slice(0, -1)) },
+      { authorization: basicAuthorization(user.username, `${user.password}x`) },
+      { authorization: `Bearer ${user.password}` },
+      { authorization: 'Basic not-base64!' },
+      { authorization: 'Basic ' + Buffer.from(`${user.username}${user.password}`).toString('base64') }, // no colon
+      // A basic tenant does not take an HMAC signature instead, however correct for some secret.
+      { 'x-webhook-signature': signWebhookBody(body, user.password) },
+    ];
+    for (const headers of refusals) {
+      const response = await post(body, headers, 'basic');
+      expect(response.statusCode, JSON.stringify(headers)).toBe(401);
+      expect(response.headers['www-authenticate']).toBe('Basic realm="wms-fortnox"');
+    }
+    expect(outcomes.filter((o) => o === 'unauthorized').length).toBeGreaterThanOrEqual(refusals.length);
+  });
+
+  it('accepts the token URL and refuses a wrong token, the tokenless URL and a token URL for another mode', async () => {
+    const body = payload();
+    expect((await post(body, {}, `token/${token}`)).statusCode).toBe(503);
+    expect((await post(body, {}, `token/${token.slice(0, -1)}`)).statusCode).toBe(401);
+    expect((await post(body, {}, `token/${token}x`)).statusCode).toBe(401);
+    expect((await post(body, {}, 'token')).statusCode).toBe(401);
+    // Credentials of another mode do not stand in for the token.
+    expect((await post(body, { authorization: basicAuthorization(user.username, user.password) }, 'token')).statusCode).toBe(401);
+    // A basic or hmac tenant's URL with a token segment is not theirs, even with otherwise correct credentials.
+    expect((await post(body, { authorization: basicAuthorization(user.username, user.password) }, `basic/${token}`)).statusCode).toBe(401);
+    expect((await post(body, { 'x-webhook-signature': signWebhookBody(body, secret) }, `acme/${token}`)).statusCode).toBe(401);
+  });
+
+  it('never logs the token of a token URL', async () => {
+    await post(payload(), {}, `token/${token}`);
+    await post(payload(), {}, `token/${token}-wrong`);
+    await got(`${url}/webhooks/wms/token/${token}`, { throwHttpErrors: false });
+    const text = logLines.join('');
+    expect(text).toContain('/webhooks/wms/token/[redacted]');
+    expect(text).not.toContain(token);
+  });
+
+  it('answers 404 for a tenant whose webhooks are off, whatever it sends', async () => {
+    const body = payload();
+    expect((await post(body, {}, 'quiet')).statusCode).toBe(404);
+    expect((await post(body, { authorization: basicAuthorization(user.username, user.password) }, 'quiet')).statusCode).toBe(404);
+    expect((await post(body, {}, `quiet/${token}`)).statusCode).toBe(404);
+    expect((await got(`${url}/webhooks/wms/quiet`, { throwHttpErrors: false })).statusCode).toBe(404);
+    expect(outcomes).toContain('webhooks-off');
+  });
+
+  it('answers an authenticated GET with 200 {ok, tenant} and an unauthenticated one with 401, signalling nothing', async () => {
+    const get = (path: string, headers: Record<string, string> = {}) =>
+      got(`${url}/webhooks/wms/${path}`, { headers, throwHttpErrors: false, retry: { limit: 0 } });
+    const before = outcomes.length;
+    const ok = await get('basic', { authorization: basicAuthorization(user.username, user.password) });
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.parse(ok.body)).toEqual({ ok: true, tenant: 'basic' });
+    expect(JSON.parse((await get(`token/${token}`)).body)).toEqual({ ok: true, tenant: 'token' });
+    // HMAC mode: the signature of the empty body.
+    expect((await get('acme', { 'x-webhook-signature': signWebhookBody('', secret) })).statusCode).toBe(200);
+
+    const refused = await get('basic');
+    expect(refused.statusCode).toBe(401);
+    expect(refused.headers['www-authenticate']).toBe('Basic realm="wms-fortnox"');
+    expect((await get('basic', { authorization: basicAuthorization(user.username, 'wrong') })).statusCode).toBe(401);
+    expect((await get('token')).statusCode).toBe(401);
+    expect((await get(`token/${token}x`)).statusCode).toBe(401);
+    expect((await get('acme')).statusCode).toBe(401);
+    expect((await get('nobody')).statusCode).toBe(404);
+    // A GET is not a webhook: it signals nothing and counts as no webhook outcome.
+    expect(outcomes.length).toBe(before);
   });
 
   it('cuts off a client that sends its body too slowly', async () => {

@@ -1,9 +1,12 @@
-// Webhooks from the sandbox to a real local receiver: Ongoing's payload, HMAC signature, retries, attempt log.
+// Webhooks from the sandbox to a real local receiver: Ongoing's payload, HTTP Basic (or an HMAC signature, or nothing),
+// retries, attempt log.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   WEBHOOK_SIGNATURE_HEADER,
+  basicAuthorization,
   signWebhookBody,
+  verifyBasic,
   verifyWebhookSignature,
   webhookPayloadSchema,
   type WmsWebhookPayload,
@@ -14,6 +17,7 @@ import { consignee, newGoodsOwner, startSandbox, waitFor } from './helpers';
 interface Received {
   raw: Buffer;
   signature: string | undefined;
+  authorization: string | undefined;
   eventIdHeader: string | undefined;
   contentType: string | undefined;
   payload: WmsWebhookPayload;
@@ -29,6 +33,7 @@ async function startReceiver(answers: number[] = []): Promise<{ app: FastifyInst
     received.push({
       raw,
       signature: request.headers[WEBHOOK_SIGNATURE_HEADER] as string | undefined,
+      authorization: request.headers.authorization,
       eventIdHeader: request.headers['x-webhook-event-id'] as string | undefined,
       contentType: request.headers['content-type'],
       payload: webhookPayloadSchema.parse(JSON.parse(raw.toString('utf8'))),
@@ -42,6 +47,8 @@ async function startReceiver(answers: number[] = []): Promise<{ app: FastifyInst
 }
 
 const SECRET = 'shared-secret-for-tests';
+const HMAC = { type: 'hmac', secret: SECRET };
+const BASIC = { type: 'basic', username: 'ongoing', password: 'webhook-password-for-tests' };
 let sandbox: WmsSandbox;
 const receivers: FastifyInstance[] = [];
 
@@ -69,7 +76,7 @@ describe('webhooks', () => {
     const { client, ctl, creds } = await newGoodsOwner(sandbox, { seed: true });
     await ctl('PUT', '/webhooks', {
       url: receiver.url,
-      secret: SECRET,
+      auth: HMAC,
       events: ['orderCreated', 'orderPicked', 'orderStatusChanged'],
       statuses: [450],
     });
@@ -114,8 +121,43 @@ describe('webhooks', () => {
       expect(verifyWebhookSignature(r.raw, r.signature, 'another-secret')).toBe(false);
       expect(verifyWebhookSignature(Buffer.concat([r.raw, Buffer.from(' ')]), r.signature, SECRET)).toBe(false);
       expect(r.eventIdHeader).toBe(String(r.payload.webhookEventId));
+      expect(r.authorization).toBeUndefined();
     }
     expect(new Set(receiver.received.map((r) => r.payload.webhookEventId)).size).toBe(3);
+  });
+
+  it('sends HTTP Basic credentials as Ongoing does, and no signature', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver.app);
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    await ctl('PUT', '/webhooks', { url: receiver.url, auth: BASIC, events: ['orderCreated'] });
+    await client.upsertOrder(order('WH-B'));
+    await waitFor(() => receiver.received.length >= 1, 'the created event');
+    const [delivery] = receiver.received;
+    expect(delivery!.authorization).toBe(basicAuthorization(BASIC.username, BASIC.password));
+    expect(verifyBasic(delivery!.authorization, BASIC.username, BASIC.password)).toBe(true);
+    expect(delivery!.signature).toBeUndefined();
+    // The state view names the mode but hides the password.
+    const state = (await ctl('GET', '/state')) as { webhook: { auth: Record<string, string> } };
+    expect(state.webhook.auth).toEqual({ type: 'basic', username: BASIC.username, password: '***' });
+  });
+
+  it('sends no credentials with auth none (a token, if any, travels in the URL)', async () => {
+    const receiver = await startReceiver();
+    receivers.push(receiver.app);
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    await ctl('PUT', '/webhooks', { url: receiver.url, auth: { type: 'none' }, events: ['orderCreated'] });
+    await client.upsertOrder(order('WH-0'));
+    await waitFor(() => receiver.received.length >= 1, 'the created event');
+    expect(receiver.received[0]).toMatchObject({ authorization: undefined, signature: undefined });
+  });
+
+  it('refuses a webhook config without auth, or with the old top-level secret', async () => {
+    const { ctl } = await newGoodsOwner(sandbox);
+    await expect(ctl('PUT', '/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['orderCreated'] })).rejects.toThrow(/400.*auth/);
+    await expect(ctl('PUT', '/webhooks', { url: 'http://127.0.0.1:9/hook', secret: SECRET, events: ['orderCreated'] })).rejects.toThrow(/400/);
+    await expect(ctl('PUT', '/webhooks', { url: 'http://127.0.0.1:9/hook', auth: { type: 'basic', username: 'u' }, events: ['orderCreated'] }))
+      .rejects.toThrow(/400/);
   });
 
   it('rejects missing and malformed signatures', () => {
@@ -131,7 +173,7 @@ describe('webhooks', () => {
     const receiver = await startReceiver([500, 500]);
     receivers.push(receiver.app);
     const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
-    await ctl('PUT', '/webhooks', { url: receiver.url, secret: SECRET, events: ['orderCreated'] });
+    await ctl('PUT', '/webhooks', { url: receiver.url, auth: BASIC, events: ['orderCreated'] });
     const { orderId } = await client.upsertOrder(order('WH-R'));
 
     await waitFor(() => receiver.received.length >= 3, 'three attempts');
@@ -162,7 +204,7 @@ describe('webhooks', () => {
     const receiver = await startReceiver();
     const deadUrl = receiver.url;
     await receiver.app.close();
-    await ctl('PUT', '/webhooks', { url: deadUrl, secret: SECRET, events: ['orderCreated'] });
+    await ctl('PUT', '/webhooks', { url: deadUrl, auth: BASIC, events: ['orderCreated'] });
     await client.upsertOrder(order('WH-D'));
     // The schedule has three delays: first attempt + three retries, then nothing is pending any more.
     await waitFor(() => sandbox.webhooks.pending === 0, 'the retry queue to drain');
@@ -180,7 +222,7 @@ describe('webhooks', () => {
     const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/hook`;
     try {
       const { client, ctl } = await newGoodsOwner(slow, { seed: true });
-      await ctl('PUT', '/webhooks', { url, secret: SECRET, events: ['orderCreated'] });
+      await ctl('PUT', '/webhooks', { url, auth: BASIC, events: ['orderCreated'] });
       await client.upsertOrder(order('WH-T'));
       const attempts = await waitFor(async () => {
         const log = (await ctl('GET', '/webhook-attempts')) as Array<Record<string, unknown>>;
@@ -198,7 +240,7 @@ describe('webhooks', () => {
     const receiver = await startReceiver();
     receivers.push(receiver.app);
     const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
-    await ctl('PUT', '/webhooks', { url: receiver.url, secret: SECRET, events: ['orderPicked'] });
+    await ctl('PUT', '/webhooks', { url: receiver.url, auth: BASIC, events: ['orderPicked'] });
     const { orderId } = await client.upsertOrder(order('WH-N'));
     await ctl('POST', `/orders/${orderId}/release`);
     await ctl('POST', `/orders/${orderId}/send`);
