@@ -8,6 +8,7 @@ import { createPurchaseOrderActivities } from './purchase-orders';
 import { createStockActivities } from './stock';
 import { createSupplierActivities } from './suppliers';
 import { createSyncCursorActivities } from './sync-cursor';
+import { createStatusPollActivities } from './wms-status-poll';
 import type { TenantRegistry } from './tenant-registry';
 
 export interface ActivityDependencies {
@@ -28,6 +29,7 @@ export function createActivities({ registry, temporal, taskQueue }: ActivityDepe
     ...createStockActivities(registry),
     ...createPurchaseOrderActivities(registry),
     ...createSyncCursorActivities(temporal),
+    ...createStatusPollActivities(registry, temporal),
   };
 }
 

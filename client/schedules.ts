@@ -31,6 +31,15 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       spec: { intervals: [{ every: settings.syncInterval }] },
     },
     {
+      scheduleId: `wms-status:${tenant.id}`,
+      workflowType: 'pollWmsStatusWorkflow',
+      workflowId: `poll-wms-status:${tenant.id}`,
+      process: 'wmsStatusPoll',
+      note: `Every ${settings.wmsStatusPollInterval}: asks the WMS which orders changed status since the last poll (overlap ` +
+        `${settings.syncOverlap}) and tells their workflows, so shipments reach Fortnox even when webhooks are off or lost.`,
+      spec: { intervals: [{ every: settings.wmsStatusPollInterval }] },
+    },
+    {
       scheduleId: `articles:${tenant.id}`,
       workflowType: 'syncArticlesWorkflow',
       workflowId: `sync-articles:${tenant.id}`,

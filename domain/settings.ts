@@ -16,6 +16,8 @@ export const processesSchema = z.object({
   /** Fortnox purchase orders → WMS inbound orders, receipts → Fortnox (only with Fortnox Lager). */
   purchaseOrders: z.boolean().default(true),
   billing: z.boolean().default(false),
+  /** Ask the WMS every wmsStatusPollInterval which orders changed status: the safety net for lost or absent webhooks. */
+  wmsStatusPoll: z.boolean().default(true),
 });
 
 export const orderSelectionSchema = z.object({
@@ -35,6 +37,8 @@ export const settingsSchema = z.object({
   /** When fulfilment is reported to Fortnox: when the warehouse presses "sent" (default) or when picked. */
   reportOn: z.enum(['sent', 'picked']).default('sent'),
   notifications: z.object({ sms: z.boolean().default(false), email: z.boolean().default(false) }).prefault({}),
+  /** How often the status-change poll asks the WMS which orders changed status (works with webhooks off). */
+  wmsStatusPollInterval: duration.default('2m'),
   /** How often a waiting order workflow asks the WMS itself, in case a webhook was lost. */
   reconciliationInterval: duration.default('4h'),
   /** An order workflow continues as new once its history passes this many events (Temporal may suggest it sooner). */

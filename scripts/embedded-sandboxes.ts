@@ -35,6 +35,11 @@ export interface EmbeddedSandboxOptions {
   allowNegativeStock?: boolean;
   /** Compress the WMS's one-day webhook retry schedule (tests). */
   webhookRetryScheduleMs?: number[];
+  /**
+   * false: the WMS sends no webhooks and the tenant has them off (`wms.webhook.auth: off`), so orders move only by the
+   * status-change poll and the reconciliation timer, as for a 3PL that never configures webhooks. Default true.
+   */
+  webhooks?: boolean;
   /** The Fortnox sandbox's rate limit (default Fortnox's 25 / 5 s); false turns it off, e.g. to seed large registries. */
   fortnoxRateLimit?: { requests: number; windowMs: number } | false;
   /**
@@ -192,10 +197,15 @@ export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): P
   // HTTP Basic, as an administrator types it into Ongoing's webhook form.
   const webhook = restored?.webhook ?? { username: `ongoing-${randomBytes(3).toString('hex')}`, password: randomBytes(24).toString('base64url') };
   const webhookUrl = options.webhookUrl(tenantId);
+  const webhooksOn = options.webhooks !== false;
   // Configured on every start, even when restored: the receiver's port may differ from the last run's.
-  await got.put(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`, {
-    json: { url: webhookUrl, auth: { type: 'basic', ...webhook }, events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
-  });
+  if (webhooksOn) {
+    await got.put(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`, {
+      json: { url: webhookUrl, auth: { type: 'basic', ...webhook }, events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
+    });
+  } else {
+    await got.delete(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`);
+  }
   if (!restored && options.seed !== false) await seedBothSides(fortnox.url, fortnoxTenant.tenantId, wms.url, goodsOwner);
   const billing = options.billing === false
     ? undefined
@@ -219,7 +229,7 @@ export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): P
       username: goodsOwner.username,
       password: goodsOwner.password,
       goodsOwnerId: goodsOwner.goodsOwnerId,
-      webhook: { auth: 'basic', ...webhook, publicUrl: webhookUrl },
+      webhook: webhooksOn ? { auth: 'basic', ...webhook, publicUrl: webhookUrl } : { auth: 'off' },
     },
     // The demo syncs every minute so a newcomer sees orders move without waiting a quarter of an hour.
     settings: settingsSchema.parse({ syncInterval: '1m', syncOverlap: '1m' }),

@@ -6,3 +6,4 @@ export { syncArticlesWorkflow } from './sync-articles';
 export { syncSuppliersWorkflow } from './sync-suppliers';
 export { syncStockWorkflow } from './sync-stock';
 export { syncPurchaseOrdersWorkflow } from './sync-purchase-orders';
+export { pollWmsStatusWorkflow } from './poll-wms-status';

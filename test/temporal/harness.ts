@@ -50,6 +50,8 @@ export interface HarnessOptions {
   billing?: EmbeddedSandboxOptions['billing'];
   /** false: no Fortnox rate limit in the sandbox nor in the pacer (large registries seeded and synced quickly). */
   fortnoxRateLimit?: false;
+  /** false: no webhooks at all (the WMS sends none, the tenant has them off); orders move by the status poll. */
+  webhooks?: boolean;
   /** Where the webhook receiver writes its JSON logs (default: nowhere). */
   receiverLog?: NodeJS.WritableStream;
 }
@@ -135,6 +137,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     allowNegativeStock: options.allowNegativeStock,
     webhookRetryScheduleMs: [200, 500, 1000, 2000],
     billing: options.billing ?? false,
+    webhooks: options.webhooks,
     ...(options.fortnoxRateLimit === false ? { fortnoxRateLimit: false as const } : {}),
   });
   const tenant: Tenant = {

@@ -22,7 +22,7 @@ describe('schedules from the settings', () => {
     const ids = scheduleDefinitions(h.tenant).map((d) => d.scheduleId);
     scheduleIds = ids;
     expect(ids.sort()).toEqual([`articles:${h.tenantId}`, `orders:${h.tenantId}`, `purchase-orders:${h.tenantId}`,
-      `stock-levels:${h.tenantId}`, `suppliers:${h.tenantId}`].sort());
+      `stock-levels:${h.tenantId}`, `suppliers:${h.tenantId}`, `wms-status:${h.tenantId}`].sort());
 
     const first = await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
     expect(first.created.sort()).toEqual([...ids].sort());
