@@ -11,6 +11,7 @@ import { TenantRegistry } from '../activities/tenant-registry';
 import { formatBillingExport, runBillingExport } from './billing-command';
 import { connectClient, temporalTarget } from './connection';
 import { backfillCommand } from './operator/backfill';
+import { doctorCommand } from './operator/doctor';
 import { OperatorError, type OperatorContext } from './operator/context';
 import { orderResyncCommand, orderShowCommand } from './operator/order';
 import { replayCheckCommand } from './operator/replay-check';
@@ -24,8 +25,11 @@ const positiveInt = (value: string) => {
   return n;
 };
 
+/** What `doctor` needs: the tenants and their API clients, no Temporal (it checks the accounts before anything runs). */
+export type AccountsContext = Pick<OperatorContext, 'tenants' | 'registry' | 'out'>;
+
 /** The commands, wired to a context made on first use (so `--help` needs no Temporal). */
-export function buildProgram(context: () => Promise<OperatorContext>): Command {
+export function buildProgram(context: () => Promise<OperatorContext>, accounts: () => Promise<AccountsContext> = context): Command {
   const program = new Command('npm run cli --')
     .description('Operate the WMS ⇄ Fortnox integration: orders, schedules, stock and deploy checks.')
     .showHelpAfterError()
@@ -79,6 +83,13 @@ export function buildProgram(context: () => Promise<OperatorContext>): Command {
       await stockReportCommand(await context(), tenant, { onlyDifferences: o.differences });
     });
 
+  program.command('doctor')
+    .description("read-only checks of each tenant's Fortnox and WMS accounts and webhook; exits 1 on a failure (needs the tenants file)")
+    .option('--tenant <id>', 'only this tenant')
+    .action(async (o: { tenant?: string }) => {
+      await doctorCommand(await accounts(), { tenant: o.tenant });
+    });
+
   program.command('replay-check')
     .description('replay recent histories against this checkout\'s workflow code; exits 1 on non-determinism')
     .option('--limit <n>', 'how many recent executions', positiveInt, 50)
@@ -124,8 +135,16 @@ async function main(argv: string[]): Promise<number> {
       uiUrl: env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
     };
   };
+  const accounts = async (): Promise<AccountsContext> => {
+    const config = loadConfig();
+    return {
+      tenants: config.tenants,
+      registry: config.tenants.length ? new TenantRegistry(config.tenants, { dataDir: config.dataDir }) : undefined,
+      out: process.stdout,
+    };
+  };
   try {
-    await buildProgram(context).parseAsync(argv);
+    await buildProgram(context, accounts).parseAsync(argv);
     return 0;
   } catch (err) {
     const e = err as { code?: string; exitCode?: number };

@@ -126,6 +126,8 @@ function findRestoredDemo(fortnox: SandboxState, wms: WmsSandboxState): Restored
 }
 
 export const DEMO_TENANT_ID = 'demo';
+/** Where `npm start` writes the demo tenant as a tenants file (under DATA_DIR), for the CLI's account commands. */
+export const DEMO_TENANTS_FILE = 'demo-tenants.json';
 
 interface SeededArticle {
   ArticleNumber: string;

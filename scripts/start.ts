@@ -1,6 +1,7 @@
 // `npm start`: the whole product. With no configuration: a Temporal dev server (SQLite file, Web UI on 8233), both
 // sandboxes with demo data, the worker, the webhook receiver and the schedules. With TEMPORAL_ADDRESS and a tenants
 // file: only the worker, the receiver and the schedules, against real services. Ctrl-C stops everything it started.
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
@@ -14,7 +15,7 @@ import { registerSearchAttributes } from '../client/search-attributes';
 import { buildWebhookReceiver, webhookPath, webhookTenantOf } from '../client/webhook-receiver';
 import { createIntegrationWorkers, runWorkers } from '../workers/worker';
 import { startDevServer, type DevServer } from './dev-server';
-import { startEmbeddedSandboxes, type EmbeddedSandboxes } from './embedded-sandboxes';
+import { DEMO_TENANTS_FILE, startEmbeddedSandboxes, type EmbeddedSandboxes } from './embedded-sandboxes';
 import { startConsole, type ConsoleServer } from '../simulators/console/server';
 import { observeWebhook, registerTemporalGauges } from '../observability/metrics';
 import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
@@ -68,6 +69,10 @@ async function main(config: AppConfig): Promise<void> {
       });
       stops.push(() => sandboxes!.close());
       tenants = [sandboxes.tenant];
+      // The demo tenant as a tenants file, so the CLI's account commands (doctor, stock report, backfill) work on the
+      // demo too: TENANTS_FILE=.data/demo-tenants.json npm run cli -- doctor. Sandbox credentials only; owner-readable.
+      mkdirSync(config.dataDir, { recursive: true });
+      writeFileSync(join(config.dataDir, DEMO_TENANTS_FILE), `${JSON.stringify({ tenants }, null, 2)}\n`, { mode: 0o600 });
     }
     const registry = new TenantRegistry(tenants, { dataDir: config.dataDir });
 
@@ -139,6 +144,7 @@ async function main(config: AppConfig): Promise<void> {
       ] : []),
       `  Metrics:           http://localhost:${env.METRICS_PORT}/metrics`,
       `  Tenants:           ${tenants.map((t) => t.id).join(', ')}`,
+      ...(sandboxes ? [`  Check accounts:    TENANTS_FILE=${join(env.DATA_DIR, DEMO_TENANTS_FILE)} npm run cli -- doctor`] : []),
       'Press Ctrl-C to stop.',
       '',
     ];

@@ -76,6 +76,12 @@ export class TokenManager {
     return this.inFlight;
   }
 
+  /** The scopes Fortnox granted with the current tokens (space separated), or undefined when its answer did not say. */
+  async grantedScope(): Promise<string | undefined> {
+    await this.accessToken();
+    return this.cached?.scope;
+  }
+
   /** Fortnox answered 401 with this token: drop it so the next accessToken() gets a new one. */
   invalidate(accessToken: string): void {
     this.rejected.add(accessToken);
@@ -137,6 +143,7 @@ export class TokenManager {
       accessToken: body.access_token,
       accessTokenExpiresAt: this.now() + body.expires_in * 1000,
       ...(body.refresh_token ? { refreshToken: body.refresh_token } : {}),
+      ...(body.scope ? { scope: body.scope } : {}),
     };
   }
 }
@@ -214,6 +221,7 @@ export async function exchangeAuthorizationCode(options: {
     accessToken: body.access_token,
     accessTokenExpiresAt: now + body.expires_in * 1000,
     ...(body.refresh_token ? { refreshToken: body.refresh_token } : {}),
+    ...(body.scope ? { scope: body.scope } : {}),
   }));
   return body.scope ? { scope: body.scope } : {};
 }

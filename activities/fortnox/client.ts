@@ -122,6 +122,16 @@ export class FortnoxClient {
     });
   }
 
+  // ---- authorization --------------------------------------------------------------------------------------
+
+  /**
+   * Gets an access token (from the store, by client credentials, or by spending the stored refresh token under the
+   * store's lock, as every call does) and returns the scopes Fortnox granted, when it said. For `doctor`.
+   */
+  grantedScope(): Promise<string | undefined> {
+    return this.tokens.grantedScope();
+  }
+
   // ---- orders ---------------------------------------------------------------------------------------------
 
   listOrders(query: ListOrdersQuery = {}): Promise<ListPage<FortnoxOrderListItem>> {

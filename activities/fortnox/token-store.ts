@@ -9,6 +9,8 @@ export interface StoredTokens {
   accessTokenExpiresAt: number;
   /** Present in refresh_token mode. Single use: the one stored here is the only valid one. */
   refreshToken?: string;
+  /** The scopes Fortnox granted with these tokens (space separated), when its answer said. */
+  scope?: string;
 }
 
 export interface TokenStore {
@@ -116,6 +118,7 @@ export class FileTokenStore implements TokenStore {
       accessToken: parsed.accessToken,
       accessTokenExpiresAt: parsed.accessTokenExpiresAt,
       ...(typeof parsed.refreshToken === 'string' ? { refreshToken: parsed.refreshToken } : {}),
+      ...(typeof parsed.scope === 'string' ? { scope: parsed.scope } : {}),
     };
   }
 

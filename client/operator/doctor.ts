@@ -1,0 +1,195 @@
+// `doctor [--tenant X]`: read-only checks of each tenant's real accounts before going live (and whenever something is
+// off): the Fortnox token and its scopes, Lager on or off, one Fortnox list call; the WMS API user, goods owner and one
+// order list; the invoicing permission when 3PL billing is on; whether the webhook URL answers. Nothing is written to
+// either system. A table of results, with what to do for each failure; any failure makes the command exit non-zero.
+import got from 'got';
+import type { FortnoxClient } from '../../activities/fortnox/client';
+import { FortnoxError } from '../../activities/fortnox/errors';
+import type { TenantRegistry } from '../../activities/tenant-registry';
+import type { WmsClient } from '../../activities/wms/client';
+import { WmsError } from '../../activities/wms/errors';
+import { basicAuthorization, signWebhookBody, type WebhookAuth } from '../../activities/wms/webhook';
+import type { Tenant } from '../../config/tenants';
+import { OperatorError, println, table, type OperatorContext } from './context';
+
+export type CheckResult = 'pass' | 'warn' | 'fail';
+
+export interface DoctorCheck {
+  tenant: string;
+  check: string;
+  result: CheckResult;
+  detail: string;
+  /** What to do: set for every failure and warning. */
+  fix?: string;
+}
+
+type Check = Omit<DoctorCheck, 'tenant'>;
+
+/** The Fortnox scopes a tenant's switched-on processes need (Lager's `warehouse` is checked on its own). */
+export function requiredScopes(settings: Tenant['settings']): string[] {
+  const { processes } = settings;
+  const scopes = new Set<string>();
+  if (processes.orders || processes.fulfilmentReporting) scopes.add('order');
+  if (processes.articles || processes.stockLevels) scopes.add('article');
+  if (processes.suppliers) scopes.add('supplier');
+  return [...scopes].sort();
+}
+
+const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function fortnoxChecks(tenant: Tenant, fortnox: FortnoxClient): Promise<Check[]> {
+  const mode = tenant.fortnox.auth.mode === 'client_credentials' ? 'client credentials' : 'refresh token';
+  let scope: string | undefined;
+  try {
+    scope = await fortnox.grantedScope();
+  } catch (err) {
+    const consent = err instanceof FortnoxError && (err.code === 'invalid_grant' || err.code === 'missing_refresh_token');
+    return [{
+      check: `Fortnox token (${mode})`, result: 'fail', detail: describe(err),
+      fix: consent
+        ? 'the refresh-token chain is dead or missing: have the customer consent again and put the new refresh token in fortnox.auth.initialRefreshToken (docs/real-accounts.md)'
+        : tenant.fortnox.auth.mode === 'client_credentials'
+          ? 'check fortnox.auth.clientId, clientSecret and tenantId (the DatabaseNumber), and that the integration is activated for this company'
+          : 'check fortnox.auth.clientId and clientSecret',
+    }];
+  }
+  const checks: Check[] = [{ check: `Fortnox token (${mode})`, result: 'pass', detail: 'an access token was issued' }];
+  const needed = requiredScopes(tenant.settings);
+  if (scope === undefined) {
+    checks.push({ check: 'Fortnox scopes', result: 'warn', detail: 'Fortnox did not say which scopes it granted',
+      fix: `make sure the integration has the scopes ${needed.join(', ')} (and warehouse with Fortnox Lager)` });
+  } else {
+    const granted = new Set(scope.split(/\s+/).filter(Boolean));
+    const missing = needed.filter((s) => !granted.has(s));
+    checks.push(missing.length
+      ? { check: 'Fortnox scopes', result: 'fail', detail: `granted: ${[...granted].join(' ') || '(none)'}; missing: ${missing.join(' ')}`,
+        fix: `add the scopes ${missing.join(', ')} to the integration in Fortnox's developer portal, then consent again (refresh-token mode) or update fortnox.auth.scope` }
+      : { check: 'Fortnox scopes', result: 'pass', detail: `granted: ${[...granted].join(' ')}` });
+  }
+  try {
+    const lager = (await fortnox.getWarehouseTenant()).activated;
+    checks.push({ check: 'Fortnox Lager', result: 'pass', detail: lager ? 'activated: stock moves through warehouse documents' : 'not activated' });
+  } catch (err) {
+    const noScope = err instanceof FortnoxError && (err.status === 403 || err.status === 404);
+    checks.push(noScope
+      ? { check: 'Fortnox Lager', result: 'warn', detail: 'unknown: the token may not read the warehouse API (no warehouse scope or licence)',
+        fix: 'if the company uses Fortnox Lager, add the warehouse scope; otherwise nothing to do (Lager counts as off)' }
+      : { check: 'Fortnox Lager', result: 'fail', detail: describe(err), fix: 'retry later; if it persists, check Fortnox status' });
+  }
+  try {
+    const page = await fortnox.listOrders({ limit: 1 });
+    const [first] = page.items;
+    checks.push({ check: 'Fortnox order list', result: 'pass', detail: first ? `order ${first.DocumentNumber} read` : 'no orders yet' });
+  } catch (err) {
+    checks.push({ check: 'Fortnox order list', result: 'fail', detail: describe(err),
+      fix: 'the token cannot read orders: check the order scope and the company\'s licence' });
+  }
+  return checks;
+}
+
+async function wmsChecks(tenant: Tenant, wms: WmsClient): Promise<{ checks: Check[]; anyOrderId?: number }> {
+  const { goodsOwnerId, username } = tenant.wms;
+  try {
+    const orders = await wms.listOrders({ maxOrdersToGet: 1 });
+    return {
+      checks: [
+        { check: 'WMS API user', result: 'pass', detail: `${username} accepted` },
+        { check: 'WMS goods owner', result: 'pass', detail: `goods owner ${goodsOwnerId} readable` },
+        { check: 'WMS order list', result: 'pass', detail: orders.length ? `order ${orders[0]!.orderInfo.orderNumber} read` : 'no orders yet' },
+      ],
+      anyOrderId: orders[0]?.orderInfo.orderId,
+    };
+  } catch (err) {
+    const status = err instanceof WmsError ? err.status : undefined;
+    if (status === 401) {
+      return { checks: [{ check: 'WMS API user', result: 'fail', detail: describe(err),
+        fix: `check wms.username (${username}) and wms.password: the goods owner's API user in Ongoing (Administration → Integration → API for goods owners)` }] };
+    }
+    if (status === 403 || status === 400) {
+      return { checks: [
+        { check: 'WMS API user', result: 'pass', detail: `${username} accepted` },
+        { check: 'WMS goods owner', result: 'fail', detail: describe(err), fix: `check wms.goodsOwnerId (${goodsOwnerId}): it must be this API user's goods owner` },
+      ] };
+    }
+    return { checks: [{ check: 'WMS API user', result: 'fail', detail: describe(err),
+      fix: `check wms.baseUrl (${tenant.wms.baseUrl}: up to and including the warehouse segment) and that the WMS is reachable` }] };
+  }
+}
+
+/** The headers and URL a WMS would use with the configured authentication, for a GET reachability check. */
+function webhookRequest(url: string, auth: Exclude<WebhookAuth, { auth: 'off' }>): { url: string; headers: Record<string, string> } {
+  switch (auth.auth) {
+    case 'basic':
+      return { url, headers: { authorization: basicAuthorization(auth.username, auth.password) } };
+    case 'token':
+      return { url: `${url.replace(/\/+$/, '')}/${auth.token}`, headers: {} };
+    case 'hmac':
+      return { url, headers: { 'x-webhook-signature': signWebhookBody('', auth.secret) } };
+  }
+}
+
+async function webhookCheck(tenant: Tenant): Promise<Check> {
+  const auth = tenant.wms.webhook;
+  if (auth.auth === 'off') {
+    const poll = tenant.settings.processes.wmsStatusPoll;
+    return poll
+      ? { check: 'webhook', result: 'pass', detail: `off: the status-change poll asks the WMS every ${tenant.settings.wmsStatusPollInterval}` }
+      : { check: 'webhook', result: 'fail', detail: 'off, and the status-change poll is switched off too: shipments wait for each order\'s reconciliation timer',
+        fix: 'configure the webhook (docs/operations.md) or switch settings.processes.wmsStatusPoll on' };
+  }
+  if (!auth.publicUrl) {
+    return { check: 'webhook URL', result: 'warn', detail: `${auth.auth} mode, but no wms.webhook.publicUrl to check`,
+      fix: 'set wms.webhook.publicUrl to the URL typed into Ongoing\'s webhook form, to have it checked' };
+  }
+  const { url, headers } = webhookRequest(auth.publicUrl, auth);
+  const shown = auth.auth === 'token' ? `${auth.publicUrl}/…` : auth.publicUrl;
+  try {
+    const res = await got(url, { headers, throwHttpErrors: false, retry: { limit: 0 }, timeout: { request: 10_000 }, followRedirect: false });
+    if (res.statusCode === 200) return { check: 'webhook URL', result: 'pass', detail: `${shown} answers with ${auth.auth} authentication` };
+    return { check: 'webhook URL', result: 'fail', detail: `${shown} answered ${res.statusCode}`,
+      fix: res.statusCode === 401
+        ? 'the receiver refused the configured credentials: the tenants file and the receiver\'s configuration differ'
+        : 'the URL does not reach this product\'s webhook receiver: check the host, the path /webhooks/wms/<tenant> and the proxy in front of it' };
+  } catch (err) {
+    return { check: 'webhook URL', result: 'fail', detail: `${shown}: ${describe(err)}`,
+      fix: 'the receiver is not reachable at that URL: is it running, and is the port open to Ongoing?' };
+  }
+}
+
+/** Every check for one tenant, in order; each check's failure is reported, never thrown. */
+export async function checkTenant(tenant: Tenant, registry: TenantRegistry): Promise<DoctorCheck[]> {
+  const checks: Check[] = [];
+  checks.push(...(await fortnoxChecks(tenant, registry.fortnox(tenant.id))));
+  const wms = await wmsChecks(tenant, registry.wms(tenant.id));
+  checks.push(...wms.checks);
+  checks.push(await webhookCheck(tenant));
+  return checks.map((c) => ({ tenant: tenant.id, ...c }));
+}
+
+export function formatDoctor(checks: DoctorCheck[]): string {
+  const mark: Record<CheckResult, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
+  const rows = checks.map((c) => [c.tenant, c.check, mark[c.result], c.detail]);
+  const todo = checks.filter((c) => c.fix).map((c) => `- ${c.tenant} / ${c.check} (${mark[c.result]}): ${c.fix}`);
+  const failed = checks.filter((c) => c.result === 'fail').length;
+  return [
+    table(['tenant', 'check', 'result', 'detail'], rows),
+    ...(todo.length ? ['', 'What to do:', ...todo] : []),
+    '',
+    failed ? `${failed} check(s) failed.` : 'All checks passed.',
+  ].join('\n');
+}
+
+export async function doctorCommand(
+  ctx: Pick<OperatorContext, 'tenants' | 'registry' | 'out'>, options: { tenant?: string } = {},
+): Promise<DoctorCheck[]> {
+  if (!ctx.registry || ctx.tenants.length === 0) {
+    throw new OperatorError('doctor checks the accounts in the tenants file: set TENANTS_FILE', 2);
+  }
+  const tenants = options.tenant ? ctx.tenants.filter((t) => t.id === options.tenant) : ctx.tenants;
+  if (tenants.length === 0) throw new OperatorError(`tenant "${options.tenant}" is not in the tenants file`, 2);
+  const checks: DoctorCheck[] = [];
+  for (const tenant of tenants) checks.push(...(await checkTenant(tenant, ctx.registry)));
+  println(ctx, formatDoctor(checks));
+  if (checks.some((c) => c.result === 'fail')) throw new OperatorError('doctor found failures (see above)');
+  return checks;
+}
