@@ -6,8 +6,10 @@ import { seededRandom } from '../simulators/wms/random';
 import cliProgress from 'cli-progress';
 import got from 'got';
 import { bootstrapSchedules } from '../client/schedules';
-import { Floor } from './floor';
-import { startRig, type OrderRowInput, type WorkerEntry } from './rig';
+import type { PollWmsStatusResult } from '../workflows/poll-wms-status';
+import { Floor, type FloorPlan } from './floor';
+import { WMS_PAGE_SIZE } from '../activities/wms/client';
+import { startRig, type OrderRowInput, type Rig, type WorkerEntry } from './rig';
 import { distribution, pollLatencies, type Distribution } from './stats';
 
 export interface LifecycleOptions {
@@ -18,6 +20,19 @@ export interface LifecycleOptions {
   progress: boolean;
   label: string;
   timeoutMs?: number;
+  /** false: the WMS sends no webhooks; shipments are found by the status-change poll alone. */
+  webhooks?: boolean;
+  /** Tenant settings as in the tenants file. */
+  settings?: Record<string, unknown>;
+  floor?: FloorPlan;
+}
+
+/** What the status-change poll cost while the run lasted. */
+export interface PollCost {
+  runs: number;
+  /** WMS calls the poll made: one GET /orders per page of (at most 500) changed orders, at least one per run. */
+  wmsCalls: number;
+  wallHours: number;
 }
 
 export interface LifecycleResult {
@@ -29,6 +44,7 @@ export interface LifecycleResult {
   sentToInvoicedMs: Distribution;
   pollSentToInvoicedMs: Distribution;
   workerRssBytes?: number;
+  statusPoll: PollCost;
 }
 
 /** The same small deterministic generator the sandboxes use (mulberry32), so every run seeds the same orders. */
@@ -45,14 +61,14 @@ export function orderRows(random: () => number, articles: string[]): OrderRowInp
 
 export async function runLifecycle(options: LifecycleOptions): Promise<LifecycleResult> {
   const random = seededRandom(options.seed);
-  const rig = await startRig({ fortnoxRateLimit: options.rateLimited });
+  const rig = await startRig({ fortnoxRateLimit: options.rateLimited, webhooks: options.webhooks, settings: options.settings });
   const bar = options.progress
     ? new cliProgress.SingleBar({ format: `${options.label} [{bar}] {value}/{total} invoiced | {duration_formatted}` }, cliProgress.Presets.shades_classic)
     : undefined;
   try {
     const worker = await rig.spawnWorker(options.worker);
     const documentNumbers = rig.seedOrders(Array.from({ length: options.orders }, () => orderRows(random, rig.articles)));
-    const floor = new Floor(rig);
+    const floor = new Floor(rig, options.floor);
     floor.start();
     await rig.resetCalls();
     let peakRss = 0;
@@ -93,9 +109,23 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
       sentToInvoicedMs: distribution(pairs.map((p) => p.invoicedAt - p.sentAt)),
       pollSentToInvoicedMs: distribution(pollLatencies(pairs)),
       workerRssBytes: peakRss || undefined,
+      statusPoll: await statusPollCost(rig.client, rig.tenant.id, (Date.now() - started) / 3_600_000),
     };
   } finally {
     bar?.stop();
     await rig.close();
   }
+}
+
+/** The status-change poll's runs in this rig and the WMS calls they made (a page per 500 changed orders, at least one). */
+async function statusPollCost(client: Rig['client'], tenantId: string, wallHours: number): Promise<PollCost> {
+  let runs = 0;
+  let wmsCalls = 0;
+  for await (const run of client.workflow.list({ query: `WorkflowType = "pollWmsStatusWorkflow" AND ExecutionStatus = "Completed"` })) {
+    const result = await client.workflow.getHandle(run.workflowId, run.runId).result() as PollWmsStatusResult;
+    if (!run.workflowId.endsWith(tenantId)) continue;
+    runs++;
+    wmsCalls += Math.floor(result.listed / WMS_PAGE_SIZE) + 1; // the last page is the first one shorter than a page
+  }
+  return { runs, wmsCalls, wallHours };
 }

@@ -20,6 +20,8 @@ export interface BenchReport {
   engine?: { command: string; orders: number; wallSeconds: number; ordersPerSecond: number; sentToInvoicedMs: Distribution;
     workerPeakRssBytes?: number };
   poll?: { command: string; intervalMinutes: number; sentToInvoicedMs: Distribution; webhookSentToInvoicedMs: Distribution };
+  webhooksOff?: { command: string; orders: number; spreadMinutes: number; pollIntervalMinutes: number; sentToInvoicedMs: Distribution;
+    pollRuns: number; pollWmsCalls: number; pollWmsCallsPerHour: number };
   scale?: { command: string } & ScaleResult;
 }
 
@@ -121,6 +123,18 @@ export function toMarkdown(report: BenchReport): string {
       '| reporting | sent → invoiced |', '|---|---|',
       `| on the WMS webhook (this product) | ${dist(p.webhookSentToInvoicedMs)} |`,
       `| ${p.intervalMinutes}-minute poll | ${dist(p.sentToInvoicedMs)} |`);
+  }
+  if (report.webhooksOff) {
+    const w = report.webhooksOff;
+    out.push('', '## 6. Without webhooks: the status-change poll alone', '', `\`${w.command}\``, '',
+      `The WMS sends no webhooks (the tenant's \`wms.webhook.auth: off\`); the floor sends ${w.orders} orders at random moments ` +
+      `over ${w.spreadMinutes} minutes, and only the \`wms-status\` schedule (every ${w.pollIntervalMinutes} minutes, the default) ` +
+      'tells the order workflows. Real time, no simulation.', '',
+      '| figure | value |', '|---|---|',
+      `| **"sent" pressed in the WMS → invoice created in Fortnox** | **${dist(w.sentToInvoicedMs)}** |`,
+      `| poll runs during the run | ${w.pollRuns} |`,
+      `| WMS calls the poll made | ${w.pollWmsCalls} (one \`GET /orders\` per page of up to 500 changed orders) |`,
+      `| **WMS calls per tenant per hour** for the poll | **${w.pollWmsCallsPerHour}** (idle: ${60 / w.pollIntervalMinutes}, one per run) |`);
   }
   return `${out.join('\n')}\n`;
 }

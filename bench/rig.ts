@@ -160,7 +160,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
         tenantId: fortnoxTenant.tenantId, scope: 'article order invoice supplier customer companyinformation settings warehouse' },
     },
     wms: { baseUrl: `${wms.url}/${goodsOwnerCreds.warehouse}`, username: goodsOwnerCreds.username, password: goodsOwnerCreds.password,
-      goodsOwnerId: goodsOwner.goodsOwnerId, webhook: { auth: 'basic', ...webhook } },
+      goodsOwnerId: goodsOwner.goodsOwnerId, webhook: options.webhooks === false ? { auth: 'off' } : { auth: 'basic', ...webhook } },
     // Only the order flow runs: the registry syncs would spend the same Fortnox budget the figures are about.
     settings: settingsSchema.parse({ ...options.settings, processes: { articles: false, suppliers: false, stockLevels: false, billing: false,
       ...(options.settings?.processes as object | undefined) } }),

@@ -1,5 +1,6 @@
 // `npm run bench`: the order flow's benchmarks (issue 10), written to bench/results/latest.{json,md} and, with
-// --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll
+// --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll,nowebhooks
+// (--nowebhook-orders 60 --spread-minutes 10 for the run without webhooks)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,7 +10,7 @@ import { callsFigures, engineFigures, machineInfo, rateFigures, toMarkdown, type
 import { repoRoot } from './rig';
 import { runScale } from './scale';
 
-const ALL = ['calls', 'rate', 'engine', 'poll', 'scale'] as const;
+const ALL = ['calls', 'rate', 'engine', 'poll', 'scale', 'nowebhooks'] as const;
 type Bench = (typeof ALL)[number];
 
 async function main(): Promise<void> {
@@ -19,6 +20,8 @@ async function main(): Promise<void> {
       'open-orders': { type: 'string', default: '10000' },
       seed: { type: 'string', default: '1' },
       only: { type: 'string', default: ALL.join(',') },
+      'nowebhook-orders': { type: 'string', default: '60' },
+      'spread-minutes': { type: 'string', default: '10' },
       'write-docs': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
     },
@@ -54,6 +57,21 @@ async function main(): Promise<void> {
       report.poll = { command, intervalMinutes: 15, sentToInvoicedMs: result.pollSentToInvoicedMs,
         webhookSentToInvoicedMs: result.sentToInvoicedMs };
     }
+  }
+  if (only.has('nowebhooks')) {
+    const n = Number(values['nowebhook-orders']);
+    const spreadMinutes = Number(values['spread-minutes']);
+    say(`run without webhooks: ${n} orders sent over ${spreadMinutes} minutes, found by the status-change poll (every 2 minutes)`);
+    const result = await runLifecycle({
+      orders: n, rateLimited: true, worker: 'product', seed, progress, label: 'no webhooks', webhooks: false,
+      floor: { maxHoldMs: spreadMinutes * 60_000, concurrency: n },
+    });
+    report.webhooksOff = {
+      command: cmd('nowebhooks', `--nowebhook-orders ${n} --spread-minutes ${spreadMinutes}`), orders: n, spreadMinutes,
+      pollIntervalMinutes: 2, sentToInvoicedMs: result.sentToInvoicedMs, pollRuns: result.statusPoll.runs,
+      pollWmsCalls: result.statusPoll.wmsCalls,
+      pollWmsCallsPerHour: Math.round((result.statusPoll.wmsCalls / result.statusPoll.wallHours) * 10) / 10,
+    };
   }
   if (only.has('scale')) {
     say(`scale run: ${openOrders} open orders waiting for the warehouse`);

@@ -1,5 +1,5 @@
 // `npm run chaos` (500 orders, 6 kills, one server restart) and `npm run chaos:short` (CI: 30 orders, 2 kills, one
-// restart): the chaos soak of issue 9. Prints the table of invariants and what was injected; any violation exits 1.
+// restart): the chaos soak of issue 9. `--webhooks off` runs it without any webhook (the status-change poll alone). Prints the table of invariants and what was injected; any violation exits 1.
 import { parseArgs } from 'node:util';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { runSoak, type SoakResult } from './soak';
@@ -9,6 +9,8 @@ export function resultTable(r: SoakResult): string {
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
   const kinds = (o: Record<string, number>) => Object.entries(o).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
   const rows: [string, string | number][] = [
+    ['webhooks', r.webhooks ? 'HTTP Basic, as Ongoing sends them (reconciliation every 30 s as backstop)' :
+      'off: the status-change poll (every 10 s) alone; reconciliation 1 h away'],
     ['orders', `${i.orders} (${i.ordersInWms} reached the WMS, ${i.sent} sent)`],
     ['invoices', i.invoices],
     ['duplicate invoices', i.duplicateInvoices],
@@ -46,10 +48,15 @@ async function main(): Promise<number> {
       'change-before-rate': { type: 'string', default: '0.1' },
       'worker-log-level': { type: 'string', default: 'info' },
       'without-stock-sync': { type: 'boolean', default: false },
+      webhooks: { type: 'string', default: 'basic' },
       quiet: { type: 'boolean', default: false },
     },
   });
   const short = values.short;
+  if (values.webhooks !== 'basic' && values.webhooks !== 'off') {
+    process.stderr.write(`--webhooks: expected basic or off, got ${values.webhooks}\n`);
+    return 2;
+  }
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
   } catch {
@@ -72,6 +79,7 @@ async function main(): Promise<number> {
     partialPickRate: 0.2,
     burstEveryMs: 30_000,
     stockAdjustEveryMs: values['without-stock-sync'] ? false : 3000,
+    webhooks: values.webhooks === 'basic',
     workerLogLevel: values['worker-log-level'],
     // The short run is CI's: usually 1.5-2.5 minutes; the margin is for a CI machine busy with the other test files.
     timeoutMs: Number(values['timeout-minutes'] ?? (short ? 6 : 90)) * 60_000,
@@ -85,7 +93,7 @@ async function main(): Promise<number> {
   });
   process.stdout.write(`\n${resultTable(result)}\n\n`);
   for (const example of result.invariants.examples) process.stdout.write(`  ${example}\n`);
-  process.stdout.write(`CHAOS_RESULT ${JSON.stringify({ violations: result.violations, kills: result.kills,
+  process.stdout.write(`CHAOS_RESULT ${JSON.stringify({ webhooks: result.webhooks, violations: result.violations, kills: result.kills,
     serverRestarts: result.serverRestarts, faults: result.faults, settled: result.settled,
     stock: { adjustments: result.stockAdjustments, syncRuns: result.stockSyncRuns, syncAfterQuiet: result.stockSyncAfterQuiet }, invariants: { ...result.invariants, examples: undefined } })}\n`);
   return result.violations === 0 ? 0 : 1;

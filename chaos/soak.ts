@@ -30,6 +30,12 @@ export interface SoakOptions {
    * on half of the articles; false: the order flow alone.
    */
   stockAdjustEveryMs: number | false;
+  /**
+   * true (default): the WMS sends HTTP Basic webhooks, as Ongoing does, with a 30 s reconciliation as the backstop.
+   * false: no webhooks at all; the status-change poll (every 10 s here) is what reports shipments, and the
+   * reconciliation timer is set an hour away so it cannot do the poll's work.
+   */
+  webhooks?: boolean;
   /** LOG_LEVEL of the worker processes (default info, as in production). */
   workerLogLevel?: string;
   /** How long to wait for everything to settle before checking. */
@@ -39,6 +45,7 @@ export interface SoakOptions {
 }
 
 export interface SoakResult {
+  webhooks: boolean;
   invariants: InvariantReport;
   violations: number;
   kills: number;
@@ -114,12 +121,18 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const started = Date.now();
   const random = seededRandom(options.seed);
   const withStock = options.stockAdjustEveryMs !== false;
+  const webhooks = options.webhooks !== false;
   const rig = await startRig({
     fortnoxRateLimit: true,
     lager: withStock,
-    // Syncs every few seconds so Fortnox-side changes arrive during the run; a short reconciliation interval is the
-    // backstop for webhooks that run out of retries while the server is down.
-    settings: { syncInterval: '10s', syncOverlap: '10s', reconciliationInterval: '30s', processes: { stockLevels: withStock } },
+    webhooks,
+    // Syncs every few seconds so Fortnox-side changes arrive during the run. With webhooks, a short reconciliation
+    // interval is the backstop for webhooks that run out of retries while the server is down; without, the status
+    // poll must do all the work, so the reconciliation timer is out of its way.
+    settings: {
+      syncInterval: '10s', syncOverlap: '10s', wmsStatusPollInterval: '10s',
+      reconciliationInterval: webhooks ? '30s' : '1h', processes: { stockLevels: withStock },
+    },
     webhookRetryScheduleMs: [500, 1000, 2000, 4000, 8000, 15_000, 30_000, 60_000],
   });
   const log = options.log;
@@ -276,6 +289,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const invariants = checkInvariants(rig, seeded, floor.records, cancelledInFortnox, withStock ? adjustments : undefined);
     if (!settled) invariants.examples.unshift(...await unsettledReasons(rig, floor, cancelledInFortnox));
     return {
+      webhooks,
       invariants,
       violations: violations(invariants) + (settled ? 0 : 1) + (stockSync && !stockSync.afterQuiet ? 1 : 0),
       kills: supervisor.kills,
