@@ -122,8 +122,9 @@ async function statusPollCost(client: Rig['client'], tenantId: string, wallHours
   let runs = 0;
   let wmsCalls = 0;
   for await (const run of client.workflow.list({ query: `WorkflowType = "pollWmsStatusWorkflow" AND ExecutionStatus = "Completed"` })) {
+    // A schedule names its runs <workflowId>-<timestamp>: poll-wms-status:<tenant>-2026-...
+    if (!run.workflowId.startsWith(`poll-wms-status:${tenantId}`)) continue;
     const result = await client.workflow.getHandle(run.workflowId, run.runId).result() as PollWmsStatusResult;
-    if (!run.workflowId.endsWith(tenantId)) continue;
     runs++;
     wmsCalls += Math.floor(result.listed / WMS_PAGE_SIZE) + 1; // the last page is the first one shorter than a page
   }
