@@ -81,7 +81,7 @@ async function runSteps(
       },
       wms: {
         baseUrl: `${wmsRecorder.url}/${owner.warehouse}`, username: owner.username, password: owner.password,
-        goodsOwnerId: owner.goodsOwnerId, webhookSecret: 'conformance-webhook-secret',
+        goodsOwnerId: owner.goodsOwnerId, webhook: { auth: 'off' },
       },
       settings: { stockPoints, notifications: { sms: true, email: true } },
     });
