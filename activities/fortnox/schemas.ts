@@ -322,7 +322,8 @@ export const SupplierListItemSchema = z.object({
   ZipCode: opt(fnText),
   City: opt(fnText),
   Email: opt(fnText),
-  Phone1: opt(fnText),
+  /** SupplierListItem names it `Phone` (the full Supplier has Phone1 and Phone2). */
+  Phone: opt(fnText),
   OrganisationNumber: opt(fnText),
 });
 export type FortnoxSupplierListItem = z.output<typeof SupplierListItemSchema>;
@@ -370,8 +371,7 @@ export const CompanyInformationSchema = z.object({
   ZipCode: opt(fnText),
   City: opt(fnText),
   CountryCode: opt(fnText),
-  Email: opt(fnText),
-  Phone1: opt(fnText),
+  // CompanyInfo has no e-mail or phone (those are in /3/settings/company).
   VisitAddress: opt(fnText),
   VisitCity: opt(fnText),
   VisitZipCode: opt(fnText),
@@ -385,13 +385,20 @@ export function single<T extends z.ZodType>(name: string, schema: T) {
   return z.object({ [name]: schema }).transform((body) => body[name] as z.output<T>);
 }
 
-/** `{"<Name>": [...], "MetaInformation": {...}}` → ListPage. */
+/**
+ * `{"<Name>": [...], "MetaInformation": {...}}` → ListPage.
+ *
+ * Fortnox's developer docs give every list MetaInformation (and take page/limit on every list), but its OpenAPI
+ * declares MetaInformation only on the article and customer lists. An answer without it is read as the only page.
+ */
 export function list<T extends z.ZodType>(name: string, schema: T) {
-  const shape: Record<string, z.ZodType> = { [name]: z.array(schema), MetaInformation: MetaInformationSchema };
+  const shape: Record<string, z.ZodType> = { [name]: z.array(schema), MetaInformation: MetaInformationSchema.optional() };
   return z.object(shape).transform((body): ListPage<z.output<T>> => {
-    const meta = body.MetaInformation as z.output<typeof MetaInformationSchema>;
+    const items = body[name] as z.output<T>[];
+    const meta = body.MetaInformation as z.output<typeof MetaInformationSchema> | undefined;
+    if (!meta) return { items, totalResources: items.length, totalPages: 1, currentPage: 1 };
     return {
-      items: body[name] as z.output<T>[],
+      items,
       totalResources: meta['@TotalResources'],
       totalPages: meta['@TotalPages'],
       currentPage: meta['@CurrentPage'],

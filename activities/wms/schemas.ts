@@ -23,10 +23,12 @@ export const inventoryInfoSchema = z.object({
   numberOfLockedItems: num,
   toReceiveNumberOfItems: num,
   pickedToBeCollectedNumberOfItems: num,
-  stockInfoChanged: text,
 });
 
+/** GetArticleSupplierInfo. */
 export const supplierInfoSchema = z.object({ supplierArticleNumber: text, supplierNumber: text, supplierName: text });
+/** GetPurchaseOrderSupplierInfo: number and name only (no article number, no address, on GET). */
+export const purchaseOrderSupplierInfoSchema = z.object({ supplierNumber: text, supplierName: text });
 
 export const wmsArticleSchema = z.object({
   articleSystemId: z.number().int(),
@@ -239,7 +241,7 @@ export const wmsPurchaseOrderSchema = z.object({
     createdDate: text,
     purchaseOrderStatus: status,
   }),
-  supplierInfo: supplierInfoSchema.nullish(),
+  supplierInfo: purchaseOrderSupplierInfoSchema.nullish(),
   purchaseOrderLines: z.array(
     z.object({
       id: z.number().int(),
