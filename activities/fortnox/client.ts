@@ -101,6 +101,32 @@ const MAX_LIMIT = 500;
 
 const id = (value: string | number) => encodeURIComponent(String(value));
 
+/**
+ * Fortnox's OpenAPI types row quantities as strings (OrderOrderRow.OrderedQuantity and DeliveredQuantity,
+ * InvoicePayloadInvoiceRow.DeliveredQuantity), and Fortnox itself answers them so ("10.00"). The product works with
+ * numbers; at the wire they are sent as the spec types them.
+ */
+const quantityText = (value: number) => String(value);
+
+function orderBody(order: OrderPatch): Record<string, unknown> {
+  if (!order.OrderRows) return order;
+  return {
+    ...order,
+    OrderRows: order.OrderRows.map(({ OrderedQuantity, DeliveredQuantity, ...row }) => ({
+      ...row,
+      ...(OrderedQuantity === undefined ? {} : { OrderedQuantity: quantityText(OrderedQuantity) }),
+      ...(DeliveredQuantity === undefined ? {} : { DeliveredQuantity: quantityText(DeliveredQuantity) }),
+    })),
+  };
+}
+
+function invoiceBody(invoice: InvoiceInput): Record<string, unknown> {
+  return {
+    ...invoice,
+    InvoiceRows: invoice.InvoiceRows.map(({ DeliveredQuantity, ...row }) => ({ ...row, DeliveredQuantity: quantityText(DeliveredQuantity) })),
+  };
+}
+
 export class FortnoxClient {
   private readonly apiBaseUrl: string;
   private readonly tenantKey: string;
@@ -150,7 +176,7 @@ export class FortnoxClient {
   }
 
   createOrder(order: OrderInput): Promise<FortnoxOrder> {
-    return this.call({ method: 'POST', path: '/3/orders', body: { Order: order }, schema: single('Order', OrderSchema) });
+    return this.call({ method: 'POST', path: '/3/orders', body: { Order: orderBody(order) }, schema: single('Order', OrderSchema) });
   }
 
   /**
@@ -159,7 +185,7 @@ export class FortnoxClient {
    */
   updateOrder(documentNumber: string | number, patch: OrderPatch): Promise<FortnoxOrder> {
     return this.call({
-      method: 'PUT', path: `/3/orders/${id(documentNumber)}`, body: { Order: patch }, schema: single('Order', OrderSchema),
+      method: 'PUT', path: `/3/orders/${id(documentNumber)}`, body: { Order: orderBody(patch) }, schema: single('Order', OrderSchema),
     });
   }
 
@@ -202,7 +228,7 @@ export class FortnoxClient {
 
   /** Look up ExternalInvoiceReference1 first: Fortnox has no idempotency key. */
   createInvoice(invoice: InvoiceInput): Promise<FortnoxInvoice> {
-    return this.call({ method: 'POST', path: '/3/invoices', body: { Invoice: invoice }, schema: single('Invoice', InvoiceSchema) });
+    return this.call({ method: 'POST', path: '/3/invoices', body: { Invoice: invoiceBody(invoice) }, schema: single('Invoice', InvoiceSchema) });
   }
 
   // ---- articles -------------------------------------------------------------------------------------------

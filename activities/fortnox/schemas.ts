@@ -559,6 +559,7 @@ export interface OrderRowInput {
   RowId?: number;
   ArticleNumber?: string;
   Description?: string;
+  /** Quantities are numbers here; the client sends them as the strings the OpenAPI declares. */
   OrderedQuantity?: number;
   DeliveredQuantity?: number;
   Price?: number;
@@ -609,6 +610,7 @@ export type OrderPatch = Partial<OrderInput>;
 export interface InvoiceRowInput {
   ArticleNumber?: string;
   Description?: string;
+  /** Sent as a string, as the OpenAPI declares it. */
   DeliveredQuantity: number;
   Price?: number;
   Unit?: string;
