@@ -411,7 +411,12 @@ export class FortnoxClient {
   }
 
   createPurchaseOrder(purchaseOrder: PurchaseOrderInput): Promise<PurchaseOrder> {
-    return this.call({ method: 'POST', path: '/api/warehouse/purchaseorders-v1', body: purchaseOrder, schema: PurchaseOrderSchema });
+    const body = {
+      ...purchaseOrder,
+      // PurchaseOrderRow requires both: a new order has all of its quantity left, in the order's currency.
+      rows: purchaseOrder.rows.map((row) => ({ ...row, remainingOrderedQuantity: row.orderedQuantity, currencyCode: purchaseOrder.currencyCode })),
+    };
+    return this.call({ method: 'POST', path: '/api/warehouse/purchaseorders-v1', body, schema: PurchaseOrderSchema });
   }
 
   // ---- plumbing -------------------------------------------------------------------------------------------

@@ -717,20 +717,30 @@ export interface StockPointInput {
   name: string;
 }
 
+/**
+ * A new Lager purchase order (PurchaseOrder in Fortnox's OpenAPI): the head fields the OpenAPI requires are required
+ * here. Each row's required `remainingOrderedQuantity` and `currencyCode` are filled in by the client (the ordered
+ * quantity, the head's currency).
+ */
 export interface PurchaseOrderInput {
   supplierNumber: string;
+  /** YYYY-MM-DD */
   orderDate: string;
   deliveryDate?: string;
-  currencyCode?: string;
+  /** The delivery address: name (1-50), address (1-1024), zip code (1-10) and city (1-50). */
+  deliveryName: string;
+  deliveryAddress: string;
+  deliveryZipCode: string;
+  deliveryCity: string;
+  deliveryCountryCode?: string;
+  /** e.g. "30"; may be "" (at most 20 characters). */
+  paymentTermsCode: string;
+  /** e.g. "SEK" */
+  currencyCode: string;
+  /** 1 for the company's own currency. */
+  currencyRate: number;
   stockPointCode?: string;
   note?: string;
-  /** Fortnox requires a delivery address, currency rate and payment terms; the sandbox defaults them. */
-  deliveryName?: string;
-  deliveryAddress?: string;
-  deliveryZipCode?: string;
-  deliveryCity?: string;
-  currencyRate?: number;
-  paymentTermsCode?: string;
   rows: Array<{ itemId: string; orderedQuantity: number; price?: number; itemDescription?: string; stockPointCode?: string }>;
 }
 
