@@ -9,6 +9,16 @@
 //
 // Known gap in the source: for several warehouse endpoints the generator typed the answer as one model although the
 // description says "A list of ...". Those answers are encoded as arrays and marked below.
+//
+// Deliberate departures from the OpenAPI, each for a documented behaviour of Fortnox (and each marked where applied):
+// - ANSWERS may carry `null` for an OPTIONAL field (`answer(...)` below). Fortnox leaves unset fields null in what it
+//   sends, and the product's parsers read null as "not set" on purpose. Key names, required fields and the types of
+//   non-null values are still checked as declared, and REQUEST schemas are not relaxed: what the product sends leaves an
+//   unset field out. (A sandbox that answers "" where a date is declared, or a boolean where a string is, still fails.)
+// - REST v3 lists: Fortnox's developer docs (and /work/shared/reference/fortnox.md, "Conventions") give every list
+//   `MetaInformation` and the global parameters page, limit and lastmodified, while the OpenAPI declares page and
+//   MetaInformation only for articles and customers, and limit nowhere. Those are allowed on every /3/ list
+//   (`listAnswer`, `listQuery`); the product reads a list without MetaInformation as its only page.
 import { z } from 'zod';
 import { date, int, q, uuid, type EndpointSpec } from './types';
 
@@ -27,6 +37,34 @@ export const MetaInformation = z.strictObject({
   '@TotalPages': int32,
   '@CurrentPage': int32,
 });
+
+interface Def { type: string; shape?: Record<string, z.ZodType>; catchall?: z.ZodType; innerType?: z.ZodType; element?: z.ZodType }
+const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
+
+/**
+ * The schema of an ANSWER: as declared, except that every optional field, at any depth, may also be `null` (see the
+ * header: Fortnox answers null for unset fields). Objects stay strict; required fields stay non-null.
+ */
+export function answer(schema: z.ZodType): z.ZodType {
+  const def = defOf(schema);
+  switch (def.type) {
+    case 'object': {
+      const shape = Object.fromEntries(Object.entries(def.shape ?? {}).map(([key, field]) => [key, answer(field)]));
+      return def.catchall && defOf(def.catchall).type === 'never' ? z.strictObject(shape) : z.object(shape);
+    }
+    case 'optional': return answer(def.innerType as z.ZodType).nullable().optional();
+    case 'nullable': return answer(def.innerType as z.ZodType).nullable();
+    case 'array': return z.array(answer(def.element as z.ZodType));
+    default: return schema;
+  }
+}
+
+/**
+ * A /3/ list answer: the OpenAPI's model plus an optional `MetaInformation`, which Fortnox documents on every list
+ * (see the header) although the OpenAPI declares it only for articles and customers.
+ */
+const listAnswer = (name: string, item: z.ZodType) =>
+  z.strictObject({ [name]: z.array(item).optional(), MetaInformation: MetaInformation.optional() });
 
 const TaxReductionType = z.enum(['none', 'rot', 'rut', 'green']).optional();
 const DeliveryState = z.enum(['registration', 'reservation', 'delivery']);
@@ -173,8 +211,8 @@ const OrderListItem = z.strictObject({
   Sent: bool,
   Total: double,
 });
-// Fortnox OrderListItemList (src/api.ts): no MetaInformation.
-const OrderListItemList = z.strictObject({ Orders: z.array(OrderListItem).optional() });
+// Fortnox OrderListItemList (src/api.ts): no MetaInformation there; allowed as on every list (header).
+const OrderListItemList = listAnswer('Orders', OrderListItem);
 
 // ---- invoices ------------------------------------------------------------------------------------------------
 
@@ -420,8 +458,8 @@ const InvoiceListItem = z.strictObject({
   Total: double,
   FinalPayDate: day,
 });
-// Fortnox InvoiceListItemWrap (src/api.ts): no MetaInformation.
-const InvoiceListItemWrap = z.strictObject({ Invoices: z.array(InvoiceListItem).optional() });
+// Fortnox InvoiceListItemWrap (src/api.ts): no MetaInformation there; allowed as on every list (header).
+const InvoiceListItemWrap = listAnswer('Invoices', InvoiceListItem);
 
 // ---- articles ------------------------------------------------------------------------------------------------
 
@@ -501,7 +539,7 @@ const ArticleListItem = z.strictObject({
   WebshopArticle: bool,
 });
 // Fortnox ArticleListItemList (src/api.ts)
-const ArticleListItemList = z.strictObject({ MetaInformation: MetaInformation.optional(), Articles: z.array(ArticleListItem).optional() });
+const ArticleListItemList = listAnswer('Articles', ArticleListItem);
 
 // ---- suppliers -----------------------------------------------------------------------------------------------
 
@@ -580,8 +618,8 @@ const SupplierListItem = z.strictObject({
   TermsOfPayment: str,
   ZipCode: str,
 });
-// Fortnox SupplierListItemList (src/api.ts): no MetaInformation.
-const SupplierListItemList = z.strictObject({ Suppliers: z.array(SupplierListItem).optional() });
+// Fortnox SupplierListItemList (src/api.ts): no MetaInformation there; allowed as on every list (header).
+const SupplierListItemList = listAnswer('Suppliers', SupplierListItem);
 
 // ---- customers and company -----------------------------------------------------------------------------------
 
@@ -670,7 +708,7 @@ const CustomerListItem = z.strictObject({
   ZipCode: str,
 });
 // Fortnox CustomerListItemList (src/api.ts)
-const CustomerListItemList = z.strictObject({ Customers: z.array(CustomerListItem).optional(), MetaInformation: MetaInformation.optional() });
+const CustomerListItemList = listAnswer('Customers', CustomerListItem);
 
 // Fortnox CompanyInfo (src/api.ts): DatabaseNumber is an int32 here (a string in CompanySettings).
 const CompanyInfo = z.strictObject({
@@ -875,14 +913,22 @@ export const PurchaseOrder = z.strictObject({
 
 // ---- query parameters (as declared; no endpoint declares `limit`, and only articles and customers declare `page`) --
 
-const ordersQuery = z.strictObject({
+/**
+ * Fortnox's global list parameters (see the header: developer docs and /work/shared/reference/fortnox.md "Paging:
+ * page (1-based) and limit (1..500, default 100)", "Global filter lastmodified"), allowed on every /3/ list although the
+ * OpenAPI declares page only for articles and customers, limit nowhere and lastmodified not for suppliers.
+ */
+const listQuery = <T extends z.core.$ZodLooseShape>(declared: T) =>
+  z.strictObject({ page: q.int, limit: q.int, lastmodified: q.str, ...declared });
+
+const ordersQuery = listQuery({
   filter: z.enum(['cancelled', 'expired', 'invoicecreated', 'invoicenotcreated']).optional(),
   customername: q.str, customernumber: q.str, label: q.str, documentnumber: q.str, externalinvoicereference1: q.str,
   externalinvoicereference2: q.str, fromdate: q.str, todate: q.str, costcenter: q.str, project: q.str, sent: q.bool,
   notcompleted: q.bool, ourreference: q.str, yourreference: q.str, lastmodified: q.str, ordertype: q.str,
   sortby: z.enum(['customername', 'customernumber', 'orderdate', 'documentnumber', 'total']).optional(),
 });
-const invoicesQuery = z.strictObject({
+const invoicesQuery = listQuery({
   filter: z.enum(['cancelled', 'fullypaid', 'unpaid', 'unpaidoverdue', 'unbooked']).optional(),
   costcenter: q.str, customername: q.str, customernumber: q.str, label: q.str, documentnumber: q.str, fromdate: q.str,
   todate: q.str, fromfinalpaydate: q.str, tofinalpaydate: q.str, lastmodified: q.str, notcompleted: q.str, ocr: q.str,
@@ -891,20 +937,20 @@ const invoicesQuery = z.strictObject({
   accountnumberfrom: q.str, accountnumberto: q.str, yourordernumber: q.str, credit: q.str,
   sortby: z.enum(['customername', 'customernumber', 'documentnumber', 'invoicedate', 'ocr', 'total']).optional(),
 });
-const articlesQuery = z.strictObject({
+const articlesQuery = listQuery({
   filter: z.enum(['active', 'inactive']).optional(),
   articlenumber: q.str, description: q.str, ean: q.str, suppliernumber: q.str, manufacturer: q.str,
   manufacturerarticlenumber: q.str, webshop: q.str, lastmodified: q.str,
   sortby: z.enum(['articlenumber', 'quantityinstock', 'reservedquantity', 'stockvalue']).optional(),
   page: q.int,
 });
-const customersQuery = z.strictObject({
+const customersQuery = listQuery({
   filter: z.enum(['active', 'inactive']).optional(),
   customernumber: q.str, name: q.str, zipcode: q.str, city: q.str, email: q.str, phone: q.str, organisationnumber: q.str,
   gln: q.str, glndelivery: q.str, lastmodified: q.str, sortby: z.enum(['customernumber', 'name']).optional(), page: q.int,
 });
-/** listSuppliersResource declares no query parameter at all. */
-const suppliersQuery = z.strictObject({});
+/** listSuppliersResource declares no query parameter at all: only the global ones are allowed. */
+const suppliersQuery = listQuery({});
 const voidQuery = z.strictObject({ force: q.bool });
 const stockBalanceQuery = z.strictObject({ itemIds: q.list, stockPointCodes: q.list });
 const stockPointsQuery = z.strictObject({ q: q.str, state: z.enum(['ALL', 'ACTIVE', 'INACTIVE']).optional() });
@@ -919,7 +965,7 @@ const purchaseOrderQuery = z.strictObject({ ignoreIncomingGoodsId: q.int });
 const SRC = 'skilltryck/fortnox-api-client src/api.ts';
 const custom = '/api/warehouse/documentdeliveries/custom';
 
-export const fortnoxSpec: Record<string, EndpointSpec> = {
+const declared: Record<string, EndpointSpec> = {
   'GET /3/orders': { source: `${SRC}: orders.listOrdersResource → OrderListItemList`, response: OrderListItemList, query: ordersQuery },
   'POST /3/orders': { source: `${SRC}: orders.createOrdersResource (OrderWrap) → OrderWrap`, request: OrderWrap, response: OrderWrap },
   'GET /3/orders/{DocumentNumber}': { source: `${SRC}: orders.getOrdersResource → OrderWrap`, response: OrderWrap },
@@ -999,3 +1045,8 @@ export const fortnoxSpec: Record<string, EndpointSpec> = {
   },
   'GET /api/warehouse/purchaseorders-v1/{id}': { source: `${SRC}: warehouse PurchaseOrderResource get → PurchaseOrder`, response: PurchaseOrder, query: purchaseOrderQuery },
 };
+
+/** The endpoints, every answer relaxed by `answer()` (null on optional fields, see the header); requests and queries as declared. */
+export const fortnoxSpec: Record<string, EndpointSpec> = Object.fromEntries(
+  Object.entries(declared).map(([endpoint, spec]) => [endpoint, spec.response === 'no-content' ? spec : { ...spec, response: answer(spec.response) }]),
+);
