@@ -78,7 +78,8 @@ export const wmsProduct: Record<string, ProductSchema> = {
   'GET /orders/{orderId}': wmsOrderSchema,
   'DELETE /orders/{orderId}': z.unknown(),
   'PATCH /orders/{orderId}/setReportedNumberOfItemsToPickedNumberOfItems': z.unknown(),
-  // No client method and no product model yet.
+  // No client method and no product model yet (being added on another branch): put the client's schema here when it
+  // calls the endpoint, and sandboxes.test.ts runs this endpoint's checks.
   'GET /orders/{orderId}/invoiceCharges': undefined,
   'PUT /purchaseOrders': putResponse('purchaseOrderId'),
   'GET /purchaseOrders': z.array(wmsPurchaseOrderSchema),

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { issuesOf } from './check';
+import { endpointKey, fortnoxClientCalls, wmsClientCalls, type ClientCall } from './endpoints';
 import { fortnoxProduct, wmsProduct, type ProductSchema } from './product';
 import { endpointOf, type Exchange } from './recorder';
 import { runScenario, type Scenario } from './scenario';
@@ -25,6 +26,23 @@ const ok = (e: Exchange) => e.status >= 200 && e.status < 300;
 const parse = (text: string): unknown => (text.trim() === '' ? undefined : JSON.parse(text));
 const snippet = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…` : text);
 
+/**
+ * Spec endpoints the product cannot call yet and the sandbox does not serve yet. Their checks are `todo` until the
+ * client calls the endpoint (read from the client's source, as coverage.test.ts reads it); from then on they run like
+ * every other endpoint's, and the scenario's plain HTTP call already exercises the endpoint.
+ */
+const awaitingClient: Record<'fortnox' | 'wms', Record<string, string>> = {
+  fortnox: {},
+  wms: {
+    'GET /orders/{orderId}/invoiceCharges':
+      'the client method, its product schema and the sandbox route are being added on another branch',
+  },
+};
+
+const clientCalls: Record<'fortnox' | 'wms', ClientCall[]> = { fortnox: fortnoxClientCalls(), wms: wmsClientCalls() };
+const calledByClient = (service: 'fortnox' | 'wms', endpoint: string) =>
+  clientCalls[service].some((call) => endpointKey(`${call.method} ${call.path}`) === endpointKey(endpoint));
+
 /** The problems found in every exchange, each once, followed by the scenario steps whose calls showed it. */
 function collect(exchanges: Exchange[], check: (e: Exchange) => string[]): string[] {
   const steps = new Map<string, Set<string>>();
@@ -41,6 +59,12 @@ function sandboxChecks(
     const answered = () => calls().filter(ok);
 
     describe(endpoint, () => {
+      const awaiting = awaitingClient[service][endpoint];
+      if (awaiting && !calledByClient(service, endpoint)) {
+        it.todo(`all checks: not called by the client yet (${awaiting}); they light up when the client calls it`);
+        return;
+      }
+
       it('is exercised: the product called it and the sandbox answered 2xx', () => {
         const failed = calls().filter((e) => !ok(e)).map((e) => `${e.status} ${snippet(e.responseText)}   [${e.step}]`);
         expect(answered().length, [`no successful call recorded (${calls().length} calls)`, ...failed].join('\n')).toBeGreaterThan(0);

@@ -225,6 +225,7 @@ async function runSteps(
   await step('client: cancel Fortnox order', () => fortnox.cancelOrder(second?.DocumentNumber ?? ''));
   await step('client: list orders', () => fortnox.listAllOrders({ lastModifiedSince: since }));
   await step('client: WMS orders to report', () => wms.listOrders({ orderStatusFrom: 450, orderStatusTo: 500, onlyOrdersWithOrderLinesToReport: true }));
+  // Answered 404 until the sandbox has the route; its checks are todo until the client calls it (sandboxes.test.ts).
   await step('plain HTTP (no client method yet): GET /orders/{orderId}/invoiceCharges', () =>
     got(`${main.tenant.wms.baseUrl}/api/v1/orders/${firstWms?.orderId}/invoiceCharges`,
       { username: main.tenant.wms.username, password: main.tenant.wms.password, throwHttpErrors: false }));
