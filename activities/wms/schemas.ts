@@ -130,7 +130,8 @@ export const wmsOrderLineSchema = z.object({
   orderedNumberOfItems: z.number(),
   allocatedNumberOfItems: z.number(),
   pickedNumberOfItems: z.number(),
-  reportedNumberOfItems: z.number().nullable(),
+  /** Null (or left out) until reported. */
+  reportedNumberOfItems: z.number().nullish().transform((v) => v ?? null),
   pickedArticleItems: z
     .array(pickedArticleItemSchema)
     .nullish()
