@@ -59,3 +59,52 @@ export function keysNotInSpec(product: z.ZodType, spec: z.ZodType, at = ''): str
   }
   return found;
 }
+
+/** How the specification lets a field of an answer go unset. */
+export interface Unsettable { path: PropertyKey[]; optional: boolean; nullable: boolean }
+
+function wrappers(schema: z.ZodType): { optional: boolean; nullable: boolean; inner: z.ZodType } {
+  let optional = false;
+  let nullable = false;
+  for (let current = schema; ;) {
+    const def = defOf(current);
+    if (def.type === 'optional' && def.innerType) { optional = true; current = def.innerType; } else if (def.type === 'nullable' && def.innerType) {
+      nullable = true;
+      current = def.innerType;
+    } else return { optional, nullable, inner: current };
+  }
+}
+
+/**
+ * Every field present in `value` (an example answer) that `spec` lets be absent or null, at any depth; in an array only
+ * the first element is walked (its fields stand for every element's).
+ */
+export function unsettableFields(value: unknown, spec: z.ZodType, at: PropertyKey[] = []): Unsettable[] {
+  const def = defOf(wrappers(spec).inner);
+  if (def.type === 'array' && def.element && Array.isArray(value)) {
+    return value.length > 0 ? unsettableFields(value[0], def.element, [...at, 0]) : [];
+  }
+  if (def.type !== 'object' || !def.shape || !value || typeof value !== 'object') return [];
+  const found: Unsettable[] = [];
+  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+    const fieldSpec = def.shape[key];
+    if (!fieldSpec) continue;
+    const { optional, nullable } = wrappers(fieldSpec);
+    if (optional || nullable) found.push({ path: [...at, key], optional, nullable });
+    found.push(...unsettableFields(field, fieldSpec, [...at, key]));
+  }
+  return found;
+}
+
+/** A copy of `value` with the field at `path` left out (`absent`) or set to null. */
+export function unset(value: unknown, path: PropertyKey[], how: 'absent' | 'null'): unknown {
+  const copy = structuredClone(value) as Record<PropertyKey, unknown>;
+  const parent = path.slice(0, -1).reduce<Record<PropertyKey, unknown>>((v, key) => v[key] as Record<PropertyKey, unknown>, copy);
+  const last = path[path.length - 1] as PropertyKey;
+  if (how === 'absent') delete parent[last];
+  else parent[last] = null;
+  return copy;
+}
+
+/** `Order.OrderRows.0.RowId` → `Order.OrderRows[].RowId`, as issue lines print paths. */
+export const fieldPath = (path: PropertyKey[]) => pathOf(path, '(body)');

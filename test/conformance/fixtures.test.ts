@@ -2,9 +2,9 @@
 // check of the fixture), and with the schema the PRODUCT reads that endpoint with. A product schema that rejects a
 // spec-shaped answer, or that reads keys the specification does not define, is a product bug.
 import { describe, expect, it } from 'vitest';
-import { issuesOf, keysNotInSpec } from './check';
+import { fieldPath, issuesOf, keysNotInSpec, unset, unsettableFields } from './check';
 import { loadFixtures, type Service } from './fixtures';
-import { fortnoxProduct, wmsProduct, type ProductSchema } from './product';
+import { fortnoxProduct, productRequires, wmsProduct, type ProductSchema } from './product';
 import { fortnoxSpec } from './spec/fortnox';
 import { ongoingSpec } from './spec/ongoing';
 import type { EndpointSpec } from './spec/types';
@@ -56,6 +56,24 @@ for (const { service, name, spec, product } of services) {
         });
         it('product: the product schema reads only keys the spec defines', () => {
           expect(keysNotInSpec(productSchema, specSchema)).toEqual([]);
+        });
+        it('product: the product schema accepts the answer with any one field left unset as the spec allows', () => {
+          // A field the spec makes nullable may be null, and left out if it is also optional. (Ongoing's optional
+          // fields that are never null are .NET value types, always written: they are not varied.) The envelope of a
+          // Fortnox /3/ answer is the answer itself. Fields the product needs anyway are listed in productRequires.
+          const envelope = (path: PropertyKey[]) => service === 'fortnox' && fixture.endpoint.includes(' /3/')
+            && path.length === 1 && path[0] !== 'MetaInformation';
+          const refused: string[] = [];
+          for (const field of unsettableFields(fixture.response, specSchema)) {
+            const at = fieldPath(field.path);
+            if (envelope(field.path) || productRequires[service][at.replace(/^\[\]\./, '')]) continue;
+            const ways = [...(field.nullable ? ['null' as const] : []), ...(field.nullable && field.optional ? ['absent' as const] : [])];
+            for (const how of ways) {
+              const issues = issuesOf(productSchema, unset(fixture.response, field.path, how));
+              if (issues.length > 0) refused.push(`${at} ${how}: ${issues.join('; ')}`);
+            }
+          }
+          expect(refused).toEqual([]);
         });
       });
     }

@@ -86,3 +86,56 @@ export const wmsProduct: Record<string, ProductSchema> = {
   // No client method yet (the client lists by number): the product's model of a purchase order.
   'GET /purchaseOrders/{purchaseOrderId}': wmsPurchaseOrderSchema,
 };
+
+const identity = 'an identifier: the product cannot follow up, match or update what it cannot name';
+const stock = 'a stock figure or whose stock it is: the product does not guess stock (a guess would be written back)';
+
+/**
+ * Fields the product needs although the specification lets them be unset (null or absent) in an answer, keyed by path
+ * as issue lines print it (a list answer's leading `[].` left out), with why the product refuses such an answer rather
+ * than guess. fixtures.test.ts checks that the product accepts every OTHER field unset.
+ */
+export const productRequires: Record<'fortnox' | 'wms', Record<string, string>> = {
+  fortnox: {
+    'Order.DocumentNumber': identity,
+    'Orders[].DocumentNumber': identity,
+    'Order.OrderRows[].RowId': `${identity} (an order row is kept or updated on a PUT only by its RowId)`,
+    'Invoice.DocumentNumber': identity,
+    'Invoices[].DocumentNumber': identity,
+    'Invoices[].CustomerNumber': `${identity} (invoices are matched to the goods owner's customer)`,
+    'Article.ArticleNumber': identity,
+    'Articles[].ArticleNumber': identity,
+    'Supplier.SupplierNumber': identity,
+    'Suppliers[].SupplierNumber': identity,
+    'Customer.CustomerNumber': identity,
+    'Customers[].CustomerNumber': identity,
+    // Lager: stock points and purchase orders (`id`), stock balances.
+    id: identity,
+    itemId: stock,
+    stockPointCode: stock,
+    availableStock: stock,
+    inStock: stock,
+    activated: 'whether Lager is active decides which API owns stock: not guessed',
+  },
+  wms: {
+    articleNumber: identity,
+    articleSystemId: `${identity} (the PUT answer's id of the article written)`,
+    orderId: `${identity} (the PUT answer's id of the order written)`,
+    purchaseOrderId: `${identity} (the PUT answer's id of the purchase order written)`,
+    article: identity,
+    'article.articleNumber': identity,
+    inventoryInfo: stock,
+    orderInfo: 'the order itself (number, status): an answer without it is not an order',
+    'orderInfo.orderNumber': identity,
+    'orderInfo.orderStatus': 'the status decides every next step of the order workflow: not guessed',
+    orderLines: 'the lines decide what is reported to Fortnox as delivered: no lines are not read as nothing picked',
+    'orderLines[].article': identity,
+    'orderLines[].article.articleNumber': identity,
+    purchaseOrderInfo: 'the purchase order itself (number, status): an answer without it is not a purchase order',
+    'purchaseOrderInfo.purchaseOrderNumber': identity,
+    'purchaseOrderInfo.purchaseOrderStatus': 'the status decides whether receipts are posted: not guessed',
+    purchaseOrderLines: 'the lines decide what is posted to Fortnox as received: no lines are not read as nothing received',
+    'purchaseOrderLines[].article': identity,
+    'purchaseOrderLines[].article.articleNumber': identity,
+  },
+};
