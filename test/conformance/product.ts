@@ -89,6 +89,7 @@ export const wmsProduct: Record<string, ProductSchema> = {
 
 const identity = 'an identifier: the product cannot follow up, match or update what it cannot name';
 const stock = 'a stock figure or whose stock it is: the product does not guess stock (a guess would be written back)';
+const quantity = 'a quantity the product reports to Fortnox (picked, received): not guessed as 0';
 
 /**
  * Fields the product needs although the specification lets them be unset (null or absent) in an answer, keyed by path
@@ -118,7 +119,18 @@ export const productRequires: Record<'fortnox' | 'wms', Record<string, string>> 
     activated: 'whether Lager is active decides which API owns stock: not guessed',
   },
   wms: {
+    // Warehouses (`id`), articles, inventory.
+    id: identity,
     articleNumber: identity,
+    'article.articleSystemId': identity,
+    'inventoryInfo.numberOfItems': stock,
+    'inventoryInfo.sellableNumberOfItems': stock,
+    'inventoryInfo.allocatedNumberOfItems': stock,
+    'inventoryPerWarehouse[].warehouseId': stock,
+    'inventoryPerWarehouse[].numberOfItems': stock,
+    'inventoryAdjustments[].inventoryId': identity,
+    'inventoryAdjustments[].numberOfItems': stock,
+    'inventoryAdjustments[].inventoryTime': `${stock} (the time decides which stock run counts the adjustment)`,
     articleSystemId: `${identity} (the PUT answer's id of the article written)`,
     orderId: `${identity} (the PUT answer's id of the order written)`,
     purchaseOrderId: `${identity} (the PUT answer's id of the purchase order written)`,
@@ -126,16 +138,30 @@ export const productRequires: Record<'fortnox' | 'wms', Record<string, string>> 
     'article.articleNumber': identity,
     inventoryInfo: stock,
     orderInfo: 'the order itself (number, status): an answer without it is not an order',
+    'orderInfo.orderId': identity,
     'orderInfo.orderNumber': identity,
     'orderInfo.orderStatus': 'the status decides every next step of the order workflow: not guessed',
+    'orderInfo.orderStatus.number': 'the status decides every next step of the order workflow: not guessed',
     orderLines: 'the lines decide what is reported to Fortnox as delivered: no lines are not read as nothing picked',
+    'orderLines[].id': identity,
     'orderLines[].article': identity,
+    'orderLines[].article.articleSystemId': identity,
     'orderLines[].article.articleNumber': identity,
+    'orderLines[].orderedNumberOfItems': quantity,
+    'orderLines[].allocatedNumberOfItems': quantity,
+    'orderLines[].pickedNumberOfItems': quantity,
+    'orderLines[].pickedArticleItems[].numberOfItems': quantity,
     purchaseOrderInfo: 'the purchase order itself (number, status): an answer without it is not a purchase order',
+    'purchaseOrderInfo.purchaseOrderId': identity,
     'purchaseOrderInfo.purchaseOrderNumber': identity,
     'purchaseOrderInfo.purchaseOrderStatus': 'the status decides whether receipts are posted: not guessed',
+    'purchaseOrderInfo.purchaseOrderStatus.number': 'the status decides whether receipts are posted: not guessed',
     purchaseOrderLines: 'the lines decide what is posted to Fortnox as received: no lines are not read as nothing received',
+    'purchaseOrderLines[].id': identity,
     'purchaseOrderLines[].article': identity,
+    'purchaseOrderLines[].article.articleSystemId': identity,
     'purchaseOrderLines[].article.articleNumber': identity,
+    'purchaseOrderLines[].advisedNumberOfItems': quantity,
+    'purchaseOrderLines[].receivedNumberOfItems': quantity,
   },
 };
