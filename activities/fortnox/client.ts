@@ -101,6 +101,32 @@ const MAX_LIMIT = 500;
 
 const id = (value: string | number) => encodeURIComponent(String(value));
 
+/**
+ * Fortnox's OpenAPI types row quantities as strings (OrderOrderRow.OrderedQuantity and DeliveredQuantity,
+ * InvoicePayloadInvoiceRow.DeliveredQuantity), and Fortnox itself answers them so ("10.00"). The product works with
+ * numbers; at the wire they are sent as the spec types them.
+ */
+const quantityText = (value: number) => String(value);
+
+function orderBody(order: OrderPatch): Record<string, unknown> {
+  if (!order.OrderRows) return order;
+  return {
+    ...order,
+    OrderRows: order.OrderRows.map(({ OrderedQuantity, DeliveredQuantity, ...row }) => ({
+      ...row,
+      ...(OrderedQuantity === undefined ? {} : { OrderedQuantity: quantityText(OrderedQuantity) }),
+      ...(DeliveredQuantity === undefined ? {} : { DeliveredQuantity: quantityText(DeliveredQuantity) }),
+    })),
+  };
+}
+
+function invoiceBody(invoice: InvoiceInput): Record<string, unknown> {
+  return {
+    ...invoice,
+    InvoiceRows: invoice.InvoiceRows.map(({ DeliveredQuantity, ...row }) => ({ ...row, DeliveredQuantity: quantityText(DeliveredQuantity) })),
+  };
+}
+
 export class FortnoxClient {
   private readonly apiBaseUrl: string;
   private readonly tenantKey: string;
@@ -160,7 +186,7 @@ export class FortnoxClient {
   }
 
   createOrder(order: OrderInput): Promise<FortnoxOrder> {
-    return this.call({ method: 'POST', path: '/3/orders', body: { Order: order }, schema: single('Order', OrderSchema) });
+    return this.call({ method: 'POST', path: '/3/orders', body: { Order: orderBody(order) }, schema: single('Order', OrderSchema) });
   }
 
   /**
@@ -169,7 +195,7 @@ export class FortnoxClient {
    */
   updateOrder(documentNumber: string | number, patch: OrderPatch): Promise<FortnoxOrder> {
     return this.call({
-      method: 'PUT', path: `/3/orders/${id(documentNumber)}`, body: { Order: patch }, schema: single('Order', OrderSchema),
+      method: 'PUT', path: `/3/orders/${id(documentNumber)}`, body: { Order: orderBody(patch) }, schema: single('Order', OrderSchema),
     });
   }
 
@@ -212,7 +238,7 @@ export class FortnoxClient {
 
   /** Look up ExternalInvoiceReference1 first: Fortnox has no idempotency key. */
   createInvoice(invoice: InvoiceInput): Promise<FortnoxInvoice> {
-    return this.call({ method: 'POST', path: '/3/invoices', body: { Invoice: invoice }, schema: single('Invoice', InvoiceSchema) });
+    return this.call({ method: 'POST', path: '/3/invoices', body: { Invoice: invoiceBody(invoice) }, schema: single('Invoice', InvoiceSchema) });
   }
 
   // ---- articles -------------------------------------------------------------------------------------------
@@ -395,7 +421,12 @@ export class FortnoxClient {
   }
 
   createPurchaseOrder(purchaseOrder: PurchaseOrderInput): Promise<PurchaseOrder> {
-    return this.call({ method: 'POST', path: '/api/warehouse/purchaseorders-v1', body: purchaseOrder, schema: PurchaseOrderSchema });
+    const body = {
+      ...purchaseOrder,
+      // PurchaseOrderRow requires both: a new order has all of its quantity left, in the order's currency.
+      rows: purchaseOrder.rows.map((row) => ({ ...row, remainingOrderedQuantity: row.orderedQuantity, currencyCode: purchaseOrder.currencyCode })),
+    };
+    return this.call({ method: 'POST', path: '/api/warehouse/purchaseorders-v1', body, schema: PurchaseOrderSchema });
   }
 
   // ---- plumbing -------------------------------------------------------------------------------------------

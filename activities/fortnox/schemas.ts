@@ -44,6 +44,16 @@ export const fnBoolean = z.union([z.boolean(), z.string(), z.number()]).transfor
   return z.NEVER;
 });
 
+/** A flag that may be unset (missing or null, as Fortnox leaves unset fields): read as `fallback`. */
+export const fnFlag = (fallback: boolean) =>
+  z.union([fnBoolean, z.null()]).optional().transform((value) => value ?? fallback);
+
+/** An optional flag: unset (missing or null) reads as undefined. */
+export const fnOptionalFlag = z.union([fnBoolean, z.null()]).optional().transform((value) => value ?? undefined);
+
+/** A list that may be unset (missing or null): read as empty. */
+const fnList = <T extends z.ZodType>(item: T) => z.array(item).nullish().transform((value) => value ?? []);
+
 /** A reference to another document: "0", 0, "" and null all mean "none" and read as null. */
 export const fnReference = z.union([z.string(), z.number(), z.null()]).transform((value) => {
   if (value === null) return null;
@@ -82,9 +92,9 @@ export interface ListPage<T> {
 }
 
 export const MetaInformationSchema = z.object({
-  '@TotalResources': fnNumber,
-  '@TotalPages': fnNumber,
-  '@CurrentPage': fnNumber,
+  '@TotalResources': opt(fnNumberOrNull),
+  '@TotalPages': opt(fnNumberOrNull),
+  '@CurrentPage': opt(fnNumberOrNull),
 });
 
 // ---- orders ----------------------------------------------------------------------------------------------
@@ -99,8 +109,8 @@ export const OrderRowSchema = z.object({
   RowId: fnNumber,
   ArticleNumber: opt(fnText),
   Description: opt(fnText),
-  OrderedQuantity: fnAmount,
-  DeliveredQuantity: fnAmount,
+  OrderedQuantity: fnAmount.default(0),
+  DeliveredQuantity: fnAmount.default(0),
   ReservedQuantity: opt(fnAmount),
   Price: opt(fnAmount),
   Discount: opt(fnAmount),
@@ -135,9 +145,9 @@ export const OrderSchema = z.object({
   ExternalInvoiceReference2: opt(fnText),
   Remarks: opt(fnText),
   Comments: opt(fnText),
-  Cancelled: fnBoolean.default(false),
-  NotCompleted: opt(fnBoolean),
-  Sent: fnBoolean.default(false),
+  Cancelled: fnFlag(false),
+  NotCompleted: fnOptionalFlag,
+  Sent: fnFlag(false),
   // Missing reads as "not invoiced": Fortnox always sends it on a full order, "0" when none.
   InvoiceReference: fnReference.default(null),
   OfferReference: opt(fnReference),
@@ -161,11 +171,11 @@ export const OrderSchema = z.object({
   Currency: opt(fnText),
   // Lager fields: absent when the warehouse module is off.
   DeliveryState: opt(DeliveryStateSchema.nullable()),
-  WarehouseReady: opt(fnBoolean),
+  WarehouseReady: fnOptionalFlag,
   OutboundDate: opt(fnDate),
   StockPointCode: opt(fnText),
   StockPointId: opt(fnText),
-  OrderRows: z.array(OrderRowSchema).default([]),
+  OrderRows: fnList(OrderRowSchema),
 });
 export type FortnoxOrder = z.output<typeof OrderSchema>;
 
@@ -173,8 +183,8 @@ export const OrderListItemSchema = z.object({
   DocumentNumber: fnId,
   CustomerNumber: fnId,
   CustomerName: opt(fnText),
-  Cancelled: fnBoolean.default(false),
-  Sent: fnBoolean.default(false),
+  Cancelled: fnFlag(false),
+  Sent: fnFlag(false),
   Currency: opt(fnText),
   DeliveryDate: opt(fnDate),
   OrderDate: opt(fnDate),
@@ -192,7 +202,7 @@ export const InvoiceRowSchema = z.object({
   RowId: opt(fnNumberOrNull),
   ArticleNumber: opt(fnText),
   Description: opt(fnText),
-  DeliveredQuantity: fnAmount,
+  DeliveredQuantity: fnAmount.default(0),
   Price: opt(fnAmount),
   Discount: opt(fnAmount),
   Unit: opt(fnText),
@@ -214,17 +224,17 @@ export const InvoiceSchema = z.object({
   YourReference: opt(fnText),
   OurReference: opt(fnText),
   YourOrderNumber: opt(fnText),
-  Cancelled: fnBoolean.default(false),
-  Booked: opt(fnBoolean),
-  Sent: opt(fnBoolean),
-  Credit: opt(fnBoolean),
+  Cancelled: fnFlag(false),
+  Booked: fnOptionalFlag,
+  Sent: fnOptionalFlag,
+  Credit: fnOptionalFlag,
   CreditInvoiceReference: opt(fnReference),
   Total: opt(fnAmount),
   TotalVAT: opt(fnAmount),
   Balance: opt(fnAmount),
   Currency: opt(fnText),
-  WarehouseReady: opt(fnBoolean),
-  InvoiceRows: z.array(InvoiceRowSchema).default([]),
+  WarehouseReady: fnOptionalFlag,
+  InvoiceRows: fnList(InvoiceRowSchema),
 });
 export type FortnoxInvoice = z.output<typeof InvoiceSchema>;
 
@@ -236,9 +246,9 @@ export const InvoiceListItemSchema = z.object({
   DueDate: opt(fnDate),
   ExternalInvoiceReference1: opt(fnText),
   ExternalInvoiceReference2: opt(fnText),
-  Cancelled: fnBoolean.default(false),
-  Booked: opt(fnBoolean),
-  Sent: opt(fnBoolean),
+  Cancelled: fnFlag(false),
+  Booked: fnOptionalFlag,
+  Sent: fnOptionalFlag,
   Balance: opt(fnAmount),
   Total: opt(fnAmount),
   Currency: opt(fnText),
@@ -256,7 +266,7 @@ export const ArticleSchema = z.object({
   Width: opt(fnNumberOrNull),
   Height: opt(fnNumberOrNull),
   Depth: opt(fnNumberOrNull),
-  StockGoods: fnBoolean.default(false),
+  StockGoods: fnFlag(false),
   QuantityInStock: opt(fnAmount),
   ReservedQuantity: opt(fnAmount),
   DisposableQuantity: opt(fnAmount),
@@ -266,8 +276,8 @@ export const ArticleSchema = z.object({
   SupplierName: opt(fnText),
   PurchasePrice: opt(fnAmount),
   SalesPrice: opt(fnAmount),
-  Active: fnBoolean.default(true),
-  Expired: opt(fnBoolean),
+  Active: fnFlag(true),
+  Expired: fnOptionalFlag,
   Type: opt(fnText),
   VAT: opt(fnAmount),
   DefaultStockPoint: opt(fnText),
@@ -288,7 +298,7 @@ export const ArticleListItemSchema = z.object({
   StockValue: opt(fnAmount),
   Unit: opt(fnText),
   VAT: opt(fnAmount),
-  WebshopArticle: opt(fnBoolean),
+  WebshopArticle: fnOptionalFlag,
 });
 export type FortnoxArticleListItem = z.output<typeof ArticleListItemSchema>;
 
@@ -297,7 +307,7 @@ export type FortnoxArticleListItem = z.output<typeof ArticleListItemSchema>;
 export const SupplierSchema = z.object({
   SupplierNumber: fnId,
   Name: fnText,
-  Active: fnBoolean.default(true),
+  Active: fnFlag(true),
   Address1: opt(fnText),
   Address2: opt(fnText),
   ZipCode: opt(fnText),
@@ -316,13 +326,14 @@ export type FortnoxSupplier = z.output<typeof SupplierSchema>;
 export const SupplierListItemSchema = z.object({
   SupplierNumber: fnId,
   Name: fnText,
-  Active: fnBoolean.default(true),
+  Active: fnFlag(true),
   Address1: opt(fnText),
   Address2: opt(fnText),
   ZipCode: opt(fnText),
   City: opt(fnText),
   Email: opt(fnText),
-  Phone1: opt(fnText),
+  /** SupplierListItem names it `Phone` (the full Supplier has Phone1 and Phone2). */
+  Phone: opt(fnText),
   OrganisationNumber: opt(fnText),
 });
 export type FortnoxSupplierListItem = z.output<typeof SupplierListItemSchema>;
@@ -330,7 +341,7 @@ export type FortnoxSupplierListItem = z.output<typeof SupplierListItemSchema>;
 export const CustomerSchema = z.object({
   CustomerNumber: fnId,
   Name: fnText,
-  Active: fnBoolean.default(true),
+  Active: fnFlag(true),
   Address1: opt(fnText),
   Address2: opt(fnText),
   ZipCode: opt(fnText),
@@ -363,15 +374,14 @@ export const CustomerListItemSchema = z.object({
 export type FortnoxCustomerListItem = z.output<typeof CustomerListItemSchema>;
 
 export const CompanyInformationSchema = z.object({
-  CompanyName: fnText,
-  DatabaseNumber: fnNumber,
+  CompanyName: opt(fnText),
+  DatabaseNumber: opt(fnNumberOrNull),
   OrganizationNumber: opt(fnText),
   Address: opt(fnText),
   ZipCode: opt(fnText),
   City: opt(fnText),
   CountryCode: opt(fnText),
-  Email: opt(fnText),
-  Phone1: opt(fnText),
+  // CompanyInfo has no e-mail or phone (those are in /3/settings/company).
   VisitAddress: opt(fnText),
   VisitCity: opt(fnText),
   VisitZipCode: opt(fnText),
@@ -385,16 +395,23 @@ export function single<T extends z.ZodType>(name: string, schema: T) {
   return z.object({ [name]: schema }).transform((body) => body[name] as z.output<T>);
 }
 
-/** `{"<Name>": [...], "MetaInformation": {...}}` → ListPage. */
+/**
+ * `{"<Name>": [...], "MetaInformation": {...}}` → ListPage.
+ *
+ * Fortnox's developer docs give every list MetaInformation (and take page/limit on every list), but its OpenAPI
+ * declares MetaInformation only on the article and customer lists. An answer without it (or without its page counts)
+ * is read as the only page.
+ */
 export function list<T extends z.ZodType>(name: string, schema: T) {
-  const shape: Record<string, z.ZodType> = { [name]: z.array(schema), MetaInformation: MetaInformationSchema };
+  const shape: Record<string, z.ZodType> = { [name]: z.array(schema), MetaInformation: MetaInformationSchema.nullish() };
   return z.object(shape).transform((body): ListPage<z.output<T>> => {
-    const meta = body.MetaInformation as z.output<typeof MetaInformationSchema>;
+    const items = body[name] as z.output<T>[];
+    const meta = body.MetaInformation as z.output<typeof MetaInformationSchema> | null | undefined;
     return {
-      items: body[name] as z.output<T>[],
-      totalResources: meta['@TotalResources'],
-      totalPages: meta['@TotalPages'],
-      currentPage: meta['@CurrentPage'],
+      items,
+      totalResources: meta?.['@TotalResources'] ?? items.length,
+      totalPages: meta?.['@TotalPages'] ?? 1,
+      currentPage: meta?.['@CurrentPage'] ?? 1,
     };
   });
 }
@@ -403,7 +420,7 @@ export function list<T extends z.ZodType>(name: string, schema: T) {
 
 export const WarehouseTenantSchema = z.object({
   activated: fnBoolean,
-  tenantId: fnId,
+  tenantId: z.union([fnId, z.null()]).optional(),
 });
 export type WarehouseTenant = z.output<typeof WarehouseTenantSchema>;
 
@@ -448,8 +465,8 @@ export const InboundDocumentSchema = z.object({
   date: fnDate,
   note: opt(fnText.nullable()),
   currency: opt(DocumentCurrencySchema.nullable()),
-  voided: fnBoolean.default(false),
-  warehouseReady: fnBoolean.default(false),
+  voided: fnFlag(false),
+  warehouseReady: fnFlag(false),
   rows: z.array(InboundDocumentRowSchema),
 });
 export type InboundDocument = z.output<typeof InboundDocumentSchema>;
@@ -483,10 +500,10 @@ export const OutboundDocumentSchema = z.object({
   referenceType: opt(fnText),
   date: fnDate,
   deliveryState: DeliveryStateSchema,
-  forcedDelivery: fnBoolean.default(false),
+  forcedDelivery: fnFlag(false),
   note: opt(fnText.nullable()),
-  voided: fnBoolean.default(false),
-  warehouseReady: fnBoolean.default(false),
+  voided: fnFlag(false),
+  warehouseReady: fnFlag(false),
   rows: z.array(OutboundDocumentRowSchema),
   averageCosts: z.array(AverageCostSchema).nullish().transform((v) => v ?? []),
 });
@@ -505,7 +522,7 @@ export const StockPointSchema = z.object({
   id: fnId,
   code: fnId,
   name: fnText,
-  active: opt(fnBoolean),
+  active: fnOptionalFlag,
 });
 export type StockPoint = z.output<typeof StockPointSchema>;
 
@@ -519,7 +536,7 @@ export const PurchaseOrderRowSchema = z.object({
   orderedQuantity: fnAmount,
   receivedQuantity: fnAmount.default(0),
   price: opt(fnNumberOrNull),
-  isStockItem: opt(fnBoolean),
+  isStockItem: fnOptionalFlag,
   stockPointCode: opt(fnText.nullable()),
 });
 export type PurchaseOrderRow = z.output<typeof PurchaseOrderRowSchema>;
@@ -534,8 +551,8 @@ export const PurchaseOrderSchema = z.object({
   purchaseType: opt(fnText.nullable()),
   stockPointCode: opt(fnText.nullable()),
   note: opt(fnText.nullable()),
-  voided: fnBoolean.default(false),
-  rows: z.array(PurchaseOrderRowSchema).default([]),
+  voided: fnFlag(false),
+  rows: fnList(PurchaseOrderRowSchema),
 });
 export type PurchaseOrder = z.output<typeof PurchaseOrderSchema>;
 
@@ -552,6 +569,7 @@ export interface OrderRowInput {
   RowId?: number;
   ArticleNumber?: string;
   Description?: string;
+  /** Quantities are numbers here; the client sends them as the strings the OpenAPI declares. */
   OrderedQuantity?: number;
   DeliveredQuantity?: number;
   Price?: number;
@@ -602,6 +620,7 @@ export type OrderPatch = Partial<OrderInput>;
 export interface InvoiceRowInput {
   ArticleNumber?: string;
   Description?: string;
+  /** Sent as a string, as the OpenAPI declares it. */
   DeliveredQuantity: number;
   Price?: number;
   Unit?: string;
@@ -708,20 +727,30 @@ export interface StockPointInput {
   name: string;
 }
 
+/**
+ * A new Lager purchase order (PurchaseOrder in Fortnox's OpenAPI): the head fields the OpenAPI requires are required
+ * here. Each row's required `remainingOrderedQuantity` and `currencyCode` are filled in by the client (the ordered
+ * quantity, the head's currency).
+ */
 export interface PurchaseOrderInput {
   supplierNumber: string;
+  /** YYYY-MM-DD */
   orderDate: string;
   deliveryDate?: string;
-  currencyCode?: string;
+  /** The delivery address: name (1-50), address (1-1024), zip code (1-10) and city (1-50). */
+  deliveryName: string;
+  deliveryAddress: string;
+  deliveryZipCode: string;
+  deliveryCity: string;
+  deliveryCountryCode?: string;
+  /** e.g. "30"; may be "" (at most 20 characters). */
+  paymentTermsCode: string;
+  /** e.g. "SEK" */
+  currencyCode: string;
+  /** 1 for the company's own currency. */
+  currencyRate: number;
   stockPointCode?: string;
   note?: string;
-  /** Fortnox requires a delivery address, currency rate and payment terms; the sandbox defaults them. */
-  deliveryName?: string;
-  deliveryAddress?: string;
-  deliveryZipCode?: string;
-  deliveryCity?: string;
-  currencyRate?: number;
-  paymentTermsCode?: string;
   rows: Array<{ itemId: string; orderedQuantity: number; price?: number; itemDescription?: string; stockPointCode?: string }>;
 }
 

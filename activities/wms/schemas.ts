@@ -23,10 +23,12 @@ export const inventoryInfoSchema = z.object({
   numberOfLockedItems: num,
   toReceiveNumberOfItems: num,
   pickedToBeCollectedNumberOfItems: num,
-  stockInfoChanged: text,
 });
 
+/** GetArticleSupplierInfo. */
 export const supplierInfoSchema = z.object({ supplierArticleNumber: text, supplierNumber: text, supplierName: text });
+/** GetPurchaseOrderSupplierInfo: number and name only (no article number, no address, on GET). */
+export const purchaseOrderSupplierInfoSchema = z.object({ supplierNumber: text, supplierName: text });
 
 export const wmsArticleSchema = z.object({
   articleSystemId: z.number().int(),
@@ -128,7 +130,8 @@ export const wmsOrderLineSchema = z.object({
   orderedNumberOfItems: z.number(),
   allocatedNumberOfItems: z.number(),
   pickedNumberOfItems: z.number(),
-  reportedNumberOfItems: z.number().nullable(),
+  /** Null (or left out) until reported. */
+  reportedNumberOfItems: z.number().nullish().transform((v) => v ?? null),
   pickedArticleItems: z
     .array(pickedArticleItemSchema)
     .nullish()
@@ -239,7 +242,7 @@ export const wmsPurchaseOrderSchema = z.object({
     createdDate: text,
     purchaseOrderStatus: status,
   }),
-  supplierInfo: supplierInfoSchema.nullish(),
+  supplierInfo: purchaseOrderSupplierInfoSchema.nullish(),
   purchaseOrderLines: z.array(
     z.object({
       id: z.number().int(),

@@ -137,6 +137,17 @@ describe('parsing quirky Fortnox JSON', () => {
     });
   });
 
+  it('reads a list without MetaInformation (as the OpenAPI declares the order list) as its only page', async () => {
+    routes.set('GET /3/orders', {
+      status: 200,
+      body: JSON.stringify({ Orders: [{ DocumentNumber: '1', CustomerNumber: '2' }, { DocumentNumber: '2', CustomerNumber: '2' }] }),
+    });
+    expect(await client().listOrders()).toMatchObject({ totalResources: 2, totalPages: 1, currentPage: 1 });
+    const all = await client().listAllOrders();
+    expect(all.map((o) => o.DocumentNumber)).toEqual(['1', '2']);
+    expect(seen.filter((s) => s.path === '/3/orders')).toHaveLength(2);
+  });
+
   it('rejects a genuinely wrong payload with a schema error naming the field', async () => {
     const bad = structuredClone(quirkyOrder);
     (bad.Order.OrderRows[1] as Record<string, unknown>).OrderedQuantity = 'ten';

@@ -248,6 +248,32 @@ describe('orders under Lager', () => {
   });
 });
 
+describe('purchase orders', () => {
+  it('POST requires what the OpenAPI requires of a PurchaseOrder and its rows; the answer rows carry currencyCode and remainingOrderedQuantity', async () => {
+    const { api } = await lagerTenant();
+    const supplier = (await api.post('3/suppliers', { json: { Supplier: { Name: 'Leverantör AB' } } })).body as J;
+    const complete: J = {
+      supplierNumber: supplier.Supplier.SupplierNumber, orderDate: today(), deliveryName: 'Lager AB', deliveryAddress: 'Lagervägen 4',
+      deliveryZipCode: '151 36', deliveryCity: 'Södertälje', paymentTermsCode: '30', currencyCode: 'SEK', currencyRate: 1,
+      rows: [{ itemId: 'A1', orderedQuantity: 10, remainingOrderedQuantity: 10, currencyCode: 'SEK', price: 40 }],
+    };
+    for (const field of ['deliveryName', 'deliveryAddress', 'deliveryZipCode', 'deliveryCity', 'paymentTermsCode', 'currencyCode', 'currencyRate']) {
+      const { [field]: _left, ...without } = complete;
+      const refused = await api.post(`${W}/purchaseorders-v1`, { json: without });
+      expect(refused.statusCode, field).toBe(400);
+      expect(JSON.stringify(refused.body), field).toContain(field);
+    }
+    for (const field of ['remainingOrderedQuantity', 'currencyCode']) {
+      const { [field]: _left, ...row } = complete.rows[0] as J;
+      expect((await api.post(`${W}/purchaseorders-v1`, { json: { ...complete, rows: [row] } })).statusCode, `rows[].${field}`).toBe(400);
+    }
+    const created = await api.post(`${W}/purchaseorders-v1`, { json: complete });
+    expect(created.statusCode).toBe(201);
+    expect(created.body).toMatchObject({ deliveryCity: 'Södertälje', currencyCode: 'SEK', currencyRate: 1, paymentTermsCode: '30' });
+    expect((created.body as J).rows[0]).toMatchObject({ itemId: 'A1', orderedQuantity: 10, remainingOrderedQuantity: 10, currencyCode: 'SEK' });
+  });
+});
+
 describe('seed', () => {
   it('seeds demo data with opening stock as released inbound lots', async () => {
     const t = await createTenant(sandbox, { lager: true });

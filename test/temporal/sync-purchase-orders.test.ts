@@ -21,6 +21,8 @@ describe('purchase-order sync', () => {
     const [supplier] = await h.fortnox.listAllSuppliers();
     const po = await h.fortnox.createPurchaseOrder({
       supplierNumber: supplier!.SupplierNumber, orderDate: new Date().toISOString().slice(0, 10),
+      deliveryName: '3PL Lager AB', deliveryAddress: 'Lagervägen 4', deliveryZipCode: '151 36', deliveryCity: 'Södertälje',
+      paymentTermsCode: '30', currencyCode: 'SEK', currencyRate: 1,
       rows: [{ itemId: 'A105', orderedQuantity: 10, price: 45 }, { itemId: 'A106', orderedQuantity: 4 }],
     });
     const first = await h.runSync<PurchaseOrderSyncResult>('syncPurchaseOrdersWorkflow', { record: 'first-run' });

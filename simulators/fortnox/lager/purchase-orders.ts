@@ -1,6 +1,8 @@
 // Fortnox Lager purchase orders (`/api/warehouse/purchaseorders-v1`): list, read and create, in Fortnox's shape.
-// Lenient where Fortnox is strict: delivery address, currency rate and payment terms get defaults. Received quantities
-// change only through Fortnox's own incoming-goods documents, which the sandbox does not model: they stay 0.
+// A new order must carry what Fortnox's OpenAPI requires of a PurchaseOrder (orderDate, supplierNumber, the delivery
+// address, paymentTermsCode, currencyCode, currencyRate) and of each PurchaseOrderRow (itemId, orderedQuantity,
+// remainingOrderedQuantity, currencyCode). Received quantities change only through Fortnox's own incoming-goods
+// documents, which the sandbox does not model: they stay 0.
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WarehouseApiError } from '../errors';
@@ -10,7 +12,7 @@ type Body = Record<string, unknown>;
 
 interface PurchaseOrderRow {
   id: string; rowNum: number; itemId: string; itemDescription: string; itemUnit: string; orderedQuantity: number;
-  receivedQuantity: number; price: number; isStockItem: boolean; stockPointCode: string | null;
+  receivedQuantity: number; price: number; currencyCode: string; isStockItem: boolean; stockPointCode: string | null;
 }
 
 interface PurchaseOrder {
@@ -44,35 +46,56 @@ function quantity(value: unknown, field: string): number {
   return n;
 }
 
+/** A string the OpenAPI requires, within its length limits. */
+function required(body: Body, field: string, min: number, max: number): string {
+  const value = body[field];
+  if (typeof value !== 'string' || value.length < min || value.length > max) {
+    throw new WarehouseApiError(400, 'validation', `${field} is required: a string of ${min}-${max} characters.`);
+  }
+  return value;
+}
+
 function create(tenant: Tenant, body: Body): PurchaseOrder {
-  const supplierNumber = text(body.supplierNumber) ?? '';
+  const supplierNumber = required(body, 'supplierNumber', 0, 1024);
   const supplier = tenant.suppliers.get(supplierNumber);
   if (!supplier) throw new WarehouseApiError(400, 'supplierNotFound', `Supplier ${supplierNumber} not found.`);
   const orderDate = text(body.orderDate) ?? '';
   if (!/^\d{4}-\d{2}-\d{2}$/.test(orderDate)) throw new WarehouseApiError(400, 'invalidDate', 'orderDate (YYYY-MM-DD) is required.');
+  const delivery = {
+    deliveryName: required(body, 'deliveryName', 1, 50), deliveryAddress: required(body, 'deliveryAddress', 1, 1024),
+    deliveryZipCode: required(body, 'deliveryZipCode', 1, 10), deliveryCity: required(body, 'deliveryCity', 1, 50),
+  };
+  const paymentTermsCode = required(body, 'paymentTermsCode', 0, 20);
+  const currencyCode = required(body, 'currencyCode', 0, 3);
+  if (typeof body.currencyRate !== 'number' || !Number.isFinite(body.currencyRate)) {
+    throw new WarehouseApiError(400, 'validation', 'currencyRate is required: a number.');
+  }
+  const currencyRate = body.currencyRate;
+  // The OpenAPI makes rows optional; the sandbox still refuses an order without rows (whether Fortnox does is not
+  // documented), as nothing could be received on it.
   if (!Array.isArray(body.rows) || body.rows.length === 0) throw new WarehouseApiError(400, 'rowsRequired', 'rows are required.');
   const stockPointCode = text(body.stockPointCode) ?? null;
   if (stockPointCode && !tenant.warehouse.findStockPoint(stockPointCode)) {
     throw new WarehouseApiError(400, 'stockPointNotFound', `Stock point ${stockPointCode} not found.`);
   }
   const rows = (body.rows as Body[]).map((row, index): PurchaseOrderRow => {
-    const itemId = text(row.itemId) ?? '';
+    const itemId = required(row, 'itemId', 1, 50);
     const article = tenant.articles.get(itemId);
     if (!article) throw new WarehouseApiError(400, 'itemNotFound', `Item ${itemId} does not exist.`);
+    // Required by the OpenAPI; on a new order the remaining quantity is derived from what is ordered and received.
+    quantity(row.remainingOrderedQuantity, `rows[${index}].remainingOrderedQuantity`);
     return {
       id: randomUUID(), rowNum: index + 1, itemId, itemDescription: text(row.itemDescription) ?? article.Description,
       itemUnit: article.Unit, orderedQuantity: quantity(row.orderedQuantity, `rows[${index}].orderedQuantity`), receivedQuantity: 0,
       price: row.price === undefined ? article.PurchasePrice : quantity(row.price, `rows[${index}].price`),
+      currencyCode: required(row, 'currencyCode', 3, 3),
       isStockItem: article.StockGoods, stockPointCode: text(row.stockPointCode) ?? stockPointCode,
     };
   });
   const entry = ordersOf(tenant);
   const order: PurchaseOrder = {
     id: entry.next++, supplierNumber, supplierName: String(supplier.data.Name ?? ''), orderDate,
-    deliveryDate: text(body.deliveryDate) ?? null, currencyCode: text(body.currencyCode) ?? 'SEK',
-    currencyRate: Number(body.currencyRate ?? 1), paymentTermsCode: text(body.paymentTermsCode) ?? '30',
-    deliveryName: text(body.deliveryName) ?? tenant.companyName, deliveryAddress: text(body.deliveryAddress) ?? '',
-    deliveryZipCode: text(body.deliveryZipCode) ?? '', deliveryCity: text(body.deliveryCity) ?? '', stockPointCode,
+    deliveryDate: text(body.deliveryDate) ?? null, currencyCode, currencyRate, paymentTermsCode, ...delivery, stockPointCode,
     note: text(body.note) ?? '', purchaseOrderState: 'NOT_SENT', purchaseType: 'WAREHOUSE', voided: false, rows,
   };
   entry.orders.set(order.id, order);

@@ -33,14 +33,18 @@ function fullView(tenant: Tenant, article: Article, url: string): Json {
   };
 }
 
+/**
+ * ArticleListItem types DisposableQuantity, PurchasePrice, SalesPrice, ReservedQuantity, StockValue and VAT as strings
+ * (QuantityInStock alone is a number), unlike the full Article: the list answers them so.
+ */
 function listView(tenant: Tenant, article: Article, url: string): Json {
   const stock = stockFigures(tenant, article);
   return {
     '@url': `${url}/3/articles/${encodeURIComponent(article.ArticleNumber)}`,
-    ArticleNumber: article.ArticleNumber, Description: article.Description, DisposableQuantity: stock.DisposableQuantity,
-    EAN: article.EAN, Housework: false, PurchasePrice: article.PurchasePrice, QuantityInStock: stock.QuantityInStock,
-    ReservedQuantity: stock.ReservedQuantity, SalesPrice: article.SalesPrice, StockPlace: article.StockPlace,
-    StockValue: stock.StockValue, Unit: article.Unit, VAT: article.VAT, WebshopArticle: article.WebshopArticle,
+    ArticleNumber: article.ArticleNumber, Description: article.Description, DisposableQuantity: String(stock.DisposableQuantity),
+    EAN: article.EAN, Housework: false, PurchasePrice: String(article.PurchasePrice), QuantityInStock: stock.QuantityInStock,
+    ReservedQuantity: String(stock.ReservedQuantity), SalesPrice: String(article.SalesPrice), StockPlace: article.StockPlace,
+    StockValue: String(stock.StockValue), Unit: article.Unit, VAT: String(article.VAT), WebshopArticle: article.WebshopArticle,
   };
 }
 

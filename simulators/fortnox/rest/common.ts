@@ -60,6 +60,12 @@ export function assignStrings<T extends object>(target: T, input: Json, fields: 
   }
 }
 
+/**
+ * A date as answered: Fortnox leaves an unset date `null` (the OpenAPI types it `date`, so `""` would be a wrong type).
+ * Stored as `""` inside the sandbox.
+ */
+export const dateOrNull = (date: string): string | null => (date === '' ? null : date);
+
 /** Amounts and quantities in Fortnox's string form ("10.00"), as order rows carry them. */
 export const quantityString = (n: number): string => n.toFixed(2);
 

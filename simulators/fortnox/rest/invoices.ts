@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { FortnoxApiError, FortnoxCode, badParameter } from '../errors';
 import type { Invoice, InvoiceRow, Json, Tenant } from '../state';
 import {
-  assignStrings, baseUrl, dateValue, envelope, lastModifiedFilter, num, paginate, queryOf, quantityString,
+  assignStrings, baseUrl, dateOrNull, dateValue, envelope, lastModifiedFilter, num, paginate, queryOf, quantityString,
   sortItems, str, tenantOf,
 } from './common';
 
@@ -35,9 +35,12 @@ export function invoiceView(invoice: Invoice, url: string): Json {
     DocumentNumber: String(invoice.DocumentNumber),
     OrderReference: String(invoice.OrderReference),
     CreditInvoiceReference: String(invoice.CreditInvoiceReference),
+    // Invoice.Credit is a string in the OpenAPI ("true"/"false"), as Fortnox answers it.
+    Credit: String(invoice.Credit),
+    FinalPayDate: dateOrNull(invoice.FinalPayDate),
     ...totals,
+    // No payments exist in the sandbox: the balance is the total (Invoice has no FullyPaid; a zero Balance says it).
     Balance: invoice.Cancelled ? 0 : totals.Total,
-    FullyPaid: false,
     InvoiceRows: InvoiceRows.map((row) => ({ ...row, DeliveredQuantity: quantityString(row.DeliveredQuantity), Total: rowTotal(row) })),
   };
 }
@@ -50,7 +53,7 @@ function listView(invoice: Invoice, url: string): Json {
     Currency: invoice.Currency, CustomerName: invoice.CustomerName, CustomerNumber: invoice.CustomerNumber,
     DocumentNumber: String(invoice.DocumentNumber), DueDate: invoice.DueDate,
     ExternalInvoiceReference1: invoice.ExternalInvoiceReference1, ExternalInvoiceReference2: invoice.ExternalInvoiceReference2,
-    InvoiceDate: invoice.InvoiceDate, Sent: invoice.Sent, Total: totals.Total, YourOrderNumber: invoice.YourOrderNumber,
+    InvoiceDate: invoice.InvoiceDate, Sent: invoice.Sent, Total: totals.Total,
   };
 }
 

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { FortnoxApiError, FortnoxCode, badParameter } from '../errors';
 import type { Json, Order, OrderRow, Tenant } from '../state';
 import {
-  assignStrings, baseUrl, bool, booleanQuery, dateValue, envelope, lastModifiedFilter, num, paginate, queryOf,
+  assignStrings, baseUrl, bool, booleanQuery, dateOrNull, dateValue, envelope, lastModifiedFilter, num, paginate, queryOf,
   quantityString, sortItems, str, tenantOf,
 } from './common';
 import { createInvoice, invoiceView } from './invoices';
@@ -13,6 +13,7 @@ import { createInvoice, invoiceView } from './invoices';
  * - DocumentNumber, InvoiceReference, OfferReference are strings; no invoice is `"InvoiceReference": "0"`.
  * - Row quantities (OrderedQuantity, DeliveredQuantity, ReservedQuantity) are strings with two decimals ("10.00");
  *   prices and totals are numbers. RowId is a number.
+ * - An unset date (DeliveryDate, OutboundDate) is null.
  * - DeliveryState is always present ("registration" when Lager is off), yet sending it without Lager fails, as in Fortnox.
  * - The modification time used by `lastmodified` is internal (shown only in the /_sandbox state dump).
  */
@@ -38,6 +39,8 @@ export function orderView(order: Order, url: string): Json {
     '@url': `${url}/3/orders/${order.DocumentNumber}`,
     ...fields,
     DocumentNumber: String(order.DocumentNumber),
+    DeliveryDate: dateOrNull(order.DeliveryDate),
+    OutboundDate: dateOrNull(order.OutboundDate),
     InvoiceReference: String(order.InvoiceReference),
     OfferReference: String(order.OfferReference),
     ...totals(order),
@@ -55,7 +58,7 @@ function listView(order: Order, url: string): Json {
   return {
     '@url': `${url}/3/orders/${order.DocumentNumber}`,
     Cancelled: order.Cancelled, Currency: order.Currency, CustomerName: order.CustomerName,
-    CustomerNumber: order.CustomerNumber, DeliveryDate: order.DeliveryDate, DocumentNumber: String(order.DocumentNumber),
+    CustomerNumber: order.CustomerNumber, DeliveryDate: dateOrNull(order.DeliveryDate), DocumentNumber: String(order.DocumentNumber),
     ExternalInvoiceReference1: order.ExternalInvoiceReference1, ExternalInvoiceReference2: order.ExternalInvoiceReference2,
     OrderDate: order.OrderDate, OrderType: order.OrderType, Project: order.Project, Sent: order.Sent, Total: totals(order).Total,
   };

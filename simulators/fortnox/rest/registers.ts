@@ -22,7 +22,8 @@ const customerSpec: RegisterSpec = {
   notFoundCode: FortnoxCode.CustomerNotFound,
   map: (t) => t.customers,
   nextNumber: (t) => String(++t.counters.customer),
-  listFields: ['CustomerNumber', 'Name', 'Address1', 'Address2', 'City', 'ZipCode', 'Email', 'Phone', 'OrganisationNumber', 'Active'],
+  // CustomerListItem has no Active (the supplier list item has).
+  listFields: ['CustomerNumber', 'Name', 'Address1', 'Address2', 'City', 'ZipCode', 'Email', 'Phone', 'OrganisationNumber'],
   defaults: { Active: true, Address1: '', Address2: '', City: '', ZipCode: '', CountryCode: 'SE', Country: 'Sverige',
     Email: '', Phone1: '', OrganisationNumber: '', Currency: 'SEK', Type: 'COMPANY', DeliveryName: '', DeliveryAddress1: '',
     DeliveryAddress2: '', DeliveryCity: '', DeliveryZipCode: '', DeliveryCountry: '' },
