@@ -67,9 +67,10 @@ tenants:
     });
     expect(acme!.settings.processes).toEqual({
       articles: true, suppliers: true, orders: true, fulfilmentReporting: true, stockLevels: true, billing: false,
-      purchaseOrders: true,
+      purchaseOrders: true, wmsStatusPoll: true,
     });
-    expect(acme!.settings).toMatchObject({ syncInterval: '15m', reportOn: 'picked', notifications: { sms: false, email: false } });
+    expect(acme!.settings).toMatchObject({ syncInterval: '15m', wmsStatusPollInterval: '2m', reportOn: 'picked',
+      notifications: { sms: false, email: false } });
   });
 
   it('reports tenants file problems with the file, the path and the expectation', () => {
