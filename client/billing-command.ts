@@ -2,7 +2,8 @@
 // workflow and describe the result. The operator CLI and `npm run billing:export` call this.
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { envSchema } from '../config';
-import { billingPeriod } from '../domain/billing';
+import { billingPeriod, type BillingSourcesRead } from '../domain/billing';
+import { PRICE_BASES, type PriceBasis } from '../domain/billing-sources';
 import type { BillingExportResult, billingExportWorkflow } from '../workflows/billing-export';
 
 export interface RunBillingExportOptions {
@@ -41,6 +42,19 @@ export async function runBillingExport(options: RunBillingExportOptions): Promis
 
 const money = (n: number) => n.toFixed(2);
 
+/** Where the numbers come from: the period's instants, the orders whose charges were read, the price list's counts. */
+function describeSources(sources: BillingSourcesRead): string[] {
+  const lines = [`Read from the WMS for ${sources.from} – ${sources.to} (UTC):`];
+  lines.push(sources.ordersShipped === undefined
+    ? '  per-order charges: off (billing.orderCharges: false)'
+    : `  invoice charges of ${sources.ordersShipped} order(s) shipped in the period`);
+  for (const [basis, count] of Object.entries(sources.counts)) {
+    const at = basis === 'itemsInStock' && sources.stockDate ? ` (stock at ${sources.stockDate})` : '';
+    lines.push(`  ${PRICE_BASES[basis as PriceBasis] ?? basis}: ${count}${at}`);
+  }
+  return lines;
+}
+
 /** What an operator reads: the outcome, then per invoice its customer, reference, rows and totals. */
 export function formatBillingExport(result: BillingExportResult): string {
   const { plan } = result;
@@ -50,6 +64,7 @@ export function formatBillingExport(result: BillingExportResult): string {
     `${result.needsAttention ? 'NEEDS ATTENTION: ' : ''}${result.message}`,
     `Goods owner ${plan.tenantId} → customer ${plan.CustomerNumber}, period ${plan.period.from} – ${plan.period.to}, ` +
       `specification ${plan.specificationId} version ${plan.version}`,
+    ...(plan.sources ? describeSources(plan.sources) : []),
   ];
   for (const invoice of plan.invoices) {
     const s = status.get(invoice.ExternalInvoiceReference1);

@@ -89,19 +89,22 @@ export function itemsInStock(inventory: readonly { articles: readonly { numberOf
 }
 
 /**
- * Adjustments made in [from, to). The WMS was asked for exactly that; its boundaries are "after" and "before" in words
- * only, so they are checked here too.
+ * Whether a moment the WMS reported lies in [from, to). The WMS is asked for exactly that, but Ongoing documents its
+ * time filters as "after" and "before" in words only, so the boundaries are checked here too. A moment not reported
+ * (null) is left to the WMS's filter.
  */
+export function withinBounds(time: string | null | undefined, bounds: { from: string; to: string }): boolean {
+  if (!time) return true;
+  const t = Date.parse(time);
+  return t >= Date.parse(bounds.from) && t < Date.parse(bounds.to);
+}
+
+/** Adjustments made in [from, to). */
 export function inventoryAdjustmentCount(
   lines: readonly { inventoryAdjustments: readonly { inventoryTime: string }[] }[],
   bounds: { from: string; to: string },
 ): number {
-  const from = Date.parse(bounds.from);
-  const to = Date.parse(bounds.to);
-  return lines.flatMap((l) => l.inventoryAdjustments).filter((a) => {
-    const t = Date.parse(a.inventoryTime);
-    return t >= from && t < to;
-  }).length;
+  return lines.flatMap((l) => l.inventoryAdjustments).filter((a) => withinBounds(a.inventoryTime, bounds)).length;
 }
 
 /** Purchase-order lines with something received (the purchase orders listed are those last received in the period). */

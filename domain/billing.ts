@@ -150,6 +150,18 @@ export interface BillingInvoiceDraft {
   total: number;
 }
 
+/** What the WMS was read for (the dry run prints it): the period as instants, and what each source counted. */
+export interface BillingSourcesRead {
+  from: string;
+  to: string;
+  /** Orders shipped in the period whose invoice charges were read; absent when per-order charges are off. */
+  ordersShipped?: number;
+  /** When stock was read, if the price list prices it. */
+  stockDate?: string;
+  /** Per price basis in use, what it counted. */
+  counts: Record<string, number>;
+}
+
 /** Everything that would be invoiced for one goods owner and period: what the dry run prints. */
 export interface BillingExportPlan {
   tenantId: string;
@@ -163,6 +175,8 @@ export interface BillingExportPlan {
   net: number;
   vat: number;
   total: number;
+  /** Absent in plans made before the specification was read from REST sources. */
+  sources?: BillingSourcesRead;
 }
 
 export class UnknownFeeCodeError extends Error {

@@ -29,6 +29,7 @@ import {
   priceListSchema,
   receivedPurchaseOrderLineCount,
   stockDate,
+  withinBounds,
   type BillingSources,
   type ChargeGroup,
   type OrderInvoiceCharge,
@@ -132,6 +133,10 @@ describe('the specification from the WMS\'s sources', () => {
     const adjustments = [{ inventoryAdjustments: [{ inventoryTime: '2026-09-30T21:59:59Z' }, { inventoryTime: '2026-09-30T22:00:00Z' }] },
       { inventoryAdjustments: [{ inventoryTime: '2026-10-31T22:59:59Z' }, { inventoryTime: '2026-10-31T23:00:00Z' }] }];
     expect(inventoryAdjustmentCount(adjustments, bounds)).toBe(2);
+    // An order's shippedTime the same way; one the WMS did not report is left to its filter.
+    expect(withinBounds('2026-10-31T22:59:59.999Z', bounds)).toBe(true);
+    expect(withinBounds('2026-10-31T23:00:00.000Z', bounds)).toBe(false);
+    expect(withinBounds(null, bounds)).toBe(true);
     expect(receivedPurchaseOrderLineCount([{ purchaseOrderLines: [{ receivedNumberOfItems: 3 }, { receivedNumberOfItems: 0 }] },
       { purchaseOrderLines: [{ receivedNumberOfItems: 1 }] }])).toBe(2);
     expect([...basesInUse(priceList)].sort()).toEqual(['inventoryAdjustments', 'itemsInStock', 'receivedPurchaseOrderLines']);
