@@ -7,7 +7,6 @@ import {
   WmsError, WmsInvoiceChargesNotPermittedError, WmsOrderCancelledError, WmsOrderStartedError, WmsSchemaError,
 } from './errors';
 import {
-  billingSpecificationSchema,
   historicalInventorySchema,
   inventoryAdjustmentsLineSchema,
   inventoryPerWarehouseSchema,
@@ -20,7 +19,6 @@ import {
   wmsPurchaseOrderSchema,
   wmsPurchaseOrderUpsertSchema,
   wmsWarehouseSchema,
-  type BillingSpecification,
   type WmsArticle,
   type WmsArticleUpsert,
   type WmsHistoricalInventory,
@@ -317,15 +315,6 @@ export class WmsClient {
   async getPurchaseOrderByNumber(purchaseOrderNumber: string): Promise<WmsPurchaseOrder | undefined> {
     const list = await this.listPurchaseOrders({ purchaseOrderNumber });
     return list.find((po) => po.purchaseOrderInfo.purchaseOrderNumber === purchaseOrderNumber);
-  }
-
-  // ---- billing (sandbox extension) ----
-
-  async getBillingSpecification(period: { from: string; to: string }): Promise<BillingSpecification> {
-    return this.request('GET', '/invoicing/billingSpecification', {
-      query: { goodsOwnerId: this.goodsOwnerId, from: period.from, to: period.to },
-      schema: billingSpecificationSchema,
-    });
   }
 
   // ---- plumbing ----

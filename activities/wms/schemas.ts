@@ -302,28 +302,6 @@ export const historicalInventorySchema = z.object({
 });
 export type WmsHistoricalInventory = z.infer<typeof historicalInventorySchema>;
 
-// ---- billing (sandbox extension) ----
-
-export const billingSpecificationSchema = z.object({
-  goodsOwnerId: z.number().int(),
-  periodFrom: z.string(),
-  periodTo: z.string(),
-  specificationId: z.string(),
-  /** A hash of the content: it changes when activity in the period changes. */
-  version: z.string(),
-  currency: z.string().nullish(),
-  lines: z.array(
-    z.object({
-      feeCode: z.string(),
-      description: z.string(),
-      quantity: z.number(),
-      unitPrice: z.number(),
-      unit: z.string(),
-    }),
-  ),
-});
-export type BillingSpecification = z.infer<typeof billingSpecificationSchema>;
-
 // ---- webhooks ----
 
 export const webhookPayloadSchema = z.object({

@@ -1,6 +1,5 @@
 // Ongoing REST v1 goods-owner API under /{warehouse}/api/v1: Basic auth per goods owner, faults and call accounting.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { billingSpecification } from './billing';
 import { SandboxHttpError } from './errors';
 import { badBodyPayload, countCall, decideFault, type FaultDecision } from './faults';
 import { invoiceChargeView } from './invoicing';
@@ -309,14 +308,6 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const owner = ownerOf(request);
         const { purchaseOrderId } = request.params as { purchaseOrderId: string };
         return purchaseOrderView(owner, state.purchaseOrder(owner, Number(purchaseOrderId)));
-      });
-
-      // ---- billing: a sandbox extension (Ongoing offers invoices through its SOAP GetInvoicesByQuery) ----
-      api.get('/invoicing/billingSpecification', async (request) => {
-        const owner = ownerOf(request);
-        const q = request.query as Query;
-        checkGoodsOwnerId(owner, one(q.goodsOwnerId));
-        return billingSpecification(owner, one(q.from), one(q.to));
       });
     },
     { prefix: API_PREFIX },

@@ -3,7 +3,7 @@ import { requireVersion, restoreFromFile, SnapshotFileError, SnapshotWriter, typ
 import { defaultInvoiceArticles } from './invoicing';
 import type { WmsSandboxState } from './state';
 import type {
-  BillableEvent, GoodsOwnerState, SandboxInvoiceArticle, StockMovement, StoredAdjustment, StoredArticle, StoredOrder,
+  GoodsOwnerState, SandboxInvoiceArticle, StockMovement, StoredAdjustment, StoredArticle, StoredOrder,
   StoredPurchaseOrder, StoredWarehouse, WebhookAttempt, WebhookConfig,
 } from './types';
 
@@ -11,7 +11,8 @@ import type {
  * Bump when the shape changes. Versions 1 and 2 are upgraded (see upgradeSnapshot); a file of any other version is set
  * aside.
  * 2: the webhook config holds `auth` ({type: basic | hmac | none}) instead of an HMAC `secret`.
- * 3: invoice articles, the invoice-charges permission, charges on orders and the stock ledger.
+ * 3: invoice articles, the invoice-charges permission, charges on orders and the stock ledger; no `billable` events
+ *    (the billing specification they fed is gone).
  */
 export const WMS_SNAPSHOT_VERSION = 3;
 
@@ -29,7 +30,6 @@ export interface GoodsOwnerSnapshot {
   articles: ArticleSnapshot[];
   orders: StoredOrder[];
   purchaseOrders: StoredPurchaseOrder[];
-  billable: BillableEvent[];
   adjustments: StoredAdjustment[];
   stockMovements: StockMovement[];
   invoiceArticles: SandboxInvoiceArticle[];
@@ -65,7 +65,6 @@ function snapshotGoodsOwner(owner: GoodsOwnerState): GoodsOwnerSnapshot {
     })),
     orders: [...owner.orders.values()],
     purchaseOrders: [...owner.purchaseOrders.values()],
-    billable: owner.billable,
     adjustments: owner.adjustments,
     stockMovements: owner.stockMovements,
     invoiceArticles: owner.invoiceArticles,
@@ -103,7 +102,6 @@ export function restoreWmsState(state: WmsSandboxState, input: WmsSandboxSnapsho
       }])),
       orders: new Map(saved.orders.map((order) => [order.orderId, order])),
       purchaseOrders: new Map(saved.purchaseOrders.map((po) => [po.purchaseOrderId, po])),
-      billable: saved.billable,
       adjustments: saved.adjustments,
       stockMovements: saved.stockMovements,
       invoiceArticles: saved.invoiceArticles,
@@ -130,11 +128,12 @@ function upgradeFrom1(v1: Json & { goodsOwners: unknown[] }): Json {
 }
 
 /**
- * Version 2 → 3: the default invoice articles, the permission granted, no charges on the orders sent so far, and an
- * empty stock ledger (so the past reads as today's stock). Fields already there are kept.
+ * Version 2 → 3: the default invoice articles, the permission granted, no charges on the orders sent so far, an
+ * empty stock ledger (so the past reads as today's stock), and the billable events dropped. Fields already there are
+ * kept.
  */
 function upgradeFrom2(v2: Json & { goodsOwners: unknown[] }): Json {
-  const goodsOwners = (v2.goodsOwners as Array<Json & { orders?: Json[] }>).map((owner) => ({
+  const goodsOwners = (v2.goodsOwners as Array<Json & { orders?: Json[] }>).map(({ billable: _billable, ...owner }) => ({
     ...owner,
     orders: (owner.orders ?? []).map((order) => ({ invoiceCharges: [], ...order })),
     stockMovements: owner.stockMovements ?? [],

@@ -40,7 +40,7 @@ export class WmsSandboxState {
     invoiceArticle: 100,
   };
   private listeners: OrderChangeListener[] = [];
-  /** Injectable clock, so billing periods can be tested. */
+  /** Injectable clock, so periods (shipped, received, stock at a date) can be tested. */
   now: () => Date = () => new Date();
 
   constructor(warehouse = 'sandbox') {
@@ -73,7 +73,6 @@ export class WmsSandboxState {
       articles: new Map(),
       orders: new Map(),
       purchaseOrders: new Map(),
-      billable: [],
       adjustments: [],
       stockMovements: [],
       invoiceArticles: defaultInvoiceArticles(),
@@ -374,13 +373,6 @@ export class WmsSandboxState {
     }
     // What the 3PL charges for the order, as Ongoing's invoicing would book it (GET /orders/{orderId}/invoiceCharges).
     order.invoiceCharges.push(...chargesForSentOrder(order, owner.invoiceArticles, () => this.nextId.charge++, now));
-    owner.billable.push({
-      kind: 'orderSent',
-      at: now,
-      orderId: order.orderId,
-      pickLines: order.lines.filter((l) => l.pickedNumberOfItems > 0).length,
-      parcels: order.parcels.length,
-    });
     this.setStatus(owner, order, ORDER_STATUS.Sent);
     return order;
   }
@@ -446,13 +438,6 @@ export class WmsSandboxState {
       warehouseId: warehouse.warehouseId,
       numberOfItems: delta,
       inventoryTime: this.iso(),
-      reason: input.reason,
-    });
-    owner.billable.push({
-      kind: 'adjustment',
-      at: this.iso(),
-      articleNumber: article.articleNumber,
-      delta,
       reason: input.reason,
     });
     return { article, delta };
@@ -584,13 +569,6 @@ export class WmsSandboxState {
       line.receivedNumberOfItems += r.receivedNumberOfItems;
       const article = owner.articles.get(line.articleSystemId);
       if (article) this.moveStock(owner, article, DEFAULT_WAREHOUSES[0]!.warehouseId, r.receivedNumberOfItems);
-      owner.billable.push({
-        kind: 'inboundLine',
-        at: now,
-        purchaseOrderId: po.purchaseOrderId,
-        rowNumber: line.rowNumber,
-        numberOfItems: r.receivedNumberOfItems,
-      });
     }
     if (receipts.some((r) => r.receivedNumberOfItems > 0)) po.lastReceiveTime = now;
     const exact = po.lines.every((l) => l.receivedNumberOfItems === l.advisedNumberOfItems);
@@ -623,7 +601,5 @@ export class WmsSandboxState {
       }));
       this.adjustStock(owner, { articleNumber: article.articleNumber, count: d.stock, reason: 'count' });
     }
-    // Seeding is not floor activity the 3PL bills for.
-    owner.billable = owner.billable.filter((e) => e.kind !== 'adjustment');
   }
 }

@@ -201,12 +201,6 @@ export interface StoredPurchaseOrder {
 }
 
 
-/** Floor activity that the billing specification is computed from. */
-export type BillableEvent =
-  | { kind: 'orderSent'; at: string; orderId: number; pickLines: number; parcels: number }
-  | { kind: 'inboundLine'; at: string; purchaseOrderId: number; rowNumber: string; numberOfItems: number }
-  | { kind: 'adjustment'; at: string; articleNumber: string; delta: number; reason: 'count' | 'damage' };
-
 /** Every change of physical stock, so stock at an earlier moment can be told (GET /articles/historicalInventory). */
 export interface StockMovement {
   at: string;
@@ -277,7 +271,6 @@ export interface GoodsOwnerState {
   articles: Map<number, StoredArticle>;
   orders: Map<number, StoredOrder>;
   purchaseOrders: Map<number, StoredPurchaseOrder>;
-  billable: BillableEvent[];
   adjustments: StoredAdjustment[];
   stockMovements: StockMovement[];
   /** What a sent order is charged (GET /orders/{orderId}/invoiceCharges). */

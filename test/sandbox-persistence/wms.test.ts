@@ -162,8 +162,11 @@ describe('WMS sandbox persistence', () => {
   });
 
   it('upgrades a version 2 file: default invoice articles, the permission granted, no charges, an empty stock ledger', () => {
-    const v2 = { version: 2, warehouse: 'sandbox', nextId: {}, goodsOwners: [{ goodsOwnerId: 1, orders: [{ orderId: 7 }] }] };
-    expect(upgradeSnapshot(v2)).toMatchObject({
+    const v2 = { version: 2, warehouse: 'sandbox', nextId: {}, goodsOwners: [{ goodsOwnerId: 1, orders: [{ orderId: 7 }],
+      billable: [{ kind: 'orderSent', at: '2026-10-01T00:00:00Z', orderId: 7, pickLines: 1, parcels: 1 }] }] };
+    const upgraded = upgradeSnapshot(v2) as { goodsOwners: object[] };
+    expect(upgraded.goodsOwners[0]).not.toHaveProperty('billable'); // what the invented billing specification read
+    expect(upgraded).toMatchObject({
       version: 3,
       goodsOwners: [{
         goodsOwnerId: 1, orders: [{ orderId: 7, invoiceCharges: [] }], stockMovements: [], permissions: { invoiceCharges: true },

@@ -17,7 +17,6 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 const order = (orderNumber: string, n = 2) => ({
   orderNumber,
   deliveryDate: '2030-01-15',
@@ -109,6 +108,13 @@ describe('invoice charges (GET /orders/{orderId}/invoiceCharges)', () => {
 });
 
 describe('what the billing period reads besides the charges', () => {
+  it('has no billing specification: Ongoing\'s REST v1 has none, so the sandbox invents none', async () => {
+    const { creds } = await newGoodsOwner(sandbox);
+    const res = await fetch(`${sandbox.url}/${creds.warehouse}/api/v1/invoicing/billingSpecification?goodsOwnerId=${creds.goodsOwnerId}` +
+      '&from=2026-10-01&to=2026-10-31', { headers: { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` } });
+    expect(res.status).toBe(404);
+  });
+
   it('lists the orders shipped in a window: shippedTimeFrom inclusive, shippedTimeTo exclusive', async () => {
     const local = await startSandbox();
     try {
@@ -158,56 +164,6 @@ describe('what the billing period reads besides the charges', () => {
     } finally {
       await local.close();
     }
-  });
-});
-
-describe('billing specification', () => {
-  it('bills floor activity in the period, and its version changes when the activity changes', async () => {
-    const { client, ctl, creds } = await newGoodsOwner(sandbox, { seed: true });
-    // Yesterday to tomorrow, so the test holds across midnight UTC.
-    const period = { from: day(-1), to: day(1) };
-    const empty = await client.getBillingSpecification(period);
-    expect(empty).toMatchObject({ goodsOwnerId: creds.goodsOwnerId, periodFrom: period.from, periodTo: period.to });
-    expect(empty.lines.map((l) => l.feeCode)).toEqual(['STORAGE']);
-
-    const a = await client.upsertOrder(order('B-1'));
-    const b = await client.upsertOrder(order('B-2'));
-    await ctl('POST', `/orders/${a.orderId}/send`, { parcels: 2 });
-    await ctl('POST', `/orders/${b.orderId}/pick`, { lines: [{ rowNumber: 1, pickedNumberOfItems: 2 }] });
-    await ctl('POST', `/orders/${b.orderId}/send`);
-    const { purchaseOrderId } = await client.upsertPurchaseOrder({
-      purchaseOrderNumber: 'BPO-1',
-      purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'GADGET-1', numberOfItems: 3 }],
-    });
-    await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`);
-
-    const spec = await client.getBillingSpecification(period);
-    const qty = Object.fromEntries(spec.lines.map((l) => [l.feeCode, l.quantity]));
-    expect(qty).toEqual({ STORAGE: 3, ORDER: 2, PICKLINE: 3, PARCEL: 3, INBOUND: 1 });
-    for (const line of spec.lines) {
-      expect(line.description).not.toBe('');
-      expect(line.unitPrice).toBeGreaterThan(0);
-      expect(line.unit).not.toBe('');
-    }
-    expect(spec.version).not.toBe(empty.version);
-    expect((await client.getBillingSpecification(period)).version).toBe(spec.version); // stable when nothing changes
-
-    await ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', delta: -1, reason: 'damage' });
-    const changed = await client.getBillingSpecification(period);
-    expect(changed.version).not.toBe(spec.version);
-    expect(changed.specificationId).toBe(spec.specificationId);
-
-    // A period that ended two days ago holds none of this activity.
-    const before = await client.getBillingSpecification({ from: '2020-01-01', to: day(-2) });
-    expect(before.lines.map((l) => l.feeCode)).toEqual(['STORAGE']);
-  });
-
-  it('refuses a malformed period as non-retryable', async () => {
-    const { client } = await newGoodsOwner(sandbox);
-    await expect(client.getBillingSpecification({ from: '2024-13-01', to: 'x' })).rejects.toMatchObject({
-      status: 400,
-      kind: 'non-retryable',
-    });
   });
 });
 
