@@ -49,8 +49,10 @@ function describeSources(sources: BillingSourcesRead): string[] {
     ? '  per-order charges: off (billing.orderCharges: false)'
     : `  invoice charges of ${sources.ordersShipped} order(s) shipped in the period`);
   for (const [basis, count] of Object.entries(sources.counts)) {
-    const at = basis === 'itemsInStock' && sources.stockDate ? ` (stock at ${sources.stockDate})` : '';
-    lines.push(`  ${PRICE_BASES[basis as PriceBasis] ?? basis}: ${count}${at}`);
+    // Stock of a period not over yet is today's: a later run of the period will read its end instead.
+    const early = sources.stockDate && sources.stockDate < sources.to ? `, read ${sources.stockDate}: the period is not over` : '';
+    const note = basis === 'itemsInStock' ? early : '';
+    lines.push(`  ${PRICE_BASES[basis as PriceBasis] ?? basis}: ${count}${note}`);
   }
   return lines;
 }

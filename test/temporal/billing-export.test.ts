@@ -120,6 +120,8 @@ describe('3PL invoicing', () => {
     const text = formatBillingExport(dry);
     expect(text).toMatch(new RegExp(`Dry run: would create 1 invoice\\(s\\) to customer ${customer}`));
     expect(text).toMatch(/invoice charges of 1 order\(s\) shipped in the period/);
+    // This month is not over: its stock is today's, and the dry run says so.
+    expect(text).toMatch(new RegExp(`Items in stock at period end: ${seeded.stock + 11}, read \\S+: the period is not over`));
     expect(await invoicesOfPeriod(fortnox3pl, customer)).toEqual([]);
 
     // Export: one invoice in the 3PL's Fortnox, a row per fee as mapped, the version of what was billed alongside.
