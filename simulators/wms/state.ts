@@ -161,15 +161,16 @@ export class WmsSandboxState {
   }
 
   /**
-   * Physical stock at `at` (ms): today's stock less every movement after it. Movements from before the stock ledger
-   * existed (a restored older snapshot) are unknown, so such a past reads as today's stock.
+   * Physical stock at `at` (ms): today's stock less every movement from then on, so a movement at that very moment
+   * belongs to what follows (as the "...To" filters exclude their end). Movements from before the stock ledger existed
+   * (a restored older snapshot) are unknown, so such a past reads as today's stock.
    */
   stockAt(owner: GoodsOwnerState, article: StoredArticle, at: number, warehouseId?: number): number {
     let n = 0;
     for (const [wid, items] of article.stock) if (warehouseId === undefined || wid === warehouseId) n += items;
     for (const m of owner.stockMovements) {
       if (m.articleSystemId !== article.articleSystemId || (warehouseId !== undefined && m.warehouseId !== warehouseId)) continue;
-      if (Date.parse(m.at) > at) n -= m.delta;
+      if (Date.parse(m.at) >= at) n -= m.delta;
     }
     return n;
   }
