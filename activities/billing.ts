@@ -3,7 +3,7 @@
 // look the period's invoices up in the 3PL's own Fortnox, and create one invoice after looking its reference up again.
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
   billingPeriodBounds,
   planBillingExport,
@@ -153,6 +153,7 @@ export function createBillingActivities(registry: TenantRegistry) {
           ...(priced.stockDate ? { stockDate: priced.stockDate } : {}), counts: priced.counts };
         context.log.info('billing period read', { tenantId, period: period.period, ...sources, lines: spec.lines.length });
       } catch (err) {
+        if (err instanceof CancelledFailure) throw err; // the workflow gave up on it: not a WMS failure
         throw wmsFailure(err);
       }
       try {
