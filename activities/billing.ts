@@ -1,21 +1,108 @@
-// 3PL invoicing activities: read a goods owner's WMS billing specification and plan its invoices (main queue), look
-// the period's invoices up in the 3PL's own Fortnox, and create one invoice after looking its reference up again.
-import { ApplicationFailure } from '@temporalio/common';
+// 3PL invoicing activities: read what a goods owner's period is charged from the WMS's REST API (the charges on the
+// orders shipped in it, and the price list on stock, adjustments and receipts) and plan its invoices (main queue),
+// look the period's invoices up in the 3PL's own Fortnox, and create one invoice after looking its reference up again.
+import { createHash } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import {
+  billingPeriodBounds,
   planBillingExport,
   UnknownFeeCodeError,
   type BillingExportPlan,
   type BillingInvoiceDraft,
   type BillingPeriod,
+  type BillingSourcesRead,
   type ExistingBillingInvoice,
 } from '../domain/billing';
+import {
+  addCharges,
+  basesInUse,
+  billingSpecification,
+  inventoryAdjustmentCount,
+  itemsInStock,
+  receivedPurchaseOrderLineCount,
+  stockDate,
+  withinBounds,
+  type ChargeGroup,
+  type PriceBasis,
+  type PriceList,
+} from '../domain/billing-sources';
 import type { FortnoxClient } from './fortnox/client';
 import { toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import type { FortnoxInvoiceListItem } from './fortnox/schemas';
 import type { TenantRegistry } from './tenant-registry';
+import { WMS_PAGE_SIZE, type WmsClient } from './wms/client';
 import { toApplicationFailure as wmsFailure } from './wms/errors';
 
 export const UNKNOWN_FEE_CODE_FAILURE_TYPE = 'UnknownFeeCode';
+
+/** The specification's version: the first 16 hex digits of the SHA-256 of its lines. */
+const fingerprint = (content: string) => createHash('sha256').update(content).digest('hex').slice(0, 16);
+
+/**
+ * How far the walk over the period's shipped orders got, sent with every heartbeat: a retried attempt (a worker died,
+ * the start-to-close timeout hit) resumes after the last order whose charges were added, not at the first order.
+ */
+interface ChargesProgress {
+  /** The orderId to go on from (Ongoing's orderIdFrom is inclusive). */
+  nextOrderId: number;
+  orders: number;
+  charges: ChargeGroup[];
+}
+
+/**
+ * The charges booked on every order shipped in the period, grouped by fee code and price, one order at a time
+ * (GET /orders?shippedTimeFrom&shippedTimeTo, then GET /orders/{orderId}/invoiceCharges each).
+ */
+async function readOrderCharges(wms: WmsClient, bounds: { from: string; to: string }, context: Context): Promise<ChargesProgress> {
+  const resumed = context.info.heartbeatDetails as ChargesProgress | undefined;
+  let progress: ChargesProgress = resumed ?? { nextOrderId: 0, orders: 0, charges: [] };
+  if (resumed) context.log.info('resuming the billing period\'s order charges', { nextOrderId: resumed.nextOrderId, orders: resumed.orders });
+  context.heartbeat(progress);
+  const shipped = wms.orderPages({ shippedTimeFrom: bounds.from, shippedTimeTo: bounds.to }, WMS_PAGE_SIZE, progress.nextOrderId);
+  for await (const page of shipped) {
+    for (const order of page) {
+      if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? new Error('cancelled');
+      const { orderId, shippedTime } = order.orderInfo;
+      const charges = withinBounds(shippedTime, bounds) ? await wms.getOrderInvoiceCharges(orderId) : undefined;
+      progress = {
+        nextOrderId: orderId + 1,
+        orders: progress.orders + (charges ? 1 : 0),
+        charges: charges ? addCharges(progress.charges, charges) : progress.charges,
+      };
+      context.heartbeat(progress);
+    }
+  }
+  return progress;
+}
+
+/** What each basis the price list uses counted in the period; a source nobody prices is not read. */
+async function countPriceBases(
+  wms: WmsClient, priceList: PriceList, bounds: { from: string; to: string }, beat: () => void,
+): Promise<{ counts: Partial<Record<PriceBasis, number>>; stockDate?: string }> {
+  const bases = basesInUse(priceList);
+  const counts: Partial<Record<PriceBasis, number>> = {};
+  let readAt: string | undefined;
+  if (bases.has('itemsInStock')) {
+    // Stock at the period's end reads the same on every later run; inventoryPerWarehouse would only tell today's.
+    readAt = stockDate(bounds, new Date());
+    counts.itemsInStock = itemsInStock(await wms.getHistoricalInventory(readAt));
+    beat();
+  }
+  if (bases.has('inventoryAdjustments')) {
+    counts.inventoryAdjustments = inventoryAdjustmentCount(await wms.listInventoryAdjustments({ from: bounds.from, to: bounds.to }), bounds);
+    beat();
+  }
+  if (bases.has('receivedPurchaseOrderLines')) {
+    let lines = 0;
+    for await (const page of wms.purchaseOrderPages({ lastReceiveTimeFrom: bounds.from, lastReceiveTimeTo: bounds.to })) {
+      lines += receivedPurchaseOrderLineCount(page);
+      beat();
+    }
+    counts.receivedPurchaseOrderLines = lines;
+  }
+  return { counts, ...(readAt ? { stockDate: readAt } : {}) };
+}
 
 export interface CreatedBillingInvoice {
   DocumentNumber: string;
@@ -41,25 +128,43 @@ async function invoicesWithReference(client: FortnoxClient, reference: string): 
 export function createBillingActivities(registry: TenantRegistry) {
   return {
     /**
-     * Reads the specification fresh from the WMS and maps every line before anything is planned, so an unknown fee
-     * code fails the export (non-retryable, naming the codes) before a single invoice exists.
+     * Reads the period's sources fresh from the WMS, builds the specification, and maps every line before anything is
+     * planned, so an unknown fee code fails the export (non-retryable, naming the codes) before a single invoice
+     * exists. Long-running (a call per shipped order): heartbeats per order and resumes from its last heartbeat. The
+     * result is small: lines are per fee code and price, never per order.
      */
     async prepareBillingExport(tenantId: string, period: BillingPeriod): Promise<BillingExportPlan> {
       const billing = registry.billing(tenantId);
+      const wms = registry.wms(tenantId);
+      const context = Context.current();
+      const bounds = billingPeriodBounds(period);
       let spec;
+      let sources: BillingSourcesRead;
       try {
-        spec = await registry.wms(tenantId).getBillingSpecification({ from: period.from, to: period.to });
+        const orders = billing.orderCharges ? await readOrderCharges(wms, bounds, context) : undefined;
+        const beat = () => context.heartbeat(orders);
+        const priced = await countPriceBases(wms, billing.priceList, bounds, beat);
+        spec = billingSpecification(
+          { goodsOwnerId: wms.goodsOwnerId, period, charges: orders?.charges ?? [], counts: priced.counts },
+          billing.priceList,
+          fingerprint,
+        );
+        sources = { ...bounds, ...(orders ? { ordersShipped: orders.orders } : {}),
+          ...(priced.stockDate ? { stockDate: priced.stockDate } : {}), counts: priced.counts };
+        context.log.info('billing period read', { tenantId, period: period.period, ...sources, lines: spec.lines.length });
       } catch (err) {
+        if (err instanceof CancelledFailure) throw err; // the workflow gave up on it: not a WMS failure
         throw wmsFailure(err);
       }
       try {
-        return planBillingExport(spec, {
+        const plan = planBillingExport(spec, {
           tenantId,
           CustomerNumber: billing.customerNumber,
           period,
           feeMapping: billing.feeMapping,
           maxRowsPerInvoice: billing.maxRowsPerInvoice,
         });
+        return { ...plan, sources };
       } catch (err) {
         if (err instanceof UnknownFeeCodeError) {
           throw ApplicationFailure.create({

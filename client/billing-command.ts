@@ -2,7 +2,8 @@
 // workflow and describe the result. The operator CLI and `npm run billing:export` call this.
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { envSchema } from '../config';
-import { billingPeriod } from '../domain/billing';
+import { billingPeriod, type BillingSourcesRead } from '../domain/billing';
+import { PRICE_BASES, type PriceBasis } from '../domain/billing-sources';
 import type { BillingExportResult, billingExportWorkflow } from '../workflows/billing-export';
 
 export interface RunBillingExportOptions {
@@ -41,6 +42,21 @@ export async function runBillingExport(options: RunBillingExportOptions): Promis
 
 const money = (n: number) => n.toFixed(2);
 
+/** Where the numbers come from: the period's instants, the orders whose charges were read, the price list's counts. */
+function describeSources(sources: BillingSourcesRead): string[] {
+  const lines = [`Read from the WMS for ${sources.from} – ${sources.to} (UTC):`];
+  lines.push(sources.ordersShipped === undefined
+    ? '  per-order charges: off (billing.orderCharges: false)'
+    : `  invoice charges of ${sources.ordersShipped} order(s) shipped in the period`);
+  for (const [basis, count] of Object.entries(sources.counts)) {
+    // Stock of a period not over yet is today's: a later run of the period will read its end instead.
+    const early = sources.stockDate && sources.stockDate < sources.to ? `, read ${sources.stockDate}: the period is not over` : '';
+    const note = basis === 'itemsInStock' ? early : '';
+    lines.push(`  ${PRICE_BASES[basis as PriceBasis] ?? basis}: ${count}${note}`);
+  }
+  return lines;
+}
+
 /** What an operator reads: the outcome, then per invoice its customer, reference, rows and totals. */
 export function formatBillingExport(result: BillingExportResult): string {
   const { plan } = result;
@@ -50,6 +66,7 @@ export function formatBillingExport(result: BillingExportResult): string {
     `${result.needsAttention ? 'NEEDS ATTENTION: ' : ''}${result.message}`,
     `Goods owner ${plan.tenantId} → customer ${plan.CustomerNumber}, period ${plan.period.from} – ${plan.period.to}, ` +
       `specification ${plan.specificationId} version ${plan.version}`,
+    ...(plan.sources ? describeSources(plan.sources) : []),
   ];
   for (const invoice of plan.invoices) {
     const s = status.get(invoice.ExternalInvoiceReference1);

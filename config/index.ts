@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { redactSecrets } from './logger';
-import { billingSectionSchema, tenantSchema, type BillingSection, type Tenant } from './tenants';
+import { billingSectionSchema, tenantSchema, unmappedPriceListCodes, type BillingSection, type Tenant } from './tenants';
 
 export * from './tenants';
 
@@ -133,10 +133,19 @@ function joinBilling(tenants: Tenant[], billing: BillingSection, rawTenants: unk
     if (seen.has(owner.tenantId)) return void problems.push(`${where}: "${owner.tenantId}" is listed twice; expected each goods owner once`);
     if (tenant.billing) return void problems.push(`${where}: tenant "${owner.tenantId}" has its own billing entry too; expected one of the two`);
     seen.add(owner.tenantId);
+    const feeMapping = { ...billing.feeMapping, ...owner.feeMapping };
+    const priceList = { ...billing.priceList, ...owner.priceList };
+    for (const code of unmappedPriceListCodes(priceList, feeMapping)) {
+      const at = owner.priceList && Object.hasOwn(owner.priceList, code) ? `billing.goodsOwners.${i}.priceList` : 'billing.priceList';
+      problems.push(`${file}: ${at}.${code}: fee code "${code}" has no feeMapping entry for goods owner "${owner.tenantId}"; ` +
+        'every fee code needs one');
+    }
     tenant.billing = {
       fortnox: billing.fortnox,
       customerNumber: owner.customerNumber,
-      feeMapping: { ...billing.feeMapping, ...owner.feeMapping },
+      feeMapping,
+      orderCharges: owner.orderCharges ?? billing.orderCharges,
+      priceList,
       maxRowsPerInvoice: billing.maxRowsPerInvoice,
     };
     const raw = rawTenants[index] as { settings?: { billingCron?: unknown } } | undefined;

@@ -1,7 +1,8 @@
 // The tenants file's shape: one entry per goods owner, with its Fortnox and WMS connections and its settings.
 // Secrets may be written as `env:NAME` so the file itself holds none.
 import { z } from 'zod';
-import { feeMappingSchema, FORTNOX_MAX_INVOICE_ROWS } from '../domain/billing';
+import { feeMappingSchema, FORTNOX_MAX_INVOICE_ROWS, type FeeMapping } from '../domain/billing';
+import { priceListSchema, type PriceList } from '../domain/billing-sources';
 import { settingsSchema } from '../domain/settings';
 
 const url = z.url({ error: 'expected an absolute http(s) URL' });
@@ -34,28 +35,58 @@ export const fortnoxConnectionSchema = z.object({
 const customerNumber = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 const maxRowsPerInvoice = z.number().int().min(1).max(FORTNOX_MAX_INVOICE_ROWS).default(FORTNOX_MAX_INVOICE_ROWS);
 
+/** Period charges priced by the 3PL (storage, adjustments, inbound): Ongoing's REST API has no price for them. */
+const priceList = priceListSchema.default({});
+/**
+ * Per-order charges from GET /orders/{orderId}/invoiceCharges (the API user needs Ongoing's permission for it);
+ * false: the price list alone.
+ */
+const orderCharges = z.boolean().default(true);
+
+/** Price-list codes without a fee mapping: every fee code needs one, and for these it is known before any run. */
+export function unmappedPriceListCodes(prices: PriceList, feeMapping: FeeMapping): string[] {
+  return Object.keys(prices).filter((code) => !Object.hasOwn(feeMapping, code));
+}
+
 /**
  * 3PL invoicing of one goods owner, as the worker holds it: the 3PL's own Fortnox (not the goods owner's), the
- * goods owner's CustomerNumber there, and the fee mapping. In the tenants file it is usually written once in the
- * top-level `billing` section (see billingSectionSchema) and joined onto each listed tenant.
+ * goods owner's CustomerNumber there, the fee mapping, and where the charges come from. In the tenants file it is
+ * usually written once in the top-level `billing` section (see billingSectionSchema) and joined onto each listed tenant.
  */
 export const tenantBillingSchema = z.object({
   fortnox: fortnoxConnectionSchema,
   customerNumber,
   feeMapping: feeMappingSchema,
+  orderCharges,
+  priceList,
   /** Fortnox's limit by default; a longer specification is split into several invoices (docs/billing.md). */
   maxRowsPerInvoice,
+}).superRefine((billing, ctx) => {
+  for (const code of unmappedPriceListCodes(billing.priceList, billing.feeMapping)) {
+    ctx.addIssue({ code: 'custom', path: ['priceList', code], message: `fee code "${code}" has no feeMapping entry; every fee code needs one` });
+  }
 });
 
-/** The tenants file's top-level `billing` section: one 3PL Fortnox and fee mapping for all goods owners listed. */
+/**
+ * The tenants file's top-level `billing` section: one 3PL Fortnox, fee mapping and price list for all goods owners
+ * listed; a goods owner may override single fee codes and price-list entries.
+ */
 export const billingSectionSchema = z.object({
   fortnox: fortnoxConnectionSchema,
   feeMapping: feeMappingSchema,
+  orderCharges,
+  priceList,
   /** Period close as cron in Europe/Stockholm time; a tenant's own settings.billingCron wins. */
   periodCron: z.string().min(1).optional(),
   maxRowsPerInvoice,
   goodsOwners: z
-    .array(z.object({ tenantId: z.string().min(1), customerNumber, feeMapping: feeMappingSchema.optional() }))
+    .array(z.object({
+      tenantId: z.string().min(1),
+      customerNumber,
+      feeMapping: feeMappingSchema.optional(),
+      priceList: priceListSchema.optional(),
+      orderCharges: z.boolean().optional(),
+    }))
     .min(1, { error: 'expected at least one goods owner ({tenantId, customerNumber})' }),
 });
 
@@ -109,7 +140,7 @@ export const tenantSchema = z.object({
     webhookSecret: retired('replaced by wms.webhook {auth: hmac, secret} (or auth: basic, which is what Ongoing sends)'),
   }),
   settings: settingsSchema.prefault({}),
-  /** Present when the 3PL invoices this goods owner from the WMS billing specification (docs/billing.md). */
+  /** Present when the 3PL invoices this goods owner (docs/billing.md). */
   billing: tenantBillingSchema.optional(),
 });
 

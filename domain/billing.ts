@@ -1,6 +1,7 @@
-// 3PL invoicing as pure rules: the billing period, the WMS billing specification turned into Fortnox invoice rows by
-// the fee mapping, each invoice's ExternalInvoiceReference1, splitting at Fortnox's 500-row limit, and the decision
-// whether a period is still to invoice, already invoiced, or changed after it was exported.
+// 3PL invoicing as pure rules: the billing period, a goods owner's billing specification turned into Fortnox invoice
+// rows by the fee mapping, each invoice's ExternalInvoiceReference1, splitting at Fortnox's 500-row limit, and the
+// decision whether a period is still to invoice, already invoiced, or changed after it was exported. What the
+// specification is built from (the WMS's REST data and the price list) is domain/billing-sources.ts.
 import { z } from 'zod';
 
 /** Fortnox refuses an invoice with more rows than this. */
@@ -9,7 +10,7 @@ export const FORTNOX_MAX_INVOICE_ROWS = 500;
 export const FORTNOX_ROW_DESCRIPTION_MAX = 50;
 export const BILLING_TIME_ZONE = 'Europe/Stockholm';
 
-/** How one WMS fee code becomes a Fortnox invoice row. Unset fields fall back to the article's (or Fortnox's) own. */
+/** How one fee code becomes a Fortnox invoice row. Unset fields fall back to the article's (or Fortnox's) own. */
 export const feeMappingEntrySchema = z.object({
   /** Must exist in the 3PL's Fortnox article register. */
   articleNumber: z.string().min(1).optional(),
@@ -24,7 +25,10 @@ export const feeMappingEntrySchema = z.object({
 });
 export type FeeMappingEntry = z.infer<typeof feeMappingEntrySchema>;
 
-/** WMS feeCode → how it is invoiced. A fee code without an entry stops the export (nothing is created). */
+/**
+ * Fee code → how it is invoiced. Fee codes are the WMS's invoice-article codes (per-order charges) and the price list's
+ * own codes (period charges). A fee code without an entry stops the export (nothing is created).
+ */
 export const feeMappingSchema = z
   .record(z.string().min(1), feeMappingEntrySchema)
   .refine((m) => Object.keys(m).length > 0, { error: 'expected at least one fee code' });
@@ -58,6 +62,35 @@ export function billingPeriod(period: string): BillingPeriod {
   return { period, from: `${period}-01`, to: `${period}-${pad(lastDay)}` };
 }
 
+/** How far `timeZone`'s wall clock is ahead of UTC at `instant` (ms). */
+function zoneOffsetMs(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return wall - Math.floor(instant / 1000) * 1000;
+}
+
+/** The instant at which the wall clock in `timeZone` shows 00:00 on `date` (YYYY-MM-DD). */
+function zonedMidnight(date: string, timeZone: string): Date {
+  const wall = Date.parse(`${date}T00:00:00Z`);
+  // The offset at the wall time read as UTC is off by the hours between; the offset at the first guess is right, as
+  // no zone used here changes its offset at midnight.
+  const guess = wall - zoneOffsetMs(wall, timeZone);
+  return new Date(wall - zoneOffsetMs(guess, timeZone));
+}
+
+/**
+ * The period as instants for the WMS's time filters (Ongoing takes and gives UTC): from the first day's midnight up to,
+ * not including, the midnight after the last day, both on the wall clock in `timeZone` (the period close's).
+ */
+export function billingPeriodBounds(period: BillingPeriod, timeZone = BILLING_TIME_ZONE): { from: string; to: string } {
+  const [year, month] = period.period.split('-').map(Number) as [number, number];
+  const next = new Date(Date.UTC(year, month, 1)).toISOString().slice(0, 10);
+  return { from: zonedMidnight(period.from, timeZone).toISOString(), to: zonedMidnight(next, timeZone).toISOString() };
+}
+
 /** The month `instant` falls in, as read on a wall clock in `timeZone`. */
 export function monthAt(instant: Date, timeZone = BILLING_TIME_ZONE): string {
   const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(instant);
@@ -74,7 +107,7 @@ export function closedBillingPeriod(instant: Date, timeZone = BILLING_TIME_ZONE)
 
 // ---- specification → invoices ----
 
-/** The WMS billing specification as this module needs it (see activities/wms/schemas.ts for the payload). */
+/** What is billed to one goods owner for one period, line by line (built by domain/billing-sources.ts). */
 export interface BillingSpecificationView {
   goodsOwnerId: number;
   periodFrom: string;
@@ -83,7 +116,7 @@ export interface BillingSpecificationView {
   /** Changes whenever the specification's content changes. */
   version: string;
   currency?: string | null;
-  lines: { feeCode: string; description: string; quantity: number; unitPrice: number; unit: string }[];
+  lines: { feeCode: string; description: string; quantity: number; unitPrice: number }[];
 }
 
 /** One Fortnox invoice row (field names as in Fortnox), with the fee code it came from and its amount excl. VAT. */
@@ -117,6 +150,18 @@ export interface BillingInvoiceDraft {
   total: number;
 }
 
+/** What the WMS was read for (the dry run prints it): the period as instants, and what each source counted. */
+export interface BillingSourcesRead {
+  from: string;
+  to: string;
+  /** Orders shipped in the period whose invoice charges were read; absent when per-order charges are off. */
+  ordersShipped?: number;
+  /** When stock was read, if the price list prices it. */
+  stockDate?: string;
+  /** Per price basis in use, what it counted. */
+  counts: Record<string, number>;
+}
+
 /** Everything that would be invoiced for one goods owner and period: what the dry run prints. */
 export interface BillingExportPlan {
   tenantId: string;
@@ -130,6 +175,8 @@ export interface BillingExportPlan {
   net: number;
   vat: number;
   total: number;
+  /** Absent in plans made before the specification was read from REST sources. */
+  sources?: BillingSourcesRead;
 }
 
 export class UnknownFeeCodeError extends Error {

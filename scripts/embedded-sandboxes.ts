@@ -8,6 +8,7 @@ import { FortnoxClient } from '../activities/fortnox/client';
 import { MemoryTokenStore } from '../activities/fortnox/token-store';
 import type { Tenant, TenantBilling } from '../config/tenants';
 import type { FeeMapping } from '../domain/billing';
+import type { PriceList } from '../domain/billing-sources';
 import { settingsSchema } from '../domain/settings';
 import { startFortnoxSandbox, type SandboxState } from '../simulators/fortnox/server';
 import { startWmsSandbox } from '../simulators/wms/server';
@@ -44,9 +45,10 @@ export interface EmbeddedSandboxOptions {
   fortnoxRateLimit?: { requests: number; windowMs: number } | false;
   /**
    * 3PL invoicing (default on): a second Fortnox tenant in the same sandbox plays the 3PL's own Fortnox, with the
-   * goods owner as a customer. Override the fee mapping or the rows per invoice (tests).
+   * goods owner as a customer. Override the fee mapping, the price list, the per-order charges or the rows per invoice
+   * (tests).
    */
-  billing?: false | { feeMapping?: FeeMapping; maxRowsPerInvoice?: number };
+  billing?: false | { feeMapping?: FeeMapping; priceList?: PriceList; orderCharges?: boolean; maxRowsPerInvoice?: number };
   /**
    * Keep both sandboxes' state in `<dataDir>/sandboxes/{fortnox,wms}.json`. When both come back with the demo tenant
    * and goods owner, those are reused (same ids, credentials and webhook credentials) and nothing is seeded again.
@@ -54,14 +56,24 @@ export interface EmbeddedSandboxOptions {
   dataDir?: string;
 }
 
-/** The demo's fee mapping: every WMS fee code as a service row on the 3PL's sales account for services (25 % VAT). */
+/**
+ * The demo's fee mapping: every fee code as a service row on the 3PL's sales account for services (25 % VAT). ORDER,
+ * PICKLINE and PARCEL are the WMS sandbox's invoice articles (charged per sent order); the others the price list's.
+ */
 export const DEMO_FEE_MAPPING: FeeMapping = {
-  STORAGE: { description: 'Lagerhållning (dagar)', unit: 'dag', vat: 25, accountNumber: 3041 },
   ORDER: { description: 'Orderhantering', unit: 'st', vat: 25, accountNumber: 3041 },
   PICKLINE: { description: 'Plockrader', unit: 'st', vat: 25, accountNumber: 3041 },
   PARCEL: { description: 'Kollin', unit: 'st', vat: 25, accountNumber: 3041 },
+  STORAGE: { description: 'Lagerhållning, artiklar i lager', unit: 'st', vat: 25, accountNumber: 3041 },
   INBOUND: { description: 'Inleveransrader', unit: 'st', vat: 25, accountNumber: 3041 },
   ADJUSTMENT: { description: 'Lagerjusteringar', unit: 'st', vat: 25, accountNumber: 3041 },
+};
+
+/** The demo's period charges (SEK excl. VAT): what the 3PL prices itself, on what the WMS's REST API reports. */
+export const DEMO_PRICE_LIST: PriceList = {
+  STORAGE: { basis: 'itemsInStock', unitPrice: 0.1 },
+  INBOUND: { basis: 'receivedPurchaseOrderLines', unitPrice: 4 },
+  ADJUSTMENT: { basis: 'inventoryAdjustments', unitPrice: 15 },
 };
 
 /** The company names the demo's tenants carry in the sandboxes; a restart finds them again by these. */
@@ -92,6 +104,8 @@ async function startThirdPartyLogisticsFortnox(
     fortnox,
     customerNumber,
     feeMapping: options.feeMapping ?? DEMO_FEE_MAPPING,
+    orderCharges: options.orderCharges ?? true,
+    priceList: options.priceList ?? DEMO_PRICE_LIST,
     maxRowsPerInvoice: options.maxRowsPerInvoice ?? 500,
   };
 }

@@ -1,7 +1,8 @@
-// 3PL invoicing of one goods owner and period: the WMS billing specification becomes invoices in the 3PL's own
-// Fortnox, once. Run by a Schedule at period close (the month before) or by an operator for a chosen month; a dry run
-// stops after planning and returns exactly what would be invoiced.
-import { ActivityFailure, ApplicationFailure, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+// 3PL invoicing of one goods owner and period: what the WMS charged (per-order invoice charges) and what the price list
+// makes of its stock, adjustments and receipts become invoices in the 3PL's own Fortnox, once. Run by a Schedule at
+// period close (the month before) or by an operator for a chosen month; a dry run stops after planning and returns
+// exactly what would be invoiced.
+import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import {
   billingPeriod,
@@ -28,7 +29,7 @@ export type BillingExportOutcome =
   | 'would-invoice'
   | 'invoiced'
   | 'already-invoiced'
-  /** The specification changed after its export: nothing created, an operator decides. */
+  /** What the period is charged changed after its export: nothing created, an operator decides. */
   | 'changed-after-export'
   | 'nothing-to-invoice';
 
@@ -54,6 +55,16 @@ export interface BillingExportResult {
 
 const local = proxyActivities<Activities>({
   startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
+});
+
+/**
+ * Reading a period takes a call per order shipped in it, thousands for a busy goods owner: the activity beats per
+ * order, so a dead worker is noticed within a minute, and a retry resumes after the last order it beat for.
+ */
+const reading = proxyActivities<Activities>({
+  startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '1 minute',
   retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
 });
 
@@ -88,7 +99,9 @@ export async function billingExportWorkflow(input: BillingExportInput): Promise<
   upsertSearchAttributes([{ key: TenantAttr, value: tenantId }]);
   const period = resolvePeriod(input.period);
 
-  const plan = await local.prepareBillingExport(tenantId, period).catch(failWithCause);
+  // Histories from before the period was read order by order (two minutes, no heartbeat) replay as they ran.
+  const prepare = patched('billing-sources-heartbeat') ? reading : local;
+  const plan = await prepare.prepareBillingExport(tenantId, period).catch(failWithCause);
   const found = await fortnox.findBillingInvoices(tenantId, referencesToLookUp(plan)).catch(failWithCause);
   const decision = decideBillingExport(plan, found);
   const base = { tenantId, period, dryRun, plan };
@@ -99,7 +112,7 @@ export async function billingExportWorkflow(input: BillingExportInput): Promise<
   switch (decision.kind) {
     case 'nothing-to-invoice':
       result = { ...base, outcome: 'nothing-to-invoice', needsAttention: false, invoices: [],
-        message: `Nothing to invoice for ${period.period}: the billing specification has no chargeable lines.` };
+        message: `Nothing to invoice for ${period.period}: nothing was charged in the period.` };
       break;
     case 'already-exported':
       result = { ...base, outcome: 'already-invoiced', needsAttention: false, invoices: existingResults(decision.existing),

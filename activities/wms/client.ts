@@ -3,11 +3,14 @@ import got, { RequestError } from 'got';
 import { WmsStatus, warehouseHasStarted } from '../../domain/order';
 import { z } from 'zod';
 import { observeApiCall } from '../../observability/metrics';
-import { WmsError, WmsOrderCancelledError, WmsOrderStartedError, WmsSchemaError } from './errors';
 import {
-  billingSpecificationSchema,
+  WmsError, WmsInvoiceChargesNotPermittedError, WmsOrderCancelledError, WmsOrderStartedError, WmsSchemaError,
+} from './errors';
+import {
+  historicalInventorySchema,
   inventoryAdjustmentsLineSchema,
   inventoryPerWarehouseSchema,
+  orderInvoiceChargeSchema,
   orderPutResponseSchema,
   wmsArticleSchema,
   wmsArticleUpsertSchema,
@@ -16,12 +19,13 @@ import {
   wmsPurchaseOrderSchema,
   wmsPurchaseOrderUpsertSchema,
   wmsWarehouseSchema,
-  type BillingSpecification,
   type WmsArticle,
   type WmsArticleUpsert,
+  type WmsHistoricalInventory,
   type WmsInventoryAdjustmentsLine,
   type WmsInventoryPerWarehouse,
   type WmsOrder,
+  type WmsOrderInvoiceCharge,
   type WmsOrderUpsert,
   type WmsPurchaseOrder,
   type WmsPurchaseOrderUpsert,
@@ -46,7 +50,10 @@ export interface ListOrdersFilter {
   orderStatusFrom?: number;
   orderStatusTo?: number;
   orderStatusChangedTimeFrom?: Date | string;
+  /** Ongoing: "marked as shipped after this time". */
   shippedTimeFrom?: Date | string;
+  /** Ongoing: "marked as shipped before this time". */
+  shippedTimeTo?: Date | string;
   orderIdFrom?: number;
   maxOrdersToGet?: number;
   onlyOrdersWithOrderLinesToReport?: boolean;
@@ -74,8 +81,10 @@ export interface ListPurchaseOrdersFilter {
  * Walks an Ongoing list in pages: `fetch(from, max)` asks for ids ≥ from (Ongoing's `...IdFrom` is inclusive), at most
  * `max` of them; a short page is the last.
  */
-async function* idPages<T>(fetch: (from: number, max: number) => Promise<T[]>, idOf: (item: T) => number, pageSize: number) {
-  for (let from = 0; ; ) {
+async function* idPages<T>(
+  fetch: (from: number, max: number) => Promise<T[]>, idOf: (item: T) => number, pageSize: number, start = 0,
+) {
+  for (let from = start; ; ) {
     const page = await fetch(from, pageSize);
     if (page.length) yield page;
     if (page.length < pageSize) return;
@@ -180,6 +189,17 @@ export class WmsClient {
     });
   }
 
+  /**
+   * Stock per article at `stockDate` ("the historical stock balances for all articles at a specific time in the past"):
+   * unlike inventoryPerWarehouse it reads the same on every run. No paging exists; `warehouseId` narrows it to one.
+   */
+  async getHistoricalInventory(stockDate: Date | string, warehouseId?: number): Promise<WmsHistoricalInventory[]> {
+    return this.request('GET', '/articles/historicalInventory', {
+      query: { goodsOwnerId: this.goodsOwnerId, stockDate, warehouseId },
+      schema: z.array(historicalInventorySchema).nullable().transform((v) => v ?? []),
+    });
+  }
+
   async listWarehouses(): Promise<WmsWarehouse[]> {
     return this.request('GET', '/warehouses', { schema: z.array(wmsWarehouseSchema).nullable().transform((v) => v ?? []) });
   }
@@ -217,10 +237,34 @@ export class WmsClient {
     });
   }
 
-  /** Every order matching the filter, a page at a time (orderIdFrom cursor). */
-  orderPages(filter: Omit<ListOrdersFilter, 'orderIdFrom' | 'maxOrdersToGet'> = {}, pageSize = WMS_PAGE_SIZE) {
+  /**
+   * Every order matching the filter, a page at a time (orderIdFrom cursor). `startAt` resumes a walk at that orderId
+   * (e.g. after a retried activity's last heartbeat).
+   */
+  orderPages(filter: Omit<ListOrdersFilter, 'orderIdFrom' | 'maxOrdersToGet'> = {}, pageSize = WMS_PAGE_SIZE, startAt = 0) {
     return idPages((from, max) => this.listOrders({ ...filter, orderIdFrom: from, maxOrdersToGet: max }),
-      (o) => o.orderInfo.orderId, pageSize);
+      (o) => o.orderInfo.orderId, pageSize, startAt);
+  }
+
+  /**
+   * The charges the warehouse booked on one order (GetOrderInvoiceChargeModel; a null body is none). Ongoing: "This
+   * function requires an additional permission for the API user": a 401 or 403 here, where every other call of the same
+   * user succeeds, is that permission missing, and becomes WmsInvoiceChargesNotPermittedError (non-retryable).
+   */
+  async getOrderInvoiceCharges(orderId: number): Promise<WmsOrderInvoiceCharge[]> {
+    const path = `/orders/${orderId}/invoiceCharges`;
+    try {
+      return await this.request('GET', path, {
+        schema: z.array(orderInvoiceChargeSchema).nullable().transform((v) => v ?? []),
+      });
+    } catch (err) {
+      if (err instanceof WmsError && (err.status === 401 || err.status === 403)) {
+        throw new WmsInvoiceChargesNotPermittedError(orderId, {
+          method: err.method, path: err.path, status: err.status, responseBody: err.responseBody, cause: err,
+        });
+      }
+      throw err;
+    }
   }
 
   /**
@@ -271,15 +315,6 @@ export class WmsClient {
   async getPurchaseOrderByNumber(purchaseOrderNumber: string): Promise<WmsPurchaseOrder | undefined> {
     const list = await this.listPurchaseOrders({ purchaseOrderNumber });
     return list.find((po) => po.purchaseOrderInfo.purchaseOrderNumber === purchaseOrderNumber);
-  }
-
-  // ---- billing (sandbox extension) ----
-
-  async getBillingSpecification(period: { from: string; to: string }): Promise<BillingSpecification> {
-    return this.request('GET', '/invoicing/billingSpecification', {
-      query: { goodsOwnerId: this.goodsOwnerId, from: period.from, to: period.to },
-      schema: billingSpecificationSchema,
-    });
   }
 
   // ---- plumbing ----

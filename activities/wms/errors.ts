@@ -76,6 +76,24 @@ export class WmsOrderCancelledError extends WmsError {
 
 export const WMS_ORDER_CANCELLED_FAILURE_TYPE = 'WmsOrderCancelled';
 
+/**
+ * GET /orders/{orderId}/invoiceCharges was refused (401 or 403). Ongoing documents that it "requires an additional
+ * permission for the API user": without it no retry can succeed, so it stops the billing export with what to do.
+ */
+export class WmsInvoiceChargesNotPermittedError extends WmsError {
+  constructor(readonly orderId: number, context: Omit<WmsErrorContext, 'kind'>) {
+    super(
+      `The WMS API user may not read invoice charges (${context.method} ${context.path} answered ${context.status}): ` +
+        'grant it the permission for invoice charges in Ongoing WMS under Administration → Integration → API for goods ' +
+        'owners, then run the billing period again. Nothing was invoiced.',
+      { ...context, kind: 'non-retryable' },
+    );
+    this.name = 'WmsInvoiceChargesNotPermittedError';
+  }
+}
+
+export const WMS_INVOICE_CHARGES_NOT_PERMITTED_FAILURE_TYPE = 'WmsInvoiceChargesNotPermitted';
+
 /** Temporal sees business refusals as non-retryable failures with a stable type the workflow can match on. */
 export function toApplicationFailure(err: unknown): ApplicationFailure {
   if (err instanceof ApplicationFailure) return err;
@@ -94,6 +112,15 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
       message: err.message,
       nonRetryable: true,
       details: [{ orderNumber: err.orderNumber, orderId: err.orderId }],
+      cause: err,
+    });
+  }
+  if (err instanceof WmsInvoiceChargesNotPermittedError) {
+    return ApplicationFailure.create({
+      type: WMS_INVOICE_CHARGES_NOT_PERMITTED_FAILURE_TYPE,
+      message: err.message,
+      nonRetryable: true,
+      details: [{ orderId: err.orderId, method: err.method, path: err.path, status: err.status }],
       cause: err,
     });
   }

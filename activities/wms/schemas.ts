@@ -1,4 +1,4 @@
-// Zod schemas and types for the Ongoing WMS REST v1 payloads the client reads and writes (and the sandbox extensions).
+// Zod schemas and types for the Ongoing WMS REST v1 payloads the client reads and writes.
 import { z } from 'zod';
 
 const text = z.string().nullish();
@@ -276,27 +276,34 @@ export const wmsPurchaseOrderUpsertSchema = z.strictObject({
 });
 export type WmsPurchaseOrderUpsert = z.input<typeof wmsPurchaseOrderUpsertSchema>;
 
-// ---- billing (sandbox extension) ----
+// ---- 3PL billing sources ----
 
-export const billingSpecificationSchema = z.object({
-  goodsOwnerId: z.number().int(),
-  periodFrom: z.string(),
-  periodTo: z.string(),
-  specificationId: z.string(),
-  /** A hash of the content: it changes when activity in the period changes. */
-  version: z.string(),
-  currency: z.string().nullish(),
-  lines: z.array(
-    z.object({
-      feeCode: z.string(),
-      description: z.string(),
-      quantity: z.number(),
-      unitPrice: z.number(),
-      unit: z.string(),
-    }),
-  ),
+/**
+ * GetOrderInvoiceChargeModel (GET /orders/{orderId}/invoiceCharges): one charge the warehouse booked on an order, priced
+ * by an invoice article of Ongoing's. Price and number are what is billed, so a charge without them is refused here.
+ */
+export const orderInvoiceChargeSchema = z.object({
+  invoiceId: z.number().int().nullish(),
+  chargeId: z.number().int().nullish(),
+  price: z.number(),
+  numberOfItems: z.number(),
+  actionDate: text,
+  comment: text,
+  profitCenter: z.object({ code: text, name: text }).nullish(),
+  invoiceArticle: z
+    .object({ invoiceArticleId: z.number().int().nullish(), code: text, title: text, account: text })
+    .nullish(),
 });
-export type BillingSpecification = z.infer<typeof billingSpecificationSchema>;
+export type WmsOrderInvoiceCharge = z.infer<typeof orderInvoiceChargeSchema>;
+
+/** GetHistoricalInventoryModel (GET /articles/historicalInventory): stock per article at a moment in the past. */
+export const historicalInventorySchema = z.object({
+  articles: z
+    .array(z.object({ articleSystemId: z.number().int().nullish(), articleNumber: text, numberOfItems: z.number() }))
+    .nullish()
+    .transform((v) => v ?? []),
+});
+export type WmsHistoricalInventory = z.infer<typeof historicalInventorySchema>;
 
 // ---- webhooks ----
 

@@ -1,8 +1,8 @@
 // Ongoing REST v1 goods-owner API under /{warehouse}/api/v1: Basic auth per goods owner, faults and call accounting.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { billingSpecification } from './billing';
 import { SandboxHttpError } from './errors';
 import { badBodyPayload, countCall, decideFault, type FaultDecision } from './faults';
+import { invoiceChargeView } from './invoicing';
 import { articleBody, orderBody, purchaseOrderBody } from './requests';
 import type { WmsSandboxState } from './state';
 import type { GoodsOwnerState } from './types';
@@ -144,6 +144,27 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         return list.map((a) => inventoryPerWarehouseView(state, owner, a));
       });
 
+      // Stock per article at a moment in the past (GetHistoricalInventoryModel); `stockDate` is required.
+      api.get('/articles/historicalInventory', async (request) => {
+        const owner = ownerOf(request);
+        const q = request.query as Query;
+        checkGoodsOwnerId(owner, one(q.goodsOwnerId));
+        const at = timeParam(one(q.stockDate), 'stockDate');
+        if (at === undefined) throw new SandboxHttpError(400, 'stockDate is required.');
+        const warehouseId = intParam(one(q.warehouseId), 'warehouseId');
+        const articles = [...owner.articles.values()]
+          .sort((a, b) => a.articleSystemId - b.articleSystemId)
+          .map((a) => {
+            const numberOfItems = state.stockAt(owner, a, at, warehouseId);
+            return {
+              articleSystemId: a.articleSystemId, articleNumber: a.articleNumber, articleName: a.articleName,
+              productCode: a.productCode ?? null, numberOfItems,
+              articleItems: numberOfItems === 0 ? [] : [{ numberOfItems, batch: null, serial: null }],
+            };
+          });
+        return [{ articles }];
+      });
+
       api.get('/articles/:articleSystemId', async (request) => {
         const owner = ownerOf(request);
         const { articleSystemId } = request.params as { articleSystemId: string };
@@ -162,13 +183,14 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const q = request.query as Query;
         checkGoodsOwnerId(owner, one(q.goodsOwnerId));
         const from = timeParam(one(q.from), 'from');
-        // Ongoing's end of the period is `toTime`; its `to` is "obsolete, do not use", and the sandbox ignores it.
+        // Ongoing's end of the period is `toTime` ("made before this time"); its `to` is "obsolete, do not use", and
+        // the sandbox ignores it.
         const to = timeParam(one(q.toTime), 'toTime');
         return inventoryAdjustmentsView(
           owner,
           owner.adjustments.filter((a) => {
             const t = Date.parse(a.inventoryTime);
-            return (from === undefined || t >= from) && (to === undefined || t <= to);
+            return (from === undefined || t >= from) && (to === undefined || t < to);
           }),
         );
       });
@@ -193,6 +215,8 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const statusTo = intParam(one(q.orderStatusTo), 'orderStatusTo');
         const changedFrom = timeParam(one(q.orderStatusChangedTimeFrom), 'orderStatusChangedTimeFrom');
         const shippedFrom = timeParam(one(q.shippedTimeFrom), 'shippedTimeFrom');
+        const shippedTo = timeParam(one(q.shippedTimeTo), 'shippedTimeTo');
+        const shipped = (o: { shippedTime: string | null }) => (o.shippedTime === null ? undefined : Date.parse(o.shippedTime));
         const idFrom = intParam(one(q.orderIdFrom), 'orderIdFrom');
         const max = intParam(one(q.maxOrdersToGet), 'maxOrdersToGet');
         const toReport = one(q.onlyOrdersWithOrderLinesToReport) === 'true';
@@ -201,7 +225,9 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
           .filter((o) => statusFrom === undefined || o.statusNumber >= statusFrom)
           .filter((o) => statusTo === undefined || o.statusNumber <= statusTo)
           .filter((o) => changedFrom === undefined || Date.parse(o.statusChangedTime) >= changedFrom)
-          .filter((o) => shippedFrom === undefined || (o.shippedTime !== null && Date.parse(o.shippedTime) >= shippedFrom))
+          .filter((o) => shippedFrom === undefined || (shipped(o) ?? -Infinity) >= shippedFrom)
+          // "Marked as shipped before this time": an order not shipped is not before anything.
+          .filter((o) => shippedTo === undefined || (shipped(o) ?? Infinity) < shippedTo)
           .filter((o) => idFrom === undefined || o.orderId >= idFrom)
           .filter(
             (o) => !toReport || o.lines.some((l) => l.pickedNumberOfItems !== (l.reportedNumberOfItems ?? 0)),
@@ -215,6 +241,17 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const owner = ownerOf(request);
         const { orderId } = request.params as { orderId: string };
         return orderView(owner, state.order(owner, Number(orderId)));
+      });
+
+      // Ongoing: "This function requires an additional permission for the API user". Without it: 403, as for a goods
+      // owner the user may not access.
+      api.get('/orders/:orderId/invoiceCharges', async (request) => {
+        const owner = ownerOf(request);
+        if (!owner.permissions.invoiceCharges) {
+          throw new SandboxHttpError(403, 'The API user does not have the permission to read invoice charges.');
+        }
+        const { orderId } = request.params as { orderId: string };
+        return state.order(owner, Number(orderId)).invoiceCharges.map(invoiceChargeView);
       });
 
       api.delete('/orders/:orderId', async (request) => {
@@ -260,7 +297,7 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
           .filter((po) => statusFrom === undefined || po.statusNumber >= statusFrom)
           .filter((po) => statusTo === undefined || po.statusNumber <= statusTo)
           .filter((po) => receivedFrom === undefined || (received(po) ?? -Infinity) >= receivedFrom)
-          .filter((po) => receivedTo === undefined || (received(po) ?? Infinity) <= receivedTo)
+          .filter((po) => receivedTo === undefined || (received(po) ?? Infinity) < receivedTo)
           .filter((po) => idFrom === undefined || po.purchaseOrderId >= idFrom)
           .sort((a, b) => a.purchaseOrderId - b.purchaseOrderId);
         if (max !== undefined) list = list.slice(0, max);
@@ -271,14 +308,6 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const owner = ownerOf(request);
         const { purchaseOrderId } = request.params as { purchaseOrderId: string };
         return purchaseOrderView(owner, state.purchaseOrder(owner, Number(purchaseOrderId)));
-      });
-
-      // ---- billing: a sandbox extension (Ongoing offers invoices through its SOAP GetInvoicesByQuery) ----
-      api.get('/invoicing/billingSpecification', async (request) => {
-        const owner = ownerOf(request);
-        const q = request.query as Query;
-        checkGoodsOwnerId(owner, one(q.goodsOwnerId));
-        return billingSpecification(owner, one(q.from), one(q.to));
       });
     },
     { prefix: API_PREFIX },

@@ -1,16 +1,20 @@
 // The WMS sandbox's state as plain JSON data and back, so a sandbox can carry on after a restart.
 import { requireVersion, restoreFromFile, SnapshotFileError, SnapshotWriter, type Warn } from '../snapshot-file';
+import { defaultInvoiceArticles } from './invoicing';
 import type { WmsSandboxState } from './state';
 import type {
-  BillableEvent, GoodsOwnerState, StoredAdjustment, StoredArticle, StoredOrder, StoredPurchaseOrder,
-  StoredWarehouse, WebhookAttempt, WebhookConfig,
+  GoodsOwnerState, SandboxInvoiceArticle, StockMovement, StoredAdjustment, StoredArticle, StoredOrder,
+  StoredPurchaseOrder, StoredWarehouse, WebhookAttempt, WebhookConfig,
 } from './types';
 
 /**
- * Bump when the shape changes. Version 1 is upgraded (see upgradeSnapshot); a file of any other version is set aside.
+ * Bump when the shape changes. Versions 1 and 2 are upgraded (see upgradeSnapshot); a file of any other version is set
+ * aside.
  * 2: the webhook config holds `auth` ({type: basic | hmac | none}) instead of an HMAC `secret`.
+ * 3: invoice articles, the invoice-charges permission, charges on orders and the stock ledger; no `billable` events
+ *    (the billing specification they fed is gone).
  */
-export const WMS_SNAPSHOT_VERSION = 2;
+export const WMS_SNAPSHOT_VERSION = 3;
 
 /** An article with its physical stock per warehouse as pairs instead of a Map. */
 export interface ArticleSnapshot extends Omit<StoredArticle, 'stock'> {
@@ -26,8 +30,10 @@ export interface GoodsOwnerSnapshot {
   articles: ArticleSnapshot[];
   orders: StoredOrder[];
   purchaseOrders: StoredPurchaseOrder[];
-  billable: BillableEvent[];
   adjustments: StoredAdjustment[];
+  stockMovements: StockMovement[];
+  invoiceArticles: SandboxInvoiceArticle[];
+  permissions: GoodsOwnerState['permissions'];
   /** Holds the webhook's credentials or secret, so receivers keep accepting deliveries after a restart. */
   webhook?: WebhookConfig;
   webhookAttempts: WebhookAttempt[];
@@ -59,8 +65,10 @@ function snapshotGoodsOwner(owner: GoodsOwnerState): GoodsOwnerSnapshot {
     })),
     orders: [...owner.orders.values()],
     purchaseOrders: [...owner.purchaseOrders.values()],
-    billable: owner.billable,
     adjustments: owner.adjustments,
+    stockMovements: owner.stockMovements,
+    invoiceArticles: owner.invoiceArticles,
+    permissions: owner.permissions,
     ...(owner.webhook ? { webhook: owner.webhook } : {}),
     webhookAttempts: owner.webhookAttempts,
   };
@@ -94,8 +102,10 @@ export function restoreWmsState(state: WmsSandboxState, input: WmsSandboxSnapsho
       }])),
       orders: new Map(saved.orders.map((order) => [order.orderId, order])),
       purchaseOrders: new Map(saved.purchaseOrders.map((po) => [po.purchaseOrderId, po])),
-      billable: saved.billable,
       adjustments: saved.adjustments,
+      stockMovements: saved.stockMovements,
+      invoiceArticles: saved.invoiceArticles,
+      permissions: saved.permissions,
       ...(saved.webhook ? { webhook: saved.webhook } : {}),
       webhookAttempts: saved.webhookAttempts,
       faultRules: [],
@@ -105,20 +115,44 @@ export function restoreWmsState(state: WmsSandboxState, input: WmsSandboxSnapsho
   }
 }
 
-/**
- * A version 1 snapshot in today's shape: its webhook signed with `secret`, which is `auth: {type: 'hmac'}` now. Other
- * versions pass through unchanged for requireVersion to judge.
- */
-export function upgradeSnapshot(data: unknown): unknown {
-  const v1 = data as { version?: unknown; goodsOwners?: unknown } | null;
-  if (v1?.version !== 1) return data;
-  if (!Array.isArray(v1.goodsOwners)) return data; // not a snapshot: left for requireVersion and restore to refuse
-  const goodsOwners = (v1.goodsOwners as Array<{ webhook?: { secret?: string } & Record<string, unknown> }>).map((owner) => {
+type Json = Record<string, unknown>;
+
+/** Version 1 → 2: the webhook signed with `secret` is `auth: {type: 'hmac'}` now. */
+function upgradeFrom1(v1: Json & { goodsOwners: unknown[] }): Json {
+  const goodsOwners = (v1.goodsOwners as Array<{ webhook?: { secret?: string } & Json }>).map((owner) => {
     if (!owner.webhook) return owner;
     const { secret, ...webhook } = owner.webhook;
     return { ...owner, webhook: { ...webhook, auth: { type: 'hmac', secret } } };
   });
   return { ...v1, version: 2, goodsOwners };
+}
+
+/**
+ * Version 2 → 3: the default invoice articles, the permission granted, no charges on the orders sent so far, an
+ * empty stock ledger (so the past reads as today's stock), and the billable events dropped. Fields already there are
+ * kept.
+ */
+function upgradeFrom2(v2: Json & { goodsOwners: unknown[] }): Json {
+  const goodsOwners = (v2.goodsOwners as Array<Json & { orders?: Json[] }>).map(({ billable: _billable, ...owner }) => ({
+    ...owner,
+    orders: (owner.orders ?? []).map((order) => ({ invoiceCharges: [], ...order })),
+    stockMovements: owner.stockMovements ?? [],
+    invoiceArticles: owner.invoiceArticles ?? defaultInvoiceArticles(),
+    permissions: owner.permissions ?? { invoiceCharges: true },
+  }));
+  return { ...v2, version: 3, goodsOwners };
+}
+
+/**
+ * An older snapshot in today's shape, one version at a time. Other versions, and what is not a snapshot, pass through
+ * unchanged for requireVersion and restore to judge.
+ */
+export function upgradeSnapshot(data: unknown): unknown {
+  let snapshot = data as (Json & { version?: unknown; goodsOwners?: unknown }) | null;
+  if (!Array.isArray(snapshot?.goodsOwners)) return data;
+  if (snapshot.version === 1) snapshot = upgradeFrom1(snapshot as Json & { goodsOwners: unknown[] });
+  if (snapshot.version === 2) snapshot = upgradeFrom2(snapshot as Json & { goodsOwners: unknown[] });
+  return snapshot;
 }
 
 export interface PersistOptions {

@@ -175,3 +175,19 @@ export const goodsOwnerBody = z
   .object({ name: z.string().min(1).optional() })
   .nullish()
   .transform((v) => v ?? {});
+
+/** What sent orders are charged from now on (Ongoing's invoice articles, as the sandbox prices them). */
+export const invoiceArticlesBody = z.object({
+  articles: z.array(
+    z.object({
+      code: z.string().min(1),
+      title: z.string().min(1).optional(),
+      account: z.string().min(1).nullish().transform((v) => v ?? null),
+      price: z.number().nonnegative(),
+      per: z.enum(['order', 'pickedLine', 'pickedItem', 'parcel']),
+    }).transform((a) => ({ ...a, title: a.title ?? a.code })),
+  ),
+});
+
+/** The API user's extra permissions: `invoiceCharges: false` withdraws the one GET /orders/{id}/invoiceCharges needs. */
+export const permissionsBody = z.object({ invoiceCharges: z.boolean() });

@@ -1,4 +1,4 @@
-// Sandbox controls under /_sandbox: goods owners, reset, seed, webhooks, the warehouse floor, faults, call counters.
+// Sandbox controls under /_sandbox: goods owners, reset, seed, webhooks, invoicing, the warehouse floor, faults, calls.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Autopilot } from './autopilot';
 import { setFaultRules } from './faults';
@@ -7,6 +7,8 @@ import {
   autopilotBody,
   faultsBody,
   goodsOwnerBody,
+  invoiceArticlesBody,
+  permissionsBody,
   pickBody,
   receiveBody,
   sendBody,
@@ -68,6 +70,8 @@ export function registerSandboxRoutes(
           articles: [...owner.articles.values()].map((a) => articleView(state, owner, a)),
           orders: [...owner.orders.values()].map((o) => orderView(owner, o)),
           purchaseOrders: [...owner.purchaseOrders.values()].map((po) => purchaseOrderView(owner, po)),
+          invoiceArticles: owner.invoiceArticles,
+          permissions: owner.permissions,
           webhook: owner.webhook ? { ...owner.webhook, auth: hideSecrets(owner.webhook.auth) } : null,
           webhookAttempts: owner.webhookAttempts,
           calls: owner.calls,
@@ -92,6 +96,19 @@ export function registerSandboxRoutes(
         return { ok: true };
       });
       sb.get('/goods-owners/:goodsOwnerId/webhook-attempts', async (request) => ownerOf(request).webhookAttempts);
+
+      // ---- invoicing: what sent orders are charged, and the API user's permission to read it ----
+      sb.put('/goods-owners/:goodsOwnerId/invoice-articles', async (request) => {
+        const owner = ownerOf(request);
+        return { articles: state.setInvoiceArticles(owner, invoiceArticlesBody.parse(request.body).articles) };
+      });
+      sb.get('/goods-owners/:goodsOwnerId/invoice-articles', async (request) => ({ articles: ownerOf(request).invoiceArticles }));
+      sb.put('/goods-owners/:goodsOwnerId/permissions', async (request) => {
+        const owner = ownerOf(request);
+        owner.permissions = permissionsBody.parse(request.body);
+        return owner.permissions;
+      });
+      sb.get('/goods-owners/:goodsOwnerId/permissions', async (request) => ownerOf(request).permissions);
 
       // ---- the warehouse floor ----
       sb.post('/goods-owners/:goodsOwnerId/orders/:orderId/release', async (request) => {

@@ -1,4 +1,4 @@
-// Starts the WMS sandbox: an Ongoing REST v1 look-alike with floor controls, webhooks, billing, faults and an autopilot.
+// Starts the WMS sandbox: an Ongoing REST v1 look-alike with floor controls, webhooks, invoice charges, faults, autopilot.
 import Fastify, { type FastifyInstance } from 'fastify';
 import { ZodError } from 'zod';
 import { registerApiRoutes } from './api-routes';

@@ -1,6 +1,7 @@
 // The sandbox's in-memory warehouse: goods owners and the operations of the API and of the warehouse floor.
 import { randomBytes } from 'node:crypto';
 import { badRequest, notFound, SandboxHttpError } from './errors';
+import { chargesForSentOrder, defaultInvoiceArticles } from './invoicing';
 import { articleBody, type ArticleBody, type OrderBody, type PurchaseOrderBody } from './requests';
 import {
   isOrderStarted,
@@ -8,6 +9,7 @@ import {
   ORDER_STATUS_TEXT,
   PURCHASE_ORDER_STATUS,
   type GoodsOwnerState,
+  type SandboxInvoiceArticle,
   type StoredArticle,
   type StoredOrder,
   type StoredOrderLine,
@@ -32,9 +34,13 @@ export class WmsSandboxState {
   readonly warehouse: string;
   readonly goodsOwners = new Map<number, GoodsOwnerState>();
   /** Id counters; public so persistence can carry them across a restart (new ids must never reuse old ones). */
-  readonly nextId = { goodsOwner: 1, article: 1, order: 1, line: 1, purchaseOrder: 1, parcel: 1, adjustment: 1, webhookEvent: 1 };
+  readonly nextId = {
+    goodsOwner: 1, article: 1, order: 1, line: 1, purchaseOrder: 1, parcel: 1, adjustment: 1, webhookEvent: 1, charge: 1,
+    // Ids 1–3 are the default invoice articles (invoicing.ts).
+    invoiceArticle: 100,
+  };
   private listeners: OrderChangeListener[] = [];
-  /** Injectable clock, so billing periods can be tested. */
+  /** Injectable clock, so periods (shipped, received, stock at a date) can be tested. */
   now: () => Date = () => new Date();
 
   constructor(warehouse = 'sandbox') {
@@ -67,8 +73,10 @@ export class WmsSandboxState {
       articles: new Map(),
       orders: new Map(),
       purchaseOrders: new Map(),
-      billable: [],
       adjustments: [],
+      stockMovements: [],
+      invoiceArticles: defaultInvoiceArticles(),
+      permissions: { invoiceCharges: true },
       webhookAttempts: [],
       faultRules: [],
       calls: { total: 0, byRoute: {} },
@@ -145,9 +153,26 @@ export class WmsSandboxState {
     return article;
   }
 
-  private moveStock(article: StoredArticle, warehouseId: number, delta: number): void {
+  private moveStock(owner: GoodsOwnerState, article: StoredArticle, warehouseId: number, delta: number): void {
+    const at = this.iso();
     article.stock.set(warehouseId, (article.stock.get(warehouseId) ?? 0) + delta);
-    article.stockChangedAt = this.iso();
+    article.stockChangedAt = at;
+    owner.stockMovements.push({ at, articleSystemId: article.articleSystemId, warehouseId, delta });
+  }
+
+  /**
+   * Physical stock at `at` (ms): today's stock less every movement from then on, so a movement at that very moment
+   * belongs to what follows (as the "...To" filters exclude their end). Movements from before the stock ledger existed
+   * (a restored older snapshot) are unknown, so such a past reads as today's stock.
+   */
+  stockAt(owner: GoodsOwnerState, article: StoredArticle, at: number, warehouseId?: number): number {
+    let n = 0;
+    for (const [wid, items] of article.stock) if (warehouseId === undefined || wid === warehouseId) n += items;
+    for (const m of owner.stockMovements) {
+      if (m.articleSystemId !== article.articleSystemId || (warehouseId !== undefined && m.warehouseId !== warehouseId)) continue;
+      if (Date.parse(m.at) >= at) n -= m.delta;
+    }
+    return n;
   }
 
   // ---- orders ----
@@ -216,6 +241,7 @@ export class WmsSandboxState {
       parcels: [],
       currentShipmentId: null,
       warehouseId: DEFAULT_WAREHOUSES[0]!.warehouseId,
+      invoiceCharges: [],
     };
     owner.orders.set(order.orderId, order);
     for (const l of this.listeners) l(owner, order, { kind: 'created' });
@@ -343,16 +369,11 @@ export class WmsSandboxState {
     // Picked goods leave the building: physical stock drops and allocations are released.
     for (const line of order.lines) {
       const article = owner.articles.get(line.articleSystemId);
-      if (article && line.pickedNumberOfItems > 0) this.moveStock(article, order.warehouseId, -line.pickedNumberOfItems);
+      if (article && line.pickedNumberOfItems > 0) this.moveStock(owner, article, order.warehouseId, -line.pickedNumberOfItems);
       line.allocatedNumberOfItems = 0;
     }
-    owner.billable.push({
-      kind: 'orderSent',
-      at: now,
-      orderId: order.orderId,
-      pickLines: order.lines.filter((l) => l.pickedNumberOfItems > 0).length,
-      parcels: order.parcels.length,
-    });
+    // What the 3PL charges for the order, as Ongoing's invoicing would book it (GET /orders/{orderId}/invoiceCharges).
+    order.invoiceCharges.push(...chargesForSentOrder(order, owner.invoiceArticles, () => this.nextId.charge++, now));
     this.setStatus(owner, order, ORDER_STATUS.Sent);
     return order;
   }
@@ -386,6 +407,20 @@ export class WmsSandboxState {
     return order;
   }
 
+  // ---- invoicing ----
+
+  /** Replaces what sent orders are charged from now on; an article keeps its id while its code stays. */
+  setInvoiceArticles(owner: GoodsOwnerState, articles: Array<Omit<SandboxInvoiceArticle, 'invoiceArticleId'>>): SandboxInvoiceArticle[] {
+    const codes = new Set<string>();
+    for (const a of articles) {
+      if (codes.has(a.code)) throw badRequest(`Invoice article code "${a.code}" appears twice.`);
+      codes.add(a.code);
+    }
+    const known = new Map(owner.invoiceArticles.map((a) => [a.code, a.invoiceArticleId]));
+    owner.invoiceArticles = articles.map((a) => ({ ...a, invoiceArticleId: known.get(a.code) ?? this.nextId.invoiceArticle++ }));
+    return owner.invoiceArticles;
+  }
+
   // ---- stock ----
 
   adjustStock(
@@ -396,7 +431,7 @@ export class WmsSandboxState {
     const warehouse = this.warehouseByName(owner, input.warehouse);
     const current = article.stock.get(warehouse.warehouseId) ?? 0;
     const delta = input.count !== undefined ? input.count - current : (input.delta ?? 0);
-    this.moveStock(article, warehouse.warehouseId, delta);
+    this.moveStock(owner, article, warehouse.warehouseId, delta);
     owner.adjustments.push({
       inventoryId: this.nextId.adjustment++,
       articleSystemId: article.articleSystemId,
@@ -404,13 +439,6 @@ export class WmsSandboxState {
       warehouseId: warehouse.warehouseId,
       numberOfItems: delta,
       inventoryTime: this.iso(),
-      reason: input.reason,
-    });
-    owner.billable.push({
-      kind: 'adjustment',
-      at: this.iso(),
-      articleNumber: article.articleNumber,
-      delta,
       reason: input.reason,
     });
     return { article, delta };
@@ -541,14 +569,7 @@ export class WmsSandboxState {
       if (r.receivedNumberOfItems <= 0) continue;
       line.receivedNumberOfItems += r.receivedNumberOfItems;
       const article = owner.articles.get(line.articleSystemId);
-      if (article) this.moveStock(article, DEFAULT_WAREHOUSES[0]!.warehouseId, r.receivedNumberOfItems);
-      owner.billable.push({
-        kind: 'inboundLine',
-        at: now,
-        purchaseOrderId: po.purchaseOrderId,
-        rowNumber: line.rowNumber,
-        numberOfItems: r.receivedNumberOfItems,
-      });
+      if (article) this.moveStock(owner, article, DEFAULT_WAREHOUSES[0]!.warehouseId, r.receivedNumberOfItems);
     }
     if (receipts.some((r) => r.receivedNumberOfItems > 0)) po.lastReceiveTime = now;
     const exact = po.lines.every((l) => l.receivedNumberOfItems === l.advisedNumberOfItems);
@@ -581,7 +602,5 @@ export class WmsSandboxState {
       }));
       this.adjustStock(owner, { articleNumber: article.articleNumber, count: d.stock, reason: 'count' });
     }
-    // Seeding is not floor activity the 3PL bills for.
-    owner.billable = owner.billable.filter((e) => e.kind !== 'adjustment');
   }
 }

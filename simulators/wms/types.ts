@@ -125,6 +125,31 @@ export interface StoredParcel {
   trackingUrl: string | null;
 }
 
+/**
+ * One of Ongoing's invoice articles as the sandbox prices it: what a sent order is charged. In Ongoing the 3PL sets
+ * these up in its invoicing module; the sandbox books a charge per article when an order is sent.
+ */
+export interface SandboxInvoiceArticle {
+  invoiceArticleId: number;
+  code: string;
+  title: string;
+  account: string | null;
+  /** Per item of the charge, excl. VAT. */
+  price: number;
+  /** What one item of the charge is: the order itself, a line with picked items, a picked item, a parcel. */
+  per: 'order' | 'pickedLine' | 'pickedItem' | 'parcel';
+}
+
+/** A charge booked on an order (GetOrderInvoiceChargeModel, with the invoice article copied as it was then). */
+export interface StoredInvoiceCharge {
+  chargeId: number;
+  price: number;
+  numberOfItems: number;
+  actionDate: string;
+  comment: string | null;
+  invoiceArticle: { invoiceArticleId: number; code: string; title: string; account: string | null };
+}
+
 export interface StoredOrder {
   orderId: number;
   orderNumber: string;
@@ -146,6 +171,8 @@ export interface StoredOrder {
   parcels: StoredParcel[];
   currentShipmentId: number | null;
   warehouseId: number;
+  /** Booked when the order is sent, from the goods owner's invoice articles. */
+  invoiceCharges: StoredInvoiceCharge[];
 }
 
 export interface StoredPurchaseOrderLine {
@@ -174,11 +201,13 @@ export interface StoredPurchaseOrder {
 }
 
 
-/** Floor activity that the billing specification is computed from. */
-export type BillableEvent =
-  | { kind: 'orderSent'; at: string; orderId: number; pickLines: number; parcels: number }
-  | { kind: 'inboundLine'; at: string; purchaseOrderId: number; rowNumber: string; numberOfItems: number }
-  | { kind: 'adjustment'; at: string; articleNumber: string; delta: number; reason: 'count' | 'damage' };
+/** Every change of physical stock, so stock at an earlier moment can be told (GET /articles/historicalInventory). */
+export interface StockMovement {
+  at: string;
+  articleSystemId: number;
+  warehouseId: number;
+  delta: number;
+}
 
 export interface StoredAdjustment {
   inventoryId: number;
@@ -242,8 +271,15 @@ export interface GoodsOwnerState {
   articles: Map<number, StoredArticle>;
   orders: Map<number, StoredOrder>;
   purchaseOrders: Map<number, StoredPurchaseOrder>;
-  billable: BillableEvent[];
   adjustments: StoredAdjustment[];
+  stockMovements: StockMovement[];
+  /** What a sent order is charged (GET /orders/{orderId}/invoiceCharges). */
+  invoiceArticles: SandboxInvoiceArticle[];
+  /**
+   * The API user's extra permissions. Ongoing: invoice charges need "an additional permission for the API user"
+   * (Administration → Integration → API for goods owners); without it the sandbox answers 403.
+   */
+  permissions: { invoiceCharges: boolean };
   webhook?: WebhookConfig;
   webhookAttempts: WebhookAttempt[];
   faultRules: Array<FaultRule & { random: () => number }>;

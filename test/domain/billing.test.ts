@@ -1,7 +1,10 @@
-// 3PL invoicing rules: periods, fee mapping, references, the 500-row split and the export decision.
+// 3PL invoicing rules: periods, the specification from the WMS's REST sources and the price list, fee mapping,
+// references, the 500-row split and the export decision.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   billingPeriod,
+  billingPeriodBounds,
   BillingPeriodError,
   billingRows,
   closedBillingPeriod,
@@ -16,6 +19,22 @@ import {
   type ExistingBillingInvoice,
   type FeeMapping,
 } from '../../domain/billing';
+import {
+  addCharges,
+  basesInUse,
+  billingSpecification,
+  chargeFeeCode,
+  inventoryAdjustmentCount,
+  itemsInStock,
+  priceListSchema,
+  receivedPurchaseOrderLineCount,
+  stockDate,
+  withinBounds,
+  type BillingSources,
+  type ChargeGroup,
+  type OrderInvoiceCharge,
+  type PriceList,
+} from '../../domain/billing-sources';
 
 const mapping: FeeMapping = {
   STORAGE: { articleNumber: 'LAGER', description: 'Lagerhållning', unit: 'dag', vat: 25, accountNumber: 3041 },
@@ -29,7 +48,7 @@ const spec = (lines: BillingSpecificationView['lines'], version = 'v1'): Billing
 });
 
 const line = (feeCode: string, quantity: number, unitPrice = 10) =>
-  ({ feeCode, description: `${feeCode} from the WMS`, quantity, unitPrice, unit: 'x' });
+  ({ feeCode, description: `${feeCode} from the WMS`, quantity, unitPrice });
 
 const options = { tenantId: 'acme', CustomerNumber: '1001', period: billingPeriod('2026-10'), feeMapping: mapping };
 
@@ -49,6 +68,120 @@ describe('billing periods', () => {
     expect(closedBillingPeriod(new Date('2026-10-31T23:30:00Z')).period).toBe('2026-10');
     expect(closedBillingPeriod(new Date('2026-10-31T22:30:00Z')).period).toBe('2026-09');
     expect(closedBillingPeriod(new Date('2027-01-01T05:00:00Z')).period).toBe('2026-12');
+  });
+});
+
+describe('the period as instants for the WMS', () => {
+  it('runs from midnight to midnight in Stockholm, in UTC, across daylight saving time', () => {
+    // October 2026: CEST (+2) on the 1st, CET (+1) from the 25th.
+    expect(billingPeriodBounds(billingPeriod('2026-10'))).toEqual({ from: '2026-09-30T22:00:00.000Z', to: '2026-10-31T23:00:00.000Z' });
+    // March 2026: CET on the 1st, CEST from the 29th.
+    expect(billingPeriodBounds(billingPeriod('2026-03'))).toEqual({ from: '2026-02-28T23:00:00.000Z', to: '2026-03-31T22:00:00.000Z' });
+    expect(billingPeriodBounds(billingPeriod('2026-12'))).toEqual({ from: '2026-11-30T23:00:00.000Z', to: '2026-12-31T23:00:00.000Z' });
+    expect(billingPeriodBounds(billingPeriod('2026-10'), 'UTC')).toEqual({ from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' });
+  });
+
+  it('reads stock at the period\'s end, or now while the period is not over', () => {
+    const bounds = billingPeriodBounds(billingPeriod('2026-10'));
+    expect(stockDate(bounds, new Date('2026-11-01T05:00:00Z'))).toBe('2026-10-31T23:00:00.000Z');
+    expect(stockDate(bounds, new Date('2027-05-01T00:00:00Z'))).toBe('2026-10-31T23:00:00.000Z');
+    expect(stockDate(bounds, new Date('2026-10-15T12:00:00Z'))).toBe('2026-10-15T12:00:00.000Z');
+  });
+});
+
+describe('the specification from the WMS\'s sources', () => {
+  const charge = (code: string | null, price: number, numberOfItems: number, title: string | null = `${code} title`): OrderInvoiceCharge =>
+    ({ price, numberOfItems, invoiceArticle: code === null ? null : { invoiceArticleId: 5, code, title } });
+  const priceList: PriceList = priceListSchema.parse({
+    STORAGE: { basis: 'itemsInStock', unitPrice: 0.1, description: 'Lagerhållning' },
+    ADJUSTMENT: { basis: 'inventoryAdjustments', unitPrice: 15 },
+    INBOUND: { basis: 'receivedPurchaseOrderLines', unitPrice: 4 },
+  });
+  const sha256 = (content: string) => createHash('sha256').update(content).digest('hex').slice(0, 16);
+  const specOf = (from: BillingSources, list: PriceList) => billingSpecification(from, list, sha256);
+  const sources = (charges: ChargeGroup[], counts: BillingSources['counts'] = { itemsInStock: 1200, inventoryAdjustments: 2, receivedPurchaseOrderLines: 7 }): BillingSources =>
+    ({ goodsOwnerId: 7, period: billingPeriod('2026-10'), charges, counts });
+
+  it('groups per-order charges by invoice-article code and price, whatever the number of orders', () => {
+    let groups: ChargeGroup[] = [];
+    for (let order = 0; order < 1000; order++) groups = addCharges(groups, [charge('ORDER', 25, 1), charge('PICKLINE', 4, 3)]);
+    groups = addCharges(groups, [charge('ORDER', 30, 1), charge('PICKLINE', 4, 0.5)]);
+    expect(groups).toEqual([
+      { feeCode: 'ORDER', description: 'ORDER title', unitPrice: 25, quantity: 1000 },
+      { feeCode: 'PICKLINE', description: 'PICKLINE title', unitPrice: 4, quantity: 3000.5 },
+      { feeCode: 'ORDER', description: 'ORDER title', unitPrice: 30, quantity: 1 },
+    ]);
+    // Quantities stay what they mean, not what floating point makes of their sum.
+    expect(addCharges([], [charge('X', 1, 0.1), charge('X', 1, 0.2)])[0]!.quantity).toBe(0.3);
+    // The groups given are not changed.
+    const before = structuredClone(groups);
+    addCharges(groups, [charge('ORDER', 25, 1)]);
+    expect(groups).toEqual(before);
+  });
+
+  it('knows a charge by its invoice article\'s code, else its id, else as having none', () => {
+    expect(chargeFeeCode(charge('PARCEL', 12, 1))).toBe('PARCEL');
+    expect(chargeFeeCode({ price: 1, numberOfItems: 1, invoiceArticle: { invoiceArticleId: 12, code: null } })).toBe('#12');
+    expect(chargeFeeCode(charge(null, 1, 1))).toBe('(no invoice article)');
+    // Without a title the code describes the line.
+    expect(addCharges([], [charge('PARCEL', 12, 1, null)])[0]!.description).toBe('PARCEL');
+  });
+
+  it('counts what the price list prices: stock, adjustments in the period, received purchase-order lines', () => {
+    expect(itemsInStock([{ articles: [{ numberOfItems: 120 }, { numberOfItems: -3 }] }, { articles: [{ numberOfItems: 5.5 }] }])).toBe(125.5);
+    const bounds = billingPeriodBounds(billingPeriod('2026-10'));
+    const adjustments = [{ inventoryAdjustments: [{ inventoryTime: '2026-09-30T21:59:59Z' }, { inventoryTime: '2026-09-30T22:00:00Z' }] },
+      { inventoryAdjustments: [{ inventoryTime: '2026-10-31T22:59:59Z' }, { inventoryTime: '2026-10-31T23:00:00Z' }] }];
+    expect(inventoryAdjustmentCount(adjustments, bounds)).toBe(2);
+    // An order's shippedTime the same way; one the WMS did not report is left to its filter.
+    expect(withinBounds('2026-10-31T22:59:59.999Z', bounds)).toBe(true);
+    expect(withinBounds('2026-10-31T23:00:00.000Z', bounds)).toBe(false);
+    expect(withinBounds(null, bounds)).toBe(true);
+    expect(receivedPurchaseOrderLineCount([{ purchaseOrderLines: [{ receivedNumberOfItems: 3 }, { receivedNumberOfItems: 0 }] },
+      { purchaseOrderLines: [{ receivedNumberOfItems: 1 }] }])).toBe(2);
+    expect([...basesInUse(priceList)].sort()).toEqual(['inventoryAdjustments', 'itemsInStock', 'receivedPurchaseOrderLines']);
+    expect(basesInUse({})).toEqual(new Set());
+  });
+
+  it('has a line per charge group, then per price-list entry, and the per-period identity', () => {
+    const groups = addCharges([], [charge('PICKLINE', 4, 3), charge('ORDER', 25, 1), charge('ORDER', 20, 2)]);
+    const spec = specOf(sources(groups), priceList);
+    expect(spec).toMatchObject({ goodsOwnerId: 7, periodFrom: '2026-10-01', periodTo: '2026-10-31', specificationId: '7-2026-10-01-2026-10-31' });
+    expect(spec.lines).toEqual([
+      { feeCode: 'ORDER', description: 'ORDER title', quantity: 2, unitPrice: 20 },
+      { feeCode: 'ORDER', description: 'ORDER title', quantity: 1, unitPrice: 25 },
+      { feeCode: 'PICKLINE', description: 'PICKLINE title', quantity: 3, unitPrice: 4 },
+      { feeCode: 'STORAGE', description: 'Lagerhållning', quantity: 1200, unitPrice: 0.1 },
+      { feeCode: 'ADJUSTMENT', description: 'Inventory adjustments', quantity: 2, unitPrice: 15 },
+      { feeCode: 'INBOUND', description: 'Received purchase-order lines', quantity: 7, unitPrice: 4 },
+    ]);
+    // The reference every run of the period looks up: the same whatever the content.
+    const plan = planBillingExport(spec, { ...options, feeMapping: { ORDER: {}, PICKLINE: {}, STORAGE: {}, ADJUSTMENT: {}, INBOUND: {} } });
+    expect(plan.baseReference).toBe('3PL 7-2026-10-01-2026-10-31');
+    expect(plan.invoices[0]!.ExternalInvoiceReference2).toBe(`spec ${spec.version}`);
+    expect(plan.net).toBe(2 * 20 + 25 + 3 * 4 + 120 + 30 + 28);
+    // Without a price list and without charges: nothing to invoice.
+    expect(specOf(sources([], {}), {}).lines).toEqual([]);
+  });
+
+  it('versions the lines: the same content gives the same version, any change a new one', () => {
+    const groups = addCharges([], [charge('ORDER', 25, 1), charge('PICKLINE', 4, 3)]);
+    const spec = specOf(sources(groups), priceList);
+    expect(specOf(sources([...groups].reverse()), priceList).version).toBe(spec.version);
+    expect(spec.version).toMatch(/^[0-9a-f]{16}$/);
+    const oneMoreOrder = addCharges(groups, [charge('ORDER', 25, 1)]);
+    expect(specOf(sources(oneMoreOrder), priceList).version).not.toBe(spec.version);
+    const moreStock = { itemsInStock: 1201, inventoryAdjustments: 2, receivedPurchaseOrderLines: 7 };
+    expect(specOf(sources(groups, moreStock), priceList).version).not.toBe(spec.version);
+    expect(specOf(sources(groups), { ...priceList, STORAGE: { ...priceList.STORAGE!, unitPrice: 0.2 } }).version).not.toBe(spec.version);
+  });
+
+  it('refuses a price list it has no count for, and a price list entry that is not one', () => {
+    expect(() => specOf(sources([], { itemsInStock: 1 }), priceList)).toThrow(/No count for basis inventoryAdjustments/);
+    expect(priceListSchema.safeParse({ STORAGE: { basis: 'pallets', unitPrice: 1 } }).error?.issues[0]?.message)
+      .toMatch(/expected one of itemsInStock, inventoryAdjustments, receivedPurchaseOrderLines/);
+    expect(priceListSchema.safeParse({ STORAGE: { basis: 'itemsInStock', unitPrice: -1 } }).success).toBe(false);
+    expect(priceListSchema.safeParse({ STORAGE: { basis: 'itemsInStock', unitPrice: 1, price: 2 } }).success).toBe(false);
   });
 });
 

@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyBasic, verifyWebhookSignature } from '../../activities/wms/webhook';
 import { WmsClient } from '../../activities/wms/client';
-import { restoreWmsState, snapshotWmsState } from '../../simulators/wms/persistence';
+import { restoreWmsState, snapshotWmsState, upgradeSnapshot } from '../../simulators/wms/persistence';
 import { WmsSandboxState } from '../../simulators/wms/state';
 import { startWmsSandbox, type WmsSandbox, type WmsSandboxOptions } from '../../simulators/wms/server';
 import { consignee, control, newGoodsOwner, waitFor } from '../wms/helpers';
@@ -77,7 +77,11 @@ describe('WMS sandbox persistence', () => {
     await ctl('POST', `/orders/${picked.orderId}/pick`, { lines: [{ rowNumber: '1', pickedNumberOfItems: 4 }] });
     const sent = await client.upsertOrder(order('FN-2', [['1', 'WIDGET-2', 3]]));
     await ctl('POST', `/orders/${sent.orderId}/send`, { parcels: 2 });
+    const beforeDamage = new Date(Date.now() - 1);
     await ctl('POST', '/stock-adjustments', { articleNumber: 'GADGET-1', delta: -1, reason: 'damage' });
+    await ctl('PUT', '/invoice-articles', { articles: [{ code: 'ORDER', price: 30, per: 'order' }] });
+    const chargesBefore = await client.getOrderInvoiceCharges(sent.orderId);
+    await ctl('PUT', '/permissions', { invoiceCharges: false });
     await waitFor(() => receiver.eventIds.length >= 3, 'the webhooks before the restart');
     const widget2Before = (await client.getArticleByNumber('WIDGET-2'))!;
 
@@ -98,6 +102,18 @@ describe('WMS sandbox persistence', () => {
     expect(widget2.inventoryInfo.numberOfItems).toBe(80 - 3);
     expect((await again.getArticleByNumber('GADGET-1'))!.inventoryInfo.numberOfItems).toBe(24);
     expect(JSON.stringify(await again.listInventoryAdjustments())).toContain('"numberOfItems":-1');
+    // The stock ledger too: the past still reads as it was.
+    const gadgetBeforeDamage = (await again.getHistoricalInventory(beforeDamage)).flatMap((e) => e.articles)
+      .find((a) => a.articleNumber === 'GADGET-1');
+    expect(gadgetBeforeDamage?.numberOfItems).toBe(25);
+
+    // Invoicing: the permission withdrawn stays withdrawn; the charges booked and the invoice articles are kept.
+    const owner = `/goods-owners/${creds.goodsOwnerId}`;
+    await expect(again.getOrderInvoiceCharges(sent.orderId)).rejects.toMatchObject({ status: 403 });
+    await control(second, 'PUT', `${owner}/permissions`, { invoiceCharges: true });
+    expect(chargesBefore).toHaveLength(3);
+    expect(await again.getOrderInvoiceCharges(sent.orderId)).toEqual(chargesBefore);
+    expect(await control(second, 'GET', `${owner}/invoice-articles`)).toMatchObject({ articles: [{ code: 'ORDER', price: 30, per: 'order' }] });
 
     // The webhook config with its credentials is kept: a new order is announced with the same Basic credentials, a
     // new event id (the receiver deduplicates on it), and a new orderId.
@@ -123,7 +139,7 @@ describe('WMS sandbox persistence', () => {
     await sandbox.close();
     // The file as version 1 wrote it: `webhook.secret` instead of `webhook.auth`.
     const current = JSON.parse(readFileSync(file, 'utf8')) as { version: number; goodsOwners: Array<{ webhook?: Record<string, unknown> }> };
-    expect(current.version).toBe(2);
+    expect(current.version).toBe(3);
     const v1 = {
       ...current,
       version: 1,
@@ -143,6 +159,20 @@ describe('WMS sandbox persistence', () => {
     const before = receiver.eventIds.length;
     await again.upsertOrder(order('FN-V1', [['1', 'WIDGET-1', 1]]));
     await waitFor(() => receiver.eventIds.length > before, 'a signed webhook after the upgrade');
+  });
+
+  it('upgrades a version 2 file: default invoice articles, the permission granted, no charges, an empty stock ledger', () => {
+    const v2 = { version: 2, warehouse: 'sandbox', nextId: {}, goodsOwners: [{ goodsOwnerId: 1, orders: [{ orderId: 7 }],
+      billable: [{ kind: 'orderSent', at: '2026-10-01T00:00:00Z', orderId: 7, pickLines: 1, parcels: 1 }] }] };
+    const upgraded = upgradeSnapshot(v2) as { goodsOwners: object[] };
+    expect(upgraded.goodsOwners[0]).not.toHaveProperty('billable'); // what the invented billing specification read
+    expect(upgraded).toMatchObject({
+      version: 3,
+      goodsOwners: [{
+        goodsOwnerId: 1, orders: [{ orderId: 7, invoiceCharges: [] }], stockMovements: [], permissions: { invoiceCharges: true },
+        invoiceArticles: [{ code: 'ORDER' }, { code: 'PICKLINE' }, { code: 'PARCEL' }],
+      }],
+    });
   });
 
   it('snapshot and restore are exact inverses and share nothing with the live state', async () => {

@@ -1,15 +1,17 @@
-// 3PL invoicing end to end on the dev server: the WMS billing specification of a goods owner becomes invoices in the
-// 3PL's own Fortnox (a second sandbox tenant) once per period; re-runs, changes, dry runs and bad mappings.
+// 3PL invoicing end to end on the dev server: what the WMS charged a goods owner's shipped orders (invoice charges)
+// and the price list on its stock, adjustments and receipts become invoices in the 3PL's own Fortnox (a second
+// sandbox tenant) once per period; re-runs, changes, dry runs, bad mappings and a missing WMS permission.
 import { randomBytes } from 'node:crypto';
 import { ApplicationFailure, type Client } from '@temporalio/client';
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FortnoxClient } from '../../activities/fortnox/client';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
-import { formatBillingExport, runBillingExport } from '../../client/billing-command';
+import { billingExportWorkflowId, formatBillingExport, runBillingExport } from '../../client/billing-command';
 import { bootstrapSchedules } from '../../client/schedules';
-import { closedBillingPeriod, type FeeMapping } from '../../domain/billing';
-import { DEMO_FEE_MAPPING } from '../../scripts/embedded-sandboxes';
+import { closedBillingPeriod, monthAt } from '../../domain/billing';
+import { registry as metrics } from '../../observability/metrics';
+import { DEMO_FEE_MAPPING, DEMO_PRICE_LIST } from '../../scripts/embedded-sandboxes';
 import type { BillingExportResult, billingExportWorkflow } from '../../workflows/billing-export';
 import { recordHistory } from './record';
 import { NeedsAttentionAttr } from '../../workflows/search-attributes';
@@ -21,8 +23,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-/** The sandbox stamps floor activity with the real clock in UTC: this month holds what the test does. */
-const period = new Date().toISOString().slice(0, 7);
+/** Periods are months on a Stockholm wall clock: this one holds what the test does. */
+const period = monthAt(new Date());
 
 /** The 3PL's own Fortnox, read as its accountant would. */
 function threePlFortnox(harness: Harness): FortnoxClient {
@@ -38,11 +40,38 @@ async function invoicesOfPeriod(fortnox: FortnoxClient, customerNumber: string) 
 const exportPeriod = (harness: Harness, dryRun = false, p = period) =>
   runBillingExport({ client: harness.client, tenantId: harness.tenantId, period: p, dryRun, taskQueue: harness.taskQueue });
 
-/** Floor activity after the export: one damaged item is a new ADJUSTMENT line, so the specification changes. */
+/** A sandbox control of the harness's goods owner. */
+const control = (harness: Harness, method: 'post' | 'put', path: string, json: unknown = {}) =>
+  got[method](`${harness.sandboxes.wmsUrl}/_sandbox/goods-owners/${harness.tenant.wms.goodsOwnerId}${path}`, { json }).json();
+
+/** Floor activity after the export: one damaged item is one more adjustment and one item less in stock. */
 async function damageOneItem(harness: Harness, articleNumber: string) {
-  await got.post(`${harness.sandboxes.wmsUrl}/_sandbox/goods-owners/${harness.tenant.wms.goodsOwnerId}/stock-adjustments`, {
-    json: { articleNumber, delta: -1, reason: 'damage' },
+  await control(harness, 'post', '/stock-adjustments', { articleNumber, delta: -1, reason: 'damage' });
+}
+
+/** An order the warehouse ships this month (made in the WMS directly: it is what the 3PL charges, not a Fortnox order). */
+async function shipOrder(harness: Harness, orderNumber: string, articleNumber: string, parcels = 1): Promise<number> {
+  const { orderId } = await harness.wms.upsertOrder({
+    orderNumber, deliveryDate: '2030-01-01', consignee: { name: 'Testkunden AB' },
+    orderLines: [{ rowNumber: '1', articleNumber, numberOfItems: 2 }],
   });
+  await harness.floor(orderId, 'send', { parcels });
+  return orderId;
+}
+
+async function receivePurchaseOrder(harness: Harness, articleNumber: string, numberOfItems: number) {
+  const { purchaseOrderId } = await harness.wms.upsertPurchaseOrder({
+    purchaseOrderNumber: `PO-${randomBytes(3).toString('hex')}`, purchaseOrderLines: [{ rowNumber: '1', articleNumber, numberOfItems }],
+  });
+  await control(harness, 'post', `/purchase-orders/${purchaseOrderId}/receive`);
+}
+
+/** What the WMS holds now (the harness seeds articles with stock): items in stock, and adjustments made so far. */
+async function wmsNow(harness: Harness) {
+  const stock = (await harness.wms.getInventoryPerWarehouse()).flatMap((a) => a.inventoryPerWarehouse)
+    .reduce((sum, w) => sum + Math.max(0, w.numberOfItems), 0);
+  const adjustments = (await harness.wms.listInventoryAdjustments()).flatMap((l) => l.inventoryAdjustments).length;
+  return { stock, adjustments };
 }
 
 async function needsAttention(client: Client, workflowId: string): Promise<boolean | undefined> {
@@ -50,37 +79,65 @@ async function needsAttention(client: Client, workflowId: string): Promise<boole
   return description.typedSearchAttributes.get(NeedsAttentionAttr);
 }
 
+/** The WMS routes this process's product code has called (from its Prometheus counters). */
+async function wmsRoutesCalled(): Promise<string[]> {
+  const counter = await metrics.getSingleMetric('wms_fortnox_api_calls_total')!.get();
+  return [...new Set(counter.values.filter((v) => v.labels.system === 'wms').map((v) => `${v.labels.method} ${v.labels.route}`))];
+}
+
+async function failureOf(promise: Promise<unknown>): Promise<ApplicationFailure> {
+  const failure = await promise.then(() => undefined, (err: unknown) => err);
+  expect(failure).toBeInstanceOf(ApplicationFailure);
+  return failure as ApplicationFailure;
+}
+
 describe('3PL invoicing', () => {
   it('exports a period once: dry run, export, re-run, then a change after export is flagged, not invoiced', async () => {
     h = await startHarness({ billing: {} });
     const customer = h.tenant.billing!.customerNumber;
     const fortnox3pl = threePlFortnox(h);
-    await h.addArticle('BILL-1', 10);
+    const seeded = await wmsNow(h);
+    await h.addArticle('BILL-1', 10); // a stock count: one adjustment
+    const orderId = await shipOrder(h, 'B-1', 'BILL-1', 2); // 2 items leave
+    await receivePurchaseOrder(h, 'BILL-1', 3); // one line received, 3 items come in
 
-    // Dry run: the exact invoice, and nothing created.
+    // Dry run: the exact invoice, and nothing created. Per-order charges as the WMS booked them, grouped by invoice
+    // article; period charges from the price list on what the WMS reports.
     const dry = await exportPeriod(h, true);
     expect(dry.outcome).toBe('would-invoice');
     expect(dry.invoices).toEqual([{ ExternalInvoiceReference1: dry.plan.baseReference, status: 'would-create' }]);
-    const spec = await h.wms.getBillingSpecification({ from: dry.plan.period.from, to: dry.plan.period.to });
-    expect(dry.plan.invoices[0]!.InvoiceRows.map((r) => [r.feeCode, r.DeliveredQuantity, r.Price]))
-      .toEqual(spec.lines.map((l) => [l.feeCode, l.quantity, l.unitPrice]));
-    expect(dry.plan.invoices[0]!.InvoiceRows.map((r) => r.feeCode)).toEqual(expect.arrayContaining(['STORAGE', 'ADJUSTMENT']));
-    expect(formatBillingExport(dry)).toMatch(new RegExp(`Dry run: would create 1 invoice\\(s\\) to customer ${customer}`));
+    const charges = await h.wms.getOrderInvoiceCharges(orderId);
+    expect(charges.map((c) => [c.invoiceArticle?.code, c.numberOfItems, c.price])).toEqual([['ORDER', 1, 25], ['PICKLINE', 1, 4], ['PARCEL', 2, 12]]);
+    const rows = dry.plan.invoices[0]!.InvoiceRows;
+    expect(rows.map((r) => [r.feeCode, r.DeliveredQuantity, r.Price])).toEqual([
+      ['ORDER', 1, 25], ['PARCEL', 2, 12], ['PICKLINE', 1, 4],
+      ['STORAGE', seeded.stock + 10 - 2 + 3, DEMO_PRICE_LIST.STORAGE!.unitPrice],
+      ['INBOUND', 1, DEMO_PRICE_LIST.INBOUND!.unitPrice],
+      ['ADJUSTMENT', seeded.adjustments + 1, DEMO_PRICE_LIST.ADJUSTMENT!.unitPrice],
+    ]);
+    expect(await wmsNow(h)).toEqual({ stock: seeded.stock + 11, adjustments: seeded.adjustments + 1 });
+    expect(dry.plan.sources).toMatchObject({ ordersShipped: 1, counts: { receivedPurchaseOrderLines: 1 } });
+    const text = formatBillingExport(dry);
+    expect(text).toMatch(new RegExp(`Dry run: would create 1 invoice\\(s\\) to customer ${customer}`));
+    expect(text).toMatch(/invoice charges of 1 order\(s\) shipped in the period/);
+    // This month is not over: its stock is today's, and the dry run says so.
+    expect(text).toMatch(new RegExp(`Items in stock at period end: ${seeded.stock + 11}, read \\S+: the period is not over`));
     expect(await invoicesOfPeriod(fortnox3pl, customer)).toEqual([]);
 
-    // Export: one invoice in the 3PL's Fortnox, a row per fee as mapped, the specification's version alongside.
+    // Export: one invoice in the 3PL's Fortnox, a row per fee as mapped, the version of what was billed alongside.
     const exported = await exportPeriod(h);
     expect(exported.outcome).toBe('invoiced');
     let invoices = await invoicesOfPeriod(fortnox3pl, customer);
     expect(invoices).toHaveLength(1);
     const [invoice] = invoices;
     expect(exported.invoices).toEqual([{ ExternalInvoiceReference1: dry.plan.baseReference, DocumentNumber: invoice!.DocumentNumber, status: 'created' }]);
-    expect(invoice!.ExternalInvoiceReference1).toBe(`3PL ${spec.specificationId}`);
-    expect(invoice!.ExternalInvoiceReference2).toBe(`spec ${spec.version}`);
+    const { from, to } = exported.plan.period;
+    expect(invoice!.ExternalInvoiceReference1).toBe(`3PL ${h.tenant.wms.goodsOwnerId}-${from}-${to}`);
+    expect(invoice!.ExternalInvoiceReference2).toBe(`spec ${dry.plan.version}`);
     expect(invoice!.InvoiceRows.map((r) => [r.Description, r.DeliveredQuantity, r.Price, r.Unit, r.VAT, r.AccountNumber])).toEqual(
-      spec.lines.map((l) => {
-        const fee = DEMO_FEE_MAPPING[l.feeCode]!;
-        return [fee.description, l.quantity, l.unitPrice, fee.unit, fee.vat, fee.accountNumber];
+      rows.map((r) => {
+        const fee = DEMO_FEE_MAPPING[r.feeCode]!;
+        return [fee.description, r.DeliveredQuantity, r.Price, fee.unit, fee.vat, fee.accountNumber];
       }),
     );
     expect(invoice!.Total).toBe(exported.plan.total);
@@ -98,13 +155,18 @@ describe('3PL invoicing', () => {
     const changed = await exportPeriod(h);
     expect(changed.outcome).toBe('changed-after-export');
     expect(changed.needsAttention).toBe(true);
-    expect(changed.message).toMatch(new RegExp(`exported version ${spec.version} as invoice ${invoice!.DocumentNumber}.*now version ${changed.plan.version}`));
-    expect(changed.plan.version).not.toBe(spec.version);
+    expect(changed.message).toMatch(new RegExp(`exported version ${dry.plan.version} as invoice ${invoice!.DocumentNumber}.*now version ${changed.plan.version}`));
+    expect(changed.plan.version).not.toBe(dry.plan.version);
     expect(await needsAttention(h.client, `billing:${h.tenantId}:${period}`)).toBe(true);
     invoices = await invoicesOfPeriod(fortnox3pl, customer);
     expect(invoices.map((i) => i.DocumentNumber)).toEqual([invoice!.DocumentNumber]);
     // A dry run says so too.
     expect((await exportPeriod(h, true)).outcome).toBe('changed-after-export');
+
+    // Every charge came from Ongoing's REST v1: invoice charges per order, nothing from an invoicing endpoint.
+    const routes = await wmsRoutesCalled();
+    expect(routes).toEqual(expect.arrayContaining(['GET /orders/:id/invoiceCharges', 'GET /articles/historicalInventory']));
+    expect(routes.filter((r) => r.includes('invoicing'))).toEqual([]);
 
     // A scheduled run (no period) invoices the month before, in Stockholm time.
     const scheduledId = `billing:${h.tenantId}:scheduled-${randomBytes(3).toString('hex')}`;
@@ -114,19 +176,60 @@ describe('3PL invoicing', () => {
       args: [{ tenantId: h.tenantId, dryRun: true }],
     });
     expect(scheduled.period).toEqual(closedBillingPeriod(new Date()));
-    await recordHistory(scheduledId, 'billingExportWorkflow', 'scheduled-dry-run');
+    // Nothing of this test happened then: no orders shipped, and no stock yet at that period's end.
+    expect(scheduled.plan.sources).toMatchObject({ ordersShipped: 0, counts: { itemsInStock: 0, inventoryAdjustments: 0 } });
+    await recordHistory(scheduledId, 'billingExportWorkflow', 'scheduled-dry-run-from-sources');
+  });
+
+  it('a withdrawn invoicing permission fails the export at once, saying where to grant it; nothing is invoiced', async () => {
+    h = await startHarness({ billing: {} });
+    await h.addArticle('BILL-P', 5);
+    await shipOrder(h, 'P-1', 'BILL-P');
+    await control(h, 'put', '/permissions', { invoiceCharges: false });
+
+    const failure = await failureOf(exportPeriod(h));
+    expect(failure.type).toBe('WmsInvoiceChargesNotPermitted');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toMatch(/may not read invoice charges .*answered 403.*Administration → Integration → API for goods owners/);
+    // Non-retryable: the activity ran once, and the workflow failed on it.
+    const { events } = await h.client.workflow.getHandle(billingExportWorkflowId(h.tenantId, period)).fetchHistory();
+    expect(events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt)).toEqual([1]);
+    expect(events!.some((e) => e.workflowExecutionFailedEventAttributes)).toBe(true);
+    // The dry run says the same.
+    expect((await failureOf(exportPeriod(h, true))).type).toBe('WmsInvoiceChargesNotPermitted');
+    expect(await invoicesOfPeriod(threePlFortnox(h), h.tenant.billing!.customerNumber)).toEqual([]);
+    expect((await wmsRoutesCalled()).filter((r) => r.includes('invoicing'))).toEqual([]);
+  });
+
+  it('without per-order charges the price list alone is invoiced, and no invoicing permission is needed', async () => {
+    h = await startHarness({ billing: { orderCharges: false } });
+    const seeded = await wmsNow(h);
+    await h.addArticle('BILL-N', 5);
+    await shipOrder(h, 'N-1', 'BILL-N');
+    await control(h, 'put', '/permissions', { invoiceCharges: false });
+    const dry = await exportPeriod(h, true);
+    expect(dry.outcome).toBe('would-invoice');
+    expect(dry.plan.invoices[0]!.InvoiceRows.map((r) => [r.feeCode, r.DeliveredQuantity])).toEqual([
+      ['STORAGE', seeded.stock + 5 - 2], ['ADJUSTMENT', seeded.adjustments + 1],
+    ]);
+    expect(dry.plan.sources?.ordersShipped).toBeUndefined();
+    expect(formatBillingExport(dry)).toMatch(/per-order charges: off/);
   });
 
   it('an unknown fee code fails the export naming it, and creates nothing', async () => {
-    const { ADJUSTMENT: _adjustment, ...withoutAdjustment } = DEMO_FEE_MAPPING;
-    // One row per invoice: the STORAGE invoice would come first if rows were not all checked before creating any.
-    h = await startHarness({ billing: { feeMapping: withoutAdjustment as FeeMapping, maxRowsPerInvoice: 1 } });
+    // One row per invoice: the first invoice would come first if rows were not all checked before creating any.
+    h = await startHarness({ billing: { maxRowsPerInvoice: 1 } });
     await h.addArticle('BILL-2', 5);
-    const failure = await exportPeriod(h).then(() => undefined, (err: unknown) => err);
-    expect(failure).toBeInstanceOf(ApplicationFailure);
-    expect((failure as ApplicationFailure).type).toBe('UnknownFeeCode');
-    expect((failure as ApplicationFailure).nonRetryable).toBe(true);
-    expect((failure as Error).message).toMatch(/fee code ADJUSTMENT with no entry in the billing feeMapping/);
+    // The warehouse charges for labels, an invoice article the 3PL has not mapped to a Fortnox row.
+    await control(h, 'put', '/invoice-articles', { articles: [
+      { code: 'ORDER', title: 'Order handling', price: 25, per: 'order' },
+      { code: 'LABEL', title: 'Labels', price: 2, per: 'parcel' },
+    ] });
+    await shipOrder(h, 'U-1', 'BILL-2');
+    const failure = await failureOf(exportPeriod(h));
+    expect(failure.type).toBe('UnknownFeeCode');
+    expect(failure.nonRetryable).toBe(true);
+    expect(failure.message).toMatch(/fee code LABEL with no entry in the billing feeMapping/);
     expect(await invoicesOfPeriod(threePlFortnox(h), h.tenant.billing!.customerNumber)).toEqual([]);
   });
 

@@ -1,8 +1,11 @@
-// Billing specification, fault injection and call accounting, failure classification, reset and the autopilot.
-import Fastify from 'fastify';
+// 3PL billing sources (invoice charges, historical inventory, orders shipped in a window), fault injection and call
+// accounting, failure classification, reset and the autopilot.
+import Fastify, { type FastifyReply } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WmsClient } from '../../activities/wms/client';
-import { WmsError, WmsSchemaError, toApplicationFailure } from '../../activities/wms/errors';
+import {
+  WmsError, WmsInvoiceChargesNotPermittedError, WmsSchemaError, toApplicationFailure,
+} from '../../activities/wms/errors';
 import type { WmsSandbox } from '../../simulators/wms/server';
 import { consignee, control, newGoodsOwner, startSandbox, waitFor } from './helpers';
 
@@ -14,7 +17,6 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const day = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
 const order = (orderNumber: string, n = 2) => ({
   orderNumber,
   deliveryDate: '2030-01-15',
@@ -25,53 +27,143 @@ const order = (orderNumber: string, n = 2) => ({
   ],
 });
 
-describe('billing specification', () => {
-  it('bills floor activity in the period, and its version changes when the activity changes', async () => {
-    const { client, ctl, creds } = await newGoodsOwner(sandbox, { seed: true });
-    // Yesterday to tomorrow, so the test holds across midnight UTC.
-    const period = { from: day(-1), to: day(1) };
-    const empty = await client.getBillingSpecification(period);
-    expect(empty).toMatchObject({ goodsOwnerId: creds.goodsOwnerId, periodFrom: period.from, periodTo: period.to });
-    expect(empty.lines.map((l) => l.feeCode)).toEqual(['STORAGE']);
+/** A fake Ongoing answering only the given GET routes (under /w/api/v1), and a client for it. */
+async function fakeOngoing(routes: Record<string, (reply: FastifyReply) => unknown>) {
+  const fake = Fastify();
+  for (const [path, answer] of Object.entries(routes)) fake.get(`/w/api/v1${path}`, async (_req, reply) => answer(reply));
+  await fake.listen({ port: 0, host: '127.0.0.1' });
+  const address = fake.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const client = new WmsClient({ baseUrl: `http://127.0.0.1:${port}/w`, username: 'WSI', password: 'p', goodsOwnerId: 1 });
+  return { client, close: () => fake.close() };
+}
 
-    const a = await client.upsertOrder(order('B-1'));
-    const b = await client.upsertOrder(order('B-2'));
-    await ctl('POST', `/orders/${a.orderId}/send`, { parcels: 2 });
-    await ctl('POST', `/orders/${b.orderId}/pick`, { lines: [{ rowNumber: 1, pickedNumberOfItems: 2 }] });
-    await ctl('POST', `/orders/${b.orderId}/send`);
-    const { purchaseOrderId } = await client.upsertPurchaseOrder({
-      purchaseOrderNumber: 'BPO-1',
-      purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'GADGET-1', numberOfItems: 3 }],
-    });
-    await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`);
+describe('invoice charges (GET /orders/{orderId}/invoiceCharges)', () => {
+  it('books a sent order\'s charges from the invoice articles, in Ongoing\'s shape', async () => {
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    const { orderId } = await client.upsertOrder(order('IC-1', 3));
+    expect(await client.getOrderInvoiceCharges(orderId)).toEqual([]); // nothing is charged before the order is sent
+    await ctl('POST', `/orders/${orderId}/send`, { parcels: 2 });
 
-    const spec = await client.getBillingSpecification(period);
-    const qty = Object.fromEntries(spec.lines.map((l) => [l.feeCode, l.quantity]));
-    expect(qty).toEqual({ STORAGE: 3, ORDER: 2, PICKLINE: 3, PARCEL: 3, INBOUND: 1 });
-    for (const line of spec.lines) {
-      expect(line.description).not.toBe('');
-      expect(line.unitPrice).toBeGreaterThan(0);
-      expect(line.unit).not.toBe('');
+    const charges = await client.getOrderInvoiceCharges(orderId);
+    expect(charges.map((c) => [c.invoiceArticle?.code, c.invoiceArticle?.title, c.numberOfItems, c.price])).toEqual([
+      ['ORDER', 'Order handling', 1, 25],
+      ['PICKLINE', 'Pick lines', 2, 4],
+      ['PARCEL', 'Parcels', 2, 12],
+    ]);
+    for (const charge of charges) {
+      expect(charge).toMatchObject({ chargeId: expect.any(Number), invoiceId: expect.any(Number), profitCenter: null,
+        invoiceArticle: { invoiceArticleId: expect.any(Number), account: '3041' } });
+      expect(Date.parse(charge.actionDate!)).not.toBeNaN();
     }
-    expect(spec.version).not.toBe(empty.version);
-    expect((await client.getBillingSpecification(period)).version).toBe(spec.version); // stable when nothing changes
 
-    await ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', delta: -1, reason: 'damage' });
-    const changed = await client.getBillingSpecification(period);
-    expect(changed.version).not.toBe(spec.version);
-    expect(changed.specificationId).toBe(spec.specificationId);
-
-    // A period that ended two days ago holds none of this activity.
-    const before = await client.getBillingSpecification({ from: '2020-01-01', to: day(-2) });
-    expect(before.lines.map((l) => l.feeCode)).toEqual(['STORAGE']);
+    // Another price list for this goods owner: orders sent from now on are charged by it; what was booked stays.
+    const { articles } = (await ctl('PUT', '/invoice-articles', { articles: [
+      { code: 'ORDER', title: 'Orderhantering', price: 30, per: 'order' },
+      { code: 'PICKITEM', price: 1.5, per: 'pickedItem', account: '3042' },
+    ] })) as { articles: Array<{ code: string; invoiceArticleId: number }> };
+    expect(articles.find((a) => a.code === 'ORDER')!.invoiceArticleId).toBe(charges[0]!.invoiceArticle!.invoiceArticleId);
+    const next = await client.upsertOrder(order('IC-2', 3));
+    await ctl('POST', `/orders/${next.orderId}/send`);
+    expect((await client.getOrderInvoiceCharges(next.orderId)).map((c) => [c.invoiceArticle?.code, c.invoiceArticle?.title,
+      c.numberOfItems, c.price])).toEqual([['ORDER', 'Orderhantering', 1, 30], ['PICKITEM', 'PICKITEM', 4, 1.5]]);
+    expect(await client.getOrderInvoiceCharges(orderId)).toEqual(charges);
+    await expect(client.getOrderInvoiceCharges(999_999)).rejects.toMatchObject({ status: 404 });
   });
 
-  it('refuses a malformed period as non-retryable', async () => {
-    const { client } = await newGoodsOwner(sandbox);
-    await expect(client.getBillingSpecification({ from: '2024-13-01', to: 'x' })).rejects.toMatchObject({
-      status: 400,
-      kind: 'non-retryable',
+  it('a withdrawn permission answers 403: a non-retryable failure that says where to grant it', async () => {
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    const { orderId } = await client.upsertOrder(order('IC-P'));
+    await ctl('POST', `/orders/${orderId}/send`);
+    expect(await ctl('PUT', '/permissions', { invoiceCharges: false })).toEqual({ invoiceCharges: false });
+
+    const err = await client.getOrderInvoiceCharges(orderId).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WmsInvoiceChargesNotPermittedError);
+    expect(err).toMatchObject({ status: 403, kind: 'non-retryable', orderId });
+    expect((err as Error).message).toMatch(/Administration → Integration → API for goods owners/);
+    const failure = toApplicationFailure(err);
+    expect(failure).toMatchObject({ type: 'WmsInvoiceChargesNotPermitted', nonRetryable: true });
+    // Only the charges need the permission.
+    expect((await client.getOrder(orderId)).orderInfo.orderStatus.number).toBe(450);
+
+    await ctl('PUT', '/permissions', { invoiceCharges: true });
+    expect(await client.getOrderInvoiceCharges(orderId)).toHaveLength(3);
+  });
+
+  it('reads a null body as no charges, and a 401 as the missing permission too', async () => {
+    const fake = await fakeOngoing({
+      '/orders/1/invoiceCharges': (reply) => reply.type('application/json').send('null'),
+      '/orders/2/invoiceCharges': (reply) => reply.code(401).send({ message: 'Authorization has been denied for this request.' }),
+      '/orders/3/invoiceCharges': () => [{ chargeId: 1, numberOfItems: 1, invoiceArticle: { code: 'ORDER' } }],
     });
+    try {
+      expect(await fake.client.getOrderInvoiceCharges(1)).toEqual([]);
+      await expect(fake.client.getOrderInvoiceCharges(2)).rejects.toBeInstanceOf(WmsInvoiceChargesNotPermittedError);
+      // A charge without a price cannot be billed: refused, naming the field.
+      await expect(fake.client.getOrderInvoiceCharges(3)).rejects.toThrow(/0\.price/);
+    } finally {
+      await fake.close();
+    }
+  });
+});
+
+describe('what the billing period reads besides the charges', () => {
+  it('has no billing specification: Ongoing\'s REST v1 has none, so the sandbox invents none', async () => {
+    const { creds } = await newGoodsOwner(sandbox);
+    const res = await fetch(`${sandbox.url}/${creds.warehouse}/api/v1/invoicing/billingSpecification?goodsOwnerId=${creds.goodsOwnerId}` +
+      '&from=2026-10-01&to=2026-10-31', { headers: { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` } });
+    expect(res.status).toBe(404);
+  });
+
+  it('lists the orders shipped in a window: shippedTimeFrom inclusive, shippedTimeTo exclusive', async () => {
+    const local = await startSandbox();
+    try {
+      const { client, ctl } = await newGoodsOwner(local, { seed: true });
+      const at = (iso: string) => { local.state.now = () => new Date(iso); };
+      const sent = async (orderNumber: string, when: string) => {
+        const { orderId } = await client.upsertOrder(order(orderNumber));
+        at(when);
+        await ctl('POST', `/orders/${orderId}/send`);
+        return orderId;
+      };
+      const september = await sent('S-1', '2026-09-30T21:59:59.999Z');
+      const first = await sent('S-2', '2026-09-30T22:00:00.000Z');
+      const last = await sent('S-3', '2026-10-31T22:59:59.999Z');
+      await sent('S-4', '2026-10-31T23:00:00.000Z');
+      await client.upsertOrder(order('S-OPEN')); // never shipped: in no window
+      const shipped = async (from: string, to: string) =>
+        (await client.listOrders({ shippedTimeFrom: from, shippedTimeTo: to })).map((o) => o.orderInfo.orderId);
+      expect(await shipped('2026-09-30T22:00:00.000Z', '2026-10-31T23:00:00.000Z')).toEqual([first, last]);
+      expect(await shipped('2026-08-31T22:00:00.000Z', '2026-09-30T22:00:00.000Z')).toEqual([september]);
+    } finally {
+      await local.close();
+    }
+  });
+
+  it('tells the stock at a moment in the past (GET /articles/historicalInventory), in all warehouses or one', async () => {
+    const local = await startSandbox();
+    try {
+      const at = (iso: string) => { local.state.now = () => new Date(iso); };
+      at('2026-10-01T08:00:00Z');
+      const { client, ctl } = await newGoodsOwner(local, { seed: true }); // WIDGET-1 120, WIDGET-2 80, GADGET-1 25
+      at('2026-10-10T08:00:00Z');
+      const { orderId } = await client.upsertOrder(order('H-1', 20)); // 20 WIDGET-1, 1 WIDGET-2
+      await ctl('POST', `/orders/${orderId}/send`);
+      at('2026-10-20T08:00:00Z');
+      await ctl('POST', '/stock-adjustments', { articleNumber: 'GADGET-1', warehouse: 'Second', delta: 5, reason: 'count' });
+      at('2026-11-02T08:00:00Z');
+      await ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', delta: -100, reason: 'damage' });
+
+      const stock = async (date: string, warehouseId?: number) => Object.fromEntries((await client.getHistoricalInventory(date, warehouseId))
+        .flatMap((entry) => entry.articles).map((a) => [a.articleNumber, a.numberOfItems]));
+      expect(await stock('2026-10-05T00:00:00Z')).toEqual({ 'WIDGET-1': 120, 'WIDGET-2': 80, 'GADGET-1': 25 });
+      expect(await stock('2026-11-01T00:00:00Z')).toEqual({ 'WIDGET-1': 100, 'WIDGET-2': 79, 'GADGET-1': 30 });
+      expect(await stock('2026-11-01T00:00:00Z', 2)).toEqual({ 'WIDGET-1': 0, 'WIDGET-2': 0, 'GADGET-1': 5 });
+      expect(await stock('2026-12-01T00:00:00Z')).toEqual({ 'WIDGET-1': 0, 'WIDGET-2': 79, 'GADGET-1': 30 });
+      await expect(client.getHistoricalInventory('not a date')).rejects.toMatchObject({ status: 400 });
+    } finally {
+      await local.close();
+    }
   });
 });
 
