@@ -7,7 +7,7 @@ import type { FortnoxClient } from '../../activities/fortnox/client';
 import { FortnoxError } from '../../activities/fortnox/errors';
 import type { TenantRegistry } from '../../activities/tenant-registry';
 import type { WmsClient } from '../../activities/wms/client';
-import { WmsError } from '../../activities/wms/errors';
+import { WmsError, WmsInvoiceChargesNotPermittedError } from '../../activities/wms/errors';
 import { basicAuthorization, signWebhookBody, type WebhookAuth } from '../../activities/wms/webhook';
 import type { Tenant } from '../../config/tenants';
 import { OperatorError, println, table, type OperatorContext } from './context';
@@ -116,6 +116,24 @@ async function wmsChecks(tenant: Tenant, wms: WmsClient): Promise<{ checks: Chec
   }
 }
 
+/** With 3PL invoicing of per-order charges on: may the API user read an order's invoice charges (an extra permission)? */
+async function invoiceChargesCheck(tenant: Tenant, wms: WmsClient, anyOrderId: number | undefined): Promise<Check | undefined> {
+  if (!tenant.billing || !tenant.settings.processes.billing || !tenant.billing.orderCharges) return undefined;
+  const check = 'WMS invoice charges permission';
+  if (anyOrderId === undefined) {
+    return { check, result: 'warn', detail: 'no order in the WMS to try it on yet', fix: 'run doctor again once the WMS has an order' };
+  }
+  try {
+    const charges = await wms.getOrderInvoiceCharges(anyOrderId);
+    return { check, result: 'pass', detail: `GET /orders/${anyOrderId}/invoiceCharges answered (${charges.length} charge(s))` };
+  } catch (err) {
+    return { check, result: 'fail', detail: describe(err),
+      fix: err instanceof WmsInvoiceChargesNotPermittedError
+        ? 'grant the API user the permission to read invoice charges: Ongoing WMS → Administration → Integration → API for goods owners'
+        : 'retry later; if it persists, check the WMS' };
+  }
+}
+
 /** The headers and URL a WMS would use with the configured authentication, for a GET reachability check. */
 function webhookRequest(url: string, auth: Exclude<WebhookAuth, { auth: 'off' }>): { url: string; headers: Record<string, string> } {
   switch (auth.auth) {
@@ -162,6 +180,10 @@ export async function checkTenant(tenant: Tenant, registry: TenantRegistry): Pro
   checks.push(...(await fortnoxChecks(tenant, registry.fortnox(tenant.id))));
   const wms = await wmsChecks(tenant, registry.wms(tenant.id));
   checks.push(...wms.checks);
+  if (wms.checks.every((c) => c.result === 'pass')) {
+    const charges = await invoiceChargesCheck(tenant, registry.wms(tenant.id), wms.anyOrderId);
+    if (charges) checks.push(charges);
+  }
   checks.push(await webhookCheck(tenant));
   return checks.map((c) => ({ tenant: tenant.id, ...c }));
 }

@@ -7,14 +7,11 @@ import {
   list, single,
 } from '../../activities/fortnox/schemas';
 import {
-  inventoryAdjustmentsLineSchema, inventoryPerWarehouseSchema, orderPutResponseSchema, wmsArticleSchema, wmsOrderSchema,
-  wmsPurchaseOrderSchema, wmsWarehouseSchema,
+  historicalInventorySchema, inventoryAdjustmentsLineSchema, inventoryPerWarehouseSchema, orderInvoiceChargeSchema,
+  orderPutResponseSchema, wmsArticleSchema, wmsOrderSchema, wmsPurchaseOrderSchema, wmsWarehouseSchema,
 } from '../../activities/wms/schemas';
 
-/**
- * `undefined`: the client reads no body (Fortnox release/void) or has no method for the endpoint yet and the product no
- * model of its answer (invoiceCharges).
- */
+/** `undefined`: the client reads no body (Fortnox release/void). */
 export type ProductSchema = z.ZodType | undefined;
 
 const custom = '/api/warehouse/documentdeliveries/custom';
@@ -71,6 +68,7 @@ export const wmsProduct: Record<string, ProductSchema> = {
   'GET /articles': z.array(wmsArticleSchema),
   'GET /articles/{articleSystemId}': wmsArticleSchema,
   'GET /articles/inventoryPerWarehouse': z.array(inventoryPerWarehouseSchema),
+  'GET /articles/historicalInventory': z.array(historicalInventorySchema),
   'GET /inventoryAdjustments': z.array(inventoryAdjustmentsLineSchema),
   'GET /warehouses': z.array(wmsWarehouseSchema),
   'PUT /orders': orderPutResponseSchema,
@@ -78,9 +76,7 @@ export const wmsProduct: Record<string, ProductSchema> = {
   'GET /orders/{orderId}': wmsOrderSchema,
   'DELETE /orders/{orderId}': z.unknown(),
   'PATCH /orders/{orderId}/setReportedNumberOfItemsToPickedNumberOfItems': z.unknown(),
-  // No client method and no product model yet (being added on another branch): put the client's schema here when it
-  // calls the endpoint, and sandboxes.test.ts runs this endpoint's checks.
-  'GET /orders/{orderId}/invoiceCharges': undefined,
+  'GET /orders/{orderId}/invoiceCharges': z.array(orderInvoiceChargeSchema),
   'PUT /purchaseOrders': putResponse('purchaseOrderId'),
   'GET /purchaseOrders': z.array(wmsPurchaseOrderSchema),
   // No client method yet (the client lists by number): the product's model of a purchase order.
@@ -163,5 +159,9 @@ export const productRequires: Record<'fortnox' | 'wms', Record<string, string>> 
     'purchaseOrderLines[].article.articleNumber': identity,
     'purchaseOrderLines[].advisedNumberOfItems': quantity,
     'purchaseOrderLines[].receivedNumberOfItems': quantity,
+    // 3PL invoicing: what is billed is never guessed.
+    price: 'what a charge costs: the 3PL invoices it, so a charge without a price is refused, not billed at 0',
+    numberOfItems: 'how many of a charge: the 3PL invoices it, so a charge without a number is refused, not billed as 0',
+    'articles[].numberOfItems': `${stock} (storage is billed per item in stock at the period's end)`,
   },
 };

@@ -33,10 +33,7 @@ const snippet = (text: string) => (text.length > 200 ? `${text.slice(0, 200)}…
  */
 const awaitingClient: Record<'fortnox' | 'wms', Record<string, string>> = {
   fortnox: {},
-  wms: {
-    'GET /orders/{orderId}/invoiceCharges':
-      'the client method, its product schema and the sandbox route are being added on another branch',
-  },
+  wms: {},
 };
 
 const clientCalls: Record<'fortnox' | 'wms', ClientCall[]> = { fortnox: fortnoxClientCalls(), wms: wmsClientCalls() };

@@ -179,6 +179,7 @@ async function runSteps(
   await step('client: WMS warehouses, inventory, adjustments, article', async () => {
     await wms.listWarehouses();
     await wms.getInventoryPerWarehouse();
+    await wms.getHistoricalInventory(new Date());
     await wms.listInventoryAdjustments({ from: since, to: new Date(Date.now() + 60_000) });
     const article = await wms.getArticleByNumber('WIDGET-1');
     if (article) await wms.getArticle(article.articleSystemId);
@@ -225,10 +226,7 @@ async function runSteps(
   await step('client: cancel Fortnox order', () => fortnox.cancelOrder(second?.DocumentNumber ?? ''));
   await step('client: list orders', () => fortnox.listAllOrders({ lastModifiedSince: since }));
   await step('client: WMS orders to report', () => wms.listOrders({ orderStatusFrom: 450, orderStatusTo: 500, onlyOrdersWithOrderLinesToReport: true }));
-  // Answered 404 until the sandbox has the route; its checks are todo until the client calls it (sandboxes.test.ts).
-  await step('plain HTTP (no client method yet): GET /orders/{orderId}/invoiceCharges', () =>
-    got(`${main.tenant.wms.baseUrl}/api/v1/orders/${firstWms?.orderId}/invoiceCharges`,
-      { username: main.tenant.wms.username, password: main.tenant.wms.password, throwHttpErrors: false }));
+  await step('client: invoice charges of the sent order', () => wms.getOrderInvoiceCharges(firstWms?.orderId ?? 0));
 
   // ---- invoices, through the client ----
   const invoiceNumber = report && 'invoiceNumber' in report ? report.invoiceNumber : undefined;

@@ -2,6 +2,7 @@
 // each failure it must name (a refused Fortnox secret, a missing scope, Lager unreadable, a refused WMS user, a foreign
 // goods owner, a webhook URL that refuses or does not answer, webhooks and the poll both off), with a fix and exit 1.
 import { Writable } from 'node:stream';
+import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import { TenantRegistry } from '../../activities/tenant-registry';
@@ -15,7 +16,7 @@ import { startHarness, type Harness } from './harness';
 let h: Harness;
 let publicUrl: string;
 beforeAll(async () => {
-  h = await startHarness({ lager: true, startWorkers: false });
+  h = await startHarness({ lager: true, startWorkers: false, billing: {} });
   publicUrl = `${h.receiverUrl}/webhooks/wms/${h.tenantId}`;
 });
 afterAll(async () => {
@@ -98,6 +99,23 @@ describe('doctor', () => {
     const silent = await run(tenantWith((t) => t.wms.webhook.auth === 'basic'
       ? { ...t, wms: { ...t.wms, webhook: { ...t.wms.webhook, publicUrl: 'http://127.0.0.1:9/webhooks/wms/x' } } } : t));
     expect(silent['webhook URL']).toMatchObject({ result: 'fail', fix: expect.stringContaining('not reachable') });
+  });
+
+  it('with 3PL invoicing on, checks that the API user may read invoice charges, and names a missing permission', async () => {
+    const billed = (t: Tenant): Tenant => ({ ...t, settings: settingsSchema.parse({ processes: { billing: true } }) });
+    expect((await run(tenantWith(billed)))['WMS invoice charges permission']).toMatchObject({ result: 'warn' }); // no order yet
+    await h.wms.upsertOrder({ orderNumber: 'DOCTOR-1', deliveryDate: '2030-01-01', consignee: { name: 'Kund' },
+      orderLines: [{ rowNumber: '1', articleNumber: 'A100', numberOfItems: 1 }] });
+    expect((await run(tenantWith(billed)))['WMS invoice charges permission']).toMatchObject({ result: 'pass' });
+    await got.put(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/permissions`, { json: { invoiceCharges: false } });
+    try {
+      expect((await run(tenantWith(billed)))['WMS invoice charges permission'])
+        .toMatchObject({ result: 'fail', fix: expect.stringContaining('Administration → Integration → API for goods owners') });
+      // Without billing there is nothing to check.
+      expect((await run(tenantWith()))['WMS invoice charges permission']).toBeUndefined();
+    } finally {
+      await got.put(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/permissions`, { json: { invoiceCharges: true } });
+    }
   });
 
   it('accepts webhooks off while the status poll runs, and fails when both are off', async () => {

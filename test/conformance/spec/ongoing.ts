@@ -467,6 +467,19 @@ const GetOrderInvoiceChargeModel = z.strictObject({
   invoiceArticle: on(GetOrderInvoiceArticleModel),
 });
 
+// GetHistoricalInventoryArticleModel (models/get_historical_inventory_article_model.py)
+const GetHistoricalInventoryArticleModel = z.strictObject({
+  articleItems: on(z.array(z.unknown())),
+  articleSystemId: o(int),
+  articleNumber: str,
+  articleName: str,
+  productCode: str,
+  numberOfItems: o(float),
+});
+
+// GetHistoricalInventoryModel (models/get_historical_inventory_model.py)
+const GetHistoricalInventoryModel = z.strictObject({ articles: on(z.array(GetHistoricalInventoryArticleModel)) });
+
 // ---- purchase orders -----------------------------------------------------------------------------------------
 
 // GetPurchaseOrderStatus (models/get_purchase_order_status.py)
@@ -585,6 +598,10 @@ const inventoryAdjustmentsQuery = z.strictObject({
   goodsOwnerId, from: qTime, to: z.never({ error: '`to` is obsolete ("do not use"): the end of the period is `toTime`' }).optional(),
   toTime: qTime, isReported: q.bool,
 });
+/** `stockDate` (date-time) is required: "the historical stock balances for all articles at a specific time". */
+const historicalInventoryQuery = z.strictObject({
+  goodsOwnerId, stockDate: dateTime, warehouseId: q.int,
+});
 const ordersQuery = z.strictObject({
   goodsOwnerId, orderNumber: q.str, shippedTimeFrom: qTime, shippedTimeTo: qTime, orderStatusFrom: q.int, orderStatusTo: q.int,
   onlyOrdersWithOrderLinesToReport: q.bool, orderIdFrom: q.int, maxOrdersToGet: q.int, orderStatusChangedTimeFrom: qTime,
@@ -619,6 +636,10 @@ export const ongoingSpec: Record<string, EndpointSpec> = {
   'GET /inventoryAdjustments': {
     source: `${SRC} api/inventory_adjustments/inventory_adjustments_get_all.py (query goodsOwnerId, from, to (obsolete), toTime, isReported) → List[GetInventoryAdjustmentsLine]`,
     response: list(GetInventoryAdjustmentsLine), query: inventoryAdjustmentsQuery,
+  },
+  'GET /articles/historicalInventory': {
+    source: `${SRC} api/articles/articles_get_historical_inventory.py → List[GetHistoricalInventoryModel]`,
+    response: list(GetHistoricalInventoryModel), query: historicalInventoryQuery,
   },
   'GET /warehouses': { source: `${SRC} api/warehouses/warehouses_get.py → List[WarehouseModel]`, response: list(WarehouseModel) },
   'PUT /orders': { source: `${SRC} api/orders/orders_put_order.py: PostOrderModel → PostOrderResponse`, request: PostOrderModel, response: PostOrderResponse },
