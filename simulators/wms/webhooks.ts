@@ -120,8 +120,9 @@ export class WebhookDispatcher {
       currentShipmentId: order.currentShipmentId,
       webhookTemplate: TEMPLATE[event],
       goodsOwnerName: owner.name,
-      tracking: order.parcels.map((p) => ({ trackingNumber: p.trackingNumber, url: p.trackingUrl })),
-      parcels: order.parcels.map((p) => ({ id: p.id, parcelNumber: p.parcelNumber, trackingNumber: p.trackingNumber })),
+      // As Ongoing's order webhook page shows them (developer.ongoingwarehouse.com/webhook-order).
+      tracking: order.parcels.map((p) => ({ trackingUrl: p.trackingUrl, waybill: order.wayBill, isReturn: false })),
+      parcels: order.parcels.map((p) => ({ id: p.id, parcelNumber: p.parcelNumber })),
     };
   }
 

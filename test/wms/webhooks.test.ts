@@ -102,7 +102,7 @@ describe('webhooks', () => {
       byUser: { userId: expect.any(Number) },
       byComputer: { computerName: expect.any(String) },
     });
-    expect(sent.tracking).toEqual([expect.objectContaining({ trackingNumber: 'TRK-9' })]);
+    expect(sent.tracking).toEqual([{ trackingUrl: 'https://tracking.sandbox.invalid/TRK-9', waybill: expect.any(String), isReturn: false }]);
     expect(sent.parcels).toHaveLength(1);
     // Exactly Ongoing's keys, nothing more.
     expect(Object.keys(JSON.parse(byTemplate.OrderStatusChanged!.raw.toString())).sort()).toEqual(
