@@ -48,6 +48,8 @@ export const envSchema = z.object({
   CONSOLE_PORT: port(8383),
   METRICS_PORT: port(9464),
   TENANTS_FILE: z.string().optional(),
+  /** The embedded demo's WMS webhooks: HTTP Basic as Ongoing sends them, or off (the status-change poll alone). */
+  DEMO_WEBHOOKS: z.enum(['basic', 'off'], { error: 'expected basic or off' }).default('basic'),
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
     error: 'expected one of trace, debug, info, warn, error, fatal, silent',
   }).default('info'),

@@ -247,8 +247,9 @@ export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): P
       goodsOwnerId: goodsOwner.goodsOwnerId,
       webhook: webhooksOn ? { auth: 'basic', ...webhook, publicUrl: webhookUrl } : { auth: 'off' },
     },
-    // The demo syncs every minute so a newcomer sees orders move without waiting a quarter of an hour.
-    settings: settingsSchema.parse({ syncInterval: '1m', syncOverlap: '1m' }),
+    // The demo syncs every minute, and asks the WMS for status changes every 30 seconds, so a newcomer sees orders move
+    // without waiting a quarter of an hour, with webhooks or without.
+    settings: settingsSchema.parse({ syncInterval: '1m', syncOverlap: '1m', wmsStatusPollInterval: '30s' }),
     ...(billing ? { billing } : {}),
   };
   return {

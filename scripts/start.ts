@@ -66,6 +66,7 @@ async function main(config: AppConfig): Promise<void> {
         webhookUrl: (tenantId) => `http://127.0.0.1:${env.WEBHOOK_PORT}${webhookPath(tenantId)}`,
         autopilotStepMs: 20_000,
         dataDir: config.dataDir,
+        webhooks: env.DEMO_WEBHOOKS === 'basic',
       });
       stops.push(() => sandboxes!.close());
       tenants = [sandboxes.tenant];

@@ -1,7 +1,7 @@
 // `npm start` as a user runs it: the Web UI comes up, orders flow, SIGTERM/SIGINT stop everything it started, and a
 // second start finds the same workflows on the persistent dev-server file.
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -60,6 +60,37 @@ async function orderWorkflowIds(address: string): Promise<string[]> {
   }
 }
 
+/** Waits until an order workflow has completed with an invoice (the demo's floor runs on autopilot). */
+async function firstInvoice(address: string, timeoutMs: number): Promise<string> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      for await (const wf of client.workflow.list({ query: 'WorkflowType = "orderWorkflow" AND ExecutionStatus = "Completed"' })) {
+        const result = await client.workflow.getHandle(wf.workflowId, wf.runId).result() as { outcome: string; invoiceNumber?: string };
+        if (result.outcome === 'invoiced' && result.invoiceNumber) return result.invoiceNumber;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    throw new Error(`no order was invoiced within ${timeoutMs} ms`);
+  } finally {
+    await connection.close();
+  }
+}
+
+const ports = async (dir: string) => ({
+  DATA_DIR: dir,
+  TEMPORAL_PORT: String(await getPort()),
+  TEMPORAL_UI_PORT: String(await getPort()),
+  WEBHOOK_PORT: String(await getPort()),
+  FORTNOX_SANDBOX_PORT: String(await getPort()),
+  WMS_SANDBOX_PORT: String(await getPort()),
+  METRICS_PORT: String(await getPort()),
+  CONSOLE_PORT: String(await getPort()),
+  LOG_LEVEL: 'warn',
+});
+
 /** Everything the product started must be gone soon after it was told to stop. */
 async function expectNoLeftovers(path: string): Promise<void> {
   const deadline = Date.now() + 20_000;
@@ -77,16 +108,7 @@ afterAll(() => {
 
 describe('npm start', () => {
   it('runs the product, stops without leftovers, and finds its workflows again after a restart', async () => {
-    const env = {
-      DATA_DIR: dataDir,
-      TEMPORAL_PORT: String(await getPort()),
-      TEMPORAL_UI_PORT: String(await getPort()),
-      WEBHOOK_PORT: String(await getPort()),
-      FORTNOX_SANDBOX_PORT: String(await getPort()),
-      WMS_SANDBOX_PORT: String(await getPort()),
-      METRICS_PORT: String(await getPort()),
-      LOG_LEVEL: 'warn',
-    };
+    const env = await ports(dataDir);
     const address = `127.0.0.1:${env.TEMPORAL_PORT}`;
     const first = await startProduct(env);
     expect(first.output()).toContain(`http://localhost:${env.TEMPORAL_UI_PORT}/namespaces/default/workflows`);
@@ -101,6 +123,8 @@ describe('npm start', () => {
     }
     expect(before.length).toBeGreaterThanOrEqual(5);
     expect(processesUsing(dataDir).length).toBeGreaterThan(0); // the dev server runs on our data dir
+    // The floor's autopilot sends the orders; the WMS's webhook (HTTP Basic) reaches the workflow, which invoices.
+    await firstInvoice(address, 150_000);
 
     expect(await stop(first.child, 'SIGTERM')).toBe(true);
     await expectNoLeftovers(dataDir);
@@ -110,5 +134,22 @@ describe('npm start', () => {
     expect(after).toEqual(expect.arrayContaining(before));
     expect(await stop(second.child, 'SIGINT')).toBe(true);
     await expectNoLeftovers(dataDir);
-  }, 240_000);
+  }, 420_000);
+
+  it('runs the demo without webhooks: the status-change poll alone gets orders invoiced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'npm-start-no-webhooks-'));
+    const env = { ...(await ports(dir)), DEMO_WEBHOOKS: 'off' };
+    const product = await startProduct(env);
+    try {
+      await firstInvoice(`127.0.0.1:${env.TEMPORAL_PORT}`, 200_000);
+      // Not one webhook was sent: the poll did it.
+      const { tenants } = JSON.parse(readFileSync(join(dir, 'demo-tenants.json'), 'utf8')) as { tenants: Array<{ wms: { goodsOwnerId: number; webhook: { auth: string } } }> };
+      expect(tenants[0]!.wms.webhook).toEqual({ auth: 'off' });
+      const attempts = await (await fetch(`http://127.0.0.1:${env.WMS_SANDBOX_PORT}/_sandbox/goods-owners/${tenants[0]!.wms.goodsOwnerId}/webhook-attempts`)).json();
+      expect(attempts).toEqual([]);
+    } finally {
+      expect(await stop(product.child, 'SIGTERM')).toBe(true);
+      await expectNoLeftovers(dir);
+    }
+  }, 300_000);
 });
