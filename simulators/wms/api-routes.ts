@@ -57,6 +57,13 @@ function checkGoodsOwnerId(owner: GoodsOwnerState, given: unknown): void {
   }
 }
 
+/** Ongoing answers every match unless asked for a page: past the goods owner's unpagedListLimit that times out here. */
+function refuseUnpaged(owner: GoodsOwnerState, max: number | undefined, matches: number, pageParameter: string): void {
+  if (max === undefined && owner.unpagedListLimit !== undefined && matches > owner.unpagedListLimit) {
+    throw new SandboxHttpError(500, `The request timed out: ${matches} objects match. Paginate with ${pageParameter}.`);
+  }
+}
+
 function routeKey(request: FastifyRequest): string {
   const url = request.routeOptions.url ?? request.url;
   return `${request.method} ${url.replace(API_PREFIX, '') || '/'}`;
@@ -125,6 +132,7 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
           .filter((a) => stockFrom === undefined || Date.parse(a.stockChangedAt) >= stockFrom)
           .filter((a) => dataFrom === undefined || Date.parse(a.updatedAt) >= dataFrom)
           .sort((a, b) => a.articleSystemId - b.articleSystemId);
+        refuseUnpaged(owner, max, list.length, 'articleSystemIdFrom and maxArticlesToGet');
         if (max !== undefined) list = list.slice(0, max);
         return list.map((a) => articleView(state, owner, a));
       });
@@ -140,6 +148,7 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
           .filter((a) => wanted.length === 0 || wanted.includes(a.articleNumber))
           .filter((a) => idFrom === undefined || a.articleSystemId >= idFrom)
           .sort((a, b) => a.articleSystemId - b.articleSystemId);
+        refuseUnpaged(owner, max, list.length, 'articleSystemIdFrom and maxArticlesToGet');
         if (max !== undefined) list = list.slice(0, max);
         return list.map((a) => inventoryPerWarehouseView(state, owner, a));
       });
@@ -233,6 +242,7 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
             (o) => !toReport || o.lines.some((l) => l.pickedNumberOfItems !== (l.reportedNumberOfItems ?? 0)),
           )
           .sort((a, b) => a.orderId - b.orderId);
+        refuseUnpaged(owner, max, list.length, 'orderIdFrom and maxOrdersToGet');
         if (max !== undefined) list = list.slice(0, max);
         return list.map((o) => orderView(owner, o));
       });
@@ -300,6 +310,7 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
           .filter((po) => receivedTo === undefined || (received(po) ?? Infinity) < receivedTo)
           .filter((po) => idFrom === undefined || po.purchaseOrderId >= idFrom)
           .sort((a, b) => a.purchaseOrderId - b.purchaseOrderId);
+        refuseUnpaged(owner, max, list.length, 'purchaseOrderIdFrom and maxPurchaseOrdersToGet');
         if (max !== undefined) list = list.slice(0, max);
         return list.map((po) => purchaseOrderView(owner, po));
       });

@@ -169,6 +169,8 @@ export const faultsBody = z.object({
   ),
 });
 
+export const limitsBody = z.object({ unpagedListLimit: z.number().int().nonnegative().nullable() });
+
 export const autopilotBody = z.object({ enabled: z.boolean(), stepMs: z.number().int().positive().optional() });
 
 export const goodsOwnerBody = z

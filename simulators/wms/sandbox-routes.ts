@@ -4,6 +4,7 @@ import type { Autopilot } from './autopilot';
 import { setFaultRules } from './faults';
 import {
   addLineBody,
+  limitsBody,
   autopilotBody,
   faultsBody,
   goodsOwnerBody,
@@ -160,6 +161,13 @@ export function registerSandboxRoutes(
         return { rules: [] };
       });
       sb.get('/goods-owners/:goodsOwnerId/calls', async (request) => ownerOf(request).calls);
+      // A test knob: list calls without a page size that match more than this many objects time out (null: never).
+      sb.put('/goods-owners/:goodsOwnerId/limits', async (request) => {
+        const owner = ownerOf(request);
+        const { unpagedListLimit } = limitsBody.parse(request.body);
+        owner.unpagedListLimit = unpagedListLimit ?? undefined;
+        return { unpagedListLimit: owner.unpagedListLimit ?? null };
+      });
       sb.delete('/goods-owners/:goodsOwnerId/calls', async (request) => {
         const owner = ownerOf(request);
         owner.calls = { total: 0, byRoute: {} };

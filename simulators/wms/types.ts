@@ -283,5 +283,11 @@ export interface GoodsOwnerState {
   webhook?: WebhookConfig;
   webhookAttempts: WebhookAttempt[];
   faultRules: Array<FaultRule & { random: () => number }>;
+  /**
+   * A test knob, like the fault rules (not persisted): a list call without its page size (maxOrdersToGet,
+   * maxArticlesToGet, maxPurchaseOrdersToGet) that matches more than this many objects times out, as Ongoing warns
+   * ("responds with all objects which match your filter … may cause timeouts … we recommend that you paginate").
+   */
+  unpagedListLimit?: number;
   calls: { total: number; byRoute: Record<string, number> };
 }

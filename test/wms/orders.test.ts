@@ -306,3 +306,18 @@ describe('orders as Ongoing models them', () => {
     ]);
   });
 });
+
+describe('paging, as Ongoing asks of large goods owners', () => {
+  it('times out a list that is not read page by page, and serves the same list in pages', async () => {
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    for (let i = 0; i < 3; i++) await client.upsertOrder(orderBody(`LIM-${i}`, [[1, 'WIDGET-1', 1]]));
+    await ctl('PUT', '/limits', { unpagedListLimit: 2 });
+    await expect(client.listOrders()).rejects.toMatchObject({ status: 500, kind: 'retryable' });
+    await expect(client.listArticles()).rejects.toMatchObject({ status: 500 });
+    const paged: string[] = [];
+    for await (const page of client.orderPages({}, 2)) paged.push(...page.map((o) => o.orderInfo.orderNumber));
+    expect(paged).toEqual(['LIM-0', 'LIM-1', 'LIM-2']);
+    expect((await client.findOrderByNumber('LIM-1'))?.orderInfo.orderNumber).toBe('LIM-1'); // a narrow filter needs no page
+    expect(await client.getInventoryPerWarehouse()).toHaveLength(3);
+  });
+});
