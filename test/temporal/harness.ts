@@ -292,6 +292,17 @@ export async function invoicesFor(harness: Harness, documentNumber: string): Pro
   return state.invoices.filter((i) => String(i.OrderReference) === documentNumber);
 }
 
+/** The n-th run (1-based) a schedule started, once it has completed: its workflow id and result. */
+export async function scheduledRun<R>(harness: Harness, scheduleId: string, n: number): Promise<{ workflowId: string; result: R }> {
+  const handle = harness.client.schedule.getHandle(scheduleId);
+  const run = await waitFor(async () => {
+    const actions = (await handle.describe()).info.recentActions;
+    return actions.length >= n ? actions[n - 1] : undefined;
+  }, 30_000, `run ${n} of ${scheduleId}`);
+  const workflow = harness.client.workflow.getHandle(run.action.workflow.workflowId, run.action.workflow.firstExecutionRunId);
+  return { workflowId: run.action.workflow.workflowId, result: (await workflow.result()) as R };
+}
+
 /** Creates the order in Fortnox, runs the order sync, and waits until the order waits, quietly, in the WMS. */
 export async function orderInWarehouse(harness: Harness, rows: { ArticleNumber: string; OrderedQuantity: number }[]) {
   const documentNumber = await harness.createOrder(rows);

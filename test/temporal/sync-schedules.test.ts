@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bootstrapSchedules, scheduleDefinitions } from '../../client/schedules';
 import { settingsSchema } from '../../domain/settings';
 import type { SyncArticlesResult } from '../../workflows/sync-articles';
-import { startHarness, waitFor, type Harness } from './harness';
+import { scheduledRun, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness | undefined;
 let scheduleIds: string[] = [];
@@ -53,7 +53,6 @@ describe('schedules from the settings', () => {
   it('carries the article cursor from run to run: the second run reads only what changed', async () => {
     // No overlap, so that articles seeded a second before the first run are not read again by the second.
     h = await startHarness({ settings: { syncOverlap: '0s', processes: { orders: false, suppliers: false } } });
-    const harness = h;
     const id = `articles:${h.tenantId}`;
     scheduleIds = scheduleDefinitions(h.tenant).map((d) => d.scheduleId);
     // Fortnox's lastmodified has whole seconds: start the first run in a later second than the seeding, so the
@@ -63,21 +62,13 @@ describe('schedules from the settings', () => {
     await waitFor(async () => Math.floor(Date.now() / 1000) > seededSecond, 5000, 'the second after seeding');
     await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
     const handle = h.client.schedule.getHandle(id);
-    const resultOfRun = async (n: number) => {
-      const run = await waitFor(async () => {
-        const actions = (await handle.describe()).info.recentActions;
-        return actions.length >= n ? actions[n - 1] : undefined;
-      }, 30_000, `run ${n} of ${id}`);
-      const wf = harness.client.workflow.getHandle(run.action.workflow.workflowId, run.action.workflow.firstExecutionRunId);
-      return wf.result() as Promise<SyncArticlesResult>;
-    };
-    const first = await resultOfRun(1);
+    const { result: first } = await scheduledRun<SyncArticlesResult>(h, id, 1);
     expect(first.listed).toBe(10);
     await h.fortnox.updateArticle('A105', { Description: 'Ullsockor, par' });
     // The scheduler hands a run's result to the next run once it has seen that run complete.
     await waitFor(async () => (await handle.describe()).info.runningActions.length === 0, 30_000, 'the scheduler to see run 1 complete');
     await handle.trigger();
-    const second = await resultOfRun(2);
+    const { result: second } = await scheduledRun<SyncArticlesResult>(h, id, 2);
 
     expect(second).toMatchObject({ listed: 1, fetched: 1, upserted: 1 });
     expect((await h.wms.getArticleByNumber('A105'))?.articleName).toBe('Ullsockor, par');

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { bootstrapSchedules, scheduleDefinitions } from '../../client/schedules';
 import { statusEventId } from '../../domain/wms-status-poll';
 import type { PollWmsStatusResult } from '../../workflows/poll-wms-status';
-import { invoicesFor, orderResult, startHarness, waitFor, type Harness } from './harness';
+import { invoicesFor, orderResult, scheduledRun, startHarness, waitFor, type Harness } from './harness';
 import { recordHistory } from './record';
 
 let h: Harness | undefined;
@@ -24,7 +24,6 @@ describe('WMS status-change poll (webhooks off)', () => {
       webhooks: false,
       settings: { wmsStatusPollInterval: '1h', processes: { orders: false, articles: false, suppliers: false, purchaseOrders: false } },
     });
-    const harness = h;
     expect(h.tenant.wms.webhook).toEqual({ auth: 'off' });
     const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
     await h.syncOrders();
@@ -44,16 +43,7 @@ describe('WMS status-change poll (webhooks off)', () => {
     scheduleIds = scheduleDefinitions(h.tenant).map((d) => d.scheduleId);
     await bootstrapSchedules(h.client, [h.tenant], h.taskQueue); // the poll's first run starts at once
     const handle = h.client.schedule.getHandle(id);
-    const resultOfRun = async (n: number) => {
-      const run = await waitFor(async () => {
-        const actions = (await handle.describe()).info.recentActions;
-        return actions.length >= n ? actions[n - 1] : undefined;
-      }, 30_000, `run ${n} of ${id}`);
-      const wf = harness.client.workflow.getHandle(run.action.workflow.workflowId, run.action.workflow.firstExecutionRunId);
-      return { workflowId: run.action.workflow.workflowId, result: await (wf.result() as Promise<PollWmsStatusResult>) };
-    };
-
-    const first = await resultOfRun(1);
+    const first = await scheduledRun<PollWmsStatusResult>(h, id, 1);
     await recordHistory(first.workflowId, 'pollWmsStatusWorkflow', 'first-run');
     // Every order of the WMS changed status within the first poll's look-back (the demo's seeded ones too): each is
     // told once, except the one typed in by hand.
@@ -66,7 +56,7 @@ describe('WMS status-change poll (webhooks off)', () => {
     // The next poll overlaps the first: nothing is signalled again, so no order's history grows for it.
     await waitFor(async () => (await handle.describe()).info.runningActions.length === 0, 30_000, 'the scheduler to see run 1 complete');
     await handle.trigger();
-    const second = await resultOfRun(2);
+    const second = await scheduledRun<PollWmsStatusResult>(h, id, 2);
     expect(second.result).toMatchObject({ listed: inWms, signalled: 0, alreadyReported: inWms, withoutWorkflow: 0 });
     const history = await h.client.workflow.getHandle(`order:${h.tenantId}:${documentNumber}`).fetchHistory();
     const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'wmsEvent');
