@@ -80,8 +80,9 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
     // 3PL invoicing: only for goods owners the tenants file lists under billing (docs/billing.md).
     ...(tenant.billing ? [{
       scheduleId: `billing:${tenant.id}`,
-      workflowType: 'billingExportWorkflow',
-      workflowId: `billing:${tenant.id}`,
+      // A thin run that starts the closed period's export under the period's own id (billing:<tenant>:<YYYY-MM>).
+      workflowType: 'billingPeriodCloseWorkflow',
+      workflowId: `billing-close:${tenant.id}`,
       process: 'billing' as const,
       note: `At period close ("${settings.billingCron}", Europe/Stockholm): invoices the previous month's WMS billing ` +
         `specification to customer ${tenant.billing.customerNumber} in the 3PL's Fortnox, once per month.`,

@@ -4,7 +4,7 @@ import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflo
 import type { Activities } from '../activities';
 import { checkSelection, fortnoxTaskQueue } from '../domain/order';
 import { durationMs } from '../domain/duration';
-import type { OrderWorkflowSettings } from './order';
+import { orderWorkflowSettings } from '../domain/settings';
 
 export interface SyncOrdersInput {
   tenantId: string;
@@ -52,14 +52,7 @@ export async function syncOrdersWorkflow({ tenantId }: SyncOrdersInput): Promise
     );
     (verdict.selected ? toStart : toSignal).push(order.DocumentNumber);
   }
-  const orderSettings: OrderWorkflowSettings = {
-    orderSelection: settings.orderSelection,
-    reportOn: settings.reportOn,
-    notifications: settings.notifications,
-    reconciliationInterval: settings.reconciliationInterval,
-    fulfilmentReporting: settings.processes.fulfilmentReporting,
-    orderHistoryLimit: settings.orderHistoryLimit,
-  };
+  const orderSettings = orderWorkflowSettings(settings);
   const started = toStart.length ? await local.startOrderWorkflows(tenantId, toStart, orderSettings) : 0;
   const signalled = toSignal.length ? await local.signalOrderWorkflows(tenantId, toSignal) : 0;
   log.info('order sync done', { tenantId, since, listed: orders.length, started, signalled });

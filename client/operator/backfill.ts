@@ -5,8 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { SingleBar } from 'cli-progress';
 import { createOrderSyncActivities } from '../../activities/order-sync';
 import { checkSelection } from '../../domain/order';
-import type { TenantSettings } from '../../domain/settings';
-import type { OrderWorkflowSettings } from '../../workflows/order';
+import { orderWorkflowSettings } from '../../domain/settings';
 import { OperatorError, println, requireRegistry, type OperatorContext } from './context';
 
 export interface BackfillResult {
@@ -15,17 +14,6 @@ export interface BackfillResult {
   /** Orders outside the tenant's selection rules (not confirmed, invoiced, cancelled): only running workflows hear of them. */
   signalled: number;
   skipped: number;
-}
-
-/** The order workflow's settings as the order sync passes them. */
-export function orderWorkflowSettings(settings: TenantSettings): OrderWorkflowSettings {
-  return {
-    orderSelection: settings.orderSelection,
-    reportOn: settings.reportOn,
-    notifications: settings.notifications,
-    reconciliationInterval: settings.reconciliationInterval,
-    fulfilmentReporting: settings.processes.fulfilmentReporting,
-  };
 }
 
 export function parseSince(since: string): Date {
