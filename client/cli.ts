@@ -13,7 +13,7 @@ import { connectClient, temporalTarget } from './connection';
 import { backfillCommand } from './operator/backfill';
 import { doctorCommand } from './operator/doctor';
 import { OperatorError, type OperatorContext } from './operator/context';
-import { orderResyncCommand, orderShowCommand } from './operator/order';
+import { orderReopenCommand, orderResyncCommand, orderShowCommand } from './operator/order';
 import { replayCheckCommand } from './operator/replay-check';
 import { setTenantPaused } from './operator/schedules';
 import { statusCommand } from './operator/status';
@@ -56,8 +56,15 @@ export function buildProgram(context: () => Promise<OperatorContext>, accounts: 
       await orderResyncCommand(await context(), tenant, documentNumber, o.reason);
     });
 
+  order.command('reopen <tenant> <documentNumber>')
+    .description('start a closed order again (a sync never restarts an order that ended, except one it skipped)')
+    .option('--reason <text>', 'recorded in the new run\'s action log', 'operator reopen (CLI)')
+    .action(async (tenant: string, documentNumber: string, o: { reason: string }) => {
+      await orderReopenCommand(await context(), tenant, documentNumber, o.reason);
+    });
+
   program.command('backfill <tenant>')
-    .description('start (or signal) the order workflow of every Fortnox order changed since a date (needs the tenants file)')
+    .description('run the order sync once for every Fortnox order changed since a date, as a workflow (needs the tenants file)')
     .requiredOption('--since <YYYY-MM-DD>', 'first day to include')
     .action(async (tenant: string, o: { since: string }) => {
       await backfillCommand(await context(), tenant, { since: o.since });

@@ -147,7 +147,7 @@ function fortnoxActivities(tenantId: string) {
   } as const;
   return {
     // One read: at most one paced call of at most 10 s.
-    ...proxyActivities<Activities>({ ...options, startToCloseTimeout: '30 seconds' }),
+    fetchFortnoxOrder: proxyActivities<Activities>({ ...options, startToCloseTimeout: '30 seconds' }).fetchFortnoxOrder,
     // Up to five paced calls, and pacer waits behind a 429: far longer than its worst case, so a slow attempt is never
     // timed out and retried beside itself; it beats, so a lost worker is still noticed in seconds.
     reportFulfilment: proxyActivities<Activities>({ ...options, startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds' })

@@ -62,6 +62,8 @@ export interface ListOrdersQuery {
   lastModifiedSince?: Date;
   sent?: boolean;
   customerNumber?: string;
+  /** Fortnox's own order; paging through a listing that changes meanwhile needs a stable one (documentnumber). */
+  sortBy?: 'documentnumber';
   page?: number;
   limit?: number;
 }
@@ -182,6 +184,7 @@ export class FortnoxClient {
         lastmodified: query.lastModifiedSince && formatStockholmTimestamp(query.lastModifiedSince),
         sent: query.sent,
         customernumber: query.customerNumber,
+        sortby: query.sortBy,
         page: query.page,
         limit: query.limit,
       },

@@ -1,11 +1,12 @@
 // Sandbox controls under `/_sandbox`: tenants, seeding, faults, call counters and log, clock, nightly job, state dump.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { emptyCallStats } from './state';
-import type { SandboxState, Tenant } from './state';
+import type { Json, SandboxState, Tenant } from './state';
 import { compileRules } from './faults';
 import type { FaultRuleInput } from './faults';
 import { createAuthorizationCode } from './oauth';
 import { seedTenant } from './seed';
+import { createBulkOrders, MAX_BULK_ORDERS } from './bulk-orders';
 import { stockholmDate } from './stockholm-time';
 import type { BookedEntry } from './lager/engine';
 import { documentView } from './lager/routes';
@@ -88,6 +89,23 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
   });
 
   app.post('/_sandbox/tenants/:tenantId/seed', async (request) => seedTenant(state, tenantParam(state, request)));
+
+  app.post('/_sandbox/tenants/:tenantId/orders/bulk', async (request, reply) => {
+    const tenant = tenantParam(state, request);
+    const body = (request.body ?? {}) as Body;
+    const count = body.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_BULK_ORDERS) {
+      throw new SandboxControlError(400, 'invalidBody', `count must be a whole number 1..${MAX_BULK_ORDERS}.`);
+    }
+    if (typeof body.customerNumber !== 'string') throw new SandboxControlError(400, 'invalidBody', 'customerNumber (string) is required.');
+    if (body.rows !== undefined && !Array.isArray(body.rows)) throw new SandboxControlError(400, 'invalidBody', 'rows must be an array.');
+    const created = createBulkOrders(tenant, {
+      count, customerNumber: body.customerNumber, sent: body.sent === true, invoiced: body.invoiced === true,
+      rows: (body.rows ?? []) as Json[],
+    }, state.clock.nowMs(), state.today());
+    reply.code(201);
+    return { created: count, ...created };
+  });
 
   app.put('/_sandbox/tenants/:tenantId/faults', async (request) => {
     const tenant = tenantParam(state, request);

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { orderWorkflowId } from '../../domain/order';
 import { resyncSignal, wmsEventSignal } from '../../workflows/order';
 import { orderInWarehouse, startHarness, waitFor, type Harness } from './harness';
+import { recordHistory } from './record';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -46,6 +47,8 @@ describe('order workflow over months', () => {
     const status = await h.waitForStatus(documentNumber, (s) => !s.busy);
     expect(status.stage).toBe('needs-attention');
     expect(status.attention).toMatch(/without picking anything/);
+    // The run that waited, took signals and continued as new (with the settings re-read) is kept for replay.
+    await recordHistory(workflowId, 'orderWorkflow', 'needs-attention-continue-as-new', firstRun);
   });
 
   it('acts in the next run on a resync that lands while the run continues as new', async () => {
@@ -93,5 +96,6 @@ describe('order workflow over months', () => {
     await waitFor(async () => (await readsOfOrder()) > readsBefore, 30_000, 'the resync\'s read of the Fortnox order');
     const status = await harness.waitForStatus(documentNumber, (s) => !s.busy && !s.resyncRequested);
     expect(status.actions.map((a) => a.action)).toContain('resync requested');
+    await recordHistory(workflowId, 'orderWorkflow', 'resync-during-continue-as-new', runId);
   });
 });

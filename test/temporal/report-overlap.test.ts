@@ -46,4 +46,26 @@ describe('reporting under pressure', () => {
     expect(result).toMatchObject({ outcome: 'already-invoiced', invoiceNumber: String(byHand.DocumentNumber) });
     expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
   });
+
+  it('a report slowed past the old 30-second timeout runs once: one createinvoice, one invoice', async () => {
+    h = await startHarness();
+    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await h.syncOrders();
+    const { wmsOrderId } = await h.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' && !s.busy);
+    const tenant = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}`;
+    // Every order read and update takes 12 s (each under the client's 30-s request timeout): the report's reads, its
+    // delivery update and createinvoice take well over 30 s together.
+    await got.put(`${tenant}/faults`, { json: { rules: [
+      { route: 'GET /3/orders/:DocumentNumber', latencyMs: 12_000 },
+      { route: 'PUT /3/orders/:DocumentNumber', latencyMs: 12_000 },
+    ] } });
+    await got.delete(`${tenant}/calls`);
+    await h.floor(wmsOrderId!, 'send');
+    const result = await orderResult(h, documentNumber);
+    await got.delete(`${tenant}/faults`);
+    expect(result.outcome).toBe('invoiced');
+    const calls = await got(`${tenant}/calls`).json<{ byRoute: Record<string, number> }>();
+    expect(calls.byRoute['PUT /3/orders/:DocumentNumber/createinvoice']).toBe(1);
+    expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
+  }, 240_000);
 });
