@@ -3,30 +3,13 @@
 // the next by continue-as-new in the middle of a listing.
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { historyFigures } from '../../bench/history-payloads';
 import type { SyncOrdersResult } from '../../workflows/sync-orders';
 import { startHarness, type Harness } from './harness';
 import { recordHistory } from './record';
 
 let h: Harness;
 let sentOrders: string[];
-
-/** The largest payload (input, result, heartbeat) any event of the workflow's runs wrote, in bytes. */
-async function largestPayload(workflowId: string): Promise<number> {
-  let largest = 0;
-  for await (const execution of h.client.workflow.list({ query: `WorkflowId = ${JSON.stringify(workflowId)}` })) {
-    const history = await h.client.workflow.getHandle(workflowId, execution.runId).fetchHistory();
-    for (const event of history.events ?? []) {
-      const walk = (value: unknown): void => {
-        if (!value || typeof value !== 'object') return;
-        const data = (value as { data?: unknown }).data;
-        if (data instanceof Uint8Array && 'metadata' in value) largest = Math.max(largest, data.length);
-        else for (const child of Object.values(value)) walk(child);
-      };
-      walk(event);
-    }
-  }
-  return largest;
-}
 
 beforeAll(async () => {
   h = await startHarness({ fortnoxRateLimit: false });
@@ -63,7 +46,7 @@ describe('paged order sync', () => {
     expect(result.started).toBe(selected);
     for (const n of sentOrders) await h.waitForStatus(n, (s) => s.stage === 'awaiting-warehouse');
     // A page's worth of orders never travels through the history: inputs and results are counts.
-    expect(await largestPayload(workflowId)).toBeLessThan(2_000);
+    expect((await historyFigures(h.client, workflowId)).largestPayloadBytes).toBeLessThan(2_000);
     await recordHistory(workflowId, 'syncOrdersWorkflow', 'paged');
   });
 
