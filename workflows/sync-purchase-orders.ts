@@ -10,19 +10,27 @@ import { fortnoxTaskQueue } from '../domain/order';
 /** Where a run stopped: the Fortnox id the next to-WMS page starts after, or the WMS id the next receipt page starts at. */
 export type PurchaseOrderSyncCursor = { phase: 'to-wms'; after: string | null } | { phase: 'receipts'; from: number };
 
+export interface PurchaseOrderPaging {
+  /** Fortnox purchase orders per to-WMS page. */
+  toWms: number;
+  /** WMS purchase orders per receipt page (each up to ~5 Fortnox calls). */
+  receipts: number;
+  /** Page activities per run before it continues as new (about 7 history events each). */
+  pagesPerRun: number;
+}
+
+export const DEFAULT_PURCHASE_ORDER_PAGING: PurchaseOrderPaging = { toWms: 200, receipts: 100, pagesPerRun: 50 };
+
 export interface SyncPurchaseOrdersInput {
   tenantId: string;
+  /** Smaller pages or fewer per run than the defaults (tests; an operator nursing a slow account). */
+  paging?: Partial<PurchaseOrderPaging>;
   /** Set only by continue-as-new: where the previous run stopped and what it had done so far. */
   resume?: { cursor: PurchaseOrderSyncCursor; totals: Required<PurchaseOrderSyncResult> };
 }
 
 /** Runs scheduled before the sync was paged made one long activity; their histories replay through the old branch. */
 export const PAGED_PURCHASE_ORDER_SYNC = 'purchase-order-sync-paged';
-
-/** Pages per activity call: a page of receipts makes up to ~5 Fortnox calls per purchase order. */
-export const PURCHASE_ORDER_PAGE = { toWms: 200, receipts: 100 } as const;
-/** Page activities per run before it continues as new (about 7 history events each). */
-export const PAGES_PER_RUN = 50;
 
 export async function syncPurchaseOrdersWorkflow(input: SyncPurchaseOrdersInput): Promise<PurchaseOrderSyncResult> {
   const { tenantId } = input;
@@ -49,19 +57,20 @@ export async function syncPurchaseOrdersWorkflow(input: SyncPurchaseOrdersInput)
     { lager: true, listed: 0, createdInWms: 0, updatedInWms: 0, receiptsPosted: 0, receiptsChecked: 0 };
   if (!input.resume && !(await fortnox.lagerActive(tenantId))) return { ...totals, lager: false };
 
+  const paging = { ...DEFAULT_PURCHASE_ORDER_PAGING, ...input.paging };
   let cursor: PurchaseOrderSyncCursor | null = input.resume?.cursor ?? { phase: 'to-wms', after: null };
   for (let pages = 0; cursor !== null; pages++) {
-    if (pages >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
-      return continueAsNew<typeof syncPurchaseOrdersWorkflow>({ tenantId, resume: { cursor, totals } });
+    if (pages >= paging.pagesPerRun || workflowInfo().continueAsNewSuggested) {
+      return continueAsNew<typeof syncPurchaseOrdersWorkflow>({ tenantId, paging: input.paging, resume: { cursor, totals } });
     }
     if (cursor.phase === 'to-wms') {
-      const page: ToWmsPageResult = await fortnox.syncPurchaseOrdersToWms(tenantId, { after: cursor.after, limit: PURCHASE_ORDER_PAGE.toWms });
+      const page: ToWmsPageResult = await fortnox.syncPurchaseOrdersToWms(tenantId, { after: cursor.after, limit: paging.toWms });
       totals.listed += page.listed;
       totals.createdInWms += page.createdInWms;
       totals.updatedInWms += page.updatedInWms;
       cursor = page.next !== null ? { phase: 'to-wms', after: page.next } : { phase: 'receipts', from: 0 };
     } else {
-      const page: ReceiptPageResult = await fortnox.postPurchaseOrderReceipts(tenantId, { from: cursor.from, limit: PURCHASE_ORDER_PAGE.receipts });
+      const page: ReceiptPageResult = await fortnox.postPurchaseOrderReceipts(tenantId, { from: cursor.from, limit: paging.receipts });
       totals.receiptsPosted += page.receiptsPosted;
       totals.receiptsChecked += page.checked;
       cursor = page.next !== null ? { phase: 'receipts', from: page.next } : null;
