@@ -131,10 +131,10 @@ describe('purchase-order sync of a large backlog', () => {
     expect(await h.wms.listPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true, maxPurchaseOrdersToGet: 10 })).toEqual([]);
 
     // Settled purchase orders are not read again. A slow Fortnox document read would stall a sync that still read two
-    // per purchase order (1,000 reads at 150 ms, no heartbeat: past its heartbeat timeout on every attempt).
+    // per purchase order (1,000 reads at 300 ms, no heartbeat: past its heartbeat timeout on every attempt).
     await calls.reset();
     await got.put(`${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/faults`, {
-      json: { rules: [{ route: `GET ${RECEIPT}`, latencyMs: 150 }] },
+      json: { rules: [{ route: `GET ${RECEIPT}`, latencyMs: 300 }] },
     });
     const second = await h.runSync<PurchaseOrderSyncResult>('syncPurchaseOrdersWorkflow');
     expect(second).toEqual({ lager: true, listed: 500, createdInWms: 0, updatedInWms: 0, receiptsPosted: 0, receiptsChecked: 0 });

@@ -178,7 +178,7 @@ describe('stock-level sync beside a backlog of received purchase orders (Lager)'
     });
     // A slow WMS purchase-order read would stall a sync that read each purchase order on its own (500 reads at 150 ms,
     // no heartbeat in between: past the heartbeat timeout on every attempt). Read a page at a time, it costs nothing.
-    await got.put(`${goodsOwner}/faults`, { json: { rules: [{ route: 'GET /purchaseOrders', latencyMs: 150 }] } });
+    await got.put(`${goodsOwner}/faults`, { json: { rules: [{ route: 'GET /purchaseOrders', latencyMs: 300 }] } });
     await reset();
 
     const first = await h.runSync<StockSyncResult>('syncStockWorkflow');
@@ -190,7 +190,7 @@ describe('stock-level sync beside a backlog of received purchase orders (Lager)'
 
     await got.delete(`${goodsOwner}/faults`);
     expect(await h.runSync<PurchaseOrderSyncResult>('syncPurchaseOrdersWorkflow')).toMatchObject({ receiptsPosted: 500 });
-    await got.put(`${goodsOwner}/faults`, { json: { rules: [{ route: 'GET /purchaseOrders', latencyMs: 150 }] } });
+    await got.put(`${goodsOwner}/faults`, { json: { rules: [{ route: 'GET /purchaseOrders', latencyMs: 300 }] } });
     await reset();
     const second = await h.runSync<StockSyncResult>('syncStockWorkflow');
     expect(second).toMatchObject({ inboundRows: 0, outboundRows: 0, documents: [], pendingReceipts: 0 });
