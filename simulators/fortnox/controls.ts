@@ -9,6 +9,7 @@ import { seedTenant } from './seed';
 import { createBulkOrders, MAX_BULK_ORDERS } from './bulk-orders';
 import { stockholmDate } from './stockholm-time';
 import type { BookedEntry } from './lager/engine';
+import { createPurchaseOrders } from './lager/purchase-orders';
 import { documentView } from './lager/routes';
 
 /** A control-plane error: plain `{error, message}`, never confused with Fortnox's own shapes. */
@@ -105,6 +106,18 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
     }, state.clock.nowMs(), state.today());
     reply.code(201);
     return { created: count, ...created };
+  });
+
+  /** A backlog of Lager purchase orders in one call (`POST purchaseorders-v1` bodies, checked as it checks them) → their ids. */
+  app.post('/_sandbox/tenants/:tenantId/purchase-orders', async (request, reply) => {
+    const tenant = tenantParam(state, request);
+    const body = (request.body ?? {}) as Body;
+    if (!tenant.lager) throw new SandboxControlError(400, 'lagerNotActivated', 'Purchase orders need Fortnox Lager.');
+    if (!Array.isArray(body.purchaseOrders) || body.purchaseOrders.length === 0) {
+      throw new SandboxControlError(400, 'invalidBody', 'purchaseOrders (a non-empty array of purchase-order bodies) is required.');
+    }
+    reply.code(201);
+    return { ids: createPurchaseOrders(tenant, body.purchaseOrders as Body[]) };
   });
 
   app.put('/_sandbox/tenants/:tenantId/faults', async (request) => {
