@@ -3,6 +3,8 @@
 // sync and a purchase-order sync must complete, and no history payload may come near Temporal's 2 MB limit.
 import { randomBytes } from 'node:crypto';
 import { createBulkOrders } from '../simulators/fortnox/bulk-orders';
+import { createSupplier } from '../simulators/fortnox/rest/registers';
+import { seedPurchaseOrderBacklog } from '../simulators/purchase-order-backlog';
 import { historyFigures, type HistoryFigures } from './history-payloads';
 import { startRig, type Rig } from './rig';
 
@@ -58,12 +60,24 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
       count: open, customerNumber, sent: true, invoiced: false, rows: [{ ArticleNumber: rig.articles[0], OrderedQuantity: 1 }],
     }, now, today);
     say(`seeded ${options.orders} orders (${invoiced} invoiced, ${unconfirmed} unconfirmed, ${open} open)`);
+    const supplier = createSupplier(rig.fortnoxTenant, { Name: 'Bench Leverantör AB', City: 'Göteborg' }, now);
+    await seedPurchaseOrderBacklog({
+      fortnoxUrl: rig.fortnox.url, fortnoxTenantId: rig.fortnoxTenant.tenantId, wmsUrl: rig.wms.url,
+      goodsOwnerId: rig.goodsOwner.goodsOwnerId, count: options.receivedPurchaseOrders, supplierNumber: String(supplier.SupplierNumber),
+      rows: [{ itemId: rig.articles[0]!, orderedQuantity: 10, price: 50 }], wms: 'received',
+    });
+    say(`seeded ${options.receivedPurchaseOrders} purchase orders, received in full in the WMS`);
     await rig.spawnWorker('product', { LOG_LEVEL: 'warn' });
 
     say('full order sync ...');
     const orderSync = await measured(rig, 'syncOrdersWorkflow', [{ tenantId: rig.tenant.id, since: null }]);
     say(`order sync: ${orderSync.wallSeconds.toFixed(1)} s, ${orderSync.fortnoxCalls} Fortnox calls, largest payload ${orderSync.largestPayloadBytes} B`);
-    return { orders: { invoiced, unconfirmed, open }, receivedPurchaseOrders: options.receivedPurchaseOrders, orderSync };
+
+    say('purchase-order sync ...');
+    const purchaseOrderSync = await measured(rig, 'syncPurchaseOrdersWorkflow', [{ tenantId: rig.tenant.id }]);
+    say(`purchase-order sync: ${purchaseOrderSync.wallSeconds.toFixed(1)} s, ${purchaseOrderSync.fortnoxCalls} Fortnox calls, ` +
+      `largest payload ${purchaseOrderSync.largestPayloadBytes} B`);
+    return { orders: { invoiced, unconfirmed, open }, receivedPurchaseOrders: options.receivedPurchaseOrders, orderSync, purchaseOrderSync };
   } finally {
     await rig.close();
   }

@@ -1,5 +1,6 @@
 // What only months of life show, compressed: an order waiting for an operator through many events continues as new
 // instead of spinning, and an operator's resync that lands while a run continues as new is acted on in the next run.
+import { temporal } from '@temporalio/proto';
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
 import { orderWorkflowId } from '../../domain/order';
@@ -16,7 +17,8 @@ afterEach(async () => {
 /** The event types of one run's history. */
 async function eventTypes(harness: Harness, workflowId: string, runId: string): Promise<string[]> {
   const history = await harness.client.workflow.getHandle(workflowId, runId).fetchHistory();
-  return (history.events ?? []).map((e) => String(e.eventType));
+  // Event types arrive as enum numbers; the enum maps them back to their names.
+  return (history.events ?? []).map((e) => String(temporal.api.enums.v1.EventType[e.eventType ?? 0]));
 }
 
 describe('order workflow over months', () => {
