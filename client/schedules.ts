@@ -1,5 +1,6 @@
 // Creates or updates each tenant's schedules from its settings at start-up, idempotently: a schedule that exists is
 // updated, one whose process is switched off is paused. Each carries a note saying what it does, shown in the Web UI.
+// Every "run now" (start-up's first run, the console, the CLI) goes through triggerScheduleNow.
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Tenant } from '../config/tenants';
 import type { TenantSettings } from '../domain/settings';
@@ -15,7 +16,7 @@ export interface ScheduleDefinition {
   note: string;
   spec: ScheduleOptions['spec'];
   /** Run once at creation too (default). Off for period closes: a deployment is no period close. */
-  triggerImmediately?: boolean;
+  runAtCreation?: boolean;
 }
 
 export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
@@ -65,7 +66,7 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
         'QuantityInStock per article; with Lager: released WMS-SYNC-IN/OUT documents per article and stock point).',
       // Offset to the end of the interval, after that interval's order and article syncs have run.
       spec: { intervals: [{ every: settings.syncInterval, offset: `${stockSyncOffsetMs(durationMs(settings.syncInterval)) / 1000}s` }] },
-      triggerImmediately: false,
+      runAtCreation: false,
     },
     {
       scheduleId: `purchase-orders:${tenant.id}`,
@@ -87,7 +88,7 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       note: `At period close ("${settings.billingCron}", Europe/Stockholm): invoices the previous month's WMS billing ` +
         `specification to customer ${tenant.billing.customerNumber} in the 3PL's Fortnox, once per month.`,
       spec: { cronExpressions: [settings.billingCron], timezone: 'Europe/Stockholm' },
-      triggerImmediately: false,
+      runAtCreation: false,
     }] : []),
   ];
 }
@@ -102,6 +103,17 @@ export interface BootstrapResult {
   created: string[];
   updated: string[];
   paused: string[];
+}
+
+/**
+ * Starts a run of the schedule now, as one of its own runs: with the overlap policy SKIP, so nothing starts beside a
+ * run still running, and the run receives the previous completed run's result (its cursor) as its last completion
+ * result and leaves its own for the next. `trigger()` without a policy uses ALLOW_ALL, whose runs the scheduler neither
+ * hands a result to nor takes one from: the run after it would fall back to looking the cursor up, or sync in full.
+ * A schedule that is paused still runs: a trigger is an operator's (or start-up's) explicit request.
+ */
+export async function triggerScheduleNow(client: Client, scheduleId: string): Promise<void> {
+  await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP);
 }
 
 export async function bootstrapSchedules(client: Client, tenants: Tenant[], taskQueue: string): Promise<BootstrapResult> {
@@ -124,9 +136,11 @@ export async function bootstrapSchedules(client: Client, tenants: Tenant[], task
         state: { paused: !enabled, note: enabled ? def.note : `Switched off in the settings of tenant ${tenant.id}. ${def.note}` },
       };
       try {
-        // The first run starts at once, so a new deployment does not wait a whole interval.
-        await client.schedule.create({ ...options, state: { ...options.state, triggerImmediately: enabled && def.triggerImmediately !== false } });
+        await client.schedule.create(options);
         result.created.push(def.scheduleId);
+        // The first run starts at once, so a new deployment does not wait a whole interval; started as a regular run
+        // (not the create call's triggerImmediately, which is ALLOW_ALL), so its result is the next run's cursor.
+        if (enabled && def.runAtCreation !== false) await triggerScheduleNow(client, def.scheduleId);
       } catch (err) {
         if (!(err instanceof ScheduleAlreadyRunning)) throw err;
         const handle = client.schedule.getHandle(def.scheduleId);
