@@ -1,11 +1,13 @@
-// The per-tenant switches and the schedule bootstrap on a real dev server: defaults (all on but stock levels), a note on
-// every schedule, idempotent across restarts, switching processes on and off, and the cursor carried from run to run,
-// also into a run started by hand.
+// The per-tenant switches and the schedule bootstrap on a real dev server: defaults (all on but stock levels), a note and
+// a run timeout on every schedule, idempotent across restarts, switching processes on and off, the cursor carried from
+// run to run also into a run started by hand, and a stuck run that times out instead of blocking its schedule.
+import { msToNumber } from '@temporalio/common/lib/time';
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
-import { bootstrapSchedules, scheduleDefinitions, triggerScheduleNow } from '../../client/schedules';
+import { bootstrapSchedules, scheduleDefinitions, scheduleOptions, triggerScheduleNow } from '../../client/schedules';
 import { settingsSchema } from '../../domain/settings';
 import type { SyncArticlesResult } from '../../workflows/sync-articles';
+import type { SyncOrdersResult } from '../../workflows/sync-orders';
 import { scheduledRun, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness | undefined;
@@ -28,10 +30,15 @@ describe('schedules from the settings', () => {
     const first = await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
     expect(first.created.sort()).toEqual([...ids].sort());
     expect(first.paused).toEqual([`stock-levels:${h.tenantId}`]);
-    for (const id of ids) {
-      const described = await h.client.schedule.getHandle(id).describe();
-      expect(described.state.note, id).toBeTruthy();
-      expect(described.state.paused, id).toBe(id.startsWith('stock-levels:'));
+    for (const def of scheduleDefinitions(h.tenant)) {
+      const described = await h.client.schedule.getHandle(def.scheduleId).describe();
+      expect(described.state.note, def.scheduleId).toBeTruthy();
+      expect(described.state.paused, def.scheduleId).toBe(def.scheduleId.startsWith('stock-levels:'));
+      // Every run is bounded: a stuck one is timed out and the schedule runs again.
+      expect(described.action, def.scheduleId).toMatchObject({
+        workflowRunTimeout: msToNumber(def.runTimeout), workflowExecutionTimeout: msToNumber(def.runTimeout),
+      });
+      expect(described.policies, def.scheduleId).toMatchObject({ overlap: 'SKIP', catchupWindow: 3_600_000 });
     }
     const stock = await h.client.schedule.getHandle(`stock-levels:${h.tenantId}`).describe();
     expect(stock.state.note).toMatch(/^Switched off/);
@@ -79,5 +86,35 @@ describe('schedules from the settings', () => {
     expect(JSON.parse(Buffer.from(handedOver[0]!.data!).toString())).toMatchObject({ cursor: first.cursor });
     const activities = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
     expect(activities).not.toContain('previousScheduledResult');
+  });
+
+  it('a stuck run times out, so the schedule runs again instead of skipping every start behind it', async () => {
+    h = await startHarness();
+    // The order sync as bootstrap makes it, with a run timeout short enough for a test.
+    const def = { ...scheduleDefinitions(h.tenant).find((d) => d.process === 'orders')!, runTimeout: '3s' };
+    const id = def.scheduleId;
+    scheduleIds = [id];
+    await h.client.schedule.create(scheduleOptions(h.tenant, def, h.taskQueue));
+    const handle = h.client.schedule.getHandle(id);
+    // Fortnox fails every order listing: the run's listing activity is retried without end, the run never finishes.
+    const faults = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/faults`;
+    await got.put(faults, { json: { rules: [{ route: 'GET /3/orders', errorRate: 1 }] } });
+    await triggerScheduleNow(h.client, id);
+    const stuck = await waitFor(async () => (await handle.describe()).info.recentActions[0]?.action.workflow, 30_000, 'the first run');
+
+    // While it runs, every start is skipped (SKIP never starts a run beside a running one).
+    await triggerScheduleNow(h.client, id);
+    await waitFor(async () => (await handle.describe()).info.numActionsSkippedOverlap === 1, 30_000, 'the start to be skipped');
+    expect((await handle.describe()).info.recentActions).toHaveLength(1);
+
+    // The run timeout ends it; Fortnox recovers; the next start runs.
+    const run = h.client.workflow.getHandle(stuck.workflowId, stuck.firstExecutionRunId);
+    await waitFor(async () => (await run.describe()).status.name === 'TIMED_OUT', 30_000, 'the stuck run to time out');
+    await got.delete(faults);
+    await triggerScheduleNow(h.client, id);
+    const { result } = await scheduledRun<SyncOrdersResult>(h, id, 2);
+    // The timed-out run left no cursor behind: the next run lists from the start.
+    expect(result.listed).toBeGreaterThan(0);
+    expect((await handle.describe()).info.numActionsSkippedOverlap).toBe(1);
   });
 });
