@@ -32,6 +32,14 @@ export interface ScheduleDefinition {
 /** Syncs: a start missed while Temporal was down runs if it is at most an hour late; later ones are the next run's. */
 const SYNC_POLICIES = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' } as const;
 
+/**
+ * Period closes: a close missed while Temporal was down still runs up to 31 days late (the longest month; Temporal sets
+ * no upper limit, its default is a year), and several missed closes run one after the other (BUFFER_ALL), each
+ * exporting the month before its own scheduled time. A close missed by longer is counted by the schedule
+ * (numActionsMissedCatchupWindow) and `status` lists the period without an export.
+ */
+const PERIOD_CLOSE_POLICIES = { overlap: ScheduleOverlapPolicy.BUFFER_ALL, catchupWindow: '31 days' } as const;
+
 export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
   const { settings } = tenant;
   return [
@@ -116,6 +124,7 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       // Reading a busy month takes about an hour. A week lets a close wait out a worker outage and still export its
       // month, and is shorter than any month, so a stuck close never blocks the next one.
       runTimeout: '7 days',
+      policies: PERIOD_CLOSE_POLICIES,
       runAtCreation: false,
     }] : []),
   ];
@@ -124,7 +133,8 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
 /** The note the operator CLI writes when it pauses a schedule; start-up leaves such a schedule paused. */
 export const OPERATOR_PAUSE_NOTE = 'Paused by an operator';
 
-const pausedByOperator = (state: { paused: boolean; note?: string }) =>
+/** Whether a paused schedule was paused by an operator (CLI `pause`), not switched off in the settings. */
+export const pausedByOperator = (state: { paused: boolean; note?: string }) =>
   state.paused && (state.note ?? '').startsWith(OPERATOR_PAUSE_NOTE);
 
 export interface BootstrapResult {
