@@ -1,7 +1,7 @@
-// The operator CLI (`npm run cli -- <command>`): status per tenant, one order, resync, backfill, pause/resume, the
-// stock report and the pre-deploy replay check. Reads the same configuration as the worker; without a tenants file
-// only the Temporal-side commands work (status, order show/resync, pause/resume, replay-check, billing export: the
-// worker holds the credentials).
+// The operator CLI (`npm run cli -- <command>`): status per tenant, one order, resync, backfill, pause/resume, a
+// schedule's run now, the stock report and the pre-deploy replay check. Reads the same configuration as the worker;
+// without a tenants file only the Temporal-side commands work (status, order show/resync, pause/resume, sync,
+// replay-check, billing export: the worker holds the credentials).
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config';
@@ -15,7 +15,7 @@ import { doctorCommand } from './operator/doctor';
 import { OperatorError, type OperatorContext } from './operator/context';
 import { orderReopenCommand, orderResyncCommand, orderShowCommand } from './operator/order';
 import { replayCheckCommand } from './operator/replay-check';
-import { setTenantPaused } from './operator/schedules';
+import { runScheduleNow, setTenantPaused } from './operator/schedules';
 import { statusCommand } from './operator/status';
 import { stockReportCommand } from './operator/stock-report';
 
@@ -81,6 +81,13 @@ export function buildProgram(context: () => Promise<OperatorContext>, accounts: 
     .option('--note <text>', 'shown in the Web UI')
     .action(async (tenant: string, o: { note?: string }) => {
       await setTenantPaused(await context(), tenant, false, o.note);
+    });
+
+  program.command('sync <tenant> <schedule>')
+    .description('run one of a tenant\'s schedules now (orders, articles, suppliers, stock-levels, purchase-orders, wms-status, ' +
+      'billing) as one of its regular runs: it continues from the last run\'s cursor; nothing starts beside a running run')
+    .action(async (tenant: string, schedule: string) => {
+      await runScheduleNow(await context(), tenant, schedule);
     });
 
   program.command('stock').description('stock').command('report <tenant>')
