@@ -5,10 +5,11 @@ import { randomInt } from 'node:crypto';
 import got from 'got';
 import { Floor } from '../bench/floor';
 import { orderRows, seededRandom } from '../bench/lifecycle';
-import { startRig, type Rig, type WorkerProcess } from '../bench/rig';
+import { startRig, type Rig } from '../bench/rig';
 import { bootstrapSchedules } from '../client/schedules';
 import { applyFaults, clearFaults, type FaultPlan, type WmsFaultCounts } from './faults';
 import { cancelOrder, changeQuantity } from './fortnox-user';
+import { WorkerSupervisor } from './supervisor';
 import { checkInvariants, violations, type AdjustmentTotals, type InvariantReport } from './invariants';
 
 export interface SoakOptions {
@@ -64,58 +65,6 @@ export interface SoakResult {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Keeps one worker process running: restarts it whenever it dies, whether we killed it or it fell over. */
-class WorkerSupervisor {
-  current: WorkerProcess | undefined;
-  kills = 0;
-  exits = 0;
-  private stopped = false;
-  private starting: Promise<void> | undefined;
-
-  constructor(private readonly rig: Rig, private readonly log: (line: string) => void, private readonly logLevel = 'info') {}
-
-  async start(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const worker = await this.rig.spawnWorker('product', { LOG_LEVEL: this.logLevel });
-        this.current = worker;
-        worker.child.once('exit', (code, signal) => {
-          this.current = undefined;
-          if (this.stopped) return;
-          if (signal !== 'SIGKILL') {
-            this.exits++;
-            this.log(`worker ${worker.pid} exited by itself (${code ?? signal}); restarting`);
-          }
-          this.starting = this.start();
-        });
-        return;
-      } catch (err) {
-        // E.g. the server is down while it restarts: try again shortly.
-        this.exits++;
-        this.log(`worker did not start: ${(err as Error).message.split('\n')[0]}; retrying`);
-        await sleep(1000);
-      }
-    }
-  }
-
-  kill(): boolean {
-    if (!this.current) return false;
-    this.kills++;
-    this.log(`SIGKILL worker ${this.current.pid}`);
-    this.current.child.kill('SIGKILL');
-    return true;
-  }
-
-  async ready(): Promise<void> {
-    await this.starting;
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.current?.child.kill('SIGKILL');
-  }
-}
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const started = Date.now();
