@@ -18,7 +18,11 @@ afterEach(async () => {
 async function eventTypes(harness: Harness, workflowId: string, runId: string): Promise<string[]> {
   const history = await harness.client.workflow.getHandle(workflowId, runId).fetchHistory();
   // Event types arrive as enum numbers; the enum maps them back to their names.
-  return (history.events ?? []).map((e) => String(temporal.api.enums.v1.EventType[e.eventType ?? 0]));
+  return (history.events ?? []).map((e) => {
+    const type = String(temporal.api.enums.v1.EventType[e.eventType ?? 0]);
+    const cause = e.workflowTaskFailedEventAttributes?.cause;
+    return cause == null ? type : `${type}:${temporal.api.enums.v1.WorkflowTaskFailedCause[cause]}`;
+  });
 }
 
 describe('order workflow over months', () => {
@@ -42,9 +46,13 @@ describe('order workflow over months', () => {
     }
     const types = await eventTypes(h, workflowId, firstRun);
     expect(types.at(-1)).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW');
-    // No workflow task failed or timed out on the way: the wait never spun.
-    expect(types.filter((t) => /WORKFLOW_TASK_(FAILED|TIMED_OUT)/.test(t))).toEqual([]);
-    expect(types.length).toBeLessThan(40 + 20);
+    // No workflow task failed or timed out on the way: the wait never spun. The one refusal allowed is the server's
+    // UNHANDLED_COMMAND: a continue-as-new completed while a new signal was waiting is sent back to take the signal first.
+    const failedTasks = types.filter((t) => /WORKFLOW_TASK_(FAILED|TIMED_OUT)/.test(t));
+    expect(failedTasks.filter((t) => !t.endsWith(':WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND'))).toEqual([]);
+    // The limit is checked once per loop iteration, and signals keep landing while one runs (about 4 events each):
+    // the same margin as the long chaos soak's (chaos/long.ts).
+    expect(types.length).toBeLessThan(40 + 60);
     // The next run still waits for the operator, with what it knew.
     const status = await h.waitForStatus(documentNumber, (s) => !s.busy);
     expect(status.stage).toBe('needs-attention');
