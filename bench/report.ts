@@ -151,7 +151,8 @@ export function toMarkdown(report: BenchReport): string {
       'wrote (Temporal refuses over 2 MB).', '',
       '| sync | wall time | Fortnox calls | runs (continue-as-new) | longest run (events) | largest payload |', '|---|---|---|---|---|---|',
       row('full order sync', b.orderSync),
-      ...(b.purchaseOrderSync ? [row('purchase-order sync', b.purchaseOrderSync)] : []));
+      ...(b.purchaseOrderSync ? [row('purchase-order sync', b.purchaseOrderSync)] : []),
+      ...(b.purchaseOrderSyncAgain ? [row('the next purchase-order sync (all settled)', b.purchaseOrderSyncAgain)] : []));
   }
   return `${out.join('\n')}\n`;
 }
