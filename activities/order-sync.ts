@@ -1,9 +1,12 @@
 // The order sync's activities: list what changed in Fortnox since the cursor, then signal-with-start one order
 // workflow per selected order (or just signal the running ones, so cancellations and invoices reach them).
+import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { orderWorkflowId } from '../domain/order';
+import { checkSelection, orderWorkflowId } from '../domain/order';
+import { noOrderPageCounts, ORDER_PAGE_SIZE, type OrderPageCounts, type OrderPageResult, type OrderSyncListing } from '../domain/order-sync';
 import { toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import { whileHeartbeating } from './heartbeat';
+import { startOrderWorkflow, type OrderStart } from './order-start';
 import type { TenantRegistry } from './tenant-registry';
 import type { OrderWorkflowSettings } from '../workflows/order';
 
@@ -19,6 +22,23 @@ export interface ChangedOrders {
   orders: ChangedOrder[];
   /** When this listing started, by this machine's clock: the next run lists from here (minus the overlap). */
   listedAt: string;
+}
+
+/** One page of one listing, for a paged order sync (small in and out: counts, never the orders). */
+export interface OrderPageRequest {
+  listing: OrderSyncListing;
+  page: number;
+  /** ISO time: orders changed since (minus nothing: the workflow has already taken the overlap off); null = all. */
+  since: string | null;
+  settings: OrderWorkflowSettings;
+}
+
+/** What a page's attempt heartbeats: a retry carries on after the last order it handled (the list is sorted by it). */
+interface PageProgress {
+  listing: OrderSyncListing;
+  page: number;
+  lastDocumentNumber: number;
+  counts: OrderPageCounts;
 }
 
 export function createOrderSyncActivities(registry: TenantRegistry, temporal: () => Client, taskQueue: string) {
@@ -43,32 +63,66 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
   }
 
   async function startAll(tenantId: string, documentNumbers: string[], settings: OrderWorkflowSettings): Promise<number> {
-    const client = temporal();
     for (const documentNumber of documentNumbers) {
-      await client.workflow.signalWithStart('orderWorkflow', {
-        workflowId: orderWorkflowId(tenantId, documentNumber),
-        taskQueue,
-        args: [{ tenantId, documentNumber, settings }],
-        signal: 'fortnoxChanged',
-        signalArgs: [],
-        staticSummary: `Fortnox order ${documentNumber} (${tenantId}) → WMS → invoice`,
-      });
+      await startOrderWorkflow(temporal(), taskQueue, tenantId, documentNumber, settings);
     }
     return documentNumbers.length;
   }
 
   async function signalAll(tenantId: string, documentNumbers: string[]): Promise<number> {
-    const client = temporal();
     let signalled = 0;
     for (const documentNumber of documentNumbers) {
-      try {
-        await client.workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).signal('fortnoxChanged');
-        signalled++;
-      } catch (err) {
-        if (!(err instanceof WorkflowNotFoundError)) throw err;
-      }
+      if (await signalIfRunning(tenantId, documentNumber)) signalled++;
     }
     return signalled;
+  }
+
+  async function syncPage(tenantId: string, request: OrderPageRequest): Promise<OrderPageResult> {
+    const context = Context.current();
+    const client = registry.fortnox(tenantId).withSignal(context.cancellationSignal);
+    let answer;
+    try {
+      answer = await client.listOrders({
+        filter: request.listing,
+        lastModifiedSince: request.since ? new Date(request.since) : undefined,
+        sortBy: 'documentnumber',
+        page: request.page,
+        limit: ORDER_PAGE_SIZE,
+      });
+    } catch (err) {
+      throw fortnoxFailure(err);
+    }
+    const progress = context.info.heartbeatDetails as PageProgress | undefined;
+    const resumed = progress?.listing === request.listing && progress.page === request.page ? progress : undefined;
+    const counts = resumed?.counts ?? noOrderPageCounts();
+    const invoiced = request.listing === 'invoicecreated';
+    for (const order of answer.items) {
+      const number = Number(order.DocumentNumber);
+      if (resumed && number <= resumed.lastDocumentNumber) continue;
+      const verdict = checkSelection(
+        { Cancelled: order.Cancelled, Sent: order.Sent, InvoiceReference: invoiced ? 'invoiced' : null },
+        request.settings.orderSelection,
+      );
+      counts.listed++;
+      if (verdict.selected) {
+        const outcome: OrderStart = await startOrderWorkflow(temporal(), taskQueue, tenantId, order.DocumentNumber, request.settings);
+        counts[outcome === 'left-closed' ? 'leftClosed' : outcome === 'restarted' ? 'restarted' : 'started']++;
+      } else if (await signalIfRunning(tenantId, order.DocumentNumber)) {
+        counts.signalled++;
+      }
+      context.heartbeat({ listing: request.listing, page: request.page, lastDocumentNumber: number, counts } satisfies PageProgress);
+    }
+    return { totalPages: answer.totalPages, totalResources: answer.totalResources, ...counts };
+  }
+
+  async function signalIfRunning(tenantId: string, documentNumber: string): Promise<boolean> {
+    try {
+      await temporal().workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).signal('fortnoxChanged');
+      return true;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      return false;
+    }
   }
 
   // Each heartbeats while it works: a worker killed mid-sync is noticed in seconds, so the next sync is not held up.
@@ -76,6 +130,14 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
     async listChangedOrders(tenantId: string, since: string | null): Promise<ChangedOrders> {
       const listedAt = new Date().toISOString();
       return whileHeartbeating(() => listChanged(tenantId, since, listedAt));
+    },
+
+    /**
+     * One page of a paged order sync: lists it, then starts (or signals) the workflow of each selected order and
+     * signals the running workflows of the others. Heartbeats after every order, with where it is.
+     */
+    async syncOrderPage(tenantId: string, request: OrderPageRequest): Promise<OrderPageResult> {
+      return syncPage(tenantId, request);
     },
 
     /** Starts (or signals) the order workflow of each order. Signal-with-start is idempotent per workflow id. */

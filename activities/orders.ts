@@ -1,5 +1,6 @@
 // The order workflow's activities: each one small, idempotent (check, then act, on fresh data) and failing with a
 // classified ApplicationFailure. Fortnox activities run on the tenant's own rate-limited task queue.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
   deliveredDiscrepancies,
@@ -16,6 +17,7 @@ import {
 import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import type { FortnoxClient } from './fortnox/client';
 import type { FortnoxOrder } from './fortnox/schemas';
+import { whileHeartbeating } from './heartbeat';
 import type { TenantRegistry } from './tenant-registry';
 import { toApplicationFailure as wmsFailure } from './wms/errors';
 import type { WmsOrder } from './wms/schemas';
@@ -122,8 +124,10 @@ export function createOrderActivities(registry: TenantRegistry) {
      * only if the fresh order has none. Safe to run again at any point: every decision is made on a fresh read.
      */
     async reportFulfilment(tenantId: string, documentNumber: string, picked: PickedLine[]): Promise<FulfilmentReport> {
-      const client = registry.fortnox(tenantId);
-      return rethrowClassified(fortnoxFailure, async () => {
+      // Up to five paced calls: beat while working, so a lost worker is noticed in seconds, and stop every wait and
+      // request the moment Temporal gives up on this attempt, so a retry never runs beside it.
+      const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+      return whileHeartbeating(() => rethrowClassified(fortnoxFailure, async () => {
         let fresh: OrderSnapshot;
         try {
           fresh = toOrderSnapshot(await client.getOrder(documentNumber));
@@ -153,9 +157,18 @@ export function createOrderActivities(registry: TenantRegistry) {
         const discrepancies = deliveredDiscrepancies(stored, rows);
         if (discrepancies.length) return { outcome: 'discrepancies' as const, rows, discrepancies };
         if (stored.InvoiceReference) return { outcome: 'already-invoiced' as const, invoiceNumber: stored.InvoiceReference, rows };
-        const invoice = await client.createInvoiceFromOrder(documentNumber);
-        return { outcome: 'invoiced' as const, invoiceNumber: String(invoice.DocumentNumber), rows };
-      });
+        try {
+          const invoice = await client.createInvoiceFromOrder(documentNumber);
+          return { outcome: 'invoiced' as const, invoiceNumber: String(invoice.DocumentNumber), rows };
+        } catch (err) {
+          // Refused: if someone (a person, an earlier attempt whose answer was lost) invoiced the order meanwhile,
+          // that invoice is the one; read again rather than report the refusal.
+          if (!(err instanceof FortnoxError) || err.kind !== 'non-retryable') throw err;
+          const again = toOrderSnapshot(await client.getOrder(documentNumber));
+          if (again.InvoiceReference) return { outcome: 'already-invoiced' as const, invoiceNumber: again.InvoiceReference, rows };
+          throw err;
+        }
+      }));
     },
 
     async findWmsOrder(tenantId: string, orderNumber: string): Promise<WmsOrderView | null> {

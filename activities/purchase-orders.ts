@@ -1,30 +1,31 @@
-// Inbound goods under Fortnox Lager: Fortnox purchase orders → WMS purchase orders, and what the warehouse received →
-// released inbound deliveries in Fortnox (custom documents numbered per purchase order, so a retry never posts twice).
+// Inbound goods under Fortnox Lager, as activities: Fortnox purchase orders → WMS purchase orders, and what the
+// warehouse received → released inbound deliveries in Fortnox, each a page at a time with small inputs and results
+// (the workflow walks the pages). The work itself lives in purchase-orders-to-wms.ts and purchase-order-receipts.ts.
 import { Context } from '@temporalio/activity';
-import { receiptDocumentId, unpostedReceipts, type PendingMovement } from '../domain/stock';
 import { patiently } from './articles';
 import type { FortnoxClient } from './fortnox/client';
 import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
-import type { PurchaseOrder } from './fortnox/schemas';
-import { formatStockholmTimestamp } from './fortnox/stockholm-time';
+import { postReceiptsPage, type ReceiptPageInput, type ReceiptPageResult, type ReceiptProgress } from './purchase-order-receipts';
+import { purchaseOrdersToWmsPage, type ToWmsPageInput, type ToWmsPageResult, type ToWmsProgress } from './purchase-orders-to-wms';
 import type { TenantRegistry } from './tenant-registry';
-import type { WmsClient } from './wms/client';
 import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
-import { PURCHASE_ORDER_STATUS, type WmsPurchaseOrder } from './wms/schemas';
 
-/** Our inbound document type for goods received against a purchase order (not one of Fortnox's reserved names). */
-export const RECEIPT_DOCUMENT_TYPE = 'WMS-RECEIPT';
+export { RECEIPT_DOCUMENT_TYPE } from './purchase-order-receipts';
+export type { ReceiptPageInput, ReceiptPageResult, ToWmsPageInput, ToWmsPageResult };
 
 export interface PurchaseOrderSyncResult {
   lager: boolean;
+  /** Fortnox purchase orders that go to the warehouse and are not yet received in Fortnox. */
   listed: number;
   createdInWms: number;
   updatedInWms: number;
   receiptsPosted: number;
+  /** WMS purchase orders with receipts not yet reported that were looked at (settled ones are not listed at all). */
+  receiptsChecked?: number;
 }
 
-const isNotFound = (err: unknown) => err instanceof FortnoxError && err.status === 404;
-const today = () => formatStockholmTimestamp(new Date()).slice(0, 10);
+/** Page sizes of the one-activity form (`syncPurchaseOrders`); the workflow chooses its own. */
+const PAGE = { toWms: 200, receipts: 100 };
 
 /** Lager is on when tenants-v4 says so; no warehouse licence or scope (403/404) means off. */
 export async function isLagerActive(fortnox: FortnoxClient): Promise<boolean> {
@@ -36,122 +37,76 @@ export async function isLagerActive(fortnox: FortnoxClient): Promise<boolean> {
   }
 }
 
-/** Purchase orders that go to the warehouse: not voided, not drop-shipped. */
-export async function warehousePurchaseOrders(fortnox: FortnoxClient): Promise<PurchaseOrder[]> {
-  const orders = await patiently(() => fortnox.listPurchaseOrders({ state: 'ALL' }));
-  return orders.filter((po) => !po.voided && (po.purchaseType ?? 'WAREHOUSE').toUpperCase() !== 'DROPSHIP');
-}
-
-/**
- * The receipts already posted for a purchase order: our documents 1, 2, ... until the first that does not exist.
- * A document saved but not released (a crash in between) is released here: it was meant, and only then counts.
- */
-async function postedReceipts(fortnox: FortnoxClient, purchaseOrderId: string) {
-  const rows: Array<{ itemId: string; quantity: number }> = [];
-  for (let sequence = 1; sequence <= 999; sequence++) {
-    const documentId = receiptDocumentId(purchaseOrderId, sequence);
-    try {
-      const doc = await patiently(() => fortnox.getInboundDocument(RECEIPT_DOCUMENT_TYPE, documentId));
-      if (doc.voided) continue;
-      if (!doc.warehouseReady) await patiently(() => fortnox.releaseDocument('inbound', RECEIPT_DOCUMENT_TYPE, documentId));
-      rows.push(...doc.rows.map((row) => ({ itemId: row.itemId, quantity: row.quantity })));
-    } catch (err) {
-      if (isNotFound(err)) return { rows, nextSequence: sequence };
-      throw err;
-    }
-  }
-  throw new Error(`Purchase order ${purchaseOrderId} has 999 receipt documents: no sequence left`);
-}
-
-function receivedLines(wmsOrder: WmsPurchaseOrder) {
-  return wmsOrder.purchaseOrderLines.map((l) => ({ articleNumber: l.article.articleNumber, receivedNumberOfItems: l.receivedNumberOfItems }));
-}
-
-/**
- * Received in the WMS but not yet posted to Fortnox, per article, over every purchase order. The stock sync counts
- * these as on their way to Fortnox, so a receipt is never posted by both syncs.
- */
-export async function pendingPurchaseReceipts(fortnox: FortnoxClient, wms: WmsClient): Promise<PendingMovement[]> {
-  const pending: PendingMovement[] = [];
-  for (const po of await warehousePurchaseOrders(fortnox)) {
-    const wmsOrder = await wms.getPurchaseOrderByNumber(po.id);
-    if (!wmsOrder || wmsOrder.purchaseOrderLines.every((l) => l.receivedNumberOfItems === 0)) continue;
-    const posted = await postedReceipts(fortnox, po.id);
-    pending.push(...unpostedReceipts(receivedLines(wmsOrder), posted.rows));
-  }
-  return pending;
-}
-
-function wmsLines(po: PurchaseOrder) {
-  return po.rows
-    .filter((row) => row.isStockItem !== false && row.orderedQuantity > 0)
-    .map((row, index) => ({ rowNumber: String(row.rowNum ?? index + 1), articleNumber: row.itemId, numberOfItems: row.orderedQuantity }));
-}
-
-function sameLines(wmsOrder: WmsPurchaseOrder, lines: ReturnType<typeof wmsLines>): boolean {
-  if (wmsOrder.purchaseOrderLines.length !== lines.length) return false;
-  return lines.every((line) => wmsOrder.purchaseOrderLines.some((l) =>
-    l.rowNumber === line.rowNumber && l.article.articleNumber === line.articleNumber && l.advisedNumberOfItems === line.numberOfItems));
-}
-
-async function syncPurchaseOrders(fortnox: FortnoxClient, wms: WmsClient): Promise<PurchaseOrderSyncResult> {
-  const result: PurchaseOrderSyncResult = { lager: true, listed: 0, createdInWms: 0, updatedInWms: 0, receiptsPosted: 0 };
-  const orders = await warehousePurchaseOrders(fortnox);
-  result.listed = orders.length;
-  for (const po of orders) {
-    const lines = wmsLines(po);
-    if (lines.length === 0) continue;
-    let wmsOrder = await wms.getPurchaseOrderByNumber(po.id);
-    // The WMS refuses changes once reception started: only a notified purchase order is updated.
-    if (!wmsOrder || (wmsOrder.purchaseOrderInfo.purchaseOrderStatus.number === PURCHASE_ORDER_STATUS.Notified && !sameLines(wmsOrder, lines))) {
-      await wms.upsertPurchaseOrder({
-        purchaseOrderNumber: po.id,
-        goodsOwnerReference: po.id,
-        ...(po.deliveryDate ? { inDate: po.deliveryDate } : {}),
-        ...(po.note ? { purchaseOrderRemark: po.note } : {}),
-        supplierInfo: { supplierNumber: po.supplierNumber, ...(po.supplierName ? { supplierName: po.supplierName } : {}) },
-        purchaseOrderLines: lines,
-      });
-      result[wmsOrder ? 'updatedInWms' : 'createdInWms']++;
-      wmsOrder = await wms.getPurchaseOrderByNumber(po.id);
-    }
-    if (!wmsOrder || wmsOrder.purchaseOrderLines.every((l) => l.receivedNumberOfItems === 0)) continue;
-
-    const posted = await postedReceipts(fortnox, po.id);
-    const pending = unpostedReceipts(receivedLines(wmsOrder), posted.rows);
-    if (pending.length === 0) continue;
-    const documentId = receiptDocumentId(po.id, posted.nextSequence);
-    const priceOf = (itemId: string) => po.rows.find((row) => row.itemId === itemId)?.price ?? undefined;
-    const pointOf = (itemId: string) => po.rows.find((row) => row.itemId === itemId)?.stockPointCode || po.stockPointCode || undefined;
-    await patiently(() => fortnox.putInboundDocument(RECEIPT_DOCUMENT_TYPE, documentId, {
-      date: today(),
-      note: `Received in the warehouse against purchase order ${po.id}`,
-      rows: pending.map((m) => ({
-        itemId: m.articleNumber,
-        quantity: m.quantity,
-        ...(priceOf(m.articleNumber) !== undefined ? { directCost: priceOf(m.articleNumber) } : {}),
-        ...(pointOf(m.articleNumber) ? { stockPointCode: pointOf(m.articleNumber) } : {}),
-      })),
-    }));
-    await patiently(() => fortnox.releaseDocument('inbound', RECEIPT_DOCUMENT_TYPE, documentId));
-    result.receiptsPosted++;
-    Context.current().heartbeat(result);
-  }
-  return result;
+function classified(err: unknown): unknown {
+  if (err instanceof FortnoxError) return fortnoxFailure(err);
+  if (err instanceof WmsError) return wmsFailure(err);
+  return err;
 }
 
 export function createPurchaseOrderActivities(registry: TenantRegistry) {
+  /** The tenant's clients for this activity: a cancelled or timed-out attempt stops its Fortnox calls. */
+  const clients = (tenantId: string) => ({
+    fortnox: registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal),
+    wms: registry.wms(tenantId),
+  });
+
   return {
-    /** Lager only (without it Fortnox has no purchase orders to receive against): skipped when Lager is off. */
-    async syncPurchaseOrders(tenantId: string): Promise<PurchaseOrderSyncResult> {
-      const fortnox = registry.fortnox(tenantId);
+    /** Whether Fortnox Lager is on: without it Fortnox has no purchase orders to receive against. */
+    async lagerActive(tenantId: string): Promise<boolean> {
       try {
-        if (!(await isLagerActive(fortnox))) return { lager: false, listed: 0, createdInWms: 0, updatedInWms: 0, receiptsPosted: 0 };
-        return await syncPurchaseOrders(fortnox, registry.wms(tenantId));
+        return await isLagerActive(clients(tenantId).fortnox);
       } catch (err) {
-        if (err instanceof FortnoxError) throw fortnoxFailure(err);
-        if (err instanceof WmsError) throw wmsFailure(err);
-        throw err;
+        throw classified(err);
+      }
+    },
+
+    /** One page of Fortnox purchase orders → the WMS (see purchaseOrdersToWmsPage). */
+    async syncPurchaseOrdersToWms(tenantId: string, page: ToWmsPageInput): Promise<ToWmsPageResult> {
+      const { fortnox, wms } = clients(tenantId);
+      try {
+        return await purchaseOrdersToWmsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ToWmsProgress | undefined);
+      } catch (err) {
+        throw classified(err);
+      }
+    },
+
+    /** One page of WMS receipts not yet reported → Fortnox (see postReceiptsPage). */
+    async postPurchaseOrderReceipts(tenantId: string, page: ReceiptPageInput): Promise<ReceiptPageResult> {
+      const { fortnox, wms } = clients(tenantId);
+      try {
+        return await postReceiptsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ReceiptProgress | undefined);
+      } catch (err) {
+        throw classified(err);
+      }
+    },
+
+    /**
+     * The whole sync in one activity, page after page. Kept for runs scheduled before the sync was paged in the workflow
+     * (their histories call it) and for one-off use; a retry starts over, which finds settled work settled.
+     */
+    async syncPurchaseOrders(tenantId: string): Promise<PurchaseOrderSyncResult> {
+      const { fortnox, wms } = clients(tenantId);
+      const result: Required<PurchaseOrderSyncResult> = {
+        lager: true, listed: 0, createdInWms: 0, updatedInWms: 0, receiptsPosted: 0, receiptsChecked: 0,
+      };
+      try {
+        if (!(await isLagerActive(fortnox))) return { ...result, lager: false };
+        for (let after: string | null = null, first = true; first || after !== null; first = false) {
+          const page: ToWmsPageResult = await purchaseOrdersToWmsPage(fortnox, wms, { after, limit: PAGE.toWms });
+          result.listed += page.listed;
+          result.createdInWms += page.createdInWms;
+          result.updatedInWms += page.updatedInWms;
+          after = page.next;
+        }
+        for (let from: number | null = 0; from !== null; ) {
+          const page: ReceiptPageResult = await postReceiptsPage(fortnox, wms, { from, limit: PAGE.receipts });
+          result.receiptsPosted += page.receiptsPosted;
+          result.receiptsChecked += page.checked;
+          from = page.next;
+        }
+        return result;
+      } catch (err) {
+        throw classified(err);
       }
     },
   };

@@ -11,7 +11,8 @@ import { patiently } from './articles';
 import type { FortnoxClient } from './fortnox/client';
 import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import { formatStockholmTimestamp } from './fortnox/stockholm-time';
-import { isLagerActive, pendingPurchaseReceipts } from './purchase-orders';
+import { pendingPurchaseReceipts } from './purchase-order-receipts';
+import { isLagerActive } from './purchase-orders';
 import type { TenantRegistry } from './tenant-registry';
 import type { WmsClient } from './wms/client';
 import type { WmsWarehouse } from './wms/schemas';
@@ -120,7 +121,7 @@ async function readAroundPending(fortnox: FortnoxClient, wms: WmsClient, stockPo
   const first = await wmsInventory(wms, stockPoints);
   const balancesBefore = await patiently(() => fortnox.getStockBalance());
   const shipments = await pendingShipments(fortnox, wms);
-  const receipts = await pendingPurchaseReceipts(fortnox, wms);
+  const receipts = await pendingPurchaseReceipts(fortnox, wms, beat);
   beat();
   const balances = await patiently(() => fortnox.getStockBalance());
   const second = await wmsStock(wms, stockPoints);

@@ -1,5 +1,8 @@
-// Finds the previous scheduled run's result, for a sync whose run did not receive it as its last completion result
-// (the dev server's scheduler does not always pass it on): the schedule's recent actions, newest completed one first.
+// Finds the previous scheduled run's result, for a sync whose run did not receive it as its last completion result:
+// the schedule's recent actions, newest completed one first. Every run the product starts (the schedule's own, and
+// triggers with SKIP: client/schedules.ts triggerScheduleNow) receives it; runs started with the overlap policy
+// ALLOW_ALL (the SDK's trigger() without a policy, and triggerImmediately at creation, which older versions used)
+// neither receive one nor leave theirs for the next run; and a schedule's very first run has none.
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
 
 export function createSyncCursorActivities(temporal: () => Client) {

@@ -44,7 +44,12 @@ export class TenantRegistry {
   get(tenantId: string): Tenant {
     const tenant = this.tenants.get(tenantId);
     if (!tenant) {
-      throw ApplicationFailure.nonRetryable(`Unknown tenant "${tenantId}": it is not in this worker's configuration`, 'UnknownTenant');
+      // Retryable: during a rolling change of the tenants file a worker that has not got the new file yet may take the
+      // task; another worker (or this one, restarted) knows the tenant. Failing for good would park the order.
+      throw ApplicationFailure.retryable(
+        `Unknown tenant "${tenantId}": it is not in this worker's tenants file (retried until a worker that has it takes the task)`,
+        'UnknownTenant',
+      );
     }
     return tenant;
   }

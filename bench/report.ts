@@ -1,6 +1,7 @@
 // Turns benchmark results into the JSON and markdown reports; every figure carries the command that reproduces it.
 import { cpus, loadavg, totalmem } from 'node:os';
 import type { LifecycleResult } from './lifecycle';
+import type { BackfillResult, SyncFigures } from './backfill';
 import type { ScaleResult } from './scale';
 import type { Distribution } from './stats';
 
@@ -23,6 +24,7 @@ export interface BenchReport {
   webhooksOff?: { command: string; orders: number; spreadMinutes: number; pollIntervalMinutes: number; sentToInvoicedMs: Distribution;
     pollRuns: number; pollWmsCalls: number; pollWmsCallsPerHour: number };
   scale?: { command: string } & ScaleResult;
+  backfill?: { command: string } & BackfillResult;
 }
 
 export function machineInfo(): BenchReport['machine'] {
@@ -135,6 +137,22 @@ export function toMarkdown(report: BenchReport): string {
       `| poll runs during the run | ${w.pollRuns} |`,
       `| WMS calls the poll made | ${w.pollWmsCalls} (one \`GET /orders\` per page of up to 500 changed orders) |`,
       `| **WMS calls per tenant per hour** for the poll | **${w.pollWmsCallsPerHour}** (idle: ${60 / w.pollIntervalMinutes}, one per run) |`);
+  }
+  if (report.backfill) {
+    const b = report.backfill;
+    const kb = (n: number) => `${Math.round(n / 102.4) / 10} KB`;
+    const row = (name: string, f: SyncFigures) =>
+      `| ${name} | ${f.wallSeconds.toFixed(1)} s | ${f.fortnoxCalls} | ${f.runs} | ${f.longestRunEvents} | **${kb(f.largestPayloadBytes)}** |`;
+    const total = b.orders.invoiced + b.orders.unconfirmed + b.orders.open;
+    out.push('', '## 7. Backfill at full size', '', `\`${b.command}\``, '',
+      `${total} Fortnox orders (${b.orders.invoiced} invoiced, ${b.orders.unconfirmed} unconfirmed, ${b.orders.open} open and ` +
+      `confirmed) and ${b.receivedPurchaseOrders} received purchase orders in the sandbox, at Fortnox's rate limit. Each sync runs ` +
+      'once, from nothing (no cursor). The largest payload is the largest input, result or heartbeat any event of any run ' +
+      'wrote (Temporal refuses over 2 MB).', '',
+      '| sync | wall time | Fortnox calls | runs (continue-as-new) | longest run (events) | largest payload |', '|---|---|---|---|---|---|',
+      row('full order sync', b.orderSync),
+      ...(b.purchaseOrderSync ? [row('purchase-order sync', b.purchaseOrderSync)] : []),
+      ...(b.purchaseOrderSyncAgain ? [row('the next purchase-order sync (all settled)', b.purchaseOrderSyncAgain)] : []));
   }
   return `${out.join('\n')}\n`;
 }

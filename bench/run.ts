@@ -1,16 +1,18 @@
 // `npm run bench`: the order flow's benchmarks (issue 10), written to bench/results/latest.{json,md} and, with
-// --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll,nowebhooks
-// (--nowebhook-orders 60 --spread-minutes 10 for the run without webhooks)
+// --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll,nowebhooks,backfill
+// (--nowebhook-orders 60 --spread-minutes 10 for the run without webhooks; --backfill-orders 30000
+// --received-purchase-orders 500 for the backfill)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { runBackfill } from './backfill';
 import { runLifecycle } from './lifecycle';
 import { callsFigures, engineFigures, machineInfo, rateFigures, toMarkdown, type BenchReport } from './report';
 import { repoRoot } from './rig';
 import { runScale } from './scale';
 
-const ALL = ['calls', 'rate', 'engine', 'poll', 'scale', 'nowebhooks'] as const;
+const ALL = ['calls', 'rate', 'engine', 'poll', 'scale', 'nowebhooks', 'backfill'] as const;
 type Bench = (typeof ALL)[number];
 
 async function main(): Promise<void> {
@@ -22,6 +24,8 @@ async function main(): Promise<void> {
       only: { type: 'string', default: ALL.join(',') },
       'nowebhook-orders': { type: 'string', default: '60' },
       'spread-minutes': { type: 'string', default: '10' },
+      'backfill-orders': { type: 'string', default: '30000' },
+      'received-purchase-orders': { type: 'string', default: '500' },
       'write-docs': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
     },
@@ -77,6 +81,14 @@ async function main(): Promise<void> {
     say(`scale run: ${openOrders} open orders waiting for the warehouse`);
     const result = await runScale({ openOrders, seed, progress });
     report.scale = { command: cmd('scale', `--open-orders ${openOrders}`), ...result };
+  }
+
+  if (only.has('backfill')) {
+    const orders = Number(values['backfill-orders']);
+    const received = Number(values['received-purchase-orders']);
+    say(`backfill run: ${orders} Fortnox orders and ${received} received purchase orders, one full order sync and one purchase-order sync`);
+    const result = await runBackfill({ orders, receivedPurchaseOrders: received, progress: true });
+    report.backfill = { command: cmd('backfill', `--backfill-orders ${orders} --received-purchase-orders ${received}`), ...result };
   }
 
   const markdown = toMarkdown(report);

@@ -3,7 +3,7 @@
 // wait in the WMS we read the worker process's resident memory and the dev server's database size.
 import cliProgress from 'cli-progress';
 import { orderWorkflowId } from '../domain/order';
-import type { OrderWorkflowSettings } from '../workflows/order';
+import { orderWorkflowSettings } from '../domain/settings';
 import { orderRows, seededRandom } from './lifecycle';
 import { startRig } from './rig';
 
@@ -43,8 +43,7 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const dbEmptyBytes = rig.dbBytes();
     const documentNumbers = rig.seedOrders(Array.from({ length: options.openOrders }, () => orderRows(random, rig.articles)));
     const { settings: s } = rig.tenant;
-    const settings: OrderWorkflowSettings = { orderSelection: s.orderSelection, reportOn: s.reportOn, notifications: s.notifications,
-      reconciliationInterval: s.reconciliationInterval, fulfilmentReporting: s.processes.fulfilmentReporting };
+    const settings = orderWorkflowSettings(s);
     let peak = 0;
     const sample = setInterval(() => (peak = Math.max(peak, worker.rssBytes() ?? 0)), 500);
     bar?.start(options.openOrders, 0, { phase: 'started' });

@@ -5,17 +5,27 @@ import type { FaultRuleInput } from '../simulators/fortnox/faults';
 import type { GoodsOwnerState } from '../simulators/wms/types';
 import type { Rig } from '../bench/rig';
 
-export interface FaultPlan { errorRate: number; timeoutAfterCommitRate: number }
+export interface FaultPlan {
+  errorRate: number;
+  timeoutAfterCommitRate: number;
+  /**
+   * Latency added to every read and write of one Fortnox order (GET/PUT /3/orders/:DocumentNumber, createinvoice) while
+   * it is set: a slow Fortnox. Under the product's 10 s request timeout each call still succeeds; a report of four such
+   * calls runs past 30 s, the start-to-close its activity once had.
+   */
+  orderCallLatencyMs?: number;
+}
 
 const customDocument = '/api/warehouse/documentdeliveries/custom';
 
 export function fortnoxRules(plan: FaultPlan, seed: number, burst = 0): FaultRuleInput[] {
   const rules: FaultRuleInput[] = [
     { route: 'GET /3/orders', errorRate: plan.errorRate, latencyMs: 300, seed: seed + 1 },
-    { route: 'GET /3/orders/:DocumentNumber', errorRate: plan.errorRate, seed: seed + 2 },
-    { route: 'PUT /3/orders/:DocumentNumber', errorRate: plan.errorRate, timeoutAfterCommitRate: plan.timeoutAfterCommitRate, seed: seed + 3 },
+    { route: 'GET /3/orders/:DocumentNumber', errorRate: plan.errorRate, latencyMs: plan.orderCallLatencyMs, seed: seed + 2 },
+    { route: 'PUT /3/orders/:DocumentNumber', errorRate: plan.errorRate, timeoutAfterCommitRate: plan.timeoutAfterCommitRate,
+      latencyMs: plan.orderCallLatencyMs, seed: seed + 3 },
     { route: 'PUT /3/orders/:DocumentNumber/createinvoice', errorRate: plan.errorRate,
-      timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2, latencyMs: 200, seed: seed + 4 },
+      timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2, latencyMs: 200 + (plan.orderCallLatencyMs ?? 0), seed: seed + 4 },
     // The stock sync's Lager calls: a lost answer on a saved or released document must not move stock twice.
     { route: 'GET /api/warehouse/status-v1/stockbalance', errorRate: plan.errorRate, seed: seed + 6 },
     ...(['inbound', 'outbound'] as const).flatMap((direction, i) => [
@@ -67,8 +77,13 @@ function countWmsFaults(owner: GoodsOwnerState, counts: WmsFaultCounts): void {
   }
 }
 
-export async function applyFaults(rig: Rig, plan: FaultPlan, seed: number, wmsCounts: WmsFaultCounts, burst = 0): Promise<void> {
+/** Replaces the Fortnox sandbox's rules of the tenant (a burst of 429s, a slow Fortnox coming or going). */
+export async function applyFortnoxFaults(rig: Rig, plan: FaultPlan, seed: number, burst = 0): Promise<void> {
   await got.put(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/faults`, { json: { rules: fortnoxRules(plan, seed, burst) } });
+}
+
+export async function applyFaults(rig: Rig, plan: FaultPlan, seed: number, wmsCounts: WmsFaultCounts, burst = 0): Promise<void> {
+  await applyFortnoxFaults(rig, plan, seed, burst);
   if (burst === 0) {
     await got.put(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/faults`, { json: { rules: wmsRules(plan, seed) } });
     countWmsFaults(rig.goodsOwner, wmsCounts);

@@ -77,7 +77,8 @@ export function checkInvariants(
       const invoiceRows = rig.fortnoxTenant.invoices.get(invoices[0]!)!.InvoiceRows.filter((r) => r.ArticleNumber);
       wms.lines.forEach((line, i) => {
         const picked = line.pickedNumberOfItems;
-        const floorPicked = record?.picked?.get(line.rowNumber);
+        // Lines the floor added have no rowNumber: the floor picked nothing for them.
+        const floorPicked = line.rowNumber === null ? undefined : record?.picked?.get(line.rowNumber);
         const delivered = fortnoxRows[i]?.DeliveredQuantity;
         const invoiced = invoiceRows[i]?.DeliveredQuantity;
         if (fortnoxRows[i]?.ArticleNumber !== line.articleNumber || delivered !== picked || invoiced !== picked ||

@@ -1,7 +1,10 @@
 // `npm run chaos` (500 orders, 6 kills, one server restart) and `npm run chaos:short` (CI: 30 orders, 2 kills, one
-// restart): the chaos soak of issue 9. `--webhooks off` runs it without any webhook (the status-change poll alone). Prints the table of invariants and what was injected; any violation exits 1.
+// restart): the chaos soak of issue 9. `--webhooks off` runs it without any webhook (the status-change poll alone).
+// `--long` (300 orders, about 20 minutes) and `--long --short` (CI) compress months of life (chaos/long.ts). Prints the
+// table of invariants and what was injected; any violation exits 1.
 import { parseArgs } from 'node:util';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { longPlan, longProfile } from './long';
 import { runSoak, type SoakResult } from './soak';
 
 export function resultTable(r: SoakResult): string {
@@ -9,8 +12,8 @@ export function resultTable(r: SoakResult): string {
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
   const kinds = (o: Record<string, number>) => Object.entries(o).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
   const rows: [string, string | number][] = [
-    ['webhooks', r.webhooks ? 'HTTP Basic, as Ongoing sends them (reconciliation every 30 s as backstop)' :
-      'off: the status-change poll (every 10 s) alone; reconciliation 1 h away'],
+    ['webhooks', r.webhooks ? `HTTP Basic, as Ongoing sends them (reconciliation every ${r.reconciliationInterval} as backstop)` :
+      `off: the status-change poll (every 10 s) alone; reconciliation ${r.reconciliationInterval} away`],
     ['orders', `${i.orders} (${i.ordersInWms} reached the WMS, ${i.sent} sent)`],
     ['invoices', i.invoices],
     ['duplicate invoices', i.duplicateInvoices],
@@ -30,6 +33,7 @@ export function resultTable(r: SoakResult): string {
     ['cancelled on the floor', r.floorCancelled],
     ['stock adjustments in the warehouse', r.stockSyncAfterQuiet === null ? 'n/a' :
       `${r.stockAdjustments} (${r.stockSyncRuns} stock sync runs; one after quiet: ${r.stockSyncAfterQuiet ? 'yes' : 'NO'})`],
+    ...r.profile?.rows ?? [],
     ['settled in time', r.settled ? 'yes' : 'NO'],
     ['duration', `${(r.durationMs / 1000).toFixed(0)} s`],
     ['violations', r.violations === 0 ? '0 (PASS)' : `${r.violations} (FAIL)`],
@@ -41,6 +45,7 @@ async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       short: { type: 'boolean', default: false },
+      long: { type: 'boolean', default: false },
       orders: { type: 'string' },
       kills: { type: 'string' },
       seed: { type: 'string', default: '9' },
@@ -53,6 +58,7 @@ async function main(): Promise<number> {
     },
   });
   const short = values.short;
+  const long = values.long;
   if (values.webhooks !== 'basic' && values.webhooks !== 'off') {
     process.stderr.write(`--webhooks: expected basic or off, got ${values.webhooks}\n`);
     return 2;
@@ -66,11 +72,18 @@ async function main(): Promise<number> {
     if (!values.quiet) process.stderr.write(`[chaos ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
   };
   let lastProgress = 0;
+  const seed = Number(values.seed);
+  const defaults = long
+    // Long: the worker is killed during reports by the profile, not at random progress points.
+    ? { orders: short ? 24 : 300, kills: 0, seedOverMs: short ? 40_000 : 12 * 60_000, timeoutMinutes: short ? 6 : 60 }
+    : { orders: short ? 30 : 500, kills: short ? 2 : 6, seedOverMs: undefined, timeoutMinutes: short ? 6 : 90 };
   const result = await runSoak({
-    orders: Number(values.orders ?? (short ? 30 : 500)),
-    kills: Number(values.kills ?? (short ? 2 : 6)),
+    orders: Number(values.orders ?? defaults.orders),
+    kills: Number(values.kills ?? defaults.kills),
+    seedOverMs: defaults.seedOverMs,
+    profile: long ? longProfile(longPlan(short), seed) : undefined,
     serverRestarts: 1,
-    seed: Number(values.seed),
+    seed,
     faults: { errorRate: 0.05, timeoutAfterCommitRate: 0.05 },
     changeBeforeRate: Number(values['change-before-rate']),
     changeAfterRate: 0.1,
@@ -78,11 +91,12 @@ async function main(): Promise<number> {
     cancelOnFloorRate: 0.03,
     partialPickRate: 0.2,
     burstEveryMs: 30_000,
-    stockAdjustEveryMs: values['without-stock-sync'] ? false : 3000,
+    // Long: Lager on, the stock sync off, so the operator's stock fix is the only thing that lets a short order through.
+    stockAdjustEveryMs: values['without-stock-sync'] || long ? false : 3000,
     webhooks: values.webhooks === 'basic',
     workerLogLevel: values['worker-log-level'],
     // The short run is CI's: usually 1.5-2.5 minutes; the margin is for a CI machine busy with the other test files.
-    timeoutMs: Number(values['timeout-minutes'] ?? (short ? 6 : 90)) * 60_000,
+    timeoutMs: Number(values['timeout-minutes'] ?? defaults.timeoutMinutes) * 60_000,
     log,
     onProgress: (done, total) => {
       if (Date.now() - lastProgress > 10_000) {
@@ -94,7 +108,7 @@ async function main(): Promise<number> {
   process.stdout.write(`\n${resultTable(result)}\n\n`);
   for (const example of result.invariants.examples) process.stdout.write(`  ${example}\n`);
   process.stdout.write(`CHAOS_RESULT ${JSON.stringify({ webhooks: result.webhooks, violations: result.violations, kills: result.kills,
-    serverRestarts: result.serverRestarts, faults: result.faults, settled: result.settled,
+    serverRestarts: result.serverRestarts, faults: result.faults, settled: result.settled, long: result.profile?.summary,
     stock: { adjustments: result.stockAdjustments, syncRuns: result.stockSyncRuns, syncAfterQuiet: result.stockSyncAfterQuiet }, invariants: { ...result.invariants, examples: undefined } })}\n`);
   return result.violations === 0 ? 0 : 1;
 }

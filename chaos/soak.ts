@@ -5,10 +5,12 @@ import { randomInt } from 'node:crypto';
 import got from 'got';
 import { Floor } from '../bench/floor';
 import { orderRows, seededRandom } from '../bench/lifecycle';
-import { startRig, type Rig, type WorkerProcess } from '../bench/rig';
+import { startRig, type Rig } from '../bench/rig';
 import { bootstrapSchedules } from '../client/schedules';
 import { applyFaults, clearFaults, type FaultPlan, type WmsFaultCounts } from './faults';
 import { cancelOrder, changeQuantity } from './fortnox-user';
+import type { ProfileReport, SoakContext, SoakProfile } from './profile';
+import { WorkerSupervisor } from './supervisor';
 import { checkInvariants, violations, type AdjustmentTotals, type InvariantReport } from './invariants';
 
 export interface SoakOptions {
@@ -38,6 +40,10 @@ export interface SoakOptions {
   webhooks?: boolean;
   /** LOG_LEVEL of the worker processes (default info, as in production). */
   workerLogLevel?: string;
+  /** Over how long the orders arrive, in ten batches (default: 10 × max(2 s, 60 ms per order)). */
+  seedOverMs?: number;
+  /** A profile's settings, orders, actors and checks on top of the soak's (chaos/long.ts). */
+  profile?: SoakProfile;
   /** How long to wait for everything to settle before checking. */
   timeoutMs: number;
   log: (line: string) => void;
@@ -46,6 +52,8 @@ export interface SoakOptions {
 
 export interface SoakResult {
   webhooks: boolean;
+  /** The tenant's reconciliation interval in this soak. */
+  reconciliationInterval: string;
   invariants: InvariantReport;
   violations: number;
   kills: number;
@@ -61,70 +69,21 @@ export interface SoakResult {
   stockSyncAfterQuiet: boolean | null;
   settled: boolean;
   durationMs: number;
+  /** The profile's own report, when the soak ran one. */
+  profile?: ProfileReport;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Keeps one worker process running: restarts it whenever it dies, whether we killed it or it fell over. */
-class WorkerSupervisor {
-  current: WorkerProcess | undefined;
-  kills = 0;
-  exits = 0;
-  private stopped = false;
-  private starting: Promise<void> | undefined;
-
-  constructor(private readonly rig: Rig, private readonly log: (line: string) => void, private readonly logLevel = 'info') {}
-
-  async start(): Promise<void> {
-    while (!this.stopped) {
-      try {
-        const worker = await this.rig.spawnWorker('product', { LOG_LEVEL: this.logLevel });
-        this.current = worker;
-        worker.child.once('exit', (code, signal) => {
-          this.current = undefined;
-          if (this.stopped) return;
-          if (signal !== 'SIGKILL') {
-            this.exits++;
-            this.log(`worker ${worker.pid} exited by itself (${code ?? signal}); restarting`);
-          }
-          this.starting = this.start();
-        });
-        return;
-      } catch (err) {
-        // E.g. the server is down while it restarts: try again shortly.
-        this.exits++;
-        this.log(`worker did not start: ${(err as Error).message.split('\n')[0]}; retrying`);
-        await sleep(1000);
-      }
-    }
-  }
-
-  kill(): boolean {
-    if (!this.current) return false;
-    this.kills++;
-    this.log(`SIGKILL worker ${this.current.pid}`);
-    this.current.child.kill('SIGKILL');
-    return true;
-  }
-
-  async ready(): Promise<void> {
-    await this.starting;
-  }
-
-  stop(): void {
-    this.stopped = true;
-    this.current?.child.kill('SIGKILL');
-  }
-}
 
 export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const started = Date.now();
   const random = seededRandom(options.seed);
   const withStock = options.stockAdjustEveryMs !== false;
   const webhooks = options.webhooks !== false;
+  const profile = options.profile;
   const rig = await startRig({
     fortnoxRateLimit: true,
-    lager: withStock,
+    lager: withStock || profile?.lager === true,
     webhooks,
     // Syncs every few seconds so Fortnox-side changes arrive during the run. With webhooks, a short reconciliation
     // interval is the backstop for webhooks that run out of retries while the server is down; without, the status
@@ -132,11 +91,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     settings: {
       syncInterval: '10s', syncOverlap: '10s', wmsStatusPollInterval: '10s',
       reconciliationInterval: webhooks ? '30s' : '1h', processes: { stockLevels: withStock },
+      ...profile?.settings,
     },
     webhookRetryScheduleMs: [500, 1000, 2000, 4000, 8000, 15_000, 30_000, 60_000],
   });
   const log = options.log;
   const supervisor = new WorkerSupervisor(rig, log, options.workerLogLevel);
+  const context: SoakContext = { rig, supervisor, random, faults: options.faults, seed: options.seed, log };
   const wmsFaults: WmsFaultCounts = { error503: 0, timeoutAfterCommit: 0, latency: 0 };
   const cancelledInFortnox = new Set<string>();
   const changes = { beforeStart: 0, afterStart: 0, cancelled: 0 };
@@ -177,22 +138,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         }
       },
       // A change made before the start gets a few seconds to reach the WMS (it may lose the race: then it is refused).
-      holdMs: (n) => (plannedChangeBefore.has(n) ? 4000 + random() * 6000 : undefined),
+      holdMs: (n) => (plannedChangeBefore.has(n) ? 4000 + random() * 6000 : profile?.holdMs?.(n)),
       onReleased: (n) => {
         if (plannedChangeAfter.has(n) && changeQuantity(rig, n, 2)) changes.afterStart++;
       },
     });
     floor.start();
     await bootstrapSchedules(rig.client, [rig.tenant], rig.taskQueue);
+    await profile?.start(context);
 
     // Orders arrive in ten batches; a few are cancelled in Fortnox before the order sync ever sees them.
     const batches = 10;
     const perBatch = Math.ceil(options.orders / batches);
-    const batchGapMs = Math.max(2000, options.orders * 60);
+    const batchGapMs = (options.seedOverMs ?? batches * Math.max(2000, options.orders * 60)) / batches;
     const seeding = (async () => {
       for (let b = 0; b < batches && seeded.length < options.orders; b++) {
         const count = Math.min(perBatch, options.orders - seeded.length);
-        const numbers = rig.seedOrders(Array.from({ length: count }, () => orderRows(random, rig.articles)));
+        const numbers = rig.seedOrders(Array.from({ length: count }, () => profile?.rows?.(random, rig) ?? orderRows(random, rig.articles)));
         seeded.push(...numbers);
         for (const n of numbers) {
           if (random() < options.cancelInFortnoxRate / 2 && cancelOrder(rig, n)) {
@@ -280,6 +242,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     }
     for (const t of timers) clearInterval(t);
     floor.stop();
+    await profile?.stop();
     await clearFaults(rig);
     // Quiet now (once the last adjustment has landed): the stock sync's next run must leave Fortnox equal to the warehouse.
     await Promise.all(adjusting);
@@ -288,10 +251,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       .json<{ rateLimited: number; faultsInjected: Record<string, number> }>();
     const invariants = checkInvariants(rig, seeded, floor.records, cancelledInFortnox, withStock ? adjustments : undefined);
     if (!settled) invariants.examples.unshift(...await unsettledReasons(rig, floor, cancelledInFortnox));
+    const profileReport = await profile?.check(context, settled);
+    if (profileReport) invariants.examples.push(...profileReport.examples);
     return {
       webhooks,
+      reconciliationInterval: rig.tenant.settings.reconciliationInterval,
       invariants,
-      violations: violations(invariants) + (settled ? 0 : 1) + (stockSync && !stockSync.afterQuiet ? 1 : 0),
+      violations: violations(invariants) + (settled ? 0 : 1) + (stockSync && !stockSync.afterQuiet ? 1 : 0) + (profileReport?.violations ?? 0),
       kills: supervisor.kills,
       workerExits: supervisor.exits,
       serverRestarts: serverDowntimeMs.length,
@@ -304,10 +270,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       stockSyncAfterQuiet: withStock ? stockSync?.afterQuiet ?? false : null,
       settled,
       durationMs: Date.now() - started,
+      profile: profileReport,
     };
   } finally {
     for (const t of timers) clearInterval(t);
     floor?.stop();
+    await profile?.stop();
     supervisor.stop();
     await rig.close();
   }

@@ -2,7 +2,7 @@
 // workflow and describe the result. The operator CLI and `npm run billing:export` call this.
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { envSchema } from '../config';
-import { billingPeriod, type BillingSourcesRead } from '../domain/billing';
+import { billingExportWorkflowId, billingPeriod, type BillingSourcesRead } from '../domain/billing';
 import { PRICE_BASES, type PriceBasis } from '../domain/billing-sources';
 import type { BillingExportResult, billingExportWorkflow } from '../workflows/billing-export';
 
@@ -16,8 +16,7 @@ export interface RunBillingExportOptions {
   taskQueue?: string;
 }
 
-/** The id of a real export of a period: at most one runs at a time; a second start joins it. */
-export const billingExportWorkflowId = (tenantId: string, period: string) => `billing:${tenantId}:${period}`;
+export { billingExportWorkflowId };
 
 export async function runBillingExport(options: RunBillingExportOptions): Promise<BillingExportResult> {
   const { client, tenantId, period } = options;

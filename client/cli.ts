@@ -1,7 +1,7 @@
-// The operator CLI (`npm run cli -- <command>`): status per tenant, one order, resync, backfill, pause/resume, the
-// stock report and the pre-deploy replay check. Reads the same configuration as the worker; without a tenants file
-// only the Temporal-side commands work (status, order show/resync, pause/resume, replay-check, billing export: the
-// worker holds the credentials).
+// The operator CLI (`npm run cli -- <command>`): status per tenant, one order, resync, backfill, pause/resume, a
+// schedule's run now, the stock report and the pre-deploy replay check. Reads the same configuration as the worker;
+// without a tenants file only the Temporal-side commands work (status, order show/resync, pause/resume, sync,
+// replay-check, billing export: the worker holds the credentials).
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { ConfigError, loadConfig } from '../config';
@@ -13,9 +13,9 @@ import { connectClient, temporalTarget } from './connection';
 import { backfillCommand } from './operator/backfill';
 import { doctorCommand } from './operator/doctor';
 import { OperatorError, type OperatorContext } from './operator/context';
-import { orderResyncCommand, orderShowCommand } from './operator/order';
+import { orderReopenCommand, orderResyncCommand, orderShowCommand } from './operator/order';
 import { replayCheckCommand } from './operator/replay-check';
-import { setTenantPaused } from './operator/schedules';
+import { runScheduleNow, setTenantPaused } from './operator/schedules';
 import { statusCommand } from './operator/status';
 import { stockReportCommand } from './operator/stock-report';
 
@@ -56,8 +56,15 @@ export function buildProgram(context: () => Promise<OperatorContext>, accounts: 
       await orderResyncCommand(await context(), tenant, documentNumber, o.reason);
     });
 
+  order.command('reopen <tenant> <documentNumber>')
+    .description('start a closed order again (a sync never restarts an order that ended, except one it skipped)')
+    .option('--reason <text>', 'recorded in the new run\'s action log', 'operator reopen (CLI)')
+    .action(async (tenant: string, documentNumber: string, o: { reason: string }) => {
+      await orderReopenCommand(await context(), tenant, documentNumber, o.reason);
+    });
+
   program.command('backfill <tenant>')
-    .description('start (or signal) the order workflow of every Fortnox order changed since a date (needs the tenants file)')
+    .description('run the order sync once for every Fortnox order changed since a date, as a workflow (needs the tenants file)')
     .requiredOption('--since <YYYY-MM-DD>', 'first day to include')
     .action(async (tenant: string, o: { since: string }) => {
       await backfillCommand(await context(), tenant, { since: o.since });
@@ -74,6 +81,13 @@ export function buildProgram(context: () => Promise<OperatorContext>, accounts: 
     .option('--note <text>', 'shown in the Web UI')
     .action(async (tenant: string, o: { note?: string }) => {
       await setTenantPaused(await context(), tenant, false, o.note);
+    });
+
+  program.command('sync <tenant> <schedule>')
+    .description('run one of a tenant\'s schedules now (orders, articles, suppliers, stock-levels, purchase-orders, wms-status, ' +
+      'billing) as one of its regular runs: it continues from the last run\'s cursor; nothing starts beside a running run')
+    .action(async (tenant: string, schedule: string) => {
+      await runScheduleNow(await context(), tenant, schedule);
     });
 
   program.command('stock').description('stock').command('report <tenant>')

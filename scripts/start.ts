@@ -10,7 +10,7 @@ import { createLogger } from '../config/logger';
 import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
-import { bootstrapSchedules } from '../client/schedules';
+import { bootstrapSchedules, triggerScheduleNow } from '../client/schedules';
 import { registerSearchAttributes } from '../client/search-attributes';
 import { buildWebhookReceiver, webhookPath, webhookTenantOf } from '../client/webhook-receiver';
 import { createIntegrationWorkers, runWorkers } from '../workers/worker';
@@ -122,7 +122,7 @@ async function main(config: AppConfig): Promise<void> {
         tenant: demo,
         temporalUiUrl: env.TEMPORAL_UI_URL ?? devServer?.uiUrl ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
         namespace: target.namespace,
-        syncNow: () => client.schedule.getHandle(`orders:${demo.id}`).trigger(),
+        syncNow: () => triggerScheduleNow(client, `orders:${demo.id}`),
       });
       stops.push(() => webConsole!.close());
     }

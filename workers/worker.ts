@@ -16,11 +16,23 @@ import { fortnoxTaskQueue } from '../domain/order';
 export const DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND = 25 / 5 / 3;
 
 /**
+ * Fortnox activities one worker runs at once per tenant. Each waits its turn in the pacer (24 calls per 5 s): more at
+ * once would only queue longer inside the process, where a wait can outlast an activity's timeout.
+ */
+export const DEFAULT_FORTNOX_CONCURRENT_ACTIVITIES = 8;
+
+/**
  * Order workflows kept in the worker's memory between their tasks. Each costs roughly 1.4 MB, and an order waits for
  * days, so the cache, not the number of open orders, bounds the worker's memory; an evicted order is replayed from its
  * (short) history when it next wakes.
  */
 export const DEFAULT_WORKFLOW_CACHE_SIZE = 250;
+
+/**
+ * On SIGTERM, how long running activities get to finish before they are cancelled (their cancellation signal then
+ * stops pacer waits and requests). Short enough for a rolling deploy; long enough for a report of a few calls.
+ */
+export const DEFAULT_SHUTDOWN_GRACE_TIME = '20 seconds';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
 
@@ -49,6 +61,7 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
     ...workflowSource,
     activities,
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_WORKFLOW_CACHE_SIZE,
+    shutdownGraceTime: DEFAULT_SHUTDOWN_GRACE_TIME,
     ...options.workerOptions,
   });
   const perTenant = await Promise.all(
@@ -59,6 +72,8 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
         taskQueue: fortnoxTaskQueue(tenantId),
         activities,
         maxTaskQueueActivitiesPerSecond: options.fortnoxActivitiesPerSecond ?? DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND,
+        maxConcurrentActivityTaskExecutions: DEFAULT_FORTNOX_CONCURRENT_ACTIVITIES,
+        shutdownGraceTime: DEFAULT_SHUTDOWN_GRACE_TIME,
         ...options.workerOptions,
       }),
     ),

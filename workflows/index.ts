@@ -2,6 +2,7 @@
 export { orderWorkflow } from './order';
 export { syncOrdersWorkflow } from './sync-orders';
 export { billingExportWorkflow } from './billing-export';
+export { billingPeriodCloseWorkflow } from './billing-period-close';
 export { syncArticlesWorkflow } from './sync-articles';
 export { syncSuppliersWorkflow } from './sync-suppliers';
 export { syncStockWorkflow } from './sync-stock';

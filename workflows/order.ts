@@ -32,7 +32,7 @@ import {
   type OrderSnapshot,
   type WmsOrderDraft,
 } from '../domain/order';
-import type { TenantSettings } from '../domain/settings';
+import { orderWorkflowSettings, type OrderWorkflowSettings } from '../domain/settings';
 import {
   FortnoxOrderNumberAttr,
   NeedsAttentionAttr,
@@ -78,10 +78,7 @@ export interface ActionLogEntry {
   detail?: string;
 }
 
-export type OrderWorkflowSettings = Pick<
-  TenantSettings,
-  'orderSelection' | 'reportOn' | 'notifications' | 'reconciliationInterval'
-> & { fulfilmentReporting: boolean; orderHistoryLimit?: number };
+export type { OrderWorkflowSettings } from '../domain/settings';
 
 export interface OrderWorkflowInput {
   tenantId: string;
@@ -102,6 +99,11 @@ interface CarriedState {
   seenWebhookEvents: string[];
   pendingFortnoxChange: boolean;
   pendingWmsCheck: boolean;
+  /**
+   * An operator's resync not yet acted on. Carried, so a resync that lands while the run continues as new is not lost
+   * (absent in states carried by runs from before it was: read as false).
+   */
+  resyncRequested?: boolean;
 }
 
 export interface OrderStatus extends CarriedState {
@@ -131,14 +133,26 @@ const wms = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
+/** The tenant's settings as the worker holds them now: a few tries, then the order keeps the settings it has. */
+const settingsNow = proxyActivities<Activities>({
+  startToCloseTimeout: '10 seconds',
+  retry: { initialInterval: '1 second', maximumAttempts: 3 },
+}).getTenantSettings;
+
 function fortnoxActivities(tenantId: string) {
   // Every Fortnox call of a tenant goes through its own task queue, rate-limited on the server.
-  return proxyActivities<Activities>({
+  const options = {
     taskQueue: fortnoxTaskQueue(tenantId),
-    // At most three paced Fortnox calls of at most 10 s each: a lost worker's activity is retried after this.
-    startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2 },
-  });
+  } as const;
+  return {
+    // One read: at most one paced call of at most 10 s.
+    fetchFortnoxOrder: proxyActivities<Activities>({ ...options, startToCloseTimeout: '30 seconds' }).fetchFortnoxOrder,
+    // Up to five paced calls, and pacer waits behind a 429: far longer than its worst case, so a slow attempt is never
+    // timed out and retried beside itself; it beats, so a lost worker is still noticed in seconds.
+    reportFulfilment: proxyActivities<Activities>({ ...options, startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds' })
+      .reportFulfilment,
+  };
 }
 
 function failureType(err: unknown): string | undefined {
@@ -172,6 +186,7 @@ class Order {
       seenWebhookEvents: [],
       pendingFortnoxChange: false,
       pendingWmsCheck: false,
+      resyncRequested: false,
     };
   }
 
@@ -409,11 +424,21 @@ function describeDiscrepancies(discrepancies: DeliveredDiscrepancy[]): string {
     'Not invoiced. Fix the stock in Fortnox, then resync the order.';
 }
 
+/** The order's settings from the tenant's current ones, or the ones it has when the worker cannot say (e.g. no such tenant). */
+async function currentSettings(input: OrderWorkflowInput): Promise<OrderWorkflowSettings> {
+  try {
+    return orderWorkflowSettings(await settingsNow(input.tenantId));
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('kept the order\'s settings at continue-as-new: the tenant\'s could not be read', { tenant: input.tenantId, error: failureMessage(err) });
+    return input.settings;
+  }
+}
+
 // ---- The workflow ---------------------------------------------------------------------------------------------
 
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderResult> {
   const order = new Order(input);
-  let resyncRequested = false;
 
   setHandler(fortnoxChangedSignal, () => {
     order.state.pendingFortnoxChange = true;
@@ -421,7 +446,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderRes
   setHandler(wmsEventSignal, (event) => order.onWmsEvent(event));
   setHandler(resyncSignal, (request) => {
     order.record('resync requested', request?.reason);
-    resyncRequested = true;
+    order.state.resyncRequested = true;
   });
   setHandler(orderStatusQuery, () => order.status());
 
@@ -439,20 +464,21 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderRes
 
   while (!order.done) {
     const woken = await condition(
-      () => order.state.pendingFortnoxChange || order.state.pendingWmsCheck || resyncRequested || historyTooLong(),
+      () => order.state.pendingFortnoxChange || order.state.pendingWmsCheck || !!order.state.resyncRequested || historyTooLong(),
       input.settings.reconciliationInterval,
     );
     if (!woken) {
       order.record('reconciliation check', 'no WMS event for a while: asking the WMS');
       order.state.pendingWmsCheck = true;
     }
-    if (resyncRequested) {
-      resyncRequested = false;
+    if (order.state.resyncRequested) {
+      order.state.resyncRequested = false;
       order.state.pendingFortnoxChange = true;
       order.state.pendingWmsCheck = true;
       if (order.state.stage === 'needs-attention') order.setStage(order.state.wmsOrderId === null ? 'starting' : 'in-warehouse');
       if (order.state.wmsOrderId === null) {
         await order.guarded('creating the order in the WMS', () => order.start());
+        // The next iteration acts on the rest; it reaches the history check below, so this cannot spin.
         continue;
       }
     }
@@ -460,20 +486,25 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderRes
       // Waiting for an operator: further events are remembered but acted on at the next resync.
       order.state.pendingFortnoxChange = false;
       order.state.pendingWmsCheck = false;
-      continue;
+    } else {
+      if (order.state.pendingFortnoxChange) {
+        order.state.pendingFortnoxChange = false;
+        await order.guarded('applying the Fortnox change', () => order.onFortnoxChanged());
+      }
+      if (!order.done && order.state.pendingWmsCheck) {
+        order.state.pendingWmsCheck = false;
+        await order.guarded('reporting the shipment', () => order.checkWms());
+      }
     }
-    if (order.state.pendingFortnoxChange) {
-      order.state.pendingFortnoxChange = false;
-      await order.guarded('applying the Fortnox change', () => order.onFortnoxChanged());
-    }
-    if (!order.done && order.state.pendingWmsCheck) {
-      order.state.pendingWmsCheck = false;
-      await order.guarded('reporting the shipment', () => order.checkWms());
-    }
+    // On every path, also while waiting for an operator: a history past its limit wakes the wait at once, so a path
+    // that waited again without continuing as new would spin.
     if (!order.done && historyTooLong()) {
-      // Keep histories small: carry the state (stage, versions, action log, seen events) into a fresh run.
+      // Keep histories small: carry the state (stage, versions, action log, seen events, a pending resync) into a fresh run,
+      // with the tenant's settings as they are now (a changed selection, reporting switch or interval reaches waiting
+      // orders here). Patched: runs recorded before continued with the settings they started with.
+      const settings = patched('settings-reread-at-continue-as-new') ? await currentSettings(input) : input.settings;
       await condition(allHandlersFinished);
-      return continueAsNew<typeof orderWorkflow>({ ...input, carried: order.state });
+      return continueAsNew<typeof orderWorkflow>({ ...input, settings, carried: order.state });
     }
   }
   await condition(allHandlersFinished);

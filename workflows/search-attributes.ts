@@ -8,6 +8,12 @@ export const WmsOrderIdAttr = defineSearchAttributeKey('WmsOrderId', SearchAttri
 export const OrderStageAttr = defineSearchAttributeKey('OrderStage', SearchAttributeType.KEYWORD);
 export const NeedsAttentionAttr = defineSearchAttributeKey('NeedsAttention', SearchAttributeType.BOOL);
 
+/**
+ * Set by Temporal's scheduler on every run it starts: the time the run was scheduled for (nominal, whole seconds), also
+ * when it starts late (catch-up, backfill). Temporal's own attribute: never registered nor set by the product.
+ */
+export const ScheduledStartTimeAttr = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+
 export const productSearchAttributes = [
   TenantAttr,
   FortnoxOrderNumberAttr,

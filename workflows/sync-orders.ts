@@ -1,22 +1,60 @@
 // The order sync, run per tenant by a Temporal Schedule: lists Fortnox orders changed since the previous run's cursor
 // (minus an overlap, so nothing saved during a run is missed), then starts or signals one order workflow per order.
-import { log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
+// It reads page by page, one activity per page, so no payload holds more than a page of counts and a sync of any
+// size (a first sync of a tenant with years of orders, a backfill) resumes where it was after a worker dies; past a
+// history budget it continues as new with its position.
+import { continueAsNew, defineQuery, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { checkSelection, fortnoxTaskQueue } from '../domain/order';
 import { durationMs } from '../domain/duration';
-import type { OrderWorkflowSettings } from './order';
+import {
+  firstOrderSyncPosition, nextOrderSyncPosition, noOrderPageCounts, type OrderPageCounts, type OrderSyncPosition,
+} from '../domain/order-sync';
+import { orderWorkflowSettings, type OrderWorkflowSettings } from '../domain/settings';
 
 export interface SyncOrdersInput {
   tenantId: string;
+  /**
+   * Lists orders changed since this ISO time instead of since the previous run's cursor: the operator's backfill.
+   * Null: every order.
+   */
+  since?: string | null;
+  /** Set by this workflow when it continues as new mid-sync. */
+  resume?: SyncOrdersResume;
+  /** History events after which a run continues as new (default 3,000; small in tests of the hand-over). */
+  historyBudget?: number;
 }
 
-export interface SyncOrdersResult {
+export interface SyncOrdersResume {
+  since: string | null;
+  listedAt: string;
+  settings: OrderWorkflowSettings;
+  position: OrderSyncPosition;
+  counts: OrderPageCounts;
+  pages: number;
+}
+
+export interface SyncOrdersResult extends Partial<OrderPageCounts> {
   /** ISO time the next run lists from (before subtracting the overlap). */
   cursor: string;
   listed: number;
   started: number;
   signalled: number;
+  /** Pages read (paged syncs only). */
+  pages?: number;
 }
+
+/** Where a running sync is, for the operator's backfill progress. */
+export interface SyncOrdersProgress {
+  listing: string;
+  page: number;
+  pages: number;
+  counts: OrderPageCounts;
+}
+export const syncOrdersProgressQuery = defineQuery<SyncOrdersProgress | null>('syncOrdersProgress');
+
+/** Events after which a paged sync continues as new: far below Temporal's limits, each page costs about six. */
+const DEFAULT_HISTORY_BUDGET = 3_000;
 
 const local = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
@@ -24,7 +62,8 @@ const local = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-export async function syncOrdersWorkflow({ tenantId }: SyncOrdersInput): Promise<SyncOrdersResult> {
+export async function syncOrdersWorkflow(input: SyncOrdersInput): Promise<SyncOrdersResult> {
+  const { tenantId } = input;
   const fortnox = proxyActivities<Activities>({
     taskQueue: fortnoxTaskQueue(tenantId),
     // Listing a large backlog at Fortnox's pace can take minutes; the heartbeat notices a dead worker in seconds.
@@ -32,16 +71,34 @@ export async function syncOrdersWorkflow({ tenantId }: SyncOrdersInput): Promise
     heartbeatTimeout: '20 seconds',
     retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
   });
+  if (input.resume) return pagedSync(input, input.resume);
   const settings = await local.getTenantSettings(tenantId);
-  // The schedule should hand over the previous run's result; the dev server's scheduler does not, so it is looked up
-  // on the schedule (patched: histories recorded before the lookup existed still replay).
-  const previous = (workflowInfo().lastResult ??
-    (patched('schedule-cursor-lookup') ? await local.previousScheduledResult(`orders:${tenantId}`, workflowInfo().runId) : undefined)
-  ) as SyncOrdersResult | null | undefined;
-  const since = previous?.cursor
-    ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
-    : null;
+  let since: string | null;
+  if (input.since !== undefined) {
+    since = input.since;
+  } else {
+    // The schedule should hand over the previous run's result; the dev server's scheduler does not, so it is looked up
+    // on the schedule (patched: histories recorded before the lookup existed still replay).
+    const previous = (workflowInfo().lastResult ??
+      (patched('schedule-cursor-lookup') ? await local.previousScheduledResult(`orders:${tenantId}`, workflowInfo().runId) : undefined)
+    ) as SyncOrdersResult | null | undefined;
+    since = previous?.cursor
+      ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
+      : null;
+  }
+  if (patched('order-sync-in-pages')) {
+    return pagedSync(input, {
+      since,
+      // Workflow time (the task's start, the same on replay): the moment the listing starts, the next run's cursor.
+      listedAt: new Date().toISOString(),
+      settings: orderWorkflowSettings(settings),
+      position: firstOrderSyncPosition(),
+      counts: noOrderPageCounts(),
+      pages: 0,
+    });
+  }
 
+  // Before paging (runs recorded then still replay): the whole listing in one activity result.
   const { orders, listedAt } = await fortnox.listChangedOrders(tenantId, since);
   const toStart: string[] = [];
   const toSignal: string[] = [];
@@ -52,16 +109,33 @@ export async function syncOrdersWorkflow({ tenantId }: SyncOrdersInput): Promise
     );
     (verdict.selected ? toStart : toSignal).push(order.DocumentNumber);
   }
-  const orderSettings: OrderWorkflowSettings = {
-    orderSelection: settings.orderSelection,
-    reportOn: settings.reportOn,
-    notifications: settings.notifications,
-    reconciliationInterval: settings.reconciliationInterval,
-    fulfilmentReporting: settings.processes.fulfilmentReporting,
-    orderHistoryLimit: settings.orderHistoryLimit,
-  };
+  const orderSettings = orderWorkflowSettings(settings);
   const started = toStart.length ? await local.startOrderWorkflows(tenantId, toStart, orderSettings) : 0;
   const signalled = toSignal.length ? await local.signalOrderWorkflows(tenantId, toSignal) : 0;
   log.info('order sync done', { tenantId, since, listed: orders.length, started, signalled });
   return { cursor: listedAt, listed: orders.length, started, signalled };
+
+  async function pagedSync(input: SyncOrdersInput, from: SyncOrdersResume): Promise<SyncOrdersResult> {
+    let position: OrderSyncPosition | null = from.position;
+    const counts = { ...from.counts };
+    let pages = from.pages;
+    setHandler(syncOrdersProgressQuery, () => position && { listing: position.listing, page: position.page, pages, counts });
+    while (position) {
+      if (workflowInfo().historyLength > (input.historyBudget ?? DEFAULT_HISTORY_BUDGET) || workflowInfo().continueAsNewSuggested) {
+        return continueAsNew<typeof syncOrdersWorkflow>({ ...input, resume: { ...from, position, counts, pages } });
+      }
+      const page = await fortnox.syncOrderPage(tenantId, {
+        listing: position.listing, page: position.page, since: from.since, settings: from.settings,
+      });
+      pages++;
+      counts.listed += page.listed;
+      counts.started += page.started;
+      counts.restarted += page.restarted;
+      counts.leftClosed += page.leftClosed;
+      counts.signalled += page.signalled;
+      position = nextOrderSyncPosition(position, page);
+    }
+    log.info('order sync done', { tenantId, since: from.since, pages, ...counts });
+    return { cursor: from.listedAt, pages, ...counts };
+  }
 }

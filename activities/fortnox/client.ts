@@ -62,6 +62,8 @@ export interface ListOrdersQuery {
   lastModifiedSince?: Date;
   sent?: boolean;
   customerNumber?: string;
+  /** Fortnox's own order; paging through a listing that changes meanwhile needs a stable one (documentnumber). */
+  sortBy?: 'documentnumber';
   page?: number;
   limit?: number;
 }
@@ -132,6 +134,8 @@ export class FortnoxClient {
   private readonly tenantKey: string;
   private readonly pacer: Pacer | undefined;
   private readonly timeoutMs: number;
+  /** Set on a view made by withSignal: aborts pacer waits and requests in flight. */
+  private readonly signal: AbortSignal | undefined;
   private readonly tokens: TokenManager;
 
   constructor(options: FortnoxClientOptions) {
@@ -146,6 +150,17 @@ export class FortnoxClient {
       tokenStore: options.tokenStore ?? defaultTokenStore(),
       timeoutMs: this.timeoutMs,
     });
+  }
+
+  /**
+   * This client, for one activity: every pacer wait and request in flight is abandoned when `signal` aborts (the
+   * activity was cancelled or timed out, and its retry may already run). Shares the token manager and pacer: a view,
+   * not a new client.
+   */
+  withSignal(signal: AbortSignal): FortnoxClient {
+    const view = Object.create(this) as FortnoxClient;
+    Object.defineProperty(view, 'signal', { value: signal });
+    return view;
   }
 
   // ---- authorization --------------------------------------------------------------------------------------
@@ -169,6 +184,7 @@ export class FortnoxClient {
         lastmodified: query.lastModifiedSince && formatStockholmTimestamp(query.lastModifiedSince),
         sent: query.sent,
         customernumber: query.customerNumber,
+        sortby: query.sortBy,
         page: query.page,
         limit: query.limit,
       },
@@ -461,7 +477,7 @@ export class FortnoxClient {
 
   private async send(options: CallOptions<z.ZodType | undefined>) {
     const token = await this.tokens.accessToken();
-    await this.pacer?.acquire(this.tenantKey);
+    await this.pacer?.acquire(this.tenantKey, this.signal);
     const searchParams: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) searchParams[key] = String(value);
@@ -482,6 +498,7 @@ export class FortnoxClient {
         followRedirect: false,
         timeout: { request: this.timeoutMs },
         responseType: 'text',
+        ...(this.signal ? { signal: this.signal } : {}),
       });
       observeApiCall('fortnox', options.method, options.path, response.statusCode, Date.now() - startedAt);
       return { token, status: response.statusCode, headers: response.headers, body: response.body };

@@ -47,13 +47,19 @@ export class Pacer {
     return state;
   }
 
-  /** Resolves when a request for key may be sent now; callers are served in order. */
-  acquire(key: string): Promise<void> {
+  /**
+   * Resolves when a request for key may be sent now; callers are served in order. An aborted `signal` (a cancelled or
+   * timed-out activity) rejects at once, and that caller's turn is skipped without using a slot.
+   */
+  acquire(key: string, signal?: AbortSignal): Promise<void> {
     const state = this.state(key);
-    const turn = state.tail.then(() => this.waitForSlot(key, state));
+    const turn = state.tail.then(() => {
+      signal?.throwIfAborted();
+      return this.waitForSlot(key, state, signal);
+    });
     // A failed wait must not poison the chain for later callers.
     state.tail = turn.catch(() => undefined);
-    return turn;
+    return signal ? untilAborted(turn, signal) : turn;
   }
 
   /** Fortnox said 429: grant nothing for key until retryAfterMs has passed. */
@@ -62,7 +68,7 @@ export class Pacer {
     state.blockedUntil = Math.max(state.blockedUntil, this.now() + retryAfterMs);
   }
 
-  private async waitForSlot(key: string, state: KeyState): Promise<void> {
+  private async waitForSlot(key: string, state: KeyState, signal?: AbortSignal): Promise<void> {
     for (;;) {
       const now = this.now();
       while (state.grants.length > 0 && (state.grants[0] as number) <= now - this.windowMs) state.grants.shift();
@@ -75,7 +81,28 @@ export class Pacer {
         this.onGrant?.(key, now);
         return;
       }
-      await new Promise((resolve) => setTimeout(resolve, waitUntil - now));
+      await sleep(waitUntil - now, signal);
     }
   }
+}
+
+/** Waits ms, or rejects with the signal's reason as soon as it is aborted (and stops the timer). */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
+  let timer: NodeJS.Timeout | undefined;
+  return untilAborted(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), signal).finally(() => clearTimeout(timer));
+}
+
+/** The promise, or a rejection with the signal's reason once the signal is aborted, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
+      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error); },
+    );
+  });
 }

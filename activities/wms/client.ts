@@ -69,6 +69,10 @@ export interface ListArticlesFilter {
 
 export interface ListPurchaseOrdersFilter {
   purchaseOrderNumber?: string;
+  /** Several at once (Ongoing's `purchaseOrderNumbers`, repeated in the query). */
+  purchaseOrderNumbers?: string[];
+  /** Ongoing: "at least one line has ReportedNumberOfItems != ReceivedNumberOfItems". */
+  onlyPurchaseOrdersWithOrderLinesToReport?: boolean;
   purchaseOrderStatusFrom?: number;
   purchaseOrderStatusTo?: number;
   lastReceiveTimeFrom?: Date | string;
@@ -310,6 +314,17 @@ export class WmsClient {
   ) {
     return idPages((from, max) => this.listPurchaseOrders({ ...filter, purchaseOrderIdFrom: from, maxPurchaseOrdersToGet: max }),
       (po) => po.purchaseOrderInfo.purchaseOrderId, pageSize);
+  }
+
+  /**
+   * Marks how many items of one line have been reported to the ERP (PatchPurchaseOrderReportedNumberOfItemsModel). An
+   * absolute value, so a retry sets the same; `onlyPurchaseOrdersWithOrderLinesToReport` then skips the line.
+   */
+  async setPurchaseOrderLineReported(purchaseOrderId: number, purchaseOrderLineId: number, reportedNumberOfItems: number): Promise<void> {
+    await this.request('PATCH', `/purchaseOrders/${purchaseOrderId}/lines/${purchaseOrderLineId}/reportedNumberOfItems`, {
+      body: { reportedNumberOfItems },
+      schema: z.unknown(),
+    });
   }
 
   async getPurchaseOrderByNumber(purchaseOrderNumber: string): Promise<WmsPurchaseOrder | undefined> {

@@ -1,31 +1,22 @@
-// `backfill <tenant> --since <date>`: the order sync's own listing and signal-with-start, run once by hand for every
-// Fortnox order changed since a date (e.g. after an outage longer than the schedule's catch-up window, or when a
-// tenant is connected). Idempotent like the sync: an order that already has a workflow just gets a fortnoxChanged signal.
-import { ApplicationFailure } from '@temporalio/common';
+// `backfill <tenant> --since <date>`: the order sync itself, run once from a date instead of the schedule's cursor
+// (e.g. after an outage longer than the schedule's catch-up window, or when a tenant is connected). It runs as a
+// workflow on the worker (which holds the credentials), page by page, visible and resumable in the Web UI; the
+// command follows its progress. Idempotent like the sync: an order that already has a workflow just gets a signal.
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { SingleBar } from 'cli-progress';
-import { createOrderSyncActivities } from '../../activities/order-sync';
-import { checkSelection } from '../../domain/order';
-import type { TenantSettings } from '../../domain/settings';
-import type { OrderWorkflowSettings } from '../../workflows/order';
-import { OperatorError, println, requireRegistry, type OperatorContext } from './context';
+import { syncOrdersProgressQuery, type SyncOrdersResult } from '../../workflows/sync-orders';
+import { OperatorError, println, requireRegistry, workflowUrl, type OperatorContext } from './context';
 
 export interface BackfillResult {
   listed: number;
+  /** Selected by the tenant's rules: started, or (running) told of the change. */
   started: number;
-  /** Orders outside the tenant's selection rules (not confirmed, invoiced, cancelled): only running workflows hear of them. */
+  /** Selected, but their workflows had ended for good: left closed (`order reopen` starts one again). */
+  leftClosed: number;
+  /** Orders outside the selection rules (not confirmed, invoiced, cancelled) whose running workflows heard of a change. */
   signalled: number;
+  /** Outside the selection rules, with no running workflow. */
   skipped: number;
-}
-
-/** The order workflow's settings as the order sync passes them. */
-export function orderWorkflowSettings(settings: TenantSettings): OrderWorkflowSettings {
-  return {
-    orderSelection: settings.orderSelection,
-    reportOn: settings.reportOn,
-    notifications: settings.notifications,
-    reconciliationInterval: settings.reconciliationInterval,
-    fulfilmentReporting: settings.processes.fulfilmentReporting,
-  };
 }
 
 export function parseSince(since: string): Date {
@@ -35,55 +26,57 @@ export function parseSince(since: string): Date {
   return new Date(`${since}T00:00:00Z`);
 }
 
+export const backfillWorkflowId = (tenantId: string, since: string) => `backfill:${tenantId}:${since}`;
+
+const PROGRESS_EVERY_MS = 1000;
+
 export async function backfillCommand(
   ctx: OperatorContext, tenantId: string, options: { since: string; progress?: boolean },
 ): Promise<BackfillResult> {
   const since = parseSince(options.since);
-  const registry = requireRegistry(ctx, tenantId);
-  const tenant = registry.get(tenantId);
-  const sync = createOrderSyncActivities(registry, () => ctx.client, ctx.taskQueue);
-  println(ctx, `Listing Fortnox orders of ${tenantId} changed since ${options.since} ...`);
-  const { orders } = await waitingOutRateLimits(() => sync.listChangedOrders(tenantId, since.toISOString()));
-  const settings = orderWorkflowSettings(tenant.settings);
-  const result: BackfillResult = { listed: orders.length, started: 0, signalled: 0, skipped: 0 };
+  requireRegistry(ctx, tenantId); // a tenant the worker does not know would wait for it forever
+  const workflowId = backfillWorkflowId(tenantId, options.since);
+  let handle;
+  try {
+    handle = await ctx.client.workflow.start('syncOrdersWorkflow', {
+      workflowId,
+      taskQueue: ctx.taskQueue,
+      args: [{ tenantId, since: since.toISOString() }],
+      staticSummary: `Backfill: every Fortnox order of ${tenantId} changed since ${options.since}`,
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    handle = ctx.client.workflow.getHandle(workflowId); // the same backfill is running: follow it
+  }
+  println(ctx, `Backfill of ${tenantId} since ${options.since}: ${workflowUrl(ctx, workflowId)}`);
   const bar = new SingleBar({
-    format: 'backfill {bar} {value}/{total} orders | {order}',
+    // Fortnox says how many pages a listing has only as it is read: a running count, not a bar.
+    format: 'backfill: {value} pages read | listing {listing} | {listed} orders',
     stream: ctx.out as NodeJS.WritableStream,
     // Only draw on a terminal; piped output gets the summary line alone.
     noTTYOutput: false,
   });
-  if (options.progress !== false) bar.start(orders.length, 0, { order: '' });
-  for (const order of orders) {
-    const verdict = checkSelection(
-      { Cancelled: order.Cancelled, Sent: order.Sent, InvoiceReference: order.invoiced ? 'invoiced' : null },
-      tenant.settings.orderSelection,
-    );
-    if (verdict.selected) {
-      result.started += await sync.startOrderWorkflows(tenantId, [order.DocumentNumber], settings);
-    } else {
-      const signalled = await sync.signalOrderWorkflows(tenantId, [order.DocumentNumber]);
-      result.signalled += signalled;
-      if (signalled === 0) result.skipped++;
+  const showProgress = options.progress !== false;
+  if (showProgress) bar.start(1, 0, { listing: '', listed: 0 });
+  let done = false;
+  const result = handle.result().finally(() => { done = true; }) as Promise<SyncOrdersResult>;
+  while (showProgress && !done) {
+    const progress = await handle.query(syncOrdersProgressQuery).catch(() => null);
+    if (progress) {
+      bar.setTotal(progress.pages + 1);
+      bar.update(progress.pages, { listing: progress.listing, listed: progress.counts.listed });
     }
-    bar.increment(1, { order: order.DocumentNumber });
+    await Promise.race([result.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, PROGRESS_EVERY_MS))]);
   }
-  bar.stop();
-  println(ctx, `Backfill of ${tenantId} since ${options.since}: ${result.listed} listed, ${result.started} started or signalled ` +
-    `(selected), ${result.signalled} running workflows told of a change, ${result.skipped} outside the selection rules.`);
-  return result;
-}
-
-/**
- * The backfill lists from the operator's shell, outside Temporal, sharing the tenant's Fortnox budget with the running
- * worker: a 429 means "wait a moment", not "the backfill failed".
- */
-async function waitingOutRateLimits<T>(call: () => Promise<T>, attempts = 8): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await call();
-    } catch (err) {
-      if (!(err instanceof ApplicationFailure) || err.type !== 'FortnoxRateLimited' || attempt >= attempts) throw err;
-      await new Promise((resolve) => setTimeout(resolve, 1000 * attempt));
-    }
-  }
+  const r = await result;
+  if (showProgress) bar.stop();
+  const started = r.started + (r.restarted ?? 0);
+  const leftClosed = r.leftClosed ?? 0;
+  const summary: BackfillResult = {
+    listed: r.listed, started, leftClosed, signalled: r.signalled, skipped: r.listed - started - leftClosed - r.signalled,
+  };
+  println(ctx, `Backfill of ${tenantId} since ${options.since}: ${summary.listed} listed, ${summary.started} started or signalled ` +
+    `(selected), ${summary.leftClosed} left closed, ${summary.signalled} running workflows told of a change, ` +
+    `${summary.skipped} outside the selection rules.`);
+  return summary;
 }

@@ -1,8 +1,12 @@
-// `order show` and `order resync`: one order workflow as an operator sees it (stage, why it needs attention, the
-// action log, the result, the link to the Web UI), and the resync signal that makes it re-read both sides.
+// `order show`, `order resync` and `order reopen`: one order workflow as an operator sees it (stage, why it needs
+// attention, the action log, the result, the link to the Web UI), the resync signal that makes it re-read both sides,
+// and the deliberate new run of a closed order.
 import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { reopenOrderWorkflow } from '../../activities/order-start';
 import { orderWorkflowId } from '../../domain/order';
-import { orderStatusQuery, resyncSignal, type OrderResult, type OrderStatus } from '../../workflows/order';
+import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/settings';
+import { orderStatusQuery, resyncSignal, type OrderResult, type OrderStatus, type OrderWorkflowInput } from '../../workflows/order';
 import { OperatorError, println, table, workflowUrl, type OperatorContext } from './context';
 
 export interface OrderView {
@@ -78,8 +82,37 @@ export async function orderResyncCommand(ctx: OperatorContext, tenantId: string,
   const description = await describe(ctx, workflowId);
   if (description.status.name !== 'RUNNING') {
     throw new OperatorError(`${workflowId} is ${description.status.name.toLowerCase()}: only a running order can be resynced ` +
-      `(to pull it again, use: npm run cli -- backfill ${tenantId} --since <date>)`);
+      `(to start it again, use: npm run cli -- order reopen ${tenantId} ${documentNumber})`);
   }
   await ctx.client.workflow.getHandle(workflowId).signal(resyncSignal, { reason });
   println(ctx, `Resync sent to ${workflowId}: it re-reads Fortnox and the WMS now. Follow it at ${workflowUrl(ctx, workflowId)}`);
+}
+
+/**
+ * `order reopen`: a new run of a closed order (invoicing was off, it was cancelled in the warehouse, an operator
+ * terminated it): the sync never starts such an order again by itself. The new run takes the tenant's current
+ * settings from the tenants file, or without one the settings of the order's last run.
+ */
+export async function orderReopenCommand(ctx: OperatorContext, tenantId: string, documentNumber: string, reason = 'operator reopen (CLI)'): Promise<string> {
+  const workflowId = orderWorkflowId(tenantId, documentNumber);
+  const description = await describe(ctx, workflowId);
+  if (description.status.name === 'RUNNING') {
+    throw new OperatorError(`${workflowId} is running: reopen is for closed orders; to make it re-read both sides, use: ` +
+      `npm run cli -- order resync ${tenantId} ${documentNumber}`);
+  }
+  const tenant = ctx.tenants.find((t) => t.id === tenantId);
+  const settings = tenant ? orderWorkflowSettings(tenant.settings) : await lastRunSettings(ctx, workflowId);
+  const runId = await reopenOrderWorkflow(ctx.client, ctx.taskQueue, tenantId, documentNumber, settings, reason);
+  println(ctx, `Reopened ${workflowId} (was ${description.status.name.toLowerCase()}): new run ${runId}, ` +
+    `${tenant ? 'with the tenant\'s current settings' : 'with its last run\'s settings'}. Follow it at ${workflowUrl(ctx, workflowId)}`);
+  return runId;
+}
+
+/** The settings the order's last run started with (the first event of its history). */
+async function lastRunSettings(ctx: OperatorContext, workflowId: string): Promise<OrderWorkflowSettings> {
+  const history = await ctx.client.workflow.getHandle(workflowId).fetchHistory();
+  const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
+  const input = payloads?.[0] ? (defaultPayloadConverter.fromPayload(payloads[0]) as OrderWorkflowInput) : undefined;
+  if (!input?.settings) throw new OperatorError(`${workflowId}: its last run's settings could not be read; add the tenant to the tenants file`);
+  return input.settings;
 }

@@ -1,7 +1,9 @@
-// `status`: per tenant, its schedules (paused? next run), its open order workflows by stage, and the orders that need
-// an operator. Everything comes from Temporal (schedules and visibility), so it works without the tenants file.
+// `status`: per tenant, its schedules (paused? next run), billing periods closed without an export, its open order
+// workflows by stage, and the orders that need an operator. Everything comes from Temporal (schedules and
+// visibility), so it works without the tenants file.
 import type { ScheduleSummary, WorkflowExecutionInfo } from '@temporalio/client';
 import type { OrderStage } from '../../workflows/order';
+import { billingProblems, checkBillingPeriods, type BillingCheck } from './billing-periods';
 import { OperatorError, println, quote, table, workflowUrl, type OperatorContext } from './context';
 
 /** The stages of an order workflow that is still running. */
@@ -13,6 +15,8 @@ export interface TenantStatus {
   openByStage: Record<(typeof OPEN_STAGES)[number], number>;
   openTotal: number;
   attention: { workflowId: string; documentNumber: string; stage: string; running: boolean; url: string }[];
+  /** The 3PL invoicing period closes and their exports; absent when the tenant has no billing schedule. */
+  billing?: BillingCheck;
 }
 
 export interface StatusOptions {
@@ -21,6 +25,8 @@ export interface StatusOptions {
   closedWithinDays?: number;
   /** At most this many needs-attention orders per tenant. Default 20. */
   attentionLimit?: number;
+  /** The time the billing check looks from (default: now). */
+  now?: Date;
 }
 
 const tenantOfSchedule = (scheduleId: string) => scheduleId.slice(scheduleId.lastIndexOf(':') + 1);
@@ -81,12 +87,34 @@ export async function collectStatus(ctx: OperatorContext, options: StatusOptions
       openByStage,
       openTotal: Object.values(openByStage).reduce((a, b) => a + b, 0),
       attention: await attentionList(ctx, tenantId, options),
+      billing: await checkBillingPeriods(ctx, tenantId, { now: options.now }),
     });
   }
   return result;
 }
 
 const time = (d?: Date) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) + 'Z' : '-');
+
+function printBilling(ctx: OperatorContext, s: TenantStatus): void {
+  if (!s.billing) return;
+  const problems = billingProblems(s.billing);
+  if (s.billing.missedCatchupWindow > 0) {
+    println(ctx, `BILLING: the period-close schedule skipped ${s.billing.missedCatchupWindow} close(s): Temporal could not run ` +
+      'them within the catch-up window. Check which months lack an invoice and export them by hand.');
+  }
+  if (problems.length === 0) {
+    if (s.billing.periods.length) println(ctx, `Billing: every period closed since ${time(s.billing.periods[0]!.dueAt)} is exported.`);
+    println(ctx);
+    return;
+  }
+  println(ctx, `BILLING: ${problems.length} closed period(s) without a completed export; export each with: ` +
+    `npm run cli -- billing export --tenant ${s.tenantId} --period <YYYY-MM>`);
+  const what = { missing: 'missing: no export ran', failed: 'export ended', 'needs-attention': 'exported, needs attention' } as const;
+  println(ctx, table(['period', 'close due', 'state', 'workflow'], problems.map((p) => [
+    p.period, time(p.dueAt), `${what[p.state as keyof typeof what]}${p.detail ? ` (${p.detail})` : ''}`, p.workflowId,
+  ])));
+  println(ctx);
+}
 
 export async function statusCommand(ctx: OperatorContext, options: StatusOptions = {}): Promise<TenantStatus[]> {
   const statuses = await collectStatus(ctx, options);
@@ -97,6 +125,7 @@ export async function statusCommand(ctx: OperatorContext, options: StatusOptions
         s.schedules.map((x) => [x.scheduleId, x.paused ? 'PAUSED' : 'active', x.paused ? '-' : time(x.nextRun), time(x.lastRun)]))
       : '(no schedules)');
     println(ctx);
+    printBilling(ctx, s);
     println(ctx, table(['open orders by stage', 'count'], [...OPEN_STAGES.map((stage) => [stage, s.openByStage[stage]]), ['total', s.openTotal]]));
     println(ctx);
     if (s.attention.length === 0) {

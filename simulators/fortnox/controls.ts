@@ -1,13 +1,15 @@
 // Sandbox controls under `/_sandbox`: tenants, seeding, faults, call counters and log, clock, nightly job, state dump.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { emptyCallStats } from './state';
-import type { SandboxState, Tenant } from './state';
+import type { Json, SandboxState, Tenant } from './state';
 import { compileRules } from './faults';
 import type { FaultRuleInput } from './faults';
 import { createAuthorizationCode } from './oauth';
 import { seedTenant } from './seed';
+import { createBulkOrders, MAX_BULK_ORDERS } from './bulk-orders';
 import { stockholmDate } from './stockholm-time';
 import type { BookedEntry } from './lager/engine';
+import { createPurchaseOrders } from './lager/purchase-orders';
 import { documentView } from './lager/routes';
 
 /** A control-plane error: plain `{error, message}`, never confused with Fortnox's own shapes. */
@@ -88,6 +90,35 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
   });
 
   app.post('/_sandbox/tenants/:tenantId/seed', async (request) => seedTenant(state, tenantParam(state, request)));
+
+  app.post('/_sandbox/tenants/:tenantId/orders/bulk', async (request, reply) => {
+    const tenant = tenantParam(state, request);
+    const body = (request.body ?? {}) as Body;
+    const count = body.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_BULK_ORDERS) {
+      throw new SandboxControlError(400, 'invalidBody', `count must be a whole number 1..${MAX_BULK_ORDERS}.`);
+    }
+    if (typeof body.customerNumber !== 'string') throw new SandboxControlError(400, 'invalidBody', 'customerNumber (string) is required.');
+    if (body.rows !== undefined && !Array.isArray(body.rows)) throw new SandboxControlError(400, 'invalidBody', 'rows must be an array.');
+    const created = createBulkOrders(tenant, {
+      count, customerNumber: body.customerNumber, sent: body.sent === true, invoiced: body.invoiced === true,
+      rows: (body.rows ?? []) as Json[],
+    }, state.clock.nowMs(), state.today());
+    reply.code(201);
+    return { created: count, ...created };
+  });
+
+  /** A backlog of Lager purchase orders in one call (`POST purchaseorders-v1` bodies, checked as it checks them) → their ids. */
+  app.post('/_sandbox/tenants/:tenantId/purchase-orders', async (request, reply) => {
+    const tenant = tenantParam(state, request);
+    const body = (request.body ?? {}) as Body;
+    if (!tenant.lager) throw new SandboxControlError(400, 'lagerNotActivated', 'Purchase orders need Fortnox Lager.');
+    if (!Array.isArray(body.purchaseOrders) || body.purchaseOrders.length === 0) {
+      throw new SandboxControlError(400, 'invalidBody', 'purchaseOrders (a non-empty array of purchase-order bodies) is required.');
+    }
+    reply.code(201);
+    return { ids: createPurchaseOrders(tenant, body.purchaseOrders as Body[]) };
+  });
 
   app.put('/_sandbox/tenants/:tenantId/faults', async (request) => {
     const tenant = tenantParam(state, request);

@@ -3,7 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { SandboxHttpError } from './errors';
 import { badBodyPayload, countCall, decideFault, type FaultDecision } from './faults';
 import { invoiceChargeView } from './invoicing';
-import { articleBody, orderBody, purchaseOrderBody } from './requests';
+import { articleBody, orderBody, purchaseOrderBody, reportedNumberOfItemsBody } from './requests';
 import type { WmsSandboxState } from './state';
 import type { GoodsOwnerState } from './types';
 import {
@@ -301,9 +301,14 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const receivedTo = timeParam(one(q.lastReceiveTimeTo), 'lastReceiveTimeTo');
         const idFrom = intParam(one(q.purchaseOrderIdFrom), 'purchaseOrderIdFrom');
         const max = intParam(one(q.maxPurchaseOrdersToGet), 'maxPurchaseOrdersToGet');
+        const numbers = q.purchaseOrderNumbers === undefined ? undefined : new Set(many(q.purchaseOrderNumbers));
+        const toReport = one(q.onlyPurchaseOrdersWithOrderLinesToReport) === 'true';
         const received = (po: { lastReceiveTime?: string }) => (po.lastReceiveTime ? Date.parse(po.lastReceiveTime) : undefined);
         let list = [...owner.purchaseOrders.values()]
           .filter((po) => number === undefined || po.purchaseOrderNumber === number)
+          .filter((po) => numbers === undefined || numbers.has(po.purchaseOrderNumber))
+          // Ongoing: "at least one line has ReportedNumberOfItems != ReceivedNumberOfItems"; a line never reported counts as 0.
+          .filter((po) => !toReport || po.lines.some((l) => l.receivedNumberOfItems !== (l.reportedNumberOfItems ?? 0)))
           .filter((po) => statusFrom === undefined || po.statusNumber >= statusFrom)
           .filter((po) => statusTo === undefined || po.statusNumber <= statusTo)
           .filter((po) => receivedFrom === undefined || (received(po) ?? -Infinity) >= receivedFrom)
@@ -319,6 +324,14 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const owner = ownerOf(request);
         const { purchaseOrderId } = request.params as { purchaseOrderId: string };
         return purchaseOrderView(owner, state.purchaseOrder(owner, Number(purchaseOrderId)));
+      });
+
+      api.patch('/purchaseOrders/:purchaseOrderId/lines/:purchaseOrderLineId/reportedNumberOfItems', async (request) => {
+        const owner = ownerOf(request);
+        const { purchaseOrderId, purchaseOrderLineId } = request.params as { purchaseOrderId: string; purchaseOrderLineId: string };
+        const { reportedNumberOfItems } = reportedNumberOfItemsBody.parse(request.body);
+        const po = state.setPurchaseOrderLineReported(owner, Number(purchaseOrderId), Number(purchaseOrderLineId), reportedNumberOfItems);
+        return { purchaseOrderId: po.purchaseOrderId, message: 'Reported number of items updated.' };
       });
     },
     { prefix: API_PREFIX },

@@ -93,6 +93,9 @@ export const purchaseOrderBody = z.object({
 });
 export type PurchaseOrderBody = z.infer<typeof purchaseOrderBody>;
 
+/** PatchPurchaseOrderReportedNumberOfItemsModel: `reportedNumberOfItems` (float) is required. */
+export const reportedNumberOfItemsBody = z.object({ reportedNumberOfItems: z.number().nonnegative() });
+
 // ---- sandbox controls ----
 
 export const pickBody = z
@@ -126,6 +129,15 @@ export const receiveBody = z
   })
   .nullish()
   .transform((v) => v ?? {});
+
+/**
+ * Many purchase orders at once, as PUT /purchaseOrders would create them (the goods owner is the route's), and with
+ * `receive` everything advised received on the floor: seeds a large inbound backlog in one call.
+ */
+export const bulkPurchaseOrdersBody = z.object({
+  purchaseOrders: z.array(purchaseOrderBody.omit({ goodsOwnerId: true })).min(1).max(5_000),
+  receive: z.boolean().default(false),
+});
 
 /** A line the warehouse adds to an order on the floor: it has no rowNumber of the goods owner's. */
 export const addLineBody = z.object({ articleNumber: z.string().min(1), numberOfItems: z.number().positive() });

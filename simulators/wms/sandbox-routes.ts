@@ -4,6 +4,7 @@ import type { Autopilot } from './autopilot';
 import { setFaultRules } from './faults';
 import {
   addLineBody,
+  bulkPurchaseOrdersBody,
   limitsBody,
   autopilotBody,
   faultsBody,
@@ -142,6 +143,16 @@ export function registerSandboxRoutes(
         const { purchaseOrderId } = request.params as { purchaseOrderId: string };
         const { lines, finish } = receiveBody.parse(request.body);
         return purchaseOrderView(owner, state.receivePurchaseOrder(owner, Number(purchaseOrderId), lines, finish));
+      });
+      sb.post('/goods-owners/:goodsOwnerId/purchase-orders/bulk', async (request, reply) => {
+        const owner = ownerOf(request);
+        const { purchaseOrders, receive } = bulkPurchaseOrdersBody.parse(request.body);
+        const purchaseOrderIds = purchaseOrders.map((body) => {
+          const { purchaseOrder } = state.upsertPurchaseOrder(owner, { ...body, goodsOwnerId: owner.goodsOwnerId });
+          if (receive) state.receivePurchaseOrder(owner, purchaseOrder.purchaseOrderId);
+          return purchaseOrder.purchaseOrderId;
+        });
+        return reply.code(201).send({ purchaseOrderIds });
       });
       sb.post('/goods-owners/:goodsOwnerId/stock-adjustments', async (request) => {
         const owner = ownerOf(request);

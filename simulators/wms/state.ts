@@ -581,6 +581,15 @@ export class WmsSandboxState {
     return po;
   }
 
+  /** What the goods owner's ERP says it has booked of a line (Ongoing keeps it as given; it does not check it). */
+  setPurchaseOrderLineReported(owner: GoodsOwnerState, purchaseOrderId: number, lineId: number, reported: number): StoredPurchaseOrder {
+    const po = this.purchaseOrder(owner, purchaseOrderId);
+    const line = po.lines.find((l) => l.id === lineId);
+    if (!line) throw notFound(`Purchase order line ${lineId} on purchase order ${purchaseOrderId}`);
+    line.reportedNumberOfItems = reported;
+    return po;
+  }
+
   // ---- demo data ----
 
   seed(owner: GoodsOwnerState): void {

@@ -81,6 +81,7 @@ export const wmsProduct: Record<string, ProductSchema> = {
   'GET /purchaseOrders': z.array(wmsPurchaseOrderSchema),
   // No client method yet (the client lists by number): the product's model of a purchase order.
   'GET /purchaseOrders/{purchaseOrderId}': wmsPurchaseOrderSchema,
+  'PATCH /purchaseOrders/{purchaseOrderId}/lines/{purchaseOrderLineId}/reportedNumberOfItems': z.unknown(),
 };
 
 const identity = 'an identifier: the product cannot follow up, match or update what it cannot name';

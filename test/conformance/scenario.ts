@@ -239,22 +239,22 @@ async function runSteps(
     YourReference: 'Cecilia', InvoiceRows: [{ ArticleNumber: 'WIDGET-1', Description: 'Plock per orderrad', DeliveredQuantity: 12, Price: 4.5, VAT: 25 }],
   }));
 
-  // ---- purchase orders: Fortnox → WMS (syncPurchaseOrders builds PUT /purchaseOrders), receipts back ----
+  // ---- purchase orders: Fortnox → WMS (a to-WMS page builds PUT /purchaseOrders), receipts back and marked reported ----
   const purchaseOrder = await step('client: create Lager purchase order', () => fortnox.createPurchaseOrder({
     supplierNumber, orderDate: stockholmDate(), deliveryDate: stockholmDate(7), currencyCode: 'SEK', currencyRate: 1,
     paymentTermsCode: '30', deliveryName: '3PL Lager AB', deliveryAddress: 'Lagervägen 4', deliveryZipCode: '151 36',
     deliveryCity: 'Södertälje', stockPointCode: 'LAGER', note: 'Leverans till port 2',
     rows: [{ itemId: 'WIDGET-1', orderedQuantity: 10, price: 40 }],
   }));
-  await step('purchase-order sync (syncPurchaseOrders): to the WMS', async () => {
-    const result = await activity(purchaseOrders.syncPurchaseOrders, main.tenant.id);
+  await step('purchase-order sync (syncPurchaseOrdersToWms): to the WMS', async () => {
+    const result = await activity(purchaseOrders.syncPurchaseOrdersToWms, main.tenant.id, { after: null, limit: 100 });
     if (result.createdInWms !== 1) throw new Error(`expected one purchase order created in the WMS: ${JSON.stringify(result)}`);
   });
   const wmsPurchaseOrder = await step('client: WMS purchase order by number', () => wms.getPurchaseOrderByNumber(String(purchaseOrder?.id ?? '')));
   await step('WMS floor: receive 4 of 10', () => main.floor('POST', `/purchase-orders/${wmsPurchaseOrder?.purchaseOrderInfo.purchaseOrderId}/receive`,
     { lines: [{ rowNumber: wmsPurchaseOrder?.purchaseOrderLines[0]?.rowNumber ?? '1', receivedNumberOfItems: 4 }] }));
-  await step('purchase-order sync (syncPurchaseOrders): receipt to Fortnox', async () => {
-    const result = await activity(purchaseOrders.syncPurchaseOrders, main.tenant.id);
+  await step('purchase-order sync (postPurchaseOrderReceipts): receipt to Fortnox', async () => {
+    const result = await activity(purchaseOrders.postPurchaseOrderReceipts, main.tenant.id, { from: 0, limit: 100 });
     if (result.receiptsPosted !== 1) throw new Error(`expected one receipt posted: ${JSON.stringify(result)}`);
   });
   await step('client: read Lager purchase order', () => fortnox.getPurchaseOrder(purchaseOrder?.id ?? ''));

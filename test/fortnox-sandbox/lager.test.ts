@@ -272,6 +272,29 @@ describe('purchase orders', () => {
     expect(created.body).toMatchObject({ deliveryCity: 'Södertälje', currencyCode: 'SEK', currencyRate: 1, paymentTermsCode: '30' });
     expect((created.body as J).rows[0]).toMatchObject({ itemId: 'A1', orderedQuantity: 10, remainingOrderedQuantity: 10, currencyCode: 'SEK' });
   });
+
+  it('a backlog is seeded in one control call, each body checked as POST checks it, all or none', async () => {
+    const { t, api } = await lagerTenant();
+    const supplier = (await api.post('3/suppliers', { json: { Supplier: { Name: 'Leverantör AB' } } })).body as J;
+    const body = (n: number): J => ({
+      supplierNumber: supplier.Supplier.SupplierNumber, orderDate: today(), deliveryName: 'Lager AB', deliveryAddress: 'Lagervägen 4',
+      deliveryZipCode: '151 36', deliveryCity: 'Södertälje', paymentTermsCode: '30', currencyCode: 'SEK', currencyRate: 1,
+      rows: [{ itemId: 'A1', orderedQuantity: n, remainingOrderedQuantity: n, currencyCode: 'SEK' }],
+    });
+    const control = http(sandbox.url);
+    const seeded = await control.post(`_sandbox/tenants/${t.tenantId}/purchase-orders`, { json: { purchaseOrders: [1, 2, 3].map(body) } });
+    expect(seeded.statusCode).toBe(201);
+    const ids = (seeded.body as J).ids as number[];
+    expect(ids).toHaveLength(3);
+    const { deliveryCity: _left, ...invalid } = body(4);
+    const refused = await control.post(`_sandbox/tenants/${t.tenantId}/purchase-orders`, { json: { purchaseOrders: [body(5), invalid] } });
+    expect(refused.statusCode).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain('purchaseOrders[1]');
+    const listed = (await api.get(`${W}/purchaseorders-v1`)).body as J[];
+    expect(listed.map((po) => po.id)).toEqual(ids);
+    // The next real POST continues the numbering where the backlog ended.
+    expect(((await api.post(`${W}/purchaseorders-v1`, { json: body(6) })).body as J).id).toBe(ids[2]! + 1);
+  });
 });
 
 describe('seed', () => {

@@ -1,5 +1,6 @@
 // The operator CLI's commands, run in-process against the shared dev server with the harness's tenant: status counts,
-// one order's action log and Web UI link, resync, pause/resume, backfill, the stock report and the replay check.
+// one order's action log and Web UI link, resync, pause/resume, a schedule's run now, backfill, the stock report and
+// the replay check.
 import { Writable } from 'node:stream';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -10,12 +11,13 @@ import { backfillCommand } from '../../client/operator/backfill';
 import type { OperatorContext } from '../../client/operator/context';
 import { orderResyncCommand, orderShowCommand } from '../../client/operator/order';
 import { replayCheckCommand } from '../../client/operator/replay-check';
-import { setTenantPaused } from '../../client/operator/schedules';
+import { runScheduleNow, setTenantPaused } from '../../client/operator/schedules';
 import { collectStatus } from '../../client/operator/status';
 import { stockReportCommand } from '../../client/operator/stock-report';
 import { bootstrapSchedules } from '../../client/schedules';
 import { orderWorkflowId } from '../../domain/order';
-import { startHarness, waitFor, type Harness } from './harness';
+import type { SyncOrdersResult } from '../../workflows/sync-orders';
+import { scheduledRun, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness;
 let output = '';
@@ -99,6 +101,34 @@ describe('operator CLI', () => {
     }
     await setTenantPaused(ctx, h.tenantId, false);
     expect((await handle.describe()).state.paused).toBe(false);
+  });
+
+  it('sync: runs a schedule now as one of its runs (from the last cursor), and never beside a run still running', async () => {
+    const id = `orders:${h.tenantId}`;
+    const { result: first } = await scheduledRun<SyncOrdersResult>(h, id, 1); // start-up's first run
+    taken();
+    await buildProgram(async () => ctx).parseAsync(['node', 'cli', 'sync', h.tenantId, 'orders']);
+    expect(taken()).toMatch(new RegExp(`^started  ${id}: sync-orders:${h.tenantId}-\\d{4}-`));
+    const second = await scheduledRun<SyncOrdersResult>(h, id, 2);
+    // The run continued from the first run's cursor, handed over by Temporal (not a full sync).
+    const started = (await h.client.workflow.getHandle(second.workflowId).fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!;
+    expect(JSON.parse(Buffer.from(started.lastCompletionResult!.payloads![0]!.data!).toString())).toMatchObject({ cursor: first.cursor });
+
+    // Fortnox refuses every order listing: the next run cannot finish, and a sync asked for meanwhile starts nothing.
+    const faults = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/faults`;
+    await got.put(faults, { json: { rules: [{ route: 'GET /3/orders', errorRate: 1 }] } });
+    try {
+      await runScheduleNow(ctx, h.tenantId, 'orders');
+      const running = await waitFor(async () => (await h.client.schedule.getHandle(id).describe()).info.runningActions[0], 30_000, 'a running run');
+      taken();
+      const skipped = await runScheduleNow(ctx, h.tenantId, 'orders');
+      expect(skipped).toEqual({ scheduleId: id, outcome: 'skipped', workflowId: running.workflow.workflowId });
+      expect(taken()).toMatch(/^skipped {2}.*a run is still running/);
+    } finally {
+      await got.delete(faults);
+    }
+    await scheduledRun(h, id, 3); // Fortnox answers again: the run finishes
+    await expect(runScheduleNow(ctx, h.tenantId, 'nightly')).rejects.toThrow(/has no schedule "nightly"; its schedules: .*orders/);
   });
 
   it('backfill: starts the workflows of orders changed since a date, idempotently', async () => {

@@ -122,6 +122,7 @@ describe('order lifecycle', () => {
     const outcome = await result(h, documentNumber);
     expect(outcome.outcome).toBe('closed-in-fortnox');
     expect((await h.wms.getOrder(wmsOrderId)).orderInfo.orderStatus.number).toBe(1000);
+    await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'cancelled-in-fortnox');
   });
 
   it('cancellation in the WMS ends the workflow and flags it, leaving Fortnox as it is', async () => {
@@ -131,6 +132,7 @@ describe('order lifecycle', () => {
     const outcome = await result(h, documentNumber);
     expect(outcome.outcome).toBe('cancelled');
     expect((await h.fortnox.getOrder(documentNumber)).InvoiceReference).toBeNull();
+    await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'cancelled-in-wms');
   });
 
   it('a partial shipment invoices what was delivered and shows the rest as a backorder', async () => {
@@ -219,6 +221,7 @@ describe('order lifecycle', () => {
     expect(outcome.outcome).toBe('invoiced');
     const history = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).query('status');
     expect(JSON.stringify(history)).toContain('reconciliation check');
+    await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'reconciliation-timer');
   });
 
   it('Lager zeroing of delivered quantities is surfaced for an operator and never invoiced', async () => {
@@ -348,6 +351,7 @@ describe('lost answers', () => {
     expect((await result(h, documentNumber)).outcome).toBe('invoiced');
     const status = await h.orderStatus(documentNumber);
     expect(status.actions.map((a) => a.action)).toContain('found the order in the WMS, already started');
+    await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'created-then-started-before-retry');
   });
 
   it('a WMS order created, its answer lost, and cancelled on the floor before the retry: the workflow ends cancelled', async () => {
@@ -361,5 +365,6 @@ describe('lost answers', () => {
     const status = await h.orderStatus(documentNumber);
     expect(status.attention).toBeNull();
     expect(status.actions.map((a) => a.action)).toContain('found the order in the WMS, already cancelled');
+    await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'created-then-cancelled-before-retry');
   });
 });

@@ -1,10 +1,11 @@
 // Schedule bootstrap at start-up: created once, updated (never duplicated) on every later start, paused when the
-// tenant switches the process off, and described by a note an operator reads in the Web UI.
+// tenant switches the process off, described by a note an operator reads in the Web UI, each run bounded by a timeout.
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, ScheduleOverlapPolicy } from '@temporalio/client';
+import { msToNumber } from '@temporalio/common/lib/time';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { bootstrapSchedules } from '../../client/schedules';
+import { bootstrapSchedules, scheduleDefinitions, scheduleOptions } from '../../client/schedules';
 import { setTenantPaused } from '../../client/operator/schedules';
 import type { OperatorContext } from '../../client/operator/context';
 import { tenantSchema, type Tenant } from '../../config/tenants';
@@ -64,5 +65,30 @@ describe('schedule bootstrap', () => {
     await bootstrapSchedules(client, [tenant(id)], queue);
     expect((await handle.describe()).state.paused).toBe(false);
     for await (const schedule of client.schedule.list()) if (schedule.scheduleId.endsWith(`:${id}`)) await client.schedule.getHandle(schedule.scheduleId).delete();
+  });
+
+  it('gives a schedule made before run timeouts existed its run timeout at the next start-up', async () => {
+    const id = `u-${randomBytes(3).toString('hex')}`;
+    const queue = `schedules-${id}`;
+    // Only the order sync is on: nothing else is started on this worker-less queue.
+    const t = tenant(id, { processes: { articles: false, suppliers: false, wmsStatusPoll: false, purchaseOrders: false } });
+    const def = scheduleDefinitions(t).find((d) => d.process === 'orders')!;
+    const current = scheduleOptions(t, def, queue);
+    // As an older version created it: no timeouts.
+    await client.schedule.create({
+      ...current,
+      action: { ...current.action, workflowRunTimeout: undefined, workflowExecutionTimeout: undefined },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+    });
+    const handle = client.schedule.getHandle(`orders:${id}`);
+    expect((await handle.describe()).action).toMatchObject({ workflowRunTimeout: undefined, workflowExecutionTimeout: undefined });
+
+    const result = await bootstrapSchedules(client, [t], queue);
+    expect(result.updated).toContain(`orders:${id}`);
+    expect((await handle.describe()).action).toMatchObject({
+      workflowRunTimeout: msToNumber(def.runTimeout), workflowExecutionTimeout: msToNumber(def.runTimeout),
+    });
+    expect(msToNumber(def.runTimeout)).toBe(2 * 3_600_000);
+    for (const d of scheduleDefinitions(t)) await client.schedule.getHandle(d.scheduleId).delete();
   });
 });

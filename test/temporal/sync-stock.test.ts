@@ -3,7 +3,9 @@
 // order is reported nothing was counted twice.
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { PurchaseOrderSyncResult } from '../../activities/purchase-orders';
 import type { StockSyncResult } from '../../activities/stock';
+import { seedPurchaseOrderBacklog } from '../../simulators/purchase-order-backlog';
 import { orderInWarehouse, orderResult, startHarness, waitFor, type Harness } from './harness';
 
 let h: Harness | undefined;
@@ -153,5 +155,52 @@ describe('stock-level sync under a busy warehouse (Lager)', () => {
     expect(second).toMatchObject({ deferredArticles: [], inboundRows: 0, outboundRows: 0, pendingShipments: 2 });
     const wms = await wmsTotals(harness);
     expect(await fortnoxTotals(harness, true)).toEqual({ ...wms, A103: wms.A103! + 2 });
+  });
+});
+
+describe('stock-level sync beside a backlog of received purchase orders (Lager)', () => {
+  it('counts 500 received, unposted purchase orders as pending page by page, and reads none of them once they are posted', async () => {
+    h = await startHarness({ lager: true, fortnoxRateLimit: false, settings: { processes: { stockLevels: true } } });
+    const harness = h;
+    const sandboxTenant = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}`;
+    const goodsOwner = `${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}`;
+    type Calls = { byRoute: Record<string, number> };
+    const calls = async () => ({ fortnox: await got(`${sandboxTenant}/calls`).json<Calls>(), wms: await got(`${goodsOwner}/calls`).json<Calls>() });
+    const reset = async () => Promise.all([got.delete(`${sandboxTenant}/calls`), got.delete(`${goodsOwner}/calls`)]);
+    // Reads of our receipt documents (the route also serves the stock sync's own WMS-SYNC-IN documents).
+    const receiptReads = async () => (await got(`${sandboxTenant}/log`, { searchParams: { limit: 1000 } }).json<Array<{ method: string; url: string }>>())
+      .filter((call) => call.method === 'GET' && call.url.includes('/inbound-v1/WMS-RECEIPT/')).length;
+    const [supplier] = await h.fortnox.listAllSuppliers();
+    await seedPurchaseOrderBacklog({
+      fortnoxUrl: h.sandboxes.fortnoxUrl, fortnoxTenantId: h.fortnoxTenantId, wmsUrl: h.sandboxes.wmsUrl,
+      goodsOwnerId: h.tenant.wms.goodsOwnerId, supplierNumber: supplier!.SupplierNumber, count: 500,
+      rows: [{ itemId: 'A105', orderedQuantity: 2 }],
+    });
+    // A slow WMS purchase-order read would stall a sync that read each purchase order on its own (500 reads at 150 ms,
+    // no heartbeat in between: past the heartbeat timeout on every attempt). Read a page at a time, it costs nothing.
+    await got.put(`${goodsOwner}/faults`, { json: { rules: [{ route: 'GET /purchaseOrders', latencyMs: 300 }] } });
+    await reset();
+
+    const first = await h.runSync<StockSyncResult>('syncStockWorkflow');
+    // The 1,000 received items are on their way to Fortnox through the purchase-order sync: not a difference to post.
+    expect(first).toMatchObject({ inboundRows: 0, outboundRows: 0, documents: [], pendingReceipts: 1000, deferredArticles: [] });
+    const firstCalls = await calls();
+    expect(firstCalls.wms.byRoute['GET /purchaseOrders']).toBeLessThanOrEqual(2);
+    expect(await receiptReads()).toBe(500); // one "nothing posted yet" per purchase order
+
+    await got.delete(`${goodsOwner}/faults`);
+    expect(await h.runSync<PurchaseOrderSyncResult>('syncPurchaseOrdersWorkflow')).toMatchObject({ receiptsPosted: 500 });
+    await got.put(`${goodsOwner}/faults`, { json: { rules: [{ route: 'GET /purchaseOrders', latencyMs: 300 }] } });
+    await reset();
+    const second = await h.runSync<StockSyncResult>('syncStockWorkflow');
+    expect(second).toMatchObject({ inboundRows: 0, outboundRows: 0, documents: [], pendingReceipts: 0 });
+    const secondCalls = await calls();
+    console.log('stock sync beside 500 received purchase orders, calls per run:', { first: firstCalls, second: secondCalls });
+    expect(await receiptReads()).toBe(0);
+    expect(secondCalls.fortnox.byRoute['GET /api/warehouse/purchaseorders-v1'] ?? 0).toBe(0);
+    expect(secondCalls.wms.byRoute['GET /purchaseOrders']).toBeLessThanOrEqual(1);
+    const a105 = (await harness.fortnox.getStockBalance({ itemIds: ['A105'] })).reduce((sum, b) => sum + b.inStock, 0);
+    const wmsA105 = (await harness.wms.getInventoryPerWarehouse(['A105']))[0]!.inventoryPerWarehouse.reduce((sum, w) => sum + w.numberOfItems, 0);
+    expect(a105).toBe(wmsA105);
   });
 });

@@ -2,10 +2,10 @@
 // by the status-change poll on its schedule; the next (overlapping) poll signals nothing again; orders without a
 // workflow are counted, not fatal.
 import { afterEach, describe, expect, it } from 'vitest';
-import { bootstrapSchedules, scheduleDefinitions } from '../../client/schedules';
+import { bootstrapSchedules, scheduleDefinitions, triggerScheduleNow } from '../../client/schedules';
 import { statusEventId } from '../../domain/wms-status-poll';
 import type { PollWmsStatusResult } from '../../workflows/poll-wms-status';
-import { invoicesFor, orderResult, scheduledRun, startHarness, waitFor, type Harness } from './harness';
+import { invoicesFor, orderResult, scheduledRun, startHarness, type Harness } from './harness';
 import { recordHistory } from './record';
 
 let h: Harness | undefined;
@@ -42,7 +42,6 @@ describe('WMS status-change poll (webhooks off)', () => {
     const id = `wms-status:${h.tenantId}`;
     scheduleIds = scheduleDefinitions(h.tenant).map((d) => d.scheduleId);
     await bootstrapSchedules(h.client, [h.tenant], h.taskQueue); // the poll's first run starts at once
-    const handle = h.client.schedule.getHandle(id);
     const first = await scheduledRun<PollWmsStatusResult>(h, id, 1);
     await recordHistory(first.workflowId, 'pollWmsStatusWorkflow', 'first-run');
     // Every order of the WMS changed status within the first poll's look-back (the demo's seeded ones too): each is
@@ -54,8 +53,7 @@ describe('WMS status-change poll (webhooks off)', () => {
     expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
 
     // The next poll overlaps the first: nothing is signalled again, so no order's history grows for it.
-    await waitFor(async () => (await handle.describe()).info.runningActions.length === 0, 30_000, 'the scheduler to see run 1 complete');
-    await handle.trigger();
+    await triggerScheduleNow(h.client, id);
     const second = await scheduledRun<PollWmsStatusResult>(h, id, 2);
     expect(second.result).toMatchObject({ listed: inWms, signalled: 0, alreadyReported: inWms, withoutWorkflow: 0 });
     const history = await h.client.workflow.getHandle(`order:${h.tenantId}:${documentNumber}`).fetchHistory();

@@ -171,4 +171,34 @@ describe('purchase orders', () => {
     await expect(ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`)).rejects.toThrow(/409/);
     expect((await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo.toReceiveNumberOfItems).toBe(0);
   });
+
+  it('keeps what the ERP was told per line, and lists only purchase orders with lines still to report', async () => {
+    const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
+    const seeded = await ctl('POST', '/purchase-orders/bulk', {
+      receive: true,
+      purchaseOrders: ['R-1', 'R-2', 'R-3'].map((number) => ({
+        purchaseOrderNumber: number, purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 4 }],
+      })),
+    }) as { purchaseOrderIds: number[] };
+    await client.upsertPurchaseOrder({ purchaseOrderNumber: 'N-1', purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 2 }] });
+    const toReport = async () => (await client.listPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true }))
+      .map((po) => po.purchaseOrderInfo.purchaseOrderNumber);
+    // Received and never reported: listed. Notified with nothing received (reported null, received 0): not listed.
+    expect(await toReport()).toEqual(['R-1', 'R-2', 'R-3']);
+
+    const r1 = (await client.getPurchaseOrderByNumber('R-1'))!;
+    expect(r1.purchaseOrderInfo.purchaseOrderStatus.number).toBe(PURCHASE_ORDER_STATUS.Received);
+    await client.setPurchaseOrderLineReported(r1.purchaseOrderInfo.purchaseOrderId, r1.purchaseOrderLines[0]!.id, 4);
+    expect((await client.getPurchaseOrderByNumber('R-1'))!.purchaseOrderLines[0]!.reportedNumberOfItems).toBe(4);
+    expect(await toReport()).toEqual(['R-2', 'R-3']);
+    // Told less than received: still to report.
+    await client.setPurchaseOrderLineReported(r1.purchaseOrderInfo.purchaseOrderId, r1.purchaseOrderLines[0]!.id, 3);
+    expect(await toReport()).toEqual(['R-1', 'R-2', 'R-3']);
+
+    // Several numbers in one lookup (repeated purchaseOrderNumbers), paged as Ongoing pages.
+    const found = await client.listPurchaseOrders({ purchaseOrderNumbers: ['R-3', 'N-1', 'NOPE'], maxPurchaseOrdersToGet: 3 });
+    expect(found.map((po) => po.purchaseOrderInfo.purchaseOrderNumber)).toEqual(['R-3', 'N-1']);
+    expect(seeded.purchaseOrderIds).toHaveLength(3);
+    await expect(client.setPurchaseOrderLineReported(r1.purchaseOrderInfo.purchaseOrderId, 999_999, 1)).rejects.toMatchObject({ status: 404 });
+  });
 });

@@ -102,6 +102,27 @@ function create(tenant: Tenant, body: Body): PurchaseOrder {
   return order;
 }
 
+/**
+ * Many purchase orders at once, each checked as `POST purchaseorders-v1` checks it (for seeding a large backlog): all
+ * or none, the first refusal named by its index.
+ */
+export function createPurchaseOrders(tenant: Tenant, bodies: Body[]): number[] {
+  const entry = ordersOf(tenant);
+  const next = entry.next;
+  const created: number[] = [];
+  try {
+    for (const body of bodies) created.push(create(tenant, body).id);
+  } catch (error) {
+    for (const id of created) entry.orders.delete(id);
+    entry.next = next;
+    if (error instanceof WarehouseApiError) {
+      throw new WarehouseApiError(error.statusCode, error.error, `purchaseOrders[${created.length}]: ${error.message}`);
+    }
+    throw error;
+  }
+  return created;
+}
+
 function view(order: PurchaseOrder): Record<string, unknown> {
   const totalReceivedQuantity = order.rows.reduce((sum, row) => sum + row.receivedQuantity, 0);
   return {

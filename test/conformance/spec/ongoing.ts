@@ -575,6 +575,9 @@ const PostPurchaseOrderModel = z.strictObject({
   sellerInfo: unknown,
 });
 
+// PatchPurchaseOrderReportedNumberOfItemsModel (models/patch_purchase_order_reported_number_of_items_model.py): required.
+const PatchPurchaseOrderReportedNumberOfItemsModel = z.strictObject({ reportedNumberOfItems: float });
+
 // PostPurchaseOrderResponse (models/post_purchase_order_response.py)
 const PostPurchaseOrderResponse = z.strictObject({ purchaseOrderId: on(int), message: str });
 
@@ -660,5 +663,10 @@ export const ongoingSpec: Record<string, EndpointSpec> = {
   'GET /purchaseOrders': { source: `${SRC} api/purchase_orders/purchase_orders_get_all.py → List[GetPurchaseOrderModel]`, response: list(GetPurchaseOrderModel), query: purchaseOrdersQuery },
   'GET /purchaseOrders/{purchaseOrderId}': {
     source: `${SRC} api/purchase_orders/purchase_orders_get.py → GetPurchaseOrderModel`, response: GetPurchaseOrderModel,
+  },
+  // The 200 has no schema in the swagger (the generated client returns the raw bytes as `File`): any body is in spec.
+  'PATCH /purchaseOrders/{purchaseOrderId}/lines/{purchaseOrderLineId}/reportedNumberOfItems': {
+    source: `${SRC} api/purchase_orders/purchase_orders_patch_reported_number_of_items.py: PatchPurchaseOrderReportedNumberOfItemsModel → File`,
+    request: PatchPurchaseOrderReportedNumberOfItemsModel, response: z.unknown(),
   },
 };

@@ -1,0 +1,75 @@
+// Starting an order's workflow, deliberate about ones that have ended. Temporal's default would start a closed order
+// again on every sync that lists it (an order whose invoicing is switched off, one cancelled in the warehouse, one an
+// operator terminated), and each new run would find the warehouse order and ask for attention again. So a sync starts
+// an order once; it starts it again only when its last run ended before the order reached the warehouse (skipped by
+// the selection rules, which the order may meet now). Anything else is reopened by an operator, on purpose.
+import type { Client, WorkflowSignalWithStartOptions } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { orderWorkflowId } from '../domain/order';
+import type { OrderWorkflowSettings } from '../domain/settings';
+import type { OrderResult, orderWorkflow } from '../workflows/order';
+
+export type OrderStart =
+  /** Started now, or (already running) told that the order changed. */
+  | 'started'
+  /** Its last run ended before the order reached the warehouse: started again. */
+  | 'restarted'
+  /** Its last run ended for good (invoiced, cancelled, terminated, ...): left alone; `order reopen` starts it again. */
+  | 'left-closed';
+
+/** Outcomes of a run that never reached the warehouse: starting the order again is what the sync is for. */
+const RESTARTABLE_OUTCOMES: ReadonlySet<OrderResult['outcome']> = new Set(['skipped']);
+
+function startOptions(
+  taskQueue: string, tenantId: string, documentNumber: string, settings: OrderWorkflowSettings,
+): WorkflowSignalWithStartOptions<[]> & { args: Parameters<typeof orderWorkflow> } {
+  return {
+    workflowId: orderWorkflowId(tenantId, documentNumber),
+    taskQueue,
+    args: [{ tenantId, documentNumber, settings }],
+    signal: 'fortnoxChanged',
+    signalArgs: [],
+    staticSummary: `Fortnox order ${documentNumber} (${tenantId}) → WMS → invoice`,
+  };
+}
+
+/** The sync's start: signal-with-start that never starts an ended order again, except after a skip. */
+export async function startOrderWorkflow(
+  client: Client, taskQueue: string, tenantId: string, documentNumber: string, settings: OrderWorkflowSettings,
+): Promise<OrderStart> {
+  const options = startOptions(taskQueue, tenantId, documentNumber, settings);
+  try {
+    await client.workflow.signalWithStart('orderWorkflow', { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+    return 'started';
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+  }
+  // The id has a closed run (a running one would have taken the signal).
+  const handle = client.workflow.getHandle(options.workflowId);
+  const { status } = await handle.describe();
+  if (status.name === 'RUNNING') {
+    await handle.signal('fortnoxChanged'); // started by someone else a moment ago
+    return 'started';
+  }
+  if (status.name !== 'COMPLETED') return 'left-closed';
+  const { outcome } = (await handle.result()) as OrderResult;
+  if (!RESTARTABLE_OUTCOMES.has(outcome)) return 'left-closed';
+  await client.workflow.signalWithStart('orderWorkflow', { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE });
+  return 'restarted';
+}
+
+/**
+ * An operator's reopen: a fresh run of a closed order, which finds the warehouse order (if any) and carries on from
+ * what both sides say now. The reason goes into the new run's action log.
+ */
+export async function reopenOrderWorkflow(
+  client: Client, taskQueue: string, tenantId: string, documentNumber: string, settings: OrderWorkflowSettings, reason: string,
+): Promise<string> {
+  const handle = await client.workflow.signalWithStart('orderWorkflow', {
+    ...startOptions(taskQueue, tenantId, documentNumber, settings),
+    signal: 'resync',
+    signalArgs: [{ reason }],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  });
+  return handle.signaledRunId;
+}
