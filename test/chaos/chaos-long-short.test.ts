@@ -3,9 +3,8 @@
 // the worker killed mid-report, "sync now" from the CLI's trigger and the console) must end with every invariant
 // holding, no workflow spinning, every history within its limit and the worker idle. It runs its own dev server, so it
 // lives in the fast project.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chaosResult, runChaosScript } from './run-script';
 
 interface LongSummary {
   continuedAsNew: number;
@@ -28,23 +27,11 @@ interface ChaosSummary {
   invariants: { duplicateInvoices: number; lostOrders: number; invoices: number };
 }
 
-function runChaosLongShort(): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'chaos:long-short', '--', '--quiet'], { cwd: join(import.meta.dirname, '..', '..') });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('chaos soak, months compressed (short)', () => {
   it('keeps every invariant through waits, continue-as-news, resyncs, a slow Fortnox and kills mid-report', async () => {
-    const { code, stdout, stderr } = await runChaosLongShort();
-    const line = stdout.split('\n').find((l) => l.startsWith('CHAOS_RESULT '));
-    expect(line, `no result line; stdout:\n${stdout}\nstderr:\n${stderr}`).toBeDefined();
-    const summary = JSON.parse(line!.slice('CHAOS_RESULT '.length)) as ChaosSummary;
+    const run = await runChaosScript('chaos:long-short', ['--quiet']);
+    const { code, stdout } = run;
+    const summary = chaosResult<ChaosSummary>(run);
     const long = summary.long!;
     expect(long, stdout).toBeDefined();
     // What it is about happened: orders waited for the operator through continue-as-new, the operator fixed and resynced,

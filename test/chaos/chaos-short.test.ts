@@ -1,9 +1,8 @@
 // CI's chaos soak: `npm run chaos:short` (30 orders, faults in both sandboxes, two worker SIGKILLs, one Temporal
 // server restart, Lager with the stock sync and warehouse adjustments) must end with every invariant holding, with the
 // WMS's webhooks in HTTP Basic and with no webhooks at all (the status-change poll alone). It runs its own dev server, so it lives in the fast project.
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { chaosResult, runChaosScript } from './run-script';
 
 interface ChaosSummary {
   webhooks: boolean;
@@ -16,23 +15,11 @@ interface ChaosSummary {
   invariants: { stockMismatches: number | null; stockMovedTwice: number | null };
 }
 
-function runChaosShort(webhooks: 'basic' | 'off'): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', 'chaos:short', '--', '--quiet', '--webhooks', webhooks], { cwd: join(import.meta.dirname, '..', '..') });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)));
-    child.once('exit', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe('chaos soak (short)', () => {
   it.each(['basic', 'off'] as const)('keeps every invariant through faults, worker kills and a server restart, webhooks %s', async (webhooks) => {
-    const { code, stdout, stderr } = await runChaosShort(webhooks);
-    const line = stdout.split('\n').find((l) => l.startsWith('CHAOS_RESULT '));
-    expect(line, `no result line; stdout:\n${stdout}\nstderr:\n${stderr}`).toBeDefined();
-    const summary = JSON.parse(line!.slice('CHAOS_RESULT '.length)) as ChaosSummary;
+    const run = await runChaosScript('chaos:short', ['--quiet', '--webhooks', webhooks]);
+    const { code, stdout } = run;
+    const summary = chaosResult<ChaosSummary>(run);
     expect(summary.webhooks).toBe(webhooks === 'basic');
     const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
     expect(summary.kills).toBeGreaterThanOrEqual(1);
