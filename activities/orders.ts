@@ -21,6 +21,7 @@ import { whileHeartbeating } from './heartbeat';
 import type { TenantRegistry } from './tenant-registry';
 import { toApplicationFailure as wmsFailure } from './wms/errors';
 import type { WmsOrder } from './wms/schemas';
+import { rethrowClassified } from './rethrow-classified';
 
 export function toOrderSnapshot(order: FortnoxOrder): OrderSnapshot {
   return {
@@ -78,14 +79,6 @@ export type FulfilmentReport =
   | { outcome: 'invoiced' | 'already-invoiced'; invoiceNumber: string; rows: DeliveredRow[] }
   | { outcome: 'discrepancies'; rows: DeliveredRow[]; discrepancies: DeliveredDiscrepancy[] }
   | { outcome: 'nothing-delivered' | 'order-missing' };
-
-async function rethrowClassified<T>(classify: (err: unknown) => unknown, fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw classify(err);
-  }
-}
 
 const isNotFound = (err: unknown) => err instanceof FortnoxError && err.status === 404;
 

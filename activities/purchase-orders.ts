@@ -9,6 +9,7 @@ import { postReceiptsPage, type ReceiptPageInput, type ReceiptPageResult, type R
 import { purchaseOrdersToWmsPage, type ToWmsPageInput, type ToWmsPageResult, type ToWmsProgress } from './purchase-orders-to-wms';
 import type { TenantRegistry } from './tenant-registry';
 import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
+import { rethrowClassified } from './rethrow-classified';
 
 export { RECEIPT_DOCUMENT_TYPE } from './purchase-order-receipts';
 export type { ReceiptPageInput, ReceiptPageResult, ToWmsPageInput, ToWmsPageResult };
@@ -53,31 +54,21 @@ export function createPurchaseOrderActivities(registry: TenantRegistry) {
   return {
     /** Whether Fortnox Lager is on: without it Fortnox has no purchase orders to receive against. */
     async lagerActive(tenantId: string): Promise<boolean> {
-      try {
-        return await isLagerActive(clients(tenantId).fortnox);
-      } catch (err) {
-        throw classified(err);
-      }
+      return rethrowClassified(classified, () => isLagerActive(clients(tenantId).fortnox));
     },
 
     /** One page of Fortnox purchase orders → the WMS (see purchaseOrdersToWmsPage). */
     async syncPurchaseOrdersToWms(tenantId: string, page: ToWmsPageInput): Promise<ToWmsPageResult> {
       const { fortnox, wms } = clients(tenantId);
-      try {
-        return await purchaseOrdersToWmsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ToWmsProgress | undefined);
-      } catch (err) {
-        throw classified(err);
-      }
+      return rethrowClassified(classified, () =>
+        purchaseOrdersToWmsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ToWmsProgress | undefined));
     },
 
     /** One page of WMS receipts not yet reported → Fortnox (see postReceiptsPage). */
     async postPurchaseOrderReceipts(tenantId: string, page: ReceiptPageInput): Promise<ReceiptPageResult> {
       const { fortnox, wms } = clients(tenantId);
-      try {
-        return await postReceiptsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ReceiptProgress | undefined);
-      } catch (err) {
-        throw classified(err);
-      }
+      return rethrowClassified(classified, () =>
+        postReceiptsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ReceiptProgress | undefined));
     },
 
     /**
