@@ -5,11 +5,11 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { articleAction, compareArticleNumbers, type WmsArticleFacts } from '../domain/articles';
 import type { FortnoxClient } from './fortnox/client';
-import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
+import { FortnoxError } from './fortnox/errors';
 import type { TenantRegistry } from './tenant-registry';
 import type { WmsClient } from './wms/client';
-import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
 import type { WmsArticle } from './wms/schemas';
+import { classifyClientError } from './rethrow-classified';
 
 export interface ArticleSyncCounts {
   listed: number;
@@ -74,12 +74,6 @@ export function wmsFacts(article: WmsArticle): WmsArticleFacts {
   };
 }
 
-function classify(err: unknown): unknown {
-  if (err instanceof FortnoxError) return fortnoxFailure(err);
-  if (err instanceof WmsError) return wmsFailure(err);
-  return err;
-}
-
 async function walkArticles(fortnox: FortnoxClient, wms: WmsClient, since: string | null): Promise<ArticleSyncResult> {
   const context = Context.current();
   const previous = context.info.heartbeatDetails as ArticleSyncProgress | undefined;
@@ -140,7 +134,7 @@ export function createArticleActivities(registry: TenantRegistry) {
         return await walkArticles(registry.fortnox(tenantId), registry.wms(tenantId), since);
       } catch (err) {
         if (err instanceof ApplicationFailure) throw err;
-        throw classify(err);
+        throw classifyClientError(err);
       }
     },
   };

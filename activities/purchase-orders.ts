@@ -4,12 +4,11 @@
 import { Context } from '@temporalio/activity';
 import { patiently } from './articles';
 import type { FortnoxClient } from './fortnox/client';
-import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
+import { FortnoxError } from './fortnox/errors';
 import { postReceiptsPage, type ReceiptPageInput, type ReceiptPageResult, type ReceiptProgress } from './purchase-order-receipts';
 import { purchaseOrdersToWmsPage, type ToWmsPageInput, type ToWmsPageResult, type ToWmsProgress } from './purchase-orders-to-wms';
 import type { TenantRegistry } from './tenant-registry';
-import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
-import { rethrowClassified } from './rethrow-classified';
+import { classifyClientError, rethrowClassified } from './rethrow-classified';
 
 export { RECEIPT_DOCUMENT_TYPE } from './purchase-order-receipts';
 export type { ReceiptPageInput, ReceiptPageResult, ToWmsPageInput, ToWmsPageResult };
@@ -38,12 +37,6 @@ export async function isLagerActive(fortnox: FortnoxClient): Promise<boolean> {
   }
 }
 
-function classified(err: unknown): unknown {
-  if (err instanceof FortnoxError) return fortnoxFailure(err);
-  if (err instanceof WmsError) return wmsFailure(err);
-  return err;
-}
-
 export function createPurchaseOrderActivities(registry: TenantRegistry) {
   /** The tenant's clients for this activity: a cancelled or timed-out attempt stops its Fortnox calls. */
   const clients = (tenantId: string) => ({
@@ -54,20 +47,20 @@ export function createPurchaseOrderActivities(registry: TenantRegistry) {
   return {
     /** Whether Fortnox Lager is on: without it Fortnox has no purchase orders to receive against. */
     async lagerActive(tenantId: string): Promise<boolean> {
-      return rethrowClassified(classified, () => isLagerActive(clients(tenantId).fortnox));
+      return rethrowClassified(classifyClientError, () => isLagerActive(clients(tenantId).fortnox));
     },
 
     /** One page of Fortnox purchase orders → the WMS (see purchaseOrdersToWmsPage). */
     async syncPurchaseOrdersToWms(tenantId: string, page: ToWmsPageInput): Promise<ToWmsPageResult> {
       const { fortnox, wms } = clients(tenantId);
-      return rethrowClassified(classified, () =>
+      return rethrowClassified(classifyClientError, () =>
         purchaseOrdersToWmsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ToWmsProgress | undefined));
     },
 
     /** One page of WMS receipts not yet reported → Fortnox (see postReceiptsPage). */
     async postPurchaseOrderReceipts(tenantId: string, page: ReceiptPageInput): Promise<ReceiptPageResult> {
       const { fortnox, wms } = clients(tenantId);
-      return rethrowClassified(classified, () =>
+      return rethrowClassified(classifyClientError, () =>
         postReceiptsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ReceiptProgress | undefined));
     },
 
@@ -97,7 +90,7 @@ export function createPurchaseOrderActivities(registry: TenantRegistry) {
         }
         return result;
       } catch (err) {
-        throw classified(err);
+        throw classifyClientError(err);
       }
     },
   };
