@@ -1,10 +1,9 @@
 // The one configuration module: environment variables plus an optional tenants file, validated with zod.
 // A bad value stops start-up with a message naming the key, what is wrong with the value and what was expected.
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
-import { redactSecrets } from './logger';
 import { billingSectionSchema, tenantSchema, unmappedPriceListCodes, type BillingSection, type Tenant } from './tenants';
 
 export * from './tenants';
@@ -20,6 +19,10 @@ const port = (fallback: number) =>
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { error: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+export const MAX_WEBHOOK_BODY_BYTES = 10 * 1024 * 1024;
+
+const TLS_FILE_KEYS = ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA'] as const;
 
 export const envSchema = z.object({
   TEMPORAL_ADDRESS: z
@@ -41,7 +44,11 @@ export const envSchema = z.object({
   WORKFLOW_CACHE_SIZE: z.coerce.number({ error: 'expected a whole number of workflows' }).int().min(0).default(250),
   DATA_DIR: z.string().min(1).default('.data'),
   WEBHOOK_PORT: port(8380),
-  WEBHOOK_MAX_BODY_BYTES: z.coerce.number().int().min(1024, { error: 'expected at least 1024 bytes' }).default(1_048_576),
+  /** A WMS order event is about 1 KB; the bound keeps a typo from letting anyone make the receiver buffer gigabytes. */
+  WEBHOOK_MAX_BODY_BYTES: z.coerce.number({ error: 'expected a number of bytes' }).int({ error: 'expected a whole number of bytes' })
+    .min(1024, { error: 'expected at least 1024 bytes' })
+    .max(MAX_WEBHOOK_BODY_BYTES, { error: `expected at most ${MAX_WEBHOOK_BODY_BYTES} bytes (10 MiB)` })
+    .default(1_048_576),
   FORTNOX_SANDBOX_PORT: port(8381),
   WMS_SANDBOX_PORT: port(8382),
   /** The sandbox web console (`npm start` without a tenants file): both sandboxes side by side. */
@@ -53,6 +60,22 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
     error: 'expected one of trace, debug, info, warn, error, fatal, silent',
   }).default('info'),
+}).superRefine((env, ctx) => {
+  // A certificate without its key (or the reverse) used to mean no client certificate at all, silently.
+  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+    const missing = env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'expected TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (mTLS needs both)' });
+  }
+  // Found now, naming the key, rather than when the first connection is made.
+  for (const key of TLS_FILE_KEYS) {
+    const path = env[key];
+    if (!path) continue;
+    try {
+      accessSync(path, constants.R_OK);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', path: [key], message: `expected a readable file, cannot read ${path} (${(err as NodeJS.ErrnoException).code})` });
+    }
+  }
 });
 
 export type EnvConfig = z.infer<typeof envSchema>;
@@ -72,11 +95,20 @@ export class ConfigError extends Error {
   }
 }
 
+const SECRET_KEY = /SECRET|PASSWORD|API_?KEY|TOKEN|CREDENTIAL/i;
+
+/**
+ * What was found, for an error message. Never a secret: a secret-named key is hidden, and a map or list (which may
+ * hold secrets under any key, resolved from `env:`) is described by its type alone.
+ */
 function describeValue(input: unknown, key: string): string {
-  // Never echo secrets back into logs: not a secret-named key, nor one nested in a section (a whole `webhook`).
-  if (/SECRET|PASSWORD|API_KEY|TOKEN/i.test(key)) return '(hidden)';
   if (input === undefined) return 'missing';
-  return JSON.stringify(redactSecrets(input));
+  if (SECRET_KEY.test(key)) return '(hidden)';
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return `a list of ${input.length}`;
+  if (typeof input === 'object') return 'a map';
+  if (typeof input === 'string' && input.length > 100) return `a text of ${input.length} characters`;
+  return JSON.stringify(input);
 }
 
 function formatIssues(issues: z.core.$ZodIssue[], source: string, root: unknown): string[] {
@@ -156,12 +188,52 @@ function joinBilling(tenants: Tenant[], billing: BillingSection, rawTenants: unk
   if (problems.length) throw new ConfigError(problems);
 }
 
+/** What authenticates a tenant's webhooks; undefined for `off`. */
+function webhookCredential(tenant: Tenant): string | undefined {
+  const webhook = tenant.wms.webhook;
+  if (webhook.auth === 'basic') return `basic:${webhook.username}:${webhook.password}`;
+  if (webhook.auth === 'token') return `token:${webhook.token}`;
+  if (webhook.auth === 'hmac') return `hmac:${webhook.secret}`;
+  return undefined;
+}
+
+/**
+ * Two tenants with the same webhook credentials, or the same goods owner in the same WMS: an event meant for one would
+ * be accepted at the other's URL. Messages name the tenants and keys, never the credentials.
+ */
+function sharedWebhookIdentities(tenants: Tenant[]): string[] {
+  const problems: string[] = [];
+  const firstWith = (key: (t: Tenant) => string | undefined, i: number) => {
+    const mine = key(tenants[i]!);
+    return mine === undefined ? undefined : tenants.slice(0, i).find((t) => key(t) === mine);
+  };
+  const goodsOwner = (t: Tenant) => `${new URL(t.wms.baseUrl).href.replace(/\/+$/, '').toLowerCase()}#${t.wms.goodsOwnerId}`;
+  tenants.forEach((tenant, i) => {
+    const sameCredential = firstWith(webhookCredential, i);
+    if (sameCredential) {
+      problems.push(`tenants.${i}.wms.webhook: tenant "${tenant.id}" has the same webhook credentials as "${sameCredential.id}"; ` +
+        'expected each tenant its own (its events would be accepted at the other\'s URL)');
+    }
+    const sameOwner = firstWith(goodsOwner, i);
+    if (sameOwner) {
+      problems.push(`tenants.${i}.wms.goodsOwnerId: tenant "${tenant.id}" has the same goods owner (${tenant.wms.goodsOwnerId}) in the ` +
+        `same WMS as "${sameOwner.id}"; expected one tenant per goods owner`);
+    }
+  });
+  return problems;
+}
+
 export function loadTenantsFile(file: string, env: NodeJS.ProcessEnv = process.env): Tenant[] {
   let raw: unknown;
   try {
     raw = parseYaml(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError([`TENANTS_FILE: cannot read ${file}: ${(err as Error).message}`]);
+    // A YAML error's message quotes the offending line, which may be a secret: give its position alone.
+    if (err instanceof YAMLError) {
+      const at = err.linePos?.[0];
+      throw new ConfigError([`TENANTS_FILE: cannot parse ${file}${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${err.code}`]);
+    }
+    throw new ConfigError([`TENANTS_FILE: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
   }
   const problems: string[] = [];
   const resolved = resolveEnvReferences(raw, env, '', problems);
@@ -172,6 +244,8 @@ export function loadTenantsFile(file: string, env: NodeJS.ProcessEnv = process.e
   const ids = parsed.data.tenants.map((t) => t.id);
   const duplicate = ids.find((id, i) => ids.indexOf(id) !== i);
   if (duplicate) throw new ConfigError([`${file}: tenants: id "${duplicate}" is used twice; expected unique ids`]);
+  const shared = sharedWebhookIdentities(parsed.data.tenants);
+  if (shared.length) throw new ConfigError(shared.map((p) => `${file}: ${p}`));
   if (parsed.data.billing) {
     joinBilling(parsed.data.tenants, parsed.data.billing, (resolved as { tenants: unknown[] }).tenants, file);
   }

@@ -5,7 +5,13 @@ import { feeMappingSchema, FORTNOX_MAX_INVOICE_ROWS, type FeeMapping } from '../
 import { priceListSchema, type PriceList } from '../domain/billing-sources';
 import { settingsSchema } from '../domain/settings';
 
-const url = z.url({ error: 'expected an absolute http(s) URL' });
+/** An API base URL: http or https only, and no credentials in it (they have their own keys and stay out of logs). */
+const url = z.url({ protocol: /^https?$/, error: 'expected an absolute http(s) URL' })
+  .refine((value) => {
+    if (!URL.canParse(value)) return true; // reported by the URL check itself
+    const parsed = new URL(value);
+    return parsed.username === '' && parsed.password === '';
+  }, { error: 'expected a URL without a user name or password in it (they go in their own keys)' });
 
 export const fortnoxAuthSchema = z.discriminatedUnion('mode', [
   z.object({

@@ -12,7 +12,7 @@ const tenantsFile = (billing: string, acmeSettings = '') => {
   const tenant = (id: string, settings = '') => `
   - id: ${id}
     fortnox: { auth: { mode: client_credentials, clientId: c-${id}, clientSecret: env:SECRET, tenantId: "1" } }
-    wms: { baseUrl: https://wms.example/w, username: u, password: p, goodsOwnerId: 1, webhook: { auth: off } }
+    wms: { baseUrl: https://wms.example/w, username: u, password: p, goodsOwnerId: ${id === 'acme' ? 1 : 2}, webhook: { auth: off } }
     ${settings}`;
   writeFileSync(path, `tenants:${tenant('acme', acmeSettings)}${tenant('beta', 'settings: { billingCron: "0 7 2 * *" }')}\n${billing}`);
   return path;

@@ -170,6 +170,71 @@ ${extra}`);
     });
   });
 
+  describe('hostile and careless input (issue 17)', () => {
+    const tenant = (id: string, wms: string, fortnox = 'auth: { mode: client_credentials, clientId: c, clientSecret: env:FN_SECRET, tenantId: "1" }') => `
+  - id: ${id}
+    fortnox: { ${fortnox} }
+    wms: { ${wms} }`;
+    const secrets = { FN_SECRET: 'leaky-fortnox-client-secret', WMS_PASSWORD: 'leaky-wms-password' };
+    const wms = (owner: number, webhook: string) =>
+      `baseUrl: "https://api.ongoingsystems.se/Acme", username: u, password: env:WMS_PASSWORD, goodsOwnerId: ${owner}, webhook: ${webhook}`;
+
+    it('never prints a secret when a container has the wrong type: names the key and the expected type', () => {
+      const texts = [
+        // `tenants` as a map instead of a list, with literal and env: secrets inside.
+        `tenants:\n  acme:\n    id: acme\n    fortnox: { auth: { mode: client_credentials, clientId: c, clientSecret: env:FN_SECRET, tenantId: "1" } }\n` +
+          '    wms: { baseUrl: "https://x.example/W", username: u, password: leaky-literal, goodsOwnerId: 1, webhook: { auth: off } }\n',
+        // A section as a list.
+        `tenants:${tenant('acme', '')}`.replace('wms: {  }', 'wms: ["https://x.example/W", u, env:WMS_PASSWORD, leaky-literal]'),
+        // Nested deeper than any redaction walks.
+        `tenants:${tenant('acme', wms(1, '{ auth: off }'))}\n    settings: [[[[[[[[[[[[{ password: leaky-literal, secret: env:FN_SECRET }]]]]]]]]]]]]`,
+        // A YAML syntax error on a secret's line.
+        `tenants:${tenant('acme', wms(1, '{ auth: off }'))}\n    extra: { password: leaky-literal: leaky-more }`,
+      ].map((text) => problems({ TENANTS_FILE: file(`wrong-type-${Math.random().toString(36).slice(2)}.yaml`, text), ...secrets }).join('\n'));
+      for (const text of texts) {
+        expect(text).not.toMatch(/leaky/);
+      }
+      expect(texts[0]).toMatch(/tenants: .*expected array.*\(got a map\)/);
+      expect(texts[1]).toMatch(/tenants\.0\.wms: .*expected object.*\(got a list of 4\)/);
+      expect(texts[3]).toMatch(/cannot parse .* at line \d+, column \d+/);
+    });
+
+    it('accepts only http(s) URLs without credentials in them', () => {
+      for (const baseUrl of ['file:///etc/passwd', 'javascript:alert(1)', 'ftp://api.ongoingsystems.se/Acme', 'https://user:leaky-pw@api.ongoingsystems.se/Acme']) {
+        const text = problems({ TENANTS_FILE: file('url.yaml', `tenants:${tenant('acme', wms(1, '{ auth: off }').replace('https://api.ongoingsystems.se/Acme', baseUrl))}`), ...secrets }).join('\n');
+        expect(text, baseUrl).toMatch(/tenants\.0\.wms\.baseUrl: expected .*URL/);
+      }
+      const fortnox = 'apiBaseUrl: "file:///tmp/x", authBaseUrl: "https://a:b@apps.fortnox.se", auth: { mode: client_credentials, clientId: c, clientSecret: env:FN_SECRET, tenantId: "1" }';
+      const text = problems({ TENANTS_FILE: file('fnurl.yaml', `tenants:${tenant('acme', wms(1, '{ auth: off }'), fortnox)}`), ...secrets }).join('\n');
+      expect(text).toContain('tenants.0.fortnox.apiBaseUrl: expected an absolute http(s) URL');
+      expect(text).toContain('tenants.0.fortnox.authBaseUrl: expected a URL without a user name or password');
+    });
+
+    it('refuses two tenants with the same webhook credentials or the same goods owner in the same WMS', () => {
+      const hmac = '{ auth: hmac, secret: leaky-shared-hmac-secret }';
+      const shared = problems({ TENANTS_FILE: file('shared.yaml', `tenants:${tenant('acme', wms(1, hmac))}${tenant('beta', wms(2, hmac))}`), ...secrets }).join('\n');
+      expect(shared).toContain('tenants.1.wms.webhook: tenant "beta" has the same webhook credentials as "acme"');
+      expect(shared).not.toContain('leaky');
+      const sameOwner = problems({ TENANTS_FILE: file('owner.yaml', `tenants:${tenant('acme', wms(1, '{ auth: off }'))}${tenant('beta', wms(1, '{ auth: off }'))}`), ...secrets }).join('\n');
+      expect(sameOwner).toContain('tenants.1.wms.goodsOwnerId: tenant "beta" has the same goods owner (1) in the same WMS as "acme"');
+      // Same goods owner id in another warehouse, and webhooks off in both: two different goods owners, accepted.
+      const otherWarehouse = wms(1, '{ auth: off }').replace('/Acme', '/Other');
+      expect(loadConfig({ TENANTS_FILE: file('ok.yaml', `tenants:${tenant('acme', wms(1, '{ auth: off }'))}${tenant('beta', otherWarehouse)}`), ...secrets }).tenants).toHaveLength(2);
+    });
+
+    it('refuses half an mTLS pair, unreadable TLS files (naming the key) and a webhook body limit over 10 MiB', () => {
+      const cert = file('client.pem', 'not really a certificate');
+      expect(problems({ TEMPORAL_TLS_CERT: cert }).join('\n')).toContain('TEMPORAL_TLS_KEY: expected TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together');
+      expect(problems({ TEMPORAL_TLS_KEY: cert }).join('\n')).toContain('TEMPORAL_TLS_CERT: expected TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together');
+      expect(problems({ TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: join(dir, 'missing.key') }).join('\n'))
+        .toMatch(/^TEMPORAL_TLS_KEY: expected a readable file, cannot read .*missing\.key \(ENOENT\)/m);
+      expect(problems({ TEMPORAL_TLS: 'true', TEMPORAL_TLS_CA: join(dir, 'missing-ca.pem') }).join('\n')).toMatch(/^TEMPORAL_TLS_CA: expected a readable file/m);
+      expect(loadConfig({ TEMPORAL_TLS_CERT: cert, TEMPORAL_TLS_KEY: cert }).env.TEMPORAL_TLS_KEY).toBe(cert);
+      expect(problems({ WEBHOOK_MAX_BODY_BYTES: String(10 * 1024 ** 3) })[0]).toMatch(/^WEBHOOK_MAX_BODY_BYTES: expected at most 10485760 bytes/);
+      expect(loadConfig({ WEBHOOK_MAX_BODY_BYTES: String(10 * 1024 ** 2) }).env.WEBHOOK_MAX_BODY_BYTES).toBe(10 * 1024 ** 2);
+    });
+  });
+
   it('reports a missing tenants file', () => {
     expect(problems({ TENANTS_FILE: join(dir, 'nope.yaml') })[0]).toMatch(/^TENANTS_FILE: cannot read .*nope\.yaml/);
   });
