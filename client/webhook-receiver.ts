@@ -1,6 +1,8 @@
 // The webhook receiver: turns authenticated WMS order events into signals to the order workflows. It answers 2xx only
-// once Temporal has accepted the signal (the event is durable), and 503 when Temporal cannot be reached so the WMS
-// retries. A GET on a tenant's webhook URL, with the same authentication, answers whether the URL works and does nothing.
+// once Temporal has accepted the signal (the event is durable), and 503 when Temporal cannot take it in time so the WMS
+// retries. A repeat of an event it delivered is answered without a second signal. A GET on a tenant's webhook URL,
+// with the same authentication, answers whether the URL works and does nothing.
+import { createServer } from 'node:http';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -12,8 +14,10 @@ import {
   type WebhookAuth,
 } from '../activities/wms/webhook';
 import type { Tenant } from '../config/tenants';
-import { orderWorkflowId } from '../domain/order';
+import { orderNumberProblem, orderWorkflowId } from '../domain/order';
 import { wmsEventSignal } from '../workflows/order';
+import { RecentWebhookEvents } from './recent-webhook-events';
+import { SignalQueue, SignalQueueFullError, type SignalQueueOptions } from './signal-queue';
 
 export interface WebhookTenant {
   goodsOwnerId: number;
@@ -23,7 +27,14 @@ export interface WebhookTenant {
 export const webhookTenantOf = (tenant: Tenant): WebhookTenant => ({ goodsOwnerId: tenant.wms.goodsOwnerId, webhook: tenant.wms.webhook });
 
 export type WebhookOutcome =
-  | 'signalled' | 'unknown-order' | 'unauthorized' | 'bad-payload' | 'unknown-tenant' | 'webhooks-off' | 'temporal-unavailable';
+  | 'signalled' | 'repeat' | 'unknown-order' | 'unauthorized' | 'bad-payload' | 'unknown-tenant' | 'webhooks-off'
+  | 'temporal-unavailable';
+
+/**
+ * The tenant reported with an outcome for a URL no tenant has: one fixed value, so requests to made-up tenants cannot
+ * create a metric series each. Tenant ids cannot contain parentheses, so it never names a real tenant.
+ */
+export const UNKNOWN_TENANT_LABEL = '(unknown)';
 
 export interface WebhookReceiverOptions {
   client: Client;
@@ -31,12 +42,18 @@ export interface WebhookReceiverOptions {
   tenant: (tenantId: string) => WebhookTenant | undefined;
   logger: Logger;
   maxBodyBytes?: number;
-  /** Cut off clients that send their body too slowly. */
+  /** The whole request, headers and body, must arrive within this; a client trickling its body is cut off. Default 10 s. */
   requestTimeoutMs?: number;
-  /** How long to wait for Temporal to accept a signal before answering 503. */
+  /** How long an event may wait (queued, then signalling) for Temporal to accept it before the answer is 503. Default 20 s. */
   signalTimeoutMs?: number;
+  /** The bounded queue in front of the signals. */
+  signalQueue?: SignalQueueOptions;
+  /** Reported with a known tenant's id, or UNKNOWN_TENANT_LABEL. */
   onOutcome?: (outcome: WebhookOutcome, tenantId: string) => void;
 }
+
+const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+const DEFAULT_SIGNAL_TIMEOUT_MS = 20_000;
 
 /** The URL for basic and hmac tenants; token tenants append `/<token>`. */
 export const webhookPath = (tenantId: string) => `/webhooks/wms/${tenantId}`;
@@ -75,12 +92,24 @@ function requestWithoutToken(request: FastifyRequest) {
 }
 
 export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyInstance {
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const signalTimeoutMs = options.signalTimeoutMs ?? DEFAULT_SIGNAL_TIMEOUT_MS;
   const app = Fastify({
     loggerInstance: options.logger.child({}, { serializers: { req: requestWithoutToken } }) as FastifyBaseLogger,
     bodyLimit: options.maxBodyBytes ?? 1_048_576,
-    requestTimeout: options.requestTimeoutMs ?? 10_000,
-    connectionTimeout: options.requestTimeoutMs ?? 10_000,
+    // Node enforces requestTimeout only when it checks its connections, every 30 s by default: a trickled body got
+    // minutes. Checking often makes the deadline hold to about a second.
+    serverFactory: (handler) => createServer({
+      requestTimeout,
+      headersTimeout: requestTimeout,
+      connectionsCheckingInterval: Math.min(1000, requestTimeout),
+    }, handler),
+    requestTimeout,
+    // An idle socket is one waiting for its answer too: leave room for the signal wait.
+    connectionTimeout: requestTimeout + signalTimeoutMs,
   });
+  const recentEvents = new RecentWebhookEvents();
+  const signals = new SignalQueue(options.signalQueue);
   const outcome = (o: WebhookOutcome, tenantId: string) => options.onOutcome?.(o, tenantId);
 
   // Keep the raw bytes: the signature is over the exact body, and JSON is parsed only after it is verified.
@@ -123,7 +152,7 @@ export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyIn
     const log = request.log.child({ tenant: tenantId });
     const found = verdict(request);
     if (!('tenant' in found)) {
-      outcome(found.outcome, tenantId);
+      outcome(found.outcome, found.outcome === 'unknown-tenant' ? UNKNOWN_TENANT_LABEL : tenantId);
       return refuse(reply, found);
     }
     const { tenant } = found;
@@ -146,18 +175,31 @@ export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyIn
       outcome('bad-payload', tenantId);
       return reply.code(400).send({ error: `goodsOwnerId ${event.goodsOwnerId} does not belong to tenant ${tenantId}` });
     }
-    const workflowId = orderWorkflowId(tenantId, String(event.orderNumber));
-    const orderLog = log.child({ order: String(event.orderNumber), webhookEventId: String(event.webhookEventId) });
+    // The order number becomes part of a workflow id: a huge or invisible one stops here, before Temporal.
+    const orderNumberInvalid = orderNumberProblem(event.orderNumber);
+    if (orderNumberInvalid) {
+      outcome('bad-payload', tenantId);
+      return reply.code(400).send({ error: `invalid payload: orderNumber: ${orderNumberInvalid}` });
+    }
+    const workflowId = orderWorkflowId(tenantId, event.orderNumber);
+    const orderLog = log.child({ order: event.orderNumber, webhookEventId: String(event.webhookEventId) });
+    // A bounded wait: an unreachable or overloaded Temporal must turn into a 503 the WMS retries, not a hung request.
+    const deadline = Date.now() + signalTimeoutMs;
+    const eventKey = `${tenantId}:${event.webhookEventId}:${event.orderId}:${event.orderStatus.number}`;
     try {
-      // A bounded wait: an unreachable Temporal must turn into a 503 the WMS retries, not a hung request.
-      await options.client.connection.withDeadline(Date.now() + (options.signalTimeoutMs ?? 5000), () =>
-        options.client.workflow.getHandle(workflowId).signal(wmsEventSignal, {
-          webhookEventId: String(event.webhookEventId),
-          orderId: Number(event.orderId),
-          statusNumber: event.orderStatus?.number,
-          timestamp: event.timestamp,
-        }),
-      );
+      const delivery = await recentEvents.deliverOnce(eventKey, () => signals.run(deadline, (until) =>
+        options.client.connection.withDeadline(until, () =>
+          options.client.workflow.getHandle(workflowId).signal(wmsEventSignal, {
+            webhookEventId: String(event.webhookEventId),
+            orderId: event.orderId,
+            statusNumber: event.orderStatus.number,
+            timestamp: event.timestamp,
+          }))));
+      if (delivery === 'repeat') {
+        orderLog.info('webhook repeats an event Temporal already holds: acknowledged without a second signal');
+        outcome('repeat', tenantId);
+        return reply.code(200).send({ status: 'accepted', repeat: true });
+      }
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) {
         // Orders the product does not handle (created in the WMS by hand, or already finished) are acknowledged.
@@ -167,6 +209,8 @@ export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyIn
       }
       orderLog.error({ err: (err as Error).message }, 'could not signal Temporal: answering 503 so the WMS retries');
       outcome('temporal-unavailable', tenantId);
+      // Full queue: a hint to come back once it has drained.
+      if (err instanceof SignalQueueFullError) void reply.header('retry-after', '5');
       return reply.code(503).send({ error: 'temporarily unavailable' });
     }
     orderLog.info({ status: event.orderStatus?.number }, 'webhook accepted');

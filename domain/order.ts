@@ -327,4 +327,18 @@ export function backorder(rows: DeliveredRow[]): BackorderRow[] {
 }
 
 export const orderWorkflowId = (tenantId: string, documentNumber: string) => `order:${tenantId}:${documentNumber}`;
+
+/** Longest order number taken from outside (a webhook, the WMS): Fortnox DocumentNumbers are far shorter. */
+export const MAX_ORDER_NUMBER_LENGTH = 50;
+
+/**
+ * Why a WMS order number cannot name an order workflow, or undefined when it can. It becomes part of a workflow id, so
+ * a huge or control-character value from a webhook must stop at the door rather than travel to Temporal.
+ */
+export function orderNumberProblem(orderNumber: string): string | undefined {
+  if (orderNumber.length === 0) return 'expected a non-empty order number';
+  if (orderNumber.length > MAX_ORDER_NUMBER_LENGTH) return `expected at most ${MAX_ORDER_NUMBER_LENGTH} characters, got ${orderNumber.length}`;
+  if (/\p{C}/u.test(orderNumber)) return 'expected no control or invisible characters';
+  return undefined;
+}
 export const fortnoxTaskQueue = (tenantId: string) => `fortnox:${tenantId}`;

@@ -36,7 +36,7 @@ const apiDuration = new Histogram({
 });
 const webhooks = new Counter({
   name: 'wms_fortnox_webhooks_total',
-  help: 'WMS webhooks received, by outcome (signalled, unknown-order, unauthorized, bad-payload, unknown-tenant, webhooks-off, temporal-unavailable)',
+  help: 'WMS webhooks received, by tenant ("(unknown)" for URLs of no tenant) and outcome (signalled, repeat, unknown-order, unauthorized, bad-payload, unknown-tenant, webhooks-off, temporal-unavailable)',
   labelNames: ['tenant', 'outcome'] as const,
   registers: [registry],
 });

@@ -188,4 +188,29 @@ describe('webhook receiver', () => {
     });
     expect(answer === '' || /^HTTP\/1\.1 408/.test(answer)).toBe(true);
   });
+
+  it('cuts off clients that keep trickling their body, within about a second of the deadline', async () => {
+    // 20 connections each sending one byte every 100 ms of a 1000-byte body: only a deadline on the whole request
+    // stops them (each byte resets an idle timer). The request timeout here is 800 ms.
+    const trickle = () => new Promise<number>((resolve) => {
+      const socket = connect(Number(new URL(url).port), '127.0.0.1');
+      let sent = 0;
+      socket.write('POST /webhooks/wms/acme HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n');
+      const drip = setInterval(() => {
+        if (!socket.destroyed && socket.writable) {
+          socket.write(' ');
+          sent += 1;
+        }
+      }, 100);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        clearInterval(drip);
+        resolve(sent);
+      });
+    });
+    const bytesBeforeCut = await Promise.all(Array.from({ length: 20 }, trickle));
+    // Cut after about 0.8 s plus at most one 1 s connection check: well under 40 bytes, where Node's default check
+    // (every 30 s) let a trickle run for 300 bytes and more.
+    for (const sent of bytesBeforeCut) expect(sent).toBeLessThan(40);
+  });
 });
