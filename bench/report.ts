@@ -3,6 +3,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import type { LifecycleResult } from './lifecycle';
 import type { BackfillResult, SyncFigures } from './backfill';
 import type { ScaleResult } from './scale';
+import type { BurstResult } from './webhook-burst';
 import type { Distribution } from './stats';
 
 /** Fortnox's limit: 25 requests per 5 seconds per tenant. */
@@ -25,6 +26,7 @@ export interface BenchReport {
     pollRuns: number; pollWmsCalls: number; pollWmsCallsPerHour: number };
   scale?: { command: string } & ScaleResult;
   backfill?: { command: string } & BackfillResult;
+  burst?: { command: string } & BurstResult;
 }
 
 export function machineInfo(): BenchReport['machine'] {
@@ -153,6 +155,20 @@ export function toMarkdown(report: BenchReport): string {
       row('full order sync', b.orderSync),
       ...(b.purchaseOrderSync ? [row('purchase-order sync', b.purchaseOrderSync)] : []),
       ...(b.purchaseOrderSyncAgain ? [row('the next purchase-order sync (all settled)', b.purchaseOrderSyncAgain)] : []));
+  }
+  if (report.burst) {
+    const b = report.burst;
+    out.push('', '## 8. A burst of webhooks', '', `\`${b.command}\``, '',
+      `${b.events} open order workflows on the dev server (SQLite), then ${b.events} authenticated "sent" webhooks, one per order, ` +
+      'all at once on their own connections. The receiver answers 2xx only once Temporal holds the signal; a 503 is retried by ' +
+      'the WMS. Signals wait in a bounded queue (32 at a time) for up to 20 s.', '',
+      '| figure | value |', '|---|---|',
+      `| **answered 2xx** | **${b.accepted} of ${b.events} (${Math.round(b.acceptedShare * 1000) / 10} %)** |`,
+      `| answered 503 | ${b.unavailable} |`,
+      `| other answers or no answer | ${b.other} |`,
+      `| time until the last answer | ${(b.wallMs / 1000).toFixed(1)} s |`,
+      `| events accepted per second | ${b.acceptedPerSecond} |`,
+      `| answer latency | ${dist(b.latencyMs)} |`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // `npm run bench`: the order flow's benchmarks (issue 10), written to bench/results/latest.{json,md} and, with
-// --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll,nowebhooks,backfill
+// --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll,nowebhooks,backfill,burst
 // (--nowebhook-orders 60 --spread-minutes 10 for the run without webhooks; --backfill-orders 30000
-// --received-purchase-orders 500 for the backfill)
+// --received-purchase-orders 500 for the backfill; --burst-events 1000 for the webhook burst)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -11,8 +11,9 @@ import { runLifecycle } from './lifecycle';
 import { callsFigures, engineFigures, machineInfo, rateFigures, toMarkdown, type BenchReport } from './report';
 import { repoRoot } from './rig';
 import { runScale } from './scale';
+import { runWebhookBurst } from './webhook-burst';
 
-const ALL = ['calls', 'rate', 'engine', 'poll', 'scale', 'nowebhooks', 'backfill'] as const;
+const ALL = ['calls', 'rate', 'engine', 'poll', 'scale', 'nowebhooks', 'backfill', 'burst'] as const;
 type Bench = (typeof ALL)[number];
 
 async function main(): Promise<void> {
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
       'spread-minutes': { type: 'string', default: '10' },
       'backfill-orders': { type: 'string', default: '30000' },
       'received-purchase-orders': { type: 'string', default: '500' },
+      'burst-events': { type: 'string', default: '1000' },
       'write-docs': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
     },
@@ -89,6 +91,13 @@ async function main(): Promise<void> {
     say(`backfill run: ${orders} Fortnox orders and ${received} received purchase orders, one full order sync and one purchase-order sync`);
     const result = await runBackfill({ orders, receivedPurchaseOrders: received, progress: true });
     report.backfill = { command: cmd('backfill', `--backfill-orders ${orders} --received-purchase-orders ${received}`), ...result };
+  }
+
+  if (only.has('burst')) {
+    const events = Number(values['burst-events']);
+    say(`webhook burst: ${events} "sent" webhooks at once`);
+    const result = await runWebhookBurst({ events, log: say });
+    report.burst = { command: cmd('burst', `--burst-events ${events}`), ...result };
   }
 
   const markdown = toMarkdown(report);
