@@ -11,6 +11,13 @@ export interface StoredTokens {
   refreshToken?: string;
   /** The scopes Fortnox granted with these tokens (space separated), when its answer said. */
   scope?: string;
+  /**
+   * Fingerprint (refreshTokenFingerprint) of the configured initialRefreshToken this chain started from: a different
+   * configured token is a new one from the operator. Absent in files written before it existed.
+   */
+  seedFingerprint?: string;
+  /** Fingerprints of configured tokens that started earlier chains or that Fortnox refused: never spent again. */
+  retiredFingerprints?: string[];
 }
 
 export interface TokenStore {
@@ -40,6 +47,10 @@ class LocalMutex {
   }
 }
 
+function copyTokens(tokens: StoredTokens): StoredTokens {
+  return { ...tokens, ...(tokens.retiredFingerprints ? { retiredFingerprints: [...tokens.retiredFingerprints] } : {}) };
+}
+
 /** For tests and single-process use. */
 export class MemoryTokenStore implements TokenStore {
   private readonly tokens = new Map<string, StoredTokens>();
@@ -47,11 +58,11 @@ export class MemoryTokenStore implements TokenStore {
 
   async read(key: string): Promise<StoredTokens | undefined> {
     const tokens = this.tokens.get(key);
-    return tokens ? { ...tokens } : undefined;
+    return tokens ? copyTokens(tokens) : undefined;
   }
 
   async write(key: string, tokens: StoredTokens): Promise<void> {
-    this.tokens.set(key, { ...tokens });
+    this.tokens.set(key, copyTokens(tokens));
   }
 
   withLock<T>(key: string, fn: () => Promise<T>): Promise<T> {
@@ -119,6 +130,10 @@ export class FileTokenStore implements TokenStore {
       accessTokenExpiresAt: parsed.accessTokenExpiresAt,
       ...(typeof parsed.refreshToken === 'string' ? { refreshToken: parsed.refreshToken } : {}),
       ...(typeof parsed.scope === 'string' ? { scope: parsed.scope } : {}),
+      ...(typeof parsed.seedFingerprint === 'string' ? { seedFingerprint: parsed.seedFingerprint } : {}),
+      ...(Array.isArray(parsed.retiredFingerprints)
+        ? { retiredFingerprints: parsed.retiredFingerprints.filter((f): f is string => typeof f === 'string') }
+        : {}),
     };
   }
 
