@@ -4,7 +4,7 @@ import got from 'got';
 import { z } from 'zod';
 import { errorFromResponse, errorFromTransport } from './classify';
 import { FortnoxError, FortnoxSchemaError } from './errors';
-import type { StoredTokens, TokenStore } from './token-store';
+import type { StoredTokens, TokenLease, TokenStore } from './token-store';
 
 export type FortnoxAuth =
   | {
@@ -139,22 +139,24 @@ export class TokenManager {
       this.cached = stored;
       return stored.accessToken;
     }
-    return tokenStore.withLock(tenantKey, async () => {
+    return tokenStore.withLock(tenantKey, async (lease) => {
       const current = await tokenStore.read(tenantKey);
       if (this.usable(current) && !this.configuredSupersedes(current)) {
         this.cached = current;
         return current.accessToken;
       }
-      const tokens = await this.fetchTokens(current);
-      await tokenStore.write(tenantKey, tokens);
+      const tokens = await this.fetchTokens(current, lease);
+      // With the lease: if this process was paused past it and another took over, the write is refused rather than
+      // overwriting the newer holder's chain.
+      await tokenStore.write(tenantKey, tokens, lease);
       this.cached = tokens;
       return tokens.accessToken;
     });
   }
 
-  private async fetchTokens(current: StoredTokens | undefined): Promise<StoredTokens> {
+  private async fetchTokens(current: StoredTokens | undefined, lease: TokenLease): Promise<StoredTokens> {
     const { auth, authBaseUrl, timeoutMs } = this.options;
-    if (auth.mode === 'refresh_token') return this.refreshChain(current);
+    if (auth.mode === 'refresh_token') return this.refreshChain(current, lease);
     const form: Record<string, string> = { grant_type: 'client_credentials' };
     if (auth.scope) form.scope = auth.scope;
     const body = await postToken(
@@ -169,7 +171,7 @@ export class TokenManager {
    * invalid_grant, the other is tried once if it is still unspent. A refused configured token is retired in the store
    * so it is not tried on every refresh.
    */
-  private async refreshChain(current: StoredTokens | undefined): Promise<StoredTokens> {
+  private async refreshChain(current: StoredTokens | undefined, lease: TokenLease): Promise<StoredTokens> {
     const { configured } = this;
     let chain = current;
     const configuredFirst = configured !== undefined && (chain?.refreshToken === undefined || this.configuredSupersedes(chain));
@@ -188,7 +190,7 @@ export class TokenManager {
         lastRefusal = err;
         if (source === 'configured' && chain && configured) {
           chain = { ...chain, retiredFingerprints: withRetired(chain.retiredFingerprints, configured.fingerprint) };
-          await this.options.tokenStore.write(this.options.tenantKey, chain);
+          await this.options.tokenStore.write(this.options.tenantKey, chain, lease);
         }
         continue;
       }
@@ -329,7 +331,7 @@ export async function exchangeAuthorizationCode(options: {
   }, form);
   const now = (options.now ?? Date.now)();
   const { tokenStore, tenantKey } = options;
-  await tokenStore.withLock(tenantKey, async () => {
+  await tokenStore.withLock(tenantKey, async (lease) => {
     // The replaced chain's seed is retired, so a configured token that started it is not spent again.
     const replaced = await tokenStore.read(tenantKey);
     const retired = withRetired(replaced?.retiredFingerprints, replaced?.seedFingerprint);
@@ -339,7 +341,7 @@ export async function exchangeAuthorizationCode(options: {
       ...(body.refresh_token ? { refreshToken: body.refresh_token } : {}),
       ...(body.scope ? { scope: body.scope } : {}),
       ...(retired.length ? { retiredFingerprints: retired } : {}),
-    });
+    }, lease);
   });
   return body.scope ? { scope: body.scope } : {};
 }

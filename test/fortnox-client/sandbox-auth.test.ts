@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FileTokenStore, MemoryTokenStore, exchangeAuthorizationCode, toApplicationFailure,
 } from '../../activities/fortnox';
-import type { StoredTokens, TokenStore } from '../../activities/fortnox';
+import type { StoredTokens, TokenLease, TokenStore } from '../../activities/fortnox';
 import { refreshTokenFingerprint } from '../../activities/fortnox/auth';
 import {
   authorizationCode, calls, consentedClient, createTenant, expireAccessToken, operatorRefreshToken, refreshClient,
@@ -36,12 +36,12 @@ class WatchedStore implements TokenStore {
   failWrites = false;
   constructor(private readonly inner: TokenStore) {}
   read(key: string) { return this.inner.read(key); }
-  async write(key: string, tokens: StoredTokens) {
+  async write(key: string, tokens: StoredTokens, lease?: TokenLease) {
     if (this.failWrites) throw new Error('disk full');
     this.writes.push(tokens);
-    await this.inner.write(key, tokens);
+    await this.inner.write(key, tokens, lease);
   }
-  withLock<T>(key: string, fn: () => Promise<T>) { return this.inner.withLock(key, fn); }
+  withLock<T>(key: string, fn: (lease: TokenLease) => Promise<T>) { return this.inner.withLock(key, fn); }
 }
 
 describe('client_credentials', () => {
