@@ -10,8 +10,8 @@ export { FortnoxError, FortnoxSchemaError, toApplicationFailure, failureType } f
 export type { FortnoxErrorKind } from './errors';
 export { Pacer } from './pacer';
 export type { PacerOptions } from './pacer';
-export { FileTokenStore, MemoryTokenStore, TokenStoreLockTimeoutError, defaultTokenStore } from './token-store';
-export type { StoredTokens, TokenStore, FileTokenStoreOptions } from './token-store';
+export { FileTokenStore, MemoryTokenStore, TokenStoreLeaseLostError, TokenStoreLockTimeoutError, defaultTokenStore } from './token-store';
+export type { StoredTokens, TokenLease, TokenStore, FileTokenStoreOptions } from './token-store';
 export { formatStockholmTimestamp } from './stockholm-time';
 export { isReservedDocumentType } from './reserved-types';
 export * from './schemas';

@@ -47,7 +47,7 @@ async function fortnoxChecks(tenant: Tenant, fortnox: FortnoxClient): Promise<Ch
     return [{
       check: `Fortnox token (${mode})`, result: 'fail', detail: describe(err),
       fix: consent
-        ? 'the refresh-token chain is dead or missing: have the customer consent again, put the new refresh token in fortnox.auth.initialRefreshToken and delete the tenant\'s file in DATA_DIR/tokens (docs/real-accounts.md)'
+        ? 'the refresh-token chain is dead or missing: have the customer consent again, put the new refresh token in fortnox.auth.initialRefreshToken and restart the worker: a changed token starts a new chain (docs/operations.md)'
         : tenant.fortnox.auth.mode === 'client_credentials'
           ? 'check fortnox.auth.clientId, clientSecret and tenantId (the DatabaseNumber), and that the integration is activated for this company'
           : 'check fortnox.auth.clientId and clientSecret',

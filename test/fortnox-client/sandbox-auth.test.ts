@@ -1,6 +1,6 @@
 // Both OAuth modes through the client against the sandbox: rotation persisted first, single-flight refresh, reuse kills the chain.
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,11 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   FileTokenStore, MemoryTokenStore, exchangeAuthorizationCode, toApplicationFailure,
 } from '../../activities/fortnox';
-import type { StoredTokens, TokenStore } from '../../activities/fortnox';
+import type { StoredTokens, TokenLease, TokenStore } from '../../activities/fortnox';
+import { refreshTokenFingerprint } from '../../activities/fortnox/auth';
 import {
-  authorizationCode, calls, consentedClient, createTenant, expireAccessToken, refreshClient, serviceClient, startSandbox,
- failure } from './sandbox';
-import type { Sandbox } from './sandbox';
+  authorizationCode, calls, consentedClient, createTenant, expireAccessToken, operatorRefreshToken, refreshClient,
+  reuseSpentRefreshToken, serviceClient, startSandbox, failure,
+} from './sandbox';
+import type { Sandbox, SandboxTenant } from './sandbox';
 
 let sandbox: Sandbox;
 let dir: string;
@@ -34,12 +36,12 @@ class WatchedStore implements TokenStore {
   failWrites = false;
   constructor(private readonly inner: TokenStore) {}
   read(key: string) { return this.inner.read(key); }
-  async write(key: string, tokens: StoredTokens) {
+  async write(key: string, tokens: StoredTokens, lease?: TokenLease) {
     if (this.failWrites) throw new Error('disk full');
     this.writes.push(tokens);
-    await this.inner.write(key, tokens);
+    await this.inner.write(key, tokens, lease);
   }
-  withLock<T>(key: string, fn: () => Promise<T>) { return this.inner.withLock(key, fn); }
+  withLock<T>(key: string, fn: (lease: TokenLease) => Promise<T>) { return this.inner.withLock(key, fn); }
 }
 
 describe('client_credentials', () => {
@@ -172,6 +174,131 @@ describe('refresh_token', () => {
     const tenant = await createTenant(sandbox.url, { lager: false });
     const err = await failure(refreshClient(sandbox, tenant, new MemoryTokenStore()).getCompanyInformation());
     expect(err).toMatchObject({ kind: 'non-retryable', code: 'missing_refresh_token' });
+  });
+});
+
+describe('a dead refresh-token chain (runbook: docs/operations.md, FortnoxConsentRequired)', () => {
+  /** A worker (re)started with this tenants-file token: a fresh client on a fresh FileTokenStore over the same directory. */
+  const restart = (tenant: SandboxTenant, tokenDir: string, configuredToken: string) =>
+    refreshClient(sandbox, tenant, new FileTokenStore(tokenDir), `tenant-${tenant.tenantId}`, configuredToken);
+
+  it('the documented fix works: a new token in the tenants file and a restart start a new chain, without deleting files', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const tokenDir = await mkdtemp(join(tmpdir(), 'fortnox-runbook-'));
+    try {
+      const firstConsent = await operatorRefreshToken(sandbox, tenant);
+      const worker = restart(tenant, tokenDir, firstConsent);
+      await worker.getCompanyInformation(); // seeds the chain from the tenants file and rotates it into the store
+
+      await reuseSpentRefreshToken(sandbox, tenant, firstConsent); // the chain dies (its access token with it)
+      const dead = await failure(worker.getCompanyInformation());
+      expect(dead).toMatchObject({ kind: 'non-retryable', code: 'invalid_grant' });
+      expect(toApplicationFailure(dead)).toMatchObject({ nonRetryable: true, type: 'FortnoxConsentRequired' });
+      expect(dead.message).toContain(`tenant-${tenant.tenantId}`);
+      expect(dead.message).toContain('initialRefreshToken');
+
+      // The runbook: the customer consents again, the new token goes into the tenants file, the worker restarts.
+      const secondConsent = await operatorRefreshToken(sandbox, tenant);
+      await restart(tenant, tokenDir, secondConsent).getCompanyInformation();
+
+      // The next restart with the same tenants file keeps that new chain (its seed is spent: using it again would kill it).
+      await expireAccessToken(new FileTokenStore(tokenDir), `tenant-${tenant.tenantId}`);
+      await restart(tenant, tokenDir, secondConsent).getCompanyInformation();
+      expect(JSON.stringify(await readdir(tokenDir).then((files) => Promise.all(
+        files.map((file) => readFile(join(tokenDir, file), 'utf8')))))).not.toContain(secondConsent);
+    } finally {
+      await rm(tokenDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a restart with an unchanged tenants file keeps the stored chain, though the configured token is long spent', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const tokenDir = await mkdtemp(join(tmpdir(), 'fortnox-restart-'));
+    try {
+      const consent = await operatorRefreshToken(sandbox, tenant);
+      await restart(tenant, tokenDir, consent).getCompanyInformation();
+      const key = `tenant-${tenant.tenantId}`;
+      for (let restarts = 0; restarts < 2; restarts += 1) {
+        const before = await new FileTokenStore(tokenDir).read(key);
+        await expireAccessToken(new FileTokenStore(tokenDir), key);
+        await restart(tenant, tokenDir, consent).getCompanyInformation();
+        const after = await new FileTokenStore(tokenDir).read(key);
+        expect(after?.refreshToken).not.toBe(before?.refreshToken); // the stored chain rotated on: it was used, not the seed
+      }
+    } finally {
+      await rm(tokenDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a token file from before the fingerprint keeps its chain, and recovers with a new configured token once it dies', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const tokenDir = await mkdtemp(join(tmpdir(), 'fortnox-legacy-'));
+    const key = `tenant-${tenant.tenantId}`;
+    try {
+      const consent = await operatorRefreshToken(sandbox, tenant);
+      // What the previous version left: the rotated tokens only, no record of the configured token they came from.
+      await refreshClient(sandbox, tenant, new FileTokenStore(tokenDir), key, consent).getCompanyInformation();
+      const legacy = await new FileTokenStore(tokenDir).read(key) as StoredTokens;
+      await new FileTokenStore(tokenDir).write(key, {
+        accessToken: legacy.accessToken, accessTokenExpiresAt: 0, refreshToken: legacy.refreshToken as string,
+      });
+      await restart(tenant, tokenDir, consent).getCompanyInformation(); // the stored chain, not the spent configured token
+
+      await reuseSpentRefreshToken(sandbox, tenant, consent);
+      await expireAccessToken(new FileTokenStore(tokenDir), key);
+      await restart(tenant, tokenDir, await operatorRefreshToken(sandbox, tenant)).getCompanyInformation();
+    } finally {
+      await rm(tokenDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a refused configured token fails once with what to do, is not tried again, and leaves a live chain alone', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const tokenDir = await mkdtemp(join(tmpdir(), 'fortnox-refused-'));
+    const key = `tenant-${tenant.tenantId}`;
+    try {
+      const consent = await operatorRefreshToken(sandbox, tenant);
+      await restart(tenant, tokenDir, consent).getCompanyInformation();
+      const live = await new FileTokenStore(tokenDir).read(key);
+
+      // A token Fortnox refuses (pasted from the wrong tenant, or already spent) on a fresh install: a clear, final error.
+      const wrong = 'not-a-refresh-token-from-this-consent';
+      const fresh = await failure(restart(tenant, await mkdtemp(join(tokenDir, 'fresh-')), wrong).getCompanyInformation());
+      expect(fresh).toMatchObject({ kind: 'non-retryable', code: 'invalid_grant' });
+      expect(toApplicationFailure(fresh)).toMatchObject({ nonRetryable: true, type: 'FortnoxConsentRequired' });
+      expect(fresh.message).toContain(`tenant "tenant-${tenant.tenantId}"`);
+      expect(fresh.message).not.toContain(wrong);
+
+      // The same wrong token next to a live chain: the live chain carries on, and the store remembers (by fingerprint,
+      // never the token) that the wrong one was refused, so later refreshes do not try it again.
+      await expireAccessToken(new FileTokenStore(tokenDir), key);
+      await restart(tenant, tokenDir, wrong).getCompanyInformation();
+      const stored = await new FileTokenStore(tokenDir).read(key);
+      expect(stored?.retiredFingerprints).toContain(refreshTokenFingerprint(wrong));
+      expect(JSON.stringify(stored)).not.toContain(wrong);
+      await expireAccessToken(new FileTokenStore(tokenDir), key);
+      await restart(tenant, tokenDir, wrong).getCompanyInformation();
+      expect((await new FileTokenStore(tokenDir).read(key))?.refreshToken).not.toBe(live?.refreshToken);
+    } finally {
+      await rm(tokenDir, { recursive: true, force: true });
+    }
+  });
+
+  it('a worker still on the old tenants file keeps using the new chain instead of the old (spent) token', async () => {
+    const tenant = await createTenant(sandbox.url, { lager: false });
+    const tokenDir = await mkdtemp(join(tmpdir(), 'fortnox-rolling-'));
+    const key = `tenant-${tenant.tenantId}`;
+    try {
+      const oldToken = await operatorRefreshToken(sandbox, tenant);
+      await restart(tenant, tokenDir, oldToken).getCompanyInformation();
+      await reuseSpentRefreshToken(sandbox, tenant, oldToken);
+      await restart(tenant, tokenDir, await operatorRefreshToken(sandbox, tenant)).getCompanyInformation();
+
+      await expireAccessToken(new FileTokenStore(tokenDir), key);
+      await restart(tenant, tokenDir, oldToken).getCompanyInformation(); // not yet redeployed: must not go back to oldToken
+    } finally {
+      await rm(tokenDir, { recursive: true, force: true });
+    }
   });
 });
 

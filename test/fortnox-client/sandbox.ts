@@ -59,6 +59,30 @@ export async function consentedClient(
   return refreshClient(sandbox, tenant, tokenStore, tenantKey);
 }
 
+/**
+ * What an operator does for a new refresh token (docs/real-accounts.md): the customer consents, the code is exchanged,
+ * and the refresh token goes into the tenants file. Unused yet, so it is good for exactly one refresh.
+ */
+export async function operatorRefreshToken(sandbox: Sandbox, tenant: SandboxTenant): Promise<string> {
+  const scratch = new MemoryTokenStore();
+  await exchangeAuthorizationCode({
+    authBaseUrl: sandbox.url, clientId: tenant.clientId, clientSecret: tenant.clientSecret,
+    code: await authorizationCode(sandbox.url, tenant.tenantId), tenantKey: 'consent', tokenStore: scratch,
+  });
+  const refreshToken = (await scratch.read('consent'))?.refreshToken;
+  if (!refreshToken) throw new Error('the consent gave no refresh token');
+  return refreshToken;
+}
+
+/** Kills the chain the way Fortnox does when a spent refresh token is used again (e.g. by a copy of the deployment). */
+export async function reuseSpentRefreshToken(sandbox: Sandbox, tenant: SandboxTenant, spent: string): Promise<void> {
+  const response = await control(sandbox.url).post('oauth-v1/token', {
+    form: { grant_type: 'refresh_token', refresh_token: spent },
+    username: tenant.clientId, password: tenant.clientSecret, throwHttpErrors: false,
+  });
+  if (response.statusCode !== 400) throw new Error(`expected the spent refresh token to be refused, got ${response.statusCode}`);
+}
+
 export function refreshClient(
   sandbox: Sandbox, tenant: SandboxTenant, tokenStore: TokenStore, tenantKey = `tenant-${tenant.tenantId}`,
   initialRefreshToken?: string,
