@@ -3,12 +3,12 @@
 // without a tenants file only the Temporal-side commands work (status, order show/resync, pause/resume, sync,
 // replay-check, billing export: the worker holds the credentials).
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
-import { formatBillingExport, runBillingExport } from './billing-command';
+import { billingExportCommand } from './billing-command';
 import { connectClient, temporalTarget } from './connection';
 import { backfillCommand } from './operator/backfill';
 import { doctorCommand } from './operator/doctor';
@@ -28,8 +28,15 @@ const positiveInt = (value: string) => {
 /** What `doctor` needs: the tenants and their API clients, no Temporal (it checks the accounts before anything runs). */
 export type AccountsContext = Pick<OperatorContext, 'tenants' | 'registry' | 'out'>;
 
-/** The commands, wired to a context made on first use (so `--help` needs no Temporal). */
-export function buildProgram(context: () => Promise<OperatorContext>, accounts: () => Promise<AccountsContext> = context): Command {
+export interface ProgramOptions {
+  /** The clock that decides which billing months are closed and which backfill dates are in the future (tests move it). */
+  now?: () => Date;
+}
+
+/** The commands, wired to a context made on first use (so `--help` needs no Temporal, nor does a refused command). */
+export function buildProgram(
+  context: () => Promise<OperatorContext>, accounts: () => Promise<AccountsContext> = context, options: ProgramOptions = {},
+): Command {
   const program = new Command('npm run cli --')
     .description('Operate the WMS ⇄ Fortnox integration: orders, schedules, stock and deploy checks.')
     .showHelpAfterError()
@@ -113,14 +120,18 @@ export function buildProgram(context: () => Promise<OperatorContext>, accounts: 
     });
 
   program.command('billing').description('3PL invoicing').command('export')
-    .description("export a goods owner's billing period as invoices in the 3PL's Fortnox (or show them with --dry-run)")
+    .description("show what a goods owner's closed billing month would be invoiced in the 3PL's Fortnox; " +
+      'with --yes, create the invoices')
     .requiredOption('--tenant <id>', 'the goods owner (tenant)')
-    .requiredOption('--period <YYYY-MM>', 'the billing month')
-    .option('--dry-run', 'compute and show the invoices without creating them')
-    .action(async (o: { tenant: string; period: string; dryRun?: boolean }) => {
-      const ctx = await context();
-      const result = await runBillingExport({ client: ctx.client, tenantId: o.tenant, period: o.period, dryRun: o.dryRun, taskQueue: ctx.taskQueue });
-      ctx.out.write(`${formatBillingExport(result)}\n`);
+    .requiredOption('--period <YYYY-MM>', 'the billing month: a closed one (in Stockholm time)')
+    // A dry run by default: an invoice sent to a customer cannot be taken back, a dry run costs nothing.
+    .addOption(new Option('--yes', 'create the invoices (without it: a dry run that creates nothing)').conflicts('dryRun'))
+    .option('--dry-run', 'the default: compute and show the invoices without creating them')
+    .action(async (o: { tenant: string; period: string; yes?: boolean }) => {
+      const result = await billingExportCommand({
+        tenantId: o.tenant, period: o.period, yes: o.yes, now: options.now?.(), commandName: 'npm run cli -- billing export',
+        connect: context,
+      });
       if (result.needsAttention) throw new OperatorError('the billing export needs attention (see above)');
     });
 
