@@ -10,7 +10,7 @@ import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
 import { billingExportCommand } from './billing-command';
 import { connectClient, temporalTarget } from './connection';
-import { backfillCommand } from './operator/backfill';
+import { backfillCommand, parseSince } from './operator/backfill';
 import { doctorCommand } from './operator/doctor';
 import { OperatorError, type OperatorContext } from './operator/context';
 import { orderReopenCommand, orderResyncCommand, orderShowCommand } from './operator/order';
@@ -71,10 +71,15 @@ export function buildProgram(
     });
 
   program.command('backfill <tenant>')
-    .description('run the order sync once for every Fortnox order changed since a date, as a workflow (needs the tenants file)')
-    .requiredOption('--since <YYYY-MM-DD>', 'first day to include')
-    .action(async (tenant: string, o: { since: string }) => {
-      await backfillCommand(await context(), tenant, { since: o.since });
+    .description('preview (default) or, with --yes, run the order sync once for every Fortnox order changed since a date, ' +
+      'as a workflow (needs the tenants file)')
+    .requiredOption('--since <YYYY-MM-DD>', 'first day to include (not in the future)')
+    // A preview by default, like billing export: a backfill from the wrong date starts (and signals) orders by the hundred.
+    .option('--yes', 'start and signal the order workflows (without it: a preview that only counts)')
+    .action(async (tenant: string, o: { since: string; yes?: boolean }) => {
+      const now = options.now?.();
+      parseSince(o.since, now); // a bad or future date is refused before Temporal is touched
+      await backfillCommand(await context(), tenant, { since: o.since, yes: o.yes, now });
     });
 
   program.command('pause <tenant>')
