@@ -4,7 +4,7 @@
 // an order once; it starts it again only when its last run ended before the order reached the warehouse (skipped by
 // the selection rules, which the order may meet now). Anything else is reopened by an operator, on purpose.
 import type { Client, WorkflowSignalWithStartOptions } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import { orderWorkflowId } from '../domain/order';
 import type { OrderWorkflowSettings } from '../domain/settings';
 import type { OrderResult, orderWorkflow } from '../workflows/order';
@@ -56,6 +56,26 @@ export async function startOrderWorkflow(
   if (!RESTARTABLE_OUTCOMES.has(outcome)) return 'left-closed';
   await client.workflow.signalWithStart('orderWorkflow', { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE });
   return 'restarted';
+}
+
+/**
+ * What startOrderWorkflow would do now, found by reading only (describe, and the result of a completed run): the
+ * backfill's preview. It follows startOrderWorkflow's rules, so a preview and the run after it agree, short of orders
+ * that change in between.
+ */
+export async function previewOrderStart(client: Client, tenantId: string, documentNumber: string): Promise<OrderStart> {
+  const handle = client.workflow.getHandle(orderWorkflowId(tenantId, documentNumber));
+  let status;
+  try {
+    ({ status } = await handle.describe());
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return 'started';
+    throw err;
+  }
+  if (status.name === 'RUNNING') return 'started';
+  if (status.name !== 'COMPLETED') return 'left-closed';
+  const { outcome } = (await handle.result()) as OrderResult;
+  return RESTARTABLE_OUTCOMES.has(outcome) ? 'restarted' : 'left-closed';
 }
 
 /**

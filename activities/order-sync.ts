@@ -6,7 +6,7 @@ import { checkSelection, orderWorkflowId } from '../domain/order';
 import { noOrderPageCounts, ORDER_PAGE_SIZE, type OrderPageCounts, type OrderPageResult, type OrderSyncListing } from '../domain/order-sync';
 import { toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import { whileHeartbeating } from './heartbeat';
-import { startOrderWorkflow, type OrderStart } from './order-start';
+import { previewOrderStart, startOrderWorkflow, type OrderStart } from './order-start';
 import type { TenantRegistry } from './tenant-registry';
 import type { OrderWorkflowSettings } from '../workflows/order';
 
@@ -31,6 +31,11 @@ export interface OrderPageRequest {
   /** ISO time: orders changed since (minus nothing: the workflow has already taken the overlap off); null = all. */
   since: string | null;
   settings: OrderWorkflowSettings;
+  /**
+   * Classify only (the backfill's preview): count what the page would start, start again, leave closed and signal,
+   * reading Temporal but starting and signalling nothing.
+   */
+  preview?: boolean;
 }
 
 /** What a page's attempt heartbeats: a retry carries on after the last order it handled (the list is sorted by it). */
@@ -105,14 +110,26 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
       );
       counts.listed++;
       if (verdict.selected) {
-        const outcome: OrderStart = await startOrderWorkflow(temporal(), taskQueue, tenantId, order.DocumentNumber, request.settings);
+        const outcome: OrderStart = request.preview
+          ? await previewOrderStart(temporal(), tenantId, order.DocumentNumber)
+          : await startOrderWorkflow(temporal(), taskQueue, tenantId, order.DocumentNumber, request.settings);
         counts[outcome === 'left-closed' ? 'leftClosed' : outcome === 'restarted' ? 'restarted' : 'started']++;
-      } else if (await signalIfRunning(tenantId, order.DocumentNumber)) {
+      } else if (request.preview ? await isRunning(tenantId, order.DocumentNumber) : await signalIfRunning(tenantId, order.DocumentNumber)) {
         counts.signalled++;
       }
       context.heartbeat({ listing: request.listing, page: request.page, lastDocumentNumber: number, counts } satisfies PageProgress);
     }
     return { totalPages: answer.totalPages, totalResources: answer.totalResources, ...counts };
+  }
+
+  /** What signalIfRunning would find: a running workflow of the order (the preview's read-only check). */
+  async function isRunning(tenantId: string, documentNumber: string): Promise<boolean> {
+    try {
+      return (await temporal().workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).describe()).status.name === 'RUNNING';
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      return false;
+    }
   }
 
   async function signalIfRunning(tenantId: string, documentNumber: string): Promise<boolean> {
@@ -134,7 +151,8 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
 
     /**
      * One page of a paged order sync: lists it, then starts (or signals) the workflow of each selected order and
-     * signals the running workflows of the others. Heartbeats after every order, with where it is.
+     * signals the running workflows of the others (in a preview: counts what it would do). Heartbeats after every
+     * order, with where it is.
      */
     async syncOrderPage(tenantId: string, request: OrderPageRequest): Promise<OrderPageResult> {
       return syncPage(tenantId, request);

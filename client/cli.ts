@@ -3,14 +3,14 @@
 // without a tenants file only the Temporal-side commands work (status, order show/resync, pause/resume, sync,
 // replay-check, billing export: the worker holds the credentials).
 import { pathToFileURL } from 'node:url';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
-import { formatBillingExport, runBillingExport } from './billing-command';
+import { billingExportCommand } from './billing-command';
 import { connectClient, temporalTarget } from './connection';
-import { backfillCommand } from './operator/backfill';
+import { backfillCommand, parseSince } from './operator/backfill';
 import { doctorCommand } from './operator/doctor';
 import { OperatorError, type OperatorContext } from './operator/context';
 import { orderReopenCommand, orderResyncCommand, orderShowCommand } from './operator/order';
@@ -28,8 +28,15 @@ const positiveInt = (value: string) => {
 /** What `doctor` needs: the tenants and their API clients, no Temporal (it checks the accounts before anything runs). */
 export type AccountsContext = Pick<OperatorContext, 'tenants' | 'registry' | 'out'>;
 
-/** The commands, wired to a context made on first use (so `--help` needs no Temporal). */
-export function buildProgram(context: () => Promise<OperatorContext>, accounts: () => Promise<AccountsContext> = context): Command {
+export interface ProgramOptions {
+  /** The clock that decides which billing months are closed and which backfill dates are in the future (tests move it). */
+  now?: () => Date;
+}
+
+/** The commands, wired to a context made on first use (so `--help` needs no Temporal, nor does a refused command). */
+export function buildProgram(
+  context: () => Promise<OperatorContext>, accounts: () => Promise<AccountsContext> = context, options: ProgramOptions = {},
+): Command {
   const program = new Command('npm run cli --')
     .description('Operate the WMS ⇄ Fortnox integration: orders, schedules, stock and deploy checks.')
     .showHelpAfterError()
@@ -64,10 +71,15 @@ export function buildProgram(context: () => Promise<OperatorContext>, accounts: 
     });
 
   program.command('backfill <tenant>')
-    .description('run the order sync once for every Fortnox order changed since a date, as a workflow (needs the tenants file)')
-    .requiredOption('--since <YYYY-MM-DD>', 'first day to include')
-    .action(async (tenant: string, o: { since: string }) => {
-      await backfillCommand(await context(), tenant, { since: o.since });
+    .description('preview (default) or, with --yes, run the order sync once for every Fortnox order changed since a date, ' +
+      'as a workflow (needs the tenants file)')
+    .requiredOption('--since <YYYY-MM-DD>', 'first day to include (not in the future)')
+    // A preview by default, like billing export: a backfill from the wrong date starts (and signals) orders by the hundred.
+    .option('--yes', 'start and signal the order workflows (without it: a preview that only counts)')
+    .action(async (tenant: string, o: { since: string; yes?: boolean }) => {
+      const now = options.now?.();
+      parseSince(o.since, now); // a bad or future date is refused before Temporal is touched
+      await backfillCommand(await context(), tenant, { since: o.since, yes: o.yes, now });
     });
 
   program.command('pause <tenant>')
@@ -113,14 +125,18 @@ export function buildProgram(context: () => Promise<OperatorContext>, accounts: 
     });
 
   program.command('billing').description('3PL invoicing').command('export')
-    .description("export a goods owner's billing period as invoices in the 3PL's Fortnox (or show them with --dry-run)")
+    .description("show what a goods owner's closed billing month would be invoiced in the 3PL's Fortnox; " +
+      'with --yes, create the invoices')
     .requiredOption('--tenant <id>', 'the goods owner (tenant)')
-    .requiredOption('--period <YYYY-MM>', 'the billing month')
-    .option('--dry-run', 'compute and show the invoices without creating them')
-    .action(async (o: { tenant: string; period: string; dryRun?: boolean }) => {
-      const ctx = await context();
-      const result = await runBillingExport({ client: ctx.client, tenantId: o.tenant, period: o.period, dryRun: o.dryRun, taskQueue: ctx.taskQueue });
-      ctx.out.write(`${formatBillingExport(result)}\n`);
+    .requiredOption('--period <YYYY-MM>', 'the billing month: a closed one (in Stockholm time)')
+    // A dry run by default: an invoice sent to a customer cannot be taken back, a dry run costs nothing.
+    .addOption(new Option('--yes', 'create the invoices (without it: a dry run that creates nothing)').conflicts('dryRun'))
+    .option('--dry-run', 'the default: compute and show the invoices without creating them')
+    .action(async (o: { tenant: string; period: string; yes?: boolean }) => {
+      const result = await billingExportCommand({
+        tenantId: o.tenant, period: o.period, yes: o.yes, now: options.now?.(), commandName: 'npm run cli -- billing export',
+        connect: context,
+      });
       if (result.needsAttention) throw new OperatorError('the billing export needs attention (see above)');
     });
 

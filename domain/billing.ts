@@ -99,6 +99,15 @@ export function monthAt(instant: Date, timeZone = BILLING_TIME_ZONE): string {
 }
 
 /**
+ * Whether a period is over: its last day has ended on a wall clock in `timeZone` (Stockholm, the period close's).
+ * Only a closed period may be exported: an open month's charges and stock are still changing, so its invoice would be
+ * wrong, and the scheduled close would later find it "changed after export".
+ */
+export function isClosedBillingPeriod(period: BillingPeriod, now: Date, timeZone = BILLING_TIME_ZONE): boolean {
+  return now.getTime() >= Date.parse(billingPeriodBounds(period, timeZone).to);
+}
+
+/**
  * The workflow id of a period's export, `billing:<tenant>:<YYYY-MM>`: the scheduled period close and an operator's
  * export of the same month share it, so the two can never run at once.
  */

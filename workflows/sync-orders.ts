@@ -19,6 +19,11 @@ export interface SyncOrdersInput {
    * Null: every order.
    */
   since?: string | null;
+  /**
+   * The operator's backfill preview: list and classify every order as a sync would (start, start again, leave closed,
+   * signal, skip) and return the counts, starting and signalling nothing. Kept across continue-as-new.
+   */
+  preview?: boolean;
   /** Set by this workflow when it continues as new mid-sync. */
   resume?: SyncOrdersResume;
   /** History events after which a run continues as new (default 3,000; small in tests of the hand-over). */
@@ -42,6 +47,8 @@ export interface SyncOrdersResult extends Partial<OrderPageCounts> {
   signalled: number;
   /** Pages read (paged syncs only). */
   pages?: number;
+  /** A preview: the counts are what a sync would do; nothing was started or signalled. */
+  preview?: true;
 }
 
 /** Where a running sync is, for the operator's backfill progress. */
@@ -126,6 +133,8 @@ export async function syncOrdersWorkflow(input: SyncOrdersInput): Promise<SyncOr
       }
       const page = await fortnox.syncOrderPage(tenantId, {
         listing: position.listing, page: position.page, since: from.since, settings: from.settings,
+        // Only a preview adds the field: every other sync schedules the very activity input it always has.
+        ...(input.preview ? { preview: true } : {}),
       });
       pages++;
       counts.listed += page.listed;
@@ -135,7 +144,7 @@ export async function syncOrdersWorkflow(input: SyncOrdersInput): Promise<SyncOr
       counts.signalled += page.signalled;
       position = nextOrderSyncPosition(position, page);
     }
-    log.info('order sync done', { tenantId, since: from.since, pages, ...counts });
-    return { cursor: from.listedAt, pages, ...counts };
+    log.info(input.preview ? 'order sync preview done' : 'order sync done', { tenantId, since: from.since, pages, ...counts });
+    return { cursor: from.listedAt, pages, ...counts, ...(input.preview ? { preview: true as const } : {}) };
   }
 }

@@ -107,8 +107,9 @@ function printBilling(ctx: OperatorContext, s: TenantStatus): void {
     println(ctx);
     return;
   }
+  // The command that fixes it invoices only with --yes: the hint says so, and that a dry run without it shows first.
   println(ctx, `BILLING: ${problems.length} closed period(s) without a completed export; export each with: ` +
-    `npm run cli -- billing export --tenant ${s.tenantId} --period <YYYY-MM>`);
+    `npm run cli -- billing export --tenant ${s.tenantId} --period <YYYY-MM> --yes (without --yes: a dry run)`);
   const what = { missing: 'missing: no export ran', failed: 'export ended', 'needs-attention': 'exported, needs attention' } as const;
   println(ctx, table(['period', 'close due', 'state', 'workflow'], problems.map((p) => [
     p.period, time(p.dueAt), `${what[p.state as keyof typeof what]}${p.detail ? ` (${p.detail})` : ''}`, p.workflowId,

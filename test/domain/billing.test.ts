@@ -9,6 +9,7 @@ import {
   billingRows,
   closedBillingPeriod,
   decideBillingExport,
+  isClosedBillingPeriod,
   FORTNOX_MAX_INVOICE_ROWS,
   planBillingExport,
   referencesToLookUp,
@@ -68,6 +69,18 @@ describe('billing periods', () => {
     expect(closedBillingPeriod(new Date('2026-10-31T23:30:00Z')).period).toBe('2026-10');
     expect(closedBillingPeriod(new Date('2026-10-31T22:30:00Z')).period).toBe('2026-09');
     expect(closedBillingPeriod(new Date('2027-01-01T05:00:00Z')).period).toBe('2026-12');
+  });
+
+  it('may be exported only once closed: after its last day has ended in Stockholm, not by the UTC calendar', () => {
+    const october = billingPeriod('2026-10');
+    // 31 October 23:30 UTC is 1 November 00:30 in Stockholm (CET): October is over there, though not in UTC.
+    expect(isClosedBillingPeriod(october, new Date('2026-10-31T23:00:00Z'))).toBe(true);
+    expect(isClosedBillingPeriod(october, new Date('2026-10-31T22:59:59Z'))).toBe(false);
+    expect(isClosedBillingPeriod(october, new Date('2026-10-15T12:00:00Z'))).toBe(false);
+    // A month in the future is not closed; nor is one a summer month ends at CEST's midnight (22:00 UTC).
+    expect(isClosedBillingPeriod(billingPeriod('2030-01'), new Date('2026-10-15T12:00:00Z'))).toBe(false);
+    expect(isClosedBillingPeriod(billingPeriod('2026-07'), new Date('2026-07-31T21:59:59Z'))).toBe(false);
+    expect(isClosedBillingPeriod(billingPeriod('2026-07'), new Date('2026-07-31T22:00:00Z'))).toBe(true);
   });
 });
 

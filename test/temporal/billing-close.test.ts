@@ -56,11 +56,12 @@ describe('billing period close', () => {
     expect(missing?.periods).toEqual([{ period, dueAt: nextClose, workflowId: `billing:${h.tenantId}:${period}`, state: 'missing' }]);
     output = '';
     await statusCommand(ctx, { tenant: h.tenantId, now });
-    expect(output).toContain(`BILLING: 1 closed period(s) without a completed export; export each with: npm run cli -- billing export --tenant ${h.tenantId} --period <YYYY-MM>`);
+    expect(output).toContain(`BILLING: 1 closed period(s) without a completed export; export each with: npm run cli -- billing export --tenant ${h.tenantId} --period <YYYY-MM> --yes (without --yes: a dry run)`);
     expect(output).toMatch(new RegExp(`${period} +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:00Z +missing: no export ran +billing:${h.tenantId}:${period}`));
 
     // The operator's export (the same id the close uses) settles it.
-    await runBillingExport({ client: h.client, tenantId: h.tenantId, period, taskQueue: h.taskQueue });
+    // Exported as the operator would then: the month is closed at `now`, and --yes (dryRun: false) invoices it.
+    await runBillingExport({ client: h.client, tenantId: h.tenantId, period, taskQueue: h.taskQueue, dryRun: false, now });
     expect((await checkBillingPeriods(ctx, h.tenantId, { now }))?.periods).toMatchObject([{ period, state: 'exported' }]);
     output = '';
     await statusCommand(ctx, { tenant: h.tenantId, now });

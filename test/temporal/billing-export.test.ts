@@ -1,15 +1,21 @@
 // 3PL invoicing end to end on the dev server: what the WMS charged a goods owner's shipped orders (invoice charges)
 // and the price list on its stock, adjustments and receipts become invoices in the 3PL's own Fortnox (a second
-// sandbox tenant) once per period; re-runs, changes, dry runs, bad mappings and a missing WMS permission.
+// sandbox tenant) once per period; re-runs, changes, dry runs, bad mappings and a missing WMS permission; the CLI's and
+// `npm run billing:export`'s safety: a dry run unless --yes, and only a closed month.
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { ApplicationFailure, type Client } from '@temporalio/client';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { ApplicationFailure, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import got from 'got';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import { FortnoxClient } from '../../activities/fortnox/client';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import { billingExportWorkflowId, formatBillingExport, runBillingExport } from '../../client/billing-command';
+import { buildProgram } from '../../client/cli';
+import { OperatorError, type OperatorContext } from '../../client/operator/context';
 import { bootstrapSchedules } from '../../client/schedules';
-import { closedBillingPeriod, monthAt } from '../../domain/billing';
+import { billingPeriod, billingPeriodBounds, closedBillingPeriod, monthAt } from '../../domain/billing';
 import { registry as metrics } from '../../observability/metrics';
 import { DEMO_FEE_MAPPING, DEMO_PRICE_LIST } from '../../scripts/embedded-sandboxes';
 import type { BillingExportResult, billingExportWorkflow } from '../../workflows/billing-export';
@@ -25,6 +31,11 @@ afterEach(async () => {
 
 /** Periods are months on a Stockholm wall clock: this one holds what the test does. */
 const period = monthAt(new Date());
+/**
+ * The moment this month closes: only a closed month may be exported, so the tests export this month (the one their
+ * charges are in) as if it were now over. The workflows run on the real clock.
+ */
+const periodClosed = new Date(billingPeriodBounds(billingPeriod(period)).to);
 
 /** The 3PL's own Fortnox, read as its accountant would. */
 function threePlFortnox(harness: Harness): FortnoxClient {
@@ -38,7 +49,29 @@ async function invoicesOfPeriod(fortnox: FortnoxClient, customerNumber: string) 
 }
 
 const exportPeriod = (harness: Harness, dryRun = false, p = period) =>
-  runBillingExport({ client: harness.client, tenantId: harness.tenantId, period: p, dryRun, taskQueue: harness.taskQueue });
+  runBillingExport({ client: harness.client, tenantId: harness.tenantId, period: p, dryRun, taskQueue: harness.taskQueue, now: periodClosed });
+
+/** Whether a workflow with this id exists (ran or runs) on the server. */
+async function exists(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+}
+
+/** `npm run billing:export -- <args>` as a process against the shared dev server and the harness's worker. */
+function billingExportScript(harness: Harness, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const script = join(import.meta.dirname, '..', '..', 'scripts', 'billing-export.ts');
+  const env = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: harness.taskQueue };
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['--import', 'tsx', script, ...args], { env }, (err, stdout, stderr) => {
+      resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
 
 /** A sandbox control of the harness's goods owner. */
 const control = (harness: Harness, method: 'post' | 'put', path: string, json: unknown = {}) =>
@@ -259,6 +292,78 @@ describe('3PL invoicing', () => {
     expect(invoices.every((i) => i.InvoiceRows.length === 1)).toBe(true);
     expect((await exportPeriod(h)).outcome).toBe('already-invoiced');
     expect(await invoicesOfPeriod(fortnox3pl, customer)).toHaveLength(plan.invoices.length);
+  });
+
+  it('billing export (CLI) is a dry run unless --yes, and refuses an open or future month before touching Temporal', async () => {
+    h = await startHarness({ billing: {} });
+    const harness = h;
+    const customer = harness.tenant.billing!.customerNumber;
+    const fortnox3pl = threePlFortnox(harness);
+    await harness.addArticle('BILL-C', 5);
+    await shipOrder(harness, 'C-1', 'BILL-C');
+    let output = '';
+    let connections = 0;
+    const ctx: OperatorContext = {
+      client: harness.client, namespace: 'default', taskQueue: harness.taskQueue, tenants: [], uiUrl: 'http://localhost:8233',
+      out: new Writable({ write(chunk, _enc, done) { output += String(chunk); done(); } }),
+    };
+    const context = async () => { connections++; return ctx; };
+    const cli = (args: string[], now?: Date) =>
+      buildProgram(context, context, { now: now && (() => now) }).parseAsync(['node', 'cli', 'billing', 'export', ...args]);
+    const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (err: unknown) => err as OperatorError);
+
+    // On the real clock this month is open, even with --yes; 2030 is in the future, dry run or not; a typo is no month.
+    for (const [args, message] of [
+      [['--period', period, '--yes'], /is not closed: it is the current month in Europe\/Stockholm time/],
+      [['--period', period], /is not closed/],
+      [['--period', '2030-01'], /2030-01 is in the future/],
+      [['--period', '2030-01', '--yes'], /2030-01 is in the future/],
+      [['--period', '2026-13', '--yes'], /expected YYYY-MM/],
+    ] as const) {
+      const err = await refusal(cli(['--tenant', harness.tenantId, ...args]));
+      expect(err).toBeInstanceOf(OperatorError);
+      expect(err!.exitCode).toBe(2);
+      expect(err!.message).toMatch(message);
+    }
+    expect(connections).toBe(0);
+    expect(await exists(harness.client, billingExportWorkflowId(harness.tenantId, period))).toBe(false);
+    expect(await exists(harness.client, billingExportWorkflowId(harness.tenantId, '2030-01'))).toBe(false);
+
+    // Once the month is over: without --yes, a dry run that says what it would invoice and how to invoice it.
+    await cli(['--tenant', harness.tenantId, '--period', period], periodClosed);
+    expect(output).toMatch(/^DRY RUN: nothing is created in Fortnox\./);
+    expect(output).toMatch(new RegExp(`DRY RUN: nothing was created\\. A real run would create 1 invoice\\(s\\) with \\d+ row\\(s\\) to customer ${customer}: net [\\d.]+ \\+ VAT [\\d.]+ = [\\d.]+`));
+    expect(output).toContain(`To invoice for real: npm run cli -- billing export --tenant ${harness.tenantId} --period ${period} --yes`);
+    expect(await invoicesOfPeriod(fortnox3pl, customer)).toEqual([]);
+    expect(await exists(harness.client, billingExportWorkflowId(harness.tenantId, period))).toBe(false);
+
+    // --yes invoices, under the period's own id.
+    output = '';
+    await cli(['--tenant', harness.tenantId, '--period', period, '--yes'], periodClosed);
+    expect(output).not.toMatch(/DRY RUN/);
+    expect(output).toMatch(new RegExp(`^Invoiced ${period} to customer ${customer}`));
+    expect(await invoicesOfPeriod(fortnox3pl, customer)).toHaveLength(1);
+    expect(await exists(harness.client, billingExportWorkflowId(harness.tenantId, period))).toBe(true);
+  });
+
+  it('npm run billing:export has the same safety: a dry run unless --yes, an open or future month refused (exit 2)', async () => {
+    h = await startHarness({ billing: {} });
+    const closed = closedBillingPeriod(new Date()).period; // last month: closed, though nothing happened in it
+    const open = await billingExportScript(h, ['--tenant', h.tenantId, '--period', period, '--yes']);
+    expect(open).toMatchObject({ code: 2, stderr: expect.stringMatching(/refused: period \S+ is not closed/) });
+    const future = await billingExportScript(h, ['--tenant', h.tenantId, '--period', '2030-01']);
+    expect(future).toMatchObject({ code: 2, stderr: expect.stringMatching(/refused: period 2030-01 is in the future/) });
+    expect(await exists(h.client, billingExportWorkflowId(h.tenantId, period))).toBe(false);
+    expect(await exists(h.client, billingExportWorkflowId(h.tenantId, '2030-01'))).toBe(false);
+
+    // A closed month without --yes: a dry run (its own workflow id), never the period's export.
+    const dry = await billingExportScript(h, ['--tenant', h.tenantId, '--period', closed]);
+    expect(dry).toMatchObject({ code: 0, stdout: expect.stringMatching(/^DRY RUN: nothing is created in Fortnox\./) });
+    expect(await exists(h.client, billingExportWorkflowId(h.tenantId, closed))).toBe(false);
+    const real = await billingExportScript(h, ['--tenant', h.tenantId, '--period', closed, '--yes']);
+    expect(real.code).toBe(0);
+    expect(real.stdout).not.toMatch(/DRY RUN/);
+    expect(await exists(h.client, billingExportWorkflowId(h.tenantId, closed))).toBe(true);
   });
 
   it('schedules the period close in Stockholm time, paused until billing is switched on, not run at deployment', async () => {

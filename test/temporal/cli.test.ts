@@ -1,14 +1,15 @@
 // The operator CLI's commands, run in-process against the shared dev server with the harness's tenant: status counts,
-// one order's action log and Web UI link, resync, pause/resume, a schedule's run now, backfill, the stock report and
+// one order's action log and Web UI link, resync, pause/resume, a schedule's run now, backfill (preview and --yes), the stock report and
 // the replay check.
 import { Writable } from 'node:stream';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import { TenantRegistry } from '../../activities/tenant-registry';
 import { buildProgram } from '../../client/cli';
 import { backfillCommand } from '../../client/operator/backfill';
-import type { OperatorContext } from '../../client/operator/context';
+import { OperatorError, type OperatorContext } from '../../client/operator/context';
 import { orderResyncCommand, orderShowCommand } from '../../client/operator/order';
 import { replayCheckCommand } from '../../client/operator/replay-check';
 import { runScheduleNow, setTenantPaused } from '../../client/operator/schedules';
@@ -131,21 +132,56 @@ describe('operator CLI', () => {
     await expect(runScheduleNow(ctx, h.tenantId, 'nightly')).rejects.toThrow(/has no schedule "nightly"; its schedules: .*orders/);
   });
 
-  it('backfill: starts the workflows of orders changed since a date, idempotently', async () => {
-    const second = await h.createOrder([{ ArticleNumber: 'A101', OrderedQuantity: 1 }]);
+  it('backfill: a preview by default counts what it would do and starts or signals nothing; --yes starts them', async () => {
     const today = new Date().toISOString().slice(0, 10);
-    // The worker shares the tenant's Fortnox budget: the backfill waits out 429s rather than failing.
-    const sandboxTenant = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}`;
-    await got.put(`${sandboxTenant}/faults`, { json: { rules: [{ route: 'GET /3/orders', rateLimitBurst: 2 }] } });
-    const result = await backfillCommand(ctx, h.tenantId, { since: today, progress: false });
-    expect((await got(`${sandboxTenant}/calls`).json<{ faultsInjected: Record<string, number> }>()).faultsInjected.rateLimitBurst).toBe(2);
-    await got.delete(`${sandboxTenant}/faults`);
-    // The seeded demo orders and ours: all confirmed and open, so all are (re)started or signalled.
-    expect(result.listed).toBeGreaterThanOrEqual(2);
-    expect(result.started).toBe(result.listed);
-    await h.waitForStatus(second, (s) => s.stage === 'awaiting-warehouse');
+    // No scheduled sync meanwhile: whatever starts or signals an order below is the backfill's doing.
+    await setTenantPaused(ctx, h.tenantId, true, 'backfill test');
+    try {
+      await waitFor(async () => (await h.client.schedule.getHandle(`orders:${h.tenantId}`).describe()).info.runningActions.length === 0,
+        60_000, 'no order sync running');
+      const second = await h.createOrder([{ ArticleNumber: 'A101', OrderedQuantity: 1 }]);
+      const secondHandle = h.client.workflow.getHandle(orderWorkflowId(h.tenantId, second));
+      const signalsToFirst = async () => (await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).fetchHistory())
+        .events!.filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'fortnoxChanged').length;
+      const signalled = await signalsToFirst();
+
+      taken();
+      const preview = await backfillCommand(ctx, h.tenantId, { since: today, progress: false });
+      // The seeded demo orders and ours: all confirmed and open, so all would be (re)started or signalled.
+      expect(preview).toMatchObject({ preview: true, leftClosed: 0, signalled: 0, skipped: 0 });
+      expect(preview.listed).toBeGreaterThanOrEqual(2);
+      expect(preview.started).toBe(preview.listed);
+      const text = taken();
+      expect(text).toContain(`PREVIEW: nothing was started or signalled. ${preview.listed} Fortnox order(s) of ${h.tenantId} changed since ${today}:`);
+      expect(text).toMatch(new RegExp(`start \\(or signal, if running\\) +${preview.started} `));
+      expect(text).toContain(`To run it: npm run cli -- backfill ${h.tenantId} --since ${today} --yes`);
+      // Nothing started (the new order has no workflow) and nothing signalled (the running one heard nothing).
+      await expect(secondHandle.describe()).rejects.toThrow(WorkflowNotFoundError);
+      expect(await signalsToFirst()).toBe(signalled);
+
+      // --yes: the same orders, started or signalled. The worker shares the tenant's Fortnox budget: the backfill
+      // waits out 429s rather than failing.
+      const sandboxTenant = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}`;
+      await got.put(`${sandboxTenant}/faults`, { json: { rules: [{ route: 'GET /3/orders', rateLimitBurst: 2 }] } });
+      await buildProgram(async () => ctx).parseAsync(['node', 'cli', 'backfill', h.tenantId, '--since', today, '--yes']);
+      expect((await got(`${sandboxTenant}/calls`).json<{ faultsInjected: Record<string, number> }>()).faultsInjected.rateLimitBurst).toBe(2);
+      await got.delete(`${sandboxTenant}/faults`);
+      expect(taken()).toContain(`Backfill of ${h.tenantId} since ${today}: ${preview.listed} listed, ${preview.started} started or signalled`);
+      await h.waitForStatus(second, (s) => s.stage === 'awaiting-warehouse');
+      expect(await signalsToFirst()).toBeGreaterThan(signalled);
+    } finally {
+      await setTenantPaused(ctx, h.tenantId, false);
+    }
+
     await expect(backfillCommand(ctx, h.tenantId, { since: '2024-13-01' })).rejects.toThrow(/YYYY-MM-DD/);
     await expect(backfillCommand({ ...ctx, tenants: [], registry: undefined }, h.tenantId, { since: today })).rejects.toThrow(/tenants file/);
+    // A date in the future is refused (exit 2) before the CLI connects to Temporal.
+    let connected = false;
+    const refused = await buildProgram(async () => { connected = true; return ctx; })
+      .parseAsync(['node', 'cli', 'backfill', h.tenantId, '--since', '2030-01-01', '--yes']).catch((err: unknown) => err);
+    expect(refused).toBeInstanceOf(OperatorError);
+    expect(refused).toMatchObject({ exitCode: 2, message: expect.stringMatching(/--since 2030-01-01 is in the future/) });
+    expect(connected).toBe(false);
   });
 
   it('stock report: a table of differences per article', async () => {

@@ -1,9 +1,11 @@
 // A full order sync of a tenant with more orders than fit a page (and, scaled up in the backfill bench, more than fit
 // Temporal's 2 MB payload limit): one activity per page, small payloads, the same outcome when a run hands over to
 // the next by continue-as-new in the middle of a listing.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyFigures } from '../../bench/history-payloads';
+import { orderWorkflowId } from '../../domain/order';
 import type { SyncOrdersResult } from '../../workflows/sync-orders';
 import { startHarness, type Harness } from './harness';
 import { recordHistory } from './record';
@@ -27,13 +29,34 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function fullSync(workflowId: string, historyBudget?: number): Promise<SyncOrdersResult> {
+async function fullSync(workflowId: string, historyBudget?: number, preview?: boolean): Promise<SyncOrdersResult> {
   return h.client.workflow.execute('syncOrdersWorkflow', {
-    workflowId, taskQueue: h.taskQueue, args: [{ tenantId: h.tenantId, since: null, historyBudget }],
+    workflowId, taskQueue: h.taskQueue, args: [{ tenantId: h.tenantId, since: null, historyBudget, ...(preview ? { preview } : {}) }],
   }) as Promise<SyncOrdersResult>;
 }
 
+let previewed: SyncOrdersResult;
+
 describe('paged order sync', () => {
+  // First, while no order has a workflow: the backfill's preview reads every page like a sync, across continue-as-new,
+  // and starts nothing.
+  it('a preview classifies every page, across continue-as-new, and starts or signals nothing', async () => {
+    const workflowId = `sync-orders-preview:${h.tenantId}`;
+    previewed = await fullSync(workflowId, 12, true);
+    const selected = (await h.fortnox.listAllOrders({ filter: 'invoicenotcreated', sent: true })).length;
+    expect(previewed).toMatchObject({
+      preview: true, pages: 5, listed: (await h.fortnox.listAllOrders({})).length, started: selected, leftClosed: 0, restarted: 0, signalled: 0,
+    });
+    const runs: string[] = [];
+    for await (const execution of h.client.workflow.list({ query: `WorkflowId = ${JSON.stringify(workflowId)}` })) runs.push(execution.status.name);
+    expect(runs.filter((status) => status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(2);
+    // Not one order workflow of the tenant exists (visibility lags, so each selected order is looked up directly).
+    for (const n of sentOrders) {
+      await expect(h.client.workflow.getHandle(orderWorkflowId(h.tenantId, n)).describe()).rejects.toThrow(WorkflowNotFoundError);
+    }
+    await recordHistory(workflowId, 'syncOrdersWorkflow', 'preview');
+  });
+
   it('reads every page of every listing, starts the selected orders, and keeps each payload small', async () => {
     const workflowId = `sync-orders-paged:${h.tenantId}`;
     const result = await fullSync(workflowId);
@@ -44,6 +67,7 @@ describe('paged order sync', () => {
     const selected = (await h.fortnox.listAllOrders({ filter: 'invoicenotcreated', sent: true })).length;
     expect(selected).toBeGreaterThanOrEqual(sentOrders.length);
     expect(result.started).toBe(selected);
+    expect(result.started).toBe(previewed.started); // the preview counted what the sync then did
     for (const n of sentOrders) await h.waitForStatus(n, (s) => s.stage === 'awaiting-warehouse');
     // A page's worth of orders never travels through the history: inputs and results are counts.
     expect((await historyFigures(h.client, workflowId)).largestPayloadBytes).toBeLessThan(2_000);
