@@ -95,6 +95,11 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('lets metrics be reached through the published port: the product containers listen on all their interfaces', () => {
+    // Inside a container 127.0.0.1 is the container itself: Docker's port forwarding could not reach it.
+    for (const name of ['worker', 'webhook-receiver']) expect(environment(services[name]!).METRICS_HOST, name).toBe('0.0.0.0');
+  });
+
   it('registers exactly the search attributes the workflows use, with their types', () => {
     const script = words(services['temporal-setup']!.command).join(' ');
     const found = [...script.matchAll(/^\s*add (\w+) (\w+)\s*$/gm)].map((m) => [m[1], m[2]]);
