@@ -31,8 +31,8 @@ async function main(): Promise<void> {
   });
   await receiver.listen({ port: env.WEBHOOK_PORT, host: '0.0.0.0' });
   registerTemporalGauges({ client, tenantIds: () => config.tenants.map((t) => t.id) });
-  const metrics = await startMetricsServer({ port: env.METRICS_PORT, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
-    logger.error({ err: err.message, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
+  const metrics = await startMetricsServer({ port: env.METRICS_PORT, host: env.METRICS_HOST, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
+    logger.error({ err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
     return undefined;
   });
   logger.info({ port: env.WEBHOOK_PORT, tenants: config.tenants.map((t) => t.id), temporal: target.address }, 'webhook receiver ready');

@@ -54,6 +54,8 @@ export const envSchema = z.object({
   /** The sandbox web console (`npm start` without a tenants file): both sandboxes side by side. */
   CONSOLE_PORT: port(8383),
   METRICS_PORT: port(9464),
+  /** Address the unauthenticated metrics endpoint listens on: loopback unless a scraper elsewhere needs it (0.0.0.0 in a container). */
+  METRICS_HOST: z.string().min(1, { error: 'expected an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
   TENANTS_FILE: z.string().optional(),
   /** The embedded demo's WMS webhooks: HTTP Basic as Ongoing sends them, or off (the status-change poll alone). */
   DEMO_WEBHOOKS: z.enum(['basic', 'off'], { error: 'expected basic or off' }).default('basic'),

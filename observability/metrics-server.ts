@@ -15,7 +15,15 @@ export async function sdkMetricsBindAddress(): Promise<string> {
   return `127.0.0.1:${await getPort({ host: '127.0.0.1' })}`;
 }
 
+/** Where a local client reaches a server listening on `host`: loopback for the wildcard addresses. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** `host` defaults to loopback: the endpoint has no authentication (METRICS_HOST widens it where a scraper needs it). */
 export async function startMetricsServer(options: { port: number; host?: string; sdkBindAddress?: string }): Promise<MetricsServer> {
+  const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url !== '/metrics' && req.url !== '/healthz')) {
       res.writeHead(404).end();
@@ -40,12 +48,12 @@ export async function startMetricsServer(options: { port: number; host?: string;
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host ?? '0.0.0.0', () => resolve());
+    server.listen(options.port, host, () => resolve());
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
-    url: `http://127.0.0.1:${port}/metrics`,
+    url: `http://${urlHost(host)}:${port}/metrics`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

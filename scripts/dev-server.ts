@@ -1,12 +1,11 @@
 // Starts a Temporal dev server (SQLite file, Web UI, the product's search attributes) and stops it without leaving
 // a process behind. Used by `npm start` and by the test suite's global setup.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { productSearchAttributes } from '../workflows/search-attributes';
+import { prepareDatabaseFile, tightenDatabaseFiles, withPrivateUmask } from './private-database-file';
 import { resolveTemporalBinary } from './temporal-binary';
 
 export interface DevServerOptions {
@@ -77,7 +76,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const log = options.log ?? ((line: string) => console.error(line));
   const namespace = options.namespace ?? 'default';
   const binary = await resolveTemporalBinary(log);
-  if (options.dbFilename) mkdirSync(dirname(options.dbFilename), { recursive: true });
+  if (options.dbFilename) prepareDatabaseFile(options.dbFilename);
 
   if (!binary) {
     // Last resort: the SDK downloads and manages its own server binary.
@@ -93,6 +92,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         searchAttributes: [...productSearchAttributes],
       },
     });
+    // The SDK spawns this server itself, with our umask: tighten the file it created as soon as it is up.
+    if (options.dbFilename) tightenDatabaseFiles(options.dbFilename);
     return {
       address: `127.0.0.1:${options.port}`,
       uiUrl: options.uiPort ? `http://localhost:${options.uiPort}` : undefined,
@@ -110,7 +111,8 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...searchAttributeArgs(),
   ];
-  const child = spawn(binary.path, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  const command = options.dbFilename ? withPrivateUmask(binary.path, args) : { command: binary.path, args };
+  const child = spawn(command.command, command.args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderrTail = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderrTail = (stderrTail + chunk.toString()).slice(-4000);

@@ -72,7 +72,7 @@ async function main(config: AppConfig): Promise<void> {
       tenants = [sandboxes.tenant];
       // The demo tenant as a tenants file, so the CLI's account commands (doctor, stock report, backfill) work on the
       // demo too: TENANTS_FILE=.data/demo-tenants.json npm run cli -- doctor. Sandbox credentials only; owner-readable.
-      mkdirSync(config.dataDir, { recursive: true });
+      mkdirSync(config.dataDir, { recursive: true, mode: 0o700 }); // holds the dev server's database and tokens too
       writeFileSync(join(config.dataDir, DEMO_TENANTS_FILE), `${JSON.stringify({ tenants }, null, 2)}\n`, { mode: 0o600 });
     }
     const registry = new TenantRegistry(tenants, { dataDir: config.dataDir });
@@ -126,8 +126,8 @@ async function main(config: AppConfig): Promise<void> {
       });
       stops.push(() => webConsole!.close());
     }
-    const metrics = await startMetricsServer({ port: env.METRICS_PORT, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
-      logger.error({ err: err.message, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
+    const metrics = await startMetricsServer({ port: env.METRICS_PORT, host: env.METRICS_HOST, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
+      logger.error({ err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
       return undefined;
     });
     if (metrics) stops.push(() => metrics.close());

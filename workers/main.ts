@@ -27,8 +27,8 @@ async function main(): Promise<void> {
   });
   registerTemporalGauges({ client, tenantIds: () => registry.ids() });
   // Metrics are worth a loud log line, not a worker that stops processing orders (e.g. port taken by a second worker).
-  const metrics = await startMetricsServer({ port: env.METRICS_PORT, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
-    logger.error({ err: err.message, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
+  const metrics = await startMetricsServer({ port: env.METRICS_PORT, host: env.METRICS_HOST, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
+    logger.error({ err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
     return undefined;
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -10,6 +10,7 @@ import { FortnoxClient } from '../../activities/fortnox/client';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import type { Tenant } from '../../config/tenants';
 import { orderWorkflowId } from '../../domain/order';
+import { installLocalControlGuard } from '../local-control-guard';
 
 export interface ConsoleOptions {
   port: number;
@@ -49,6 +50,9 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     tenantKey: `${tenant.id}-console`, auth, tokenStore: new MemoryTokenStore() });
 
   const app = Fastify({ logger: false, forceCloseConnections: true });
+  // Every route: the page and its reads too, so a rebinding name cannot read the sandboxes through it.
+  const host = options.host ?? '127.0.0.1';
+  installLocalControlGuard(app, { listenHost: host });
   const page = { 'index.html': asset('index.html'), 'console.js': asset('console.js'), 'console.css': asset('console.css') };
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page['index.html']));
   app.get('/console.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(page['console.js']));
@@ -95,7 +99,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     return { triggered: true };
   });
 
-  await app.listen({ port: options.port, host: options.host ?? '127.0.0.1' });
+  await app.listen({ port: options.port, host });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   return { url: `http://localhost:${port}`, app, close: () => app.close() };

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { installApiGuard, isWarehousePath } from './api-guard';
 import { SandboxControlError, controlRoutes } from './controls';
 import { FortnoxApiError, FortnoxCode, OAuthError, WarehouseApiError } from './errors';
+import { installLocalControlGuard } from '../local-control-guard';
 import { purchaseOrderRoutes } from './lager/purchase-orders';
 import { warehouseRoutes } from './lager/routes';
 import { oauthRoutes } from './oauth';
@@ -128,7 +129,11 @@ export function buildFortnoxSandbox(options: FortnoxSandboxOptions = {}): { app:
   companyRoutes(app);
   warehouseRoutes(app);
   purchaseOrderRoutes(app);
-  controlRoutes(app, state);
+  // The controls alone are guarded against browser pages: the API keeps answering whatever Host the product uses.
+  app.register(async (controls) => {
+    installLocalControlGuard(controls, { listenHost: options.host });
+    controlRoutes(controls, state);
+  });
   return { app, state };
 }
 

@@ -1,6 +1,7 @@
 // Sandbox controls under /_sandbox: goods owners, reset, seed, webhooks, invoicing, the warehouse floor, faults, calls.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Autopilot } from './autopilot';
+import { installLocalControlGuard } from '../local-control-guard';
 import { setFaultRules } from './faults';
 import {
   addLineBody,
@@ -31,7 +32,7 @@ function hideSecrets(auth: WebhookAuthConfig): WebhookAuthConfig {
 
 export function registerSandboxRoutes(
   app: FastifyInstance,
-  deps: { state: WmsSandboxState; webhooks: WebhookDispatcher; autopilot: Autopilot },
+  deps: { state: WmsSandboxState; webhooks: WebhookDispatcher; autopilot: Autopilot; listenHost?: string },
 ): void {
   const { state, webhooks, autopilot } = deps;
   const ownerOf = (request: FastifyRequest) =>
@@ -40,6 +41,8 @@ export function registerSandboxRoutes(
 
   app.register(
     async (sb) => {
+      // The controls alone are guarded against browser pages: the Ongoing API keeps answering whatever Host it gets.
+      installLocalControlGuard(sb, { listenHost: deps.listenHost });
       sb.post('/goods-owners', async (request, reply) => {
         const { name } = goodsOwnerBody.parse(request.body);
         const owner = state.createGoodsOwner(name);

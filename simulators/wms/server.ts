@@ -78,7 +78,7 @@ export async function startWmsSandbox(options: WmsSandboxOptions = {}): Promise<
   );
 
   registerApiRoutes(app, state);
-  registerSandboxRoutes(app, { state, webhooks, autopilot });
+  registerSandboxRoutes(app, { state, webhooks, autopilot, listenHost: options.host });
 
   const host = options.host ?? '127.0.0.1';
   try {

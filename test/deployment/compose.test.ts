@@ -21,6 +21,7 @@ interface Service {
   healthcheck?: { test: string[] };
   profiles?: string[];
   volumes?: string[];
+  ports?: (string | number | { target: number; published?: string | number; host_ip?: string })[];
 }
 
 const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
@@ -32,6 +33,12 @@ const environment = (s: Service): Record<string, string> =>
   Array.isArray(s.environment)
     ? Object.fromEntries(s.environment.map((e) => [e.split('=')[0]!, e.split('=').slice(1).join('=')]))
     : Object.fromEntries(Object.entries(s.environment ?? {}).map(([k, v]) => [k, String(v)]));
+/** A `ports:` entry, short ("[ip:]host:container") or long syntax, as the host address and the container port. */
+function publishedPort(p: NonNullable<Service['ports']>[number]): { hostIp?: string; container: string } {
+  if (typeof p === 'object') return { hostIp: p.host_ip, container: String(p.target) };
+  const parts = String(p).split(':');
+  return { hostIp: parts.length === 3 ? parts[0] : undefined, container: parts[parts.length - 1]!.split('/')[0]! };
+}
 const words = (c: string | string[] | undefined) => (Array.isArray(c) ? c : (c ?? '').split(/\s+/)).filter(Boolean);
 
 describe('docker-compose.yml', () => {
@@ -75,6 +82,22 @@ describe('docker-compose.yml', () => {
     }
     expect(services.worker!.healthcheck!.test.join(' ')).toContain(`127.0.0.1:${environment(services.worker!).METRICS_PORT}/healthz`);
     expect(services['webhook-receiver']!.healthcheck!.test.join(' ')).toContain(`127.0.0.1:${environment(services['webhook-receiver']!).WEBHOOK_PORT}/healthz`);
+  });
+
+  it('publishes only the webhook receiver beyond the host: Temporal, its Web UI and metrics on 127.0.0.1', () => {
+    // Temporal's gRPC and Web UI have no authentication, metrics none either; the receiver authenticates each tenant.
+    const published = Object.entries(services).flatMap(([name, s]) => (s.ports ?? []).map((p) => ({ name, ...publishedPort(p) })));
+    expect(published.map((p) => `${p.name}:${p.container}`).sort())
+      .toEqual(['temporal-ui:8080', 'temporal:7233', 'webhook-receiver:8380', 'webhook-receiver:9464', 'worker:9464']);
+    for (const p of published) {
+      if (p.name === 'webhook-receiver' && p.container === environment(services[p.name]!).WEBHOOK_PORT) continue;
+      expect(p.hostIp, `${p.name} publishes ${p.container} on ${p.hostIp ?? 'all interfaces'}`).toBe('127.0.0.1');
+    }
+  });
+
+  it('lets metrics be reached through the published port: the product containers listen on all their interfaces', () => {
+    // Inside a container 127.0.0.1 is the container itself: Docker's port forwarding could not reach it.
+    for (const name of ['worker', 'webhook-receiver']) expect(environment(services[name]!).METRICS_HOST, name).toBe('0.0.0.0');
   });
 
   it('registers exactly the search attributes the workflows use, with their types', () => {

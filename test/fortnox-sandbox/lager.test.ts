@@ -180,9 +180,9 @@ describe('nightly bookkeeping', () => {
     const { t, api } = await lagerTenant();
     await receive(api, '1', [{ itemId: 'A1', quantity: 2, directCost: 7 }]);
     await api.put(doc('outbound', 'OUT', '1'), { json: { date: today(), deliveryState: 'delivery', rows: [{ itemId: 'A1', quantity: 1 }] } });
-    const first = (await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/nightly`)).body as J;
+    const first = (await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/nightly`, { json: {} })).body as J;
     expect(first.booked).toEqual([{ type: 'WMSIN', id: '1', direction: 'INBOUND', kind: 'release', value: 14 }]);
-    expect(((await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/nightly`)).body as J).booked).toEqual([]);
+    expect(((await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/nightly`, { json: {} })).body as J).booked).toEqual([]);
     await api.put(`${doc('outbound', 'OUT', '1')}/release`);
     try {
       const moved = (await http(sandbox.url).post('_sandbox/clock', { json: { advanceSeconds: 24 * 3600 } })).body as J;
@@ -234,7 +234,7 @@ describe('orders under Lager', () => {
   it('cancelling gives the stock back; invoicing releases the movement for the nightly job', async () => {
     const { t, api, customerNumber } = await lagerTenant();
     await receive(api, '1', [{ itemId: 'A1', quantity: 10, directCost: 10 }]);
-    await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/nightly`);
+    await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/nightly`, { json: {} });
     const cancelled = await orderWith(api, customerNumber, 2);
     await api.put(`3/orders/${cancelled.DocumentNumber}`, { json: { Order: { DeliveryState: 'delivery', OrderRows: [{ RowId: cancelled.OrderRows[0].RowId, DeliveredQuantity: 2 }] } } });
     expect((await article(api, 'A1')).QuantityInStock).toBe(8);
@@ -243,7 +243,7 @@ describe('orders under Lager', () => {
     const invoiced = await orderWith(api, customerNumber, 1);
     await api.put(`3/orders/${invoiced.DocumentNumber}`, { json: { Order: { DeliveryState: 'delivery', OrderRows: [{ RowId: invoiced.OrderRows[0].RowId, DeliveredQuantity: 1 }] } } });
     await api.put(`3/orders/${invoiced.DocumentNumber}/createinvoice`);
-    const booked = ((await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/nightly`)).body as J).booked as J[];
+    const booked = ((await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/nightly`, { json: {} })).body as J).booked as J[];
     expect(booked).toEqual([{ type: 'CUSTOMERORDER', id: invoiced.DocumentNumber, direction: 'OUTBOUND', kind: 'release', value: 10 }]);
   });
 });
@@ -300,7 +300,7 @@ describe('purchase orders', () => {
 describe('seed', () => {
   it('seeds demo data with opening stock as released inbound lots', async () => {
     const t = await createTenant(sandbox, { lager: true });
-    const seeded = (await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/seed`)).body as J;
+    const seeded = (await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/seed`, { json: {} })).body as J;
     expect(seeded.articles).toHaveLength(10);
     expect(seeded.customers).toHaveLength(3);
     expect(seeded.suppliers).toHaveLength(2);
@@ -335,7 +335,7 @@ describe('controls', () => {
       const t = await createTenant(own, { lager: true });
       const api = await apiFor(own, t);
       expect((await api.get('3/companyinformation')).statusCode).toBe(200);
-      await http(own.url).post('_sandbox/reset');
+      await http(own.url).post('_sandbox/reset', { json: {} });
       expect((await api.get('3/companyinformation')).statusCode).toBe(401);
       expect((await http(own.url).get(`_sandbox/tenants/${t.tenantId}/state`)).statusCode).toBe(404);
     } finally {

@@ -22,8 +22,9 @@ export async function control<T = unknown>(
 ): Promise<T> {
   const res = await fetch(`${sandbox.url}/_sandbox${path}`, {
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
+    // The controls take JSON only (simulators/local-control-guard.ts); a bodiless DELETE is the one exception.
+    headers: method === 'GET' || (method === 'DELETE' && body === undefined) ? {} : { 'content-type': 'application/json' },
+    body: method === 'GET' || (method === 'DELETE' && body === undefined) ? undefined : JSON.stringify(body ?? {}),
   });
   const text = await res.text();
   if (!res.ok) throw new Error(`${method} /_sandbox${path} answered ${res.status}: ${text}`);
