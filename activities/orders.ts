@@ -15,7 +15,6 @@ import {
   type WmsOrderDraft,
 } from '../domain/order';
 import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
-import type { FortnoxClient } from './fortnox/client';
 import type { FortnoxOrder } from './fortnox/schemas';
 import { whileHeartbeating } from './heartbeat';
 import type { TenantRegistry } from './tenant-registry';
@@ -82,22 +81,6 @@ export type FulfilmentReport =
 
 const isNotFound = (err: unknown) => err instanceof FortnoxError && err.status === 404;
 
-/** Lager's activation changes how delivered quantities are written; it is asked once per process and tenant. */
-const lagerActiveCache = new Map<string, Promise<boolean>>();
-function lagerActive(tenantId: string, client: FortnoxClient): Promise<boolean> {
-  let cached = lagerActiveCache.get(tenantId);
-  if (!cached) {
-    cached = client.getWarehouseTenant().then((t) => t.activated, (err) => {
-      lagerActiveCache.delete(tenantId);
-      // No warehouse licence/scope answers 403 or 404: Lager is not in use.
-      if (err instanceof FortnoxError && (err.status === 403 || err.status === 404)) return false;
-      throw err;
-    });
-    lagerActiveCache.set(tenantId, cached);
-  }
-  return cached;
-}
-
 export function createOrderActivities(registry: TenantRegistry) {
   return {
     /** A fresh read of the Fortnox order, or null when it no longer exists. */
@@ -119,7 +102,8 @@ export function createOrderActivities(registry: TenantRegistry) {
     async reportFulfilment(tenantId: string, documentNumber: string, picked: PickedLine[]): Promise<FulfilmentReport> {
       // Up to five paced calls: beat while working, so a lost worker is noticed in seconds, and stop every wait and
       // request the moment Temporal gives up on this attempt, so a retry never runs beside it.
-      const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+      const { cancellationSignal } = Context.current();
+      const client = registry.fortnox(tenantId).withSignal(cancellationSignal);
       return whileHeartbeating(() => rethrowClassified(fortnoxFailure, async () => {
         let fresh: OrderSnapshot;
         try {
@@ -139,7 +123,7 @@ export function createOrderActivities(registry: TenantRegistry) {
         if (rows.every((row) => row.DeliveredQuantity === 0)) return { outcome: 'nothing-delivered' as const };
 
         let current = fresh;
-        if (fresh.DeliveryState && fresh.DeliveryState !== 'delivery' && (await lagerActive(tenantId, client))) {
+        if (fresh.DeliveryState && fresh.DeliveryState !== 'delivery' && (await registry.lagerActive(tenantId, cancellationSignal))) {
           // With Lager, DeliveredQuantity may only be set in delivery state; the PUT renumbers RowIds, so use its answer.
           current = toOrderSnapshot(await client.updateOrder(documentNumber, { DeliveryState: 'delivery' }));
         }

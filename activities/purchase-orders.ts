@@ -3,8 +3,6 @@
 // (the workflow walks the pages). The work itself lives in purchase-orders-to-wms.ts and purchase-order-receipts.ts.
 import { Context } from '@temporalio/activity';
 import { patiently } from './articles';
-import type { FortnoxClient } from './fortnox/client';
-import { FortnoxError } from './fortnox/errors';
 import { postReceiptsPage, type ReceiptPageInput, type ReceiptPageResult, type ReceiptProgress } from './purchase-order-receipts';
 import { purchaseOrdersToWmsPage, type ToWmsPageInput, type ToWmsPageResult, type ToWmsProgress } from './purchase-orders-to-wms';
 import type { TenantRegistry } from './tenant-registry';
@@ -27,16 +25,6 @@ export interface PurchaseOrderSyncResult {
 /** Page sizes of the one-activity form (`syncPurchaseOrders`); the workflow chooses its own. */
 const PAGE = { toWms: 200, receipts: 100 };
 
-/** Lager is on when tenants-v4 says so; no warehouse licence or scope (403/404) means off. */
-export async function isLagerActive(fortnox: FortnoxClient): Promise<boolean> {
-  try {
-    return (await patiently(() => fortnox.getWarehouseTenant())).activated;
-  } catch (err) {
-    if (err instanceof FortnoxError && (err.status === 403 || err.status === 404)) return false;
-    throw err;
-  }
-}
-
 export function createPurchaseOrderActivities(registry: TenantRegistry) {
   /** The tenant's clients for this activity: a cancelled or timed-out attempt stops its Fortnox calls. */
   const clients = (tenantId: string) => ({
@@ -47,7 +35,8 @@ export function createPurchaseOrderActivities(registry: TenantRegistry) {
   return {
     /** Whether Fortnox Lager is on: without it Fortnox has no purchase orders to receive against. */
     async lagerActive(tenantId: string): Promise<boolean> {
-      return rethrowClassified(classifyClientError, () => isLagerActive(clients(tenantId).fortnox));
+      return rethrowClassified(classifyClientError, () =>
+        patiently(() => registry.lagerActive(tenantId, Context.current().cancellationSignal)));
     },
 
     /** One page of Fortnox purchase orders → the WMS (see purchaseOrdersToWmsPage). */
@@ -74,7 +63,7 @@ export function createPurchaseOrderActivities(registry: TenantRegistry) {
         lager: true, listed: 0, createdInWms: 0, updatedInWms: 0, receiptsPosted: 0, receiptsChecked: 0,
       };
       try {
-        if (!(await isLagerActive(fortnox))) return { ...result, lager: false };
+        if (!(await patiently(() => registry.lagerActive(tenantId, Context.current().cancellationSignal)))) return { ...result, lager: false };
         for (let after: string | null = null, first = true; first || after !== null; first = false) {
           const page: ToWmsPageResult = await purchaseOrdersToWmsPage(fortnox, wms, { after, limit: PAGE.toWms });
           result.listed += page.listed;

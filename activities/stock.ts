@@ -12,7 +12,6 @@ import type { FortnoxClient } from './fortnox/client';
 import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import { formatStockholmTimestamp } from './fortnox/stockholm-time';
 import { pendingPurchaseReceipts } from './purchase-order-receipts';
-import { isLagerActive } from './purchase-orders';
 import type { TenantRegistry } from './tenant-registry';
 import type { WmsClient } from './wms/client';
 import type { WmsWarehouse } from './wms/schemas';
@@ -261,7 +260,7 @@ export function createStockActivities(registry: TenantRegistry) {
       const fortnox = registry.fortnox(tenantId);
       const wms = registry.wms(tenantId);
       try {
-        return (await isLagerActive(fortnox))
+        return (await patiently(() => registry.lagerActive(tenantId)))
           ? await syncWithLager(fortnox, wms, tenantId, runStartedAtMs, registry.get(tenantId).settings.stockPoints)
           : await syncWithoutLager(fortnox, wms);
       } catch (err) {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FortnoxConnection, Tenant, TenantBilling } from '../config/tenants';
 import { FortnoxClient } from './fortnox/client';
+import { FortnoxError } from './fortnox/errors';
 import { Pacer } from './fortnox/pacer';
 import { FileTokenStore, type TokenStore } from './fortnox/token-store';
 import { WmsClient } from './wms/client';
@@ -14,7 +15,15 @@ export interface TenantRegistryOptions {
   tokenStore?: TokenStore;
   dataDir?: string;
   pacer?: Pacer;
+  /** For tests: a clock for the Lager answer's age. */
+  now?: () => number;
 }
+
+/**
+ * How long an answer to "is Lager on?" is reused. Activation is rare and one-way in practice, but a tenant that turns
+ * Lager on should not need a worker restart for the product to notice.
+ */
+export const LAGER_ANSWER_TTL_MS = 10 * 60_000;
 
 export class TenantRegistry {
   private readonly tenants = new Map<string, Tenant>();
@@ -24,11 +33,36 @@ export class TenantRegistry {
   private readonly billingClients = new Map<string, FortnoxClient>();
   private readonly tokenStore: TokenStore;
   private readonly pacer: Pacer;
+  private readonly now: () => number;
+  /** Fortnox's answers to "is Lager on?", per tenant; only answers, never failures (see lagerActive). */
+  private readonly lagerAnswers = new Map<string, { active: boolean; at: number }>();
 
   constructor(tenants: Tenant[], options: TenantRegistryOptions = {}) {
     for (const tenant of tenants) this.tenants.set(tenant.id, tenant);
     this.tokenStore = options.tokenStore ?? new FileTokenStore(join(options.dataDir ?? '.data', 'tokens'));
     this.pacer = options.pacer ?? new Pacer();
+    this.now = options.now ?? Date.now;
+  }
+
+  /**
+   * Whether Fortnox Lager (the warehouse module) is on for the tenant: the one place the product decides it.
+   * tenants-v4 says so; no warehouse licence or scope (403, 404) means off. Those are answers and are reused for
+   * LAGER_ANSWER_TTL_MS; anything else (a 503, a timeout, a 429) is not an answer: it is thrown for Temporal to retry
+   * and nothing is remembered, so an outage can never make the product treat a Lager tenant as one without it.
+   */
+  async lagerActive(tenantId: string, signal?: AbortSignal): Promise<boolean> {
+    const known = this.lagerAnswers.get(tenantId);
+    if (known && this.now() - known.at < LAGER_ANSWER_TTL_MS) return known.active;
+    const client = signal ? this.fortnox(tenantId).withSignal(signal) : this.fortnox(tenantId);
+    let active: boolean;
+    try {
+      active = (await client.getWarehouseTenant()).activated;
+    } catch (err) {
+      if (!(err instanceof FortnoxError && (err.status === 403 || err.status === 404))) throw err;
+      active = false;
+    }
+    this.lagerAnswers.set(tenantId, { active, at: this.now() });
+    return active;
   }
 
   ids(): string[] {
@@ -39,6 +73,7 @@ export class TenantRegistry {
     this.tenants.set(tenant.id, tenant);
     this.fortnoxClients.delete(tenant.id);
     this.wmsClients.delete(tenant.id);
+    this.lagerAnswers.delete(tenant.id);
   }
 
   get(tenantId: string): Tenant {
