@@ -7,7 +7,8 @@ import type { Client, WorkflowSignalWithStartOptions } from '@temporalio/client'
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import { orderWorkflowId } from '../domain/order';
 import type { OrderWorkflowSettings } from '../domain/settings';
-import type { OrderResult, orderWorkflow } from '../workflows/order';
+import type { OrderResult } from '../workflows/order/messages';
+import type { orderWorkflow } from '../workflows/order/workflow';
 
 export type OrderStart =
   /** Started now, or (already running) told that the order changed. */

@@ -8,7 +8,7 @@ import { toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import { whileHeartbeating } from './heartbeat';
 import { previewOrderStart, startOrderWorkflow, type OrderStart } from './order-start';
 import type { TenantRegistry } from './tenant-registry';
-import type { OrderWorkflowSettings } from '../workflows/order';
+import type { OrderWorkflowSettings } from '../domain/settings';
 
 export interface ChangedOrder {
   DocumentNumber: string;

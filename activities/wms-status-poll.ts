@@ -6,7 +6,7 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { orderWorkflowId } from '../domain/order';
 import { alreadyReported, rememberStatuses, statusEventId, type SeenStatus } from '../domain/wms-status-poll';
-import { wmsEventSignal } from '../workflows/order';
+import { wmsEventSignal } from '../workflows/order/messages';
 import type { TenantRegistry } from './tenant-registry';
 import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
 

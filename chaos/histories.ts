@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import proto from '@temporalio/proto';
-import type { OrderWorkflowInput } from '../workflows/order';
+import type { OrderWorkflowInput } from '../workflows/order/messages';
 
 const { temporal } = proto;
 const EventType = temporal.api.enums.v1.EventType;

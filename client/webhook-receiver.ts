@@ -15,7 +15,7 @@ import {
 } from '../activities/wms/webhook';
 import type { Tenant } from '../config/tenants';
 import { orderNumberProblem, orderWorkflowId } from '../domain/order';
-import { wmsEventSignal } from '../workflows/order';
+import { wmsEventSignal } from '../workflows/order/messages';
 import { RecentWebhookEvents } from './recent-webhook-events';
 import { SignalQueue, SignalQueueFullError, type SignalQueueOptions } from './signal-queue';
 

@@ -6,7 +6,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { reopenOrderWorkflow } from '../../activities/order-start';
 import { orderWorkflowId } from '../../domain/order';
 import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/settings';
-import { orderStatusQuery, resyncSignal, type OrderResult, type OrderStatus, type OrderWorkflowInput } from '../../workflows/order';
+import { orderStatusQuery, resyncSignal, type OrderResult, type OrderStatus, type OrderWorkflowInput } from '../../workflows/order/messages';
 import { OperatorError, println, table, workflowUrl, type OperatorContext } from './context';
 
 export interface OrderView {

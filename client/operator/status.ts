@@ -2,7 +2,7 @@
 // workflows by stage, and the orders that need an operator. Everything comes from Temporal (schedules and
 // visibility), so it works without the tenants file.
 import type { ScheduleSummary, WorkflowExecutionInfo } from '@temporalio/client';
-import type { OrderStage } from '../../workflows/order';
+import type { OrderStage } from '../../workflows/order/messages';
 import { billingProblems, checkBillingPeriods, type BillingCheck } from './billing-periods';
 import { OperatorError, println, quote, table, workflowUrl, type OperatorContext } from './context';
 

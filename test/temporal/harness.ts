@@ -23,7 +23,7 @@ import { settingsSchema } from '../../domain/settings';
 import { recordHistory } from './record';
 import { startEmbeddedSandboxes, type EmbeddedSandboxes, type EmbeddedSandboxOptions } from '../../scripts/embedded-sandboxes';
 import { createIntegrationWorkers } from '../../workers/worker';
-import { orderStatusQuery, type OrderResult, type OrderStatus } from '../../workflows/order';
+import { orderStatusQuery, type OrderResult, type OrderStatus } from '../../workflows/order/messages';
 import type { syncOrdersWorkflow } from '../../workflows/sync-orders';
 
 let runtimeInstalled = false;

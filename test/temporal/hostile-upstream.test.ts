@@ -4,7 +4,7 @@
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
 import { orderWorkflowId } from '../../domain/order';
-import { resyncSignal } from '../../workflows/order';
+import { resyncSignal } from '../../workflows/order/messages';
 import { invoicesFor, orderInWarehouse, orderResult, startHarness, type Harness } from './harness';
 
 let h: Harness | undefined;

@@ -4,7 +4,7 @@ import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicAuthorization } from '../../activities/wms/webhook';
 import { orderWorkflowId } from '../../domain/order';
-import { resyncSignal } from '../../workflows/order';
+import { resyncSignal } from '../../workflows/order/messages';
 import { invoicesFor, orderInWarehouse, orderResult as result, startHarness, waitFor, type Harness } from './harness';
 import { recordHistory } from './record';
 
