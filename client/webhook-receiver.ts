@@ -14,7 +14,8 @@ import {
   type WebhookAuth,
 } from '../activities/wms/webhook';
 import type { Tenant } from '../config/tenants';
-import { orderNumberProblem, orderWorkflowId } from '../domain/order';
+import { orderNumberProblem } from '../domain/order';
+import { orderWorkflowId } from '../domain/names';
 import { wmsEventSignal } from '../workflows/order/messages';
 import { RecentWebhookEvents } from './recent-webhook-events';
 import { SignalQueue, SignalQueueFullError, type SignalQueueOptions } from './signal-queue';

@@ -18,7 +18,7 @@ import { buildWebhookReceiver, webhookPath, webhookTenantOf, type WebhookOutcome
 import { createLogger } from '../../config/logger';
 import { observeWebhook } from '../../observability/metrics';
 import type { Tenant } from '../../config/tenants';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import { settingsSchema } from '../../domain/settings';
 import { recordHistory } from './record';
 import { startEmbeddedSandboxes, type EmbeddedSandboxes, type EmbeddedSandboxOptions } from '../../scripts/embedded-sandboxes';

@@ -3,7 +3,7 @@ import { randomInt } from 'node:crypto';
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicAuthorization } from '../../activities/wms/webhook';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import { resyncSignal } from '../../workflows/order/messages';
 import { invoicesFor, orderInWarehouse, orderResult as result, startHarness, waitFor, type Harness } from './harness';
 import { recordHistory } from './record';

@@ -3,7 +3,7 @@
 import { temporal } from '@temporalio/proto';
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import { resyncSignal, wmsEventSignal } from '../../workflows/order/messages';
 import { orderInWarehouse, startHarness, waitFor, type Harness } from './harness';
 import { recordHistory } from './record';

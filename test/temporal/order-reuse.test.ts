@@ -8,7 +8,7 @@ import { TenantRegistry } from '../../activities/tenant-registry';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import type { OperatorContext } from '../../client/operator/context';
 import { orderReopenCommand } from '../../client/operator/order';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import { orderWorkflowSettings } from '../../domain/settings';
 import type { SyncOrdersResult } from '../../workflows/sync-orders';
 import { orderResult, startHarness, type Harness } from './harness';

@@ -1,7 +1,7 @@
 // Smoke test: the product's real order-sync workflow on the shared dev server calls its real activities against the
 // Fortnox sandbox and starts one order workflow per selected order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import type { syncOrdersWorkflow } from '../../workflows/sync-orders';
 import { startHarness, type Harness } from './harness';
 import { recordHistory } from './record';

@@ -5,6 +5,13 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { BackorderRow, DeliveredRow, WmsOrderDraft } from '../../domain/order';
 import type { OrderWorkflowSettings } from '../../domain/settings';
 
+/**
+ * The order workflow's type, for visibility queries (`WorkflowType="orderWorkflow"`) in processes that must not load
+ * workflow code, such as the webhook receiver's metrics. It is the name of the function `orderWorkflow` (tested);
+ * starting one goes through the function itself.
+ */
+export const ORDER_WORKFLOW_TYPE = 'orderWorkflow';
+
 /** The order changed in Fortnox (sent by the order sync, or by a Fortnox push subscriber). */
 export const fortnoxChangedSignal = defineSignal('fortnoxChanged');
 

@@ -13,7 +13,6 @@ import {
   backorder,
   checkSelection,
   describeChanges,
-  fortnoxTaskQueue,
   readyToReport,
   toWmsOrder,
   warehouseHasStarted,
@@ -22,6 +21,7 @@ import {
   type DeliveredDiscrepancy,
   type OrderSnapshot,
 } from '../../domain/order';
+import { fortnoxTaskQueue, WMS_ORDER_CANCELLED_FAILURE_TYPE, WMS_ORDER_STARTED_FAILURE_TYPE } from '../../domain/names';
 import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/settings';
 import { NeedsAttentionAttr, OrderStageAttr, WmsOrderIdAttr } from '../search-attributes';
 import type { CarriedState, OrderResult, OrderStage, OrderStatus, OrderWorkflowInput, WmsEvent } from './messages';
@@ -175,7 +175,7 @@ export class Order {
     } catch (err) {
       // Our first PUT was stored but its answer was lost, and the floor cancelled the order before the retry: the
       // warehouse's cancellation stands, as if its webhook had come first. (Patched: this used to need attention.)
-      if (failureType(err) === 'WmsOrderCancelled' && patched('created-then-cancelled-before-retry')) {
+      if (failureType(err) === WMS_ORDER_CANCELLED_FAILURE_TYPE && patched('created-then-cancelled-before-retry')) {
         const existing = await wms.findWmsOrder(this.input.tenantId, this.input.documentNumber);
         if (!existing) throw err;
         this.state.wmsOrderId = existing.orderId;
@@ -185,7 +185,7 @@ export class Order {
       }
       // Our first PUT was stored but its answer was lost, and the warehouse started on the order before the retry:
       // the order is there, so carry on with it. (Patched: runs from before this went to needs-attention here.)
-      if (failureType(err) !== 'WmsOrderStarted' || !patched('created-then-started-before-retry')) throw err;
+      if (failureType(err) !== WMS_ORDER_STARTED_FAILURE_TYPE || !patched('created-then-started-before-retry')) throw err;
       const existing = await wms.findWmsOrder(this.input.tenantId, this.input.documentNumber);
       if (!existing) throw err;
       this.state.wmsOrderId = existing.orderId;
@@ -222,9 +222,9 @@ export class Order {
     try {
       await wms.upsertWmsOrder(this.input.tenantId, draft);
     } catch (err) {
-      if (failureType(err) === 'WmsOrderStarted') return this.rejectChange(changes);
+      if (failureType(err) === WMS_ORDER_STARTED_FAILURE_TYPE) return this.rejectChange(changes);
       // Cancelled on the floor before its webhook reached us: the same end as the webhook's.
-      if (failureType(err) === 'WmsOrderCancelled' && patched('created-then-cancelled-before-retry')) return this.onWmsCancelled();
+      if (failureType(err) === WMS_ORDER_CANCELLED_FAILURE_TYPE && patched('created-then-cancelled-before-retry')) return this.onWmsCancelled();
       throw err;
     }
     this.state.syncedDraft = draft;
@@ -244,7 +244,7 @@ export class Order {
         await wms.cancelWmsOrder(this.input.tenantId, this.state.wmsOrderId);
         this.record('cancelled in the WMS', reason);
       } catch (err) {
-        if (failureType(err) !== 'WmsOrderStarted') throw err;
+        if (failureType(err) !== WMS_ORDER_STARTED_FAILURE_TYPE) throw err;
         this.state.wmsStatus = WmsStatus.Picked;
       }
     }
