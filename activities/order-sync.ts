@@ -169,9 +169,5 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
     async signalOrderWorkflows(tenantId: string, documentNumbers: string[]): Promise<number> {
       return whileHeartbeating(() => signalAll(tenantId, documentNumbers));
     },
-
-    async getTenantSettings(tenantId: string) {
-      return registry.get(tenantId).settings;
-    },
   };
 }

@@ -98,6 +98,9 @@ function lagerActive(tenantId: string, client: FortnoxClient): Promise<boolean> 
   return cached;
 }
 
+/** The order workflow's activities (it imports this type, not activities/index's, which reaches back to the workflow). */
+export type OrderActivities = ReturnType<typeof createOrderActivities>;
+
 export function createOrderActivities(registry: TenantRegistry) {
   return {
     /** A fresh read of the Fortnox order, or null when it no longer exists. */

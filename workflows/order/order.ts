@@ -8,7 +8,8 @@ import {
   upsertSearchAttributes,
   ActivityFailure,
 } from '@temporalio/workflow';
-import type { Activities } from '../../activities';
+import type { OrderActivities } from '../../activities/orders';
+import type { TenantSettingsActivities } from '../../activities/tenant-settings';
 import {
   backorder,
   checkSelection,
@@ -31,13 +32,13 @@ const MAX_SEEN_EVENTS = 200;
 
 // ---- Activities -----------------------------------------------------------------------------------------------
 
-const wms = proxyActivities<Activities>({
+const wms = proxyActivities<OrderActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
 /** The tenant's settings as the worker holds them now: a few tries, then the order keeps the settings it has. */
-const settingsNow = proxyActivities<Activities>({
+const settingsNow = proxyActivities<TenantSettingsActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 }).getTenantSettings;
@@ -50,10 +51,10 @@ function fortnoxActivities(tenantId: string) {
   } as const;
   return {
     // One read: at most one paced call of at most 10 s.
-    fetchFortnoxOrder: proxyActivities<Activities>({ ...options, startToCloseTimeout: '30 seconds' }).fetchFortnoxOrder,
+    fetchFortnoxOrder: proxyActivities<OrderActivities>({ ...options, startToCloseTimeout: '30 seconds' }).fetchFortnoxOrder,
     // Up to five paced calls, and pacer waits behind a 429: far longer than its worst case, so a slow attempt is never
     // timed out and retried beside itself; it beats, so a lost worker is still noticed in seconds.
-    reportFulfilment: proxyActivities<Activities>({ ...options, startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds' })
+    reportFulfilment: proxyActivities<OrderActivities>({ ...options, startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds' })
       .reportFulfilment,
   };
 }
