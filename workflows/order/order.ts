@@ -32,7 +32,10 @@ const MAX_SEEN_EVENTS = 200;
 
 // ---- Activities -----------------------------------------------------------------------------------------------
 
-const wms = proxyActivities<OrderActivities>({
+/** The WMS calls, on the main task queue; the Fortnox ones go through the tenant's own queue (fortnoxActivities). */
+type WmsActivities = Pick<OrderActivities, 'findWmsOrder' | 'getWmsOrder' | 'upsertWmsOrder' | 'cancelWmsOrder' | 'markWmsOrderReported'>;
+
+const wms = proxyActivities<WmsActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
