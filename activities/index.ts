@@ -1,4 +1,6 @@
-// All activities, created with their dependencies. Workflows import only the `Activities` type from here.
+// All activities, created with their dependencies. Workflows import only the `Activities` type from here, except the
+// order workflow: order-sync and order-start import it (to start it), so it imports its activities' types from their
+// own modules (OrderActivities, TenantSettingsActivities) rather than import back (test/tooling/import-cycles.test.ts).
 import type { Client } from '@temporalio/client';
 import { createArticleActivities } from './articles';
 import { createBillingActivities } from './billing';
@@ -8,6 +10,7 @@ import { createPurchaseOrderActivities } from './purchase-orders';
 import { createStockActivities } from './stock';
 import { createSupplierActivities } from './suppliers';
 import { createSyncCursorActivities } from './sync-cursor';
+import { createTenantSettingsActivities } from './tenant-settings';
 import { createStatusPollActivities } from './wms-status-poll';
 import type { TenantRegistry } from './tenant-registry';
 
@@ -30,6 +33,7 @@ export function createActivities({ registry, temporal, taskQueue }: ActivityDepe
     ...createPurchaseOrderActivities(registry),
     ...createSyncCursorActivities(temporal),
     ...createStatusPollActivities(registry, temporal),
+    ...createTenantSettingsActivities(registry),
   };
 }
 

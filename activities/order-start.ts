@@ -3,11 +3,12 @@
 // operator terminated), and each new run would find the warehouse order and ask for attention again. So a sync starts
 // an order once; it starts it again only when its last run ended before the order reached the warehouse (skipped by
 // the selection rules, which the order may meet now). Anything else is reopened by an operator, on purpose.
-import type { Client, WorkflowSignalWithStartOptions } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
-import { orderWorkflowId } from '../domain/order';
+import { orderWorkflowId } from '../domain/names';
 import type { OrderWorkflowSettings } from '../domain/settings';
-import type { OrderResult, orderWorkflow } from '../workflows/order';
+import { fortnoxChangedSignal, resyncSignal, type OrderResult } from '../workflows/order/messages';
+import { orderWorkflow } from '../workflows/order/workflow';
 
 export type OrderStart =
   /** Started now, or (already running) told that the order changed. */
@@ -20,15 +21,12 @@ export type OrderStart =
 /** Outcomes of a run that never reached the warehouse: starting the order again is what the sync is for. */
 const RESTARTABLE_OUTCOMES: ReadonlySet<OrderResult['outcome']> = new Set(['skipped']);
 
-function startOptions(
-  taskQueue: string, tenantId: string, documentNumber: string, settings: OrderWorkflowSettings,
-): WorkflowSignalWithStartOptions<[]> & { args: Parameters<typeof orderWorkflow> } {
+/** The start options every start of an order uses; the caller adds the signal that starts it. */
+function startOptions(taskQueue: string, tenantId: string, documentNumber: string, settings: OrderWorkflowSettings) {
   return {
     workflowId: orderWorkflowId(tenantId, documentNumber),
     taskQueue,
-    args: [{ tenantId, documentNumber, settings }],
-    signal: 'fortnoxChanged',
-    signalArgs: [],
+    args: [{ tenantId, documentNumber, settings }] satisfies Parameters<typeof orderWorkflow>,
     staticSummary: `Fortnox order ${documentNumber} (${tenantId}) → WMS → invoice`,
   };
 }
@@ -37,9 +35,9 @@ function startOptions(
 export async function startOrderWorkflow(
   client: Client, taskQueue: string, tenantId: string, documentNumber: string, settings: OrderWorkflowSettings,
 ): Promise<OrderStart> {
-  const options = startOptions(taskQueue, tenantId, documentNumber, settings);
+  const options = { ...startOptions(taskQueue, tenantId, documentNumber, settings), signal: fortnoxChangedSignal, signalArgs: [] as [] };
   try {
-    await client.workflow.signalWithStart('orderWorkflow', { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+    await client.workflow.signalWithStart(orderWorkflow, { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
     return 'started';
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -48,13 +46,13 @@ export async function startOrderWorkflow(
   const handle = client.workflow.getHandle(options.workflowId);
   const { status } = await handle.describe();
   if (status.name === 'RUNNING') {
-    await handle.signal('fortnoxChanged'); // started by someone else a moment ago
+    await handle.signal(fortnoxChangedSignal); // started by someone else a moment ago
     return 'started';
   }
   if (status.name !== 'COMPLETED') return 'left-closed';
   const { outcome } = (await handle.result()) as OrderResult;
   if (!RESTARTABLE_OUTCOMES.has(outcome)) return 'left-closed';
-  await client.workflow.signalWithStart('orderWorkflow', { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE });
+  await client.workflow.signalWithStart(orderWorkflow, { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE });
   return 'restarted';
 }
 
@@ -85,9 +83,9 @@ export async function previewOrderStart(client: Client, tenantId: string, docume
 export async function reopenOrderWorkflow(
   client: Client, taskQueue: string, tenantId: string, documentNumber: string, settings: OrderWorkflowSettings, reason: string,
 ): Promise<string> {
-  const handle = await client.workflow.signalWithStart('orderWorkflow', {
+  const handle = await client.workflow.signalWithStart(orderWorkflow, {
     ...startOptions(taskQueue, tenantId, documentNumber, settings),
-    signal: 'resync',
+    signal: resyncSignal,
     signalArgs: [{ reason }],
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
   });

@@ -2,13 +2,15 @@
 // workflow per selected order (or just signal the running ones, so cancellations and invoices reach them).
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { checkSelection, orderWorkflowId } from '../domain/order';
+import { checkSelection } from '../domain/order';
+import { orderWorkflowId } from '../domain/names';
 import { noOrderPageCounts, ORDER_PAGE_SIZE, type OrderPageCounts, type OrderPageResult, type OrderSyncListing } from '../domain/order-sync';
 import { toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import { whileHeartbeating } from './heartbeat';
 import { previewOrderStart, startOrderWorkflow, type OrderStart } from './order-start';
 import type { TenantRegistry } from './tenant-registry';
-import type { OrderWorkflowSettings } from '../workflows/order';
+import type { OrderWorkflowSettings } from '../domain/settings';
+import { fortnoxChangedSignal } from '../workflows/order/messages';
 
 export interface ChangedOrder {
   DocumentNumber: string;
@@ -134,7 +136,7 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
 
   async function signalIfRunning(tenantId: string, documentNumber: string): Promise<boolean> {
     try {
-      await temporal().workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).signal('fortnoxChanged');
+      await temporal().workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).signal(fortnoxChangedSignal);
       return true;
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
@@ -166,10 +168,6 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
     /** Tells running order workflows that their order changed; orders without one are left alone. */
     async signalOrderWorkflows(tenantId: string, documentNumbers: string[]): Promise<number> {
       return whileHeartbeating(() => signalAll(tenantId, documentNumbers));
-    },
-
-    async getTenantSettings(tenantId: string) {
-      return registry.get(tenantId).settings;
     },
   };
 }

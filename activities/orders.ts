@@ -81,6 +81,9 @@ export type FulfilmentReport =
 
 const isNotFound = (err: unknown) => err instanceof FortnoxError && err.status === 404;
 
+/** The order workflow's activities (it imports this type, not activities/index's, which reaches back to the workflow). */
+export type OrderActivities = ReturnType<typeof createOrderActivities>;
+
 export function createOrderActivities(registry: TenantRegistry) {
   return {
     /** A fresh read of the Fortnox order, or null when it no longer exists. */

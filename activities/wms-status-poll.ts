@@ -4,9 +4,9 @@
 // is not signalled again; the workflows re-read the order themselves, so a signal is only ever a hint.
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import { orderWorkflowId } from '../domain/order';
+import { orderWorkflowId } from '../domain/names';
 import { alreadyReported, rememberStatuses, statusEventId, type SeenStatus } from '../domain/wms-status-poll';
-import { wmsEventSignal } from '../workflows/order';
+import { wmsEventSignal } from '../workflows/order/messages';
 import type { TenantRegistry } from './tenant-registry';
 import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
 

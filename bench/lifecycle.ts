@@ -6,6 +6,7 @@ import { seededRandom } from '../simulators/wms/random';
 import cliProgress from 'cli-progress';
 import got from 'got';
 import { bootstrapSchedules } from '../client/schedules';
+import { pollWmsStatusWorkflowId } from '../domain/names';
 import type { PollWmsStatusResult } from '../workflows/poll-wms-status';
 import { Floor, type FloorPlan } from './floor';
 import { WMS_PAGE_SIZE } from '../activities/wms/client';
@@ -123,7 +124,7 @@ async function statusPollCost(client: Rig['client'], tenantId: string, wallHours
   let wmsCalls = 0;
   for await (const run of client.workflow.list({ query: `WorkflowType = "pollWmsStatusWorkflow" AND ExecutionStatus = "Completed"` })) {
     // A schedule names its runs <workflowId>-<timestamp>: poll-wms-status:<tenant>-2026-...
-    if (!run.workflowId.startsWith(`poll-wms-status:${tenantId}`)) continue;
+    if (!run.workflowId.startsWith(pollWmsStatusWorkflowId(tenantId))) continue;
     const result = await client.workflow.getHandle(run.workflowId, run.runId).result() as PollWmsStatusResult;
     runs++;
     wmsCalls += Math.floor(result.listed / WMS_PAGE_SIZE) + 1; // the last page is the first one shorter than a page

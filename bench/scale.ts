@@ -2,8 +2,10 @@
 // (no rate limit), one order workflow is signal-with-started per order as the order sync does, and once all of them
 // wait in the WMS we read the worker process's resident memory and the dev server's database size.
 import cliProgress from 'cli-progress';
-import { orderWorkflowId } from '../domain/order';
+import { orderWorkflowId } from '../domain/names';
 import { orderWorkflowSettings } from '../domain/settings';
+import { fortnoxChangedSignal } from '../workflows/order/messages';
+import { orderWorkflow } from '../workflows/order/workflow';
 import { orderRows, seededRandom } from './lifecycle';
 import { startRig } from './rig';
 
@@ -51,9 +53,9 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     let count = 0;
     // What the order sync's startOrderWorkflows activity does per order, with some concurrency.
     await pool(documentNumbers, 16, async (documentNumber) => {
-      await rig.client.workflow.signalWithStart('orderWorkflow', {
+      await rig.client.workflow.signalWithStart(orderWorkflow, {
         workflowId: orderWorkflowId(rig.tenant.id, documentNumber), taskQueue: rig.taskQueue,
-        args: [{ tenantId: rig.tenant.id, documentNumber, settings }], signal: 'fortnoxChanged', signalArgs: [],
+        args: [{ tenantId: rig.tenant.id, documentNumber, settings }], signal: fortnoxChangedSignal, signalArgs: [],
       });
       bar?.update(++count);
     });

@@ -13,7 +13,7 @@ import got from 'got';
 import { basicAuthorization } from '../activities/wms/webhook';
 import { buildWebhookReceiver, webhookPath } from '../client/webhook-receiver';
 import { createLogger } from '../config/logger';
-import { orderWorkflowId } from '../domain/order';
+import { orderWorkflowId } from '../domain/names';
 import { startDevServer } from '../scripts/dev-server';
 import { distribution, type Distribution } from './stats';
 

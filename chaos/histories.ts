@@ -6,7 +6,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { tsToMs } from '@temporalio/common/lib/time';
 import proto from '@temporalio/proto';
-import type { OrderWorkflowInput } from '../workflows/order';
+import { resyncSignal, type OrderWorkflowInput } from '../workflows/order/messages';
 
 const { temporal } = proto;
 const EventType = temporal.api.enums.v1.EventType;
@@ -112,7 +112,7 @@ function runFacts(workflowId: string, runId: string, type: string, events: Histo
         break;
       }
       case 'EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED':
-        if (event.workflowExecutionSignaledEventAttributes?.signalName === 'resync') facts.resyncSignals++;
+        if (event.workflowExecutionSignaledEventAttributes?.signalName === resyncSignal.name) facts.resyncSignals++;
         break;
       case 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED':
         firstAct ??= 'activity';

@@ -2,8 +2,8 @@
 // moments (as `npm run cli -- order resync` does: the resync signal), aims some resyncs at the iteration that will
 // continue as new, and after a while fixes the cause (books the missing stock in to Fortnox Lager) and resyncs.
 import { setTimeout as sleep } from 'node:timers/promises';
-import { orderWorkflowId } from '../domain/order';
-import { resyncSignal } from '../workflows/order';
+import { orderWorkflowId } from '../domain/names';
+import { resyncSignal } from '../workflows/order/messages';
 import type { SoakContext } from './profile';
 import type { StockShortage } from './stock-shortage';
 

@@ -4,6 +4,7 @@ import { ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import got from 'got';
 import type { Rig } from '../bench/rig';
 import { startConsole, type ConsoleServer } from '../simulators/console/server';
+import { ordersScheduleId } from '../domain/names';
 
 /**
  * The trigger both the CLI and the console use. SKIP, not the SDK's default ALLOW_ALL: a run triggered with ALLOW_ALL
@@ -28,7 +29,7 @@ export class ScheduleTriggers {
   constructor(private readonly rig: Rig, private readonly random: () => number, private readonly log: (line: string) => void) {}
 
   get scheduleId(): string {
-    return `orders:${this.rig.tenant.id}`;
+    return ordersScheduleId(this.rig.tenant.id);
   }
 
   /** Starts the console (as `npm start` does for the demo) and triggers every `everyMs` (± half), alternating paths. */

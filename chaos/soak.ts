@@ -7,6 +7,8 @@ import { Floor } from '../bench/floor';
 import { orderRows, seededRandom } from '../bench/lifecycle';
 import { startRig, type Rig } from '../bench/rig';
 import { bootstrapSchedules } from '../client/schedules';
+import { orderStatusQuery } from '../workflows/order/messages';
+import { orderWorkflow } from '../workflows/order/workflow';
 import { applyFaults, clearFaults, type FaultPlan, type WmsFaultCounts } from './faults';
 import { cancelOrder, changeQuantity } from './fortnox-user';
 import type { ProfileReport, SoakContext, SoakProfile } from './profile';
@@ -322,8 +324,8 @@ async function unsettledReasons(rig: Rig, floor: Floor, cancelledInFortnox: Set<
       const pending = d.raw.pendingActivities?.map((a) => `${a.activityType?.name} attempt ${a.attempt} ` +
         `(${a.lastFailure?.message ?? 'no failure'})`).join('; ');
       if (pending) text += `, pending: ${pending}`;
-      if (run.type === 'orderWorkflow') {
-        const status = await rig.client.workflow.getHandle(run.workflowId).query<{ stage: string; attention: string | null }>('status');
+      if (run.type === orderWorkflow.name) {
+        const status = await rig.client.workflow.getHandle(run.workflowId).query(orderStatusQuery);
         text += `, stage ${status.stage}${status.attention ? ` (${status.attention})` : ''}`;
       }
     } catch (err) {

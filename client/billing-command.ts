@@ -5,11 +5,11 @@ import type { Writable } from 'node:stream';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { envSchema } from '../config';
 import {
-  billingExportWorkflowId, billingPeriod, BillingPeriodError, isClosedBillingPeriod, monthAt, BILLING_TIME_ZONE,
-  type BillingPeriod, type BillingSourcesRead,
+  billingPeriod, BillingPeriodError, isClosedBillingPeriod, monthAt, BILLING_TIME_ZONE, type BillingPeriod, type BillingSourcesRead,
 } from '../domain/billing';
+import { billingExportDryRunWorkflowId, billingExportWorkflowId } from '../domain/names';
 import { PRICE_BASES, type PriceBasis } from '../domain/billing-sources';
-import type { BillingExportResult, billingExportWorkflow } from '../workflows/billing-export';
+import { billingExportWorkflow, type BillingExportResult } from '../workflows/billing-export';
 import { OperatorError } from './operator/context';
 
 export interface RunBillingExportOptions {
@@ -55,9 +55,9 @@ export async function runBillingExport(options: RunBillingExportOptions): Promis
   const dryRun = options.dryRun ?? true;
   const taskQueue = options.taskQueue ?? envSchema.shape.TASK_QUEUE.parse(undefined);
   try {
-    return await client.workflow.execute<typeof billingExportWorkflow>('billingExportWorkflow', {
+    return await client.workflow.execute(billingExportWorkflow, {
       // Dry runs each get their own id, so they never wait behind (or block) a real export of the same period.
-      workflowId: dryRun ? `${billingExportWorkflowId(tenantId, period)}:dry-run:${Date.now().toString(36)}` : billingExportWorkflowId(tenantId, period),
+      workflowId: dryRun ? billingExportDryRunWorkflowId(tenantId, period, Date.now().toString(36)) : billingExportWorkflowId(tenantId, period),
       workflowIdConflictPolicy: 'USE_EXISTING',
       taskQueue,
       args: [{ tenantId, period, dryRun }],

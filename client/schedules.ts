@@ -7,10 +7,23 @@ import type { Tenant } from '../config/tenants';
 import type { TenantSettings } from '../domain/settings';
 import { durationMs } from '../domain/duration';
 import { stockSyncOffsetMs } from '../domain/stock';
+import {
+  articlesScheduleId, billingCloseWorkflowId, billingScheduleId, ordersScheduleId, pollWmsStatusWorkflowId,
+  purchaseOrdersScheduleId, stockLevelsScheduleId, suppliersScheduleId, syncArticlesWorkflowId, syncOrdersWorkflowId,
+  syncPurchaseOrdersWorkflowId, syncStockWorkflowId, syncSuppliersWorkflowId, wmsStatusScheduleId,
+} from '../domain/names';
+import {
+  billingPeriodCloseWorkflow, pollWmsStatusWorkflow, syncArticlesWorkflow, syncOrdersWorkflow, syncPurchaseOrdersWorkflow,
+  syncStockWorkflow, syncSuppliersWorkflow,
+} from '../workflows';
+
+/** A scheduled workflow: each takes the tenant (`args: [{ tenantId }]`) and nothing else it needs. */
+type ScheduledWorkflow = (input: { tenantId: string }) => Promise<unknown>;
 
 export interface ScheduleDefinition {
   scheduleId: string;
-  workflowType: string;
+  /** The workflow function itself (its name is the workflow type), so a renamed workflow fails to compile here. */
+  workflowType: ScheduledWorkflow;
   workflowId: string;
   /** Which process switch turns it on. */
   process: keyof TenantSettings['processes'];
@@ -44,9 +57,9 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
   const { settings } = tenant;
   return [
     {
-      scheduleId: `orders:${tenant.id}`,
-      workflowType: 'syncOrdersWorkflow',
-      workflowId: `sync-orders:${tenant.id}`,
+      scheduleId: ordersScheduleId(tenant.id),
+      workflowType: syncOrdersWorkflow,
+      workflowId: syncOrdersWorkflowId(tenant.id),
       process: 'orders',
       note: `Every ${settings.syncInterval}: pulls Fortnox orders changed since the last run (overlap ${settings.syncOverlap}) ` +
         'and starts or signals one order workflow per order.',
@@ -55,9 +68,9 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       runTimeout: '2 hours',
     },
     {
-      scheduleId: `wms-status:${tenant.id}`,
-      workflowType: 'pollWmsStatusWorkflow',
-      workflowId: `poll-wms-status:${tenant.id}`,
+      scheduleId: wmsStatusScheduleId(tenant.id),
+      workflowType: pollWmsStatusWorkflow,
+      workflowId: pollWmsStatusWorkflowId(tenant.id),
       process: 'wmsStatusPoll',
       note: `Every ${settings.wmsStatusPollInterval}: asks the WMS which orders changed status since the last poll (overlap ` +
         `${settings.syncOverlap}) and tells their workflows, so shipments reach Fortnox even when webhooks are off or lost.`,
@@ -66,9 +79,9 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       runTimeout: '30 minutes',
     },
     {
-      scheduleId: `articles:${tenant.id}`,
-      workflowType: 'syncArticlesWorkflow',
-      workflowId: `sync-articles:${tenant.id}`,
+      scheduleId: articlesScheduleId(tenant.id),
+      workflowType: syncArticlesWorkflow,
+      workflowId: syncArticlesWorkflowId(tenant.id),
       process: 'articles',
       note: `Every ${settings.syncInterval}: copies Fortnox stock goods changed since the last run (the first run: all) to the ` +
         'WMS article registry; articles no longer stock goods or inactive become non-stock articles there (docs/syncs.md).',
@@ -77,9 +90,9 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       runTimeout: '24 hours',
     },
     {
-      scheduleId: `suppliers:${tenant.id}`,
-      workflowType: 'syncSuppliersWorkflow',
-      workflowId: `sync-suppliers:${tenant.id}`,
+      scheduleId: suppliersScheduleId(tenant.id),
+      workflowType: syncSuppliersWorkflow,
+      workflowId: syncSuppliersWorkflowId(tenant.id),
       process: 'suppliers',
       note: `Every ${settings.syncInterval}: copies new and changed Fortnox suppliers to the WMS supplier registry.`,
       spec: { intervals: [{ every: settings.syncInterval }] },
@@ -87,9 +100,9 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       runTimeout: '3 hours',
     },
     {
-      scheduleId: `stock-levels:${tenant.id}`,
-      workflowType: 'syncStockWorkflow',
-      workflowId: `sync-stock:${tenant.id}`,
+      scheduleId: stockLevelsScheduleId(tenant.id),
+      workflowType: syncStockWorkflow,
+      workflowId: syncStockWorkflowId(tenant.id),
       process: 'stockLevels',
       note: `At the end of each ${settings.syncInterval} interval: makes Fortnox stock equal the WMS stock (without Lager: ` +
         'QuantityInStock per article; with Lager: released WMS-SYNC-IN/OUT documents per article and stock point).',
@@ -100,9 +113,9 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       runAtCreation: false,
     },
     {
-      scheduleId: `purchase-orders:${tenant.id}`,
-      workflowType: 'syncPurchaseOrdersWorkflow',
-      workflowId: `sync-purchase-orders:${tenant.id}`,
+      scheduleId: purchaseOrdersScheduleId(tenant.id),
+      workflowType: syncPurchaseOrdersWorkflow,
+      workflowId: syncPurchaseOrdersWorkflowId(tenant.id),
       // Inbound goods have no switch of their own in the settings: they follow the article registry's.
       process: 'purchaseOrders',
       note: `Every ${settings.syncInterval}, with Fortnox Lager only: Fortnox purchase orders → WMS purchase orders, and ` +
@@ -113,10 +126,10 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
     },
     // 3PL invoicing: only for goods owners the tenants file lists under billing (docs/billing.md).
     ...(tenant.billing ? [{
-      scheduleId: `billing:${tenant.id}`,
+      scheduleId: billingScheduleId(tenant.id),
       // A thin run that starts the closed period's export under the period's own id (billing:<tenant>:<YYYY-MM>).
-      workflowType: 'billingPeriodCloseWorkflow',
-      workflowId: `billing-close:${tenant.id}`,
+      workflowType: billingPeriodCloseWorkflow,
+      workflowId: billingCloseWorkflowId(tenant.id),
       process: 'billing' as const,
       note: `At period close ("${settings.billingCron}", Europe/Stockholm): invoices the previous month's WMS billing ` +
         `specification to customer ${tenant.billing.customerNumber} in the 3PL's Fortnox, once per month.`,

@@ -14,8 +14,9 @@ import {
   type WebhookAuth,
 } from '../activities/wms/webhook';
 import type { Tenant } from '../config/tenants';
-import { orderNumberProblem, orderWorkflowId } from '../domain/order';
-import { wmsEventSignal } from '../workflows/order';
+import { orderNumberProblem } from '../domain/order';
+import { orderWorkflowId } from '../domain/names';
+import { wmsEventSignal } from '../workflows/order/messages';
 import { RecentWebhookEvents } from './recent-webhook-events';
 import { SignalQueue, SignalQueueFullError, type SignalQueueOptions } from './signal-queue';
 

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
 import { billingSectionSchema, tenantSchema, unmappedPriceListCodes, type BillingSection, type Tenant } from './tenants';
+import { DEFAULT_TASK_QUEUE } from '../domain/names';
 
 export * from './tenants';
 
@@ -40,7 +41,7 @@ export const envSchema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   /** Where operators open the Temporal Web UI (links printed by the CLI and the console); default http://localhost:TEMPORAL_UI_PORT. */
   TEMPORAL_UI_URL: z.url({ error: 'expected the Web UI base URL, e.g. https://cloud.temporal.io' }).optional(),
-  TASK_QUEUE: z.string().min(1).default('wms-fortnox'),
+  TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
   WORKFLOW_CACHE_SIZE: z.coerce.number({ error: 'expected a whole number of workflows' }).int().min(0).default(250),
   DATA_DIR: z.string().min(1).default('.data'),
   WEBHOOK_PORT: port(8380),

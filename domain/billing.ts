@@ -107,12 +107,6 @@ export function isClosedBillingPeriod(period: BillingPeriod, now: Date, timeZone
   return now.getTime() >= Date.parse(billingPeriodBounds(period, timeZone).to);
 }
 
-/**
- * The workflow id of a period's export, `billing:<tenant>:<YYYY-MM>`: the scheduled period close and an operator's
- * export of the same month share it, so the two can never run at once.
- */
-export const billingExportWorkflowId = (tenantId: string, period: string) => `billing:${tenantId}:${period}`;
-
 /** The period a period-close run at `instant` invoices: the last full month before it, in Stockholm time. */
 export function closedBillingPeriod(instant: Date, timeZone = BILLING_TIME_ZONE): BillingPeriod {
   const [year, month] = monthAt(instant, timeZone).split('-').map(Number) as [number, number];

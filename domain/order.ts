@@ -326,8 +326,6 @@ export function backorder(rows: DeliveredRow[]): BackorderRow[] {
   );
 }
 
-export const orderWorkflowId = (tenantId: string, documentNumber: string) => `order:${tenantId}:${documentNumber}`;
-
 /** Longest order number taken from outside (a webhook, the WMS): Fortnox DocumentNumbers are far shorter. */
 export const MAX_ORDER_NUMBER_LENGTH = 50;
 
@@ -341,4 +339,3 @@ export function orderNumberProblem(orderNumber: string): string | undefined {
   if (/\p{C}/u.test(orderNumber)) return 'expected no control or invisible characters';
   return undefined;
 }
-export const fortnoxTaskQueue = (tenantId: string) => `fortnox:${tenantId}`;

@@ -3,6 +3,8 @@
 // touch prom-client, and visibility already knows every workflow's stage), cached so scrapes stay cheap.
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Client } from '@temporalio/client';
+import { ordersScheduleId } from '../domain/names';
+import { ORDER_WORKFLOW_TYPE } from '../workflows/order/messages';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -104,7 +106,7 @@ async function ordersByStage(client: Client, tenantIds: string[]): Promise<{ ten
   const cells = tenantIds.flatMap((tenant) => OPEN_STAGES.map((stage) => ({ tenant, stage })));
   return Promise.all(cells.map(async ({ tenant, stage }) => {
     const { count } = await client.workflow.count(
-      `WorkflowType="orderWorkflow" AND ExecutionStatus="Running" AND Tenant="${tenant}" AND OrderStage="${stage}"`,
+      `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND ExecutionStatus="Running" AND Tenant="${tenant}" AND OrderStage="${stage}"`,
     );
     return { tenant, stage, count };
   }));
@@ -112,7 +114,7 @@ async function ordersByStage(client: Client, tenantIds: string[]): Promise<{ ten
 
 /** Seconds since the newest order-sync run of the tenant's schedule that completed; undefined when none has yet. */
 export async function orderSyncLagSeconds(client: Client, tenantId: string): Promise<number | undefined> {
-  const schedule = await client.schedule.getHandle(`orders:${tenantId}`).describe().catch(() => undefined);
+  const schedule = await client.schedule.getHandle(ordersScheduleId(tenantId)).describe().catch(() => undefined);
   if (!schedule) return undefined;
   for (const action of [...schedule.info.recentActions].reverse()) {
     const run = await client.workflow.getHandle(action.action.workflow.workflowId, action.action.workflow.firstExecutionRunId)

@@ -9,6 +9,7 @@ import { ConfigError, loadConfig, type AppConfig, type Tenant } from '../config'
 import { createLogger } from '../config/logger';
 import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
+import { ordersScheduleId } from '../domain/names';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
 import { bootstrapSchedules, triggerScheduleNow } from '../client/schedules';
 import { registerSearchAttributes } from '../client/search-attributes';
@@ -122,7 +123,7 @@ async function main(config: AppConfig): Promise<void> {
         tenant: demo,
         temporalUiUrl: env.TEMPORAL_UI_URL ?? devServer?.uiUrl ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
         namespace: target.namespace,
-        syncNow: () => triggerScheduleNow(client, `orders:${demo.id}`),
+        syncNow: () => triggerScheduleNow(client, ordersScheduleId(demo.id)),
       });
       stops.push(() => webConsole!.close());
     }

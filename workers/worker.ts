@@ -6,7 +6,7 @@ import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/w
 import { fileURLToPath } from 'node:url';
 import { createActivities } from '../activities';
 import type { TenantRegistry } from '../activities/tenant-registry';
-import { fortnoxTaskQueue } from '../domain/order';
+import { fortnoxTaskQueue } from '../domain/names';
 
 /**
  * Activities a tenant's Fortnox queue may start per second, across all workers. Each Fortnox activity makes at most

@@ -13,7 +13,7 @@ import {
   type BillingExportPlan,
   type BillingPeriod,
 } from '../domain/billing';
-import { fortnoxTaskQueue } from '../domain/order';
+import { fortnoxTaskQueue } from '../domain/names';
 import { NeedsAttentionAttr, TenantAttr } from './search-attributes';
 
 export interface BillingExportInput {

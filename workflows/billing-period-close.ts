@@ -4,7 +4,8 @@
 // scheduled and a manual export of the same month can never run side by side.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ApplicationFailure, ChildWorkflowFailure, executeChild, log, patched, workflowInfo } from '@temporalio/workflow';
-import { billingExportWorkflowId, closedBillingPeriod } from '../domain/billing';
+import { closedBillingPeriod } from '../domain/billing';
+import { billingExportWorkflowId } from '../domain/names';
 import { billingExportWorkflow, type BillingExportResult } from './billing-export';
 import { ScheduledStartTimeAttr } from './search-attributes';
 

@@ -1,5 +1,5 @@
 // Every workflow the worker runs. The worker bundles this file; clients import the definitions from here.
-export { orderWorkflow } from './order';
+export { orderWorkflow } from './order/workflow';
 export { syncOrdersWorkflow } from './sync-orders';
 export { billingExportWorkflow } from './billing-export';
 export { billingPeriodCloseWorkflow } from './billing-period-close';

@@ -5,6 +5,7 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { durationMs } from '../domain/duration';
+import { wmsStatusScheduleId } from '../domain/names';
 import type { SeenStatus } from '../domain/wms-status-poll';
 
 export interface PollWmsStatusInput {
@@ -31,7 +32,7 @@ const local = proxyActivities<Activities>({
 export async function pollWmsStatusWorkflow({ tenantId }: PollWmsStatusInput): Promise<PollWmsStatusResult> {
   const settings = await local.getTenantSettings(tenantId);
   const previous = (workflowInfo().lastResult ??
-    await local.previousScheduledResult(`wms-status:${tenantId}`, workflowInfo().runId)) as PollWmsStatusResult | null | undefined;
+    await local.previousScheduledResult(wmsStatusScheduleId(tenantId), workflowInfo().runId)) as PollWmsStatusResult | null | undefined;
   const since = previous?.cursor
     ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap))
     : new Date(Date.now() - durationMs(settings.reconciliationInterval));

@@ -5,7 +5,7 @@ import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { ArticleSyncCounts } from '../activities/articles';
 import { durationMs } from '../domain/duration';
-import { fortnoxTaskQueue } from '../domain/order';
+import { articlesScheduleId, fortnoxTaskQueue } from '../domain/names';
 
 export interface SyncArticlesInput {
   tenantId: string;
@@ -33,7 +33,7 @@ export async function syncArticlesWorkflow({ tenantId }: SyncArticlesInput): Pro
   const settings = await local.getTenantSettings(tenantId);
   // The schedule hands over the previous run's result; when it does not, it is looked up on the schedule.
   const previous = (workflowInfo().lastResult ??
-    await local.previousScheduledResult(`articles:${tenantId}`, workflowInfo().runId)) as SyncArticlesResult | null | undefined;
+    await local.previousScheduledResult(articlesScheduleId(tenantId), workflowInfo().runId)) as SyncArticlesResult | null | undefined;
   const since = previous?.cursor
     ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
     : null;

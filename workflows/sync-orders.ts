@@ -5,7 +5,8 @@
 // history budget it continues as new with its position.
 import { continueAsNew, defineQuery, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { checkSelection, fortnoxTaskQueue } from '../domain/order';
+import { checkSelection } from '../domain/order';
+import { fortnoxTaskQueue, ordersScheduleId } from '../domain/names';
 import { durationMs } from '../domain/duration';
 import {
   firstOrderSyncPosition, nextOrderSyncPosition, noOrderPageCounts, type OrderPageCounts, type OrderSyncPosition,
@@ -87,7 +88,7 @@ export async function syncOrdersWorkflow(input: SyncOrdersInput): Promise<SyncOr
     // The schedule should hand over the previous run's result; the dev server's scheduler does not, so it is looked up
     // on the schedule (patched: histories recorded before the lookup existed still replay).
     const previous = (workflowInfo().lastResult ??
-      (patched('schedule-cursor-lookup') ? await local.previousScheduledResult(`orders:${tenantId}`, workflowInfo().runId) : undefined)
+      (patched('schedule-cursor-lookup') ? await local.previousScheduledResult(ordersScheduleId(tenantId), workflowInfo().runId) : undefined)
     ) as SyncOrdersResult | null | undefined;
     since = previous?.cursor
       ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()

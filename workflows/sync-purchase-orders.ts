@@ -5,7 +5,7 @@
 import { continueAsNew, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { PurchaseOrderSyncResult, ReceiptPageResult, ToWmsPageResult } from '../activities/purchase-orders';
-import { fortnoxTaskQueue } from '../domain/order';
+import { fortnoxTaskQueue } from '../domain/names';
 
 /** Where a run stopped: the Fortnox id the next to-WMS page starts after, or the WMS id the next receipt page starts at. */
 export type PurchaseOrderSyncCursor = { phase: 'to-wms'; after: string | null } | { phase: 'receipts'; from: number };

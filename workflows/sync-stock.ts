@@ -3,7 +3,7 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import type { StockSyncResult } from '../activities/stock';
-import { fortnoxTaskQueue } from '../domain/order';
+import { fortnoxTaskQueue } from '../domain/names';
 
 export interface SyncStockInput {
   tenantId: string;

@@ -4,7 +4,7 @@
 import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { durationMs } from '../domain/duration';
-import { fortnoxTaskQueue } from '../domain/order';
+import { fortnoxTaskQueue, suppliersScheduleId } from '../domain/names';
 
 export interface SyncSuppliersInput {
   tenantId: string;
@@ -32,7 +32,7 @@ export async function syncSuppliersWorkflow({ tenantId }: SyncSuppliersInput): P
   const settings = await local.getTenantSettings(tenantId);
   // The schedule hands over the previous run's result; when it does not, it is looked up on the schedule.
   const previous = (workflowInfo().lastResult ??
-    await local.previousScheduledResult(`suppliers:${tenantId}`, workflowInfo().runId)) as SyncSuppliersResult | null | undefined;
+    await local.previousScheduledResult(suppliersScheduleId(tenantId), workflowInfo().runId)) as SyncSuppliersResult | null | undefined;
   const since = previous?.cursor
     ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
     : null;

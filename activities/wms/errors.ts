@@ -1,5 +1,8 @@
 // Classified WMS client failures, and their translation into Temporal ApplicationFailures.
 import { ApplicationFailure } from '@temporalio/common';
+import { WMS_ORDER_CANCELLED_FAILURE_TYPE, WMS_ORDER_STARTED_FAILURE_TYPE } from '../../domain/names';
+
+export { WMS_ORDER_CANCELLED_FAILURE_TYPE, WMS_ORDER_STARTED_FAILURE_TYPE };
 
 export type WmsErrorKind = 'retryable' | 'non-retryable';
 
@@ -64,8 +67,6 @@ export class WmsOrderStartedError extends WmsError {
   }
 }
 
-export const WMS_ORDER_STARTED_FAILURE_TYPE = 'WmsOrderStarted';
-
 /** The order was cancelled in the WMS (on the floor), so it may not be changed any more. */
 export class WmsOrderCancelledError extends WmsError {
   constructor(readonly orderNumber: string, context: Omit<WmsErrorContext, 'kind'>, readonly orderId?: number) {
@@ -73,8 +74,6 @@ export class WmsOrderCancelledError extends WmsError {
     this.name = 'WmsOrderCancelledError';
   }
 }
-
-export const WMS_ORDER_CANCELLED_FAILURE_TYPE = 'WmsOrderCancelled';
 
 /**
  * GET /orders/{orderId}/invoiceCharges was refused (401 or 403). Ongoing documents that it "requires an additional

@@ -8,7 +8,8 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
 import { SingleBar } from 'cli-progress';
 import { formatStockholmTimestamp } from '../../activities/fortnox/stockholm-time';
-import { syncOrdersProgressQuery, type SyncOrdersResult, type syncOrdersWorkflow } from '../../workflows/sync-orders';
+import { backfillPreviewWorkflowId, backfillWorkflowId } from '../../domain/names';
+import { syncOrdersProgressQuery, syncOrdersWorkflow, type SyncOrdersResult } from '../../workflows/sync-orders';
 import { OperatorError, println, requireRegistry, table, workflowUrl, type OperatorContext } from './context';
 
 export interface BackfillResult {
@@ -39,8 +40,6 @@ export function parseSince(since: string, now = new Date()): Date {
   return new Date(`${since}T00:00:00Z`);
 }
 
-export const backfillWorkflowId = (tenantId: string, since: string) => `backfill:${tenantId}:${since}`;
-
 const PROGRESS_EVERY_MS = 1000;
 
 export interface BackfillOptions {
@@ -58,12 +57,12 @@ export async function backfillCommand(ctx: OperatorContext, tenantId: string, op
   const preview = !options.yes;
   // A preview gets its own id each time: it never joins (or blocks) the backfill itself, which keeps its stable id.
   const workflowId = preview
-    ? `${backfillWorkflowId(tenantId, options.since)}:preview:${Date.now().toString(36)}`
+    ? backfillPreviewWorkflowId(tenantId, options.since, Date.now().toString(36))
     : backfillWorkflowId(tenantId, options.since);
   const what = preview ? 'Backfill preview' : 'Backfill';
   let handle: WorkflowHandle<typeof syncOrdersWorkflow>;
   try {
-    handle = await ctx.client.workflow.start<typeof syncOrdersWorkflow>('syncOrdersWorkflow', {
+    handle = await ctx.client.workflow.start(syncOrdersWorkflow, {
       workflowId,
       taskQueue: ctx.taskQueue,
       args: [{ tenantId, since: since.toISOString(), ...(preview ? { preview } : {}) }],

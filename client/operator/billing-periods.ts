@@ -5,7 +5,8 @@
 // the namespace's retention are checked: an older export is no longer in Temporal to look at.
 import { ScheduleNotFoundError, WorkflowNotFoundError, type ScheduleDescription } from '@temporalio/client';
 import { msNumberToTs, optionalTsToMs, tsToDate } from '@temporalio/common/lib/time';
-import { billingExportWorkflowId, closedBillingPeriod } from '../../domain/billing';
+import { closedBillingPeriod } from '../../domain/billing';
+import { billingExportWorkflowId, billingScheduleId } from '../../domain/names';
 import { NeedsAttentionAttr } from '../../workflows/search-attributes';
 import { pausedByOperator } from '../schedules';
 import type { OperatorContext } from './context';
@@ -73,7 +74,7 @@ async function exportState(ctx: OperatorContext, workflowId: string): Promise<Pi
 
 /** The check of a tenant's billing schedule, or undefined when the tenant has none (3PL invoicing not configured). */
 export async function checkBillingPeriods(ctx: OperatorContext, tenantId: string, options: BillingCheckOptions = {}): Promise<BillingCheck | undefined> {
-  const scheduleId = `billing:${tenantId}`;
+  const scheduleId = billingScheduleId(tenantId);
   let schedule: ScheduleDescription;
   try {
     schedule = await ctx.client.schedule.getHandle(scheduleId).describe();

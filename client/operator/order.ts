@@ -4,9 +4,9 @@
 import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { reopenOrderWorkflow } from '../../activities/order-start';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/settings';
-import { orderStatusQuery, resyncSignal, type OrderResult, type OrderStatus, type OrderWorkflowInput } from '../../workflows/order';
+import { orderStatusQuery, resyncSignal, type OrderResult, type OrderStatus, type OrderWorkflowInput } from '../../workflows/order/messages';
 import { OperatorError, println, table, workflowUrl, type OperatorContext } from './context';
 
 export interface OrderView {

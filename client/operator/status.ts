@@ -2,7 +2,8 @@
 // workflows by stage, and the orders that need an operator. Everything comes from Temporal (schedules and
 // visibility), so it works without the tenants file.
 import type { ScheduleSummary, WorkflowExecutionInfo } from '@temporalio/client';
-import type { OrderStage } from '../../workflows/order';
+import { documentNumberOfOrderWorkflowId, tenantOfScheduleId } from '../../domain/names';
+import { ORDER_WORKFLOW_TYPE, type OrderStage } from '../../workflows/order/messages';
 import { billingProblems, checkBillingPeriods, type BillingCheck } from './billing-periods';
 import { OperatorError, println, quote, table, workflowUrl, type OperatorContext } from './context';
 
@@ -29,8 +30,7 @@ export interface StatusOptions {
   now?: Date;
 }
 
-const tenantOfSchedule = (scheduleId: string) => scheduleId.slice(scheduleId.lastIndexOf(':') + 1);
-const ORDERS = 'WorkflowType="orderWorkflow"';
+const ORDERS = `WorkflowType="${ORDER_WORKFLOW_TYPE}"`;
 
 async function listSchedules(ctx: OperatorContext): Promise<ScheduleSummary[]> {
   const schedules: ScheduleSummary[] = [];
@@ -54,7 +54,7 @@ function attentionRow(ctx: OperatorContext, wf: WorkflowExecutionInfo): TenantSt
   const attrs = wf.searchAttributes as Record<string, unknown[] | undefined>;
   return {
     workflowId: wf.workflowId,
-    documentNumber: String(attrs.FortnoxOrderNumber?.[0] ?? wf.workflowId.split(':').pop()),
+    documentNumber: String(attrs.FortnoxOrderNumber?.[0] ?? documentNumberOfOrderWorkflowId(wf.workflowId)),
     stage: String(attrs.OrderStage?.[0] ?? '?'),
     running: wf.status.name === 'RUNNING',
     url: workflowUrl(ctx, wf.workflowId),
@@ -65,7 +65,7 @@ export async function collectStatus(ctx: OperatorContext, options: StatusOptions
   const schedules = await listSchedules(ctx);
   const tenantIds = options.tenant
     ? [options.tenant]
-    : [...new Set([...ctx.tenants.map((t) => t.id), ...schedules.map((s) => tenantOfSchedule(s.scheduleId))])].sort();
+    : [...new Set([...ctx.tenants.map((t) => t.id), ...schedules.map((s) => tenantOfScheduleId(s.scheduleId))])].sort();
   if (tenantIds.length === 0) throw new OperatorError('no tenants: no tenants file and no schedules on this namespace');
   const result: TenantStatus[] = [];
   for (const tenantId of tenantIds) {
@@ -77,7 +77,7 @@ export async function collectStatus(ctx: OperatorContext, options: StatusOptions
     }))) as TenantStatus['openByStage'];
     result.push({
       tenantId,
-      schedules: schedules.filter((s) => tenantOfSchedule(s.scheduleId) === tenantId).map((s) => ({
+      schedules: schedules.filter((s) => tenantOfScheduleId(s.scheduleId) === tenantId).map((s) => ({
         scheduleId: s.scheduleId,
         paused: s.state.paused,
         note: s.state.note,

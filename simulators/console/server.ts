@@ -9,7 +9,7 @@ import got from 'got';
 import { FortnoxClient } from '../../activities/fortnox/client';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import type { Tenant } from '../../config/tenants';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import { installLocalControlGuard } from '../local-control-guard';
 
 export interface ConsoleOptions {

@@ -1,6 +1,4 @@
 // Call accounting per tenant: counters by route and a bounded log of recent calls, for tests and operators.
-import type { Tenant } from './state';
-
 export interface CallStats {
   total: number;
   byRoute: Record<string, number>;
@@ -15,9 +13,15 @@ export interface CallLogEntry {
   durationMs: number;
 }
 
+/** What call accounting touches of a tenant (state.ts's Tenant has both; not imported, so the two modules form no cycle). */
+export interface CallAccounts {
+  calls: CallStats;
+  log: CallLogEntry[];
+}
+
 const LOG_LIMIT = 1000;
 
-export function recordCall(tenant: Tenant, entry: CallLogEntry): void {
+export function recordCall(tenant: CallAccounts, entry: CallLogEntry): void {
   tenant.calls.total += 1;
   const routeKey = `${entry.method} ${entry.route}`;
   tenant.calls.byRoute[routeKey] = (tenant.calls.byRoute[routeKey] ?? 0) + 1;
@@ -26,6 +30,6 @@ export function recordCall(tenant: Tenant, entry: CallLogEntry): void {
   if (tenant.log.length > LOG_LIMIT) tenant.log.splice(0, tenant.log.length - LOG_LIMIT);
 }
 
-export function recordFault(tenant: Tenant, kind: string): void {
+export function recordFault(tenant: Pick<CallAccounts, 'calls'>, kind: string): void {
   tenant.calls.faultsInjected[kind] = (tenant.calls.faultsInjected[kind] ?? 0) + 1;
 }

@@ -3,10 +3,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** Every patch id named in the .ts files of a folder. */
+/** Every patch id named in the .ts files of a folder and its subfolders (the order workflow lives in workflows/order/). */
 export function patchIdsIn(folder: string): string[] {
   const ids = new Set<string>();
-  for (const file of readdirSync(folder).filter((f) => f.endsWith('.ts'))) {
+  const files = readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+  for (const file of files) {
     for (const match of readFileSync(join(folder, file), 'utf8').matchAll(/\b(?:patched|deprecatePatch)\(\s*'([^']+)'\s*\)/g)) ids.add(match[1]!);
   }
   return [...ids].sort();

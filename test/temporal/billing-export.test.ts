@@ -18,7 +18,7 @@ import { bootstrapSchedules } from '../../client/schedules';
 import { billingPeriod, billingPeriodBounds, closedBillingPeriod, monthAt } from '../../domain/billing';
 import { registry as metrics } from '../../observability/metrics';
 import { DEMO_FEE_MAPPING, DEMO_PRICE_LIST } from '../../scripts/embedded-sandboxes';
-import type { BillingExportResult, billingExportWorkflow } from '../../workflows/billing-export';
+import { billingExportWorkflow, type BillingExportResult } from '../../workflows/billing-export';
 import { recordHistory } from './record';
 import { NeedsAttentionAttr } from '../../workflows/search-attributes';
 import { startHarness, type Harness } from './harness';
@@ -203,7 +203,7 @@ describe('3PL invoicing', () => {
 
     // A scheduled run (no period) invoices the month before, in Stockholm time.
     const scheduledId = `billing:${h.tenantId}:scheduled-${randomBytes(3).toString('hex')}`;
-    const scheduled = await h.client.workflow.execute<typeof billingExportWorkflow>('billingExportWorkflow', {
+    const scheduled = await h.client.workflow.execute(billingExportWorkflow, {
       workflowId: scheduledId,
       taskQueue: h.taskQueue,
       args: [{ tenantId: h.tenantId, dryRun: true }],

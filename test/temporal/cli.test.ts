@@ -16,7 +16,7 @@ import { runScheduleNow, setTenantPaused } from '../../client/operator/schedules
 import { collectStatus } from '../../client/operator/status';
 import { stockReportCommand } from '../../client/operator/stock-report';
 import { bootstrapSchedules } from '../../client/schedules';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import type { SyncOrdersResult } from '../../workflows/sync-orders';
 import { scheduledRun, startHarness, waitFor, type Harness } from './harness';
 

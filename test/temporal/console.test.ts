@@ -8,7 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { startConsole, type ConsoleServer } from '../../simulators/console/server';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import { launchChromium } from './chromium';
 import { startHarness, type Harness } from './harness';
 

@@ -18,13 +18,13 @@ import { buildWebhookReceiver, webhookPath, webhookTenantOf, type WebhookOutcome
 import { createLogger } from '../../config/logger';
 import { observeWebhook } from '../../observability/metrics';
 import type { Tenant } from '../../config/tenants';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId, syncOrdersWorkflowId } from '../../domain/names';
 import { settingsSchema } from '../../domain/settings';
 import { recordHistory } from './record';
 import { startEmbeddedSandboxes, type EmbeddedSandboxes, type EmbeddedSandboxOptions } from '../../scripts/embedded-sandboxes';
 import { createIntegrationWorkers } from '../../workers/worker';
-import { orderStatusQuery, type OrderResult, type OrderStatus } from '../../workflows/order';
-import type { syncOrdersWorkflow } from '../../workflows/sync-orders';
+import { orderStatusQuery, type OrderResult, type OrderStatus } from '../../workflows/order/messages';
+import { syncOrdersWorkflow } from '../../workflows/sync-orders';
 
 let runtimeInstalled = false;
 function quietRuntime() {
@@ -231,8 +231,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await got.post(`${sandboxes.wmsUrl}/_sandbox/goods-owners/${tenant.wms.goodsOwnerId}/orders/${orderId}/${action}`, { json: body ?? {} });
     },
     async syncOrders() {
-      return client.workflow.execute<typeof syncOrdersWorkflow>('syncOrdersWorkflow', {
-        workflowId: `sync-orders:${tenantId}:${randomBytes(3).toString('hex')}`,
+      return client.workflow.execute(syncOrdersWorkflow, {
+        workflowId: `${syncOrdersWorkflowId(tenantId)}:${randomBytes(3).toString('hex')}`,
         taskQueue,
         args: [{ tenantId }],
       });

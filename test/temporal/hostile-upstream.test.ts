@@ -3,8 +3,8 @@
 // orders go on, and after the fault the order is resynced and invoiced exactly once.
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
-import { orderWorkflowId } from '../../domain/order';
-import { resyncSignal } from '../../workflows/order';
+import { orderWorkflowId } from '../../domain/names';
+import { resyncSignal } from '../../workflows/order/messages';
 import { invoicesFor, orderInWarehouse, orderResult, startHarness, type Harness } from './harness';
 
 let h: Harness | undefined;

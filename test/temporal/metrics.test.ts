@@ -8,7 +8,7 @@ import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import { bootstrapSchedules } from '../../client/schedules';
 import { createLogger } from '../../config/logger';
 import { installTemporalRuntime } from '../../config/temporal-logger';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import { registerTemporalGauges } from '../../observability/metrics';
 import { sdkMetricsBindAddress, startMetricsServer, type MetricsServer } from '../../observability/metrics-server';
 import { startHarness, waitFor, type Harness } from './harness';

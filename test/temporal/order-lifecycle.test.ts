@@ -3,8 +3,8 @@ import { randomInt } from 'node:crypto';
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
 import { basicAuthorization } from '../../activities/wms/webhook';
-import { orderWorkflowId } from '../../domain/order';
-import { resyncSignal } from '../../workflows/order';
+import { orderWorkflowId } from '../../domain/names';
+import { orderStatusQuery, resyncSignal } from '../../workflows/order/messages';
 import { invoicesFor, orderInWarehouse, orderResult as result, startHarness, waitFor, type Harness } from './harness';
 import { recordHistory } from './record';
 
@@ -219,7 +219,7 @@ describe('order lifecycle', () => {
     await h.floor(wmsOrderId, 'send');
     const outcome = await result(h, documentNumber);
     expect(outcome.outcome).toBe('invoiced');
-    const history = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).query('status');
+    const history = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).query(orderStatusQuery);
     expect(JSON.stringify(history)).toContain('reconciliation check');
     await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'reconciliation-timer');
   });

@@ -3,8 +3,8 @@
 import { temporal } from '@temporalio/proto';
 import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
-import { orderWorkflowId } from '../../domain/order';
-import { resyncSignal, wmsEventSignal } from '../../workflows/order';
+import { orderWorkflowId } from '../../domain/names';
+import { resyncSignal, wmsEventSignal } from '../../workflows/order/messages';
 import { orderInWarehouse, startHarness, waitFor, type Harness } from './harness';
 import { recordHistory } from './record';
 

@@ -8,8 +8,10 @@ import { TenantRegistry } from '../../activities/tenant-registry';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import type { OperatorContext } from '../../client/operator/context';
 import { orderReopenCommand } from '../../client/operator/order';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import { orderWorkflowSettings } from '../../domain/settings';
+import { fortnoxChangedSignal } from '../../workflows/order/messages';
+import { orderWorkflow } from '../../workflows/order/workflow';
 import type { SyncOrdersResult } from '../../workflows/sync-orders';
 import { orderResult, startHarness, type Harness } from './harness';
 
@@ -67,10 +69,10 @@ describe('order workflow id reuse', () => {
   it('a sync starts again an order it skipped, once the order meets the selection rules', async () => {
     const documentNumber = await h.createOrder([{ ArticleNumber: 'A102', OrderedQuantity: 1 }], { Sent: false });
     // As a sync that listed the order a moment before its confirmation was withdrawn would have: started, then skipped.
-    await h.client.workflow.signalWithStart('orderWorkflow', {
+    await h.client.workflow.signalWithStart(orderWorkflow, {
       workflowId: orderWorkflowId(h.tenantId, documentNumber), taskQueue: h.taskQueue,
       args: [{ tenantId: h.tenantId, documentNumber, settings: orderWorkflowSettings(h.tenant.settings) }],
-      signal: 'fortnoxChanged', signalArgs: [],
+      signal: fortnoxChangedSignal, signalArgs: [],
     });
     expect((await orderResult(h, documentNumber)).outcome).toBe('skipped');
     const skippedRun = await runIdOf(documentNumber);

@@ -5,7 +5,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { historyFigures } from '../../bench/history-payloads';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import type { SyncOrdersResult } from '../../workflows/sync-orders';
 import { startHarness, type Harness } from './harness';
 import { recordHistory } from './record';

@@ -1,8 +1,8 @@
 // Smoke test: the product's real order-sync workflow on the shared dev server calls its real activities against the
 // Fortnox sandbox and starts one order workflow per selected order.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderWorkflowId } from '../../domain/order';
-import type { syncOrdersWorkflow } from '../../workflows/sync-orders';
+import { orderWorkflowId } from '../../domain/names';
+import { syncOrdersWorkflow } from '../../workflows/sync-orders';
 import { startHarness, type Harness } from './harness';
 import { recordHistory } from './record';
 
@@ -17,7 +17,7 @@ describe('smoke', () => {
     const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
     const unconfirmed = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }], { Sent: false });
     const workflowId = `sync-orders:${h.tenantId}:smoke`;
-    const first = await h.client.workflow.execute<typeof syncOrdersWorkflow>('syncOrdersWorkflow', {
+    const first = await h.client.workflow.execute(syncOrdersWorkflow, {
       workflowId, taskQueue: h.taskQueue, args: [{ tenantId: h.tenantId }],
     });
     expect(first.started).toBeGreaterThanOrEqual(1);

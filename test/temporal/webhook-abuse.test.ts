@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { basicAuthorization } from '../../activities/wms/webhook';
 import { buildWebhookReceiver, UNKNOWN_TENANT_LABEL, webhookPath, type WebhookOutcome } from '../../client/webhook-receiver';
 import { createLogger } from '../../config/logger';
-import { orderWorkflowId } from '../../domain/order';
+import { orderWorkflowId } from '../../domain/names';
 import { observeWebhook, registry } from '../../observability/metrics';
 
 const tenantId = `abuse-${randomBytes(3).toString('hex')}`;

@@ -24,6 +24,18 @@ describe('workflow determinism lint rules', () => {
     expect(messages.join('\n')).toMatch(/read configuration in activities/);
   });
 
+  it('apply in workflow subfolders too (workflows/order/)', async () => {
+    const messages = await lint(
+      [
+        "import { readFileSync } from 'node:fs';",
+        "import { createActivities } from '../../activities';",
+        'export const x = () => [readFileSync, createActivities, process.env];',
+      ].join('\n'),
+      'workflows/order/fixture.ts',
+    );
+    expect(messages).toHaveLength(3);
+  });
+
   it('allow type-only activity imports in workflows', async () => {
     const messages = await lint(
       "import type { Activities } from '../activities';\nexport type A = Activities;\n",

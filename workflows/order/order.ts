@@ -1,140 +1,47 @@
-// The order workflow: one per Fortnox order, from the WMS order to the invoice. It waits durably for Fortnox changes,
-// WMS events, operator resyncs and its own reconciliation timer, and never lets a change reach a started order.
+// The order, as a small state machine: what the workflow does on each event. The loop that feeds it events is in
+// ./workflow.ts; the messages it answers are in ./messages.ts.
 import {
   ApplicationFailure,
-  allHandlersFinished,
-  condition,
-  continueAsNew,
-  defineQuery,
-  defineSignal,
   log,
   patched,
   proxyActivities,
-  setHandler,
   upsertSearchAttributes,
-  workflowInfo,
   ActivityFailure,
 } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import type { OrderActivities } from '../../activities/orders';
+import type { TenantSettingsActivities } from '../../activities/tenant-settings';
 import {
   backorder,
   checkSelection,
   describeChanges,
-  fortnoxTaskQueue,
   readyToReport,
   toWmsOrder,
   warehouseHasStarted,
   sameForWms,
   WmsStatus,
-  type BackorderRow,
   type DeliveredDiscrepancy,
-  type DeliveredRow,
   type OrderSnapshot,
-  type WmsOrderDraft,
-} from '../domain/order';
-import { orderWorkflowSettings, type OrderWorkflowSettings } from '../domain/settings';
-import {
-  FortnoxOrderNumberAttr,
-  NeedsAttentionAttr,
-  OrderStageAttr,
-  TenantAttr,
-  WmsOrderIdAttr,
-} from './search-attributes';
-
-// ---- Messages -------------------------------------------------------------------------------------------------
-
-/** The order changed in Fortnox (sent by the order sync, or by a Fortnox push subscriber). */
-export const fortnoxChangedSignal = defineSignal('fortnoxChanged');
-
-export interface WmsEvent {
-  webhookEventId: string;
-  orderId: number;
-  statusNumber?: number;
-  timestamp?: string;
-}
-/** The WMS reported an event for this order (sent by the webhook receiver). */
-export const wmsEventSignal = defineSignal<[WmsEvent]>('wmsEvent');
-/** An operator asks the workflow to re-read both sides now, e.g. after fixing stock for a needs-attention order. */
-export const resyncSignal = defineSignal<[{ reason?: string }?]>('resync');
-
-export const orderStatusQuery = defineQuery<OrderStatus>('status');
-
-// ---- State ----------------------------------------------------------------------------------------------------
-
-export type OrderStage =
-  | 'starting'
-  | 'awaiting-warehouse'
-  | 'in-warehouse'
-  | 'reporting'
-  | 'needs-attention'
-  | 'completed'
-  | 'cancelled'
-  | 'skipped'
-  | 'closed-in-fortnox';
-
-export interface ActionLogEntry {
-  at: string;
-  action: string;
-  detail?: string;
-}
-
-export type { OrderWorkflowSettings } from '../domain/settings';
-
-export interface OrderWorkflowInput {
-  tenantId: string;
-  documentNumber: string;
-  settings: OrderWorkflowSettings;
-  /** Carried over by continue-as-new. */
-  carried?: CarriedState;
-}
-
-interface CarriedState {
-  stage: OrderStage;
-  wmsOrderId: number | null;
-  wmsStatus: number | null;
-  syncedDraft: WmsOrderDraft | null;
-  actions: ActionLogEntry[];
-  rejectedChanges: string[];
-  attention: string | null;
-  seenWebhookEvents: string[];
-  pendingFortnoxChange: boolean;
-  pendingWmsCheck: boolean;
-  /**
-   * An operator's resync not yet acted on. Carried, so a resync that lands while the run continues as new is not lost
-   * (absent in states carried by runs from before it was: read as false).
-   */
-  resyncRequested?: boolean;
-}
-
-export interface OrderStatus extends CarriedState {
-  tenantId: string;
-  documentNumber: string;
-  /** True while the workflow is acting (an activity in flight); false when it is waiting. */
-  busy: boolean;
-  result: OrderResult | null;
-}
-
-export interface OrderResult {
-  outcome: 'invoiced' | 'already-invoiced' | 'invoiced-by-hand' | 'cancelled' | 'skipped' | 'closed-in-fortnox' | 'reporting-off';
-  invoiceNumber?: string;
-  delivered?: DeliveredRow[];
-  backorder?: BackorderRow[];
-  rejectedChanges: string[];
-  detail?: string;
-}
+} from '../../domain/order';
+import { fortnoxTaskQueue, WMS_ORDER_CANCELLED_FAILURE_TYPE, WMS_ORDER_STARTED_FAILURE_TYPE } from '../../domain/names';
+import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/settings';
+import { NeedsAttentionAttr, OrderStageAttr, WmsOrderIdAttr } from '../search-attributes';
+import type { CarriedState, OrderResult, OrderStage, OrderStatus, OrderWorkflowInput, WmsEvent } from './messages';
 
 const MAX_ACTIONS = 100;
 const MAX_SEEN_EVENTS = 200;
 
 // ---- Activities -----------------------------------------------------------------------------------------------
 
-const wms = proxyActivities<Activities>({
+/** The WMS calls, on the main task queue; the Fortnox ones go through the tenant's own queue (fortnoxActivities). */
+type WmsActivities = Pick<OrderActivities, 'findWmsOrder' | 'getWmsOrder' | 'upsertWmsOrder' | 'cancelWmsOrder' | 'markWmsOrderReported'>;
+
+const wms = proxyActivities<WmsActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
 });
 
 /** The tenant's settings as the worker holds them now: a few tries, then the order keeps the settings it has. */
-const settingsNow = proxyActivities<Activities>({
+const settingsNow = proxyActivities<TenantSettingsActivities>({
   startToCloseTimeout: '10 seconds',
   retry: { initialInterval: '1 second', maximumAttempts: 3 },
 }).getTenantSettings;
@@ -147,10 +54,10 @@ function fortnoxActivities(tenantId: string) {
   } as const;
   return {
     // One read: at most one paced call of at most 10 s.
-    fetchFortnoxOrder: proxyActivities<Activities>({ ...options, startToCloseTimeout: '30 seconds' }).fetchFortnoxOrder,
+    fetchFortnoxOrder: proxyActivities<OrderActivities>({ ...options, startToCloseTimeout: '30 seconds' }).fetchFortnoxOrder,
     // Up to five paced calls, and pacer waits behind a 429: far longer than its worst case, so a slow attempt is never
     // timed out and retried beside itself; it beats, so a lost worker is still noticed in seconds.
-    reportFulfilment: proxyActivities<Activities>({ ...options, startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds' })
+    reportFulfilment: proxyActivities<OrderActivities>({ ...options, startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds' })
       .reportFulfilment,
   };
 }
@@ -165,9 +72,7 @@ function failureMessage(err: unknown): string {
   return cause instanceof Error ? cause.message : String(err);
 }
 
-// ---- The order, as a small state machine ----------------------------------------------------------------------
-
-class Order {
+export class Order {
   state: CarriedState;
   result: OrderResult | null = null;
   busy = false;
@@ -274,7 +179,7 @@ class Order {
     } catch (err) {
       // Our first PUT was stored but its answer was lost, and the floor cancelled the order before the retry: the
       // warehouse's cancellation stands, as if its webhook had come first. (Patched: this used to need attention.)
-      if (failureType(err) === 'WmsOrderCancelled' && patched('created-then-cancelled-before-retry')) {
+      if (failureType(err) === WMS_ORDER_CANCELLED_FAILURE_TYPE && patched('created-then-cancelled-before-retry')) {
         const existing = await wms.findWmsOrder(this.input.tenantId, this.input.documentNumber);
         if (!existing) throw err;
         this.state.wmsOrderId = existing.orderId;
@@ -284,7 +189,7 @@ class Order {
       }
       // Our first PUT was stored but its answer was lost, and the warehouse started on the order before the retry:
       // the order is there, so carry on with it. (Patched: runs from before this went to needs-attention here.)
-      if (failureType(err) !== 'WmsOrderStarted' || !patched('created-then-started-before-retry')) throw err;
+      if (failureType(err) !== WMS_ORDER_STARTED_FAILURE_TYPE || !patched('created-then-started-before-retry')) throw err;
       const existing = await wms.findWmsOrder(this.input.tenantId, this.input.documentNumber);
       if (!existing) throw err;
       this.state.wmsOrderId = existing.orderId;
@@ -321,9 +226,9 @@ class Order {
     try {
       await wms.upsertWmsOrder(this.input.tenantId, draft);
     } catch (err) {
-      if (failureType(err) === 'WmsOrderStarted') return this.rejectChange(changes);
+      if (failureType(err) === WMS_ORDER_STARTED_FAILURE_TYPE) return this.rejectChange(changes);
       // Cancelled on the floor before its webhook reached us: the same end as the webhook's.
-      if (failureType(err) === 'WmsOrderCancelled' && patched('created-then-cancelled-before-retry')) return this.onWmsCancelled();
+      if (failureType(err) === WMS_ORDER_CANCELLED_FAILURE_TYPE && patched('created-then-cancelled-before-retry')) return this.onWmsCancelled();
       throw err;
     }
     this.state.syncedDraft = draft;
@@ -343,7 +248,7 @@ class Order {
         await wms.cancelWmsOrder(this.input.tenantId, this.state.wmsOrderId);
         this.record('cancelled in the WMS', reason);
       } catch (err) {
-        if (failureType(err) !== 'WmsOrderStarted') throw err;
+        if (failureType(err) !== WMS_ORDER_STARTED_FAILURE_TYPE) throw err;
         this.state.wmsStatus = WmsStatus.Picked;
       }
     }
@@ -425,7 +330,7 @@ function describeDiscrepancies(discrepancies: DeliveredDiscrepancy[]): string {
 }
 
 /** The order's settings from the tenant's current ones, or the ones it has when the worker cannot say (e.g. no such tenant). */
-async function currentSettings(input: OrderWorkflowInput): Promise<OrderWorkflowSettings> {
+export async function currentSettings(input: OrderWorkflowInput): Promise<OrderWorkflowSettings> {
   try {
     return orderWorkflowSettings(await settingsNow(input.tenantId));
   } catch (err) {
@@ -433,80 +338,4 @@ async function currentSettings(input: OrderWorkflowInput): Promise<OrderWorkflow
     log.warn('kept the order\'s settings at continue-as-new: the tenant\'s could not be read', { tenant: input.tenantId, error: failureMessage(err) });
     return input.settings;
   }
-}
-
-// ---- The workflow ---------------------------------------------------------------------------------------------
-
-export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderResult> {
-  const order = new Order(input);
-
-  setHandler(fortnoxChangedSignal, () => {
-    order.state.pendingFortnoxChange = true;
-  });
-  setHandler(wmsEventSignal, (event) => order.onWmsEvent(event));
-  setHandler(resyncSignal, (request) => {
-    order.record('resync requested', request?.reason);
-    order.state.resyncRequested = true;
-  });
-  setHandler(orderStatusQuery, () => order.status());
-
-  if (!input.carried) {
-    upsertSearchAttributes([
-      { key: TenantAttr, value: input.tenantId },
-      { key: FortnoxOrderNumberAttr, value: input.documentNumber },
-    ]);
-    order.setStage('starting');
-    await order.guarded('creating the order in the WMS', () => order.start());
-  }
-
-  const historyTooLong = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.settings.orderHistoryLimit ?? 2000);
-
-  while (!order.done) {
-    const woken = await condition(
-      () => order.state.pendingFortnoxChange || order.state.pendingWmsCheck || !!order.state.resyncRequested || historyTooLong(),
-      input.settings.reconciliationInterval,
-    );
-    if (!woken) {
-      order.record('reconciliation check', 'no WMS event for a while: asking the WMS');
-      order.state.pendingWmsCheck = true;
-    }
-    if (order.state.resyncRequested) {
-      order.state.resyncRequested = false;
-      order.state.pendingFortnoxChange = true;
-      order.state.pendingWmsCheck = true;
-      if (order.state.stage === 'needs-attention') order.setStage(order.state.wmsOrderId === null ? 'starting' : 'in-warehouse');
-      if (order.state.wmsOrderId === null) {
-        await order.guarded('creating the order in the WMS', () => order.start());
-        // The next iteration acts on the rest; it reaches the history check below, so this cannot spin.
-        continue;
-      }
-    }
-    if (order.state.stage === 'needs-attention') {
-      // Waiting for an operator: further events are remembered but acted on at the next resync.
-      order.state.pendingFortnoxChange = false;
-      order.state.pendingWmsCheck = false;
-    } else {
-      if (order.state.pendingFortnoxChange) {
-        order.state.pendingFortnoxChange = false;
-        await order.guarded('applying the Fortnox change', () => order.onFortnoxChanged());
-      }
-      if (!order.done && order.state.pendingWmsCheck) {
-        order.state.pendingWmsCheck = false;
-        await order.guarded('reporting the shipment', () => order.checkWms());
-      }
-    }
-    // On every path, also while waiting for an operator: a history past its limit wakes the wait at once, so a path
-    // that waited again without continuing as new would spin.
-    if (!order.done && historyTooLong()) {
-      // Keep histories small: carry the state (stage, versions, action log, seen events, a pending resync) into a fresh run,
-      // with the tenant's settings as they are now (a changed selection, reporting switch or interval reaches waiting
-      // orders here). Patched: runs recorded before continued with the settings they started with.
-      const settings = patched('settings-reread-at-continue-as-new') ? await currentSettings(input) : input.settings;
-      await condition(allHandlersFinished);
-      return continueAsNew<typeof orderWorkflow>({ ...input, settings, carried: order.state });
-    }
-  }
-  await condition(allHandlersFinished);
-  return order.result!;
 }
