@@ -326,6 +326,21 @@ export function backorder(rows: DeliveredRow[]): BackorderRow[] {
   );
 }
 
+/**
+ * The order workflow's one-glance summary for the Web UI (markdown): order, customer and stage, and why it needs
+ * attention when it does. No names or addresses: the Web UI is for operators, not for the customer register.
+ */
+export function orderSummary(order: {
+  documentNumber: string;
+  customerNumber: string | undefined;
+  stage: string;
+  attention: string | null;
+}): string {
+  const customer = order.customerNumber ? ` · customer ${order.customerNumber}` : '';
+  const attention = order.attention ? `\n\nNeeds attention: ${order.attention}` : '';
+  return `**Order ${order.documentNumber}**${customer} · ${order.stage}${attention}`;
+}
+
 /** Longest order number taken from outside (a webhook, the WMS): Fortnox DocumentNumbers are far shorter. */
 export const MAX_ORDER_NUMBER_LENGTH = 50;
 

@@ -23,6 +23,10 @@ describe('order lifecycle', () => {
     ]);
     const wmsOrder = await h.wms.getOrder(wmsOrderId);
     expect(wmsOrder.orderInfo.orderNumber).toBe(documentNumber);
+    // The Web UI's current details: order, customer and stage at a glance.
+    const details = async () => (await h!.client.workflow.getHandle(orderWorkflowId(h!.tenantId, documentNumber))
+      .query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails;
+    expect(await details()).toBe(`**Order ${documentNumber}** · customer ${wmsOrder.consignee?.customerNumber} · awaiting-warehouse`);
     expect(wmsOrder.orderLines.map((l) => [l.article.articleNumber, l.orderedNumberOfItems])).toEqual([['A100', 3], ['A101', 1]]);
 
     await h.floor(wmsOrderId, 'release');
@@ -32,6 +36,7 @@ describe('order lifecycle', () => {
     const outcome = await result(h, documentNumber);
     expect(outcome.outcome).toBe('invoiced');
     expect(outcome.backorder).toEqual([]);
+    expect(await details()).toMatch(new RegExp(`^\\*\\*Order ${documentNumber}\\*\\* · customer \\S+ · completed$`));
     const fortnoxOrder = await h.fortnox.getOrder(documentNumber);
     expect(fortnoxOrder.InvoiceReference).toBe(outcome.invoiceNumber);
     expect(fortnoxOrder.OrderRows.map((r) => r.DeliveredQuantity)).toEqual([3, 1]);

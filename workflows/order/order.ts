@@ -5,6 +5,7 @@ import {
   log,
   patched,
   proxyActivities,
+  setCurrentDetails,
   upsertSearchAttributes,
   ActivityFailure,
 } from '@temporalio/workflow';
@@ -14,6 +15,7 @@ import {
   backorder,
   checkSelection,
   describeChanges,
+  orderSummary,
   readyToReport,
   toWmsOrder,
   warehouseHasStarted,
@@ -93,6 +95,20 @@ export class Order {
       pendingWmsCheck: false,
       resyncRequested: false,
     };
+    this.publishSummary();
+  }
+
+  /**
+   * The Web UI's "current details" of the run: order, customer and stage at a glance, updated as the order moves.
+   * Kept in the worker's memory and answered through Temporal's metadata query: it writes nothing to the history.
+   */
+  private publishSummary(): void {
+    setCurrentDetails(orderSummary({
+      documentNumber: this.input.documentNumber,
+      customerNumber: this.state.syncedDraft?.consignee.customerNumber,
+      stage: this.state.stage,
+      attention: this.state.attention,
+    }));
   }
 
   get done(): boolean {
@@ -118,6 +134,7 @@ export class Order {
       { key: NeedsAttentionAttr, value: attention !== null || this.state.rejectedChanges.length > 0 },
       ...(this.state.wmsOrderId !== null ? [{ key: WmsOrderIdAttr, value: String(this.state.wmsOrderId) }] : []),
     ]);
+    this.publishSummary();
   }
 
   needsAttention(reason: string): void {
