@@ -24,7 +24,8 @@ export async function collectStockReport(ctx: OperatorContext, tenantId: string)
   for (const article of await wms.getInventoryPerWarehouse()) {
     wmsQty.set(article.articleNumber, article.inventoryPerWarehouse.reduce((sum, w) => sum + w.numberOfItems, 0));
   }
-  const lager = await fortnox.getWarehouseTenant().then((t) => t.activated, () => false);
+  // The product's one Lager detection: a failed read is an error here too, never "Lager off" (a wrong source).
+  const lager = await registry.lagerActive(tenantId);
   const fortnoxQty = new Map<string, number>();
   if (lager) {
     for (const b of await fortnox.getStockBalance()) fortnoxQty.set(b.itemId, (fortnoxQty.get(b.itemId) ?? 0) + b.inStock);
