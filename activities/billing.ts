@@ -125,7 +125,8 @@ async function invoicesWithReference(client: FortnoxClient, reference: string): 
   return items.filter((i) => i.ExternalInvoiceReference1 === reference).map(toExisting);
 }
 
-export function createBillingActivities(registry: TenantRegistry) {
+/** Reading the period's billing sources from the WMS, for the main queue. */
+export function createBillingReadActivities(registry: TenantRegistry) {
   return {
     /**
      * Reads the period's sources fresh from the WMS, builds the specification, and maps every line before anything is
@@ -179,6 +180,12 @@ export function createBillingActivities(registry: TenantRegistry) {
     },
 
     /** Every invoice in the 3PL's Fortnox under one of the given ExternalInvoiceReference1 values (cancelled too). */
+  };
+}
+
+/** Finding and creating billing invoices in Fortnox, for the tenant's Fortnox queue. */
+export function createBillingInvoiceActivities(registry: TenantRegistry) {
+  return {
     async findBillingInvoices(tenantId: string, references: string[]): Promise<ExistingBillingInvoice[]> {
       const client = registry.billingFortnox(tenantId);
       try {

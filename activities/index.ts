@@ -1,11 +1,13 @@
-// All activities, created with their dependencies. Workflows import only the `Activities` type from here, except the
-// order workflow: order-sync and order-start import it (to start it), so it imports its activities' types from their
-// own modules (OrderActivities, TenantSettingsActivities) rather than import back (test/tooling/import-cycles.test.ts).
+// The integration's activities as two sets, one per kind of task queue. Everything that talks to Fortnox is in the
+// Fortnox set and is registered only on each tenant's `fortnox:<tenant>` queue, where the server's dispatch limit
+// keeps the tenant under Fortnox's rate limit across every worker process; the main set (the WMS, Temporal, the
+// worker's settings) is registered only on the main queue. Workflows reach them through workflows/proxies.ts, whose
+// types come from here, so a Fortnox call through the main queue does not compile.
 import type { Client } from '@temporalio/client';
 import { createArticleActivities } from './articles';
-import { createBillingActivities } from './billing';
-import { createOrderActivities } from './orders';
-import { createOrderSyncActivities } from './order-sync';
+import { createBillingInvoiceActivities, createBillingReadActivities } from './billing';
+import { createFortnoxOrderActivities, createWmsOrderActivities } from './orders';
+import { createOrderStartActivities, createOrderSyncActivities } from './order-sync';
 import { createPurchaseOrderActivities } from './purchase-orders';
 import { createStockActivities } from './stock';
 import { createSupplierActivities } from './suppliers';
@@ -22,19 +24,30 @@ export interface ActivityDependencies {
   taskQueue: string;
 }
 
-export function createActivities({ registry, temporal, taskQueue }: ActivityDependencies) {
+/** The main queue's activities: the WMS, Temporal and the worker's settings; none of them calls Fortnox. */
+export function createMainActivities({ registry, temporal, taskQueue }: ActivityDependencies) {
   return {
-    ...createOrderActivities(registry),
-    ...createOrderSyncActivities(registry, temporal, taskQueue),
-    ...createBillingActivities(registry),
-    ...createArticleActivities(registry),
-    ...createSupplierActivities(registry),
-    ...createStockActivities(registry),
-    ...createPurchaseOrderActivities(registry),
+    ...createWmsOrderActivities(registry),
+    ...createOrderStartActivities(temporal, taskQueue),
+    ...createBillingReadActivities(registry),
     ...createSyncCursorActivities(temporal),
     ...createStatusPollActivities(registry, temporal),
     ...createTenantSettingsActivities(registry),
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+/** A tenant's Fortnox queue's activities: every activity that calls Fortnox (and may call the WMS or Temporal too). */
+export function createFortnoxActivities({ registry, temporal, taskQueue }: ActivityDependencies) {
+  return {
+    ...createFortnoxOrderActivities(registry),
+    ...createOrderSyncActivities(registry, temporal, taskQueue),
+    ...createBillingInvoiceActivities(registry),
+    ...createArticleActivities(registry),
+    ...createSupplierActivities(registry),
+    ...createStockActivities(registry),
+    ...createPurchaseOrderActivities(registry),
+  };
+}
+
+export type MainActivities = ReturnType<typeof createMainActivities>;
+export type FortnoxActivities = ReturnType<typeof createFortnoxActivities>;

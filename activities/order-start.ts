@@ -7,8 +7,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import { orderWorkflowId } from '../domain/names';
 import type { OrderWorkflowSettings } from '../domain/settings';
-import { fortnoxChangedSignal, resyncSignal, type OrderResult } from '../workflows/order/messages';
-import { orderWorkflow } from '../workflows/order/workflow';
+import { fortnoxChangedSignal, ORDER_WORKFLOW_TYPE, resyncSignal, type OrderResult, type OrderWorkflow } from '../workflows/order/messages';
 
 export type OrderStart =
   /** Started now, or (already running) told that the order changed. */
@@ -26,7 +25,7 @@ function startOptions(taskQueue: string, tenantId: string, documentNumber: strin
   return {
     workflowId: orderWorkflowId(tenantId, documentNumber),
     taskQueue,
-    args: [{ tenantId, documentNumber, settings }] satisfies Parameters<typeof orderWorkflow>,
+    args: [{ tenantId, documentNumber, settings }] satisfies Parameters<OrderWorkflow>,
     staticSummary: `Fortnox order ${documentNumber} (${tenantId}) → WMS → invoice`,
   };
 }
@@ -37,7 +36,7 @@ export async function startOrderWorkflow(
 ): Promise<OrderStart> {
   const options = { ...startOptions(taskQueue, tenantId, documentNumber, settings), signal: fortnoxChangedSignal, signalArgs: [] as [] };
   try {
-    await client.workflow.signalWithStart(orderWorkflow, { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+    await client.workflow.signalWithStart<OrderWorkflow, []>(ORDER_WORKFLOW_TYPE, { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
     return 'started';
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -52,7 +51,7 @@ export async function startOrderWorkflow(
   if (status.name !== 'COMPLETED') return 'left-closed';
   const { outcome } = (await handle.result()) as OrderResult;
   if (!RESTARTABLE_OUTCOMES.has(outcome)) return 'left-closed';
-  await client.workflow.signalWithStart(orderWorkflow, { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE });
+  await client.workflow.signalWithStart<OrderWorkflow, []>(ORDER_WORKFLOW_TYPE, { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE });
   return 'restarted';
 }
 
@@ -83,7 +82,7 @@ export async function previewOrderStart(client: Client, tenantId: string, docume
 export async function reopenOrderWorkflow(
   client: Client, taskQueue: string, tenantId: string, documentNumber: string, settings: OrderWorkflowSettings, reason: string,
 ): Promise<string> {
-  const handle = await client.workflow.signalWithStart(orderWorkflow, {
+  const handle = await client.workflow.signalWithStart<OrderWorkflow, [{ reason?: string }?]>(ORDER_WORKFLOW_TYPE, {
     ...startOptions(taskQueue, tenantId, documentNumber, settings),
     signal: resyncSignal,
     signalArgs: [{ reason }],

@@ -48,6 +48,18 @@ interface PageProgress {
   counts: OrderPageCounts;
 }
 
+/** Tells the order's running workflow that the order changed; false if it has none. */
+async function signalIfRunning(client: Client, tenantId: string, documentNumber: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).signal(fortnoxChangedSignal);
+    return true;
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    return false;
+  }
+}
+
+/** The order sync's Fortnox activities, for the tenant's Fortnox queue: a page is one list request. */
 export function createOrderSyncActivities(registry: TenantRegistry, temporal: () => Client, taskQueue: string) {
   async function listChanged(tenantId: string, since: string | null, listedAt: string): Promise<ChangedOrders> {
     const client = registry.fortnox(tenantId);
@@ -67,21 +79,6 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
     } catch (err) {
       throw fortnoxFailure(err);
     }
-  }
-
-  async function startAll(tenantId: string, documentNumbers: string[], settings: OrderWorkflowSettings): Promise<number> {
-    for (const documentNumber of documentNumbers) {
-      await startOrderWorkflow(temporal(), taskQueue, tenantId, documentNumber, settings);
-    }
-    return documentNumbers.length;
-  }
-
-  async function signalAll(tenantId: string, documentNumbers: string[]): Promise<number> {
-    let signalled = 0;
-    for (const documentNumber of documentNumbers) {
-      if (await signalIfRunning(tenantId, documentNumber)) signalled++;
-    }
-    return signalled;
   }
 
   async function syncPage(tenantId: string, request: OrderPageRequest): Promise<OrderPageResult> {
@@ -116,7 +113,7 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
           ? await previewOrderStart(temporal(), tenantId, order.DocumentNumber)
           : await startOrderWorkflow(temporal(), taskQueue, tenantId, order.DocumentNumber, request.settings);
         counts[outcome === 'left-closed' ? 'leftClosed' : outcome === 'restarted' ? 'restarted' : 'started']++;
-      } else if (request.preview ? await isRunning(tenantId, order.DocumentNumber) : await signalIfRunning(tenantId, order.DocumentNumber)) {
+      } else if (request.preview ? await isRunning(tenantId, order.DocumentNumber) : await signalIfRunning(temporal(), tenantId, order.DocumentNumber)) {
         counts.signalled++;
       }
       context.heartbeat({ listing: request.listing, page: request.page, lastDocumentNumber: number, counts } satisfies PageProgress);
@@ -128,16 +125,6 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
   async function isRunning(tenantId: string, documentNumber: string): Promise<boolean> {
     try {
       return (await temporal().workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).describe()).status.name === 'RUNNING';
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-      return false;
-    }
-  }
-
-  async function signalIfRunning(tenantId: string, documentNumber: string): Promise<boolean> {
-    try {
-      await temporal().workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).signal(fortnoxChangedSignal);
-      return true;
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       return false;
@@ -159,7 +146,27 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
     async syncOrderPage(tenantId: string, request: OrderPageRequest): Promise<OrderPageResult> {
       return syncPage(tenantId, request);
     },
+  };
+}
 
+/** Starting and signalling order workflows: Temporal only, so on the main queue. */
+export function createOrderStartActivities(temporal: () => Client, taskQueue: string) {
+  async function startAll(tenantId: string, documentNumbers: string[], settings: OrderWorkflowSettings): Promise<number> {
+    for (const documentNumber of documentNumbers) {
+      await startOrderWorkflow(temporal(), taskQueue, tenantId, documentNumber, settings);
+    }
+    return documentNumbers.length;
+  }
+
+  async function signalAll(tenantId: string, documentNumbers: string[]): Promise<number> {
+    let signalled = 0;
+    for (const documentNumber of documentNumbers) {
+      if (await signalIfRunning(temporal(), tenantId, documentNumber)) signalled++;
+    }
+    return signalled;
+  }
+
+  return {
     /** Starts (or signals) the order workflow of each order. Signal-with-start is idempotent per workflow id. */
     async startOrderWorkflows(tenantId: string, documentNumbers: string[], settings: OrderWorkflowSettings): Promise<number> {
       return whileHeartbeating(() => startAll(tenantId, documentNumbers, settings));

@@ -74,6 +74,14 @@ function toWmsOrderView(order: WmsOrder): WmsOrderView {
   };
 }
 
+export interface OrderForReport {
+  order: OrderSnapshot;
+  lagerActive: boolean | null;
+}
+
+/** The rows of an order PUT that writes delivered quantities (deliveredRowsPatch of a fresh read). */
+export type DeliveredRowsPatch = ReturnType<typeof deliveredRowsPatch>;
+
 export type FulfilmentReport =
   | { outcome: 'invoiced' | 'already-invoiced'; invoiceNumber: string; rows: DeliveredRow[] }
   | { outcome: 'discrepancies'; rows: DeliveredRow[]; discrepancies: DeliveredDiscrepancy[] }
@@ -81,10 +89,8 @@ export type FulfilmentReport =
 
 const isNotFound = (err: unknown) => err instanceof FortnoxError && err.status === 404;
 
-/** The order workflow's activities (it imports this type, not activities/index's, which reaches back to the workflow). */
-export type OrderActivities = ReturnType<typeof createOrderActivities>;
-
-export function createOrderActivities(registry: TenantRegistry) {
+/** The order's Fortnox activities, for the tenant's Fortnox queue: each makes at most one request (but reportFulfilment). */
+export function createFortnoxOrderActivities(registry: TenantRegistry) {
   return {
     /** A fresh read of the Fortnox order, or null when it no longer exists. */
     async fetchFortnoxOrder(tenantId: string, documentNumber: string): Promise<OrderSnapshot | null> {
@@ -101,6 +107,7 @@ export function createOrderActivities(registry: TenantRegistry) {
     /**
      * Writes what the warehouse sent as DeliveredQuantity per row, checks what Fortnox stored, and creates the invoice
      * only if the fresh order has none. Safe to run again at any point: every decision is made on a fresh read.
+     * Up to five requests in one activity: kept for runs that scheduled it before the report became single requests.
      */
     async reportFulfilment(tenantId: string, documentNumber: string, picked: PickedLine[]): Promise<FulfilmentReport> {
       // Up to five paced calls: beat while working, so a lost worker is noticed in seconds, and stop every wait and
@@ -151,6 +158,68 @@ export function createOrderActivities(registry: TenantRegistry) {
       }));
     },
 
+    // ---- The report as single requests: each activity below makes at most one Fortnox request, so the tenant queue's
+    // dispatch limit is a request limit however many workers poll it. The order workflow walks them
+    // (workflows/order/fulfilment.ts); reportFulfilment above stays for runs that scheduled it before.
+
+    /**
+     * The report's fresh read: the order (null when it no longer exists) and whether Lager is on, if this worker knows
+     * without asking (null: the workflow asks with lagerActive, which is a request of its own).
+     */
+    async readFortnoxOrderForReport(tenantId: string, documentNumber: string): Promise<OrderForReport | null> {
+      return rethrowClassified(fortnoxFailure, async () => {
+        const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+        try {
+          const order = toOrderSnapshot(await client.getOrder(documentNumber));
+          return { order, lagerActive: registry.knownLagerActive(tenantId) ?? null };
+        } catch (err) {
+          if (isNotFound(err)) return null;
+          throw err;
+        }
+      });
+    },
+
+    /**
+     * Puts the order in Lager's delivery state, where DeliveredQuantity may be set. Setting it twice is harmless. The
+     * PUT renumbers the RowIds, so the workflow writes against the order this returns.
+     */
+    async moveFortnoxOrderToDelivery(tenantId: string, documentNumber: string): Promise<OrderSnapshot> {
+      return rethrowClassified(fortnoxFailure, async () => {
+        const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+        return toOrderSnapshot(await client.updateOrder(documentNumber, { DeliveryState: 'delivery' }));
+      });
+    },
+
+    /**
+     * Writes DeliveredQuantity per row, from a read made just before (RowIds renumber on every update), and returns
+     * what Fortnox stored. Never retried as it is: after a lost answer its RowIds may be stale, so the workflow reads
+     * again and builds a new write.
+     */
+    async writeDeliveredQuantities(tenantId: string, documentNumber: string, rows: DeliveredRowsPatch): Promise<OrderSnapshot> {
+      return rethrowClassified(fortnoxFailure, async () => {
+        const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+        return toOrderSnapshot(await client.updateOrder(documentNumber, { OrderRows: rows }));
+      });
+    },
+
+    /**
+     * Creates the invoice from the order. Fortnox refuses a second invoice of an order, so a retry after a lost answer
+     * is refused, and the workflow then reads the order to find the invoice the first attempt made.
+     */
+    async createInvoiceFromOrder(tenantId: string, documentNumber: string): Promise<{ invoiceNumber: string }> {
+      return rethrowClassified(fortnoxFailure, async () => {
+        const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+        const invoice = await client.createInvoiceFromOrder(documentNumber);
+        return { invoiceNumber: String(invoice.DocumentNumber) };
+      });
+    },
+
+  };
+}
+
+/** The order's WMS activities, for the main queue. */
+export function createWmsOrderActivities(registry: TenantRegistry) {
+  return {
     async findWmsOrder(tenantId: string, orderNumber: string): Promise<WmsOrderView | null> {
       return rethrowClassified(wmsFailure, async () => {
         const order = await registry.wms(tenantId).findOrderByNumber(orderNumber);

@@ -51,8 +51,8 @@ export class TenantRegistry {
    * and nothing is remembered, so an outage can never make the product treat a Lager tenant as one without it.
    */
   async lagerActive(tenantId: string, signal?: AbortSignal): Promise<boolean> {
-    const known = this.lagerAnswers.get(tenantId);
-    if (known && this.now() - known.at < LAGER_ANSWER_TTL_MS) return known.active;
+    const known = this.knownLagerActive(tenantId);
+    if (known !== undefined) return known;
     const client = signal ? this.fortnox(tenantId).withSignal(signal) : this.fortnox(tenantId);
     let active: boolean;
     try {
@@ -63,6 +63,12 @@ export class TenantRegistry {
     }
     this.lagerAnswers.set(tenantId, { active, at: this.now() });
     return active;
+  }
+
+  /** The remembered answer to "is Lager on?", if it is fresh; never asks Fortnox (for activities allowed one request). */
+  knownLagerActive(tenantId: string): boolean | undefined {
+    const known = this.lagerAnswers.get(tenantId);
+    return known && this.now() - known.at < LAGER_ANSWER_TTL_MS ? known.active : undefined;
   }
 
   ids(): string[] {

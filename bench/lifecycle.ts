@@ -26,6 +26,8 @@ export interface LifecycleOptions {
   /** Tenant settings as in the tenants file. */
   settings?: Record<string, unknown>;
   floor?: FloorPlan;
+  /** Worker processes polling the same queues (default 1): the Fortnox limit must hold across them. */
+  workers?: number;
 }
 
 /** What the status-change poll cost while the run lasted. */
@@ -45,6 +47,9 @@ export interface LifecycleResult {
   sentToInvoicedMs: Distribution;
   pollSentToInvoicedMs: Distribution;
   workerRssBytes?: number;
+  workers: number;
+  /** CPU time all worker processes used from the schedule's start to the last report, in ms. */
+  workerCpuMs?: number;
   statusPoll: PollCost;
 }
 
@@ -67,12 +72,14 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     ? new cliProgress.SingleBar({ format: `${options.label} [{bar}] {value}/{total} invoiced | {duration_formatted}` }, cliProgress.Presets.shades_classic)
     : undefined;
   try {
-    const worker = await rig.spawnWorker(options.worker);
+    const workers = [];
+    for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await rig.spawnWorker(options.worker));
     const documentNumbers = rig.seedOrders(Array.from({ length: options.orders }, () => orderRows(random, rig.articles)));
     const floor = new Floor(rig, options.floor);
     floor.start();
     await rig.resetCalls();
     let peakRss = 0;
+    const cpuAtStart = workers.map((w) => w.cpuMs() ?? 0);
     const started = Date.now();
     // The product's own schedule: its first run starts at once and pulls every seeded order.
     await bootstrapSchedules(rig.client, [rig.tenant], rig.taskQueue);
@@ -80,8 +87,10 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     const deadline = started + (options.timeoutMs ?? 60 * 60_000);
     while (rig.fortnoxTenant.invoices.size < documentNumbers.length) {
       if (Date.now() > deadline) throw new Error(`${options.label}: only ${rig.fortnoxTenant.invoices.size} of ${documentNumbers.length} invoiced in time`);
-      if (worker.child.exitCode !== null) throw new Error(`${options.label}: the worker process exited (${worker.child.exitCode})`);
-      peakRss = Math.max(peakRss, worker.rssBytes() ?? 0);
+      for (const worker of workers) {
+        if (worker.child.exitCode !== null) throw new Error(`${options.label}: a worker process exited (${worker.child.exitCode})`);
+        peakRss = Math.max(peakRss, worker.rssBytes() ?? 0);
+      }
       bar?.update(rig.fortnoxTenant.invoices.size);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -92,6 +101,7 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     // The last step of each order (marking it reported in the WMS) follows its invoice: let it land before counting.
     const reported = () => [...rig.goodsOwner.orders.values()].every((o) => o.lines.every((l) => l.reportedNumberOfItems !== null));
     for (let i = 0; i < 150 && !reported(); i++) await new Promise((r) => setTimeout(r, 200));
+    const cpuUsed = workers.map((w, i) => (w.cpuMs() ?? NaN) - cpuAtStart[i]!).reduce((a, b) => a + b, 0);
     const fortnoxCalls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`)
       .json<{ total: number; byRoute: Record<string, number>; rateLimited: number }>();
     const wmsCalls = await got(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/calls`)
@@ -110,6 +120,8 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
       sentToInvoicedMs: distribution(pairs.map((p) => p.invoicedAt - p.sentAt)),
       pollSentToInvoicedMs: distribution(pollLatencies(pairs)),
       workerRssBytes: peakRss || undefined,
+      workers: workers.length,
+      workerCpuMs: Number.isFinite(cpuUsed) ? cpuUsed : undefined,
       statusPoll: await statusPollCost(rig.client, rig.tenant.id, (Date.now() - started) / 3_600_000),
     };
   } finally {

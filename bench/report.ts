@@ -16,17 +16,22 @@ export interface BenchReport {
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverageAtStart: number[] };
   calls?: { command: string; orders: number; perOrder: number; total: number; listCallsPerOrder: number;
     byRoutePerOrder: Record<string, number>; wmsPerOrder: number; wmsByRoutePerOrder: Record<string, number> };
-  rate?: { command: string; orders: number; wallSeconds: number; fortnoxCalls: number; boundSeconds: number; ratio: number;
-    floorBoundSeconds: number; ratioToFloor: number; callsPerSecond: number; rateLimited429: number;
-    sentToInvoicedMs: Distribution };
+  /** One rate-bound run per number of worker processes. */
+  rate?: RateFigures[];
   engine?: { command: string; orders: number; wallSeconds: number; ordersPerSecond: number; sentToInvoicedMs: Distribution;
-    workerPeakRssBytes?: number };
+    workerPeakRssBytes?: number; workerCpuMsPerOrder?: number };
   poll?: { command: string; intervalMinutes: number; sentToInvoicedMs: Distribution; webhookSentToInvoicedMs: Distribution };
   webhooksOff?: { command: string; orders: number; spreadMinutes: number; pollIntervalMinutes: number; sentToInvoicedMs: Distribution;
     pollRuns: number; pollWmsCalls: number; pollWmsCallsPerHour: number };
   scale?: { command: string } & ScaleResult;
   backfill?: { command: string } & BackfillResult;
   burst?: { command: string } & BurstResult;
+}
+
+export interface RateFigures {
+  command: string; workers: number; orders: number; wallSeconds: number; fortnoxCalls: number; boundSeconds: number;
+  ratio: number; floorBoundSeconds: number; ratioToFloor: number; callsPerSecond: number; rateLimited429: number;
+  sentToInvoicedMs: Distribution; workerCpuMsPerOrder?: number;
 }
 
 export function machineInfo(): BenchReport['machine'] {
@@ -45,21 +50,24 @@ export function callsFigures(result: LifecycleResult, command: string): NonNulla
     wmsPerOrder: round(result.wms.total / result.orders, 3), wmsByRoutePerOrder: perOrder(result.wms.byRoute, result.orders) };
 }
 
-export function rateFigures(result: LifecycleResult, command: string): NonNullable<BenchReport['rate']> {
+const cpuPerOrder = (result: LifecycleResult) =>
+  result.workerCpuMs === undefined ? undefined : Math.round(result.workerCpuMs / result.orders);
+
+export function rateFigures(result: LifecycleResult, command: string): RateFigures {
   const wallSeconds = result.wallMs / 1000;
   const boundSeconds = result.fortnox.total / FORTNOX_CALLS_PER_SECOND;
   const floorCalls = FLOOR_CALLS_PER_ORDER * result.orders + (result.fortnox.byRoute['GET /3/orders'] ?? 0);
   const floorBoundSeconds = floorCalls / FORTNOX_CALLS_PER_SECOND;
-  return { command, orders: result.orders, wallSeconds: round(wallSeconds, 1), fortnoxCalls: result.fortnox.total,
+  return { command, workers: result.workers, orders: result.orders, wallSeconds: round(wallSeconds, 1), fortnoxCalls: result.fortnox.total,
     boundSeconds: round(boundSeconds, 1), ratio: round(wallSeconds / boundSeconds), floorBoundSeconds: round(floorBoundSeconds, 1),
     ratioToFloor: round(wallSeconds / floorBoundSeconds), callsPerSecond: round(result.fortnox.total / wallSeconds),
-    rateLimited429: result.fortnox.rateLimited, sentToInvoicedMs: result.sentToInvoicedMs };
+    rateLimited429: result.fortnox.rateLimited, sentToInvoicedMs: result.sentToInvoicedMs, workerCpuMsPerOrder: cpuPerOrder(result) };
 }
 
 export function engineFigures(result: LifecycleResult, command: string): NonNullable<BenchReport['engine']> {
   return { command, orders: result.orders, wallSeconds: round(result.wallMs / 1000, 1),
     ordersPerSecond: round(result.orders / (result.wallMs / 1000)), sentToInvoicedMs: result.sentToInvoicedMs,
-    workerPeakRssBytes: result.workerRssBytes };
+    workerPeakRssBytes: result.workerRssBytes, workerCpuMsPerOrder: cpuPerOrder(result) };
 }
 
 const ms = (v: number) => (v >= 60_000 ? `${round(v / 60_000, 1)} min` : v >= 1000 ? `${round(v / 1000, 2)} s` : `${Math.round(v)} ms`);
@@ -86,18 +94,24 @@ export function toMarkdown(report: BenchReport): string {
       ...Object.entries(c.byRoutePerOrder).map(([route, n]) => `| \`${route}\` | ${n} |`), '',
       `WMS calls per order: ${c.wmsPerOrder} (${Object.entries(c.wmsByRoutePerOrder).map(([r, n]) => `\`${r}\` ${n}`).join(', ')}).`);
   }
-  if (report.rate) {
-    const r = report.rate;
-    out.push('', '## 2. Rate-bound throughput (sandbox enforcing 25 requests / 5 s)', '', `\`${r.command}\``, '',
-      '| figure | value |', '|---|---|',
-      `| orders pulled, shipped and invoiced | ${r.orders} |`,
-      `| wall time (schedule start → last invoice) | ${r.wallSeconds} s |`,
-      `| Fortnox calls made | ${r.fortnoxCalls} (${r.callsPerSecond} per second) |`,
-      `| theoretical bound: calls made ÷ 5/s | ${r.boundSeconds} s |`,
-      `| **ratio wall ÷ bound** | **${r.ratio}** |`,
-      `| bound at the floor (${FLOOR_CALLS_PER_ORDER}/order + list calls) ÷ 5/s | ${r.floorBoundSeconds} s (ratio ${r.ratioToFloor}) |`,
-      `| 429 answers | ${r.rateLimited429} |`,
-      `| sent → invoiced under the limit | ${dist(r.sentToInvoicedMs)} |`);
+  if (report.rate?.length) {
+    const runs = report.rate;
+    const row = (label: string, value: (r: RateFigures) => string) => `| ${label} | ${runs.map(value).join(' | ')} |`;
+    out.push('', '## 2. Rate-bound throughput (sandbox enforcing 25 requests / 5 s)', '',
+      ...runs.map((r) => `\`${r.command}\``), '',
+      'Each worker process has its own client pacer; only the tenant\'s Fortnox task queue (24 activities per 5 s, one ' +
+      'request each) is shared, so the limit holds across processes only if every Fortnox activity makes one request.', '',
+      `| figure | ${runs.map((r) => `${r.workers} worker process${r.workers === 1 ? '' : 'es'}`).join(' | ')} |`,
+      `|---|${runs.map(() => '---|').join('')}`,
+      row('orders pulled, shipped and invoiced', (r) => String(r.orders)),
+      row('wall time (schedule start → last invoice)', (r) => `${r.wallSeconds} s`),
+      row('Fortnox calls made', (r) => `${r.fortnoxCalls} (${r.callsPerSecond} per second)`),
+      row('theoretical bound: calls made ÷ 5/s', (r) => `${r.boundSeconds} s`),
+      row('**ratio wall ÷ bound**', (r) => `**${r.ratio}**`),
+      row(`bound at the floor (${FLOOR_CALLS_PER_ORDER}/order + list calls) ÷ 5/s`, (r) => `${r.floorBoundSeconds} s (ratio ${r.ratioToFloor})`),
+      row('429 answers', (r) => String(r.rateLimited429)),
+      row('worker CPU per order (all processes)', (r) => (r.workerCpuMsPerOrder === undefined ? '-' : `${r.workerCpuMsPerOrder} ms`)),
+      row('sent → invoiced under the limit', (r) => dist(r.sentToInvoicedMs)));
   }
   if (report.engine) {
     const e = report.engine;
@@ -107,7 +121,8 @@ export function toMarkdown(report: BenchReport): string {
       `| orders through the whole lifecycle | ${e.orders} in ${e.wallSeconds} s |`,
       `| **orders per second** | **${e.ordersPerSecond}** |`,
       `| "sent" pressed in the WMS → invoice created in Fortnox | ${dist(e.sentToInvoicedMs)} |`,
-      ...(e.workerPeakRssBytes ? [`| worker peak RSS | ${mb(e.workerPeakRssBytes)} |`] : []));
+      ...(e.workerPeakRssBytes ? [`| worker peak RSS | ${mb(e.workerPeakRssBytes)} |`] : []),
+      ...(e.workerCpuMsPerOrder !== undefined ? [`| worker CPU per order (whole lifecycle) | ${e.workerCpuMsPerOrder} ms |`] : []));
   }
   if (report.scale) {
     const s = report.scale;

@@ -49,6 +49,8 @@ export interface WorkerProcess {
   pid: number;
   /** Resident memory of the worker process in bytes (Linux /proc). */
   rssBytes(): number | undefined;
+  /** CPU time (user + system) the worker process has used so far, in ms (Linux /proc). */
+  cpuMs(): number | undefined;
 }
 
 export interface Rig {
@@ -79,6 +81,18 @@ export function readRss(pid: number): number | undefined {
   try {
     const match = /VmRSS:\s+(\d+)\s+kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
     return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process in ms, from /proc/<pid>/stat (fields 14 and 15, in clock ticks of 10 ms on Linux). */
+export function readCpuMs(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces: count fields from after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
   } catch {
     return undefined;
   }
@@ -216,7 +230,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
           if (!ready) reject(new Error(`worker process exited (${code ?? signal}) before it was ready:\n${tail}`));
         });
       });
-      return { child, pid: child.pid!, rssBytes: () => readRss(child.pid!) };
+      return { child, pid: child.pid!, rssBytes: () => readRss(child.pid!), cpuMs: () => readCpuMs(child.pid!) };
     },
     async restartServer() {
       const started = Date.now();

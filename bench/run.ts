@@ -1,7 +1,8 @@
 // `npm run bench`: the order flow's benchmarks (issue 10), written to bench/results/latest.{json,md} and, with
 // --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll,nowebhooks,backfill,burst
 // (--nowebhook-orders 60 --spread-minutes 10 for the run without webhooks; --backfill-orders 30000
-// --received-purchase-orders 500 for the backfill; --burst-events 1000 for the webhook burst)
+// --received-purchase-orders 500 for the backfill; --burst-events 1000 for the webhook burst; --rate-workers 1,3 for the
+// worker processes of each rate-bound run)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
       'backfill-orders': { type: 'string', default: '30000' },
       'received-purchase-orders': { type: 'string', default: '500' },
       'burst-events': { type: 'string', default: '1000' },
+      'rate-workers': { type: 'string', default: '1,3' },
       'write-docs': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
     },
@@ -48,11 +50,14 @@ async function main(): Promise<void> {
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   if (only.has('calls') || only.has('rate')) {
-    say(`rate-bound run: ${orders} orders, sandbox at 25 requests / 5 s, the product's worker (workers/main.ts)`);
-    const result = await runLifecycle({ orders, rateLimited: true, worker: 'product', seed, progress, label: 'rate' });
-    const command = cmd('calls,rate', `--orders ${orders}`);
-    if (only.has('calls')) report.calls = callsFigures(result, command);
-    if (only.has('rate')) report.rate = rateFigures(result, command);
+    const workerCounts = only.has('rate') ? values['rate-workers'].split(',').map(Number) : [1];
+    for (const workers of workerCounts) {
+      say(`rate-bound run: ${orders} orders, sandbox at 25 requests / 5 s, ${workers} of the product's worker processes (workers/main.ts)`);
+      const result = await runLifecycle({ orders, rateLimited: true, worker: 'product', workers, seed, progress, label: `rate ×${workers}` });
+      const command = cmd('calls,rate', `--orders ${orders} --rate-workers ${workers}`);
+      if (only.has('calls') && !report.calls) report.calls = callsFigures(result, command);
+      if (only.has('rate')) (report.rate ??= []).push(rateFigures(result, command));
+    }
   }
   if (only.has('engine') || only.has('poll')) {
     say(`engine run: ${orders} orders, no rate limit, pacing lifted (bench/worker-process.ts)`);

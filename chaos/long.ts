@@ -60,9 +60,9 @@ export function longPlan(short: boolean): LongPlan {
       : { fixAfterMs: [90_000, 360_000], resyncEveryMs: [20_000, 60_000], aimedPerOrder: 3 },
     slow: short
       ? { latencyMs: [7_000, 9_500], fastForMs: [15_000, 20_000], slowForMs: [50_000, 50_000], spells: 1, kills: 2, killsPerSpell: 2,
-        killAfterMs: [3_000, 12_000] }
+        killAfterMs: [1_000, 6_500] }
       : { latencyMs: [7_000, 9_500], fastForMs: [60_000, 150_000], slowForMs: [60_000, 90_000], spells: 8, kills: 6, killsPerSpell: 1,
-        killAfterMs: [3_000, 30_000] },
+        killAfterMs: [1_000, 6_500] },
     triggerEveryMs: short ? 10_000 : 20_000,
     idleWindowMs: short ? 10_000 : 15_000,
     idleMaxShare: 0.05,

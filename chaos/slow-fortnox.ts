@@ -1,10 +1,14 @@
 // A Fortnox that turns slow now and then: for a while every read and write of an order takes 7-9.5 s (each call under
 // the product's 10 s request timeout; a report of four such calls past the 30 s its activity once had), and while it
-// is slow the worker is SIGKILLed in the middle of a running report, at a random point of it.
+// is slow the worker is SIGKILLed in the middle of a running report, at a random point of one of its requests.
 import { setTimeout as sleep } from 'node:timers/promises';
 import proto from '@temporalio/proto';
 import { applyFortnoxFaults } from './faults';
 import type { SoakContext } from './profile';
+
+/** The report's activities: one request each now (workflows/order/fulfilment.ts), the whole report in runs from before. */
+const REPORT_ACTIVITIES = new Set(['reportFulfilment', 'readFortnoxOrderForReport', 'lagerActive', 'moveFortnoxOrderToDelivery',
+  'writeDeliveredQuantities', 'createInvoiceFromOrder']);
 
 export interface SlowFortnoxPlan {
   /** Latency of each order call while Fortnox is slow, drawn per slow spell. */
@@ -17,7 +21,10 @@ export interface SlowFortnoxPlan {
   /** Worker kills in all, each in a slow spell while a report runs on the worker; at most this many per spell. */
   kills: number;
   killsPerSpell: number;
-  /** How long the report has run when the worker is killed, drawn per kill. */
+  /**
+   * How long the report's running step has run when the worker is killed, drawn per kill. A step is one Fortnox
+   * request (7-9.5 s while slow), so keep this inside that.
+   */
   killAfterMs: [number, number];
 }
 
@@ -95,7 +102,7 @@ export class SlowFortnox {
     });
     for await (const run of reporting) {
       const description = await rig.client.workflow.getHandle(run.workflowId).describe().catch(() => undefined);
-      const report = description?.raw.pendingActivities?.find((a) => a.activityType?.name === 'reportFulfilment' &&
+      const report = description?.raw.pendingActivities?.find((a) => REPORT_ACTIVITIES.has(a.activityType?.name ?? '') &&
         a.state === STARTED && (a.lastWorkerIdentity ?? '').startsWith(`${worker.pid}@`));
       const startedAt = report?.lastStartedTime ? Number(report.lastStartedTime.seconds) * 1000 + (report.lastStartedTime.nanos ?? 0) / 1e6 : 0;
       if (!report || Date.now() - startedAt < ranMs) continue;

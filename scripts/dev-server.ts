@@ -1,9 +1,12 @@
 // Starts a Temporal dev server (SQLite file, Web UI, the product's search attributes) and stops it without leaving
 // a process behind. Used by `npm start` and by the test suite's global setup.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { Connection } from '@temporalio/client';
 import { SearchAttributeType } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { parse as parseYaml } from 'yaml';
 import { productSearchAttributes } from '../workflows/search-attributes';
 import { prepareDatabaseFile, tightenDatabaseFiles, withPrivateUmask } from './private-database-file';
 import { resolveTemporalBinary } from './temporal-binary';
@@ -72,6 +75,21 @@ function stopChild(child: ChildProcess, graceMs = 10_000): Promise<void> {
   });
 }
 
+/** The server's dynamic config, shared with docker-compose.yml (which mounts the same file into its server). */
+export const DYNAMIC_CONFIG_FILE = fileURLToPath(new URL('../deploy/temporal-dynamic-config.yaml', import.meta.url));
+
+/**
+ * The file's unconstrained values as the dev server's `--dynamic-config-value key=<json>` flags (the dev server takes
+ * no file). A constrained value (per namespace or queue) cannot be said that way: refused, rather than applied to all.
+ */
+export function devServerDynamicConfigArgs(file = DYNAMIC_CONFIG_FILE): string[] {
+  const config = parseYaml(readFileSync(file, 'utf8')) as Record<string, Array<{ value: unknown; constraints?: unknown }>>;
+  return Object.entries(config).flatMap(([key, entries]) => entries.flatMap((entry) => {
+    if (entry.constraints !== undefined) throw new Error(`${file}: ${key} has constraints, which the dev server cannot take`);
+    return ['--dynamic-config-value', `${key}=${JSON.stringify(entry.value)}`];
+  }));
+}
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? ((line: string) => console.error(line));
   const namespace = options.namespace ?? 'default';
@@ -90,6 +108,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         dbFilename: options.dbFilename,
         namespace,
         searchAttributes: [...productSearchAttributes],
+        extraArgs: devServerDynamicConfigArgs(),
       },
     });
     // The SDK spawns this server itself, with our umask: tighten the file it created as soon as it is up.
@@ -110,6 +129,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...searchAttributeArgs(),
+    ...devServerDynamicConfigArgs(),
   ];
   const command = options.dbFilename ? withPrivateUmask(binary.path, args) : { command: binary.path, args };
   const child = spawn(command.command, command.args, { stdio: ['ignore', 'ignore', 'pipe'] });

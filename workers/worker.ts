@@ -1,19 +1,20 @@
-// Builds the integration's workers: one on the main task queue (workflows and WMS/Temporal activities) and one per
-// tenant on that tenant's Fortnox queue, whose server-side rate limit keeps all workers together under Fortnox's
-// 25 requests per 5 seconds.
+// Builds the integration's workers: one on the main task queue (workflows and the WMS/Temporal activities) and one per
+// tenant on that tenant's Fortnox queue (the Fortnox activities), whose server-side rate limit keeps all workers
+// together under Fortnox's 25 requests per 5 seconds.
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
-import { createActivities } from '../activities';
+import { createFortnoxActivities, createMainActivities } from '../activities';
 import type { TenantRegistry } from '../activities/tenant-registry';
 import { fortnoxTaskQueue } from '../domain/names';
 
 /**
- * Activities a tenant's Fortnox queue may start per second, across all workers. Each Fortnox activity makes at most
- * three Fortnox calls, so 25 calls / 5 s / 3 calls keeps the tenant under the limit however many workers poll; within
- * one process the client's pacer spaces the calls themselves.
+ * Activities a tenant's Fortnox queue may start per second, across all workers: Fortnox's 25 requests per 5 s less one
+ * of headroom, because the order workflow's Fortnox activities make one request each. The queue must have one
+ * partition (the server divides the rate among partitions, each with its own burst): scripts/dev-server.ts sets it,
+ * docs/deployment.md says how on a cluster. Within one process the client's pacer spaces the requests themselves.
  */
-export const DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND = 25 / 5 / 3;
+export const DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND = 24 / 5;
 
 /**
  * Fortnox activities one worker runs at once per tenant. Each waits its turn in the pacer (24 calls per 5 s): more at
@@ -52,14 +53,17 @@ export interface IntegrationWorkersOptions {
 }
 
 export async function createIntegrationWorkers(options: IntegrationWorkersOptions): Promise<Worker[]> {
-  const activities = createActivities({ registry: options.registry, temporal: () => options.client, taskQueue: options.taskQueue });
+  const dependencies = { registry: options.registry, temporal: () => options.client, taskQueue: options.taskQueue };
+  // Each queue gets only its own set: a Fortnox activity scheduled on the main queue would fail as unregistered
+  // rather than run outside the tenant's rate limit (workflows/proxies.ts makes it a type error first).
+  const fortnoxActivities = createFortnoxActivities(dependencies);
   const workflowSource = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath };
   const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...workflowSource,
-    activities,
+    activities: createMainActivities(dependencies),
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_WORKFLOW_CACHE_SIZE,
     shutdownGraceTime: DEFAULT_SHUTDOWN_GRACE_TIME,
     ...options.workerOptions,
@@ -70,7 +74,7 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
         connection: options.connection,
         namespace: options.namespace,
         taskQueue: fortnoxTaskQueue(tenantId),
-        activities,
+        activities: fortnoxActivities,
         maxTaskQueueActivitiesPerSecond: options.fortnoxActivitiesPerSecond ?? DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND,
         maxConcurrentActivityTaskExecutions: DEFAULT_FORTNOX_CONCURRENT_ACTIVITIES,
         shutdownGraceTime: DEFAULT_SHUTDOWN_GRACE_TIME,

@@ -2,8 +2,8 @@
 // makes of its stock, adjustments and receipts become invoices in the 3PL's own Fortnox, once. Run by a Schedule at
 // period close (the month before) or by an operator for a chosen month; a dry run stops after planning and returns
 // exactly what would be invoiced.
-import { ActivityFailure, ApplicationFailure, log, patched, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { ActivityFailure, ApplicationFailure, log, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { fortnoxActivities, mainActivities, profiles } from './proxies';
 import {
   billingPeriod,
   BillingPeriodError,
@@ -13,7 +13,6 @@ import {
   type BillingExportPlan,
   type BillingPeriod,
 } from '../domain/billing';
-import { fortnoxTaskQueue } from '../domain/names';
 import { NeedsAttentionAttr, TenantAttr } from './search-attributes';
 
 export interface BillingExportInput {
@@ -53,20 +52,13 @@ export interface BillingExportResult {
   invoices: BillingExportInvoiceResult[];
 }
 
-const local = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
-});
+const local = mainActivities(profiles.billingStep);
 
 /**
  * Reading a period takes a call per order shipped in it, thousands for a busy goods owner: the activity beats per
  * order, so a dead worker is noticed within a minute, and a retry resumes after the last order it beat for.
  */
-const reading = proxyActivities<Activities>({
-  startToCloseTimeout: '1 hour',
-  heartbeatTimeout: '1 minute',
-  retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
-});
+const reading = mainActivities(profiles.billingSourcesRead);
 
 function resolvePeriod(period: string | undefined): BillingPeriod {
   try {
@@ -91,11 +83,7 @@ export async function billingExportWorkflow(input: BillingExportInput): Promise<
   const { tenantId } = input;
   const dryRun = input.dryRun ?? false;
   // The 3PL's Fortnox calls run on the goods owner's Fortnox queue: a period close runs one goods owner per queue.
-  const fortnox = proxyActivities<Activities>({
-    taskQueue: fortnoxTaskQueue(tenantId),
-    startToCloseTimeout: '2 minutes',
-    retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
-  });
+  const fortnox = fortnoxActivities(tenantId, profiles.fortnoxBilling);
   upsertSearchAttributes([{ key: TenantAttr, value: tenantId }]);
   const period = resolvePeriod(input.period);
 

@@ -2,8 +2,8 @@
 // changed status since the previous poll (minus an overlap) and tells their workflows, so orders reach Fortnox with
 // webhooks off or lost, a few minutes late instead of at the next reconciliation. The first poll looks back one
 // reconciliation interval: anything older is each order's own reconciliation timer's to catch.
-import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { log, workflowInfo } from '@temporalio/workflow';
+import { mainActivities, profiles } from './proxies';
 import { durationMs } from '../domain/duration';
 import { wmsStatusScheduleId } from '../domain/names';
 import type { SeenStatus } from '../domain/wms-status-poll';
@@ -23,11 +23,7 @@ export interface PollWmsStatusResult {
   remembered: SeenStatus[];
 }
 
-const local = proxyActivities<Activities>({
-  startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const local = mainActivities(profiles.wmsStatusPoll);
 
 export async function pollWmsStatusWorkflow({ tenantId }: PollWmsStatusInput): Promise<PollWmsStatusResult> {
   const settings = await local.getTenantSettings(tenantId);

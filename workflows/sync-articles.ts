@@ -1,11 +1,11 @@
 // The article registry sync, run per tenant by a Temporal Schedule: Fortnox stock goods changed since the previous
 // run's cursor (minus an overlap; the first run: all articles) → WMS articles, in one long heartbeating activity that
 // resumes where it stopped after a crash.
-import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { log, workflowInfo } from '@temporalio/workflow';
+import { fortnoxActivities, mainActivities, profiles } from './proxies';
 import type { ArticleSyncCounts } from '../activities/articles';
 import { durationMs } from '../domain/duration';
-import { articlesScheduleId, fortnoxTaskQueue } from '../domain/names';
+import { articlesScheduleId } from '../domain/names';
 
 export interface SyncArticlesInput {
   tenantId: string;
@@ -17,19 +17,10 @@ export interface SyncArticlesResult extends ArticleSyncCounts {
   resumed: number;
 }
 
-const local = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const local = mainActivities(profiles.syncStep);
 
 export async function syncArticlesWorkflow({ tenantId }: SyncArticlesInput): Promise<SyncArticlesResult> {
-  const fortnox = proxyActivities<Activities>({
-    taskQueue: fortnoxTaskQueue(tenantId),
-    // Tens of thousands of articles at Fortnox's 25 requests / 5 s take hours; the heartbeat, not this, detects a crash.
-    startToCloseTimeout: '12 hours',
-    heartbeatTimeout: '30 seconds',
-    retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-  });
+  const fortnox = fortnoxActivities(tenantId, profiles.fortnoxArticleSync);
   const settings = await local.getTenantSettings(tenantId);
   // The schedule hands over the previous run's result; when it does not, it is looked up on the schedule.
   const previous = (workflowInfo().lastResult ??

@@ -3,10 +3,10 @@
 // It reads page by page, one activity per page, so no payload holds more than a page of counts and a sync of any
 // size (a first sync of a tenant with years of orders, a backfill) resumes where it was after a worker dies; past a
 // history budget it continues as new with its position.
-import { continueAsNew, defineQuery, log, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { continueAsNew, defineQuery, log, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import { fortnoxActivities, mainActivities, profiles } from './proxies';
 import { checkSelection } from '../domain/order';
-import { fortnoxTaskQueue, ordersScheduleId } from '../domain/names';
+import { ordersScheduleId } from '../domain/names';
 import { durationMs } from '../domain/duration';
 import {
   firstOrderSyncPosition, nextOrderSyncPosition, noOrderPageCounts, type OrderPageCounts, type OrderSyncPosition,
@@ -64,21 +64,11 @@ export const syncOrdersProgressQuery = defineQuery<SyncOrdersProgress | null>('s
 /** Events after which a paged sync continues as new: far below Temporal's limits, each page costs about six. */
 const DEFAULT_HISTORY_BUDGET = 3_000;
 
-const local = proxyActivities<Activities>({
-  startToCloseTimeout: '5 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const local = mainActivities(profiles.orderStarts);
 
 export async function syncOrdersWorkflow(input: SyncOrdersInput): Promise<SyncOrdersResult> {
   const { tenantId } = input;
-  const fortnox = proxyActivities<Activities>({
-    taskQueue: fortnoxTaskQueue(tenantId),
-    // Listing a large backlog at Fortnox's pace can take minutes; the heartbeat notices a dead worker in seconds.
-    startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '20 seconds',
-    retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
-  });
+  const fortnox = fortnoxActivities(tenantId, profiles.fortnoxOrderPage);
   if (input.resume) return pagedSync(input, input.resume);
   const settings = await local.getTenantSettings(tenantId);
   let since: string | null;

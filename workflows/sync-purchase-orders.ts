@@ -2,10 +2,9 @@
 // purchase orders, and what the warehouse received → released inbound deliveries in Fortnox. Without Lager it ends at once.
 // It walks both a page at a time, one activity per page with ids and counts in and out, and continues as new with its
 // cursor after a bounded number of pages, so neither a payload nor the history grows with the number of purchase orders.
-import { continueAsNew, log, patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
+import { fortnoxActivities, profiles } from './proxies';
 import type { PurchaseOrderSyncResult, ReceiptPageResult, ToWmsPageResult } from '../activities/purchase-orders';
-import { fortnoxTaskQueue } from '../domain/names';
 
 /** Where a run stopped: the Fortnox id the next to-WMS page starts after, or the WMS id the next receipt page starts at. */
 export type PurchaseOrderSyncCursor = { phase: 'to-wms'; after: string | null } | { phase: 'receipts'; from: number };
@@ -35,24 +34,13 @@ export const PAGED_PURCHASE_ORDER_SYNC = 'purchase-order-sync-paged';
 export async function syncPurchaseOrdersWorkflow(input: SyncPurchaseOrdersInput): Promise<PurchaseOrderSyncResult> {
   const { tenantId } = input;
   if (!patched(PAGED_PURCHASE_ORDER_SYNC)) {
-    const whole = proxyActivities<Activities>({
-      taskQueue: fortnoxTaskQueue(tenantId),
-      startToCloseTimeout: '30 minutes',
-      heartbeatTimeout: '2 minutes',
-      retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
-    });
+    const whole = fortnoxActivities(tenantId, profiles.fortnoxWholePurchaseOrderSync);
     const result = await whole.syncPurchaseOrders(tenantId);
     log.info('purchase-order sync done', { tenantId, ...result });
     return result;
   }
 
-  const fortnox = proxyActivities<Activities>({
-    taskQueue: fortnoxTaskQueue(tenantId),
-    // A page is bounded; it beats between calls, so a lost worker is noticed within the heartbeat timeout.
-    startToCloseTimeout: '15 minutes',
-    heartbeatTimeout: '2 minutes',
-    retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
-  });
+  const fortnox = fortnoxActivities(tenantId, profiles.fortnoxPurchaseOrderPage);
   const totals: Required<PurchaseOrderSyncResult> = input.resume?.totals ??
     { lager: true, listed: 0, createdInWms: 0, updatedInWms: 0, receiptsPosted: 0, receiptsChecked: 0 };
   if (!input.resume && !(await fortnox.lagerActive(tenantId))) return { ...totals, lager: false };

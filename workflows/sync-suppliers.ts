@@ -1,10 +1,10 @@
 // The supplier sync, run per tenant by a Temporal Schedule: Fortnox suppliers new or changed since the previous run's
 // cursor (minus an overlap; the first run: all) → the supplierInfo of their articles in the WMS (Ongoing has no
 // supplier register).
-import { log, proxyActivities, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+import { log, workflowInfo } from '@temporalio/workflow';
+import { fortnoxActivities, mainActivities, profiles } from './proxies';
 import { durationMs } from '../domain/duration';
-import { fortnoxTaskQueue, suppliersScheduleId } from '../domain/names';
+import { suppliersScheduleId } from '../domain/names';
 
 export interface SyncSuppliersInput {
   tenantId: string;
@@ -17,18 +17,10 @@ export interface SyncSuppliersResult {
   articlesUnchanged: number;
 }
 
-const local = proxyActivities<Activities>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
-});
+const local = mainActivities(profiles.syncStep);
 
 export async function syncSuppliersWorkflow({ tenantId }: SyncSuppliersInput): Promise<SyncSuppliersResult> {
-  const fortnox = proxyActivities<Activities>({
-    taskQueue: fortnoxTaskQueue(tenantId),
-    startToCloseTimeout: '1 hour',
-    heartbeatTimeout: '1 minute',
-    retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes' },
-  });
+  const fortnox = fortnoxActivities(tenantId, profiles.fortnoxSupplierSync);
   const settings = await local.getTenantSettings(tenantId);
   // The schedule hands over the previous run's result; when it does not, it is looked up on the schedule.
   const previous = (workflowInfo().lastResult ??

@@ -7,7 +7,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { tenantSchema } from '../../config/tenants';
 import { createArticleActivities } from '../../activities/articles';
 import { formatStockholmTimestamp, MemoryTokenStore, Pacer } from '../../activities/fortnox';
-import { createOrderActivities } from '../../activities/orders';
+import { createFortnoxOrderActivities, createWmsOrderActivities } from '../../activities/orders';
+import { reportFulfilmentStepwise, type FulfilmentSteps } from '../../workflows/order/fulfilment';
 import { createPurchaseOrderActivities } from '../../activities/purchase-orders';
 import { createStockActivities } from '../../activities/stock';
 import { TenantRegistry } from '../../activities/tenant-registry';
@@ -98,7 +99,8 @@ async function runSteps(
   });
   const fortnox = registry.fortnox(main.tenant.id);
   const wms = registry.wms(main.tenant.id);
-  const orders = createOrderActivities(registry);
+  const orders = { ...createFortnoxOrderActivities(registry), ...createWmsOrderActivities(registry) };
+  const lagerActive = createPurchaseOrderActivities(registry).lagerActive;
   const articles = createArticleActivities(registry);
   const purchaseOrders = createPurchaseOrderActivities(registry);
   const stock = createStockActivities(registry);
@@ -216,8 +218,18 @@ async function runSteps(
   });
   await step('order workflow: findWmsOrder (sent, with parcels)', () => activity(orders.findWmsOrder, main.tenant.id, first?.DocumentNumber ?? ''));
   const view = await step('order workflow: getWmsOrder', () => activity(orders.getWmsOrder, main.tenant.id, firstWms?.orderId ?? 0));
-  const report = await step('order workflow: reportFulfilment', async () => {
-    const outcome = await activity(orders.reportFulfilment, main.tenant.id, first?.DocumentNumber ?? '', view?.pickedLines ?? []);
+  const report = await step('order workflow: report, one request per activity', async () => {
+    // The workflow's own report logic (workflows/order/fulfilment.ts), each step run as the activity it is.
+    const steps: FulfilmentSteps = {
+      fetchFortnoxOrder: (t, d) => activity(orders.fetchFortnoxOrder, t, d),
+      readFortnoxOrderForReport: (t, d) => activity(orders.readFortnoxOrderForReport, t, d),
+      moveFortnoxOrderToDelivery: (t, d) => activity(orders.moveFortnoxOrderToDelivery, t, d),
+      createInvoiceFromOrder: (t, d) => activity(orders.createInvoiceFromOrder, t, d),
+      lagerActive: (t) => activity(lagerActive, t),
+      writeDeliveredQuantities: (t, d, rows) => activity(orders.writeDeliveredQuantities, t, d, rows),
+      pause: async () => undefined,
+    };
+    const outcome = await reportFulfilmentStepwise(steps, main.tenant.id, first?.DocumentNumber ?? '', view?.pickedLines ?? []);
     if (outcome.outcome !== 'invoiced') throw new Error(`expected the order to be invoiced: ${JSON.stringify(outcome)}`);
     return outcome;
   });

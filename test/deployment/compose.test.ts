@@ -1,11 +1,13 @@
 // The deployment files, checked without a Docker engine: docker-compose.yml and the Dockerfile parse, every service
 // the product needs is there with a health check and ordered start-up, every variable set on the product's
 // containers is a configuration key, the search attributes registered are the workflows', and the commands exist.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { envSchema } from '../../config';
+import { devServerDynamicConfigArgs } from '../../scripts/dev-server';
 import { productSearchAttributes } from '../../workflows/search-attributes';
 
 const root = join(import.meta.dirname, '..', '..');
@@ -42,6 +44,26 @@ function publishedPort(p: NonNullable<Service['ports']>[number]): { hostIp?: str
 const words = (c: string | string[] | undefined) => (Array.isArray(c) ? c : (c ?? '').split(/\s+/)).filter(Boolean);
 
 describe('docker-compose.yml', () => {
+  it('gives the Temporal server the dynamic config the dev server gets: one partition per queue, from one file', () => {
+    const temporal = services.temporal!;
+    const mount = (temporal.volumes ?? []).find((v) => v.startsWith('./deploy/temporal-dynamic-config.yaml:'));
+    expect(mount).toBeDefined();
+    const target = mount!.split(':')[1]!;
+    // The image resolves DYNAMIC_CONFIG_FILE_PATH under /etc/temporal.
+    expect(join('/etc/temporal', environment(temporal).DYNAMIC_CONFIG_FILE_PATH!)).toBe(target);
+    expect(devServerDynamicConfigArgs()).toEqual([
+      '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
+      '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+    ]);
+  });
+
+  it('refuses a constrained dynamic config value for the dev server rather than apply it to every queue', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dynamic-config-'));
+    const file = join(dir, 'config.yaml');
+    writeFileSync(file, 'matching.numTaskqueueReadPartitions:\n  - value: 1\n    constraints: { taskQueueName: "fortnox:acme" }\n');
+    expect(() => devServerDynamicConfigArgs(file)).toThrow(/constraints/);
+  });
+
   it('runs PostgreSQL, Temporal with schema setup, the UI, the setup job, the worker and the webhook receiver', () => {
     expect(Object.keys(services)).toEqual(expect.arrayContaining(
       ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'worker', 'webhook-receiver']));

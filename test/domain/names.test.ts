@@ -2,7 +2,7 @@
 // find each other by them. This pins each format, so changing one is a deliberate act with a migration, not a refactor.
 import { describe, expect, it } from 'vitest';
 import * as names from '../../domain/names';
-import { ORDER_WORKFLOW_TYPE } from '../../workflows/order/messages';
+import { ORDER_WORKFLOW_TYPE, type OrderWorkflow } from '../../workflows/order/messages';
 import { orderWorkflow } from '../../workflows/order/workflow';
 
 describe('names of task queues, workflows and schedules', () => {
@@ -32,8 +32,11 @@ describe('names of task queues, workflows and schedules', () => {
     expect(names.WMS_ORDER_CANCELLED_FAILURE_TYPE).toBe('WmsOrderCancelled');
   });
 
-  it('name the order workflow type as the worker registers it: the function name', () => {
+  it('name the order workflow type as the worker registers it: the function name, of the type activities start it as', () => {
     expect(orderWorkflow.name).toBe(ORDER_WORKFLOW_TYPE);
+    // Activities start the workflow by name as OrderWorkflow: the function must keep that signature (checked by tsc).
+    const typed: OrderWorkflow = orderWorkflow;
+    expect(typed).toBe(orderWorkflow);
   });
 
   it('read the tenant and the order back out of the ids', () => {

@@ -2,7 +2,7 @@
 // order and resumes after the last one, and that it reads only the sources the configuration prices.
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBillingActivities } from '../../activities/billing';
+import { createBillingReadActivities } from '../../activities/billing';
 import { TenantRegistry } from '../../activities/tenant-registry';
 import { tenantSchema, type Tenant } from '../../config/tenants';
 import { billingPeriod, type BillingExportPlan } from '../../domain/billing';
@@ -70,7 +70,7 @@ async function prepare(tenant: Tenant, heartbeatDetails?: unknown) {
   const env = new MockActivityEnvironment(heartbeatDetails === undefined ? {} : { heartbeatDetails });
   const beats: unknown[] = [];
   env.on('heartbeat', (details: unknown) => beats.push(details));
-  const { prepareBillingExport } = createBillingActivities(new TenantRegistry([tenant]));
+  const { prepareBillingExport } = createBillingReadActivities(new TenantRegistry([tenant]));
   const plan: BillingExportPlan = await env.run(prepareBillingExport, tenant.id, october);
   return { plan, beats };
 }

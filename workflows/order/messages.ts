@@ -6,11 +6,15 @@ import type { BackorderRow, DeliveredRow, WmsOrderDraft } from '../../domain/ord
 import type { OrderWorkflowSettings } from '../../domain/settings';
 
 /**
- * The order workflow's type, for visibility queries (`WorkflowType="orderWorkflow"`) in processes that must not load
- * workflow code, such as the webhook receiver's metrics. It is the name of the function `orderWorkflow` (tested);
- * starting one goes through the function itself.
+ * The order workflow's type, for processes and modules that must not load workflow code: the webhook receiver's
+ * visibility queries (`WorkflowType="orderWorkflow"`), and activities, which start it as `OrderWorkflow` by this name
+ * (importing the function would make activities → workflow code → activity types a circle). It is the name of the
+ * function `orderWorkflow`, whose type is `OrderWorkflow` (both tested).
  */
 export const ORDER_WORKFLOW_TYPE = 'orderWorkflow';
+
+/** The order workflow's signature: what a typed start (`client.workflow.start<OrderWorkflow>`) checks its args against. */
+export type OrderWorkflow = (input: OrderWorkflowInput) => Promise<OrderResult>;
 
 /** The order changed in Fortnox (sent by the order sync, or by a Fortnox push subscriber). */
 export const fortnoxChangedSignal = defineSignal('fortnoxChanged');

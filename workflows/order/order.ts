@@ -4,13 +4,11 @@ import {
   ApplicationFailure,
   log,
   patched,
-  proxyActivities,
   setCurrentDetails,
   upsertSearchAttributes,
+  workflowInfo,
   ActivityFailure,
 } from '@temporalio/workflow';
-import type { OrderActivities } from '../../activities/orders';
-import type { TenantSettingsActivities } from '../../activities/tenant-settings';
 import {
   backorder,
   checkSelection,
@@ -24,8 +22,10 @@ import {
   type DeliveredDiscrepancy,
   type OrderSnapshot,
 } from '../../domain/order';
-import { fortnoxTaskQueue, WMS_ORDER_CANCELLED_FAILURE_TYPE, WMS_ORDER_STARTED_FAILURE_TYPE } from '../../domain/names';
+import { WMS_ORDER_CANCELLED_FAILURE_TYPE, WMS_ORDER_STARTED_FAILURE_TYPE } from '../../domain/names';
 import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/settings';
+import { fortnoxActivities, mainActivities, profiles } from '../proxies';
+import { fulfilmentSteps, reportFulfilmentStepwise } from './fulfilment';
 import { NeedsAttentionAttr, OrderStageAttr, WmsOrderIdAttr } from '../search-attributes';
 import type { CarriedState, OrderResult, OrderStage, OrderStatus, OrderWorkflowInput, WmsEvent } from './messages';
 
@@ -34,33 +34,17 @@ const MAX_SEEN_EVENTS = 200;
 
 // ---- Activities -----------------------------------------------------------------------------------------------
 
-/** The WMS calls, on the main task queue; the Fortnox ones go through the tenant's own queue (fortnoxActivities). */
-type WmsActivities = Pick<OrderActivities, 'findWmsOrder' | 'getWmsOrder' | 'upsertWmsOrder' | 'cancelWmsOrder' | 'markWmsOrderReported'>;
-
-const wms = proxyActivities<WmsActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', backoffCoefficient: 2 },
-});
+/** The WMS calls, on the main task queue; the Fortnox ones go through the tenant's own queue (fortnoxSteps). */
+const wms = mainActivities(profiles.wmsCall);
 
 /** The tenant's settings as the worker holds them now: a few tries, then the order keeps the settings it has. */
-const settingsNow = proxyActivities<TenantSettingsActivities>({
-  startToCloseTimeout: '10 seconds',
-  retry: { initialInterval: '1 second', maximumAttempts: 3 },
-}).getTenantSettings;
+const settingsNow = mainActivities(profiles.settingsRead).getTenantSettings;
 
-function fortnoxActivities(tenantId: string) {
-  // Every Fortnox call of a tenant goes through its own task queue, rate-limited on the server.
-  const options = {
-    taskQueue: fortnoxTaskQueue(tenantId),
-    retry: { initialInterval: '2 seconds', maximumInterval: '2 minutes', backoffCoefficient: 2 },
-  } as const;
+function fortnoxSteps(tenantId: string) {
   return {
-    // One read: at most one paced call of at most 10 s.
-    fetchFortnoxOrder: proxyActivities<OrderActivities>({ ...options, startToCloseTimeout: '30 seconds' }).fetchFortnoxOrder,
-    // Up to five paced calls, and pacer waits behind a 429: far longer than its worst case, so a slow attempt is never
-    // timed out and retried beside itself; it beats, so a lost worker is still noticed in seconds.
-    reportFulfilment: proxyActivities<OrderActivities>({ ...options, startToCloseTimeout: '10 minutes', heartbeatTimeout: '20 seconds' })
-      .reportFulfilment,
+    ...fulfilmentSteps(tenantId),
+    // The whole report in one activity, for runs that scheduled it before the report became single requests.
+    reportFulfilment: fortnoxActivities(tenantId, profiles.fortnoxWholeReport).reportFulfilment,
   };
 }
 
@@ -81,7 +65,7 @@ export class Order {
   private readonly fortnox;
 
   constructor(private readonly input: OrderWorkflowInput) {
-    this.fortnox = fortnoxActivities(input.tenantId);
+    this.fortnox = fortnoxSteps(input.tenantId);
     this.state = input.carried ?? {
       stage: 'starting',
       wmsOrderId: null,
@@ -302,8 +286,24 @@ export class Order {
         detail: 'fulfilment reporting to Fortnox is switched off for this tenant' }, 'completed');
     }
     this.setStage('reporting');
-    const report = await this.fortnox.reportFulfilment(this.input.tenantId, this.input.documentNumber, view.pickedLines);
+    // One Fortnox request per activity, so the queue's limit holds across workers. (Patched: runs recorded before
+    // reported in one activity of up to five requests.)
+    const report = patched('fortnox-one-request-per-activity')
+      ? await reportFulfilmentStepwise(this.fortnox, this.input.tenantId, this.input.documentNumber, view.pickedLines,
+        () => historyTooLong(this.input))
+      : await this.fortnox.reportFulfilment(this.input.tenantId, this.input.documentNumber, view.pickedLines);
     switch (report.outcome) {
+      case 'put-off':
+        this.record('report put off', report.reason);
+        if (report.historyFull) {
+          // The loop continues as new at once (the history is full), and the next run reports again first thing.
+          this.state.pendingWmsCheck = true;
+          return this.setStage('in-warehouse');
+        }
+        // Back to waiting, flagged: the reconciliation check reports again; a WMS event or a resync does so sooner.
+        return this.setStage('in-warehouse', report.reason);
+      case 'rows-unmatched':
+        return this.needsAttention(`reporting the shipment failed: ${report.reason}`);
       case 'order-missing':
         return this.needsAttention('the order no longer exists in Fortnox, but the warehouse sent it');
       case 'discrepancies':
@@ -344,6 +344,11 @@ function describeDiscrepancies(discrepancies: DeliveredDiscrepancy[]): string {
   const rows = discrepancies.map((d) => `row ${d.position} ${d.ArticleNumber}: sent ${d.sent}, Fortnox stored ${d.stored}`);
   return `Fortnox did not store the delivered quantities (Fortnox Lager saves 0 for articles without stock): ${rows.join('; ')}. ` +
     'Not invoiced. Fix the stock in Fortnox, then resync the order.';
+}
+
+/** The run's history has reached the order's limit (or Temporal suggests continuing as new): time for a fresh run. */
+export function historyTooLong(input: OrderWorkflowInput): boolean {
+  return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.settings.orderHistoryLimit ?? 2000);
 }
 
 /** The order's settings from the tenant's current ones, or the ones it has when the worker cannot say (e.g. no such tenant). */

@@ -8,7 +8,6 @@ import {
   patched,
   setHandler,
   upsertSearchAttributes,
-  workflowInfo,
 } from '@temporalio/workflow';
 import { FortnoxOrderNumberAttr, TenantAttr } from '../search-attributes';
 import {
@@ -19,7 +18,7 @@ import {
   type OrderResult,
   type OrderWorkflowInput,
 } from './messages';
-import { currentSettings, Order } from './order';
+import { currentSettings, historyTooLong, Order } from './order';
 
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderResult> {
   const order = new Order(input);
@@ -43,12 +42,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderRes
     await order.guarded('creating the order in the WMS', () => order.start());
   }
 
-  const historyTooLong = () =>
-    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.settings.orderHistoryLimit ?? 2000);
+  const historyFull = () => historyTooLong(input);
 
   while (!order.done) {
     const woken = await condition(
-      () => order.state.pendingFortnoxChange || order.state.pendingWmsCheck || !!order.state.resyncRequested || historyTooLong(),
+      () => order.state.pendingFortnoxChange || order.state.pendingWmsCheck || !!order.state.resyncRequested || historyFull(),
       input.settings.reconciliationInterval,
     );
     if (!woken) {
@@ -82,7 +80,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderRes
     }
     // On every path, also while waiting for an operator: a history past its limit wakes the wait at once, so a path
     // that waited again without continuing as new would spin.
-    if (!order.done && historyTooLong()) {
+    if (!order.done && historyFull()) {
       // Keep histories small: carry the state (stage, versions, action log, seen events, a pending resync) into a fresh run,
       // with the tenant's settings as they are now (a changed selection, reporting switch or interval reaches waiting
       // orders here). Patched: runs recorded before continued with the settings they started with.
