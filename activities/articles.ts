@@ -123,11 +123,63 @@ async function walkArticles(fortnox: FortnoxClient, wms: WmsClient, since: strin
   return { ...progress.counts, listedAt: progress.listedAt, resumed: progress.resumed };
 }
 
+/** A page of the Fortnox articles changed since the cursor: their numbers, and how many pages there are. */
+export interface ArticleListPage {
+  articleNumbers: string[];
+  totalPages: number;
+}
+
+/** What happened to one article (`gone`: deleted in Fortnox between the listing and its read). */
+export type ArticleOutcome = 'upserted' | 'retired' | 'unchanged' | 'ignored' | 'gone';
+
+/** Articles per page of the one-request listing: Fortnox's largest page. */
+export const ARTICLE_PAGE_SIZE = 500;
+
 export function createArticleActivities(registry: TenantRegistry) {
+  const fortnoxOf = (tenantId: string) => registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
   return {
+    /** One page of the Fortnox articles changed since `since` (null: all): one request. */
+    async listChangedArticlesPage(tenantId: string, since: string | null, page: number): Promise<ArticleListPage> {
+      try {
+        const answer = await fortnoxOf(tenantId).listArticles({
+          lastModifiedSince: since ? new Date(since) : undefined, page, limit: ARTICLE_PAGE_SIZE,
+        });
+        return { articleNumbers: answer.items.map((a) => a.ArticleNumber), totalPages: answer.totalPages };
+      } catch (err) {
+        throw classifyClientError(err);
+      }
+    },
+
+    /**
+     * One article to the WMS: one Fortnox request (its details: the list is thin), then the WMS's copy is read and
+     * upserted, retired or left alone. Idempotent: it decides on fresh reads of both sides.
+     */
+    async syncArticle(tenantId: string, articleNumber: string): Promise<ArticleOutcome> {
+      try {
+        let article;
+        try {
+          article = await fortnoxOf(tenantId).getArticle(articleNumber);
+        } catch (err) {
+          if (err instanceof FortnoxError && err.status === 404) return 'gone';
+          throw err;
+        }
+        const wms = registry.wms(tenantId);
+        const existing = await wms.getArticleByNumber(articleNumber);
+        const action = articleAction(article, existing && wmsFacts(existing));
+        if (action.kind === 'upsert' || action.kind === 'retire') {
+          await wms.upsertArticle(action.draft);
+          return action.kind === 'upsert' ? 'upserted' : 'retired';
+        }
+        return action.kind === 'ignore' ? 'ignored' : 'unchanged';
+      } catch (err) {
+        throw classifyClientError(err);
+      }
+    },
+
     /**
      * Syncs every Fortnox article changed since `since` (null: all of them) to the WMS. Long-running: heartbeats after
-     * each article with its position, and resumes from the last heartbeat when retried.
+     * each article with its position, and resumes from the last heartbeat when retried. A request per article in one
+     * activity: kept for runs scheduled before the workflow walked pages and articles itself.
      */
     async syncChangedArticles(tenantId: string, since: string | null): Promise<ArticleSyncResult> {
       try {

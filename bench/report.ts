@@ -4,6 +4,7 @@ import type { LifecycleResult } from './lifecycle';
 import type { BackfillResult, SyncFigures } from './backfill';
 import type { ScaleResult } from './scale';
 import type { BurstResult } from './webhook-burst';
+import type { ArticleSyncFigures } from './article-sync';
 import type { Distribution } from './stats';
 
 /** Fortnox's limit: 25 requests per 5 seconds per tenant. */
@@ -26,6 +27,8 @@ export interface BenchReport {
   scale?: { command: string } & ScaleResult;
   backfill?: { command: string } & BackfillResult;
   burst?: { command: string } & BurstResult;
+  /** One article sync per number of worker processes. */
+  articles?: ({ command: string } & ArticleSyncFigures)[];
 }
 
 export interface RateFigures {
@@ -112,6 +115,23 @@ export function toMarkdown(report: BenchReport): string {
       row('429 answers', (r) => String(r.rateLimited429)),
       row('worker CPU per order (all processes)', (r) => (r.workerCpuMsPerOrder === undefined ? '-' : `${r.workerCpuMsPerOrder} ms`)),
       row('sent → invoiced under the limit', (r) => dist(r.sentToInvoicedMs)));
+  }
+  if (report.articles?.length) {
+    const runs = report.articles;
+    const row = (label: string, value: (r: (typeof runs)[number]) => string) => `| ${label} | ${runs.map(value).join(' | ')} |`;
+    out.push('', '## 2b. Article sync under the rate limit', '', ...runs.map((r) => `\`${r.command}\``), '',
+      `${runs[0]!.articles} stock articles in Fortnox, none yet in the WMS; one run of the article sync (a list request per ` +
+      '500 articles, then one activity and one Fortnox request per article, continuing as new after each page).', '',
+      `| figure | ${runs.map((r) => `${r.workers} worker process${r.workers === 1 ? '' : 'es'}`).join(' | ')} |`,
+      `|---|${runs.map(() => '---|').join('')}`,
+      row('articles upserted in the WMS', (r) => String(r.upserted)),
+      row('wall time', (r) => `${r.wallSeconds} s`),
+      row('Fortnox calls made', (r) => String(r.fortnoxCalls)),
+      row('theoretical bound: calls ÷ 5/s', (r) => `${r.boundSeconds} s`),
+      row('**ratio wall ÷ bound**', (r) => `**${r.ratio}**`),
+      row('429 answers', (r) => String(r.rateLimited429)),
+      row('workflow runs (continue-as-new per page)', (r) => String(r.runs)),
+      row('worker CPU per article', (r) => (r.workerCpuMsPerArticle === undefined ? '-' : `${r.workerCpuMsPerArticle} ms`)));
   }
   if (report.engine) {
     const e = report.engine;

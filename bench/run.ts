@@ -2,11 +2,12 @@
 // --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll,nowebhooks,backfill,burst
 // (--nowebhook-orders 60 --spread-minutes 10 for the run without webhooks; --backfill-orders 30000
 // --received-purchase-orders 500 for the backfill; --burst-events 1000 for the webhook burst; --rate-workers 1,3 for the
-// worker processes of each rate-bound run)
+// worker processes of each rate-bound run and article sync; --articles 5000 for the article sync)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
+import { runArticleSync } from './article-sync';
 import { runBackfill } from './backfill';
 import { runLifecycle } from './lifecycle';
 import { callsFigures, engineFigures, machineInfo, rateFigures, toMarkdown, type BenchReport } from './report';
@@ -14,7 +15,7 @@ import { repoRoot } from './rig';
 import { runScale } from './scale';
 import { runWebhookBurst } from './webhook-burst';
 
-const ALL = ['calls', 'rate', 'engine', 'poll', 'scale', 'nowebhooks', 'backfill', 'burst'] as const;
+const ALL = ['calls', 'rate', 'engine', 'poll', 'scale', 'nowebhooks', 'backfill', 'burst', 'articles'] as const;
 type Bench = (typeof ALL)[number];
 
 async function main(): Promise<void> {
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
       'received-purchase-orders': { type: 'string', default: '500' },
       'burst-events': { type: 'string', default: '1000' },
       'rate-workers': { type: 'string', default: '1,3' },
+      articles: { type: 'string', default: '5000' },
       'write-docs': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
     },
@@ -103,6 +105,15 @@ async function main(): Promise<void> {
     say(`webhook burst: ${events} "sent" webhooks at once`);
     const result = await runWebhookBurst({ events, log: say });
     report.burst = { command: cmd('burst', `--burst-events ${events}`), ...result };
+  }
+
+  if (only.has('articles')) {
+    const articles = Number(values.articles);
+    for (const workers of values['rate-workers'].split(',').map(Number)) {
+      say(`article sync: ${articles} articles, sandbox at 25 requests / 5 s, ${workers} worker process(es)`);
+      const figures = await runArticleSync({ articles, workers, log: say });
+      (report.articles ??= []).push({ command: cmd('articles', `--articles ${articles} --rate-workers ${workers}`), ...figures });
+    }
   }
 
   const markdown = toMarkdown(report);
