@@ -10,7 +10,7 @@ import { createFortnoxOrderActivities, createWmsOrderActivities } from './orders
 import { createOrderStartActivities, createOrderSyncActivities } from './order-sync';
 import { createPurchaseOrderActivities } from './purchase-orders';
 import { createStockActivities } from './stock';
-import { createSupplierActivities } from './suppliers';
+import { createSupplierActivities, createSupplierWmsActivities } from './suppliers';
 import { createSyncCursorActivities } from './sync-cursor';
 import { createTenantSettingsActivities } from './tenant-settings';
 import { createStatusPollActivities } from './wms-status-poll';
@@ -33,6 +33,7 @@ export function createMainActivities({ registry, temporal, taskQueue }: Activity
     ...createSyncCursorActivities(temporal),
     ...createStatusPollActivities(registry, temporal),
     ...createTenantSettingsActivities(registry),
+    ...createSupplierWmsActivities(registry),
   };
 }
 

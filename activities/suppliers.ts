@@ -3,7 +3,7 @@
 // an old name, each from a fresh read of the Fortnox article. Nothing here calls a supplier endpoint of the WMS.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { articleAction, articlesWithStaleSupplier, withSupplierName } from '../domain/articles';
+import { articleAction, articlesWithStaleSupplier, withSupplierName, type FortnoxSupplierFacts } from '../domain/articles';
 import { patiently, wmsArticlesByNumber, wmsFacts } from './articles';
 import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import type { TenantRegistry } from './tenant-registry';
@@ -19,8 +19,73 @@ export interface SupplierSyncResult {
   articlesUnchanged: number;
 }
 
+/** A page of the Fortnox suppliers changed since the cursor (number and name: all the WMS keeps of one). */
+export interface SupplierListPage {
+  suppliers: FortnoxSupplierFacts[];
+  totalPages: number;
+}
+
+/** A WMS article whose supplierInfo names a changed supplier under an old name, and that supplier. */
+export interface StaleSupplierArticle {
+  articleNumber: string;
+  supplier: FortnoxSupplierFacts;
+}
+
+/** Suppliers per page of the one-request listing: Fortnox's largest page. */
+export const SUPPLIER_PAGE_SIZE = 500;
+
+function classified(err: unknown): unknown {
+  if (err instanceof ApplicationFailure) return err;
+  if (err instanceof FortnoxError) return fortnoxFailure(err);
+  if (err instanceof WmsError) return wmsFailure(err);
+  return err;
+}
+
+/** The supplier sync's Fortnox activities, for the tenant's Fortnox queue: one Fortnox request each (but the old one). */
 export function createSupplierActivities(registry: TenantRegistry) {
+  const fortnoxOf = (tenantId: string) => registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
   return {
+    /** One page of the Fortnox suppliers changed since `since` (null: all): one request. */
+    async listChangedSuppliersPage(tenantId: string, since: string | null, page: number): Promise<SupplierListPage> {
+      try {
+        const answer = await fortnoxOf(tenantId).listSuppliers({
+          lastModifiedSince: since ? new Date(since) : undefined, page, limit: SUPPLIER_PAGE_SIZE,
+        });
+        return { suppliers: answer.items.map((s) => ({ SupplierNumber: s.SupplierNumber, Name: s.Name })), totalPages: answer.totalPages };
+      } catch (err) {
+        throw classified(err);
+      }
+    },
+
+    /**
+     * Rewrites one WMS article's supplierInfo from a fresh read of the Fortnox article (one request), with the
+     * supplier's current name. Idempotent: it decides on fresh reads of both sides.
+     */
+    async rewriteArticleSupplier(tenantId: string, articleNumber: string, supplier: FortnoxSupplierFacts): Promise<'updated' | 'unchanged' | 'gone'> {
+      try {
+        let article;
+        try {
+          article = await fortnoxOf(tenantId).getArticle(articleNumber);
+        } catch (err) {
+          // Deleted in Fortnox since: the article sync retires nothing it cannot read either.
+          if (err instanceof FortnoxError && err.status === 404) return 'gone';
+          throw err;
+        }
+        const wms = registry.wms(tenantId);
+        const existing = await wms.getArticleByNumber(articleNumber);
+        const action = articleAction(withSupplierName(article, supplier), existing && wmsFacts(existing));
+        if (action.kind !== 'upsert' && action.kind !== 'retire') return 'unchanged';
+        await wms.upsertArticle(action.draft);
+        return 'updated';
+      } catch (err) {
+        throw classified(err);
+      }
+    },
+
+    /**
+     * The whole sync in one activity: every page and a request per stale article. Kept for runs scheduled before the
+     * workflow walked the pages and articles itself.
+     */
     async syncChangedSuppliers(tenantId: string, since: string | null): Promise<SupplierSyncResult> {
       const fortnox = registry.fortnox(tenantId);
       const wms = registry.wms(tenantId);
@@ -53,10 +118,22 @@ export function createSupplierActivities(registry: TenantRegistry) {
         }
         return result;
       } catch (err) {
-        if (err instanceof ApplicationFailure) throw err;
-        if (err instanceof FortnoxError) throw fortnoxFailure(err);
-        if (err instanceof WmsError) throw wmsFailure(err);
-        throw err;
+        throw classified(err);
+      }
+    },
+  };
+}
+
+/** The supplier sync's WMS side, for the main queue: which WMS articles carry a changed supplier under an old name. */
+export function createSupplierWmsActivities(registry: TenantRegistry) {
+  return {
+    async findArticlesWithStaleSupplier(tenantId: string, changed: FortnoxSupplierFacts[]): Promise<StaleSupplierArticle[]> {
+      try {
+        const held = await wmsArticlesByNumber(registry.wms(tenantId));
+        const stale = articlesWithStaleSupplier(changed, [...held.values()].map(wmsFacts));
+        return [...stale].map(([articleNumber, supplier]) => ({ articleNumber, supplier }));
+      } catch (err) {
+        throw classified(err);
       }
     },
   };

@@ -69,7 +69,7 @@ describe('article registry sync', () => {
     const [supplier] = await h.fortnox.listAllSuppliers();
     const carriers = (await h.fortnox.listAllArticles()).length; // every demo article has one of the two suppliers
     await h.fortnox.updateSupplier(supplier!.SupplierNumber, { Name: 'Nordiska Träfabriken AB' });
-    const renamed = await h.runSync<SyncSuppliersResult>('syncSuppliersWorkflow');
+    const renamed = await h.runSync<SyncSuppliersResult>('syncSuppliersWorkflow', { record: 'renamed' });
     expect(renamed.listed).toBeGreaterThanOrEqual(1); // the cursor overlaps the previous run by syncOverlap
     expect(renamed.articlesUpdated).toBeGreaterThan(0);
     expect(renamed.articlesUpdated).toBeLessThan(carriers);
