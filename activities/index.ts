@@ -9,7 +9,7 @@ import { createBillingInvoiceActivities, createBillingReadActivities } from './b
 import { createFortnoxOrderActivities, createWmsOrderActivities } from './orders';
 import { createOrderStartActivities, createOrderSyncActivities } from './order-sync';
 import { createPurchaseOrderActivities } from './purchase-orders';
-import { createStockActivities } from './stock';
+import { createStockActivities, createStockReportWmsActivities } from './stock';
 import { createSupplierActivities, createSupplierWmsActivities } from './suppliers';
 import { createSyncCursorActivities } from './sync-cursor';
 import { createTenantSettingsActivities } from './tenant-settings';
@@ -34,6 +34,7 @@ export function createMainActivities({ registry, temporal, taskQueue }: Activity
     ...createStatusPollActivities(registry, temporal),
     ...createTenantSettingsActivities(registry),
     ...createSupplierWmsActivities(registry),
+    ...createStockReportWmsActivities(registry),
   };
 }
 

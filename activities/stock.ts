@@ -253,8 +253,40 @@ async function syncWithoutLager(fortnox: FortnoxClient, wms: WmsClient): Promise
   };
 }
 
+/** Fortnox's stock figures per article for the stock report, a page of the article register at a time. */
+export interface ArticleStockPage {
+  quantities: Record<string, number>;
+  totalPages: number;
+}
+
 export function createStockActivities(registry: TenantRegistry) {
+  const fortnoxOf = (tenantId: string) => registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+  const classified = (err: unknown) =>
+    err instanceof FortnoxError ? fortnoxFailure(err) : err instanceof WmsError ? wmsFailure(err) : err;
   return {
+    /** The stock report's Fortnox side under Lager: the stock balance of every stock point, summed per article. One request. */
+    async readFortnoxStockBalance(tenantId: string): Promise<Record<string, number>> {
+      try {
+        const quantities: Record<string, number> = {};
+        for (const b of await fortnoxOf(tenantId).getStockBalance()) quantities[b.itemId] = (quantities[b.itemId] ?? 0) + b.inStock;
+        return quantities;
+      } catch (err) {
+        throw classified(err);
+      }
+    },
+
+    /** The stock report's Fortnox side without Lager: a page of the article register's QuantityInStock. One request. */
+    async listArticleStockPage(tenantId: string, page: number): Promise<ArticleStockPage> {
+      try {
+        const answer = await fortnoxOf(tenantId).listArticles({ page, limit: 500 });
+        const quantities: Record<string, number> = {};
+        for (const a of answer.items) if (a.QuantityInStock != null) quantities[a.ArticleNumber] = Number(a.QuantityInStock);
+        return { quantities, totalPages: answer.totalPages };
+      } catch (err) {
+        throw classified(err);
+      }
+    },
+
     /** `runStartedAtMs` makes the run's document ids: the same on every retry of the activity. */
     async syncStockLevels(tenantId: string, runStartedAtMs: number): Promise<StockSyncResult> {
       const fortnox = registry.fortnox(tenantId);
@@ -264,9 +296,25 @@ export function createStockActivities(registry: TenantRegistry) {
           ? await syncWithLager(fortnox, wms, tenantId, runStartedAtMs, registry.get(tenantId).settings.stockPoints)
           : await syncWithoutLager(fortnox, wms);
       } catch (err) {
-        if (err instanceof FortnoxError) throw fortnoxFailure(err);
-        if (err instanceof WmsError) throw wmsFailure(err);
-        throw err;
+        throw classified(err);
+      }
+    },
+  };
+}
+
+/** The stock report's WMS side, for the main queue. */
+export function createStockReportWmsActivities(registry: TenantRegistry) {
+  return {
+    /** The WMS's physical stock per article, over all warehouses. */
+    async readWmsStock(tenantId: string): Promise<Record<string, number>> {
+      try {
+        const quantities: Record<string, number> = {};
+        for (const article of await registry.wms(tenantId).getInventoryPerWarehouse()) {
+          quantities[article.articleNumber] = article.inventoryPerWarehouse.reduce((sum, w) => sum + w.numberOfItems, 0);
+        }
+        return quantities;
+      } catch (err) {
+        throw err instanceof WmsError ? wmsFailure(err) : err;
       }
     },
   };

@@ -1,7 +1,7 @@
 // The operator CLI (`npm run cli -- <command>`): status per tenant, one order, resync, backfill, pause/resume, a
-// schedule's run now, the stock report and the pre-deploy replay check. Reads the same configuration as the worker;
-// without a tenants file only the Temporal-side commands work (status, order show/resync, pause/resume, sync,
-// replay-check, billing export: the worker holds the credentials).
+// schedule's run now, the stock report and the pre-deploy replay check. Every command but `doctor` is a Temporal client
+// only (the worker holds the Fortnox and WMS credentials); `doctor` reads the tenants file, because checking the
+// credentials is its job.
 import { pathToFileURL } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config';
@@ -12,7 +12,7 @@ import { billingExportCommand } from './billing-command';
 import { connectClient, temporalTarget } from './connection';
 import { backfillCommand, parseSince } from './operator/backfill';
 import { doctorCommand } from './operator/doctor';
-import { OperatorError, type OperatorContext } from './operator/context';
+import { OperatorError, type AccountsContext, type OperatorContext } from './operator/context';
 import { orderReopenCommand, orderResyncCommand, orderShowCommand } from './operator/order';
 import { replayCheckCommand } from './operator/replay-check';
 import { runScheduleNow, setTenantPaused } from './operator/schedules';
@@ -25,8 +25,7 @@ const positiveInt = (value: string) => {
   return n;
 };
 
-/** What `doctor` needs: the tenants and their API clients, no Temporal (it checks the accounts before anything runs). */
-export type AccountsContext = Pick<OperatorContext, 'tenants' | 'registry' | 'out'>;
+export type { AccountsContext };
 
 export interface ProgramOptions {
   /** The clock that decides which billing months are closed and which backfill dates are in the future (tests move it). */
@@ -72,7 +71,7 @@ export function buildProgram(
 
   program.command('backfill <tenant>')
     .description('preview (default) or, with --yes, run the order sync once for every Fortnox order changed since a date, ' +
-      'as a workflow (needs the tenants file)')
+      'as a workflow on the worker')
     .requiredOption('--since <YYYY-MM-DD>', 'first day to include (not in the future)')
     // A preview by default, like billing export: a backfill from the wrong date starts (and signals) orders by the hundred.
     .option('--yes', 'start and signal the order workflows (without it: a preview that only counts)')
@@ -103,7 +102,7 @@ export function buildProgram(
     });
 
   program.command('stock').description('stock').command('report <tenant>')
-    .description('WMS stock against Fortnox stock per article, with differences (needs the tenants file)')
+    .description('WMS stock against Fortnox stock per article, with differences (read by the worker, as a workflow)')
     .option('--differences', 'only articles that differ')
     .action(async (tenant: string, o: { differences?: boolean }) => {
       await stockReportCommand(await context(), tenant, { onlyDifferences: o.differences });
@@ -160,7 +159,6 @@ async function main(argv: string[]): Promise<number> {
       namespace: target.namespace,
       taskQueue: env.TASK_QUEUE,
       tenants: config.tenants,
-      registry: config.tenants.length ? new TenantRegistry(config.tenants, { dataDir: config.dataDir }) : undefined,
       out: process.stdout,
       uiUrl: env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`,
     };

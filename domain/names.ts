@@ -43,6 +43,9 @@ export const backfillWorkflowId = (tenantId: string, since: string) => `backfill
 export const backfillPreviewWorkflowId = (tenantId: string, since: string, nonce: string) =>
   `${backfillWorkflowId(tenantId, since)}:preview:${nonce}`;
 
+/** An operator's stock report: its own id each time (`nonce`); reports only read, so any number may run. */
+export const stockReportWorkflowId = (tenantId: string, nonce: string) => `stock-report:${tenantId}:${nonce}`;
+
 // ---- Schedule ids -----------------------------------------------------------------------------------------------
 
 /** The order sync's schedule; its previous result is the next run's cursor. */

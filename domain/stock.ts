@@ -220,3 +220,24 @@ export function unpostedReceipts(
     .map(([articleNumber, quantity]) => ({ articleNumber, quantity: round(quantity) }))
     .filter((m) => m.quantity > 0);
 }
+
+// ---- the operator's stock report ----------------------------------------------------------------------------------
+
+/** One article in `stock report`: the WMS's physical stock (all warehouses) against Fortnox's. */
+export interface StockReportRow {
+  ArticleNumber: string;
+  wms: number;
+  fortnox: number;
+  /** wms − fortnox: positive means the warehouse holds more than Fortnox believes. */
+  difference: number;
+}
+
+/** Every article either side knows, by number; an article one side lacks counts 0 there. */
+export function stockReportRows(wms: Record<string, number>, fortnox: Record<string, number>): StockReportRow[] {
+  const numbers = [...new Set([...Object.keys(wms), ...Object.keys(fortnox)])].sort();
+  return numbers.map((ArticleNumber) => {
+    const w = wms[ArticleNumber] ?? 0;
+    const f = fortnox[ArticleNumber] ?? 0;
+    return { ArticleNumber, wms: w, fortnox: f, difference: w - f };
+  });
+}

@@ -8,3 +8,4 @@ export { syncSuppliersWorkflow } from './sync-suppliers';
 export { syncStockWorkflow } from './sync-stock';
 export { syncPurchaseOrdersWorkflow } from './sync-purchase-orders';
 export { pollWmsStatusWorkflow } from './poll-wms-status';
+export { stockReportWorkflow } from './stock-report';

@@ -10,7 +10,7 @@ import { SingleBar } from 'cli-progress';
 import { formatStockholmTimestamp } from '../../activities/fortnox/stockholm-time';
 import { backfillPreviewWorkflowId, backfillWorkflowId } from '../../domain/names';
 import { syncOrdersProgressQuery, syncOrdersWorkflow, type SyncOrdersResult } from '../../workflows/sync-orders';
-import { OperatorError, println, requireRegistry, table, workflowUrl, type OperatorContext } from './context';
+import { OperatorError, println, requireKnownTenant, table, workflowUrl, type OperatorContext } from './context';
 
 export interface BackfillResult {
   /** Counts of what the backfill would do: nothing was started or signalled. */
@@ -53,7 +53,7 @@ export interface BackfillOptions {
 
 export async function backfillCommand(ctx: OperatorContext, tenantId: string, options: BackfillOptions): Promise<BackfillResult> {
   const since = parseSince(options.since, options.now);
-  requireRegistry(ctx, tenantId); // a tenant the worker does not know would wait for it forever
+  await requireKnownTenant(ctx, tenantId); // a tenant the worker does not know would wait for it forever
   const preview = !options.yes;
   // A preview gets its own id each time: it never joins (or blocks) the backfill itself, which keeps its stable id.
   const workflowId = preview

@@ -1,7 +1,8 @@
 // What every operator command needs: a Temporal client, the namespace, the tenants this deployment knows (from the
 // tenants file; none means Temporal-side commands only), where to write, and where the Temporal Web UI lives.
 import type { Writable } from 'node:stream';
-import type { Client } from '@temporalio/client';
+import { ScheduleNotFoundError, type Client } from '@temporalio/client';
+import { ordersScheduleId } from '../../domain/names';
 import type { TenantRegistry } from '../../activities/tenant-registry';
 import type { Tenant } from '../../config/tenants';
 
@@ -11,11 +12,18 @@ export interface OperatorContext {
   /** The main task queue: order workflows started by the CLI (backfill) run here. */
   taskQueue: string;
   tenants: Tenant[];
-  /** API clients per tenant; absent without a tenants file. */
-  registry?: TenantRegistry;
   out: Writable;
   /** Base URL of the Temporal Web UI, e.g. http://localhost:8233 (TEMPORAL_UI_URL). */
   uiUrl: string;
+}
+
+/**
+ * What `doctor` needs: the tenants and their API clients, no Temporal (it checks the accounts before anything runs).
+ * The one command that reads Fortnox and the WMS itself: its job is to try the credentials.
+ */
+export interface AccountsContext extends Pick<OperatorContext, 'tenants' | 'out'> {
+  /** API clients per tenant; absent without a tenants file. */
+  registry?: TenantRegistry;
 }
 
 /** A failure the CLI reports as one line and a non-zero exit, without a stack trace. */
@@ -32,14 +40,18 @@ export function workflowUrl(ctx: Pick<OperatorContext, 'uiUrl' | 'namespace'>, w
   return `${ctx.uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(ctx.namespace)}/workflows/${id}`;
 }
 
-export function requireRegistry(ctx: OperatorContext, tenantId: string): TenantRegistry {
-  if (!ctx.registry || !ctx.tenants.some((t) => t.id === tenantId)) {
-    throw new OperatorError(
-      `tenant "${tenantId}" is not in the tenants file (TENANTS_FILE): this command talks to Fortnox and the WMS and needs its credentials`,
-      2,
-    );
+/**
+ * Refuses a tenant this deployment does not run, judged from Temporal alone (its order schedule exists), so commands
+ * that run as workflows on the worker need no tenants file: a workflow for an unknown tenant would wait for a worker
+ * that knows it, forever.
+ */
+export async function requireKnownTenant(ctx: OperatorContext, tenantId: string): Promise<void> {
+  try {
+    await ctx.client.schedule.getHandle(ordersScheduleId(tenantId)).describe();
+  } catch (err) {
+    if (!(err instanceof ScheduleNotFoundError)) throw err;
+    throw new OperatorError(`tenant "${tenantId}" has no schedules on namespace ${ctx.namespace}: is it in the worker's tenants file, and has the worker started?`, 2);
   }
-  return ctx.registry;
 }
 
 export function println(ctx: Pick<OperatorContext, 'out'>, line = ''): void {

@@ -10,7 +10,7 @@ import type { WmsClient } from '../../activities/wms/client';
 import { WmsError, WmsInvoiceChargesNotPermittedError } from '../../activities/wms/errors';
 import { basicAuthorization, signWebhookBody, type WebhookAuth } from '../../activities/wms/webhook';
 import type { Tenant } from '../../config/tenants';
-import { OperatorError, println, table, type OperatorContext } from './context';
+import { OperatorError, println, table, type AccountsContext } from './context';
 
 export type CheckResult = 'pass' | 'warn' | 'fail';
 
@@ -202,7 +202,7 @@ export function formatDoctor(checks: DoctorCheck[]): string {
 }
 
 export async function doctorCommand(
-  ctx: Pick<OperatorContext, 'tenants' | 'registry' | 'out'>, options: { tenant?: string } = {},
+  ctx: AccountsContext, options: { tenant?: string } = {},
 ): Promise<DoctorCheck[]> {
   if (!ctx.registry || ctx.tenants.length === 0) {
     throw new OperatorError('doctor checks the accounts in the tenants file: set TENANTS_FILE', 2);

@@ -28,6 +28,7 @@ describe('names of task queues, workflows and schedules', () => {
     expect(names.stockLevelsScheduleId('acme')).toBe('stock-levels:acme');
     expect(names.purchaseOrdersScheduleId('acme')).toBe('purchase-orders:acme');
     expect(names.billingScheduleId('acme')).toBe('billing:acme');
+    expect(names.stockReportWorkflowId('acme', 'k1')).toBe('stock-report:acme:k1');
     expect(names.WMS_ORDER_STARTED_FAILURE_TYPE).toBe('WmsOrderStarted');
     expect(names.WMS_ORDER_CANCELLED_FAILURE_TYPE).toBe('WmsOrderCancelled');
   });

@@ -5,8 +5,6 @@ import { Writable } from 'node:stream';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MemoryTokenStore } from '../../activities/fortnox/token-store';
-import { TenantRegistry } from '../../activities/tenant-registry';
 import { buildProgram } from '../../client/cli';
 import { backfillCommand } from '../../client/operator/backfill';
 import { OperatorError, type OperatorContext } from '../../client/operator/context';
@@ -16,7 +14,8 @@ import { runScheduleNow, setTenantPaused } from '../../client/operator/schedules
 import { collectStatus } from '../../client/operator/status';
 import { stockReportCommand } from '../../client/operator/stock-report';
 import { bootstrapSchedules } from '../../client/schedules';
-import { orderWorkflowId } from '../../domain/names';
+import { fortnoxTaskQueue, orderWorkflowId } from '../../domain/names';
+import { recordHistory } from './record';
 import type { SyncOrdersResult } from '../../workflows/sync-orders';
 import { scheduledRun, startHarness, waitFor, type Harness } from './harness';
 
@@ -34,8 +33,8 @@ beforeAll(async () => {
     client: h.client,
     namespace: 'default',
     taskQueue: h.taskQueue,
-    tenants: [h.tenant],
-    registry: new TenantRegistry([h.tenant], { tokenStore: new MemoryTokenStore() }),
+    // No tenants file and no API clients: every command here works from Temporal alone (the worker holds the credentials).
+    tenants: [],
     out,
     uiUrl: 'http://localhost:8233',
   };
@@ -174,7 +173,8 @@ describe('operator CLI', () => {
     }
 
     await expect(backfillCommand(ctx, h.tenantId, { since: '2024-13-01' })).rejects.toThrow(/YYYY-MM-DD/);
-    await expect(backfillCommand({ ...ctx, tenants: [], registry: undefined }, h.tenantId, { since: today })).rejects.toThrow(/tenants file/);
+    // A tenant this deployment does not run is refused (exit 2) rather than left waiting for a worker that knows it.
+    await expect(backfillCommand(ctx, 'no-such-tenant', { since: today })).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/no schedules/) });
     // A date in the future is refused (exit 2) before the CLI connects to Temporal.
     let connected = false;
     const refused = await buildProgram(async () => { connected = true; return ctx; })
@@ -184,13 +184,28 @@ describe('operator CLI', () => {
     expect(connected).toBe(false);
   });
 
-  it('stock report: a table of differences per article', async () => {
+  it('stock report: a table of differences per article, read by the worker through the tenant\'s Fortnox queue', async () => {
     await h.addArticle('DIFF-1', 7); // in the warehouse only
     taken();
     const report = await stockReportCommand(ctx, h.tenantId);
     expect(report.source).toBe('article-register');
     expect(report.rows.find((r) => r.ArticleNumber === 'DIFF-1')).toEqual({ ArticleNumber: 'DIFF-1', wms: 7, fortnox: 0, difference: 7 });
+    expect(report.differing).toBeGreaterThanOrEqual(1);
     expect(taken()).toMatch(/DIFF-1\s+7\s+0\s+7/);
+    const differences = await stockReportCommand(ctx, h.tenantId, { onlyDifferences: true });
+    expect(differences.rows.every((r) => r.difference !== 0)).toBe(true);
+    expect(differences.rows).toHaveLength(differences.differing);
+    await expect(stockReportCommand(ctx, 'no-such-tenant')).rejects.toMatchObject({ exitCode: 2 });
+    // The Fortnox reads ran as activities on the tenant's Fortnox queue, the WMS read on the main queue.
+    const history = await h.client.workflow.getHandle(report.workflowId).fetchHistory();
+    const scheduled = (history.events ?? []).flatMap((e) => e.activityTaskScheduledEventAttributes ?? [])
+      .map((a) => `${a.activityType?.name} @ ${a.taskQueue?.name}`);
+    expect(scheduled).toEqual([
+      `readWmsStock @ ${h.taskQueue}`,
+      `lagerActive @ ${fortnoxTaskQueue(h.tenantId)}`,
+      `listArticleStockPage @ ${fortnoxTaskQueue(h.tenantId)}`,
+    ]);
+    await recordHistory(report.workflowId, 'stockReportWorkflow', 'article-register');
   });
 
   it('replay-check: recent real histories replay against the current workflow code', async () => {

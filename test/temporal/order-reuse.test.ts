@@ -4,8 +4,6 @@
 // then, and the order has changed since). An operator reopens the others.
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TenantRegistry } from '../../activities/tenant-registry';
-import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import type { OperatorContext } from '../../client/operator/context';
 import { orderReopenCommand } from '../../client/operator/order';
 import { orderWorkflowId } from '../../domain/names';
@@ -23,7 +21,6 @@ beforeAll(async () => {
   h = await startHarness();
   ctx = {
     client: h.client, namespace: 'default', taskQueue: h.taskQueue, tenants: [h.tenant],
-    registry: new TenantRegistry([h.tenant], { tokenStore: new MemoryTokenStore() }),
     out: new Writable({ write(chunk, _enc, done) { output += String(chunk); done(); } }),
     uiUrl: 'http://localhost:8233',
   };
