@@ -1,9 +1,9 @@
-// Reading the repository's TypeScript import graph (relative specifiers only) for the tooling tests: import cycles,
-// and what a process loads at run time.
+// Reading the repository's TypeScript import graph (relative specifiers only), for `npm run lint`'s cycle check and the
+// tooling tests: import cycles, and what a process loads at run time.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
-export const root = resolve(import.meta.dirname, '..', '..');
+export const root = resolve(import.meta.dirname, '..');
 
 export function tsFiles(folder: string): string[] {
   return readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' })
@@ -89,4 +89,13 @@ export function findCycles(graph: Map<string, string[]>): string[][] {
   };
   for (const node of [...graph.keys()].sort()) if (!state.has(node)) visit(node);
   return [...cycles.values()];
+}
+
+/** The product's folders: what `npm run lint` and the import-cycle test check. */
+export const PRODUCT_FOLDERS = ['activities', 'bench', 'chaos', 'client', 'config', 'domain', 'observability', 'scripts', 'simulators', 'workers', 'workflows'];
+
+/** The import cycles among the product's modules, each as "a.ts → b.ts → a.ts" (relative to the repository). */
+export function productCycles(): string[] {
+  const graph = importGraph(PRODUCT_FOLDERS.flatMap(tsFiles));
+  return findCycles(graph).map((cycle) => [...cycle, cycle[0]!].map((f) => relative(root, f)).join(' → '));
 }
