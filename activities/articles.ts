@@ -2,14 +2,12 @@
 // Fortnox for the details of each, and upserts, retires or skips it in the WMS. It heartbeats its position, so a
 // retry after a crash resumes after the last finished article instead of starting over.
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { articleAction, compareArticleNumbers, type WmsArticleFacts } from '../domain/articles';
 import type { FortnoxClient } from './fortnox/client';
 import { FortnoxError } from './fortnox/errors';
 import type { TenantRegistry } from './tenant-registry';
 import type { WmsClient } from './wms/client';
 import type { WmsArticle } from './wms/schemas';
-import { classifyClientError } from './rethrow-classified';
 
 export interface ArticleSyncCounts {
   listed: number;
@@ -140,14 +138,10 @@ export function createArticleActivities(registry: TenantRegistry) {
   return {
     /** One page of the Fortnox articles changed since `since` (null: all): one request. */
     async listChangedArticlesPage(tenantId: string, since: string | null, page: number): Promise<ArticleListPage> {
-      try {
-        const answer = await fortnoxOf(tenantId).listArticles({
-          lastModifiedSince: since ? new Date(since) : undefined, page, limit: ARTICLE_PAGE_SIZE,
-        });
-        return { articleNumbers: answer.items.map((a) => a.ArticleNumber), totalPages: answer.totalPages };
-      } catch (err) {
-        throw classifyClientError(err);
-      }
+      const answer = await fortnoxOf(tenantId).listArticles({
+        lastModifiedSince: since ? new Date(since) : undefined, page, limit: ARTICLE_PAGE_SIZE,
+      });
+      return { articleNumbers: answer.items.map((a) => a.ArticleNumber), totalPages: answer.totalPages };
     },
 
     /**
@@ -155,25 +149,21 @@ export function createArticleActivities(registry: TenantRegistry) {
      * upserted, retired or left alone. Idempotent: it decides on fresh reads of both sides.
      */
     async syncArticle(tenantId: string, articleNumber: string): Promise<ArticleOutcome> {
+      let article;
       try {
-        let article;
-        try {
-          article = await fortnoxOf(tenantId).getArticle(articleNumber);
-        } catch (err) {
-          if (err instanceof FortnoxError && err.status === 404) return 'gone';
-          throw err;
-        }
-        const wms = registry.wms(tenantId);
-        const existing = await wms.getArticleByNumber(articleNumber);
-        const action = articleAction(article, existing && wmsFacts(existing));
-        if (action.kind === 'upsert' || action.kind === 'retire') {
-          await wms.upsertArticle(action.draft);
-          return action.kind === 'upsert' ? 'upserted' : 'retired';
-        }
-        return action.kind === 'ignore' ? 'ignored' : 'unchanged';
+        article = await fortnoxOf(tenantId).getArticle(articleNumber);
       } catch (err) {
-        throw classifyClientError(err);
+        if (err instanceof FortnoxError && err.status === 404) return 'gone';
+        throw err;
       }
+      const wms = registry.wms(tenantId);
+      const existing = await wms.getArticleByNumber(articleNumber);
+      const action = articleAction(article, existing && wmsFacts(existing));
+      if (action.kind === 'upsert' || action.kind === 'retire') {
+        await wms.upsertArticle(action.draft);
+        return action.kind === 'upsert' ? 'upserted' : 'retired';
+      }
+      return action.kind === 'ignore' ? 'ignored' : 'unchanged';
     },
 
     /**
@@ -182,12 +172,7 @@ export function createArticleActivities(registry: TenantRegistry) {
      * activity: kept for runs scheduled before the workflow walked pages and articles itself.
      */
     async syncChangedArticles(tenantId: string, since: string | null): Promise<ArticleSyncResult> {
-      try {
-        return await walkArticles(registry.fortnox(tenantId), registry.wms(tenantId), since);
-      } catch (err) {
-        if (err instanceof ApplicationFailure) throw err;
-        throw classifyClientError(err);
-      }
+      return walkArticles(registry.fortnox(tenantId), registry.wms(tenantId), since);
     },
   };
 }

@@ -3,7 +3,7 @@
 // look the period's invoices up in the 3PL's own Fortnox, and create one invoice after looking its reference up again.
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import {
   billingPeriodBounds,
   planBillingExport,
@@ -28,11 +28,9 @@ import {
   type PriceList,
 } from '../domain/billing-sources';
 import type { FortnoxClient } from './fortnox/client';
-import { toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import type { FortnoxInvoiceListItem } from './fortnox/schemas';
 import type { TenantRegistry } from './tenant-registry';
 import { WMS_PAGE_SIZE, type WmsClient } from './wms/client';
-import { toApplicationFailure as wmsFailure } from './wms/errors';
 
 export const UNKNOWN_FEE_CODE_FAILURE_TYPE = 'UnknownFeeCode';
 
@@ -139,24 +137,17 @@ export function createBillingReadActivities(registry: TenantRegistry) {
       const wms = registry.wms(tenantId);
       const context = Context.current();
       const bounds = billingPeriodBounds(period);
-      let spec;
-      let sources: BillingSourcesRead;
-      try {
-        const orders = billing.orderCharges ? await readOrderCharges(wms, bounds, context) : undefined;
-        const beat = () => context.heartbeat(orders);
-        const priced = await countPriceBases(wms, billing.priceList, bounds, beat);
-        spec = billingSpecification(
-          { goodsOwnerId: wms.goodsOwnerId, period, charges: orders?.charges ?? [], counts: priced.counts },
-          billing.priceList,
-          fingerprint,
-        );
-        sources = { ...bounds, ...(orders ? { ordersShipped: orders.orders } : {}),
-          ...(priced.stockDate ? { stockDate: priced.stockDate } : {}), counts: priced.counts };
-        context.log.info('billing period read', { tenantId, period: period.period, ...sources, lines: spec.lines.length });
-      } catch (err) {
-        if (err instanceof CancelledFailure) throw err; // the workflow gave up on it: not a WMS failure
-        throw wmsFailure(err);
-      }
+      const orders = billing.orderCharges ? await readOrderCharges(wms, bounds, context) : undefined;
+      const beat = () => context.heartbeat(orders);
+      const priced = await countPriceBases(wms, billing.priceList, bounds, beat);
+      const spec = billingSpecification(
+        { goodsOwnerId: wms.goodsOwnerId, period, charges: orders?.charges ?? [], counts: priced.counts },
+        billing.priceList,
+        fingerprint,
+      );
+      const sources: BillingSourcesRead = { ...bounds, ...(orders ? { ordersShipped: orders.orders } : {}),
+        ...(priced.stockDate ? { stockDate: priced.stockDate } : {}), counts: priced.counts };
+      context.log.info('billing period read', { tenantId, period: period.period, ...sources, lines: spec.lines.length });
       try {
         const plan = planBillingExport(spec, {
           tenantId,
@@ -188,13 +179,9 @@ export function createBillingInvoiceActivities(registry: TenantRegistry) {
   return {
     async findBillingInvoices(tenantId: string, references: string[]): Promise<ExistingBillingInvoice[]> {
       const client = registry.billingFortnox(tenantId);
-      try {
-        const found: ExistingBillingInvoice[] = [];
-        for (const reference of references) found.push(...(await invoicesWithReference(client, reference)));
-        return found;
-      } catch (err) {
-        throw fortnoxFailure(err);
-      }
+      const found: ExistingBillingInvoice[] = [];
+      for (const reference of references) found.push(...(await invoicesWithReference(client, reference)));
+      return found;
     },
 
     /**
@@ -203,25 +190,21 @@ export function createBillingInvoiceActivities(registry: TenantRegistry) {
      */
     async createBillingInvoice(tenantId: string, draft: BillingInvoiceDraft): Promise<CreatedBillingInvoice> {
       const client = registry.billingFortnox(tenantId);
-      try {
-        const [already] = (await invoicesWithReference(client, draft.ExternalInvoiceReference1)).filter((i) => !i.Cancelled);
-        if (already) return { ...already, created: false };
-        const invoice = await client.createInvoice({
-          CustomerNumber: draft.CustomerNumber,
-          ExternalInvoiceReference1: draft.ExternalInvoiceReference1,
-          ExternalInvoiceReference2: draft.ExternalInvoiceReference2,
-          ...(draft.Currency ? { Currency: draft.Currency } : {}),
-          InvoiceRows: draft.InvoiceRows.map(({ feeCode: _feeCode, net: _net, ...row }) => row),
-        });
-        return {
-          DocumentNumber: invoice.DocumentNumber,
-          ExternalInvoiceReference1: draft.ExternalInvoiceReference1,
-          ExternalInvoiceReference2: invoice.ExternalInvoiceReference2 ?? null,
-          created: true,
-        };
-      } catch (err) {
-        throw fortnoxFailure(err);
-      }
+      const [already] = (await invoicesWithReference(client, draft.ExternalInvoiceReference1)).filter((i) => !i.Cancelled);
+      if (already) return { ...already, created: false };
+      const invoice = await client.createInvoice({
+        CustomerNumber: draft.CustomerNumber,
+        ExternalInvoiceReference1: draft.ExternalInvoiceReference1,
+        ExternalInvoiceReference2: draft.ExternalInvoiceReference2,
+        ...(draft.Currency ? { Currency: draft.Currency } : {}),
+        InvoiceRows: draft.InvoiceRows.map(({ feeCode: _feeCode, net: _net, ...row }) => row),
+      });
+      return {
+        DocumentNumber: invoice.DocumentNumber,
+        ExternalInvoiceReference1: draft.ExternalInvoiceReference1,
+        ExternalInvoiceReference2: invoice.ExternalInvoiceReference2 ?? null,
+        created: true,
+      };
     },
   };
 }

@@ -5,7 +5,6 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { checkSelection } from '../domain/order';
 import { orderWorkflowId } from '../domain/names';
 import { noOrderPageCounts, ORDER_PAGE_SIZE, type OrderPageCounts, type OrderPageResult, type OrderSyncListing } from '../domain/order-sync';
-import { toApplicationFailure as fortnoxFailure } from './fortnox/errors';
 import { whileHeartbeating } from './heartbeat';
 import { previewOrderStart, startOrderWorkflow, type OrderStart } from './order-start';
 import type { TenantRegistry } from './tenant-registry';
@@ -63,39 +62,30 @@ async function signalIfRunning(client: Client, tenantId: string, documentNumber:
 export function createOrderSyncActivities(registry: TenantRegistry, temporal: () => Client, taskQueue: string) {
   async function listChanged(tenantId: string, since: string | null, listedAt: string): Promise<ChangedOrders> {
     const client = registry.fortnox(tenantId);
-    try {
-      const lastModifiedSince = since ? new Date(since) : undefined;
-      const [all, notInvoiced] = await Promise.all([
-        client.listAllOrders({ lastModifiedSince }),
-        client.listAllOrders({ lastModifiedSince, filter: 'invoicenotcreated' }),
-      ]);
-      const open = new Set(notInvoiced.map((o) => o.DocumentNumber));
-      const seen = new Map<string, ChangedOrder>();
-      for (const o of all) {
-        seen.set(o.DocumentNumber, { DocumentNumber: o.DocumentNumber, Cancelled: o.Cancelled, Sent: o.Sent,
-          invoiced: !open.has(o.DocumentNumber) });
-      }
-      return { orders: [...seen.values()], listedAt };
-    } catch (err) {
-      throw fortnoxFailure(err);
+    const lastModifiedSince = since ? new Date(since) : undefined;
+    const [all, notInvoiced] = await Promise.all([
+      client.listAllOrders({ lastModifiedSince }),
+      client.listAllOrders({ lastModifiedSince, filter: 'invoicenotcreated' }),
+    ]);
+    const open = new Set(notInvoiced.map((o) => o.DocumentNumber));
+    const seen = new Map<string, ChangedOrder>();
+    for (const o of all) {
+      seen.set(o.DocumentNumber, { DocumentNumber: o.DocumentNumber, Cancelled: o.Cancelled, Sent: o.Sent,
+        invoiced: !open.has(o.DocumentNumber) });
     }
+    return { orders: [...seen.values()], listedAt };
   }
 
   async function syncPage(tenantId: string, request: OrderPageRequest): Promise<OrderPageResult> {
     const context = Context.current();
     const client = registry.fortnox(tenantId).withSignal(context.cancellationSignal);
-    let answer;
-    try {
-      answer = await client.listOrders({
-        filter: request.listing,
-        lastModifiedSince: request.since ? new Date(request.since) : undefined,
-        sortBy: 'documentnumber',
-        page: request.page,
-        limit: ORDER_PAGE_SIZE,
-      });
-    } catch (err) {
-      throw fortnoxFailure(err);
-    }
+    const answer = await client.listOrders({
+      filter: request.listing,
+      lastModifiedSince: request.since ? new Date(request.since) : undefined,
+      sortBy: 'documentnumber',
+      page: request.page,
+      limit: ORDER_PAGE_SIZE,
+    });
     const progress = context.info.heartbeatDetails as PageProgress | undefined;
     const resumed = progress?.listing === request.listing && progress.page === request.page ? progress : undefined;
     const counts = resumed?.counts ?? noOrderPageCounts();

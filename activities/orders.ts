@@ -14,13 +14,11 @@ import {
   type PickedLine,
   type WmsOrderDraft,
 } from '../domain/order';
-import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
+import { FortnoxError } from './fortnox/errors';
 import type { FortnoxOrder } from './fortnox/schemas';
 import { whileHeartbeating } from './heartbeat';
 import type { TenantRegistry } from './tenant-registry';
-import { toApplicationFailure as wmsFailure } from './wms/errors';
 import type { WmsOrder } from './wms/schemas';
-import { rethrowClassified } from './rethrow-classified';
 
 export function toOrderSnapshot(order: FortnoxOrder): OrderSnapshot {
   return {
@@ -94,14 +92,12 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
   return {
     /** A fresh read of the Fortnox order, or null when it no longer exists. */
     async fetchFortnoxOrder(tenantId: string, documentNumber: string): Promise<OrderSnapshot | null> {
-      return rethrowClassified(fortnoxFailure, async () => {
-        try {
-          return toOrderSnapshot(await registry.fortnox(tenantId).getOrder(documentNumber));
-        } catch (err) {
-          if (isNotFound(err)) return null;
-          throw err;
-        }
-      });
+      try {
+        return toOrderSnapshot(await registry.fortnox(tenantId).getOrder(documentNumber));
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
     },
 
     /**
@@ -114,7 +110,7 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
       // request the moment Temporal gives up on this attempt, so a retry never runs beside it.
       const { cancellationSignal } = Context.current();
       const client = registry.fortnox(tenantId).withSignal(cancellationSignal);
-      return whileHeartbeating(() => rethrowClassified(fortnoxFailure, async () => {
+      return whileHeartbeating(async () => {
         let fresh: OrderSnapshot;
         try {
           fresh = toOrderSnapshot(await client.getOrder(documentNumber));
@@ -155,7 +151,7 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
           if (again.InvoiceReference) return { outcome: 'already-invoiced' as const, invoiceNumber: again.InvoiceReference, rows };
           throw err;
         }
-      }));
+      });
     },
 
     // ---- The report as single requests: each activity below makes at most one Fortnox request, so the tenant queue's
@@ -167,16 +163,14 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
      * without asking (null: the workflow asks with lagerActive, which is a request of its own).
      */
     async readFortnoxOrderForReport(tenantId: string, documentNumber: string): Promise<OrderForReport | null> {
-      return rethrowClassified(fortnoxFailure, async () => {
-        const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
-        try {
-          const order = toOrderSnapshot(await client.getOrder(documentNumber));
-          return { order, lagerActive: registry.knownLagerActive(tenantId) ?? null };
-        } catch (err) {
-          if (isNotFound(err)) return null;
-          throw err;
-        }
-      });
+      const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+      try {
+        const order = toOrderSnapshot(await client.getOrder(documentNumber));
+        return { order, lagerActive: registry.knownLagerActive(tenantId) ?? null };
+      } catch (err) {
+        if (isNotFound(err)) return null;
+        throw err;
+      }
     },
 
     /**
@@ -184,10 +178,8 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
      * PUT renumbers the RowIds, so the workflow writes against the order this returns.
      */
     async moveFortnoxOrderToDelivery(tenantId: string, documentNumber: string): Promise<OrderSnapshot> {
-      return rethrowClassified(fortnoxFailure, async () => {
-        const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
-        return toOrderSnapshot(await client.updateOrder(documentNumber, { DeliveryState: 'delivery' }));
-      });
+      const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+      return toOrderSnapshot(await client.updateOrder(documentNumber, { DeliveryState: 'delivery' }));
     },
 
     /**
@@ -196,10 +188,8 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
      * again and builds a new write.
      */
     async writeDeliveredQuantities(tenantId: string, documentNumber: string, rows: DeliveredRowsPatch): Promise<OrderSnapshot> {
-      return rethrowClassified(fortnoxFailure, async () => {
-        const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
-        return toOrderSnapshot(await client.updateOrder(documentNumber, { OrderRows: rows }));
-      });
+      const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+      return toOrderSnapshot(await client.updateOrder(documentNumber, { OrderRows: rows }));
     },
 
     /**
@@ -207,11 +197,9 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
      * is refused, and the workflow then reads the order to find the invoice the first attempt made.
      */
     async createInvoiceFromOrder(tenantId: string, documentNumber: string): Promise<{ invoiceNumber: string }> {
-      return rethrowClassified(fortnoxFailure, async () => {
-        const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
-        const invoice = await client.createInvoiceFromOrder(documentNumber);
-        return { invoiceNumber: String(invoice.DocumentNumber) };
-      });
+      const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+      const invoice = await client.createInvoiceFromOrder(documentNumber);
+      return { invoiceNumber: String(invoice.DocumentNumber) };
     },
 
   };
@@ -221,35 +209,29 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
 export function createWmsOrderActivities(registry: TenantRegistry) {
   return {
     async findWmsOrder(tenantId: string, orderNumber: string): Promise<WmsOrderView | null> {
-      return rethrowClassified(wmsFailure, async () => {
-        const order = await registry.wms(tenantId).findOrderByNumber(orderNumber);
-        return order ? toWmsOrderView(order) : null;
-      });
+      const order = await registry.wms(tenantId).findOrderByNumber(orderNumber);
+      return order ? toWmsOrderView(order) : null;
     },
 
     async getWmsOrder(tenantId: string, orderId: number): Promise<WmsOrderView> {
-      return rethrowClassified(wmsFailure, async () => toWmsOrderView(await registry.wms(tenantId).getOrder(orderId)));
+      return toWmsOrderView(await registry.wms(tenantId).getOrder(orderId));
     },
 
     /** PUT by orderNumber creates or updates: running it twice leaves one order. */
     async upsertWmsOrder(tenantId: string, draft: WmsOrderDraft): Promise<{ orderId: number }> {
-      return rethrowClassified(wmsFailure, async () => {
-        const { orderId } = await registry.wms(tenantId).upsertOrder({ ...draft, goodsOwnerId: registry.get(tenantId).wms.goodsOwnerId });
-        return { orderId };
-      });
+      const { orderId } = await registry.wms(tenantId).upsertOrder({ ...draft, goodsOwnerId: registry.get(tenantId).wms.goodsOwnerId });
+      return { orderId };
     },
 
     async cancelWmsOrder(tenantId: string, orderId: number): Promise<void> {
-      return rethrowClassified(wmsFailure, async () => {
-        const client = registry.wms(tenantId);
-        const current = await client.getOrder(orderId);
-        if (current.orderInfo.orderStatus.number === WmsStatus.Cancelled) return;
-        await client.cancelOrder(orderId);
-      });
+      const client = registry.wms(tenantId);
+      const current = await client.getOrder(orderId);
+      if (current.orderInfo.orderStatus.number === WmsStatus.Cancelled) return;
+      await client.cancelOrder(orderId);
     },
 
     async markWmsOrderReported(tenantId: string, orderId: number): Promise<void> {
-      return rethrowClassified(wmsFailure, () => registry.wms(tenantId).markOrderReported(orderId));
+      return registry.wms(tenantId).markOrderReported(orderId);
     },
   };
 }

@@ -6,7 +6,6 @@ import { patiently } from './articles';
 import { postReceiptsPage, type ReceiptPageInput, type ReceiptPageResult, type ReceiptProgress } from './purchase-order-receipts';
 import { purchaseOrdersToWmsPage, type ToWmsPageInput, type ToWmsPageResult, type ToWmsProgress } from './purchase-orders-to-wms';
 import type { TenantRegistry } from './tenant-registry';
-import { classifyClientError, rethrowClassified } from './rethrow-classified';
 
 export { RECEIPT_DOCUMENT_TYPE } from './purchase-order-receipts';
 export type { ReceiptPageInput, ReceiptPageResult, ToWmsPageInput, ToWmsPageResult };
@@ -35,22 +34,19 @@ export function createPurchaseOrderActivities(registry: TenantRegistry) {
   return {
     /** Whether Fortnox Lager is on: without it Fortnox has no purchase orders to receive against. */
     async lagerActive(tenantId: string): Promise<boolean> {
-      return rethrowClassified(classifyClientError, () =>
-        patiently(() => registry.lagerActive(tenantId, Context.current().cancellationSignal)));
+      return patiently(() => registry.lagerActive(tenantId, Context.current().cancellationSignal));
     },
 
     /** One page of Fortnox purchase orders → the WMS (see purchaseOrdersToWmsPage). */
     async syncPurchaseOrdersToWms(tenantId: string, page: ToWmsPageInput): Promise<ToWmsPageResult> {
       const { fortnox, wms } = clients(tenantId);
-      return rethrowClassified(classifyClientError, () =>
-        purchaseOrdersToWmsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ToWmsProgress | undefined));
+      return purchaseOrdersToWmsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ToWmsProgress | undefined);
     },
 
     /** One page of WMS receipts not yet reported → Fortnox (see postReceiptsPage). */
     async postPurchaseOrderReceipts(tenantId: string, page: ReceiptPageInput): Promise<ReceiptPageResult> {
       const { fortnox, wms } = clients(tenantId);
-      return rethrowClassified(classifyClientError, () =>
-        postReceiptsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ReceiptProgress | undefined));
+      return postReceiptsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ReceiptProgress | undefined);
     },
 
     /**
@@ -62,25 +58,21 @@ export function createPurchaseOrderActivities(registry: TenantRegistry) {
       const result: Required<PurchaseOrderSyncResult> = {
         lager: true, listed: 0, createdInWms: 0, updatedInWms: 0, receiptsPosted: 0, receiptsChecked: 0,
       };
-      try {
-        if (!(await patiently(() => registry.lagerActive(tenantId, Context.current().cancellationSignal)))) return { ...result, lager: false };
-        for (let after: string | null = null, first = true; first || after !== null; first = false) {
-          const page: ToWmsPageResult = await purchaseOrdersToWmsPage(fortnox, wms, { after, limit: PAGE.toWms });
-          result.listed += page.listed;
-          result.createdInWms += page.createdInWms;
-          result.updatedInWms += page.updatedInWms;
-          after = page.next;
-        }
-        for (let from: number | null = 0; from !== null; ) {
-          const page: ReceiptPageResult = await postReceiptsPage(fortnox, wms, { from, limit: PAGE.receipts });
-          result.receiptsPosted += page.receiptsPosted;
-          result.receiptsChecked += page.checked;
-          from = page.next;
-        }
-        return result;
-      } catch (err) {
-        throw classifyClientError(err);
+      if (!(await patiently(() => registry.lagerActive(tenantId, Context.current().cancellationSignal)))) return { ...result, lager: false };
+      for (let after: string | null = null, first = true; first || after !== null; first = false) {
+        const page: ToWmsPageResult = await purchaseOrdersToWmsPage(fortnox, wms, { after, limit: PAGE.toWms });
+        result.listed += page.listed;
+        result.createdInWms += page.createdInWms;
+        result.updatedInWms += page.updatedInWms;
+        after = page.next;
       }
+      for (let from: number | null = 0; from !== null; ) {
+        const page: ReceiptPageResult = await postReceiptsPage(fortnox, wms, { from, limit: PAGE.receipts });
+        result.receiptsPosted += page.receiptsPosted;
+        result.receiptsChecked += page.checked;
+        from = page.next;
+      }
+      return result;
     },
   };
 }

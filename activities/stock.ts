@@ -9,13 +9,12 @@ import {
 } from '../domain/stock';
 import { patiently } from './articles';
 import type { FortnoxClient } from './fortnox/client';
-import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
+import { FortnoxError } from './fortnox/errors';
 import { formatStockholmTimestamp } from './fortnox/stockholm-time';
 import { pendingPurchaseReceipts } from './purchase-order-receipts';
 import type { TenantRegistry } from './tenant-registry';
 import type { WmsClient } from './wms/client';
 import type { WmsWarehouse } from './wms/schemas';
-import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
 import { WmsStatus } from '../domain/order';
 
 /** Our custom document types: one per direction, since Fortnox fixes a type's direction on first use. */
@@ -261,43 +260,29 @@ export interface ArticleStockPage {
 
 export function createStockActivities(registry: TenantRegistry) {
   const fortnoxOf = (tenantId: string) => registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
-  const classified = (err: unknown) =>
-    err instanceof FortnoxError ? fortnoxFailure(err) : err instanceof WmsError ? wmsFailure(err) : err;
   return {
     /** The stock report's Fortnox side under Lager: the stock balance of every stock point, summed per article. One request. */
     async readFortnoxStockBalance(tenantId: string): Promise<Record<string, number>> {
-      try {
-        const quantities: Record<string, number> = {};
-        for (const b of await fortnoxOf(tenantId).getStockBalance()) quantities[b.itemId] = (quantities[b.itemId] ?? 0) + b.inStock;
-        return quantities;
-      } catch (err) {
-        throw classified(err);
-      }
+      const quantities: Record<string, number> = {};
+      for (const b of await fortnoxOf(tenantId).getStockBalance()) quantities[b.itemId] = (quantities[b.itemId] ?? 0) + b.inStock;
+      return quantities;
     },
 
     /** The stock report's Fortnox side without Lager: a page of the article register's QuantityInStock. One request. */
     async listArticleStockPage(tenantId: string, page: number): Promise<ArticleStockPage> {
-      try {
-        const answer = await fortnoxOf(tenantId).listArticles({ page, limit: 500 });
-        const quantities: Record<string, number> = {};
-        for (const a of answer.items) if (a.QuantityInStock != null) quantities[a.ArticleNumber] = Number(a.QuantityInStock);
-        return { quantities, totalPages: answer.totalPages };
-      } catch (err) {
-        throw classified(err);
-      }
+      const answer = await fortnoxOf(tenantId).listArticles({ page, limit: 500 });
+      const quantities: Record<string, number> = {};
+      for (const a of answer.items) if (a.QuantityInStock != null) quantities[a.ArticleNumber] = Number(a.QuantityInStock);
+      return { quantities, totalPages: answer.totalPages };
     },
 
     /** `runStartedAtMs` makes the run's document ids: the same on every retry of the activity. */
     async syncStockLevels(tenantId: string, runStartedAtMs: number): Promise<StockSyncResult> {
       const fortnox = registry.fortnox(tenantId);
       const wms = registry.wms(tenantId);
-      try {
-        return (await patiently(() => registry.lagerActive(tenantId)))
-          ? await syncWithLager(fortnox, wms, tenantId, runStartedAtMs, registry.get(tenantId).settings.stockPoints)
-          : await syncWithoutLager(fortnox, wms);
-      } catch (err) {
-        throw classified(err);
-      }
+      return (await patiently(() => registry.lagerActive(tenantId)))
+        ? await syncWithLager(fortnox, wms, tenantId, runStartedAtMs, registry.get(tenantId).settings.stockPoints)
+        : await syncWithoutLager(fortnox, wms);
     },
   };
 }
@@ -307,15 +292,11 @@ export function createStockReportWmsActivities(registry: TenantRegistry) {
   return {
     /** The WMS's physical stock per article, over all warehouses. */
     async readWmsStock(tenantId: string): Promise<Record<string, number>> {
-      try {
-        const quantities: Record<string, number> = {};
-        for (const article of await registry.wms(tenantId).getInventoryPerWarehouse()) {
-          quantities[article.articleNumber] = article.inventoryPerWarehouse.reduce((sum, w) => sum + w.numberOfItems, 0);
-        }
-        return quantities;
-      } catch (err) {
-        throw err instanceof WmsError ? wmsFailure(err) : err;
+      const quantities: Record<string, number> = {};
+      for (const article of await registry.wms(tenantId).getInventoryPerWarehouse()) {
+        quantities[article.articleNumber] = article.inventoryPerWarehouse.reduce((sum, w) => sum + w.numberOfItems, 0);
       }
+      return quantities;
     },
   };
 }

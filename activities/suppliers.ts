@@ -2,12 +2,10 @@
 // supplierInfo of its articles: a supplier new or changed since the cursor rewrites the articles that carry it under
 // an old name, each from a fresh read of the Fortnox article. Nothing here calls a supplier endpoint of the WMS.
 import { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
 import { articleAction, articlesWithStaleSupplier, withSupplierName, type FortnoxSupplierFacts } from '../domain/articles';
 import { patiently, wmsArticlesByNumber, wmsFacts } from './articles';
-import { FortnoxError, toApplicationFailure as fortnoxFailure } from './fortnox/errors';
+import { FortnoxError } from './fortnox/errors';
 import type { TenantRegistry } from './tenant-registry';
-import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
 
 export interface SupplierSyncResult {
   listedAt: string;
@@ -34,27 +32,16 @@ export interface StaleSupplierArticle {
 /** Suppliers per page of the one-request listing: Fortnox's largest page. */
 export const SUPPLIER_PAGE_SIZE = 500;
 
-function classified(err: unknown): unknown {
-  if (err instanceof ApplicationFailure) return err;
-  if (err instanceof FortnoxError) return fortnoxFailure(err);
-  if (err instanceof WmsError) return wmsFailure(err);
-  return err;
-}
-
 /** The supplier sync's Fortnox activities, for the tenant's Fortnox queue: one Fortnox request each (but the old one). */
 export function createSupplierActivities(registry: TenantRegistry) {
   const fortnoxOf = (tenantId: string) => registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
   return {
     /** One page of the Fortnox suppliers changed since `since` (null: all): one request. */
     async listChangedSuppliersPage(tenantId: string, since: string | null, page: number): Promise<SupplierListPage> {
-      try {
-        const answer = await fortnoxOf(tenantId).listSuppliers({
-          lastModifiedSince: since ? new Date(since) : undefined, page, limit: SUPPLIER_PAGE_SIZE,
-        });
-        return { suppliers: answer.items.map((s) => ({ SupplierNumber: s.SupplierNumber, Name: s.Name })), totalPages: answer.totalPages };
-      } catch (err) {
-        throw classified(err);
-      }
+      const answer = await fortnoxOf(tenantId).listSuppliers({
+        lastModifiedSince: since ? new Date(since) : undefined, page, limit: SUPPLIER_PAGE_SIZE,
+      });
+      return { suppliers: answer.items.map((s) => ({ SupplierNumber: s.SupplierNumber, Name: s.Name })), totalPages: answer.totalPages };
     },
 
     /**
@@ -62,24 +49,20 @@ export function createSupplierActivities(registry: TenantRegistry) {
      * supplier's current name. Idempotent: it decides on fresh reads of both sides.
      */
     async rewriteArticleSupplier(tenantId: string, articleNumber: string, supplier: FortnoxSupplierFacts): Promise<'updated' | 'unchanged' | 'gone'> {
+      let article;
       try {
-        let article;
-        try {
-          article = await fortnoxOf(tenantId).getArticle(articleNumber);
-        } catch (err) {
-          // Deleted in Fortnox since: the article sync retires nothing it cannot read either.
-          if (err instanceof FortnoxError && err.status === 404) return 'gone';
-          throw err;
-        }
-        const wms = registry.wms(tenantId);
-        const existing = await wms.getArticleByNumber(articleNumber);
-        const action = articleAction(withSupplierName(article, supplier), existing && wmsFacts(existing));
-        if (action.kind !== 'upsert' && action.kind !== 'retire') return 'unchanged';
-        await wms.upsertArticle(action.draft);
-        return 'updated';
+        article = await fortnoxOf(tenantId).getArticle(articleNumber);
       } catch (err) {
-        throw classified(err);
+        // Deleted in Fortnox since: the article sync retires nothing it cannot read either.
+        if (err instanceof FortnoxError && err.status === 404) return 'gone';
+        throw err;
       }
+      const wms = registry.wms(tenantId);
+      const existing = await wms.getArticleByNumber(articleNumber);
+      const action = articleAction(withSupplierName(article, supplier), existing && wmsFacts(existing));
+      if (action.kind !== 'upsert' && action.kind !== 'retire') return 'unchanged';
+      await wms.upsertArticle(action.draft);
+      return 'updated';
     },
 
     /**
@@ -91,35 +74,31 @@ export function createSupplierActivities(registry: TenantRegistry) {
       const wms = registry.wms(tenantId);
       const listedAt = new Date().toISOString();
       const result: SupplierSyncResult = { listedAt, listed: 0, articlesUpdated: 0, articlesUnchanged: 0 };
-      try {
-        const changed = await patiently(() => fortnox.listAllSuppliers({ lastModifiedSince: since ? new Date(since) : undefined }));
-        result.listed = changed.length;
-        if (changed.length === 0) return result;
-        const held = await wmsArticlesByNumber(wms);
-        const stale = articlesWithStaleSupplier(changed, [...held.values()].map(wmsFacts));
-        for (const [articleNumber, supplier] of stale) {
-          Context.current().heartbeat(result);
-          let article;
-          try {
-            article = await patiently(() => fortnox.getArticle(articleNumber));
-          } catch (err) {
-            // Deleted in Fortnox since: the article sync retires nothing it cannot read either.
-            if (err instanceof FortnoxError && err.status === 404) continue;
-            throw err;
-          }
-          const existing = held.get(articleNumber);
-          const action = articleAction(withSupplierName(article, supplier), existing && wmsFacts(existing));
-          if (action.kind === 'upsert' || action.kind === 'retire') {
-            await wms.upsertArticle(action.draft);
-            result.articlesUpdated++;
-          } else {
-            result.articlesUnchanged++;
-          }
+      const changed = await patiently(() => fortnox.listAllSuppliers({ lastModifiedSince: since ? new Date(since) : undefined }));
+      result.listed = changed.length;
+      if (changed.length === 0) return result;
+      const held = await wmsArticlesByNumber(wms);
+      const stale = articlesWithStaleSupplier(changed, [...held.values()].map(wmsFacts));
+      for (const [articleNumber, supplier] of stale) {
+        Context.current().heartbeat(result);
+        let article;
+        try {
+          article = await patiently(() => fortnox.getArticle(articleNumber));
+        } catch (err) {
+          // Deleted in Fortnox since: the article sync retires nothing it cannot read either.
+          if (err instanceof FortnoxError && err.status === 404) continue;
+          throw err;
         }
-        return result;
-      } catch (err) {
-        throw classified(err);
+        const existing = held.get(articleNumber);
+        const action = articleAction(withSupplierName(article, supplier), existing && wmsFacts(existing));
+        if (action.kind === 'upsert' || action.kind === 'retire') {
+          await wms.upsertArticle(action.draft);
+          result.articlesUpdated++;
+        } else {
+          result.articlesUnchanged++;
+        }
       }
+      return result;
     },
   };
 }
@@ -128,13 +107,9 @@ export function createSupplierActivities(registry: TenantRegistry) {
 export function createSupplierWmsActivities(registry: TenantRegistry) {
   return {
     async findArticlesWithStaleSupplier(tenantId: string, changed: FortnoxSupplierFacts[]): Promise<StaleSupplierArticle[]> {
-      try {
-        const held = await wmsArticlesByNumber(registry.wms(tenantId));
-        const stale = articlesWithStaleSupplier(changed, [...held.values()].map(wmsFacts));
-        return [...stale].map(([articleNumber, supplier]) => ({ articleNumber, supplier }));
-      } catch (err) {
-        throw classified(err);
-      }
+      const held = await wmsArticlesByNumber(registry.wms(tenantId));
+      const stale = articlesWithStaleSupplier(changed, [...held.values()].map(wmsFacts));
+      return [...stale].map(([articleNumber, supplier]) => ({ articleNumber, supplier }));
     },
   };
 }

@@ -8,7 +8,6 @@ import { orderWorkflowId } from '../domain/names';
 import { alreadyReported, rememberStatuses, statusEventId, type SeenStatus } from '../domain/wms-status-poll';
 import { wmsEventSignal } from '../workflows/order/messages';
 import type { TenantRegistry } from './tenant-registry';
-import { toApplicationFailure as wmsFailure, WmsError } from './wms/errors';
 
 export interface StatusPollResult {
   /** When this poll started listing, by this machine's clock: the next poll lists from here (minus the overlap). */
@@ -32,34 +31,29 @@ export function createStatusPollActivities(registry: TenantRegistry, temporal: (
       const reported = new Map(previous.map((s) => [s.orderId, s.statusNumber]));
       const seen: SeenStatus[] = [];
       const counts = { listed: 0, signalled: 0, alreadyReported: 0, withoutWorkflow: 0 };
-      try {
-        for await (const page of registry.wms(tenantId).orderPages({ orderStatusChangedTimeFrom: since })) {
-          for (const order of page) {
-            const status: SeenStatus = { orderId: order.orderInfo.orderId, statusNumber: order.orderInfo.orderStatus.number };
-            counts.listed++;
-            seen.push(status);
-            if (alreadyReported(reported, status)) {
-              counts.alreadyReported++;
-              continue;
-            }
-            try {
-              await temporal().workflow.getHandle(orderWorkflowId(tenantId, order.orderInfo.orderNumber)).signal(wmsEventSignal, {
-                webhookEventId: statusEventId(status.orderId, status.statusNumber),
-                orderId: status.orderId,
-                statusNumber: status.statusNumber,
-                timestamp: listedAt,
-              });
-              counts.signalled++;
-            } catch (err) {
-              if (!(err instanceof WorkflowNotFoundError)) throw err;
-              counts.withoutWorkflow++;
-            }
+      for await (const page of registry.wms(tenantId).orderPages({ orderStatusChangedTimeFrom: since })) {
+        for (const order of page) {
+          const status: SeenStatus = { orderId: order.orderInfo.orderId, statusNumber: order.orderInfo.orderStatus.number };
+          counts.listed++;
+          seen.push(status);
+          if (alreadyReported(reported, status)) {
+            counts.alreadyReported++;
+            continue;
           }
-          context.heartbeat(counts);
+          try {
+            await temporal().workflow.getHandle(orderWorkflowId(tenantId, order.orderInfo.orderNumber)).signal(wmsEventSignal, {
+              webhookEventId: statusEventId(status.orderId, status.statusNumber),
+              orderId: status.orderId,
+              statusNumber: status.statusNumber,
+              timestamp: listedAt,
+            });
+            counts.signalled++;
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError)) throw err;
+            counts.withoutWorkflow++;
+          }
         }
-      } catch (err) {
-        if (err instanceof WmsError) throw wmsFailure(err);
-        throw err;
+        context.heartbeat(counts);
       }
       return { listedAt, ...counts, remembered: rememberStatuses(seen) };
     },

@@ -5,6 +5,7 @@ import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { fileURLToPath } from 'node:url';
 import { createFortnoxActivities, createMainActivities } from '../activities';
+import { integrationFailureInterceptor } from '../activities/integration-error';
 import type { TenantRegistry } from '../activities/tenant-registry';
 import { fortnoxTaskQueue } from '../domain/names';
 
@@ -57,6 +58,11 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
   // Each queue gets only its own set: a Fortnox activity scheduled on the main queue would fail as unregistered
   // rather than run outside the tenant's rate limit (workflows/proxies.ts makes it a type error first).
   const fortnoxActivities = createFortnoxActivities(dependencies);
+  // A client error escaping an activity becomes the ApplicationFailure it stands for, in one place for every activity.
+  const interceptors = {
+    ...options.workerOptions?.interceptors,
+    activity: [integrationFailureInterceptor, ...(options.workerOptions?.interceptors?.activity ?? [])],
+  };
   const workflowSource = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath };
   const main = await Worker.create({
     connection: options.connection,
@@ -67,6 +73,7 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_WORKFLOW_CACHE_SIZE,
     shutdownGraceTime: DEFAULT_SHUTDOWN_GRACE_TIME,
     ...options.workerOptions,
+    interceptors,
   });
   const perTenant = await Promise.all(
     options.registry.ids().map((tenantId) =>
@@ -79,6 +86,7 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
         maxConcurrentActivityTaskExecutions: DEFAULT_FORTNOX_CONCURRENT_ACTIVITIES,
         shutdownGraceTime: DEFAULT_SHUTDOWN_GRACE_TIME,
         ...options.workerOptions,
+        interceptors,
       }),
     ),
   );

@@ -1,5 +1,6 @@
 // Fortnox failures as classes: each one classified (retryable, rate-limited, non-retryable) and convertible to a Temporal failure.
 import { ApplicationFailure } from '@temporalio/common';
+import { IntegrationError } from '../integration-error';
 
 export type FortnoxErrorKind = 'retryable' | 'rate-limited' | 'non-retryable';
 
@@ -18,7 +19,8 @@ export interface FortnoxErrorOptions {
 }
 
 /** A failed Fortnox call. The message names the request and what came back, and never contains a token or secret. */
-export class FortnoxError extends Error {
+export class FortnoxError extends IntegrationError {
+  readonly system = 'Fortnox' as const;
   readonly kind: FortnoxErrorKind;
   readonly status?: number;
   readonly code?: string;
@@ -37,6 +39,10 @@ export class FortnoxError extends Error {
     if (options.code !== undefined) this.code = options.code;
     if (options.fortnoxMessage !== undefined) this.fortnoxMessage = options.fortnoxMessage;
     if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+
+  toApplicationFailure(): ApplicationFailure {
+    return toApplicationFailure(this);
   }
 }
 
@@ -90,12 +96,10 @@ export function failureDetails(err: FortnoxError): Record<string, unknown> {
 }
 
 /**
- * Turns a FortnoxError into a Temporal ApplicationFailure so the activity's retry policy does the right thing:
- * non-retryable stops, rate-limited waits the given delay, retryable uses the policy's backoff. Anything else is
- * returned unchanged (Temporal treats a plain Error as retryable).
+ * The Temporal ApplicationFailure a FortnoxError stands for, so the activity's retry policy does the right thing:
+ * non-retryable stops, rate-limited waits the given delay, retryable uses the policy's backoff.
  */
-export function toApplicationFailure(err: unknown): unknown {
-  if (!(err instanceof FortnoxError)) return err;
+export function toApplicationFailure(err: FortnoxError): ApplicationFailure {
   const type = failureType(err);
   switch (err.kind) {
     case 'non-retryable':

@@ -1,6 +1,7 @@
 // Classified WMS client failures, and their translation into Temporal ApplicationFailures.
 import { ApplicationFailure } from '@temporalio/common';
 import { WMS_ORDER_CANCELLED_FAILURE_TYPE, WMS_ORDER_STARTED_FAILURE_TYPE } from '../../domain/names';
+import { IntegrationError } from '../integration-error';
 
 export { WMS_ORDER_CANCELLED_FAILURE_TYPE, WMS_ORDER_STARTED_FAILURE_TYPE };
 
@@ -16,7 +17,8 @@ export interface WmsErrorContext {
   cause?: unknown;
 }
 
-export class WmsError extends Error {
+export class WmsError extends IntegrationError {
+  readonly system = 'WMS' as const;
   readonly kind: WmsErrorKind;
   readonly status?: number;
   readonly method: string;
@@ -35,6 +37,10 @@ export class WmsError extends Error {
 
   get retryable(): boolean {
     return this.kind === 'retryable';
+  }
+
+  toApplicationFailure(): ApplicationFailure {
+    return toApplicationFailure(this);
   }
 }
 
@@ -94,8 +100,7 @@ export class WmsInvoiceChargesNotPermittedError extends WmsError {
 export const WMS_INVOICE_CHARGES_NOT_PERMITTED_FAILURE_TYPE = 'WmsInvoiceChargesNotPermitted';
 
 /** Temporal sees business refusals as non-retryable failures with a stable type the workflow can match on. */
-export function toApplicationFailure(err: unknown): ApplicationFailure {
-  if (err instanceof ApplicationFailure) return err;
+export function toApplicationFailure(err: WmsError): ApplicationFailure {
   if (err instanceof WmsOrderStartedError) {
     return ApplicationFailure.create({
       type: WMS_ORDER_STARTED_FAILURE_TYPE,
@@ -123,15 +128,11 @@ export function toApplicationFailure(err: unknown): ApplicationFailure {
       cause: err,
     });
   }
-  if (err instanceof WmsError) {
-    return ApplicationFailure.create({
-      type: err.name,
-      message: err.message,
-      nonRetryable: err.kind === 'non-retryable',
-      details: [{ method: err.method, path: err.path, status: err.status }],
-      cause: err,
-    });
-  }
-  const error = err instanceof Error ? err : new Error(String(err));
-  return ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: false, cause: error });
+  return ApplicationFailure.create({
+    type: err.name,
+    message: err.message,
+    nonRetryable: err.kind === 'non-retryable',
+    details: [{ method: err.method, path: err.path, status: err.status }],
+    cause: err,
+  });
 }

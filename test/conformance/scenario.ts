@@ -8,6 +8,7 @@ import { tenantSchema } from '../../config/tenants';
 import { createArticleActivities } from '../../activities/articles';
 import { formatStockholmTimestamp, MemoryTokenStore, Pacer } from '../../activities/fortnox';
 import { createFortnoxOrderActivities, createWmsOrderActivities } from '../../activities/orders';
+import { integrationFailureInterceptor } from '../../activities/integration-error';
 import { reportFulfilmentStepwise, type FulfilmentSteps } from '../../workflows/order/fulfilment';
 import { createPurchaseOrderActivities } from '../../activities/purchase-orders';
 import { createStockActivities } from '../../activities/stock';
@@ -53,7 +54,8 @@ async function runSteps(
   fortnoxSandbox: FortnoxSandbox, wmsSandbox: WmsSandbox, fortnoxRecorder: Recorder, wmsRecorder: Recorder, close: () => Promise<void>,
 ): Promise<Scenario> {
   const failures: Scenario['failures'] = [];
-  const env = new MockActivityEnvironment();
+  // With the worker's interceptor, so activities fail here as they fail under a worker.
+  const env = new MockActivityEnvironment(undefined, { interceptors: [integrationFailureInterceptor] });
   /** Runs one of the product's activities in a mocked activity context (heartbeats, cancellation), typed. */
   const activity = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
     env.run(fn as (...args: unknown[]) => Promise<R>, ...args);

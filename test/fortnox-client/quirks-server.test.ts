@@ -4,7 +4,8 @@ import type { FastifyInstance } from 'fastify';
 import { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { failure } from './sandbox';
-import { FortnoxClient, FortnoxError, FortnoxSchemaError, MemoryTokenStore, Pacer, toApplicationFailure } from '../../activities/fortnox';
+import { toActivityFailure } from '../../activities/integration-error';
+import { FortnoxClient, FortnoxError, FortnoxSchemaError, MemoryTokenStore, Pacer } from '../../activities/fortnox';
 
 interface Route { status: number; body: string; headers?: Record<string, string>; delayMs?: number }
 
@@ -310,27 +311,27 @@ describe('classifying failures', () => {
   });
 });
 
-describe('toApplicationFailure', () => {
+describe('the one translation into Temporal failures (toActivityFailure)', () => {
   const base = { method: 'GET', path: '/3/orders/1' };
   it('maps each kind to the Temporal failure the retry policy needs', () => {
-    const notFound = toApplicationFailure(new FortnoxError('nf', { ...base, kind: 'non-retryable', status: 404, code: '2000428' }));
+    const notFound = toActivityFailure(new FortnoxError('nf', { ...base, kind: 'non-retryable', status: 404, code: '2000428' }));
     expect(notFound).toBeInstanceOf(ApplicationFailure);
     expect(notFound).toMatchObject({ nonRetryable: true, type: 'FortnoxNotFound' });
     expect((notFound as ApplicationFailure).details?.[0]).toMatchObject({ status: 404, code: '2000428', path: '/3/orders/1' });
 
-    const bad = toApplicationFailure(new FortnoxError('bad', { ...base, kind: 'non-retryable', status: 400 }));
+    const bad = toActivityFailure(new FortnoxError('bad', { ...base, kind: 'non-retryable', status: 400 }));
     expect(bad).toMatchObject({ nonRetryable: true, type: 'FortnoxBadRequest' });
 
-    const schema = toApplicationFailure(new FortnoxSchemaError({ ...base, status: 200, field: 'Order.RowId', issues: ['x'] }));
+    const schema = toActivityFailure(new FortnoxSchemaError({ ...base, status: 200, field: 'Order.RowId', issues: ['x'] }));
     expect(schema).toMatchObject({ nonRetryable: true, type: 'FortnoxSchemaViolation' });
 
-    const limited = toApplicationFailure(new FortnoxError('429', { ...base, kind: 'rate-limited', status: 429, retryAfterMs: 3000 }));
+    const limited = toActivityFailure(new FortnoxError('429', { ...base, kind: 'rate-limited', status: 429, retryAfterMs: 3000 }));
     expect(limited).toMatchObject({ nonRetryable: false, type: 'FortnoxRateLimited', nextRetryDelay: 3000 });
 
-    const down = toApplicationFailure(new FortnoxError('503', { ...base, kind: 'retryable', status: 503 }));
+    const down = toActivityFailure(new FortnoxError('503', { ...base, kind: 'retryable', status: 503 }));
     expect(down).toMatchObject({ nonRetryable: false, type: 'FortnoxUnavailable' });
 
     const other = new Error('not ours');
-    expect(toApplicationFailure(other)).toBe(other);
+    expect(toActivityFailure(other)).toBe(other);
   });
 });

@@ -1,12 +1,14 @@
 // 3PL billing sources (invoice charges, historical inventory, orders shipped in a window), fault injection and call
 // accounting, failure classification, reset and the autopilot.
+import type { ApplicationFailure } from '@temporalio/common';
 import Fastify, { type FastifyReply } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WmsClient } from '../../activities/wms/client';
 import {
-  WmsError, WmsInvoiceChargesNotPermittedError, WmsSchemaError, toApplicationFailure,
+  WmsError, WmsInvoiceChargesNotPermittedError, WmsSchemaError,
 } from '../../activities/wms/errors';
 import type { WmsSandbox } from '../../simulators/wms/server';
+import { toActivityFailure } from '../../activities/integration-error';
 import { consignee, control, newGoodsOwner, startSandbox, waitFor } from './helpers';
 
 let sandbox: WmsSandbox;
@@ -81,7 +83,7 @@ describe('invoice charges (GET /orders/{orderId}/invoiceCharges)', () => {
     expect(err).toBeInstanceOf(WmsInvoiceChargesNotPermittedError);
     expect(err).toMatchObject({ status: 403, kind: 'non-retryable', orderId });
     expect((err as Error).message).toMatch(/Administration → Integration → API for goods owners/);
-    const failure = toApplicationFailure(err);
+    const failure = toActivityFailure(err);
     expect(failure).toMatchObject({ type: 'WmsInvoiceChargesNotPermitted', nonRetryable: true });
     // Only the charges need the permission.
     expect((await client.getOrder(orderId)).orderInfo.orderStatus.number).toBe(450);
@@ -181,7 +183,7 @@ describe('faults and call accounting', () => {
     const err = await client.listOrders().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WmsError);
     expect(err).toMatchObject({ status: 503, kind: 'retryable', method: 'GET', path: '/orders' });
-    expect(toApplicationFailure(err).nonRetryable).toBe(false);
+    expect((toActivityFailure(err) as ApplicationFailure).nonRetryable).toBe(false);
     await client.listArticles(); // other routes are untouched
 
     // Same seed, same sequence of failures.

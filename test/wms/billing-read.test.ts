@@ -3,6 +3,7 @@
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createBillingReadActivities } from '../../activities/billing';
+import { integrationFailureInterceptor } from '../../activities/integration-error';
 import { TenantRegistry } from '../../activities/tenant-registry';
 import { tenantSchema, type Tenant } from '../../config/tenants';
 import { billingPeriod, type BillingExportPlan } from '../../domain/billing';
@@ -67,7 +68,7 @@ function tenantOf(creds: { goodsOwnerId: number; username: string; password: str
 type Calls = { total: number; byRoute: Record<string, number> };
 
 async function prepare(tenant: Tenant, heartbeatDetails?: unknown) {
-  const env = new MockActivityEnvironment(heartbeatDetails === undefined ? {} : { heartbeatDetails });
+  const env = new MockActivityEnvironment(heartbeatDetails === undefined ? {} : { heartbeatDetails }, { interceptors: [integrationFailureInterceptor] });
   const beats: unknown[] = [];
   env.on('heartbeat', (details: unknown) => beats.push(details));
   const { prepareBillingExport } = createBillingReadActivities(new TenantRegistry([tenant]));

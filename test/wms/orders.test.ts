@@ -1,8 +1,10 @@
 // Orders through the client against the sandbox: create, update, cancel, refusals after start, filters, floor, reporting.
+import type { ApplicationFailure } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WmsError, WmsOrderStartedError, toApplicationFailure } from '../../activities/wms/errors';
+import { WmsError, WmsOrderStartedError } from '../../activities/wms/errors';
 import type { WmsOrder } from '../../activities/wms/schemas';
 import type { WmsSandbox } from '../../simulators/wms/server';
+import { toActivityFailure } from '../../activities/integration-error';
 import { consignee, newGoodsOwner, startSandbox } from './helpers';
 
 let sandbox: WmsSandbox;
@@ -96,7 +98,7 @@ describe('orders', () => {
     expect(order.orderInfo.orderStatus.number).toBe(300);
     expect(order.orderLines[0]!.orderedNumberOfItems).toBe(2);
 
-    const failure = toApplicationFailure(update);
+    const failure = toActivityFailure(update) as ApplicationFailure;
     expect(failure.type).toBe('WmsOrderStarted');
     expect(failure.nonRetryable).toBe(true);
     expect(failure.details?.[0]).toMatchObject({ orderNumber: 'FN-S1', orderStatus: 300 });
