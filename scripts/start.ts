@@ -15,6 +15,7 @@ import { bootstrapSchedules, triggerScheduleNow } from '../client/schedules';
 import { registerSearchAttributes } from '../client/search-attributes';
 import { buildWebhookReceiver, webhookPath, webhookTenantOf } from '../client/webhook-receiver';
 import { createIntegrationWorkers, runWorkers } from '../workers/worker';
+import { ensureWorkflowBundle } from '../workers/workflow-bundle';
 import { startDevServer, type DevServer } from './dev-server';
 import { DEMO_TENANTS_FILE, startEmbeddedSandboxes, type EmbeddedSandboxes } from './embedded-sandboxes';
 import { startConsole, type ConsoleServer } from '../simulators/console/server';
@@ -99,6 +100,7 @@ async function main(config: AppConfig): Promise<void> {
       registry,
       client,
       maxCachedWorkflows: env.WORKFLOW_CACHE_SIZE,
+      workflowBundle: { codePath: await ensureWorkflowBundle(join(config.dataDir, 'workflow-bundles')) },
     });
     const running = runWorkers(workers);
     stops.push(async () => {

@@ -7,7 +7,9 @@ import { TenantRegistry } from '../activities/tenant-registry';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
 import { registerTemporalGauges } from '../observability/metrics';
 import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
+import { join } from 'node:path';
 import { createIntegrationWorkers, runWorkers } from './worker';
+import { ensureWorkflowBundle } from './workflow-bundle';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   const registry = new TenantRegistry(config.tenants, { dataDir: config.dataDir });
   const workers = await createIntegrationWorkers({
     connection, namespace: target.namespace, taskQueue: env.TASK_QUEUE, registry, client, maxCachedWorkflows: env.WORKFLOW_CACHE_SIZE,
+    workflowBundle: { codePath: await ensureWorkflowBundle(join(config.dataDir, 'workflow-bundles')) },
   });
   registerTemporalGauges({ client, tenantIds: () => registry.ids() });
   // Metrics are worth a loud log line, not a worker that stops processing orders (e.g. port taken by a second worker).
