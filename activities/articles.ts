@@ -78,20 +78,23 @@ async function walkArticles(fortnox: FortnoxClient, wms: WmsClient, since: strin
   const progress: ArticleSyncProgress = previous
     ? { ...previous, counts: { ...previous.counts }, resumed: previous.resumed + 1 }
     : {
-      listedAt: new Date().toISOString(),
-      after: null,
-      counts: { listed: 0, fetched: 0, upserted: 0, retired: 0, unchanged: 0, ignored: 0 },
-      resumed: 0,
-    };
+        listedAt: new Date().toISOString(),
+        after: null,
+        counts: { listed: 0, fetched: 0, upserted: 0, retired: 0, unchanged: 0, ignored: 0 },
+        resumed: 0,
+      };
   if (previous) context.log.info('resuming article sync', { after: previous.after, done: previous.counts });
   context.heartbeat(progress);
 
   // The list is thin (no StockGoods, no dimensions): it tells us what changed; details come one by one below.
-  const listed = await patiently(() => fortnox.listAllArticles({ lastModifiedSince: since ? new Date(since) : undefined }));
+  const listed = await patiently(() =>
+    fortnox.listAllArticles({ lastModifiedSince: since ? new Date(since) : undefined }),
+  );
   const numbers = [...new Set(listed.map((a) => a.ArticleNumber))].sort(compareArticleNumbers);
   progress.counts.listed = numbers.length;
   const held = await wmsArticlesByNumber(wms);
-  const todo = progress.after === null ? numbers : numbers.filter((n) => compareArticleNumbers(n, progress.after as string) > 0);
+  const todo =
+    progress.after === null ? numbers : numbers.filter((n) => compareArticleNumbers(n, progress.after as string) > 0);
 
   for (const articleNumber of todo) {
     if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? new Error('cancelled');
@@ -139,7 +142,9 @@ export function createArticleActivities(registry: TenantRegistry) {
     /** One page of the Fortnox articles changed since `since` (null: all): one request. */
     async listChangedArticlesPage(tenantId: string, since: string | null, page: number): Promise<ArticleListPage> {
       const answer = await fortnoxOf(tenantId).listArticles({
-        lastModifiedSince: since ? new Date(since) : undefined, page, limit: ARTICLE_PAGE_SIZE,
+        lastModifiedSince: since ? new Date(since) : undefined,
+        page,
+        limit: ARTICLE_PAGE_SIZE,
       });
       return { articleNumbers: answer.items.map((a) => a.ArticleNumber), totalPages: answer.totalPages };
     },

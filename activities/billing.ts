@@ -52,12 +52,24 @@ interface ChargesProgress {
  * The charges booked on every order shipped in the period, grouped by fee code and price, one order at a time
  * (GET /orders?shippedTimeFrom&shippedTimeTo, then GET /orders/{orderId}/invoiceCharges each).
  */
-async function readOrderCharges(wms: WmsClient, bounds: { from: string; to: string }, context: Context): Promise<ChargesProgress> {
+async function readOrderCharges(
+  wms: WmsClient,
+  bounds: { from: string; to: string },
+  context: Context,
+): Promise<ChargesProgress> {
   const resumed = context.info.heartbeatDetails as ChargesProgress | undefined;
   let progress: ChargesProgress = resumed ?? { nextOrderId: 0, orders: 0, charges: [] };
-  if (resumed) context.log.info('resuming the billing period\'s order charges', { nextOrderId: resumed.nextOrderId, orders: resumed.orders });
+  if (resumed)
+    context.log.info("resuming the billing period's order charges", {
+      nextOrderId: resumed.nextOrderId,
+      orders: resumed.orders,
+    });
   context.heartbeat(progress);
-  const shipped = wms.orderPages({ shippedTimeFrom: bounds.from, shippedTimeTo: bounds.to }, WMS_PAGE_SIZE, progress.nextOrderId);
+  const shipped = wms.orderPages(
+    { shippedTimeFrom: bounds.from, shippedTimeTo: bounds.to },
+    WMS_PAGE_SIZE,
+    progress.nextOrderId,
+  );
   for await (const page of shipped) {
     for (const order of page) {
       if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? new Error('cancelled');
@@ -76,7 +88,10 @@ async function readOrderCharges(wms: WmsClient, bounds: { from: string; to: stri
 
 /** What each basis the price list uses counted in the period; a source nobody prices is not read. */
 async function countPriceBases(
-  wms: WmsClient, priceList: PriceList, bounds: { from: string; to: string }, beat: () => void,
+  wms: WmsClient,
+  priceList: PriceList,
+  bounds: { from: string; to: string },
+  beat: () => void,
 ): Promise<{ counts: Partial<Record<PriceBasis, number>>; stockDate?: string }> {
   const bases = basesInUse(priceList);
   const counts: Partial<Record<PriceBasis, number>> = {};
@@ -88,12 +103,18 @@ async function countPriceBases(
     beat();
   }
   if (bases.has('inventoryAdjustments')) {
-    counts.inventoryAdjustments = inventoryAdjustmentCount(await wms.listInventoryAdjustments({ from: bounds.from, to: bounds.to }), bounds);
+    counts.inventoryAdjustments = inventoryAdjustmentCount(
+      await wms.listInventoryAdjustments({ from: bounds.from, to: bounds.to }),
+      bounds,
+    );
     beat();
   }
   if (bases.has('receivedPurchaseOrderLines')) {
     let lines = 0;
-    for await (const page of wms.purchaseOrderPages({ lastReceiveTimeFrom: bounds.from, lastReceiveTimeTo: bounds.to })) {
+    for await (const page of wms.purchaseOrderPages({
+      lastReceiveTimeFrom: bounds.from,
+      lastReceiveTimeTo: bounds.to,
+    })) {
       lines += receivedPurchaseOrderLineCount(page);
       beat();
     }
@@ -145,9 +166,18 @@ export function createBillingReadActivities(registry: TenantRegistry) {
         billing.priceList,
         fingerprint,
       );
-      const sources: BillingSourcesRead = { ...bounds, ...(orders ? { ordersShipped: orders.orders } : {}),
-        ...(priced.stockDate ? { stockDate: priced.stockDate } : {}), counts: priced.counts };
-      context.log.info('billing period read', { tenantId, period: period.period, ...sources, lines: spec.lines.length });
+      const sources: BillingSourcesRead = {
+        ...bounds,
+        ...(orders ? { ordersShipped: orders.orders } : {}),
+        ...(priced.stockDate ? { stockDate: priced.stockDate } : {}),
+        counts: priced.counts,
+      };
+      context.log.info('billing period read', {
+        tenantId,
+        period: period.period,
+        ...sources,
+        lines: spec.lines.length,
+      });
       try {
         const plan = planBillingExport(spec, {
           tenantId,
@@ -190,7 +220,9 @@ export function createBillingInvoiceActivities(registry: TenantRegistry) {
      */
     async createBillingInvoice(tenantId: string, draft: BillingInvoiceDraft): Promise<CreatedBillingInvoice> {
       const client = registry.billingFortnox(tenantId);
-      const [already] = (await invoicesWithReference(client, draft.ExternalInvoiceReference1)).filter((i) => !i.Cancelled);
+      const [already] = (await invoicesWithReference(client, draft.ExternalInvoiceReference1)).filter(
+        (i) => !i.Cancelled,
+      );
       if (already) return { ...already, created: false };
       const invoice = await client.createInvoice({
         CustomerNumber: draft.CustomerNumber,

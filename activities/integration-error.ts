@@ -3,7 +3,12 @@
 // activity just lets a client error propagate; the type, retryability and details Temporal and the workflows see are
 // decided in one place per kind (activities/fortnox/errors.ts, activities/wms/errors.ts).
 import type { ApplicationFailure } from '@temporalio/common';
-import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, ActivityInterceptorsFactory, Next } from '@temporalio/worker';
+import type {
+  ActivityExecuteInput,
+  ActivityInboundCallsInterceptor,
+  ActivityInterceptorsFactory,
+  Next,
+} from '@temporalio/worker';
 
 export abstract class IntegrationError extends Error {
   /** The system that failed, for messages and logs. */
@@ -29,4 +34,6 @@ export class IntegrationFailureInterceptor implements ActivityInboundCallsInterc
 }
 
 /** For WorkerOptions.interceptors.activity (and MockActivityEnvironment's interceptors in tests). */
-export const integrationFailureInterceptor: ActivityInterceptorsFactory = () => ({ inbound: new IntegrationFailureInterceptor() });
+export const integrationFailureInterceptor: ActivityInterceptorsFactory = () => ({
+  inbound: new IntegrationFailureInterceptor(),
+});

@@ -7,7 +7,13 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import { orderWorkflowId } from '../domain/names';
 import type { OrderWorkflowSettings } from '../domain/settings';
-import { fortnoxChangedSignal, ORDER_WORKFLOW_TYPE, resyncSignal, type OrderResult, type OrderWorkflow } from '../workflows/order/messages';
+import {
+  fortnoxChangedSignal,
+  ORDER_WORKFLOW_TYPE,
+  resyncSignal,
+  type OrderResult,
+  type OrderWorkflow,
+} from '../workflows/order/messages';
 
 export type OrderStart =
   /** Started now, or (already running) told that the order changed. */
@@ -32,11 +38,22 @@ function startOptions(taskQueue: string, tenantId: string, documentNumber: strin
 
 /** The sync's start: signal-with-start that never starts an ended order again, except after a skip. */
 export async function startOrderWorkflow(
-  client: Client, taskQueue: string, tenantId: string, documentNumber: string, settings: OrderWorkflowSettings,
+  client: Client,
+  taskQueue: string,
+  tenantId: string,
+  documentNumber: string,
+  settings: OrderWorkflowSettings,
 ): Promise<OrderStart> {
-  const options = { ...startOptions(taskQueue, tenantId, documentNumber, settings), signal: fortnoxChangedSignal, signalArgs: [] as [] };
+  const options = {
+    ...startOptions(taskQueue, tenantId, documentNumber, settings),
+    signal: fortnoxChangedSignal,
+    signalArgs: [] as [],
+  };
   try {
-    await client.workflow.signalWithStart<OrderWorkflow, []>(ORDER_WORKFLOW_TYPE, { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE });
+    await client.workflow.signalWithStart<OrderWorkflow, []>(ORDER_WORKFLOW_TYPE, {
+      ...options,
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    });
     return 'started';
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
@@ -51,7 +68,10 @@ export async function startOrderWorkflow(
   if (status.name !== 'COMPLETED') return 'left-closed';
   const { outcome } = (await handle.result()) as OrderResult;
   if (!RESTARTABLE_OUTCOMES.has(outcome)) return 'left-closed';
-  await client.workflow.signalWithStart<OrderWorkflow, []>(ORDER_WORKFLOW_TYPE, { ...options, workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE });
+  await client.workflow.signalWithStart<OrderWorkflow, []>(ORDER_WORKFLOW_TYPE, {
+    ...options,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+  });
   return 'restarted';
 }
 
@@ -80,7 +100,12 @@ export async function previewOrderStart(client: Client, tenantId: string, docume
  * what both sides say now. The reason goes into the new run's action log.
  */
 export async function reopenOrderWorkflow(
-  client: Client, taskQueue: string, tenantId: string, documentNumber: string, settings: OrderWorkflowSettings, reason: string,
+  client: Client,
+  taskQueue: string,
+  tenantId: string,
+  documentNumber: string,
+  settings: OrderWorkflowSettings,
+  reason: string,
 ): Promise<string> {
   const handle = await client.workflow.signalWithStart<OrderWorkflow, [{ reason?: string }?]>(ORDER_WORKFLOW_TYPE, {
     ...startOptions(taskQueue, tenantId, documentNumber, settings),

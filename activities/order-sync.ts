@@ -4,7 +4,13 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { checkSelection } from '../domain/order';
 import { orderWorkflowId } from '../domain/names';
-import { noOrderPageCounts, ORDER_PAGE_SIZE, type OrderPageCounts, type OrderPageResult, type OrderSyncListing } from '../domain/order-sync';
+import {
+  noOrderPageCounts,
+  ORDER_PAGE_SIZE,
+  type OrderPageCounts,
+  type OrderPageResult,
+  type OrderSyncListing,
+} from '../domain/order-sync';
 import { whileHeartbeating } from './heartbeat';
 import { previewOrderStart, startOrderWorkflow, type OrderStart } from './order-start';
 import type { TenantRegistry } from './tenant-registry';
@@ -70,8 +76,12 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
     const open = new Set(notInvoiced.map((o) => o.DocumentNumber));
     const seen = new Map<string, ChangedOrder>();
     for (const o of all) {
-      seen.set(o.DocumentNumber, { DocumentNumber: o.DocumentNumber, Cancelled: o.Cancelled, Sent: o.Sent,
-        invoiced: !open.has(o.DocumentNumber) });
+      seen.set(o.DocumentNumber, {
+        DocumentNumber: o.DocumentNumber,
+        Cancelled: o.Cancelled,
+        Sent: o.Sent,
+        invoiced: !open.has(o.DocumentNumber),
+      });
     }
     return { orders: [...seen.values()], listedAt };
   }
@@ -103,10 +113,19 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
           ? await previewOrderStart(temporal(), tenantId, order.DocumentNumber)
           : await startOrderWorkflow(temporal(), taskQueue, tenantId, order.DocumentNumber, request.settings);
         counts[outcome === 'left-closed' ? 'leftClosed' : outcome === 'restarted' ? 'restarted' : 'started']++;
-      } else if (request.preview ? await isRunning(tenantId, order.DocumentNumber) : await signalIfRunning(temporal(), tenantId, order.DocumentNumber)) {
+      } else if (
+        request.preview
+          ? await isRunning(tenantId, order.DocumentNumber)
+          : await signalIfRunning(temporal(), tenantId, order.DocumentNumber)
+      ) {
         counts.signalled++;
       }
-      context.heartbeat({ listing: request.listing, page: request.page, lastDocumentNumber: number, counts } satisfies PageProgress);
+      context.heartbeat({
+        listing: request.listing,
+        page: request.page,
+        lastDocumentNumber: number,
+        counts,
+      } satisfies PageProgress);
     }
     return { totalPages: answer.totalPages, totalResources: answer.totalResources, ...counts };
   }
@@ -114,7 +133,10 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
   /** What signalIfRunning would find: a running workflow of the order (the preview's read-only check). */
   async function isRunning(tenantId: string, documentNumber: string): Promise<boolean> {
     try {
-      return (await temporal().workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).describe()).status.name === 'RUNNING';
+      return (
+        (await temporal().workflow.getHandle(orderWorkflowId(tenantId, documentNumber)).describe()).status.name ===
+        'RUNNING'
+      );
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       return false;
@@ -141,7 +163,11 @@ export function createOrderSyncActivities(registry: TenantRegistry, temporal: ()
 
 /** Starting and signalling order workflows: Temporal only, so on the main queue. */
 export function createOrderStartActivities(temporal: () => Client, taskQueue: string) {
-  async function startAll(tenantId: string, documentNumbers: string[], settings: OrderWorkflowSettings): Promise<number> {
+  async function startAll(
+    tenantId: string,
+    documentNumbers: string[],
+    settings: OrderWorkflowSettings,
+  ): Promise<number> {
     for (const documentNumber of documentNumbers) {
       await startOrderWorkflow(temporal(), taskQueue, tenantId, documentNumber, settings);
     }
@@ -158,7 +184,11 @@ export function createOrderStartActivities(temporal: () => Client, taskQueue: st
 
   return {
     /** Starts (or signals) the order workflow of each order. Signal-with-start is idempotent per workflow id. */
-    async startOrderWorkflows(tenantId: string, documentNumbers: string[], settings: OrderWorkflowSettings): Promise<number> {
+    async startOrderWorkflows(
+      tenantId: string,
+      documentNumbers: string[],
+      settings: OrderWorkflowSettings,
+    ): Promise<number> {
       return whileHeartbeating(() => startAll(tenantId, documentNumbers, settings));
     },
 

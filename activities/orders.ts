@@ -125,11 +125,16 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
           if (err instanceof RowMatchError) throw ApplicationFailure.nonRetryable(err.message, 'RowMismatch');
           throw err;
         }
-        if (fresh.InvoiceReference) return { outcome: 'already-invoiced' as const, invoiceNumber: fresh.InvoiceReference, rows };
+        if (fresh.InvoiceReference)
+          return { outcome: 'already-invoiced' as const, invoiceNumber: fresh.InvoiceReference, rows };
         if (rows.every((row) => row.DeliveredQuantity === 0)) return { outcome: 'nothing-delivered' as const };
 
         let current = fresh;
-        if (fresh.DeliveryState && fresh.DeliveryState !== 'delivery' && (await registry.lagerActive(tenantId, cancellationSignal))) {
+        if (
+          fresh.DeliveryState &&
+          fresh.DeliveryState !== 'delivery' &&
+          (await registry.lagerActive(tenantId, cancellationSignal))
+        ) {
           // With Lager, DeliveredQuantity may only be set in delivery state; the PUT renumbers RowIds, so use its answer.
           current = toOrderSnapshot(await client.updateOrder(documentNumber, { DeliveryState: 'delivery' }));
         }
@@ -139,7 +144,8 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
           : toOrderSnapshot(await client.updateOrder(documentNumber, { OrderRows: deliveredRowsPatch(current, rows) }));
         const discrepancies = deliveredDiscrepancies(stored, rows);
         if (discrepancies.length) return { outcome: 'discrepancies' as const, rows, discrepancies };
-        if (stored.InvoiceReference) return { outcome: 'already-invoiced' as const, invoiceNumber: stored.InvoiceReference, rows };
+        if (stored.InvoiceReference)
+          return { outcome: 'already-invoiced' as const, invoiceNumber: stored.InvoiceReference, rows };
         try {
           const invoice = await client.createInvoiceFromOrder(documentNumber);
           return { outcome: 'invoiced' as const, invoiceNumber: String(invoice.DocumentNumber), rows };
@@ -148,7 +154,8 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
           // that invoice is the one; read again rather than report the refusal.
           if (!(err instanceof FortnoxError) || err.kind !== 'non-retryable') throw err;
           const again = toOrderSnapshot(await client.getOrder(documentNumber));
-          if (again.InvoiceReference) return { outcome: 'already-invoiced' as const, invoiceNumber: again.InvoiceReference, rows };
+          if (again.InvoiceReference)
+            return { outcome: 'already-invoiced' as const, invoiceNumber: again.InvoiceReference, rows };
           throw err;
         }
       });
@@ -187,7 +194,11 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
      * what Fortnox stored. Never retried as it is: after a lost answer its RowIds may be stale, so the workflow reads
      * again and builds a new write.
      */
-    async writeDeliveredQuantities(tenantId: string, documentNumber: string, rows: DeliveredRowsPatch): Promise<OrderSnapshot> {
+    async writeDeliveredQuantities(
+      tenantId: string,
+      documentNumber: string,
+      rows: DeliveredRowsPatch,
+    ): Promise<OrderSnapshot> {
       const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
       return toOrderSnapshot(await client.updateOrder(documentNumber, { OrderRows: rows }));
     },
@@ -201,7 +212,6 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
       const invoice = await client.createInvoiceFromOrder(documentNumber);
       return { invoiceNumber: String(invoice.DocumentNumber) };
     },
-
   };
 }
 
@@ -219,7 +229,9 @@ export function createWmsOrderActivities(registry: TenantRegistry) {
 
     /** PUT by orderNumber creates or updates: running it twice leaves one order. */
     async upsertWmsOrder(tenantId: string, draft: WmsOrderDraft): Promise<{ orderId: number }> {
-      const { orderId } = await registry.wms(tenantId).upsertOrder({ ...draft, goodsOwnerId: registry.get(tenantId).wms.goodsOwnerId });
+      const { orderId } = await registry
+        .wms(tenantId)
+        .upsertOrder({ ...draft, goodsOwnerId: registry.get(tenantId).wms.goodsOwnerId });
       return { orderId };
     },
 

@@ -69,7 +69,8 @@ async function postedReceipts(fortnox: FortnoxClient, purchaseOrderId: string, b
     try {
       const doc = await patiently(() => fortnox.getInboundDocument(RECEIPT_DOCUMENT_TYPE, documentId));
       if (doc.voided) continue;
-      if (!doc.warehouseReady) await patiently(() => fortnox.releaseDocument('inbound', RECEIPT_DOCUMENT_TYPE, documentId));
+      if (!doc.warehouseReady)
+        await patiently(() => fortnox.releaseDocument('inbound', RECEIPT_DOCUMENT_TYPE, documentId));
       rows.push(...doc.rows.map((row) => ({ itemId: row.itemId, quantity: row.quantity })));
     } catch (err) {
       if (isNotFound(err)) return { rows, nextSequence: sequence };
@@ -80,7 +81,10 @@ async function postedReceipts(fortnox: FortnoxClient, purchaseOrderId: string, b
 }
 
 function receivedLines(wmsOrder: WmsPurchaseOrder) {
-  return wmsOrder.purchaseOrderLines.map((l) => ({ articleNumber: l.article.articleNumber, receivedNumberOfItems: l.receivedNumberOfItems }));
+  return wmsOrder.purchaseOrderLines.map((l) => ({
+    articleNumber: l.article.articleNumber,
+    receivedNumberOfItems: l.receivedNumberOfItems,
+  }));
 }
 
 /**
@@ -88,7 +92,11 @@ function receivedLines(wmsOrder: WmsPurchaseOrder) {
  * reported. The stock sync counts these as on their way to Fortnox, so a receipt is never posted by both syncs.
  * Settled purchase orders are not listed, so this reads Fortnox only for the few still open.
  */
-export async function pendingPurchaseReceipts(fortnox: FortnoxClient, wms: WmsClient, beat: Beat): Promise<PendingMovement[]> {
+export async function pendingPurchaseReceipts(
+  fortnox: FortnoxClient,
+  wms: WmsClient,
+  beat: Beat,
+): Promise<PendingMovement[]> {
   const pending: PendingMovement[] = [];
   let fortnoxOrders: Map<string, PurchaseOrder> | undefined;
   for await (const page of wms.purchaseOrderPages({ onlyPurchaseOrdersWithOrderLinesToReport: true })) {
@@ -110,24 +118,33 @@ export async function pendingPurchaseReceipts(fortnox: FortnoxClient, wms: WmsCl
  * then marks each line reported at the received number read here (exactly what Fortnox now has: goods arriving
  * meanwhile stay unreported for the next run). A retry after a crash finds the posted document and only marks.
  */
-async function settleReceipts(fortnox: FortnoxClient, wms: WmsClient, po: PurchaseOrder, wmsOrder: WmsPurchaseOrder, beat: Beat) {
+async function settleReceipts(
+  fortnox: FortnoxClient,
+  wms: WmsClient,
+  po: PurchaseOrder,
+  wmsOrder: WmsPurchaseOrder,
+  beat: Beat,
+) {
   const posted = await postedReceipts(fortnox, po.id, beat);
   const pending = unpostedReceipts(receivedLines(wmsOrder), posted.rows);
   let receiptsPosted = 0;
   if (pending.length > 0) {
     const documentId = receiptDocumentId(po.id, posted.nextSequence);
     const priceOf = (itemId: string) => po.rows.find((row) => row.itemId === itemId)?.price ?? undefined;
-    const pointOf = (itemId: string) => po.rows.find((row) => row.itemId === itemId)?.stockPointCode || po.stockPointCode || undefined;
-    await patiently(() => fortnox.putInboundDocument(RECEIPT_DOCUMENT_TYPE, documentId, {
-      date: today(),
-      note: `Received in the warehouse against purchase order ${po.id}`,
-      rows: pending.map((m) => ({
-        itemId: m.articleNumber,
-        quantity: m.quantity,
-        ...(priceOf(m.articleNumber) !== undefined ? { directCost: priceOf(m.articleNumber) } : {}),
-        ...(pointOf(m.articleNumber) ? { stockPointCode: pointOf(m.articleNumber) } : {}),
-      })),
-    }));
+    const pointOf = (itemId: string) =>
+      po.rows.find((row) => row.itemId === itemId)?.stockPointCode || po.stockPointCode || undefined;
+    await patiently(() =>
+      fortnox.putInboundDocument(RECEIPT_DOCUMENT_TYPE, documentId, {
+        date: today(),
+        note: `Received in the warehouse against purchase order ${po.id}`,
+        rows: pending.map((m) => ({
+          itemId: m.articleNumber,
+          quantity: m.quantity,
+          ...(priceOf(m.articleNumber) !== undefined ? { directCost: priceOf(m.articleNumber) } : {}),
+          ...(pointOf(m.articleNumber) ? { stockPointCode: pointOf(m.articleNumber) } : {}),
+        })),
+      }),
+    );
     beat();
     await patiently(() => fortnox.releaseDocument('inbound', RECEIPT_DOCUMENT_TYPE, documentId));
     receiptsPosted = 1;
@@ -135,7 +152,11 @@ async function settleReceipts(fortnox: FortnoxClient, wms: WmsClient, po: Purcha
   const lines = unreportedLines(wmsOrder.purchaseOrderLines);
   for (const line of lines) {
     beat();
-    await wms.setPurchaseOrderLineReported(wmsOrder.purchaseOrderInfo.purchaseOrderId, line.id, line.receivedNumberOfItems);
+    await wms.setPurchaseOrderLineReported(
+      wmsOrder.purchaseOrderInfo.purchaseOrderId,
+      line.id,
+      line.receivedNumberOfItems,
+    );
   }
   return { receiptsPosted, linesReported: lines.length };
 }
@@ -145,7 +166,10 @@ async function settleReceipts(fortnox: FortnoxClient, wms: WmsClient, po: Purcha
  * heartbeats its position after every purchase order; `previous` (the last heartbeat of a failed attempt) resumes there.
  */
 export async function postReceiptsPage(
-  fortnox: FortnoxClient, wms: WmsClient, input: ReceiptPageInput, previous?: ReceiptProgress,
+  fortnox: FortnoxClient,
+  wms: WmsClient,
+  input: ReceiptPageInput,
+  previous?: ReceiptProgress,
 ): Promise<ReceiptPageResult> {
   const context = Context.current();
   const progress: ReceiptProgress = previous
@@ -154,7 +178,9 @@ export async function postReceiptsPage(
   const beat = () => context.heartbeat(progress);
   beat();
   const page = await wms.listPurchaseOrders({
-    onlyPurchaseOrdersWithOrderLinesToReport: true, purchaseOrderIdFrom: progress.from, maxPurchaseOrdersToGet: input.limit,
+    onlyPurchaseOrdersWithOrderLinesToReport: true,
+    purchaseOrderIdFrom: progress.from,
+    maxPurchaseOrdersToGet: input.limit,
   });
   page.sort((a, b) => a.purchaseOrderInfo.purchaseOrderId - b.purchaseOrderInfo.purchaseOrderId);
   let fortnoxOrders: Map<string, PurchaseOrder> | undefined;

@@ -40,13 +40,23 @@ export interface ToWmsProgress {
 function wmsLines(po: PurchaseOrder) {
   return po.rows
     .filter((row) => row.isStockItem !== false && row.orderedQuantity > 0)
-    .map((row, index) => ({ rowNumber: String(row.rowNum ?? index + 1), articleNumber: row.itemId, numberOfItems: row.orderedQuantity }));
+    .map((row, index) => ({
+      rowNumber: String(row.rowNum ?? index + 1),
+      articleNumber: row.itemId,
+      numberOfItems: row.orderedQuantity,
+    }));
 }
 
 function sameLines(wmsOrder: WmsPurchaseOrder, lines: ReturnType<typeof wmsLines>): boolean {
   if (wmsOrder.purchaseOrderLines.length !== lines.length) return false;
-  return lines.every((line) => wmsOrder.purchaseOrderLines.some((l) =>
-    l.rowNumber === line.rowNumber && l.article.articleNumber === line.articleNumber && l.advisedNumberOfItems === line.numberOfItems));
+  return lines.every((line) =>
+    wmsOrder.purchaseOrderLines.some(
+      (l) =>
+        l.rowNumber === line.rowNumber &&
+        l.article.articleNumber === line.articleNumber &&
+        l.advisedNumberOfItems === line.numberOfItems,
+    ),
+  );
 }
 
 async function wmsOrdersByNumber(wms: WmsClient, numbers: string[]): Promise<Map<string, WmsPurchaseOrder>> {
@@ -61,19 +71,27 @@ async function wmsOrdersByNumber(wms: WmsClient, numbers: string[]): Promise<Map
  * attempt) resumes there.
  */
 export async function purchaseOrdersToWmsPage(
-  fortnox: FortnoxClient, wms: WmsClient, input: ToWmsPageInput, previous?: ToWmsProgress,
+  fortnox: FortnoxClient,
+  wms: WmsClient,
+  input: ToWmsPageInput,
+  previous?: ToWmsProgress,
 ): Promise<ToWmsPageResult> {
   const context = Context.current();
   const progress: ToWmsProgress = previous
     ? { ...previous, counts: { ...previous.counts }, resumed: previous.resumed + 1 }
     : { done: null, counts: { listed: 0, createdInWms: 0, updatedInWms: 0 }, resumed: 0 };
   context.heartbeat(progress);
-  const open = (await warehousePurchaseOrders(fortnox)).filter((po) => po.purchaseOrderState?.toUpperCase() !== 'RECEIVED');
+  const open = (await warehousePurchaseOrders(fortnox)).filter(
+    (po) => po.purchaseOrderState?.toUpperCase() !== 'RECEIVED',
+  );
   const { page, next } = idPage(open, (po) => po.id, input.after, input.limit);
   const todo = progress.done === null ? page : page.slice(page.findIndex((po) => po.id === progress.done) + 1);
   for (let i = 0; i < todo.length; i += LOOKUP_BATCH) {
     const batch = todo.slice(i, i + LOOKUP_BATCH);
-    const inWms = await wmsOrdersByNumber(wms, batch.map((po) => po.id));
+    const inWms = await wmsOrdersByNumber(
+      wms,
+      batch.map((po) => po.id),
+    );
     for (const po of batch) {
       if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason ?? new Error('cancelled');
       const lines = wmsLines(po);
@@ -85,7 +103,10 @@ export async function purchaseOrdersToWmsPage(
           goodsOwnerReference: po.id,
           ...(po.deliveryDate ? { inDate: po.deliveryDate } : {}),
           ...(po.note ? { purchaseOrderRemark: po.note } : {}),
-          supplierInfo: { supplierNumber: po.supplierNumber, ...(po.supplierName ? { supplierName: po.supplierName } : {}) },
+          supplierInfo: {
+            supplierNumber: po.supplierNumber,
+            ...(po.supplierName ? { supplierName: po.supplierName } : {}),
+          },
           purchaseOrderLines: lines,
         });
         progress.counts[wmsOrder ? 'updatedInWms' : 'createdInWms']++;

@@ -3,8 +3,18 @@
 // (the workflow walks the pages). The work itself lives in purchase-orders-to-wms.ts and purchase-order-receipts.ts.
 import { Context } from '@temporalio/activity';
 import { patiently } from './articles';
-import { postReceiptsPage, type ReceiptPageInput, type ReceiptPageResult, type ReceiptProgress } from './purchase-order-receipts';
-import { purchaseOrdersToWmsPage, type ToWmsPageInput, type ToWmsPageResult, type ToWmsProgress } from './purchase-orders-to-wms';
+import {
+  postReceiptsPage,
+  type ReceiptPageInput,
+  type ReceiptPageResult,
+  type ReceiptProgress,
+} from './purchase-order-receipts';
+import {
+  purchaseOrdersToWmsPage,
+  type ToWmsPageInput,
+  type ToWmsPageResult,
+  type ToWmsProgress,
+} from './purchase-orders-to-wms';
 import type { TenantRegistry } from './tenant-registry';
 
 export { RECEIPT_DOCUMENT_TYPE } from './purchase-order-receipts';
@@ -40,13 +50,23 @@ export function createPurchaseOrderActivities(registry: TenantRegistry) {
     /** One page of Fortnox purchase orders → the WMS (see purchaseOrdersToWmsPage). */
     async syncPurchaseOrdersToWms(tenantId: string, page: ToWmsPageInput): Promise<ToWmsPageResult> {
       const { fortnox, wms } = clients(tenantId);
-      return purchaseOrdersToWmsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ToWmsProgress | undefined);
+      return purchaseOrdersToWmsPage(
+        fortnox,
+        wms,
+        page,
+        Context.current().info.heartbeatDetails as ToWmsProgress | undefined,
+      );
     },
 
     /** One page of WMS receipts not yet reported → Fortnox (see postReceiptsPage). */
     async postPurchaseOrderReceipts(tenantId: string, page: ReceiptPageInput): Promise<ReceiptPageResult> {
       const { fortnox, wms } = clients(tenantId);
-      return postReceiptsPage(fortnox, wms, page, Context.current().info.heartbeatDetails as ReceiptProgress | undefined);
+      return postReceiptsPage(
+        fortnox,
+        wms,
+        page,
+        Context.current().info.heartbeatDetails as ReceiptProgress | undefined,
+      );
     },
 
     /**
@@ -56,9 +76,15 @@ export function createPurchaseOrderActivities(registry: TenantRegistry) {
     async syncPurchaseOrders(tenantId: string): Promise<PurchaseOrderSyncResult> {
       const { fortnox, wms } = clients(tenantId);
       const result: Required<PurchaseOrderSyncResult> = {
-        lager: true, listed: 0, createdInWms: 0, updatedInWms: 0, receiptsPosted: 0, receiptsChecked: 0,
+        lager: true,
+        listed: 0,
+        createdInWms: 0,
+        updatedInWms: 0,
+        receiptsPosted: 0,
+        receiptsChecked: 0,
       };
-      if (!(await patiently(() => registry.lagerActive(tenantId, Context.current().cancellationSignal)))) return { ...result, lager: false };
+      if (!(await patiently(() => registry.lagerActive(tenantId, Context.current().cancellationSignal))))
+        return { ...result, lager: false };
       for (let after: string | null = null, first = true; first || after !== null; first = false) {
         const page: ToWmsPageResult = await purchaseOrdersToWmsPage(fortnox, wms, { after, limit: PAGE.toWms });
         result.listed += page.listed;
@@ -66,7 +92,7 @@ export function createPurchaseOrderActivities(registry: TenantRegistry) {
         result.updatedInWms += page.updatedInWms;
         after = page.next;
       }
-      for (let from: number | null = 0; from !== null; ) {
+      for (let from: number | null = 0; from !== null;) {
         const page: ReceiptPageResult = await postReceiptsPage(fortnox, wms, { from, limit: PAGE.receipts });
         result.receiptsPosted += page.receiptsPosted;
         result.receiptsChecked += page.checked;

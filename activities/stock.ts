@@ -4,8 +4,14 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import {
-  movedArticles, quantityInStockUpdates, splitDeltas, stockDeltas, stockDocumentId, unreportedShipment,
-  type PendingMovement, type WarehouseStock,
+  movedArticles,
+  quantityInStockUpdates,
+  splitDeltas,
+  stockDeltas,
+  stockDocumentId,
+  unreportedShipment,
+  type PendingMovement,
+  type WarehouseStock,
 } from '../domain/stock';
 import { patiently } from './articles';
 import type { FortnoxClient } from './fortnox/client';
@@ -59,15 +65,21 @@ async function wmsInventory(wms: WmsClient, stockPoints: Record<string, string>)
     beat();
     for (const article of page) {
       for (const w of article.inventoryPerWarehouse) {
-        rows.push({ articleNumber: article.articleNumber, warehouse: warehouseKey(warehouses.get(w.warehouseId), w.warehouseId, stockPoints),
-          numberOfItems: w.numberOfItems });
+        rows.push({
+          articleNumber: article.articleNumber,
+          warehouse: warehouseKey(warehouses.get(w.warehouseId), w.warehouseId, stockPoints),
+          numberOfItems: w.numberOfItems,
+        });
       }
     }
   }
   return rows;
 }
 
-async function wmsStock(wms: WmsClient, stockPoints: Record<string, string>): Promise<{ rows: WarehouseStock[]; stockArticles: Set<string> }> {
+async function wmsStock(
+  wms: WmsClient,
+  stockPoints: Record<string, string>,
+): Promise<{ rows: WarehouseStock[]; stockArticles: Set<string> }> {
   const rows = await wmsInventory(wms, stockPoints);
   const stockArticles = new Set<string>();
   for await (const page of wms.articlePages()) {
@@ -82,31 +94,44 @@ async function wmsStock(wms: WmsClient, stockPoints: Record<string, string>): Pr
  * order Fortnox could not answer for now leaves its articles unread: they wait for the next run instead of failing the
  * whole sync, whose other articles need not suffer one busy order.
  */
-async function pendingShipments(fortnox: FortnoxClient, wms: WmsClient): Promise<{ movements: PendingMovement[]; unread: Set<string> }> {
+async function pendingShipments(
+  fortnox: FortnoxClient,
+  wms: WmsClient,
+): Promise<{ movements: PendingMovement[]; unread: Set<string> }> {
   const movements: PendingMovement[] = [];
   const unread = new Set<string>();
-  const pages = wms.orderPages({ orderStatusFrom: WmsStatus.Sent, orderStatusTo: WmsStatus.Collected, onlyOrdersWithOrderLinesToReport: true });
-  for await (const page of pages) for (const order of page) {
-    beat();
-    const picked = order.orderLines.map((l) => ({ articleNumber: l.article.articleNumber, pickedNumberOfItems: l.pickedNumberOfItems }));
-    let rows: Array<{ ArticleNumber: string | null; DeliveredQuantity: number }> | null;
-    try {
-      const fresh = await patiently(() => fortnox.getOrder(order.orderInfo.orderNumber));
-      // Under Lager only a delivery-state order has moved stock.
-      rows = fresh.Cancelled ? null : (fresh.OrderRows ?? []).map((r) => ({
-        ArticleNumber: r.ArticleNumber || null,
-        DeliveredQuantity: fresh.DeliveryState === 'delivery' ? r.DeliveredQuantity : 0,
+  const pages = wms.orderPages({
+    orderStatusFrom: WmsStatus.Sent,
+    orderStatusTo: WmsStatus.Collected,
+    onlyOrdersWithOrderLinesToReport: true,
+  });
+  for await (const page of pages)
+    for (const order of page) {
+      beat();
+      const picked = order.orderLines.map((l) => ({
+        articleNumber: l.article.articleNumber,
+        pickedNumberOfItems: l.pickedNumberOfItems,
       }));
-    } catch (err) {
-      if (err instanceof FortnoxError && err.kind !== 'non-retryable') {
-        for (const line of picked) unread.add(line.articleNumber);
-        continue;
+      let rows: Array<{ ArticleNumber: string | null; DeliveredQuantity: number }> | null;
+      try {
+        const fresh = await patiently(() => fortnox.getOrder(order.orderInfo.orderNumber));
+        // Under Lager only a delivery-state order has moved stock.
+        rows = fresh.Cancelled
+          ? null
+          : (fresh.OrderRows ?? []).map((r) => ({
+              ArticleNumber: r.ArticleNumber || null,
+              DeliveredQuantity: fresh.DeliveryState === 'delivery' ? r.DeliveredQuantity : 0,
+            }));
+      } catch (err) {
+        if (err instanceof FortnoxError && err.kind !== 'non-retryable') {
+          for (const line of picked) unread.add(line.articleNumber);
+          continue;
+        }
+        if (!isNotFound(err)) throw err;
+        rows = null;
       }
-      if (!isNotFound(err)) throw err;
-      rows = null;
+      movements.push(...unreportedShipment(picked, rows));
     }
-    movements.push(...unreportedShipment(picked, rows));
-  }
   return { movements, unread };
 }
 
@@ -125,24 +150,39 @@ async function readAroundPending(fortnox: FortnoxClient, wms: WmsClient, stockPo
   const second = await wmsStock(wms, stockPoints);
   const moved = movedArticles({ wms: first, fortnox: balancesBefore }, { wms: second.rows, fortnox: balances });
   for (const article of shipments.unread) moved.add(article);
-  return { wms: second.rows, stockArticles: second.stockArticles, balances, shipments: shipments.movements, receipts, moved };
+  return {
+    wms: second.rows,
+    stockArticles: second.stockArticles,
+    balances,
+    shipments: shipments.movements,
+    receipts,
+    moved,
+  };
 }
 
 /**
  * Earlier documents of this run (a retry after a crash): released if they were only saved, so they count, and the
  * next free sequence number returned. Deltas are then computed on fresh balances that include them.
  */
-async function settleEarlierDocuments(fortnox: FortnoxClient, tenantId: string, runStartedAtMs: number): Promise<{ next: number; released: string[] }> {
+async function settleEarlierDocuments(
+  fortnox: FortnoxClient,
+  tenantId: string,
+  runStartedAtMs: number,
+): Promise<{ next: number; released: string[] }> {
   const released: string[] = [];
   for (let sequence = 0; sequence < 100; sequence++) {
     const id = stockDocumentId(tenantId, runStartedAtMs, sequence);
     let found = false;
     beat();
-    for (const [direction, type] of [['inbound', STOCK_SYNC_INBOUND_TYPE], ['outbound', STOCK_SYNC_OUTBOUND_TYPE]] as const) {
+    for (const [direction, type] of [
+      ['inbound', STOCK_SYNC_INBOUND_TYPE],
+      ['outbound', STOCK_SYNC_OUTBOUND_TYPE],
+    ] as const) {
       try {
-        const doc = direction === 'inbound'
-          ? await patiently(() => fortnox.getInboundDocument(type, id))
-          : await patiently(() => fortnox.getOutboundDocument(type, id));
+        const doc =
+          direction === 'inbound'
+            ? await patiently(() => fortnox.getInboundDocument(type, id))
+            : await patiently(() => fortnox.getOutboundDocument(type, id));
         found = true;
         if (!doc.warehouseReady && !doc.voided) {
           await patiently(() => fortnox.releaseDocument(direction, type, id));
@@ -158,7 +198,11 @@ async function settleEarlierDocuments(fortnox: FortnoxClient, tenantId: string, 
 }
 
 async function syncWithLager(
-  fortnox: FortnoxClient, wms: WmsClient, tenantId: string, runStartedAtMs: number, stockPoints: Record<string, string>,
+  fortnox: FortnoxClient,
+  wms: WmsClient,
+  tenantId: string,
+  runStartedAtMs: number,
+  stockPoints: Record<string, string>,
 ): Promise<StockSyncResult> {
   const { next, released } = await settleEarlierDocuments(fortnox, tenantId, runStartedAtMs);
   const fortnoxArticles = await patiently(() => fortnox.listAllArticles());
@@ -169,17 +213,30 @@ async function syncWithLager(
   const around = async () => {
     const read = await readAroundPending(fortnox, wms, stockPoints);
     const articles = [...read.stockArticles].filter((n) => priceOf.has(n));
-    return { ...read, stable: articles.filter((n) => !read.moved.has(n)), deferred: articles.filter((n) => read.moved.has(n)).sort() };
+    return {
+      ...read,
+      stable: articles.filter((n) => !read.moved.has(n)),
+      deferred: articles.filter((n) => read.moved.has(n)).sort(),
+    };
   };
   // Every article moving at once: try twice more before leaving them all to the next run.
   let read = await around();
-  for (let attempt = 2; attempt <= 3 && read.stable.length === 0 && read.deferred.length > 0; attempt++) read = await around();
+  for (let attempt = 2; attempt <= 3 && read.stable.length === 0 && read.deferred.length > 0; attempt++)
+    read = await around();
   const { stable, deferred } = read;
-  if (deferred.length) Context.current().log.info('articles moved while stock was read; left for the next run', { deferred });
+  if (deferred.length)
+    Context.current().log.info('articles moved while stock was read; left for the next run', { deferred });
   const counted = (m: PendingMovement) => stable.includes(m.articleNumber);
   const shipments = read.shipments.filter(counted);
   const receipts = read.receipts.filter(counted);
-  const deltas = stockDeltas({ articles: stable, wms: read.wms, fortnox: read.balances, pendingShipments: shipments, pendingReceipts: receipts, stockPoints });
+  const deltas = stockDeltas({
+    articles: stable,
+    wms: read.wms,
+    fortnox: read.balances,
+    pendingShipments: shipments,
+    pendingReceipts: receipts,
+    stockPoints,
+  });
   const articleCount = stable.length;
 
   const { inbound, outbound } = splitDeltas(deltas);
@@ -189,32 +246,54 @@ async function syncWithLager(
   const note = 'Stock level sync from the warehouse (WMS)';
   beat();
   if (inbound.length) {
-    await patiently(() => fortnox.putInboundDocument(STOCK_SYNC_INBOUND_TYPE, id, {
-      date, note,
-      rows: inbound.map((d) => ({
-        itemId: d.itemId, quantity: d.delta, directCost: priceOf.get(d.itemId) ?? 0,
-        ...(d.stockPointCode ? { stockPointCode: d.stockPointCode } : {}),
-      })),
-    }));
+    await patiently(() =>
+      fortnox.putInboundDocument(STOCK_SYNC_INBOUND_TYPE, id, {
+        date,
+        note,
+        rows: inbound.map((d) => ({
+          itemId: d.itemId,
+          quantity: d.delta,
+          directCost: priceOf.get(d.itemId) ?? 0,
+          ...(d.stockPointCode ? { stockPointCode: d.stockPointCode } : {}),
+        })),
+      }),
+    );
     await patiently(() => fortnox.releaseDocument('inbound', STOCK_SYNC_INBOUND_TYPE, id));
   }
   if (outbound.length) {
     beat();
     // Outbound rows name their stock point by uuid only (Fortnox's CustomOutboundDocumentRow has no code).
     const pointIds = outbound.some((d) => d.stockPointCode) ? await stockPointIds(fortnox) : new Map<string, string>();
-    const rows = outbound.map((d) => ({ itemId: d.itemId, quantity: d.delta, ...(d.stockPointCode ? { stockPointId: pointId(pointIds, d.stockPointCode) } : {}) }));
-    // Forced: the warehouse's count is the truth, even where Fortnox would go below zero.
-    const saved = await patiently(() => fortnox.putOutboundDocument(STOCK_SYNC_OUTBOUND_TYPE, id, {
-      date, note, deliveryState: 'delivery', forcedDelivery: true, rows,
+    const rows = outbound.map((d) => ({
+      itemId: d.itemId,
+      quantity: d.delta,
+      ...(d.stockPointCode ? { stockPointId: pointId(pointIds, d.stockPointCode) } : {}),
     }));
+    // Forced: the warehouse's count is the truth, even where Fortnox would go below zero.
+    const saved = await patiently(() =>
+      fortnox.putOutboundDocument(STOCK_SYNC_OUTBOUND_TYPE, id, {
+        date,
+        note,
+        deliveryState: 'delivery',
+        forcedDelivery: true,
+        rows,
+      }),
+    );
     const short = saved.rows.filter((row, i) => Math.abs(row.deliveredQuantity - (outbound[i]?.delta ?? 0)) > 1e-9);
-    if (short.length) Context.current().log.warn('Fortnox delivered less than asked on the stock sync outbound', { id, short });
+    if (short.length)
+      Context.current().log.warn('Fortnox delivered less than asked on the stock sync outbound', { id, short });
     await patiently(() => fortnox.releaseDocument('outbound', STOCK_SYNC_OUTBOUND_TYPE, id));
   }
   if (inbound.length || outbound.length) documents.push(id);
   return {
-    lager: true, articles: articleCount, articlesUpdated: 0, inboundRows: inbound.length, outboundRows: outbound.length, documents,
-    pendingShipments: shipments.reduce((s, m) => s + m.quantity, 0), pendingReceipts: receipts.reduce((s, m) => s + m.quantity, 0),
+    lager: true,
+    articles: articleCount,
+    articlesUpdated: 0,
+    inboundRows: inbound.length,
+    outboundRows: outbound.length,
+    documents,
+    pendingShipments: shipments.reduce((s, m) => s + m.quantity, 0),
+    pendingReceipts: receipts.reduce((s, m) => s + m.quantity, 0),
     deferredArticles: deferred,
   };
 }
@@ -229,7 +308,8 @@ function pointId(ids: Map<string, string>, code: string): string {
   const id = ids.get(code.toUpperCase());
   if (!id) {
     throw ApplicationFailure.nonRetryable(
-      `Fortnox Lager has no stock point with code ${code}: correct settings.stockPoints in the tenants file`, 'StockPointNotFound',
+      `Fortnox Lager has no stock point with code ${code}: correct settings.stockPoints in the tenants file`,
+      'StockPointNotFound',
     );
   }
   return id;
@@ -247,8 +327,14 @@ async function syncWithoutLager(fortnox: FortnoxClient, wms: WmsClient): Promise
     Context.current().heartbeat(update.ArticleNumber);
   }
   return {
-    lager: false, articles: articles.length, articlesUpdated: updates.length, inboundRows: 0, outboundRows: 0, documents: [],
-    pendingShipments: 0, pendingReceipts: 0,
+    lager: false,
+    articles: articles.length,
+    articlesUpdated: updates.length,
+    inboundRows: 0,
+    outboundRows: 0,
+    documents: [],
+    pendingShipments: 0,
+    pendingReceipts: 0,
   };
 }
 
@@ -264,7 +350,8 @@ export function createStockActivities(registry: TenantRegistry) {
     /** The stock report's Fortnox side under Lager: the stock balance of every stock point, summed per article. One request. */
     async readFortnoxStockBalance(tenantId: string): Promise<Record<string, number>> {
       const quantities: Record<string, number> = {};
-      for (const b of await fortnoxOf(tenantId).getStockBalance()) quantities[b.itemId] = (quantities[b.itemId] ?? 0) + b.inStock;
+      for (const b of await fortnoxOf(tenantId).getStockBalance())
+        quantities[b.itemId] = (quantities[b.itemId] ?? 0) + b.inStock;
       return quantities;
     },
 
@@ -272,7 +359,8 @@ export function createStockActivities(registry: TenantRegistry) {
     async listArticleStockPage(tenantId: string, page: number): Promise<ArticleStockPage> {
       const answer = await fortnoxOf(tenantId).listArticles({ page, limit: 500 });
       const quantities: Record<string, number> = {};
-      for (const a of answer.items) if (a.QuantityInStock != null) quantities[a.ArticleNumber] = Number(a.QuantityInStock);
+      for (const a of answer.items)
+        if (a.QuantityInStock != null) quantities[a.ArticleNumber] = Number(a.QuantityInStock);
       return { quantities, totalPages: answer.totalPages };
     },
 

@@ -2,7 +2,12 @@
 // supplierInfo of its articles: a supplier new or changed since the cursor rewrites the articles that carry it under
 // an old name, each from a fresh read of the Fortnox article. Nothing here calls a supplier endpoint of the WMS.
 import { Context } from '@temporalio/activity';
-import { articleAction, articlesWithStaleSupplier, withSupplierName, type FortnoxSupplierFacts } from '../domain/articles';
+import {
+  articleAction,
+  articlesWithStaleSupplier,
+  withSupplierName,
+  type FortnoxSupplierFacts,
+} from '../domain/articles';
 import { patiently, wmsArticlesByNumber, wmsFacts } from './articles';
 import { FortnoxError } from './fortnox/errors';
 import type { TenantRegistry } from './tenant-registry';
@@ -39,16 +44,25 @@ export function createSupplierActivities(registry: TenantRegistry) {
     /** One page of the Fortnox suppliers changed since `since` (null: all): one request. */
     async listChangedSuppliersPage(tenantId: string, since: string | null, page: number): Promise<SupplierListPage> {
       const answer = await fortnoxOf(tenantId).listSuppliers({
-        lastModifiedSince: since ? new Date(since) : undefined, page, limit: SUPPLIER_PAGE_SIZE,
+        lastModifiedSince: since ? new Date(since) : undefined,
+        page,
+        limit: SUPPLIER_PAGE_SIZE,
       });
-      return { suppliers: answer.items.map((s) => ({ SupplierNumber: s.SupplierNumber, Name: s.Name })), totalPages: answer.totalPages };
+      return {
+        suppliers: answer.items.map((s) => ({ SupplierNumber: s.SupplierNumber, Name: s.Name })),
+        totalPages: answer.totalPages,
+      };
     },
 
     /**
      * Rewrites one WMS article's supplierInfo from a fresh read of the Fortnox article (one request), with the
      * supplier's current name. Idempotent: it decides on fresh reads of both sides.
      */
-    async rewriteArticleSupplier(tenantId: string, articleNumber: string, supplier: FortnoxSupplierFacts): Promise<'updated' | 'unchanged' | 'gone'> {
+    async rewriteArticleSupplier(
+      tenantId: string,
+      articleNumber: string,
+      supplier: FortnoxSupplierFacts,
+    ): Promise<'updated' | 'unchanged' | 'gone'> {
       let article;
       try {
         article = await fortnoxOf(tenantId).getArticle(articleNumber);
@@ -74,7 +88,9 @@ export function createSupplierActivities(registry: TenantRegistry) {
       const wms = registry.wms(tenantId);
       const listedAt = new Date().toISOString();
       const result: SupplierSyncResult = { listedAt, listed: 0, articlesUpdated: 0, articlesUnchanged: 0 };
-      const changed = await patiently(() => fortnox.listAllSuppliers({ lastModifiedSince: since ? new Date(since) : undefined }));
+      const changed = await patiently(() =>
+        fortnox.listAllSuppliers({ lastModifiedSince: since ? new Date(since) : undefined }),
+      );
       result.listed = changed.length;
       if (changed.length === 0) return result;
       const held = await wmsArticlesByNumber(wms);
@@ -106,7 +122,10 @@ export function createSupplierActivities(registry: TenantRegistry) {
 /** The supplier sync's WMS side, for the main queue: which WMS articles carry a changed supplier under an old name. */
 export function createSupplierWmsActivities(registry: TenantRegistry) {
   return {
-    async findArticlesWithStaleSupplier(tenantId: string, changed: FortnoxSupplierFacts[]): Promise<StaleSupplierArticle[]> {
+    async findArticlesWithStaleSupplier(
+      tenantId: string,
+      changed: FortnoxSupplierFacts[],
+    ): Promise<StaleSupplierArticle[]> {
       const held = await wmsArticlesByNumber(registry.wms(tenantId));
       const stale = articlesWithStaleSupplier(changed, [...held.values()].map(wmsFacts));
       return [...stale].map(([articleNumber, supplier]) => ({ articleNumber, supplier }));

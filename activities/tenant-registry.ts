@@ -149,8 +149,13 @@ export class TenantRegistry {
     let client = this.wmsClients.get(tenantId);
     if (!client) {
       const { wms } = this.get(tenantId);
-      client = new WmsClient({ baseUrl: wms.baseUrl, username: wms.username, password: wms.password, goodsOwnerId: wms.goodsOwnerId,
-        timeoutMs: 10_000 });
+      client = new WmsClient({
+        baseUrl: wms.baseUrl,
+        username: wms.username,
+        password: wms.password,
+        goodsOwnerId: wms.goodsOwnerId,
+        timeoutMs: 10_000,
+      });
       this.wmsClients.set(tenantId, client);
     }
     return client;

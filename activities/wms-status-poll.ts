@@ -33,7 +33,10 @@ export function createStatusPollActivities(registry: TenantRegistry, temporal: (
       const counts = { listed: 0, signalled: 0, alreadyReported: 0, withoutWorkflow: 0 };
       for await (const page of registry.wms(tenantId).orderPages({ orderStatusChangedTimeFrom: since })) {
         for (const order of page) {
-          const status: SeenStatus = { orderId: order.orderInfo.orderId, statusNumber: order.orderInfo.orderStatus.number };
+          const status: SeenStatus = {
+            orderId: order.orderInfo.orderId,
+            statusNumber: order.orderInfo.orderStatus.number,
+          };
           counts.listed++;
           seen.push(status);
           if (alreadyReported(reported, status)) {
@@ -41,12 +44,14 @@ export function createStatusPollActivities(registry: TenantRegistry, temporal: (
             continue;
           }
           try {
-            await temporal().workflow.getHandle(orderWorkflowId(tenantId, order.orderInfo.orderNumber)).signal(wmsEventSignal, {
-              webhookEventId: statusEventId(status.orderId, status.statusNumber),
-              orderId: status.orderId,
-              statusNumber: status.statusNumber,
-              timestamp: listedAt,
-            });
+            await temporal()
+              .workflow.getHandle(orderWorkflowId(tenantId, order.orderInfo.orderNumber))
+              .signal(wmsEventSignal, {
+                webhookEventId: statusEventId(status.orderId, status.statusNumber),
+                orderId: status.orderId,
+                statusNumber: status.statusNumber,
+                timestamp: listedAt,
+              });
             counts.signalled++;
           } catch (err) {
             if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -22,14 +22,28 @@ export interface ArticleSyncFigures {
 
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export async function runArticleSync(options: { articles: number; workers: number; log?: (line: string) => void }): Promise<ArticleSyncFigures> {
+export async function runArticleSync(options: {
+  articles: number;
+  workers: number;
+  log?: (line: string) => void;
+}): Promise<ArticleSyncFigures> {
   const log = options.log ?? (() => undefined);
   const rig = await startRig({ fortnoxRateLimit: true, articles: 0 });
   try {
     const now = rig.fortnox.state.clock.nowMs();
     for (let i = 0; i < options.articles; i++) {
-      createArticle(rig.fortnoxTenant, { ArticleNumber: `ART-${String(i).padStart(6, '0')}`, Description: `Artikel ${i}`,
-        StockGoods: true, Unit: 'st', EAN: `735${String(i).padStart(10, '0')}`, Weight: 100 + (i % 900) }, now);
+      createArticle(
+        rig.fortnoxTenant,
+        {
+          ArticleNumber: `ART-${String(i).padStart(6, '0')}`,
+          Description: `Artikel ${i}`,
+          StockGoods: true,
+          Unit: 'st',
+          EAN: `735${String(i).padStart(10, '0')}`,
+          Weight: 100 + (i % 900),
+        },
+        now,
+      );
     }
     const workers = [];
     for (let i = 0; i < options.workers; i++) workers.push(await rig.spawnWorker('product'));
@@ -38,18 +52,28 @@ export async function runArticleSync(options: { articles: number; workers: numbe
     log(`article sync: ${options.articles} articles, ${options.workers} worker process(es)`);
     const started = Date.now();
     const handle = await rig.client.workflow.start('syncArticlesWorkflow', {
-      workflowId: `bench-articles:${rig.tenant.id}`, taskQueue: rig.taskQueue, args: [{ tenantId: rig.tenant.id }],
+      workflowId: `bench-articles:${rig.tenant.id}`,
+      taskQueue: rig.taskQueue,
+      args: [{ tenantId: rig.tenant.id }],
     });
-    const result = await handle.result() as SyncArticlesResult;
+    const result = (await handle.result()) as SyncArticlesResult;
     const wallSeconds = (Date.now() - started) / 1000;
     const cpuUsed = workers.map((w, i) => (w.cpuMs() ?? NaN) - cpuAtStart[i]!).reduce((a, b) => a + b, 0);
-    const calls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`)
-      .json<{ total: number; rateLimited: number }>();
+    const calls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`).json<{
+      total: number;
+      rateLimited: number;
+    }>();
     const boundSeconds = calls.total / 5;
     return {
-      articles: options.articles, workers: options.workers, wallSeconds: round(wallSeconds, 1), fortnoxCalls: calls.total,
-      boundSeconds: round(boundSeconds, 1), ratio: round(wallSeconds / boundSeconds), rateLimited429: calls.rateLimited,
-      runs: result.runs ?? 1, upserted: result.upserted,
+      articles: options.articles,
+      workers: options.workers,
+      wallSeconds: round(wallSeconds, 1),
+      fortnoxCalls: calls.total,
+      boundSeconds: round(boundSeconds, 1),
+      ratio: round(wallSeconds / boundSeconds),
+      rateLimited429: calls.rateLimited,
+      runs: result.runs ?? 1,
+      upserted: result.upserted,
       workerCpuMsPerArticle: Number.isFinite(cpuUsed) ? round(cpuUsed / options.articles, 1) : undefined,
     };
   } finally {

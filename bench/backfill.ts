@@ -41,8 +41,13 @@ async function measured(rig: Rig, workflowType: string, args: unknown[]): Promis
   const result = await rig.client.workflow.execute(workflowType, { workflowId, taskQueue: rig.taskQueue, args });
   const wallSeconds = (Date.now() - started) / 1000;
   const calls = rig.fortnoxTenant.calls;
-  return { wallSeconds, fortnoxCalls: calls.total, fortnoxByRoute: { ...calls.byRoute }, result,
-    ...(await historyFigures(rig.client, workflowId)) };
+  return {
+    wallSeconds,
+    fortnoxCalls: calls.total,
+    fortnoxByRoute: { ...calls.byRoute },
+    result,
+    ...(await historyFigures(rig.client, workflowId)),
+  };
 }
 
 export async function runBackfill(options: BackfillOptions): Promise<BackfillResult> {
@@ -56,35 +61,70 @@ export async function runBackfill(options: BackfillOptions): Promise<BackfillRes
     const invoiced = Math.round(options.orders * INVOICED_SHARE);
     const unconfirmed = Math.round(options.orders * UNCONFIRMED_SHARE);
     const open = options.orders - invoiced - unconfirmed;
-    createBulkOrders(rig.fortnoxTenant, { count: invoiced, customerNumber, sent: true, invoiced: true, rows: [] }, now, today);
-    createBulkOrders(rig.fortnoxTenant, { count: unconfirmed, customerNumber, sent: false, invoiced: false, rows: [] }, now, today);
-    createBulkOrders(rig.fortnoxTenant, {
-      count: open, customerNumber, sent: true, invoiced: false, rows: [{ ArticleNumber: rig.articles[0], OrderedQuantity: 1 }],
-    }, now, today);
+    createBulkOrders(
+      rig.fortnoxTenant,
+      { count: invoiced, customerNumber, sent: true, invoiced: true, rows: [] },
+      now,
+      today,
+    );
+    createBulkOrders(
+      rig.fortnoxTenant,
+      { count: unconfirmed, customerNumber, sent: false, invoiced: false, rows: [] },
+      now,
+      today,
+    );
+    createBulkOrders(
+      rig.fortnoxTenant,
+      {
+        count: open,
+        customerNumber,
+        sent: true,
+        invoiced: false,
+        rows: [{ ArticleNumber: rig.articles[0], OrderedQuantity: 1 }],
+      },
+      now,
+      today,
+    );
     say(`seeded ${options.orders} orders (${invoiced} invoiced, ${unconfirmed} unconfirmed, ${open} open)`);
     const supplier = createSupplier(rig.fortnoxTenant, { Name: 'Bench Leverantör AB', City: 'Göteborg' }, now);
     await seedPurchaseOrderBacklog({
-      fortnoxUrl: rig.fortnox.url, fortnoxTenantId: rig.fortnoxTenant.tenantId, wmsUrl: rig.wms.url,
-      goodsOwnerId: rig.goodsOwner.goodsOwnerId, count: options.receivedPurchaseOrders, supplierNumber: String(supplier.SupplierNumber),
-      rows: [{ itemId: rig.articles[0]!, orderedQuantity: 10, price: 50 }], wms: 'received',
+      fortnoxUrl: rig.fortnox.url,
+      fortnoxTenantId: rig.fortnoxTenant.tenantId,
+      wmsUrl: rig.wms.url,
+      goodsOwnerId: rig.goodsOwner.goodsOwnerId,
+      count: options.receivedPurchaseOrders,
+      supplierNumber: String(supplier.SupplierNumber),
+      rows: [{ itemId: rig.articles[0]!, orderedQuantity: 10, price: 50 }],
+      wms: 'received',
     });
     say(`seeded ${options.receivedPurchaseOrders} purchase orders, received in full in the WMS`);
     await rig.spawnWorker('product', { LOG_LEVEL: 'warn' });
 
     say('full order sync ...');
     const orderSync = await measured(rig, 'syncOrdersWorkflow', [{ tenantId: rig.tenant.id, since: null }]);
-    say(`order sync: ${orderSync.wallSeconds.toFixed(1)} s, ${orderSync.fortnoxCalls} Fortnox calls, largest payload ${orderSync.largestPayloadBytes} B`);
+    say(
+      `order sync: ${orderSync.wallSeconds.toFixed(1)} s, ${orderSync.fortnoxCalls} Fortnox calls, largest payload ${orderSync.largestPayloadBytes} B`,
+    );
 
     say('purchase-order sync ...');
     const purchaseOrderSync = await measured(rig, 'syncPurchaseOrdersWorkflow', [{ tenantId: rig.tenant.id }]);
-    say(`purchase-order sync: ${purchaseOrderSync.wallSeconds.toFixed(1)} s, ${purchaseOrderSync.fortnoxCalls} Fortnox calls, ` +
-      `largest payload ${purchaseOrderSync.largestPayloadBytes} B`);
+    say(
+      `purchase-order sync: ${purchaseOrderSync.wallSeconds.toFixed(1)} s, ${purchaseOrderSync.fortnoxCalls} Fortnox calls, ` +
+        `largest payload ${purchaseOrderSync.largestPayloadBytes} B`,
+    );
 
     say('purchase-order sync again (everything settled) ...');
     const purchaseOrderSyncAgain = await measured(rig, 'syncPurchaseOrdersWorkflow', [{ tenantId: rig.tenant.id }]);
-    say(`purchase-order sync again: ${purchaseOrderSyncAgain.wallSeconds.toFixed(1)} s, ${purchaseOrderSyncAgain.fortnoxCalls} Fortnox calls`);
-    return { orders: { invoiced, unconfirmed, open }, receivedPurchaseOrders: options.receivedPurchaseOrders, orderSync, purchaseOrderSync,
-      purchaseOrderSyncAgain };
+    say(
+      `purchase-order sync again: ${purchaseOrderSyncAgain.wallSeconds.toFixed(1)} s, ${purchaseOrderSyncAgain.fortnoxCalls} Fortnox calls`,
+    );
+    return {
+      orders: { invoiced, unconfirmed, open },
+      receivedPurchaseOrders: options.receivedPurchaseOrders,
+      orderSync,
+      purchaseOrderSync,
+      purchaseOrderSyncAgain,
+    };
   } finally {
     await rig.close();
   }

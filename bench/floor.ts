@@ -24,7 +24,11 @@ export interface FloorPlan {
   concurrency?: number;
 }
 
-export interface FloorLine { rowNumber: string; articleNumber: string; ordered: number }
+export interface FloorLine {
+  rowNumber: string;
+  articleNumber: string;
+  ordered: number;
+}
 
 export interface FloorRecord {
   orderId: number;
@@ -39,7 +43,11 @@ export interface FloorRecord {
 
 /** The goods owner's lines (the product numbers every line it sends; lines added on the floor have no rowNumber). */
 const linesOf = (order: StoredOrder): FloorLine[] =>
-  order.lines.flatMap((l) => (l.rowNumber === null ? [] : [{ rowNumber: l.rowNumber, articleNumber: l.articleNumber, ordered: l.orderedNumberOfItems }]));
+  order.lines.flatMap((l) =>
+    l.rowNumber === null
+      ? []
+      : [{ rowNumber: l.rowNumber, articleNumber: l.articleNumber, ordered: l.orderedNumberOfItems }],
+  );
 
 export class Floor {
   readonly records = new Map<string, FloorRecord>();
@@ -50,7 +58,10 @@ export class Floor {
   private stopped = false;
   errors = 0;
 
-  constructor(private readonly rig: Rig, private readonly plan: FloorPlan = {}) {
+  constructor(
+    private readonly rig: Rig,
+    private readonly plan: FloorPlan = {},
+  ) {
     this.random = plan.random ?? Math.random;
   }
 
@@ -85,11 +96,13 @@ export class Floor {
     while (this.active < (this.plan.concurrency ?? 8) && this.queue.length > 0) {
       const record = this.queue.shift()!;
       this.active++;
-      void this.work(record).catch(() => {
-        this.errors++;
-      }).finally(() => {
-        this.active--;
-      });
+      void this.work(record)
+        .catch(() => {
+          this.errors++;
+        })
+        .finally(() => {
+          this.active--;
+        });
     }
   }
 
@@ -99,7 +112,8 @@ export class Floor {
   }
 
   private async work(record: FloorRecord): Promise<void> {
-    const hold = this.plan.holdMs?.(record.orderNumber) ?? (this.plan.maxHoldMs ? this.random() * this.plan.maxHoldMs : 0);
+    const hold =
+      this.plan.holdMs?.(record.orderNumber) ?? (this.plan.maxHoldMs ? this.random() * this.plan.maxHoldMs : 0);
     if (hold > 0) await new Promise((r) => setTimeout(r, hold));
     if (this.stopped || this.plan.skip?.(record.orderNumber)) return;
     const order = this.rig.goodsOwner.orders.get(record.orderId);
@@ -116,11 +130,17 @@ export class Floor {
     const lines = record.linesAtStart;
     let pick: { rowNumber: string; pickedNumberOfItems: number }[] | undefined;
     if (this.random() < (this.plan.partialPickRate ?? 0)) {
-      pick = lines.map((l) => ({ rowNumber: l.rowNumber, pickedNumberOfItems: Math.floor(this.random() * (l.ordered + 1)) }));
-      if (pick.every((p) => p.pickedNumberOfItems === 0)) pick[0]!.pickedNumberOfItems = Math.max(1, lines[0]!.ordered - 1);
+      pick = lines.map((l) => ({
+        rowNumber: l.rowNumber,
+        pickedNumberOfItems: Math.floor(this.random() * (l.ordered + 1)),
+      }));
+      if (pick.every((p) => p.pickedNumberOfItems === 0))
+        pick[0]!.pickedNumberOfItems = Math.max(1, lines[0]!.ordered - 1);
     }
     await this.control(record.orderId, 'pick', pick ? { lines: pick } : {});
-    record.picked = new Map(lines.map((l) => [l.rowNumber, pick?.find((p) => p.rowNumber === l.rowNumber)?.pickedNumberOfItems ?? l.ordered]));
+    record.picked = new Map(
+      lines.map((l) => [l.rowNumber, pick?.find((p) => p.rowNumber === l.rowNumber)?.pickedNumberOfItems ?? l.ordered]),
+    );
     record.sentAt = Date.now();
     await this.control(record.orderId, 'send', { parcels: 1 });
   }

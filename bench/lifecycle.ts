@@ -67,14 +67,23 @@ export function orderRows(random: () => number, articles: string[]): OrderRowInp
 
 export async function runLifecycle(options: LifecycleOptions): Promise<LifecycleResult> {
   const random = seededRandom(options.seed);
-  const rig = await startRig({ fortnoxRateLimit: options.rateLimited, webhooks: options.webhooks, settings: options.settings });
+  const rig = await startRig({
+    fortnoxRateLimit: options.rateLimited,
+    webhooks: options.webhooks,
+    settings: options.settings,
+  });
   const bar = options.progress
-    ? new cliProgress.SingleBar({ format: `${options.label} [{bar}] {value}/{total} invoiced | {duration_formatted}` }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: `${options.label} [{bar}] {value}/{total} invoiced | {duration_formatted}` },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   try {
     const workers = [];
     for (let i = 0; i < (options.workers ?? 1); i++) workers.push(await rig.spawnWorker(options.worker));
-    const documentNumbers = rig.seedOrders(Array.from({ length: options.orders }, () => orderRows(random, rig.articles)));
+    const documentNumbers = rig.seedOrders(
+      Array.from({ length: options.orders }, () => orderRows(random, rig.articles)),
+    );
     const floor = new Floor(rig, options.floor);
     floor.start();
     await rig.resetCalls();
@@ -86,9 +95,13 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     bar?.start(options.orders, 0);
     const deadline = started + (options.timeoutMs ?? 60 * 60_000);
     while (rig.fortnoxTenant.invoices.size < documentNumbers.length) {
-      if (Date.now() > deadline) throw new Error(`${options.label}: only ${rig.fortnoxTenant.invoices.size} of ${documentNumbers.length} invoiced in time`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `${options.label}: only ${rig.fortnoxTenant.invoices.size} of ${documentNumbers.length} invoiced in time`,
+        );
       for (const worker of workers) {
-        if (worker.child.exitCode !== null) throw new Error(`${options.label}: a worker process exited (${worker.child.exitCode})`);
+        if (worker.child.exitCode !== null)
+          throw new Error(`${options.label}: a worker process exited (${worker.child.exitCode})`);
         peakRss = Math.max(peakRss, worker.rssBytes() ?? 0);
       }
       bar?.update(rig.fortnoxTenant.invoices.size);
@@ -99,13 +112,19 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
     bar?.stop();
     floor.stop();
     // The last step of each order (marking it reported in the WMS) follows its invoice: let it land before counting.
-    const reported = () => [...rig.goodsOwner.orders.values()].every((o) => o.lines.every((l) => l.reportedNumberOfItems !== null));
+    const reported = () =>
+      [...rig.goodsOwner.orders.values()].every((o) => o.lines.every((l) => l.reportedNumberOfItems !== null));
     for (let i = 0; i < 150 && !reported(); i++) await new Promise((r) => setTimeout(r, 200));
     const cpuUsed = workers.map((w, i) => (w.cpuMs() ?? NaN) - cpuAtStart[i]!).reduce((a, b) => a + b, 0);
-    const fortnoxCalls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`)
-      .json<{ total: number; byRoute: Record<string, number>; rateLimited: number }>();
-    const wmsCalls = await got(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/calls`)
-      .json<{ total: number; byRoute: Record<string, number> }>();
+    const fortnoxCalls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`).json<{
+      total: number;
+      byRoute: Record<string, number>;
+      rateLimited: number;
+    }>();
+    const wmsCalls = await got(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/calls`).json<{
+      total: number;
+      byRoute: Record<string, number>;
+    }>();
     const pairs = [...rig.fortnoxTenant.invoices.values()].map((invoice) => {
       const sentAt = floor.records.get(String(invoice.OrderReference))?.sentAt;
       if (sentAt === undefined) throw new Error(`invoice ${invoice.DocumentNumber} for an order the floor never sent`);
@@ -134,10 +153,12 @@ export async function runLifecycle(options: LifecycleOptions): Promise<Lifecycle
 async function statusPollCost(client: Rig['client'], tenantId: string, wallHours: number): Promise<PollCost> {
   let runs = 0;
   let wmsCalls = 0;
-  for await (const run of client.workflow.list({ query: `WorkflowType = "pollWmsStatusWorkflow" AND ExecutionStatus = "Completed"` })) {
+  for await (const run of client.workflow.list({
+    query: `WorkflowType = "pollWmsStatusWorkflow" AND ExecutionStatus = "Completed"`,
+  })) {
     // A schedule names its runs <workflowId>-<timestamp>: poll-wms-status:<tenant>-2026-...
     if (!run.workflowId.startsWith(pollWmsStatusWorkflowId(tenantId))) continue;
-    const result = await client.workflow.getHandle(run.workflowId, run.runId).result() as PollWmsStatusResult;
+    const result = (await client.workflow.getHandle(run.workflowId, run.runId).result()) as PollWmsStatusResult;
     runs++;
     wmsCalls += Math.floor(result.listed / WMS_PAGE_SIZE) + 1; // the last page is the first one shorter than a page
   }

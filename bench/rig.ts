@@ -40,7 +40,10 @@ export interface RigOptions {
   log?: (line: string) => void;
 }
 
-export interface OrderRowInput { ArticleNumber: string; OrderedQuantity: number }
+export interface OrderRowInput {
+  ArticleNumber: string;
+  OrderedQuantity: number;
+}
 
 export type WorkerEntry = 'product' | 'unlimited';
 
@@ -121,28 +124,58 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const receiverUrl = `http://127.0.0.1:${typeof receiverAddress === 'object' && receiverAddress ? receiverAddress.port : 0}`;
 
   const fortnox = await startFortnoxSandbox({ rateLimit: options.fortnoxRateLimit ? undefined : false });
-  const wms = await startWmsSandbox({ webhookRetryScheduleMs: options.webhookRetryScheduleMs ?? [500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000] });
+  const wms = await startWmsSandbox({
+    webhookRetryScheduleMs: options.webhookRetryScheduleMs ?? [500, 1000, 2000, 5000, 10_000, 20_000, 30_000, 60_000],
+  });
 
   // Seeded data: one customer and stock articles, known to both sides, with ample stock in both.
   const fortnoxTenant = fortnox.state.createTenant({ lager: options.lager ?? false, companyName: 'Bench Goods AB' });
   const now = fortnox.state.clock.nowMs();
-  const customer = createCustomer(fortnoxTenant, {
-    Name: 'Benchkunden AB', Address1: 'Lagervägen 1', ZipCode: '123 45', City: 'Stockholm',
-    DeliveryName: 'Benchkunden Lager', DeliveryAddress1: 'Lagervägen 1', DeliveryZipCode: '123 45', DeliveryCity: 'Stockholm',
-    DeliveryCountry: 'Sverige',
-  }, now);
+  const customer = createCustomer(
+    fortnoxTenant,
+    {
+      Name: 'Benchkunden AB',
+      Address1: 'Lagervägen 1',
+      ZipCode: '123 45',
+      City: 'Stockholm',
+      DeliveryName: 'Benchkunden Lager',
+      DeliveryAddress1: 'Lagervägen 1',
+      DeliveryZipCode: '123 45',
+      DeliveryCity: 'Stockholm',
+      DeliveryCountry: 'Sverige',
+    },
+    now,
+  );
   const customerNumber = String(customer.CustomerNumber);
-  const goodsOwnerCreds = await got.post(`${wms.url}/_sandbox/goods-owners`, { json: { name: 'Bench Goods AB' } })
+  const goodsOwnerCreds = await got
+    .post(`${wms.url}/_sandbox/goods-owners`, { json: { name: 'Bench Goods AB' } })
     .json<{ goodsOwnerId: number; username: string; password: string; warehouse: string }>();
   const goodsOwner = wms.state.goodsOwner(goodsOwnerCreds.goodsOwnerId);
   const articles: string[] = [];
   const openingStock = 1_000_000;
   for (let i = 0; i < (options.articles ?? 20); i++) {
     const articleNumber = `B${1000 + i}`;
-    createArticle(fortnoxTenant, { ArticleNumber: articleNumber, Description: `Bench article ${i}`, StockGoods: true,
-      ...(fortnoxTenant.lager ? {} : { QuantityInStock: openingStock }), SalesPrice: 100 + i, PurchasePrice: 50 }, now);
-    wms.state.upsertArticle(goodsOwner, articleBody.parse({ goodsOwnerId: goodsOwner.goodsOwnerId, articleNumber,
-      articleName: `Bench article ${i}`, isStockArticle: true }));
+    createArticle(
+      fortnoxTenant,
+      {
+        ArticleNumber: articleNumber,
+        Description: `Bench article ${i}`,
+        StockGoods: true,
+        ...(fortnoxTenant.lager ? {} : { QuantityInStock: openingStock }),
+        SalesPrice: 100 + i,
+        PurchasePrice: 50,
+      },
+      now,
+    );
+    wms.state.upsertArticle(
+      goodsOwner,
+      articleBody.parse({
+        goodsOwnerId: goodsOwner.goodsOwnerId,
+        articleNumber,
+        articleName: `Bench article ${i}`,
+        isStockArticle: true,
+      }),
+    );
     await got.post(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/stock-adjustments`, {
       json: { articleNumber, count: openingStock, reason: 'count' },
     });
@@ -151,7 +184,8 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   if (fortnoxTenant.lager) {
     // Under Lager the opening stock lives in the warehouse module: one released inbound document, as seed.ts does.
     fortnoxTenant.warehouse.saveDocument('INBOUND', 'BENCHOPENING', '1', {
-      date: fortnox.state.today(), note: 'Bench opening stock',
+      date: fortnox.state.today(),
+      note: 'Bench opening stock',
       rows: articles.map((itemId) => ({ itemId, quantity: openingStock, directCost: 50 })),
     });
     fortnoxTenant.warehouse.release('INBOUND', 'BENCHOPENING', '1');
@@ -160,8 +194,12 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const webhook = { username: 'ongoing', password: randomBytes(24).toString('base64url') };
   if (options.webhooks !== false) {
     await got.put(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`, {
-      json: { url: `${receiverUrl}${webhookPath(tenantId)}`, auth: { type: 'basic', ...webhook },
-        events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
+      json: {
+        url: `${receiverUrl}${webhookPath(tenantId)}`,
+        auth: { type: 'basic', ...webhook },
+        events: ['orderCreated', 'orderPicked', 'orderStatusChanged'],
+        statuses: [300, 450, 1000],
+      },
     });
   }
   const tenant: Tenant = {
@@ -170,14 +208,32 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     fortnox: {
       apiBaseUrl: fortnox.url,
       authBaseUrl: fortnox.url,
-      auth: { mode: 'client_credentials', clientId: fortnoxTenant.clientId, clientSecret: fortnoxTenant.clientSecret,
-        tenantId: fortnoxTenant.tenantId, scope: 'article order invoice supplier customer companyinformation settings warehouse' },
+      auth: {
+        mode: 'client_credentials',
+        clientId: fortnoxTenant.clientId,
+        clientSecret: fortnoxTenant.clientSecret,
+        tenantId: fortnoxTenant.tenantId,
+        scope: 'article order invoice supplier customer companyinformation settings warehouse',
+      },
     },
-    wms: { baseUrl: `${wms.url}/${goodsOwnerCreds.warehouse}`, username: goodsOwnerCreds.username, password: goodsOwnerCreds.password,
-      goodsOwnerId: goodsOwner.goodsOwnerId, webhook: options.webhooks === false ? { auth: 'off' } : { auth: 'basic', ...webhook } },
+    wms: {
+      baseUrl: `${wms.url}/${goodsOwnerCreds.warehouse}`,
+      username: goodsOwnerCreds.username,
+      password: goodsOwnerCreds.password,
+      goodsOwnerId: goodsOwner.goodsOwnerId,
+      webhook: options.webhooks === false ? { auth: 'off' } : { auth: 'basic', ...webhook },
+    },
     // Only the order flow runs: the registry syncs would spend the same Fortnox budget the figures are about.
-    settings: settingsSchema.parse({ ...options.settings, processes: { articles: false, suppliers: false, stockLevels: false, billing: false,
-      ...(options.settings?.processes as object | undefined) } }),
+    settings: settingsSchema.parse({
+      ...options.settings,
+      processes: {
+        articles: false,
+        suppliers: false,
+        stockLevels: false,
+        billing: false,
+        ...(options.settings?.processes as object | undefined),
+      },
+    }),
   };
   known.tenant = tenant;
   const tenantsFile = join(dir, 'tenants.json');
@@ -185,20 +241,50 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const children = new Set<ChildProcess>();
 
   const rig: Rig = {
-    dir, dbFile, address, get server() { return server; }, client, taskQueue, tenant, fortnox, fortnoxTenant, wms, goodsOwner,
-    articles, receiverUrl,
+    dir,
+    dbFile,
+    address,
+    get server() {
+      return server;
+    },
+    client,
+    taskQueue,
+    tenant,
+    fortnox,
+    fortnoxTenant,
+    wms,
+    goodsOwner,
+    articles,
+    receiverUrl,
     seedOrders(rowsPerOrder) {
       const at = fortnox.state.clock.nowMs();
       const today = fortnox.state.today();
-      return rowsPerOrder.map((rows) => String(createOrder(fortnoxTenant, { CustomerNumber: customerNumber, Sent: true,
-        YourReference: 'Bench', OrderRows: rows }, at, today).DocumentNumber));
+      return rowsPerOrder.map((rows) =>
+        String(
+          createOrder(
+            fortnoxTenant,
+            { CustomerNumber: customerNumber, Sent: true, YourReference: 'Bench', OrderRows: rows },
+            at,
+            today,
+          ).DocumentNumber,
+        ),
+      );
     },
     async spawnWorker(entry = 'product', extraEnv = {}) {
-      const script = entry === 'product' ? join(repoRoot, 'workers', 'main.ts') : join(repoRoot, 'bench', 'worker-process.ts');
+      const script =
+        entry === 'product' ? join(repoRoot, 'workers', 'main.ts') : join(repoRoot, 'bench', 'worker-process.ts');
       const child = spawn(process.execPath, ['--import', 'tsx', script], {
         cwd: repoRoot,
-        env: { ...process.env, TEMPORAL_ADDRESS: address, TENANTS_FILE: tenantsFile, TASK_QUEUE: taskQueue, DATA_DIR: dir,
-          LOG_LEVEL: 'info', METRICS_PORT: String(await getPort()), ...extraEnv },
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: address,
+          TENANTS_FILE: tenantsFile,
+          TASK_QUEUE: taskQueue,
+          DATA_DIR: dir,
+          LOG_LEVEL: 'info',
+          METRICS_PORT: String(await getPort()),
+          ...extraEnv,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.add(child);
@@ -220,10 +306,14 @@ export async function startRig(options: RigOptions): Promise<Rig> {
         });
         // At log levels above info there is no "worker ready" line: the worker's poller on our queue tells instead.
         const poll = setInterval(() => {
-          void client.workflowService.describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 })
-            .then((r) => {
-              if (!ready && r.pollers?.some((p) => p.identity?.startsWith(`${child.pid}@`))) done();
-            }, () => undefined);
+          void client.workflowService
+            .describeTaskQueue({ namespace: 'default', taskQueue: { name: taskQueue }, taskQueueType: 1 })
+            .then(
+              (r) => {
+                if (!ready && r.pollers?.some((p) => p.identity?.startsWith(`${child.pid}@`))) done();
+              },
+              () => undefined,
+            );
         }, 500);
         child.once('exit', (code, signal) => {
           clearInterval(poll);

@@ -40,7 +40,8 @@ async function main(): Promise<void> {
   const openOrders = Number(values['open-orders']);
   const seed = Number(values.seed);
   const only = new Set(values.only.split(',').map((s) => s.trim()) as Bench[]);
-  for (const name of only) if (!ALL.includes(name)) throw new Error(`--only: unknown benchmark "${name}"; expected ${ALL.join(', ')}`);
+  for (const name of only)
+    if (!ALL.includes(name)) throw new Error(`--only: unknown benchmark "${name}"; expected ${ALL.join(', ')}`);
   const progress = !values['no-progress'] && process.stderr.isTTY;
   try {
     Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -54,8 +55,18 @@ async function main(): Promise<void> {
   if (only.has('calls') || only.has('rate')) {
     const workerCounts = only.has('rate') ? values['rate-workers'].split(',').map(Number) : [1];
     for (const workers of workerCounts) {
-      say(`rate-bound run: ${orders} orders, sandbox at 25 requests / 5 s, ${workers} of the product's worker processes (workers/main.ts)`);
-      const result = await runLifecycle({ orders, rateLimited: true, worker: 'product', workers, seed, progress, label: `rate ×${workers}` });
+      say(
+        `rate-bound run: ${orders} orders, sandbox at 25 requests / 5 s, ${workers} of the product's worker processes (workers/main.ts)`,
+      );
+      const result = await runLifecycle({
+        orders,
+        rateLimited: true,
+        worker: 'product',
+        workers,
+        seed,
+        progress,
+        label: `rate ×${workers}`,
+      });
       const command = cmd('calls,rate', `--orders ${orders} --rate-workers ${workers}`);
       if (only.has('calls') && !report.calls) report.calls = callsFigures(result, command);
       if (only.has('rate')) (report.rate ??= []).push(rateFigures(result, command));
@@ -63,25 +74,48 @@ async function main(): Promise<void> {
   }
   if (only.has('engine') || only.has('poll')) {
     say(`engine run: ${orders} orders, no rate limit, pacing lifted (bench/worker-process.ts)`);
-    const result = await runLifecycle({ orders, rateLimited: false, worker: 'unlimited', seed, progress, label: 'engine' });
+    const result = await runLifecycle({
+      orders,
+      rateLimited: false,
+      worker: 'unlimited',
+      seed,
+      progress,
+      label: 'engine',
+    });
     const command = cmd('engine,poll', `--orders ${orders}`);
     if (only.has('engine')) report.engine = engineFigures(result, command);
     if (only.has('poll')) {
-      report.poll = { command, intervalMinutes: 15, sentToInvoicedMs: result.pollSentToInvoicedMs,
-        webhookSentToInvoicedMs: result.sentToInvoicedMs };
+      report.poll = {
+        command,
+        intervalMinutes: 15,
+        sentToInvoicedMs: result.pollSentToInvoicedMs,
+        webhookSentToInvoicedMs: result.sentToInvoicedMs,
+      };
     }
   }
   if (only.has('nowebhooks')) {
     const n = Number(values['nowebhook-orders']);
     const spreadMinutes = Number(values['spread-minutes']);
-    say(`run without webhooks: ${n} orders sent over ${spreadMinutes} minutes, found by the status-change poll (every 2 minutes)`);
+    say(
+      `run without webhooks: ${n} orders sent over ${spreadMinutes} minutes, found by the status-change poll (every 2 minutes)`,
+    );
     const result = await runLifecycle({
-      orders: n, rateLimited: true, worker: 'product', seed, progress, label: 'no webhooks', webhooks: false,
+      orders: n,
+      rateLimited: true,
+      worker: 'product',
+      seed,
+      progress,
+      label: 'no webhooks',
+      webhooks: false,
       floor: { maxHoldMs: spreadMinutes * 60_000, concurrency: n },
     });
     report.webhooksOff = {
-      command: cmd('nowebhooks', `--nowebhook-orders ${n} --spread-minutes ${spreadMinutes}`), orders: n, spreadMinutes,
-      pollIntervalMinutes: 2, sentToInvoicedMs: result.sentToInvoicedMs, pollRuns: result.statusPoll.runs,
+      command: cmd('nowebhooks', `--nowebhook-orders ${n} --spread-minutes ${spreadMinutes}`),
+      orders: n,
+      spreadMinutes,
+      pollIntervalMinutes: 2,
+      sentToInvoicedMs: result.sentToInvoicedMs,
+      pollRuns: result.statusPoll.runs,
       pollWmsCalls: result.statusPoll.wmsCalls,
       pollWmsCallsPerHour: Math.round((result.statusPoll.wmsCalls / result.statusPoll.wallHours) * 10) / 10,
     };
@@ -95,9 +129,14 @@ async function main(): Promise<void> {
   if (only.has('backfill')) {
     const orders = Number(values['backfill-orders']);
     const received = Number(values['received-purchase-orders']);
-    say(`backfill run: ${orders} Fortnox orders and ${received} received purchase orders, one full order sync and one purchase-order sync`);
+    say(
+      `backfill run: ${orders} Fortnox orders and ${received} received purchase orders, one full order sync and one purchase-order sync`,
+    );
     const result = await runBackfill({ orders, receivedPurchaseOrders: received, progress: true });
-    report.backfill = { command: cmd('backfill', `--backfill-orders ${orders} --received-purchase-orders ${received}`), ...result };
+    report.backfill = {
+      command: cmd('backfill', `--backfill-orders ${orders} --received-purchase-orders ${received}`),
+      ...result,
+    };
   }
 
   if (only.has('burst')) {
@@ -112,7 +151,10 @@ async function main(): Promise<void> {
     for (const workers of values['rate-workers'].split(',').map(Number)) {
       say(`article sync: ${articles} articles, sandbox at 25 requests / 5 s, ${workers} worker process(es)`);
       const figures = await runArticleSync({ articles, workers, log: say });
-      (report.articles ??= []).push({ command: cmd('articles', `--articles ${articles} --rate-workers ${workers}`), ...figures });
+      (report.articles ??= []).push({
+        command: cmd('articles', `--articles ${articles} --rate-workers ${workers}`),
+        ...figures,
+      });
     }
   }
 
@@ -126,10 +168,15 @@ async function main(): Promise<void> {
     writeFileSync(join(repoRoot, 'docs', 'benchmarks.md'), markdown);
   }
   process.stdout.write(markdown);
-  say(`written: bench/results/latest.json, bench/results/latest.md${values['write-docs'] ? ', docs/benchmarks.md' : ''}`);
+  say(
+    `written: bench/results/latest.json, bench/results/latest.md${values['write-docs'] ? ', docs/benchmarks.md' : ''}`,
+  );
 }
 
-main().then(() => process.exit(0), (err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  },
+);

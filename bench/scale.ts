@@ -9,7 +9,12 @@ import { orderWorkflow } from '../workflows/order/workflow';
 import { orderRows, seededRandom } from './lifecycle';
 import { startRig } from './rig';
 
-export interface ScaleOptions { openOrders: number; seed: number; progress: boolean; timeoutMs?: number }
+export interface ScaleOptions {
+  openOrders: number;
+  seed: number;
+  progress: boolean;
+  timeoutMs?: number;
+}
 
 export interface ScaleResult {
   openOrders: number;
@@ -26,9 +31,11 @@ export interface ScaleResult {
 
 async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await fn(items[next++]!);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await fn(items[next++]!);
+    }),
+  );
 }
 
 export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
@@ -36,14 +43,19 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
   // No webhooks: nothing happens on the floor, and orderCreated events would only add load to a memory measurement.
   const rig = await startRig({ fortnoxRateLimit: false, webhooks: false });
   const bar = options.progress
-    ? new cliProgress.SingleBar({ format: 'scale [{bar}] {value}/{total} {phase} | {duration_formatted}' }, cliProgress.Presets.shades_classic)
+    ? new cliProgress.SingleBar(
+        { format: 'scale [{bar}] {value}/{total} {phase} | {duration_formatted}' },
+        cliProgress.Presets.shades_classic,
+      )
     : undefined;
   try {
     const worker = await rig.spawnWorker('unlimited', { LOG_LEVEL: 'warn' });
     await new Promise((r) => setTimeout(r, 2000));
     const workerIdleRssBytes = worker.rssBytes() ?? 0;
     const dbEmptyBytes = rig.dbBytes();
-    const documentNumbers = rig.seedOrders(Array.from({ length: options.openOrders }, () => orderRows(random, rig.articles)));
+    const documentNumbers = rig.seedOrders(
+      Array.from({ length: options.openOrders }, () => orderRows(random, rig.articles)),
+    );
     const { settings: s } = rig.tenant;
     const settings = orderWorkflowSettings(s);
     let peak = 0;
@@ -54,8 +66,11 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     // What the order sync's startOrderWorkflows activity does per order, with some concurrency.
     await pool(documentNumbers, 16, async (documentNumber) => {
       await rig.client.workflow.signalWithStart(orderWorkflow, {
-        workflowId: orderWorkflowId(rig.tenant.id, documentNumber), taskQueue: rig.taskQueue,
-        args: [{ tenantId: rig.tenant.id, documentNumber, settings }], signal: fortnoxChangedSignal, signalArgs: [],
+        workflowId: orderWorkflowId(rig.tenant.id, documentNumber),
+        taskQueue: rig.taskQueue,
+        args: [{ tenantId: rig.tenant.id, documentNumber, settings }],
+        signal: fortnoxChangedSignal,
+        signalArgs: [],
       });
       bar?.update(++count);
     });
@@ -65,8 +80,10 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     const query = `Tenant = "${rig.tenant.id}" AND OrderStage = "awaiting-warehouse"`;
     let waiting = 0;
     while (true) {
-      if (worker.child.exitCode !== null) throw new Error(`scale: the worker process exited (${worker.child.exitCode})`);
-      if (Date.now() > deadline) throw new Error(`scale: only ${waiting} of ${options.openOrders} orders waiting in time`);
+      if (worker.child.exitCode !== null)
+        throw new Error(`scale: the worker process exited (${worker.child.exitCode})`);
+      if (Date.now() > deadline)
+        throw new Error(`scale: only ${waiting} of ${options.openOrders} orders waiting in time`);
       const inWms = rig.goodsOwner.orders.size;
       if (inWms >= options.openOrders) {
         waiting = (await rig.client.workflow.count(query)).count;
@@ -82,8 +99,17 @@ export async function runScale(options: ScaleOptions): Promise<ScaleResult> {
     await new Promise((r) => setTimeout(r, 5000));
     clearInterval(sample);
     const workerRssBytes = worker.rssBytes() ?? 0;
-    return { openOrders: options.openOrders, waiting, startMs, settleMs, workerRssBytes, workerPeakRssBytes: Math.max(peak, workerRssBytes),
-      workerIdleRssBytes, dbBytes: rig.dbBytes(), dbEmptyBytes };
+    return {
+      openOrders: options.openOrders,
+      waiting,
+      startMs,
+      settleMs,
+      workerRssBytes,
+      workerPeakRssBytes: Math.max(peak, workerRssBytes),
+      workerIdleRssBytes,
+      dbBytes: rig.dbBytes(),
+      dbEmptyBytes,
+    };
   } finally {
     bar?.stop();
     await rig.close();

@@ -6,16 +6,32 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[rank]!;
 }
 
-export interface Distribution { count: number; p50: number; p95: number; p99: number; max: number; mean: number }
+export interface Distribution {
+  count: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
 
 export function distribution(values: number[]): Distribution {
   const sorted = [...values].sort((a, b) => a - b);
   const mean = sorted.reduce((s, v) => s + v, 0) / Math.max(1, sorted.length);
-  return { count: sorted.length, p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99),
-    max: sorted[sorted.length - 1] ?? Number.NaN, mean };
+  return {
+    count: sorted.length,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? Number.NaN,
+    mean,
+  };
 }
 
-export interface SentToInvoiced { sentAt: number; invoicedAt: number }
+export interface SentToInvoiced {
+  sentAt: number;
+  invoicedAt: number;
+}
 
 /**
  * "Sent to invoiced" if reporting ran as a poll every `intervalMs` (the market's way) instead of on the webhook: an

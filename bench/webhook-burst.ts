@@ -49,34 +49,59 @@ export async function runWebhookBurst(options: { events: number; log?: (line: st
     log(`starting ${options.events} order workflows`);
     const taskQueue = `burst-${randomBytes(3).toString('hex')}`;
     for (let i = 0; i < options.events; i += 50) {
-      await Promise.all(Array.from({ length: Math.min(50, options.events - i) }, (_, j) =>
-        client.workflow.start('orderWorkflow', { taskQueue, workflowId: orderWorkflowId(tenantId, String(1000 + i + j)), args: [] })));
+      await Promise.all(
+        Array.from({ length: Math.min(50, options.events - i) }, (_, j) =>
+          client.workflow.start('orderWorkflow', {
+            taskQueue,
+            workflowId: orderWorkflowId(tenantId, String(1000 + i + j)),
+            args: [],
+          }),
+        ),
+      );
     }
     const authorization = basicAuthorization(webhook.username, webhook.password);
     // One connection per event, as that many WMS deliveries would open.
     const agent = new Agent({ keepAlive: false, maxSockets: Infinity });
     log(`sending ${options.events} webhooks at once`);
     const started = Date.now();
-    const answers = await Promise.all(Array.from({ length: options.events }, async (_, i) => {
-      const sentAt = Date.now();
-      const body = JSON.stringify({
-        webhookOrdersId: i, webhookEventId: 1_000_000 + i, system: 'bench', timestamp: new Date().toISOString(), orderId: i + 1,
-        orderNumber: String(1000 + i), goodsOwnerId: 1, orderStatus: { number: 450 },
-      });
-      const response = await got.post(url, {
-        body, headers: { 'content-type': 'application/json', authorization }, agent: { http: agent },
-        throwHttpErrors: false, retry: { limit: 0 }, timeout: { request: 120_000 },
-      }).catch(() => undefined);
-      return { status: response?.statusCode, ms: Date.now() - sentAt };
-    }));
+    const answers = await Promise.all(
+      Array.from({ length: options.events }, async (_, i) => {
+        const sentAt = Date.now();
+        const body = JSON.stringify({
+          webhookOrdersId: i,
+          webhookEventId: 1_000_000 + i,
+          system: 'bench',
+          timestamp: new Date().toISOString(),
+          orderId: i + 1,
+          orderNumber: String(1000 + i),
+          goodsOwnerId: 1,
+          orderStatus: { number: 450 },
+        });
+        const response = await got
+          .post(url, {
+            body,
+            headers: { 'content-type': 'application/json', authorization },
+            agent: { http: agent },
+            throwHttpErrors: false,
+            retry: { limit: 0 },
+            timeout: { request: 120_000 },
+          })
+          .catch(() => undefined);
+        return { status: response?.statusCode, ms: Date.now() - sentAt };
+      }),
+    );
     const wallMs = Date.now() - started;
     agent.destroy();
     const accepted = answers.filter((a) => a.status !== undefined && a.status >= 200 && a.status < 300).length;
     const unavailable = answers.filter((a) => a.status === 503).length;
     return {
-      events: options.events, accepted, unavailable, other: options.events - accepted - unavailable,
+      events: options.events,
+      accepted,
+      unavailable,
+      other: options.events - accepted - unavailable,
       acceptedShare: Math.round((accepted / options.events) * 1000) / 1000,
-      wallMs, acceptedPerSecond: Math.round((accepted / wallMs) * 1000 * 10) / 10,
+      wallMs,
+      acceptedPerSecond: Math.round((accepted / wallMs) * 1000 * 10) / 10,
       latencyMs: distribution(answers.map((a) => a.ms)),
     };
   } finally {

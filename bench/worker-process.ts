@@ -15,9 +15,16 @@ async function main(): Promise<void> {
   const target = temporalTarget(config.env, config.env.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.env.TEMPORAL_PORT}`);
   const client = await connectClient(target);
   const connection = await connectWorker(target);
-  const registry = new TenantRegistry(config.tenants, { dataDir: config.dataDir, pacer: new Pacer({ requests: 1_000_000_000 }) });
+  const registry = new TenantRegistry(config.tenants, {
+    dataDir: config.dataDir,
+    pacer: new Pacer({ requests: 1_000_000_000 }),
+  });
   const workers = await createIntegrationWorkers({
-    connection, namespace: target.namespace, taskQueue: config.env.TASK_QUEUE, registry, client,
+    connection,
+    namespace: target.namespace,
+    taskQueue: config.env.TASK_QUEUE,
+    registry,
+    client,
     fortnoxActivitiesPerSecond: 100_000,
     maxCachedWorkflows: config.env.WORKFLOW_CACHE_SIZE,
     workflowBundle: process.env.WORKFLOW_BUNDLE ? { codePath: process.env.WORKFLOW_BUNDLE } : undefined,

@@ -21,18 +21,41 @@ const customDocument = '/api/warehouse/documentdeliveries/custom';
 export function fortnoxRules(plan: FaultPlan, seed: number, burst = 0): FaultRuleInput[] {
   const rules: FaultRuleInput[] = [
     { route: 'GET /3/orders', errorRate: plan.errorRate, latencyMs: 300, seed: seed + 1 },
-    { route: 'GET /3/orders/:DocumentNumber', errorRate: plan.errorRate, latencyMs: plan.orderCallLatencyMs, seed: seed + 2 },
-    { route: 'PUT /3/orders/:DocumentNumber', errorRate: plan.errorRate, timeoutAfterCommitRate: plan.timeoutAfterCommitRate,
-      latencyMs: plan.orderCallLatencyMs, seed: seed + 3 },
-    { route: 'PUT /3/orders/:DocumentNumber/createinvoice', errorRate: plan.errorRate,
-      timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2, latencyMs: 200 + (plan.orderCallLatencyMs ?? 0), seed: seed + 4 },
+    {
+      route: 'GET /3/orders/:DocumentNumber',
+      errorRate: plan.errorRate,
+      latencyMs: plan.orderCallLatencyMs,
+      seed: seed + 2,
+    },
+    {
+      route: 'PUT /3/orders/:DocumentNumber',
+      errorRate: plan.errorRate,
+      timeoutAfterCommitRate: plan.timeoutAfterCommitRate,
+      latencyMs: plan.orderCallLatencyMs,
+      seed: seed + 3,
+    },
+    {
+      route: 'PUT /3/orders/:DocumentNumber/createinvoice',
+      errorRate: plan.errorRate,
+      timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2,
+      latencyMs: 200 + (plan.orderCallLatencyMs ?? 0),
+      seed: seed + 4,
+    },
     // The stock sync's Lager calls: a lost answer on a saved or released document must not move stock twice.
     { route: 'GET /api/warehouse/status-v1/stockbalance', errorRate: plan.errorRate, seed: seed + 6 },
     ...(['inbound', 'outbound'] as const).flatMap((direction, i) => [
-      { route: `PUT ${customDocument}/${direction}-v1/:type/:id`, errorRate: plan.errorRate,
-        timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2, seed: seed + 7 + i * 2 },
-      { route: `PUT ${customDocument}/${direction}-v1/:type/:id/release`, errorRate: plan.errorRate,
-        timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2, seed: seed + 8 + i * 2 },
+      {
+        route: `PUT ${customDocument}/${direction}-v1/:type/:id`,
+        errorRate: plan.errorRate,
+        timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2,
+        seed: seed + 7 + i * 2,
+      },
+      {
+        route: `PUT ${customDocument}/${direction}-v1/:type/:id/release`,
+        errorRate: plan.errorRate,
+        timeoutAfterCommitRate: plan.timeoutAfterCommitRate * 2,
+        seed: seed + 8 + i * 2,
+      },
     ]),
   ];
   // A burst answers the next `burst` API calls of the tenant with 429, whatever the route.
@@ -42,12 +65,21 @@ export function fortnoxRules(plan: FaultPlan, seed: number, burst = 0): FaultRul
 
 export function wmsRules(plan: FaultPlan, seed: number) {
   return [
-    { route: 'PUT /orders', errorRate: plan.errorRate, timeoutAfterCommitRate: plan.timeoutAfterCommitRate, seed: seed + 11 },
+    {
+      route: 'PUT /orders',
+      errorRate: plan.errorRate,
+      timeoutAfterCommitRate: plan.timeoutAfterCommitRate,
+      seed: seed + 11,
+    },
     { route: 'GET /orders/:orderId', errorRate: plan.errorRate, latencyMs: 100, seed: seed + 12 },
     { route: 'GET /orders', errorRate: plan.errorRate, seed: seed + 13 },
     { route: 'DELETE /orders/:orderId', errorRate: plan.errorRate, seed: seed + 14 },
-    { route: 'PATCH /orders/:orderId/setReportedNumberOfItemsToPickedNumberOfItems', errorRate: plan.errorRate,
-      timeoutAfterCommitRate: plan.timeoutAfterCommitRate, seed: seed + 15 },
+    {
+      route: 'PATCH /orders/:orderId/setReportedNumberOfItemsToPickedNumberOfItems',
+      errorRate: plan.errorRate,
+      timeoutAfterCommitRate: plan.timeoutAfterCommitRate,
+      seed: seed + 15,
+    },
   ];
 }
 
@@ -79,13 +111,23 @@ function countWmsFaults(owner: GoodsOwnerState, counts: WmsFaultCounts): void {
 
 /** Replaces the Fortnox sandbox's rules of the tenant (a burst of 429s, a slow Fortnox coming or going). */
 export async function applyFortnoxFaults(rig: Rig, plan: FaultPlan, seed: number, burst = 0): Promise<void> {
-  await got.put(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/faults`, { json: { rules: fortnoxRules(plan, seed, burst) } });
+  await got.put(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/faults`, {
+    json: { rules: fortnoxRules(plan, seed, burst) },
+  });
 }
 
-export async function applyFaults(rig: Rig, plan: FaultPlan, seed: number, wmsCounts: WmsFaultCounts, burst = 0): Promise<void> {
+export async function applyFaults(
+  rig: Rig,
+  plan: FaultPlan,
+  seed: number,
+  wmsCounts: WmsFaultCounts,
+  burst = 0,
+): Promise<void> {
   await applyFortnoxFaults(rig, plan, seed, burst);
   if (burst === 0) {
-    await got.put(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/faults`, { json: { rules: wmsRules(plan, seed) } });
+    await got.put(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/faults`, {
+      json: { rules: wmsRules(plan, seed) },
+    });
     countWmsFaults(rig.goodsOwner, wmsCounts);
   }
 }

@@ -86,8 +86,18 @@ interface RunFacts {
 }
 
 function runFacts(workflowId: string, runId: string, type: string, events: HistoryEvent[]): RunFacts {
-  const facts: RunFacts = { workflowId, runId, type, events: events.length, tasksByMinute: new Map(), needsAttentionEntries: 0,
-    resyncSignals: 0, actedFirst: false, tasksFailed: [], tasksTimedOut: 0 };
+  const facts: RunFacts = {
+    workflowId,
+    runId,
+    type,
+    events: events.length,
+    tasksByMinute: new Map(),
+    needsAttentionEntries: 0,
+    resyncSignals: 0,
+    actedFirst: false,
+    tasksFailed: [],
+    tasksTimedOut: 0,
+  };
   let firstAct: 'activity' | 'timer' | undefined;
   for (const event of events) {
     switch (eventName(event)) {
@@ -123,8 +133,11 @@ function runFacts(workflowId: string, runId: string, type: string, events: Histo
       case 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW': {
         const attributes = event.workflowExecutionContinuedAsNewEventAttributes;
         const input = decode<OrderWorkflowInput>(attributes?.input?.payloads?.[0]);
-        facts.continued = { stage: input?.carried?.stage ?? '?', resync: input?.carried?.resyncRequested === true,
-          nextRunId: attributes?.newExecutionRunId ?? '' };
+        facts.continued = {
+          stage: input?.carried?.stage ?? '?',
+          resync: input?.carried?.resyncRequested === true,
+          nextRunId: attributes?.newExecutionRunId ?? '',
+        };
         break;
       }
     }
@@ -141,12 +154,14 @@ export async function readHistories(client: Client, limits: HistoryLimits): Prom
   }
   const facts: RunFacts[] = [];
   const queue = [...executions];
-  await Promise.all(Array.from({ length: 4 }, async () => {
-    for (let next = queue.shift(); next; next = queue.shift()) {
-      const history = await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory();
-      facts.push(runFacts(next.workflowId, next.runId, next.type, history.events ?? []));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: 4 }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const history = await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory();
+        facts.push(runFacts(next.workflowId, next.runId, next.type, history.events ?? []));
+      }
+    }),
+  );
   return summarise(facts, limits);
 }
 
@@ -163,11 +178,14 @@ function summarise(facts: RunFacts[], limits: HistoryLimits): HistoryReport {
 
   const continuedAsNewByStage: Record<string, number> = {};
   const waitingContinues = new Map<string, number>();
-  let resyncsCarried = 0, resyncsCarriedActedOn = 0, overLimit = 0;
+  let resyncsCarried = 0,
+    resyncsCarriedActedOn = 0,
+    overLimit = 0;
   for (const f of orders) {
     if (f.continued) {
       continuedAsNewByStage[f.continued.stage] = (continuedAsNewByStage[f.continued.stage] ?? 0) + 1;
-      if (f.continued.stage === 'needs-attention') waitingContinues.set(f.workflowId, (waitingContinues.get(f.workflowId) ?? 0) + 1);
+      if (f.continued.stage === 'needs-attention')
+        waitingContinues.set(f.workflowId, (waitingContinues.get(f.workflowId) ?? 0) + 1);
       if (f.continued.resync) {
         resyncsCarried++;
         if (byRunId.get(f.continued.nextRunId)?.actedFirst) resyncsCarriedActedOn++;
@@ -176,7 +194,9 @@ function summarise(facts: RunFacts[], limits: HistoryLimits): HistoryReport {
     }
     if (f.events > limits.orderHistoryLimit + limits.margin) {
       overLimit++;
-      note(`${f.workflowId}: run ${f.runId} has ${f.events} events (limit ${limits.orderHistoryLimit} + margin ${limits.margin})`);
+      note(
+        `${f.workflowId}: run ${f.runId} has ${f.events} events (limit ${limits.orderHistoryLimit} + margin ${limits.margin})`,
+      );
     }
   }
 
@@ -192,16 +212,20 @@ function summarise(facts: RunFacts[], limits: HistoryLimits): HistoryReport {
   for (const [workflowId, perMinute] of tasks) {
     let stormed = false;
     for (const [minute, n] of perMinute) {
-      if (n > busiestMinute.workflowTasks) busiestMinute = { workflowTasks: n, workflowId, at: new Date(minute * 60_000).toISOString().slice(11, 16) };
+      if (n > busiestMinute.workflowTasks)
+        busiestMinute = { workflowTasks: n, workflowId, at: new Date(minute * 60_000).toISOString().slice(11, 16) };
       if (n > limits.maxWorkflowTasksPerMinute && !stormed) {
         stormed = true;
         storms++;
-        note(`${workflowId}: ${n} workflow tasks in the minute from ${new Date(minute * 60_000).toISOString().slice(11, 16)}`);
+        note(
+          `${workflowId}: ${n} workflow tasks in the minute from ${new Date(minute * 60_000).toISOString().slice(11, 16)}`,
+        );
       }
     }
   }
 
-  const largest = <T extends RunFacts>(list: T[]) => list.reduce<T | undefined>((a, b) => (!a || b.events > a.events ? b : a), undefined);
+  const largest = <T extends RunFacts>(list: T[]) =>
+    list.reduce<T | undefined>((a, b) => (!a || b.events > a.events ? b : a), undefined);
   const largestOrder = largest(orders);
   const largestOther = largest(others);
   const sum = (pick: (f: RunFacts) => number, list = facts) => list.reduce((s, f) => s + pick(f), 0);
@@ -223,7 +247,11 @@ function summarise(facts: RunFacts[], limits: HistoryLimits): HistoryReport {
     resyncsCarriedActedOn,
     largestOrderHistory: { events: largestOrder?.events ?? 0, workflowId: largestOrder?.workflowId ?? '-' },
     overLimit,
-    largestOtherHistory: { events: largestOther?.events ?? 0, workflowId: largestOther?.workflowId ?? '-', type: largestOther?.type ?? '-' },
+    largestOtherHistory: {
+      events: largestOther?.events ?? 0,
+      workflowId: largestOther?.workflowId ?? '-',
+      type: largestOther?.type ?? '-',
+    },
     busiestMinute,
     storms,
     workflowTasksFailed: sum((f) => f.tasksFailed.length),

@@ -34,10 +34,16 @@ export interface InvariantReport {
 }
 
 /** What the warehouse did to an article's stock outside orders (counts, damage), summed. */
-export interface AdjustmentTotals { net: number; gross: number }
+export interface AdjustmentTotals {
+  net: number;
+  gross: number;
+}
 
 export function checkInvariants(
-  rig: Rig, seeded: string[], records: Map<string, FloorRecord>, cancelledInFortnox: Set<string>,
+  rig: Rig,
+  seeded: string[],
+  records: Map<string, FloorRecord>,
+  cancelledInFortnox: Set<string>,
   adjustments?: Map<string, AdjustmentTotals>,
 ): InvariantReport {
   const examples: string[] = [];
@@ -50,7 +56,12 @@ export function checkInvariants(
     invoicesByOrder.set(key, [...(invoicesByOrder.get(key) ?? []), invoice.DocumentNumber]);
   }
   const wmsOrders = new Map([...rig.goodsOwner.orders.values()].map((o) => [o.orderNumber, o]));
-  let sent = 0, duplicateInvoices = 0, lostOrders = 0, invoicedWithoutShipment = 0, wrongQuantities = 0, changesAfterStart = 0;
+  let sent = 0,
+    duplicateInvoices = 0,
+    lostOrders = 0,
+    invoicedWithoutShipment = 0,
+    wrongQuantities = 0,
+    changesAfterStart = 0;
   let cancellationsMissed = 0;
 
   for (const documentNumber of seeded) {
@@ -69,11 +80,15 @@ export function checkInvariants(
     }
     if (!wasSent && invoices.length > 0) {
       invoicedWithoutShipment++;
-      note(`order ${documentNumber}: invoiced (${invoices.join(', ')}) but not sent (WMS status ${wms?.statusNumber ?? 'none'})`);
+      note(
+        `order ${documentNumber}: invoiced (${invoices.join(', ')}) but not sent (WMS status ${wms?.statusNumber ?? 'none'})`,
+      );
     }
     if (wasSent && invoices.length > 0) {
       // Rows match by position: the WMS lines are the Fortnox order's article rows, in order.
-      const fortnoxRows = rig.fortnoxTenant.orders.get(Number(documentNumber))!.OrderRows.filter((r) => r.ArticleNumber);
+      const fortnoxRows = rig.fortnoxTenant.orders
+        .get(Number(documentNumber))!
+        .OrderRows.filter((r) => r.ArticleNumber);
       const invoiceRows = rig.fortnoxTenant.invoices.get(invoices[0]!)!.InvoiceRows.filter((r) => r.ArticleNumber);
       wms.lines.forEach((line, i) => {
         const picked = line.pickedNumberOfItems;
@@ -81,11 +96,17 @@ export function checkInvariants(
         const floorPicked = line.rowNumber === null ? undefined : record?.picked?.get(line.rowNumber);
         const delivered = fortnoxRows[i]?.DeliveredQuantity;
         const invoiced = invoiceRows[i]?.DeliveredQuantity;
-        if (fortnoxRows[i]?.ArticleNumber !== line.articleNumber || delivered !== picked || invoiced !== picked ||
-          (floorPicked !== undefined && floorPicked !== picked)) {
+        if (
+          fortnoxRows[i]?.ArticleNumber !== line.articleNumber ||
+          delivered !== picked ||
+          invoiced !== picked ||
+          (floorPicked !== undefined && floorPicked !== picked)
+        ) {
           wrongQuantities++;
-          note(`order ${documentNumber} row ${i + 1} ${line.articleNumber}: picked ${picked} (floor ${floorPicked}), ` +
-            `Fortnox delivered ${delivered} (${fortnoxRows[i]?.ArticleNumber}), invoiced ${invoiced}`);
+          note(
+            `order ${documentNumber} row ${i + 1} ${line.articleNumber}: picked ${picked} (floor ${floorPicked}), ` +
+              `Fortnox delivered ${delivered} (${fortnoxRows[i]?.ArticleNumber}), invoiced ${invoiced}`,
+          );
         }
       });
     }
@@ -104,10 +125,20 @@ export function checkInvariants(
   }
   const stock = adjustments ? checkStock(rig, adjustments, note) : undefined;
   return {
-    orders: seeded.length, ordersInWms: wmsOrders.size, sent, invoices: rig.fortnoxTenant.invoices.size, duplicateInvoices,
-    lostOrders, invoicedWithoutShipment, wrongQuantities, changesAfterStart, cancellationsMissed,
-    stockMismatches: stock?.mismatches ?? null, stockMovedTwice: stock?.movedTwice ?? null,
-    stockNote: stock ? stock.note : 'n/a (run without stock sync)', examples,
+    orders: seeded.length,
+    ordersInWms: wmsOrders.size,
+    sent,
+    invoices: rig.fortnoxTenant.invoices.size,
+    duplicateInvoices,
+    lostOrders,
+    invoicedWithoutShipment,
+    wrongQuantities,
+    changesAfterStart,
+    cancellationsMissed,
+    stockMismatches: stock?.mismatches ?? null,
+    stockMovedTwice: stock?.movedTwice ?? null,
+    stockNote: stock ? stock.note : 'n/a (run without stock sync)',
+    examples,
   };
 }
 
@@ -123,7 +154,10 @@ function checkStock(rig: Rig, adjustments: Map<string, AdjustmentTotals>, note: 
   }
   const wms = new Map<string, number>();
   for (const article of rig.goodsOwner.articles.values()) {
-    wms.set(article.articleNumber, [...article.stock.values()].reduce((sum, n) => sum + n, 0));
+    wms.set(
+      article.articleNumber,
+      [...article.stock.values()].reduce((sum, n) => sum + n, 0),
+    );
   }
   const synced = new Map<string, { net: number; gross: number }>();
   let documents = 0;
@@ -138,7 +172,8 @@ function checkStock(rig: Rig, adjustments: Map<string, AdjustmentTotals>, note: 
       synced.set(row.itemId, { net: totals.net + moved, gross: totals.gross + Math.abs(moved) });
     }
   }
-  let mismatches = 0, movedTwice = 0;
+  let mismatches = 0,
+    movedTwice = 0;
   for (const article of rig.articles) {
     const inFortnox = fortnox.get(article) ?? 0;
     const inWms = wms.get(article) ?? 0;
@@ -150,8 +185,10 @@ function checkStock(rig: Rig, adjustments: Map<string, AdjustmentTotals>, note: 
     const bySync = synced.get(article) ?? { net: 0, gross: 0 };
     if (bySync.gross > adjusted.gross || bySync.net !== adjusted.net) {
       movedTwice++;
-      note(`article ${article}: the stock sync moved ${bySync.net} (gross ${bySync.gross}), ` +
-        `the warehouse adjusted ${adjusted.net} (gross ${adjusted.gross})`);
+      note(
+        `article ${article}: the stock sync moved ${bySync.net} (gross ${bySync.gross}), ` +
+          `the warehouse adjusted ${adjusted.net} (gross ${adjusted.gross})`,
+      );
     }
   }
   const adjustedArticles = [...adjustments.values()].filter((a) => a.gross > 0).length;
@@ -159,6 +196,14 @@ function checkStock(rig: Rig, adjustments: Map<string, AdjustmentTotals>, note: 
 }
 
 export function violations(report: InvariantReport): number {
-  return report.duplicateInvoices + report.lostOrders + report.invoicedWithoutShipment + report.wrongQuantities +
-    report.changesAfterStart + report.cancellationsMissed + (report.stockMismatches ?? 0) + (report.stockMovedTwice ?? 0);
+  return (
+    report.duplicateInvoices +
+    report.lostOrders +
+    report.invoicedWithoutShipment +
+    report.wrongQuantities +
+    report.changesAfterStart +
+    report.cancellationsMissed +
+    (report.stockMismatches ?? 0) +
+    (report.stockMovedTwice ?? 0)
+  );
 }

@@ -59,10 +59,24 @@ export function longPlan(short: boolean): LongPlan {
       ? { fixAfterMs: [25_000, 40_000], resyncEveryMs: [8_000, 15_000], aimedPerOrder: 2 }
       : { fixAfterMs: [90_000, 360_000], resyncEveryMs: [20_000, 60_000], aimedPerOrder: 3 },
     slow: short
-      ? { latencyMs: [7_000, 9_500], fastForMs: [15_000, 20_000], slowForMs: [50_000, 50_000], spells: 1, kills: 2, killsPerSpell: 2,
-        killAfterMs: [1_000, 6_500] }
-      : { latencyMs: [7_000, 9_500], fastForMs: [60_000, 150_000], slowForMs: [60_000, 90_000], spells: 8, kills: 6, killsPerSpell: 1,
-        killAfterMs: [1_000, 6_500] },
+      ? {
+          latencyMs: [7_000, 9_500],
+          fastForMs: [15_000, 20_000],
+          slowForMs: [50_000, 50_000],
+          spells: 1,
+          kills: 2,
+          killsPerSpell: 2,
+          killAfterMs: [1_000, 6_500],
+        }
+      : {
+          latencyMs: [7_000, 9_500],
+          fastForMs: [60_000, 150_000],
+          slowForMs: [60_000, 90_000],
+          spells: 8,
+          kills: 6,
+          killsPerSpell: 1,
+          killAfterMs: [1_000, 6_500],
+        },
     triggerEveryMs: short ? 10_000 : 20_000,
     idleWindowMs: short ? 10_000 : 15_000,
     idleMaxShare: 0.05,
@@ -83,8 +97,11 @@ export function longProfile(plan: LongPlan, seed: number): SoakProfile {
 
   return {
     lager: true,
-    settings: { reconciliationInterval: plan.reconciliationInterval, orderHistoryLimit: plan.orderHistoryLimit,
-      processes: { stockLevels: false } },
+    settings: {
+      reconciliationInterval: plan.reconciliationInterval,
+      orderHistoryLimit: plan.orderHistoryLimit,
+      processes: { stockLevels: false },
+    },
     rows(soakRandom, rig) {
       const rows = orderRows(soakRandom, rig.articles);
       if (shortage && random() < plan.shortStockRate) rows.push(shortage.shortRow(1 + Math.floor(random() * 3)));
@@ -115,9 +132,22 @@ export function longProfile(plan: LongPlan, seed: number): SoakProfile {
       const history = await readHistories(context.rig.client, plan);
       const schedule = await triggers!.outcome().catch(() => undefined);
       const worker = settled ? context.supervisor.current : undefined;
-      const idleWithSchedules = worker && plan.idleWithSchedules ? await cpuShare(worker.pid, plan.idleWindowMs) : undefined;
+      const idleWithSchedules =
+        worker && plan.idleWithSchedules ? await cpuShare(worker.pid, plan.idleWindowMs) : undefined;
       const idle = worker ? await quietCpu(context, worker.pid, plan.idleWindowMs) : undefined;
-      return report({ plan, history, idle, idleWithSchedules, schedule, held, shortage: shortage!, operator: operator!, slow: slow!, triggers: triggers!, context });
+      return report({
+        plan,
+        history,
+        idle,
+        idleWithSchedules,
+        schedule,
+        held,
+        shortage: shortage!,
+        operator: operator!,
+        slow: slow!,
+        triggers: triggers!,
+        context,
+      });
     },
   };
 }
@@ -129,10 +159,12 @@ export function longProfile(plan: LongPlan, seed: number): SoakProfile {
 async function quietCpu(context: SoakContext, pid: number, windowMs: number): Promise<number | undefined> {
   const { client, tenant } = context.rig;
   for await (const schedule of client.schedule.list()) {
-    if (schedule.scheduleId.endsWith(`:${tenant.id}`)) await client.schedule.getHandle(schedule.scheduleId).pause('chaos: measuring the idle worker');
+    if (schedule.scheduleId.endsWith(`:${tenant.id}`))
+      await client.schedule.getHandle(schedule.scheduleId).pause('chaos: measuring the idle worker');
   }
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && (await client.workflow.count('ExecutionStatus = "Running"')).count > 0) await sleep(500);
+  while (Date.now() < deadline && (await client.workflow.count('ExecutionStatus = "Running"')).count > 0)
+    await sleep(500);
   return cpuShare(pid, windowMs);
 }
 
@@ -154,51 +186,120 @@ function report(o: Observed): ProfileReport {
   const { plan, history: h, operator, slow, triggers } = o;
   const examples = [...h.examples];
   const idleFailed = o.idle === undefined || o.idle > plan.idleMaxShare;
-  if (idleFailed) examples.push(o.idle === undefined ? 'worker CPU not measured (not settled, or no worker running)' :
-    `worker CPU ${(o.idle * 100).toFixed(1)} % of one core once quiet (limit ${plan.idleMaxShare * 100} %)`);
+  if (idleFailed)
+    examples.push(
+      o.idle === undefined
+        ? 'worker CPU not measured (not settled, or no worker running)'
+        : `worker CPU ${(o.idle * 100).toFixed(1)} % of one core once quiet (limit ${plan.idleMaxShare * 100} %)`,
+    );
   const notActedOn = h.resyncsCarried - h.resyncsCarriedActedOn;
-  const stages = Object.entries(h.continuedAsNewByStage).sort(([, a], [, b]) => b - a).map(([s, n]) => `${s} ${n}`).join(', ');
+  const stages = Object.entries(h.continuedAsNewByStage)
+    .sort(([, a], [, b]) => b - a)
+    .map(([s, n]) => `${s} ${n}`)
+    .join(', ');
   const ran = slow.kills.map((k) => k.reportRanMs / 1000);
-  const causes = Object.entries(h.workflowTasksFailedByCause).map(([cause, n]) => `${cause} ${n}`).join(', ');
-  const percent = (share: number | undefined) => (share === undefined ? 'not measured' : `${(share * 100).toFixed(1)} %`);
+  const causes = Object.entries(h.workflowTasksFailedByCause)
+    .map(([cause, n]) => `${cause} ${n}`)
+    .join(', ');
+  const percent = (share: number | undefined) =>
+    share === undefined ? 'not measured' : `${(share * 100).toFixed(1)} %`;
   const rows: [string, string | number][] = [
-    ['long life, compressed', `reconciliation every ${plan.reconciliationInterval}, history limit ${plan.orderHistoryLimit} events; ` +
-      `${o.shortage.refills} orders short of stock in Fortnox Lager fixed by the operator, ${o.held} held on the floor`],
-    ['order runs', `${h.orderRuns} runs of ${h.orderWorkflows} orders (most runs of one order: ${h.mostRunsOfOneOrder})`],
+    [
+      'long life, compressed',
+      `reconciliation every ${plan.reconciliationInterval}, history limit ${plan.orderHistoryLimit} events; ` +
+        `${o.shortage.refills} orders short of stock in Fortnox Lager fixed by the operator, ${o.held} held on the floor`,
+    ],
+    [
+      'order runs',
+      `${h.orderRuns} runs of ${h.orderWorkflows} orders (most runs of one order: ${h.mostRunsOfOneOrder})`,
+    ],
     ['continue-as-new', `${h.continuedAsNew} (by the stage carried: ${stages || '-'})`],
-    ['needs-attention', `${h.needsAttentionEntries} entries by ${h.ordersInNeedsAttention} orders; ` +
-      `most continue-as-new of one order while waiting for the operator: ${h.mostContinuedAsNewInNeedsAttention}`],
-    ['operator resyncs', `${operator.resyncs.sent} sent (${operator.resyncs.aimedPairs} pairs aimed at a continue-as-new, ` +
-      `${operator.resyncs.afterFix} after a fix; ${operator.resyncs.failed} failed), ${h.resyncSignals} received`],
-    ['resyncs carried across continue-as-new', `${h.resyncsCarried} (acted on first by the next run: ${h.resyncsCarriedActedOn})`],
-    ['Fortnox slow spells', `${slow.spells} (${plan.slow.latencyMs.map((ms) => ms / 1000).join('-')} s per order call; ` +
-      `${(slow.slowMs / 1000).toFixed(0)} s slow in all)`],
-    ['worker kills during reports', slow.kills.length ? `${slow.kills.length} (the report had run ${Math.min(...ran).toFixed(1)}-` +
-      `${Math.max(...ran).toFixed(1)} s)` : '0'],
-    ['sync now (order schedule)', `${triggers.counts.cli} via the CLI's trigger, ${triggers.counts.console} via the console ` +
-      `(${triggers.counts.failed} failed); schedule runs ${o.schedule ? `${o.schedule.taken} taken, ${o.schedule.skippedOverlap} skipped as overlapping` : '?'}`],
-    ['largest order history', `${h.largestOrderHistory.events} events (limit + margin ${plan.orderHistoryLimit + plan.margin}); ` +
-      `runs over: ${h.overLimit}`],
+    [
+      'needs-attention',
+      `${h.needsAttentionEntries} entries by ${h.ordersInNeedsAttention} orders; ` +
+        `most continue-as-new of one order while waiting for the operator: ${h.mostContinuedAsNewInNeedsAttention}`,
+    ],
+    [
+      'operator resyncs',
+      `${operator.resyncs.sent} sent (${operator.resyncs.aimedPairs} pairs aimed at a continue-as-new, ` +
+        `${operator.resyncs.afterFix} after a fix; ${operator.resyncs.failed} failed), ${h.resyncSignals} received`,
+    ],
+    [
+      'resyncs carried across continue-as-new',
+      `${h.resyncsCarried} (acted on first by the next run: ${h.resyncsCarriedActedOn})`,
+    ],
+    [
+      'Fortnox slow spells',
+      `${slow.spells} (${plan.slow.latencyMs.map((ms) => ms / 1000).join('-')} s per order call; ` +
+        `${(slow.slowMs / 1000).toFixed(0)} s slow in all)`,
+    ],
+    [
+      'worker kills during reports',
+      slow.kills.length
+        ? `${slow.kills.length} (the report had run ${Math.min(...ran).toFixed(1)}-` +
+          `${Math.max(...ran).toFixed(1)} s)`
+        : '0',
+    ],
+    [
+      'sync now (order schedule)',
+      `${triggers.counts.cli} via the CLI's trigger, ${triggers.counts.console} via the console ` +
+        `(${triggers.counts.failed} failed); schedule runs ${o.schedule ? `${o.schedule.taken} taken, ${o.schedule.skippedOverlap} skipped as overlapping` : '?'}`,
+    ],
+    [
+      'largest order history',
+      `${h.largestOrderHistory.events} events (limit + margin ${plan.orderHistoryLimit + plan.margin}); ` +
+        `runs over: ${h.overLimit}`,
+    ],
     ['largest other history', `${h.largestOtherHistory.events} events (${h.largestOtherHistory.type})`],
-    ['workflow tasks per workflow per minute', `max ${h.busiestMinute.workflowTasks} (${h.busiestMinute.workflowId}); ` +
-      `storms over ${plan.maxWorkflowTasksPerMinute}: ${h.storms}`],
-    ['workflow tasks failed or timed out', `${h.workflowTasksFailed} failed (${causes || '-'}), ${h.workflowTasksTimedOut} timed out (tasks a killed worker or the restarting server left)`],
-    ['worker CPU once quiet', `${percent(o.idle)} of one core over ${plan.idleWindowMs / 1000} s with the schedules paused ` +
-      `(limit ${plan.idleMaxShare * 100} %)${o.idleWithSchedules === undefined ? '' : `; ${percent(o.idleWithSchedules)} with them running every 10 s`}`],
+    [
+      'workflow tasks per workflow per minute',
+      `max ${h.busiestMinute.workflowTasks} (${h.busiestMinute.workflowId}); ` +
+        `storms over ${plan.maxWorkflowTasksPerMinute}: ${h.storms}`,
+    ],
+    [
+      'workflow tasks failed or timed out',
+      `${h.workflowTasksFailed} failed (${causes || '-'}), ${h.workflowTasksTimedOut} timed out (tasks a killed worker or the restarting server left)`,
+    ],
+    [
+      'worker CPU once quiet',
+      `${percent(o.idle)} of one core over ${plan.idleWindowMs / 1000} s with the schedules paused ` +
+        `(limit ${plan.idleMaxShare * 100} %)${o.idleWithSchedules === undefined ? '' : `; ${percent(o.idleWithSchedules)} with them running every 10 s`}`,
+    ],
   ];
   return {
     rows,
     violations: h.overLimit + h.storms + notActedOn + (idleFailed ? 1 : 0),
     summary: {
-      reconciliationInterval: plan.reconciliationInterval, orderHistoryLimit: plan.orderHistoryLimit, margin: plan.margin,
-      orderRuns: h.orderRuns, orderWorkflows: h.orderWorkflows, continuedAsNew: h.continuedAsNew, continuedAsNewByStage: h.continuedAsNewByStage,
-      needsAttentionEntries: h.needsAttentionEntries, ordersInNeedsAttention: h.ordersInNeedsAttention,
+      reconciliationInterval: plan.reconciliationInterval,
+      orderHistoryLimit: plan.orderHistoryLimit,
+      margin: plan.margin,
+      orderRuns: h.orderRuns,
+      orderWorkflows: h.orderWorkflows,
+      continuedAsNew: h.continuedAsNew,
+      continuedAsNewByStage: h.continuedAsNewByStage,
+      needsAttentionEntries: h.needsAttentionEntries,
+      ordersInNeedsAttention: h.ordersInNeedsAttention,
       mostContinuedAsNewInNeedsAttention: h.mostContinuedAsNewInNeedsAttention,
-      resyncs: { ...operator.resyncs, received: h.resyncSignals, carried: h.resyncsCarried, carriedActedOn: h.resyncsCarriedActedOn },
-      fixes: operator.fixes, slowSpells: slow.spells, killsDuringReports: slow.kills.length, triggers: triggers.counts, schedule: o.schedule,
-      largestOrderHistory: h.largestOrderHistory.events, overLimit: h.overLimit, largestOtherHistory: h.largestOtherHistory,
-      busiestMinute: h.busiestMinute, storms: h.storms, workflowTasksFailed: h.workflowTasksFailedByCause, workflowTasksTimedOut: h.workflowTasksTimedOut,
-      idleCpuShare: o.idle ?? null, idleCpuShareWithSchedules: o.idleWithSchedules ?? null,
+      resyncs: {
+        ...operator.resyncs,
+        received: h.resyncSignals,
+        carried: h.resyncsCarried,
+        carriedActedOn: h.resyncsCarriedActedOn,
+      },
+      fixes: operator.fixes,
+      slowSpells: slow.spells,
+      killsDuringReports: slow.kills.length,
+      triggers: triggers.counts,
+      schedule: o.schedule,
+      largestOrderHistory: h.largestOrderHistory.events,
+      overLimit: h.overLimit,
+      largestOtherHistory: h.largestOtherHistory,
+      busiestMinute: h.busiestMinute,
+      storms: h.storms,
+      workflowTasksFailed: h.workflowTasksFailedByCause,
+      workflowTasksTimedOut: h.workflowTasksTimedOut,
+      idleCpuShare: o.idle ?? null,
+      idleCpuShareWithSchedules: o.idleWithSchedules ?? null,
     },
     examples,
   };

@@ -35,7 +35,11 @@ export class Operator {
   private loop: Promise<void> | undefined;
   private readonly acting = new Set<Promise<unknown>>();
 
-  constructor(private readonly context: SoakContext, private readonly shortage: StockShortage, private readonly plan: OperatorPlan) {}
+  constructor(
+    private readonly context: SoakContext,
+    private readonly shortage: StockShortage,
+    private readonly plan: OperatorPlan,
+  ) {}
 
   start(): void {
     this.loop = this.run().catch((err: Error) => this.context.log(`operator stopped: ${err.message}`));
@@ -79,23 +83,39 @@ export class Operator {
     if (!order) {
       this.waitingSeen.add(documentNumber);
       // An order waiting for another reason than short stock is "fixed" (resynced) at once.
-      order = { fixAt: at + (this.shortage.isShort(documentNumber) ? this.between(this.plan.fixAfterMs) : 0), fixed: false,
-        nextResyncAt: at + this.between(this.plan.resyncEveryMs), aimed: 0, aiming: false };
+      order = {
+        fixAt: at + (this.shortage.isShort(documentNumber) ? this.between(this.plan.fixAfterMs) : 0),
+        fixed: false,
+        nextResyncAt: at + this.between(this.plan.resyncEveryMs),
+        aimed: 0,
+        aiming: false,
+      };
       this.waiting.set(documentNumber, order);
     }
     if (!order.fixed && at >= order.fixAt) {
       order.fixed = true;
       const booked = this.shortage.refill(documentNumber);
       if (booked.length) this.fixes++;
-      this.context.log(`operator: order ${documentNumber} ${booked.length ? `stock booked in for ${booked.join(', ')}` : 'has no short article'}; resync`);
+      this.context.log(
+        `operator: order ${documentNumber} ${booked.length ? `stock booked in for ${booked.join(', ')}` : 'has no short article'}; resync`,
+      );
       order.nextResyncAt = at + this.between(this.plan.resyncEveryMs);
-      this.act(this.resync(documentNumber, 'chaos operator: stock booked in to Fortnox').then((ok) => ok && this.resyncs.afterFix++));
+      this.act(
+        this.resync(documentNumber, 'chaos operator: stock booked in to Fortnox').then(
+          (ok) => ok && this.resyncs.afterFix++,
+        ),
+      );
       return;
     }
     if (at >= order.nextResyncAt) {
       order.nextResyncAt = at + this.between(this.plan.resyncEveryMs);
       if (order.fixed) this.resyncs.afterFix++;
-      this.act(this.resync(documentNumber, order.fixed ? 'chaos operator: again, after the fix' : 'chaos operator: at a random moment'));
+      this.act(
+        this.resync(
+          documentNumber,
+          order.fixed ? 'chaos operator: again, after the fix' : 'chaos operator: at a random moment',
+        ),
+      );
       return;
     }
     if (!order.fixed && !order.aiming && order.aimed < this.plan.aimedPerOrder) {
@@ -112,7 +132,9 @@ export class Operator {
   private async resync(documentNumber: string, reason: string): Promise<boolean> {
     const { rig } = this.context;
     try {
-      await rig.client.workflow.getHandle(orderWorkflowId(rig.tenant.id, documentNumber)).signal(resyncSignal, { reason });
+      await rig.client.workflow
+        .getHandle(orderWorkflowId(rig.tenant.id, documentNumber))
+        .signal(resyncSignal, { reason });
       this.resyncs.sent++;
       return true;
     } catch {
@@ -132,9 +154,14 @@ export class Operator {
     const before = await handle.describe();
     const length = before.historyLength;
     // About 25 events from a resync to the end of its iteration: a signal, four workflow tasks, three activities, stages.
-    if (length < this.plan.orderHistoryLimit - 25 || length > this.plan.orderHistoryLimit - 5 || order.aimed >= this.plan.aimedPerOrder) return;
+    if (
+      length < this.plan.orderHistoryLimit - 25 ||
+      length > this.plan.orderHistoryLimit - 5 ||
+      order.aimed >= this.plan.aimedPerOrder
+    )
+      return;
     order.aimed++;
-    if (!await this.resync(documentNumber, 'chaos operator: resync near the history limit')) return;
+    if (!(await this.resync(documentNumber, 'chaos operator: resync near the history limit'))) return;
     const deadline = Date.now() + 15_000;
     while (Date.now() < deadline) {
       const now = await handle.describe();
@@ -142,6 +169,7 @@ export class Operator {
       if (now.raw.pendingActivities?.length) break;
       await sleep(100);
     }
-    if (await this.resync(documentNumber, 'chaos operator: resync while it acts on the last one')) this.resyncs.aimedPairs++;
+    if (await this.resync(documentNumber, 'chaos operator: resync while it acts on the last one'))
+      this.resyncs.aimedPairs++;
   }
 }

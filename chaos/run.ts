@@ -10,10 +10,18 @@ import { runSoak, type SoakResult } from './soak';
 export function resultTable(r: SoakResult): string {
   const i = r.invariants;
   const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
-  const kinds = (o: Record<string, number>) => Object.entries(o).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(', ');
+  const kinds = (o: Record<string, number>) =>
+    Object.entries(o)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ');
   const rows: [string, string | number][] = [
-    ['webhooks', r.webhooks ? `HTTP Basic, as Ongoing sends them (reconciliation every ${r.reconciliationInterval} as backstop)` :
-      `off: the status-change poll (every 10 s) alone; reconciliation ${r.reconciliationInterval} away`],
+    [
+      'webhooks',
+      r.webhooks
+        ? `HTTP Basic, as Ongoing sends them (reconciliation every ${r.reconciliationInterval} as backstop)`
+        : `off: the status-change poll (every 10 s) alone; reconciliation ${r.reconciliationInterval} away`,
+    ],
     ['orders', `${i.orders} (${i.ordersInWms} reached the WMS, ${i.sent} sent)`],
     ['invoices', i.invoices],
     ['duplicate invoices', i.duplicateInvoices],
@@ -22,18 +30,34 @@ export function resultTable(r: SoakResult): string {
     ['wrong quantities (rows)', i.wrongQuantities],
     ['changes that reached the WMS after start', i.changesAfterStart],
     ['Fortnox cancellations missed by the WMS', i.cancellationsMissed],
-    ['stock mismatches (articles, Fortnox Lager vs WMS)', i.stockMismatches === null ? i.stockNote : `${i.stockMismatches} (${i.stockNote})`],
+    [
+      'stock mismatches (articles, Fortnox Lager vs WMS)',
+      i.stockMismatches === null ? i.stockNote : `${i.stockMismatches} (${i.stockNote})`,
+    ],
     ['stock moved twice (sync beyond warehouse adjustments)', i.stockMovedTwice ?? 'n/a'],
-    ['faults injected: Fortnox', `${sum(r.faults.fortnox)} (${kinds(r.faults.fortnox)}; 429 answers ${r.faults.rateLimited429})`],
+    [
+      'faults injected: Fortnox',
+      `${sum(r.faults.fortnox)} (${kinds(r.faults.fortnox)}; 429 answers ${r.faults.rateLimited429})`,
+    ],
     ['faults injected: WMS', `${sum(r.faults.wms)} (${kinds(r.faults.wms)})`],
     ['429 bursts', r.faults.bursts429],
     ['worker kills (SIGKILL)', `${r.kills} (other worker exits/failed starts: ${r.workerExits})`],
-    ['Temporal server restarts', `${r.serverRestarts} (down ${r.serverDowntimeMs.map((m) => `${(m / 1000).toFixed(1)} s`).join(', ') || '-'})`],
-    ['Fortnox-side changes', `${r.fortnoxChanges.beforeStart} before start, ${r.fortnoxChanges.afterStart} after start, ${r.fortnoxChanges.cancelled} cancelled`],
+    [
+      'Temporal server restarts',
+      `${r.serverRestarts} (down ${r.serverDowntimeMs.map((m) => `${(m / 1000).toFixed(1)} s`).join(', ') || '-'})`,
+    ],
+    [
+      'Fortnox-side changes',
+      `${r.fortnoxChanges.beforeStart} before start, ${r.fortnoxChanges.afterStart} after start, ${r.fortnoxChanges.cancelled} cancelled`,
+    ],
     ['cancelled on the floor', r.floorCancelled],
-    ['stock adjustments in the warehouse', r.stockSyncAfterQuiet === null ? 'n/a' :
-      `${r.stockAdjustments} (${r.stockSyncRuns} stock sync runs; one after quiet: ${r.stockSyncAfterQuiet ? 'yes' : 'NO'})`],
-    ...r.profile?.rows ?? [],
+    [
+      'stock adjustments in the warehouse',
+      r.stockSyncAfterQuiet === null
+        ? 'n/a'
+        : `${r.stockAdjustments} (${r.stockSyncRuns} stock sync runs; one after quiet: ${r.stockSyncAfterQuiet ? 'yes' : 'NO'})`,
+    ],
+    ...(r.profile?.rows ?? []),
     ['settled in time', r.settled ? 'yes' : 'NO'],
     ['duration', `${(r.durationMs / 1000).toFixed(0)} s`],
     ['violations', r.violations === 0 ? '0 (PASS)' : `${r.violations} (FAIL)`],
@@ -74,8 +98,8 @@ async function main(): Promise<number> {
   let lastProgress = 0;
   const seed = Number(values.seed);
   const defaults = long
-    // Long: the worker is killed during reports by the profile, not at random progress points.
-    ? { orders: short ? 24 : 300, kills: 0, seedOverMs: short ? 40_000 : 12 * 60_000, timeoutMinutes: short ? 6 : 60 }
+    ? // Long: the worker is killed during reports by the profile, not at random progress points.
+      { orders: short ? 24 : 300, kills: 0, seedOverMs: short ? 40_000 : 12 * 60_000, timeoutMinutes: short ? 6 : 60 }
     : { orders: short ? 30 : 500, kills: short ? 2 : 6, seedOverMs: undefined, timeoutMinutes: short ? 6 : 90 };
   const result = await runSoak({
     orders: Number(values.orders ?? defaults.orders),
@@ -107,13 +131,30 @@ async function main(): Promise<number> {
   });
   process.stdout.write(`\n${resultTable(result)}\n\n`);
   for (const example of result.invariants.examples) process.stdout.write(`  ${example}\n`);
-  process.stdout.write(`CHAOS_RESULT ${JSON.stringify({ webhooks: result.webhooks, violations: result.violations, kills: result.kills,
-    serverRestarts: result.serverRestarts, faults: result.faults, settled: result.settled, long: result.profile?.summary,
-    stock: { adjustments: result.stockAdjustments, syncRuns: result.stockSyncRuns, syncAfterQuiet: result.stockSyncAfterQuiet }, invariants: { ...result.invariants, examples: undefined } })}\n`);
+  process.stdout.write(
+    `CHAOS_RESULT ${JSON.stringify({
+      webhooks: result.webhooks,
+      violations: result.violations,
+      kills: result.kills,
+      serverRestarts: result.serverRestarts,
+      faults: result.faults,
+      settled: result.settled,
+      long: result.profile?.summary,
+      stock: {
+        adjustments: result.stockAdjustments,
+        syncRuns: result.stockSyncRuns,
+        syncAfterQuiet: result.stockSyncAfterQuiet,
+      },
+      invariants: { ...result.invariants, examples: undefined },
+    })}\n`,
+  );
   return result.violations === 0 ? 0 : 1;
 }
 
-main().then((code) => process.exit(code), (err) => {
-  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
-  process.exit(2);
-});
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(2);
+  },
+);

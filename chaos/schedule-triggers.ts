@@ -15,7 +15,11 @@ export async function triggerNow(client: Client, scheduleId: string): Promise<vo
   await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP);
 }
 
-export interface TriggerCounts { cli: number; console: number; failed: number }
+export interface TriggerCounts {
+  cli: number;
+  console: number;
+  failed: number;
+}
 
 export class ScheduleTriggers {
   readonly counts: TriggerCounts = { cli: 0, console: 0, failed: 0 };
@@ -26,7 +30,11 @@ export class ScheduleTriggers {
   private stopped = false;
   private readonly inFlight = new Set<Promise<void>>();
 
-  constructor(private readonly rig: Rig, private readonly random: () => number, private readonly log: (line: string) => void) {}
+  constructor(
+    private readonly rig: Rig,
+    private readonly random: () => number,
+    private readonly log: (line: string) => void,
+  ) {}
 
   get scheduleId(): string {
     return ordersScheduleId(this.rig.tenant.id);
@@ -35,25 +43,37 @@ export class ScheduleTriggers {
   /** Starts the console (as `npm start` does for the demo) and triggers every `everyMs` (± half), alternating paths. */
   async start(everyMs: number): Promise<void> {
     const { rig } = this;
-    this.console = await startConsole({ port: 0, fortnoxUrl: rig.fortnox.url, wmsUrl: rig.wms.url, tenant: rig.tenant,
-      temporalUiUrl: 'http://localhost:8233', namespace: 'default', syncNow: () => triggerNow(rig.client, this.scheduleId) });
+    this.console = await startConsole({
+      port: 0,
+      fortnoxUrl: rig.fortnox.url,
+      wmsUrl: rig.wms.url,
+      tenant: rig.tenant,
+      temporalUiUrl: 'http://localhost:8233',
+      namespace: 'default',
+      syncNow: () => triggerNow(rig.client, this.scheduleId),
+    });
     const address = this.console.app.server.address();
     this.consoleUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
     const next = () => {
       if (this.stopped) return;
-      this.timer = setTimeout(() => {
-        const viaConsole = this.sequence++ % 2 === 1;
-        const sent = (viaConsole ? this.viaConsole() : this.viaCli()).then(
-          () => void (viaConsole ? this.counts.console++ : this.counts.cli++),
-          // The server may be restarting: an operator would press again; count it and go on.
-          (err: Error) => {
-            this.counts.failed++;
-            this.log(`sync now (${viaConsole ? 'console' : 'CLI'}) failed: ${err.message.split('\n')[0]}`);
-          },
-        ).finally(() => this.inFlight.delete(sent));
-        this.inFlight.add(sent);
-        next();
-      }, everyMs * (0.5 + this.random()));
+      this.timer = setTimeout(
+        () => {
+          const viaConsole = this.sequence++ % 2 === 1;
+          const sent = (viaConsole ? this.viaConsole() : this.viaCli())
+            .then(
+              () => void (viaConsole ? this.counts.console++ : this.counts.cli++),
+              // The server may be restarting: an operator would press again; count it and go on.
+              (err: Error) => {
+                this.counts.failed++;
+                this.log(`sync now (${viaConsole ? 'console' : 'CLI'}) failed: ${err.message.split('\n')[0]}`);
+              },
+            )
+            .finally(() => this.inFlight.delete(sent));
+          this.inFlight.add(sent);
+          next();
+        },
+        everyMs * (0.5 + this.random()),
+      );
     };
     next();
   }

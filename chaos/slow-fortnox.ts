@@ -7,8 +7,14 @@ import { applyFortnoxFaults } from './faults';
 import type { SoakContext } from './profile';
 
 /** The report's activities: one request each now (workflows/order/fulfilment.ts), the whole report in runs from before. */
-const REPORT_ACTIVITIES = new Set(['reportFulfilment', 'readFortnoxOrderForReport', 'lagerActive', 'moveFortnoxOrderToDelivery',
-  'writeDeliveredQuantities', 'createInvoiceFromOrder']);
+const REPORT_ACTIVITIES = new Set([
+  'reportFulfilment',
+  'readFortnoxOrderForReport',
+  'lagerActive',
+  'moveFortnoxOrderToDelivery',
+  'writeDeliveredQuantities',
+  'createInvoiceFromOrder',
+]);
 
 export interface SlowFortnoxPlan {
   /** Latency of each order call while Fortnox is slow, drawn per slow spell. */
@@ -38,7 +44,10 @@ export class SlowFortnox {
   private stopped = false;
   private loop: Promise<void> | undefined;
 
-  constructor(private readonly context: SoakContext, private readonly plan: SlowFortnoxPlan) {}
+  constructor(
+    private readonly context: SoakContext,
+    private readonly plan: SlowFortnoxPlan,
+  ) {}
 
   start(): void {
     this.loop = this.run().catch((err: Error) => this.context.log(`slow Fortnox stopped: ${err.message}`));
@@ -78,13 +87,19 @@ export class SlowFortnox {
       let killsThisSpell = 0;
       let killAfter = this.between(this.plan.killAfterMs);
       while (!this.stopped && Date.now() - began < spell) {
-        if (this.kills.length < this.plan.kills && killsThisSpell < this.plan.killsPerSpell && await this.killDuringReport(killAfter)) {
+        if (
+          this.kills.length < this.plan.kills &&
+          killsThisSpell < this.plan.killsPerSpell &&
+          (await this.killDuringReport(killAfter))
+        ) {
           killsThisSpell++;
           killAfter = this.between(this.plan.killAfterMs);
         }
         await this.pause(500);
       }
-      await this.setLatency(undefined).catch((err: Error) => this.context.log(`could not end the slow spell: ${err.message}`));
+      await this.setLatency(undefined).catch((err: Error) =>
+        this.context.log(`could not end the slow spell: ${err.message}`),
+      );
       this.slowMs += Date.now() - began;
     }
   }
@@ -101,14 +116,25 @@ export class SlowFortnox {
       query: 'WorkflowType = "orderWorkflow" AND ExecutionStatus = "Running" AND OrderStage = "reporting"',
     });
     for await (const run of reporting) {
-      const description = await rig.client.workflow.getHandle(run.workflowId).describe().catch(() => undefined);
-      const report = description?.raw.pendingActivities?.find((a) => REPORT_ACTIVITIES.has(a.activityType?.name ?? '') &&
-        a.state === STARTED && (a.lastWorkerIdentity ?? '').startsWith(`${worker.pid}@`));
-      const startedAt = report?.lastStartedTime ? Number(report.lastStartedTime.seconds) * 1000 + (report.lastStartedTime.nanos ?? 0) / 1e6 : 0;
+      const description = await rig.client.workflow
+        .getHandle(run.workflowId)
+        .describe()
+        .catch(() => undefined);
+      const report = description?.raw.pendingActivities?.find(
+        (a) =>
+          REPORT_ACTIVITIES.has(a.activityType?.name ?? '') &&
+          a.state === STARTED &&
+          (a.lastWorkerIdentity ?? '').startsWith(`${worker.pid}@`),
+      );
+      const startedAt = report?.lastStartedTime
+        ? Number(report.lastStartedTime.seconds) * 1000 + (report.lastStartedTime.nanos ?? 0) / 1e6
+        : 0;
       if (!report || Date.now() - startedAt < ranMs) continue;
       if (supervisor.current !== worker) return false;
       this.kills.push({ reportRanMs: Date.now() - startedAt, workflowId: run.workflowId });
-      this.context.log(`killing the worker while ${run.workflowId} reports (running ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`);
+      this.context.log(
+        `killing the worker while ${run.workflowId} reports (running ${((Date.now() - startedAt) / 1000).toFixed(1)} s)`,
+      );
       supervisor.kill();
       return true;
     }

@@ -91,8 +91,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     // interval is the backstop for webhooks that run out of retries while the server is down; without, the status
     // poll must do all the work, so the reconciliation timer is out of its way.
     settings: {
-      syncInterval: '10s', syncOverlap: '10s', wmsStatusPollInterval: '10s',
-      reconciliationInterval: webhooks ? '30s' : '1h', processes: { stockLevels: withStock },
+      syncInterval: '10s',
+      syncOverlap: '10s',
+      wmsStatusPollInterval: '10s',
+      reconciliationInterval: webhooks ? '30s' : '1h',
+      processes: { stockLevels: withStock },
       ...profile?.settings,
     },
     webhookRetryScheduleMs: [500, 1000, 2000, 4000, 8000, 15_000, 30_000, 60_000],
@@ -156,7 +159,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const seeding = (async () => {
       for (let b = 0; b < batches && seeded.length < options.orders; b++) {
         const count = Math.min(perBatch, options.orders - seeded.length);
-        const numbers = rig.seedOrders(Array.from({ length: count }, () => profile?.rows?.(random, rig) ?? orderRows(random, rig.articles)));
+        const numbers = rig.seedOrders(
+          Array.from({ length: count }, () => profile?.rows?.(random, rig) ?? orderRows(random, rig.articles)),
+        );
         seeded.push(...numbers);
         for (const n of numbers) {
           if (random() < options.cancelInFortnoxRate / 2 && cancelOrder(rig, n)) {
@@ -169,7 +174,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     })();
 
     // Chaos at random moments, spread over the run by progress (share of orders done).
-    const done = () => rig.fortnoxTenant.invoices.size + cancelledInFortnox.size +
+    const done = () =>
+      rig.fortnoxTenant.invoices.size +
+      cancelledInFortnox.size +
       [...floor!.records.values()].filter((r) => r.cancelledByFloor).length;
     const killAt = Array.from({ length: options.kills }, () => 0.05 + random() * 0.8).sort((a, b) => a - b);
     const restartAt = Array.from({ length: options.serverRestarts }, () => 0.3 + random() * 0.4).sort((a, b) => a - b);
@@ -185,35 +192,53 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         restartAt.shift();
         restarting = true;
         log('restarting the Temporal dev server on its SQLite file');
-        void rig.restartServer().then((ms) => {
-          serverDowntimeMs.push(ms);
-          log(`Temporal dev server back after ${ms} ms`);
-        }, (err: Error) => log(`server restart failed: ${err.message}`)).finally(() => (restarting = false));
+        void rig
+          .restartServer()
+          .then(
+            (ms) => {
+              serverDowntimeMs.push(ms);
+              log(`Temporal dev server back after ${ms} ms`);
+            },
+            (err: Error) => log(`server restart failed: ${err.message}`),
+          )
+          .finally(() => (restarting = false));
       }
     }, 250);
     timers.push(chaos);
     // Bursts of 429 now and then, on top of the sandbox's own rate limit.
-    timers.push(setInterval(() => {
-      bursts++;
-      void applyFaults(rig, options.faults, options.seed + bursts * 100, wmsFaults, 5 + randomInt(0, 6)).catch(() => undefined);
-    }, options.burstEveryMs));
+    timers.push(
+      setInterval(() => {
+        bursts++;
+        void applyFaults(rig, options.faults, options.seed + bursts * 100, wmsFaults, 5 + randomInt(0, 6)).catch(
+          () => undefined,
+        );
+      }, options.burstEveryMs),
+    );
 
     // The warehouse's own stock movements, which only the stock sync can bring to Fortnox: half of the articles are
     // recounted or written off now and then; the other half only ever move by orders.
     if (options.stockAdjustEveryMs !== false) {
       const adjustable = rig.articles.filter((_, i) => i % 2 === 0);
-      timers.push(setInterval(() => {
-        const articleNumber = adjustable[Math.floor(random() * adjustable.length)]!;
-        const delta = (random() < 0.5 ? -1 : 1) * (1 + Math.floor(random() * 5));
-        const adjusted = got.post(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/stock-adjustments`, {
-          json: { articleNumber, delta, reason: delta < 0 ? 'damage' : 'count' },
-        }).then(() => {
-          const totals = adjustments.get(articleNumber) ?? { net: 0, gross: 0 };
-          adjustments.set(articleNumber, { net: totals.net + delta, gross: totals.gross + Math.abs(delta) });
-          adjustmentCount++;
-        }, (err: Error) => log(`stock adjustment failed: ${err.message}`)).finally(() => adjusting.delete(adjusted));
-        adjusting.add(adjusted);
-      }, options.stockAdjustEveryMs));
+      timers.push(
+        setInterval(() => {
+          const articleNumber = adjustable[Math.floor(random() * adjustable.length)]!;
+          const delta = (random() < 0.5 ? -1 : 1) * (1 + Math.floor(random() * 5));
+          const adjusted = got
+            .post(`${rig.wms.url}/_sandbox/goods-owners/${rig.goodsOwner.goodsOwnerId}/stock-adjustments`, {
+              json: { articleNumber, delta, reason: delta < 0 ? 'damage' : 'count' },
+            })
+            .then(
+              () => {
+                const totals = adjustments.get(articleNumber) ?? { net: 0, gross: 0 };
+                adjustments.set(articleNumber, { net: totals.net + delta, gross: totals.gross + Math.abs(delta) });
+                adjustmentCount++;
+              },
+              (err: Error) => log(`stock adjustment failed: ${err.message}`),
+            )
+            .finally(() => adjusting.delete(adjusted));
+          adjusting.add(adjusted);
+        }, options.stockAdjustEveryMs),
+      );
     }
 
     await seeding;
@@ -231,12 +256,22 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         continue;
       }
       const wmsOrders = [...rig.goodsOwner.orders.values()];
-      const sentWithoutInvoice = wmsOrders.filter((o) => o.statusNumber >= 450 && o.statusNumber < 1000 &&
-        ![...rig.fortnoxTenant.invoices.values()].some((i) => String(i.OrderReference) === o.orderNumber)).length;
-      const openNotCancelled = wmsOrders.filter((o) => o.statusNumber < 450 && !cancelledInFortnox.has(o.orderNumber)).length;
-      const openCancelled = wmsOrders.filter((o) => o.statusNumber === 200 && cancelledInFortnox.has(o.orderNumber)).length;
+      const sentWithoutInvoice = wmsOrders.filter(
+        (o) =>
+          o.statusNumber >= 450 &&
+          o.statusNumber < 1000 &&
+          ![...rig.fortnoxTenant.invoices.values()].some((i) => String(i.OrderReference) === o.orderNumber),
+      ).length;
+      const openNotCancelled = wmsOrders.filter(
+        (o) => o.statusNumber < 450 && !cancelledInFortnox.has(o.orderNumber),
+      ).length;
+      const openCancelled = wmsOrders.filter(
+        (o) => o.statusNumber === 200 && cancelledInFortnox.has(o.orderNumber),
+      ).length;
       if (sentWithoutInvoice || openNotCancelled || openCancelled || !floor.idle()) continue;
-      const running = await rig.client.workflow.count('WorkflowType = "orderWorkflow" AND ExecutionStatus = "Running"').catch(() => ({ count: -1 }));
+      const running = await rig.client.workflow
+        .count('WorkflowType = "orderWorkflow" AND ExecutionStatus = "Running"')
+        .catch(() => ({ count: -1 }));
       if (running.count === 0) {
         settled = true;
         break;
@@ -248,28 +283,46 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     await clearFaults(rig);
     // Quiet now (once the last adjustment has landed): the stock sync's next run must leave Fortnox equal to the warehouse.
     await Promise.all(adjusting);
-    const stockSync = withStock && settled ? await awaitStockSyncAfter(rig, new Date(), deadline + 5 * 60_000, log) : undefined;
-    const fortnoxCalls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`)
-      .json<{ rateLimited: number; faultsInjected: Record<string, number> }>();
-    const invariants = checkInvariants(rig, seeded, floor.records, cancelledInFortnox, withStock ? adjustments : undefined);
-    if (!settled) invariants.examples.unshift(...await unsettledReasons(rig, floor, cancelledInFortnox));
+    const stockSync =
+      withStock && settled ? await awaitStockSyncAfter(rig, new Date(), deadline + 5 * 60_000, log) : undefined;
+    const fortnoxCalls = await got(`${rig.fortnox.url}/_sandbox/tenants/${rig.fortnoxTenant.tenantId}/calls`).json<{
+      rateLimited: number;
+      faultsInjected: Record<string, number>;
+    }>();
+    const invariants = checkInvariants(
+      rig,
+      seeded,
+      floor.records,
+      cancelledInFortnox,
+      withStock ? adjustments : undefined,
+    );
+    if (!settled) invariants.examples.unshift(...(await unsettledReasons(rig, floor, cancelledInFortnox)));
     const profileReport = await profile?.check(context, settled);
     if (profileReport) invariants.examples.push(...profileReport.examples);
     return {
       webhooks,
       reconciliationInterval: rig.tenant.settings.reconciliationInterval,
       invariants,
-      violations: violations(invariants) + (settled ? 0 : 1) + (stockSync && !stockSync.afterQuiet ? 1 : 0) + (profileReport?.violations ?? 0),
+      violations:
+        violations(invariants) +
+        (settled ? 0 : 1) +
+        (stockSync && !stockSync.afterQuiet ? 1 : 0) +
+        (profileReport?.violations ?? 0),
       kills: supervisor.kills,
       workerExits: supervisor.exits,
       serverRestarts: serverDowntimeMs.length,
       serverDowntimeMs,
-      faults: { fortnox: fortnoxCalls.faultsInjected, wms: wmsFaults, bursts429: bursts, rateLimited429: fortnoxCalls.rateLimited },
+      faults: {
+        fortnox: fortnoxCalls.faultsInjected,
+        wms: wmsFaults,
+        bursts429: bursts,
+        rateLimited429: fortnoxCalls.rateLimited,
+      },
       fortnoxChanges: changes,
       floorCancelled: [...floor.records.values()].filter((r) => r.cancelledByFloor).length,
       stockAdjustments: adjustmentCount,
       stockSyncRuns: stockSync?.runs ?? 0,
-      stockSyncAfterQuiet: withStock ? stockSync?.afterQuiet ?? false : null,
+      stockSyncAfterQuiet: withStock ? (stockSync?.afterQuiet ?? false) : null,
       settled,
       durationMs: Date.now() - started,
       profile: profileReport,
@@ -291,7 +344,9 @@ async function awaitStockSyncAfter(rig: Rig, quietAt: Date, deadline: number, lo
   const completed = 'WorkflowType = "syncStockWorkflow" AND ExecutionStatus = "Completed"';
   let afterQuiet = false;
   while (Date.now() < deadline && !afterQuiet) {
-    const after = await rig.client.workflow.count(`${completed} AND StartTime > "${quietAt.toISOString()}"`).catch(() => ({ count: 0 }));
+    const after = await rig.client.workflow
+      .count(`${completed} AND StartTime > "${quietAt.toISOString()}"`)
+      .catch(() => ({ count: 0 }));
     afterQuiet = after.count > 0;
     if (!afterQuiet) await sleep(1000);
   }
@@ -301,8 +356,10 @@ async function awaitStockSyncAfter(rig: Rig, quietAt: Date, deadline: number, lo
   }
   durations.sort((a, b) => a - b);
   const seconds = (ms = 0) => `${(ms / 1000).toFixed(1)} s`;
-  log(`${afterQuiet ? 'a stock sync completed after the soak went quiet' : 'no stock sync completed after the soak went quiet'}; ` +
-    `${durations.length} stock sync runs, median ${seconds(durations[Math.floor(durations.length / 2)])}, longest ${seconds(durations.at(-1))}`);
+  log(
+    `${afterQuiet ? 'a stock sync completed after the soak went quiet' : 'no stock sync completed after the soak went quiet'}; ` +
+      `${durations.length} stock sync runs, median ${seconds(durations[Math.floor(durations.length / 2)])}, longest ${seconds(durations.at(-1))}`,
+  );
   return { afterQuiet, runs: durations.length };
 }
 
@@ -311,8 +368,10 @@ async function unsettledReasons(rig: Rig, floor: Floor, cancelledInFortnox: Set<
   const reasons: string[] = [];
   const invoiced = new Set([...rig.fortnoxTenant.invoices.values()].map((i) => String(i.OrderReference)));
   for (const o of rig.goodsOwner.orders.values()) {
-    if (o.statusNumber >= 450 && o.statusNumber < 1000 && !invoiced.has(o.orderNumber)) reasons.push(`WMS order ${o.orderNumber}: sent, no invoice`);
-    if (o.statusNumber < 450 && !cancelledInFortnox.has(o.orderNumber)) reasons.push(`WMS order ${o.orderNumber}: open at status ${o.statusNumber}`);
+    if (o.statusNumber >= 450 && o.statusNumber < 1000 && !invoiced.has(o.orderNumber))
+      reasons.push(`WMS order ${o.orderNumber}: sent, no invoice`);
+    if (o.statusNumber < 450 && !cancelledInFortnox.has(o.orderNumber))
+      reasons.push(`WMS order ${o.orderNumber}: open at status ${o.statusNumber}`);
   }
   if (!floor.idle()) reasons.push('the floor still has orders in hand');
   const running = rig.client.workflow.list({ query: 'ExecutionStatus = "Running"' });
@@ -321,8 +380,9 @@ async function unsettledReasons(rig: Rig, floor: Floor, cancelledInFortnox: Set<
     let text = `still running: ${run.type} ${run.workflowId}`;
     try {
       const d = await rig.client.workflow.getHandle(run.workflowId, run.runId).describe();
-      const pending = d.raw.pendingActivities?.map((a) => `${a.activityType?.name} attempt ${a.attempt} ` +
-        `(${a.lastFailure?.message ?? 'no failure'})`).join('; ');
+      const pending = d.raw.pendingActivities
+        ?.map((a) => `${a.activityType?.name} attempt ${a.attempt} ` + `(${a.lastFailure?.message ?? 'no failure'})`)
+        .join('; ');
       if (pending) text += `, pending: ${pending}`;
       if (run.type === orderWorkflow.name) {
         const status = await rig.client.workflow.getHandle(run.workflowId).query(orderStatusQuery);

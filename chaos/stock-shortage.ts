@@ -21,10 +21,26 @@ export class StockShortage {
   shortRow(quantity: number): OrderRowInput {
     const { rig } = this;
     const articleNumber = `S${5000 + this.next++}`;
-    createArticle(rig.fortnoxTenant, { ArticleNumber: articleNumber, Description: `Short in Fortnox ${articleNumber}`, StockGoods: true,
-      SalesPrice: 120, PurchasePrice: 60 }, rig.fortnox.state.clock.nowMs());
-    rig.wms.state.upsertArticle(rig.goodsOwner, articleBody.parse({ goodsOwnerId: rig.goodsOwner.goodsOwnerId, articleNumber,
-      articleName: `Short in Fortnox ${articleNumber}`, isStockArticle: true }));
+    createArticle(
+      rig.fortnoxTenant,
+      {
+        ArticleNumber: articleNumber,
+        Description: `Short in Fortnox ${articleNumber}`,
+        StockGoods: true,
+        SalesPrice: 120,
+        PurchasePrice: 60,
+      },
+      rig.fortnox.state.clock.nowMs(),
+    );
+    rig.wms.state.upsertArticle(
+      rig.goodsOwner,
+      articleBody.parse({
+        goodsOwnerId: rig.goodsOwner.goodsOwnerId,
+        articleNumber,
+        articleName: `Short in Fortnox ${articleNumber}`,
+        isStockArticle: true,
+      }),
+    );
     rig.wms.state.adjustStock(rig.goodsOwner, { articleNumber, count: STOCK, reason: 'count' });
     this.short.add(articleNumber);
     return { ArticleNumber: articleNumber, OrderedQuantity: quantity };
@@ -44,10 +60,16 @@ export class StockShortage {
     const order = this.rig.fortnoxTenant.orders.get(Number(documentNumber))!;
     const warehouse = this.rig.fortnoxTenant.warehouse;
     for (const itemId of articles) {
-      const quantity = order.OrderRows.filter((r) => r.ArticleNumber === itemId).reduce((sum, r) => sum + r.OrderedQuantity, 0);
+      const quantity = order.OrderRows.filter((r) => r.ArticleNumber === itemId).reduce(
+        (sum, r) => sum + r.OrderedQuantity,
+        0,
+      );
       const id = String(++this.refills);
-      warehouse.saveDocument('INBOUND', 'CHAOSREFILL', id, { date: this.rig.fortnox.state.today(), note: `Stock found for ${itemId}`,
-        rows: [{ itemId, quantity, directCost: 60 }] });
+      warehouse.saveDocument('INBOUND', 'CHAOSREFILL', id, {
+        date: this.rig.fortnox.state.today(),
+        note: `Stock found for ${itemId}`,
+        rows: [{ itemId, quantity, directCost: 60 }],
+      });
       warehouse.release('INBOUND', 'CHAOSREFILL', id);
       this.short.delete(itemId);
     }

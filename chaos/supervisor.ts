@@ -10,7 +10,11 @@ export class WorkerSupervisor {
   private stopped = false;
   private starting: Promise<void> | undefined;
 
-  constructor(private readonly rig: Rig, private readonly log: (line: string) => void, private readonly logLevel = 'info') {}
+  constructor(
+    private readonly rig: Rig,
+    private readonly log: (line: string) => void,
+    private readonly logLevel = 'info',
+  ) {}
 
   async start(): Promise<void> {
     while (!this.stopped) {

@@ -5,7 +5,13 @@ import type { Writable } from 'node:stream';
 import { WorkflowFailedError, type Client } from '@temporalio/client';
 import { envSchema } from '../config';
 import {
-  billingPeriod, BillingPeriodError, isClosedBillingPeriod, monthAt, BILLING_TIME_ZONE, type BillingPeriod, type BillingSourcesRead,
+  billingPeriod,
+  BillingPeriodError,
+  isClosedBillingPeriod,
+  monthAt,
+  BILLING_TIME_ZONE,
+  type BillingPeriod,
+  type BillingSourcesRead,
 } from '../domain/billing';
 import { billingExportDryRunWorkflowId, billingExportWorkflowId } from '../domain/names';
 import { PRICE_BASES, type PriceBasis } from '../domain/billing-sources';
@@ -42,11 +48,14 @@ export function exportablePeriod(period: string, now = new Date()): BillingPerio
   }
   if (isClosedBillingPeriod(parsed, now)) return parsed;
   const current = monthAt(now);
-  throw new OperatorError(parsed.period === current
-    ? `period ${parsed.period} is not closed: it is the current month in ${BILLING_TIME_ZONE} time and closes when ` +
-      `${parsed.to} ends. Only a closed month can be exported; its billing schedule exports it on the 1st.`
-    : `period ${parsed.period} is in the future (the current month in ${BILLING_TIME_ZONE} time is ${current}). ` +
-      'Only a closed month can be exported.', 2);
+  throw new OperatorError(
+    parsed.period === current
+      ? `period ${parsed.period} is not closed: it is the current month in ${BILLING_TIME_ZONE} time and closes when ` +
+          `${parsed.to} ends. Only a closed month can be exported; its billing schedule exports it on the 1st.`
+      : `period ${parsed.period} is in the future (the current month in ${BILLING_TIME_ZONE} time is ${current}). ` +
+          'Only a closed month can be exported.',
+    2,
+  );
 }
 
 export async function runBillingExport(options: RunBillingExportOptions): Promise<BillingExportResult> {
@@ -57,7 +66,9 @@ export async function runBillingExport(options: RunBillingExportOptions): Promis
   try {
     return await client.workflow.execute(billingExportWorkflow, {
       // Dry runs each get their own id, so they never wait behind (or block) a real export of the same period.
-      workflowId: dryRun ? billingExportDryRunWorkflowId(tenantId, period, Date.now().toString(36)) : billingExportWorkflowId(tenantId, period),
+      workflowId: dryRun
+        ? billingExportDryRunWorkflowId(tenantId, period, Date.now().toString(36))
+        : billingExportWorkflowId(tenantId, period),
       workflowIdConflictPolicy: 'USE_EXISTING',
       taskQueue,
       args: [{ tenantId, period, dryRun }],
@@ -87,7 +98,14 @@ export async function billingExportCommand(options: BillingExportCommandOptions)
   const { tenantId, period } = options;
   exportablePeriod(period, options.now); // before connecting: a refused period touches nothing in Temporal
   const { client, taskQueue, out } = await options.connect();
-  const result = await runBillingExport({ client, tenantId, period, dryRun: !options.yes, taskQueue, now: options.now });
+  const result = await runBillingExport({
+    client,
+    tenantId,
+    period,
+    dryRun: !options.yes,
+    taskQueue,
+    now: options.now,
+  });
   const realCommand = `${options.commandName} --tenant ${tenantId} --period ${period} --yes`;
   out.write(`${formatBillingExport(result, { realCommand })}\n`);
   return result;
@@ -98,12 +116,15 @@ const money = (n: number) => n.toFixed(2);
 /** Where the numbers come from: the period's instants, the orders whose charges were read, the price list's counts. */
 function describeSources(sources: BillingSourcesRead): string[] {
   const lines = [`Read from the WMS for ${sources.from} – ${sources.to} (UTC):`];
-  lines.push(sources.ordersShipped === undefined
-    ? '  per-order charges: off (billing.orderCharges: false)'
-    : `  invoice charges of ${sources.ordersShipped} order(s) shipped in the period`);
+  lines.push(
+    sources.ordersShipped === undefined
+      ? '  per-order charges: off (billing.orderCharges: false)'
+      : `  invoice charges of ${sources.ordersShipped} order(s) shipped in the period`,
+  );
   for (const [basis, count] of Object.entries(sources.counts)) {
     // Stock of a period not over yet is today's: a later run of the period will read its end instead.
-    const early = sources.stockDate && sources.stockDate < sources.to ? `, read ${sources.stockDate}: the period is not over` : '';
+    const early =
+      sources.stockDate && sources.stockDate < sources.to ? `, read ${sources.stockDate}: the period is not over` : '';
     const note = basis === 'itemsInStock' ? early : '';
     lines.push(`  ${PRICE_BASES[basis as PriceBasis] ?? basis}: ${count}${note}`);
   }
@@ -130,28 +151,40 @@ export function formatBillingExport(result: BillingExportResult, options: { real
     const state = s ? `${s.status}${s.DocumentNumber ? ` as invoice ${s.DocumentNumber}` : ''}` : 'not created';
     lines.push('', `Invoice ${invoice.ExternalInvoiceReference1} (${invoice.part}/${invoice.parts}, ${state})`);
     for (const row of invoice.InvoiceRows) {
-      lines.push(`  ${row.feeCode.padEnd(11)} ${(row.ArticleNumber ?? '-').padEnd(8)} ${row.Description.padEnd(36)} ` +
-        `${String(row.DeliveredQuantity).padStart(7)} ${(row.Unit ?? '').padEnd(4)} × ${money(row.Price).padStart(9)} = ` +
-        `${money(row.net).padStart(11)}${row.VAT === undefined ? '' : `  VAT ${row.VAT}%`}` +
-        `${row.AccountNumber === undefined ? '' : `  account ${row.AccountNumber}`}`);
+      lines.push(
+        `  ${row.feeCode.padEnd(11)} ${(row.ArticleNumber ?? '-').padEnd(8)} ${row.Description.padEnd(36)} ` +
+          `${String(row.DeliveredQuantity).padStart(7)} ${(row.Unit ?? '').padEnd(4)} × ${money(row.Price).padStart(9)} = ` +
+          `${money(row.net).padStart(11)}${row.VAT === undefined ? '' : `  VAT ${row.VAT}%`}` +
+          `${row.AccountNumber === undefined ? '' : `  account ${row.AccountNumber}`}`,
+      );
     }
-    lines.push(`  net ${money(invoice.net)} + VAT ${money(invoice.vat)} = ${money(invoice.total)} ${currency}`.trimEnd());
+    lines.push(
+      `  net ${money(invoice.net)} + VAT ${money(invoice.vat)} = ${money(invoice.total)} ${currency}`.trimEnd(),
+    );
   }
-  if (plan.invoices.length > 1) lines.push('', `All invoices: net ${money(plan.net)} + VAT ${money(plan.vat)} = ${money(plan.total)} ${currency}`.trimEnd());
+  if (plan.invoices.length > 1)
+    lines.push(
+      '',
+      `All invoices: net ${money(plan.net)} + VAT ${money(plan.vat)} = ${money(plan.total)} ${currency}`.trimEnd(),
+    );
   if (result.dryRun) lines.push('', ...dryRunSummary(result, currency, options.realCommand));
   return lines.join('\n');
 }
 
 /** The last lines of a dry run: what a real run would create (invoices, rows, amounts) and how to run it. */
 function dryRunSummary(result: BillingExportResult, currency: string, realCommand: string | undefined): string[] {
-  if (result.outcome !== 'would-invoice') return [`DRY RUN: nothing was created, and a real run would create nothing either (${result.outcome}).`];
-  const wouldCreate = new Set(result.invoices.filter((i) => i.status === 'would-create').map((i) => i.ExternalInvoiceReference1));
+  if (result.outcome !== 'would-invoice')
+    return [`DRY RUN: nothing was created, and a real run would create nothing either (${result.outcome}).`];
+  const wouldCreate = new Set(
+    result.invoices.filter((i) => i.status === 'would-create').map((i) => i.ExternalInvoiceReference1),
+  );
   const drafts = result.plan.invoices.filter((i) => wouldCreate.has(i.ExternalInvoiceReference1));
   const sum = (pick: (d: (typeof drafts)[number]) => number) => drafts.reduce((total, d) => total + pick(d), 0);
   return [
     `DRY RUN: nothing was created. A real run would create ${drafts.length} invoice(s) with ${sum((d) => d.InvoiceRows.length)} row(s) ` +
       `to customer ${result.plan.CustomerNumber}: net ${money(sum((d) => d.net))} + VAT ${money(sum((d) => d.vat))} = ` +
-      `${money(sum((d) => d.total))} ${currency}`.trimEnd() + '.',
+      `${money(sum((d) => d.total))} ${currency}`.trimEnd() +
+      '.',
     ...(realCommand ? [`To invoice for real: ${realCommand}`] : []),
   ];
 }

@@ -13,9 +13,10 @@ export interface TemporalTarget {
 }
 
 export function temporalTarget(env: EnvConfig, address: string): TemporalTarget {
-  const mtls = env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY
-    ? { crt: readFileSync(env.TEMPORAL_TLS_CERT), key: readFileSync(env.TEMPORAL_TLS_KEY) }
-    : undefined;
+  const mtls =
+    env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY
+      ? { crt: readFileSync(env.TEMPORAL_TLS_CERT), key: readFileSync(env.TEMPORAL_TLS_KEY) }
+      : undefined;
   const ca = env.TEMPORAL_TLS_CA ? readFileSync(env.TEMPORAL_TLS_CA) : undefined;
   // An API key (Temporal Cloud) implies TLS.
   const useTls = env.TEMPORAL_TLS || Boolean(mtls) || Boolean(env.TEMPORAL_API_KEY);

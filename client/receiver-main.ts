@@ -15,7 +15,9 @@ async function main(): Promise<void> {
   const sdkMetrics = await sdkMetricsBindAddress();
   installTemporalRuntime(logger, { metricsBindAddress: sdkMetrics });
   if (config.tenants.length === 0) {
-    throw new ConfigError(['TENANTS_FILE: the webhook receiver needs the tenants file for the webhook authentication of each tenant (wms.webhook)']);
+    throw new ConfigError([
+      'TENANTS_FILE: the webhook receiver needs the tenants file for the webhook authentication of each tenant (wms.webhook)',
+    ]);
   }
   const target = temporalTarget(env, env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`);
   const client = await connectClient(target);
@@ -31,11 +33,21 @@ async function main(): Promise<void> {
   });
   await receiver.listen({ port: env.WEBHOOK_PORT, host: '0.0.0.0' });
   registerTemporalGauges({ client, tenantIds: () => config.tenants.map((t) => t.id) });
-  const metrics = await startMetricsServer({ port: env.METRICS_PORT, host: env.METRICS_HOST, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
-    logger.error({ err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
+  const metrics = await startMetricsServer({
+    port: env.METRICS_PORT,
+    host: env.METRICS_HOST,
+    sdkBindAddress: sdkMetrics,
+  }).catch((err: Error) => {
+    logger.error(
+      { err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT },
+      'metrics endpoint not started: set METRICS_PORT to a free port',
+    );
     return undefined;
   });
-  logger.info({ port: env.WEBHOOK_PORT, tenants: config.tenants.map((t) => t.id), temporal: target.address }, 'webhook receiver ready');
+  logger.info(
+    { port: env.WEBHOOK_PORT, tenants: config.tenants.map((t) => t.id), temporal: target.address },
+    'webhook receiver ready',
+  );
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');

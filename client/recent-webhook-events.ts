@@ -31,7 +31,9 @@ export class RecentWebhookEvents {
       await pending;
       return 'repeat';
     }
-    const delivery = deliver().then(() => void this.delivered.set(key, true)).finally(() => this.inFlight.delete(key));
+    const delivery = deliver()
+      .then(() => void this.delivered.set(key, true))
+      .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, delivery);
     await delivery;
     return 'delivered';

@@ -8,13 +8,29 @@ import type { TenantSettings } from '../domain/settings';
 import { durationMs } from '../domain/duration';
 import { stockSyncOffsetMs } from '../domain/stock';
 import {
-  articlesScheduleId, billingCloseWorkflowId, billingScheduleId, ordersScheduleId, pollWmsStatusWorkflowId,
-  purchaseOrdersScheduleId, stockLevelsScheduleId, suppliersScheduleId, syncArticlesWorkflowId, syncOrdersWorkflowId,
-  syncPurchaseOrdersWorkflowId, syncStockWorkflowId, syncSuppliersWorkflowId, wmsStatusScheduleId,
+  articlesScheduleId,
+  billingCloseWorkflowId,
+  billingScheduleId,
+  ordersScheduleId,
+  pollWmsStatusWorkflowId,
+  purchaseOrdersScheduleId,
+  stockLevelsScheduleId,
+  suppliersScheduleId,
+  syncArticlesWorkflowId,
+  syncOrdersWorkflowId,
+  syncPurchaseOrdersWorkflowId,
+  syncStockWorkflowId,
+  syncSuppliersWorkflowId,
+  wmsStatusScheduleId,
 } from '../domain/names';
 import {
-  billingPeriodCloseWorkflow, pollWmsStatusWorkflow, syncArticlesWorkflow, syncOrdersWorkflow, syncPurchaseOrdersWorkflow,
-  syncStockWorkflow, syncSuppliersWorkflow,
+  billingPeriodCloseWorkflow,
+  pollWmsStatusWorkflow,
+  syncArticlesWorkflow,
+  syncOrdersWorkflow,
+  syncPurchaseOrdersWorkflow,
+  syncStockWorkflow,
+  syncSuppliersWorkflow,
 } from '../workflows';
 
 /** A scheduled workflow: each takes the tenant (`args: [{ tenantId }]`) and nothing else it needs. */
@@ -61,7 +77,8 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       workflowType: syncOrdersWorkflow,
       workflowId: syncOrdersWorkflowId(tenant.id),
       process: 'orders',
-      note: `Every ${settings.syncInterval}: pulls Fortnox orders changed since the last run (overlap ${settings.syncOverlap}) ` +
+      note:
+        `Every ${settings.syncInterval}: pulls Fortnox orders changed since the last run (overlap ${settings.syncOverlap}) ` +
         'and starts or signals one order workflow per order.',
       spec: { intervals: [{ every: settings.syncInterval }] },
       // Listing and signalling a 30,000-order backfill takes minutes; its listing activity alone may take 30 minutes.
@@ -72,7 +89,8 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       workflowType: pollWmsStatusWorkflow,
       workflowId: pollWmsStatusWorkflowId(tenant.id),
       process: 'wmsStatusPoll',
-      note: `Every ${settings.wmsStatusPollInterval}: asks the WMS which orders changed status since the last poll (overlap ` +
+      note:
+        `Every ${settings.wmsStatusPollInterval}: asks the WMS which orders changed status since the last poll (overlap ` +
         `${settings.syncOverlap}) and tells their workflows, so shipments reach Fortnox even when webhooks are off or lost.`,
       spec: { intervals: [{ every: settings.wmsStatusPollInterval }] },
       // Three times its one activity's 10-minute bound; it runs every few minutes, so a stuck poll costs a few polls.
@@ -83,7 +101,8 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       workflowType: syncArticlesWorkflow,
       workflowId: syncArticlesWorkflowId(tenant.id),
       process: 'articles',
-      note: `Every ${settings.syncInterval}: copies Fortnox stock goods changed since the last run (the first run: all) to the ` +
+      note:
+        `Every ${settings.syncInterval}: copies Fortnox stock goods changed since the last run (the first run: all) to the ` +
         'WMS article registry; articles no longer stock goods or inactive become non-stock articles there (docs/syncs.md).',
       spec: { intervals: [{ every: settings.syncInterval }] },
       // A first sync of tens of thousands of articles at Fortnox's pace takes hours (its activity may run 12).
@@ -104,10 +123,15 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       workflowType: syncStockWorkflow,
       workflowId: syncStockWorkflowId(tenant.id),
       process: 'stockLevels',
-      note: `At the end of each ${settings.syncInterval} interval: makes Fortnox stock equal the WMS stock (without Lager: ` +
+      note:
+        `At the end of each ${settings.syncInterval} interval: makes Fortnox stock equal the WMS stock (without Lager: ` +
         'QuantityInStock per article; with Lager: released WMS-SYNC-IN/OUT documents per article and stock point).',
       // Offset to the end of the interval, after that interval's order and article syncs have run.
-      spec: { intervals: [{ every: settings.syncInterval, offset: `${stockSyncOffsetMs(durationMs(settings.syncInterval)) / 1000}s` }] },
+      spec: {
+        intervals: [
+          { every: settings.syncInterval, offset: `${stockSyncOffsetMs(durationMs(settings.syncInterval)) / 1000}s` },
+        ],
+      },
       // Four times its activity's 30-minute bound.
       runTimeout: '2 hours',
       runAtCreation: false,
@@ -118,28 +142,34 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       workflowId: syncPurchaseOrdersWorkflowId(tenant.id),
       // Inbound goods have no switch of their own in the settings: they follow the article registry's.
       process: 'purchaseOrders',
-      note: `Every ${settings.syncInterval}, with Fortnox Lager only: Fortnox purchase orders → WMS purchase orders, and ` +
+      note:
+        `Every ${settings.syncInterval}, with Fortnox Lager only: Fortnox purchase orders → WMS purchase orders, and ` +
         'goods received in the warehouse → released WMS-RECEIPT inbound deliveries in Fortnox.',
       spec: { intervals: [{ every: settings.syncInterval }] },
       // Four times its activity's 30-minute bound.
       runTimeout: '2 hours',
     },
     // 3PL invoicing: only for goods owners the tenants file lists under billing (docs/billing.md).
-    ...(tenant.billing ? [{
-      scheduleId: billingScheduleId(tenant.id),
-      // A thin run that starts the closed period's export under the period's own id (billing:<tenant>:<YYYY-MM>).
-      workflowType: billingPeriodCloseWorkflow,
-      workflowId: billingCloseWorkflowId(tenant.id),
-      process: 'billing' as const,
-      note: `At period close ("${settings.billingCron}", Europe/Stockholm): invoices the previous month's WMS billing ` +
-        `specification to customer ${tenant.billing.customerNumber} in the 3PL's Fortnox, once per month.`,
-      spec: { cronExpressions: [settings.billingCron], timezone: 'Europe/Stockholm' },
-      // Reading a busy month takes about an hour. A week lets a close wait out a worker outage and still export its
-      // month, and is shorter than any month, so a stuck close never blocks the next one.
-      runTimeout: '7 days',
-      policies: PERIOD_CLOSE_POLICIES,
-      runAtCreation: false,
-    }] : []),
+    ...(tenant.billing
+      ? [
+          {
+            scheduleId: billingScheduleId(tenant.id),
+            // A thin run that starts the closed period's export under the period's own id (billing:<tenant>:<YYYY-MM>).
+            workflowType: billingPeriodCloseWorkflow,
+            workflowId: billingCloseWorkflowId(tenant.id),
+            process: 'billing' as const,
+            note:
+              `At period close ("${settings.billingCron}", Europe/Stockholm): invoices the previous month's WMS billing ` +
+              `specification to customer ${tenant.billing.customerNumber} in the 3PL's Fortnox, once per month.`,
+            spec: { cronExpressions: [settings.billingCron], timezone: 'Europe/Stockholm' },
+            // Reading a busy month takes about an hour. A week lets a close wait out a worker outage and still export its
+            // month, and is shorter than any month, so a stuck close never blocks the next one.
+            runTimeout: '7 days',
+            policies: PERIOD_CLOSE_POLICIES,
+            runAtCreation: false,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -185,11 +215,18 @@ export function scheduleOptions(tenant: Tenant, def: ScheduleDefinition, taskQue
       workflowRunTimeout: def.runTimeout,
     },
     policies: { ...(def.policies ?? SYNC_POLICIES) },
-    state: { paused: !enabled, note: enabled ? def.note : `Switched off in the settings of tenant ${tenant.id}. ${def.note}` },
+    state: {
+      paused: !enabled,
+      note: enabled ? def.note : `Switched off in the settings of tenant ${tenant.id}. ${def.note}`,
+    },
   };
 }
 
-export async function bootstrapSchedules(client: Client, tenants: Tenant[], taskQueue: string): Promise<BootstrapResult> {
+export async function bootstrapSchedules(
+  client: Client,
+  tenants: Tenant[],
+  taskQueue: string,
+): Promise<BootstrapResult> {
   const result: BootstrapResult = { created: [], updated: [], paused: [] };
   for (const tenant of tenants) {
     for (const def of scheduleDefinitions(tenant)) {

@@ -43,7 +43,8 @@ export class SignalQueue {
    * sender has been told 503 and will retry), so a backlog cannot turn into work nobody waits for.
    */
   run(deadline: number, signal: (deadline: number) => Promise<void>): Promise<void> {
-    if (this.limit.pendingCount >= this.maxWaiting) return Promise.reject(new SignalQueueFullError(this.limit.pendingCount));
+    if (this.limit.pendingCount >= this.maxWaiting)
+      return Promise.reject(new SignalQueueFullError(this.limit.pendingCount));
     return this.limit(async () => {
       if (Date.now() >= deadline) throw new SignalDeadlineError();
       await signal(deadline);

@@ -25,10 +25,19 @@ export interface WebhookTenant {
   webhook: WebhookAuth;
 }
 
-export const webhookTenantOf = (tenant: Tenant): WebhookTenant => ({ goodsOwnerId: tenant.wms.goodsOwnerId, webhook: tenant.wms.webhook });
+export const webhookTenantOf = (tenant: Tenant): WebhookTenant => ({
+  goodsOwnerId: tenant.wms.goodsOwnerId,
+  webhook: tenant.wms.webhook,
+});
 
 export type WebhookOutcome =
-  | 'signalled' | 'repeat' | 'unknown-order' | 'unauthorized' | 'bad-payload' | 'unknown-tenant' | 'webhooks-off'
+  | 'signalled'
+  | 'repeat'
+  | 'unknown-order'
+  | 'unauthorized'
+  | 'bad-payload'
+  | 'unknown-tenant'
+  | 'webhooks-off'
   | 'temporal-unavailable';
 
 /**
@@ -100,11 +109,15 @@ export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyIn
     bodyLimit: options.maxBodyBytes ?? 1_048_576,
     // Node enforces requestTimeout only when it checks its connections, every 30 s by default: a trickled body got
     // minutes. Checking often makes the deadline hold to about a second.
-    serverFactory: (handler) => createServer({
-      requestTimeout,
-      headersTimeout: requestTimeout,
-      connectionsCheckingInterval: Math.min(1000, requestTimeout),
-    }, handler),
+    serverFactory: (handler) =>
+      createServer(
+        {
+          requestTimeout,
+          headersTimeout: requestTimeout,
+          connectionsCheckingInterval: Math.min(1000, requestTimeout),
+        },
+        handler,
+      ),
     requestTimeout,
     // An idle socket is one waiting for its answer too: leave room for the signal wait.
     connectionTimeout: requestTimeout + signalTimeoutMs,
@@ -132,7 +145,9 @@ export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyIn
       pathToken: request.params.token,
     };
     if (authenticateWebhook(auth, credentials)) return { tenant };
-    request.log.child({ tenant: request.params.tenantId }).warn({ auth: auth.auth, method: request.method }, 'webhook rejected: missing or wrong credentials');
+    request.log
+      .child({ tenant: request.params.tenantId })
+      .warn({ auth: auth.auth, method: request.method }, 'webhook rejected: missing or wrong credentials');
     return { status: 401, outcome: 'unauthorized', error: REJECTION[auth.auth], basic: auth.auth === 'basic' };
   }
 
@@ -169,12 +184,16 @@ export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyIn
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       outcome('bad-payload', tenantId);
-      return reply.code(400).send({ error: `invalid payload: ${issue?.path.join('.') || '(body)'}: ${issue?.message}` });
+      return reply
+        .code(400)
+        .send({ error: `invalid payload: ${issue?.path.join('.') || '(body)'}: ${issue?.message}` });
     }
     const event = parsed.data;
     if (Number(event.goodsOwnerId) !== tenant.goodsOwnerId) {
       outcome('bad-payload', tenantId);
-      return reply.code(400).send({ error: `goodsOwnerId ${event.goodsOwnerId} does not belong to tenant ${tenantId}` });
+      return reply
+        .code(400)
+        .send({ error: `goodsOwnerId ${event.goodsOwnerId} does not belong to tenant ${tenantId}` });
     }
     // The order number becomes part of a workflow id: a huge or invisible one stops here, before Temporal.
     const orderNumberInvalid = orderNumberProblem(event.orderNumber);
@@ -188,14 +207,18 @@ export function buildWebhookReceiver(options: WebhookReceiverOptions): FastifyIn
     const deadline = Date.now() + signalTimeoutMs;
     const eventKey = `${tenantId}:${event.webhookEventId}:${event.orderId}:${event.orderStatus.number}`;
     try {
-      const delivery = await recentEvents.deliverOnce(eventKey, () => signals.run(deadline, (until) =>
-        options.client.connection.withDeadline(until, () =>
-          options.client.workflow.getHandle(workflowId).signal(wmsEventSignal, {
-            webhookEventId: String(event.webhookEventId),
-            orderId: event.orderId,
-            statusNumber: event.orderStatus.number,
-            timestamp: event.timestamp,
-          }))));
+      const delivery = await recentEvents.deliverOnce(eventKey, () =>
+        signals.run(deadline, (until) =>
+          options.client.connection.withDeadline(until, () =>
+            options.client.workflow.getHandle(workflowId).signal(wmsEventSignal, {
+              webhookEventId: String(event.webhookEventId),
+              orderId: event.orderId,
+              statusNumber: event.orderStatus.number,
+              timestamp: event.timestamp,
+            }),
+          ),
+        ),
+      );
       if (delivery === 'repeat') {
         orderLog.info('webhook repeats an event Temporal already holds: acknowledged without a second signal');
         outcome('repeat', tenantId);

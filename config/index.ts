@@ -4,7 +4,13 @@ import { accessSync, constants, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse as parseYaml, YAMLError } from 'yaml';
 import { z } from 'zod';
-import { billingSectionSchema, tenantSchema, unmappedPriceListCodes, type BillingSection, type Tenant } from './tenants';
+import {
+  billingSectionSchema,
+  tenantSchema,
+  unmappedPriceListCodes,
+  type BillingSection,
+  type Tenant,
+} from './tenants';
 import { DEFAULT_TASK_QUEUE } from '../domain/names';
 
 export * from './tenants';
@@ -25,61 +31,78 @@ export const MAX_WEBHOOK_BODY_BYTES = 10 * 1024 * 1024;
 
 const TLS_FILE_KEYS = ['TEMPORAL_TLS_CERT', 'TEMPORAL_TLS_KEY', 'TEMPORAL_TLS_CA'] as const;
 
-export const envSchema = z.object({
-  TEMPORAL_ADDRESS: z
-    .string()
-    .regex(/^[^\s:]+:\d+$/, { error: 'expected host:port, e.g. my-ns.a1b2c.tmprl.cloud:7233' })
-    .optional(),
-  TEMPORAL_NAMESPACE: z.string().min(1, { error: 'expected a namespace name' }).default('default'),
-  TEMPORAL_TLS: flag.default(false),
-  TEMPORAL_TLS_CERT: z.string().optional(),
-  TEMPORAL_TLS_KEY: z.string().optional(),
-  TEMPORAL_TLS_CA: z.string().optional(),
-  TEMPORAL_API_KEY: z.string().min(1).optional(),
-  TEMPORAL_CLI: z.string().optional(),
-  TEMPORAL_PORT: port(7233),
-  TEMPORAL_UI_PORT: port(8233),
-  /** Where operators open the Temporal Web UI (links printed by the CLI and the console); default http://localhost:TEMPORAL_UI_PORT. */
-  TEMPORAL_UI_URL: z.url({ error: 'expected the Web UI base URL, e.g. https://cloud.temporal.io' }).optional(),
-  TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
-  WORKFLOW_CACHE_SIZE: z.coerce.number({ error: 'expected a whole number of workflows' }).int().min(0).default(250),
-  DATA_DIR: z.string().min(1).default('.data'),
-  WEBHOOK_PORT: port(8380),
-  /** A WMS order event is about 1 KB; the bound keeps a typo from letting anyone make the receiver buffer gigabytes. */
-  WEBHOOK_MAX_BODY_BYTES: z.coerce.number({ error: 'expected a number of bytes' }).int({ error: 'expected a whole number of bytes' })
-    .min(1024, { error: 'expected at least 1024 bytes' })
-    .max(MAX_WEBHOOK_BODY_BYTES, { error: `expected at most ${MAX_WEBHOOK_BODY_BYTES} bytes (10 MiB)` })
-    .default(1_048_576),
-  FORTNOX_SANDBOX_PORT: port(8381),
-  WMS_SANDBOX_PORT: port(8382),
-  /** The sandbox web console (`npm start` without a tenants file): both sandboxes side by side. */
-  CONSOLE_PORT: port(8383),
-  METRICS_PORT: port(9464),
-  /** Address the unauthenticated metrics endpoint listens on: loopback unless a scraper elsewhere needs it (0.0.0.0 in a container). */
-  METRICS_HOST: z.string().min(1, { error: 'expected an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' }).default('127.0.0.1'),
-  TENANTS_FILE: z.string().optional(),
-  /** The embedded demo's WMS webhooks: HTTP Basic as Ongoing sends them, or off (the status-change poll alone). */
-  DEMO_WEBHOOKS: z.enum(['basic', 'off'], { error: 'expected basic or off' }).default('basic'),
-  LOG_LEVEL: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
-    error: 'expected one of trace, debug, info, warn, error, fatal, silent',
-  }).default('info'),
-}).superRefine((env, ctx) => {
-  // A certificate without its key (or the reverse) used to mean no client certificate at all, silently.
-  if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
-    const missing = env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'expected TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (mTLS needs both)' });
-  }
-  // Found now, naming the key, rather than when the first connection is made.
-  for (const key of TLS_FILE_KEYS) {
-    const path = env[key];
-    if (!path) continue;
-    try {
-      accessSync(path, constants.R_OK);
-    } catch (err) {
-      ctx.addIssue({ code: 'custom', path: [key], message: `expected a readable file, cannot read ${path} (${(err as NodeJS.ErrnoException).code})` });
+export const envSchema = z
+  .object({
+    TEMPORAL_ADDRESS: z
+      .string()
+      .regex(/^[^\s:]+:\d+$/, { error: 'expected host:port, e.g. my-ns.a1b2c.tmprl.cloud:7233' })
+      .optional(),
+    TEMPORAL_NAMESPACE: z.string().min(1, { error: 'expected a namespace name' }).default('default'),
+    TEMPORAL_TLS: flag.default(false),
+    TEMPORAL_TLS_CERT: z.string().optional(),
+    TEMPORAL_TLS_KEY: z.string().optional(),
+    TEMPORAL_TLS_CA: z.string().optional(),
+    TEMPORAL_API_KEY: z.string().min(1).optional(),
+    TEMPORAL_CLI: z.string().optional(),
+    TEMPORAL_PORT: port(7233),
+    TEMPORAL_UI_PORT: port(8233),
+    /** Where operators open the Temporal Web UI (links printed by the CLI and the console); default http://localhost:TEMPORAL_UI_PORT. */
+    TEMPORAL_UI_URL: z.url({ error: 'expected the Web UI base URL, e.g. https://cloud.temporal.io' }).optional(),
+    TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
+    WORKFLOW_CACHE_SIZE: z.coerce.number({ error: 'expected a whole number of workflows' }).int().min(0).default(250),
+    DATA_DIR: z.string().min(1).default('.data'),
+    WEBHOOK_PORT: port(8380),
+    /** A WMS order event is about 1 KB; the bound keeps a typo from letting anyone make the receiver buffer gigabytes. */
+    WEBHOOK_MAX_BODY_BYTES: z.coerce
+      .number({ error: 'expected a number of bytes' })
+      .int({ error: 'expected a whole number of bytes' })
+      .min(1024, { error: 'expected at least 1024 bytes' })
+      .max(MAX_WEBHOOK_BODY_BYTES, { error: `expected at most ${MAX_WEBHOOK_BODY_BYTES} bytes (10 MiB)` })
+      .default(1_048_576),
+    FORTNOX_SANDBOX_PORT: port(8381),
+    WMS_SANDBOX_PORT: port(8382),
+    /** The sandbox web console (`npm start` without a tenants file): both sandboxes side by side. */
+    CONSOLE_PORT: port(8383),
+    METRICS_PORT: port(9464),
+    /** Address the unauthenticated metrics endpoint listens on: loopback unless a scraper elsewhere needs it (0.0.0.0 in a container). */
+    METRICS_HOST: z
+      .string()
+      .min(1, { error: 'expected an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' })
+      .default('127.0.0.1'),
+    TENANTS_FILE: z.string().optional(),
+    /** The embedded demo's WMS webhooks: HTTP Basic as Ongoing sends them, or off (the status-change poll alone). */
+    DEMO_WEBHOOKS: z.enum(['basic', 'off'], { error: 'expected basic or off' }).default('basic'),
+    LOG_LEVEL: z
+      .enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], {
+        error: 'expected one of trace, debug, info, warn, error, fatal, silent',
+      })
+      .default('info'),
+  })
+  .superRefine((env, ctx) => {
+    // A certificate without its key (or the reverse) used to mean no client certificate at all, silently.
+    if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
+      const missing = env.TEMPORAL_TLS_CERT ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'expected TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (mTLS needs both)',
+      });
     }
-  }
-});
+    // Found now, naming the key, rather than when the first connection is made.
+    for (const key of TLS_FILE_KEYS) {
+      const path = env[key];
+      if (!path) continue;
+      try {
+        accessSync(path, constants.R_OK);
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `expected a readable file, cannot read ${path} (${(err as NodeJS.ErrnoException).code})`,
+        });
+      }
+    }
+  });
 
 export type EnvConfig = z.infer<typeof envSchema>;
 
@@ -137,7 +160,8 @@ function resolveEnvReferences(value: unknown, env: NodeJS.ProcessEnv, path: stri
   if (typeof value === 'string' && value.startsWith('env:')) {
     const name = value.slice(4);
     const resolved = env[name];
-    if (resolved === undefined || resolved === '') problems.push(`${path}: refers to environment variable ${name}, which is not set`);
+    if (resolved === undefined || resolved === '')
+      problems.push(`${path}: refers to environment variable ${name}, which is not set`);
     return resolved;
   }
   if (Array.isArray(value)) return value.map((v, i) => resolveEnvReferences(v, env, `${path}.${i}`, problems));
@@ -166,16 +190,28 @@ function joinBilling(tenants: Tenant[], billing: BillingSection, rawTenants: unk
     const index = tenants.findIndex((t) => t.id === owner.tenantId);
     const tenant = tenants[index];
     const where = `${file}: billing.goodsOwners.${i}.tenantId`;
-    if (!tenant) return void problems.push(`${where}: no tenant has id "${owner.tenantId}"; expected one of ${tenants.map((t) => t.id).join(', ')}`);
-    if (seen.has(owner.tenantId)) return void problems.push(`${where}: "${owner.tenantId}" is listed twice; expected each goods owner once`);
-    if (tenant.billing) return void problems.push(`${where}: tenant "${owner.tenantId}" has its own billing entry too; expected one of the two`);
+    if (!tenant)
+      return void problems.push(
+        `${where}: no tenant has id "${owner.tenantId}"; expected one of ${tenants.map((t) => t.id).join(', ')}`,
+      );
+    if (seen.has(owner.tenantId))
+      return void problems.push(`${where}: "${owner.tenantId}" is listed twice; expected each goods owner once`);
+    if (tenant.billing)
+      return void problems.push(
+        `${where}: tenant "${owner.tenantId}" has its own billing entry too; expected one of the two`,
+      );
     seen.add(owner.tenantId);
     const feeMapping = { ...billing.feeMapping, ...owner.feeMapping };
     const priceList = { ...billing.priceList, ...owner.priceList };
     for (const code of unmappedPriceListCodes(priceList, feeMapping)) {
-      const at = owner.priceList && Object.hasOwn(owner.priceList, code) ? `billing.goodsOwners.${i}.priceList` : 'billing.priceList';
-      problems.push(`${file}: ${at}.${code}: fee code "${code}" has no feeMapping entry for goods owner "${owner.tenantId}"; ` +
-        'every fee code needs one');
+      const at =
+        owner.priceList && Object.hasOwn(owner.priceList, code)
+          ? `billing.goodsOwners.${i}.priceList`
+          : 'billing.priceList';
+      problems.push(
+        `${file}: ${at}.${code}: fee code "${code}" has no feeMapping entry for goods owner "${owner.tenantId}"; ` +
+          'every fee code needs one',
+      );
     }
     tenant.billing = {
       fortnox: billing.fortnox,
@@ -186,7 +222,8 @@ function joinBilling(tenants: Tenant[], billing: BillingSection, rawTenants: unk
       maxRowsPerInvoice: billing.maxRowsPerInvoice,
     };
     const raw = rawTenants[index] as { settings?: { billingCron?: unknown } } | undefined;
-    if (billing.periodCron && raw?.settings?.billingCron === undefined) tenant.settings.billingCron = billing.periodCron;
+    if (billing.periodCron && raw?.settings?.billingCron === undefined)
+      tenant.settings.billingCron = billing.periodCron;
   });
   if (problems.length) throw new ConfigError(problems);
 }
@@ -210,17 +247,22 @@ function sharedWebhookIdentities(tenants: Tenant[]): string[] {
     const mine = key(tenants[i]!);
     return mine === undefined ? undefined : tenants.slice(0, i).find((t) => key(t) === mine);
   };
-  const goodsOwner = (t: Tenant) => `${new URL(t.wms.baseUrl).href.replace(/\/+$/, '').toLowerCase()}#${t.wms.goodsOwnerId}`;
+  const goodsOwner = (t: Tenant) =>
+    `${new URL(t.wms.baseUrl).href.replace(/\/+$/, '').toLowerCase()}#${t.wms.goodsOwnerId}`;
   tenants.forEach((tenant, i) => {
     const sameCredential = firstWith(webhookCredential, i);
     if (sameCredential) {
-      problems.push(`tenants.${i}.wms.webhook: tenant "${tenant.id}" has the same webhook credentials as "${sameCredential.id}"; ` +
-        'expected each tenant its own (its events would be accepted at the other\'s URL)');
+      problems.push(
+        `tenants.${i}.wms.webhook: tenant "${tenant.id}" has the same webhook credentials as "${sameCredential.id}"; ` +
+          "expected each tenant its own (its events would be accepted at the other's URL)",
+      );
     }
     const sameOwner = firstWith(goodsOwner, i);
     if (sameOwner) {
-      problems.push(`tenants.${i}.wms.goodsOwnerId: tenant "${tenant.id}" has the same goods owner (${tenant.wms.goodsOwnerId}) in the ` +
-        `same WMS as "${sameOwner.id}"; expected one tenant per goods owner`);
+      problems.push(
+        `tenants.${i}.wms.goodsOwnerId: tenant "${tenant.id}" has the same goods owner (${tenant.wms.goodsOwnerId}) in the ` +
+          `same WMS as "${sameOwner.id}"; expected one tenant per goods owner`,
+      );
     }
   });
   return problems;
@@ -234,9 +276,13 @@ export function loadTenantsFile(file: string, env: NodeJS.ProcessEnv = process.e
     // A YAML error's message quotes the offending line, which may be a secret: give its position alone.
     if (err instanceof YAMLError) {
       const at = err.linePos?.[0];
-      throw new ConfigError([`TENANTS_FILE: cannot parse ${file}${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${err.code}`]);
+      throw new ConfigError([
+        `TENANTS_FILE: cannot parse ${file}${at ? ` at line ${at.line}, column ${at.col}` : ''}: ${err.code}`,
+      ]);
     }
-    throw new ConfigError([`TENANTS_FILE: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+    throw new ConfigError([
+      `TENANTS_FILE: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    ]);
   }
   const problems: string[] = [];
   const resolved = resolveEnvReferences(raw, env, '', problems);

@@ -28,11 +28,21 @@ export class PinoTemporalLogger implements Logger {
     // Workflow and activity logs carry the workflow id, which names the tenant and the order: say them as fields.
     this.logger[pinoLevel[level]]({ ...tenantAndOrder(meta.workflowId), ...meta }, message);
   }
-  trace(message: string, meta?: LogMetadata) { this.log('TRACE', message, meta); }
-  debug(message: string, meta?: LogMetadata) { this.log('DEBUG', message, meta); }
-  info(message: string, meta?: LogMetadata) { this.log('INFO', message, meta); }
-  warn(message: string, meta?: LogMetadata) { this.log('WARN', message, meta); }
-  error(message: string, meta?: LogMetadata) { this.log('ERROR', message, meta); }
+  trace(message: string, meta?: LogMetadata) {
+    this.log('TRACE', message, meta);
+  }
+  debug(message: string, meta?: LogMetadata) {
+    this.log('DEBUG', message, meta);
+  }
+  info(message: string, meta?: LogMetadata) {
+    this.log('INFO', message, meta);
+  }
+  warn(message: string, meta?: LogMetadata) {
+    this.log('WARN', message, meta);
+  }
+  error(message: string, meta?: LogMetadata) {
+    this.log('ERROR', message, meta);
+  }
 }
 
 /**
@@ -43,7 +53,11 @@ export function installTemporalRuntime(logger: PinoLogger, options: { metricsBin
   Runtime.install({
     logger: new PinoTemporalLogger(logger.child({ component: 'temporal' })),
     ...(options.metricsBindAddress
-      ? { telemetryOptions: { metrics: { prometheus: { bindAddress: options.metricsBindAddress, countersTotalSuffix: true } } } }
+      ? {
+          telemetryOptions: {
+            metrics: { prometheus: { bindAddress: options.metricsBindAddress, countersTotalSuffix: true } },
+          },
+        }
       : {}),
   });
 }

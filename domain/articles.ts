@@ -83,7 +83,10 @@ export function toWmsArticle(article: FortnoxArticleFacts): WmsArticleDraft {
     draft.volume = round((article.Depth * article.Width * article.Height) / 1e9, 9);
   }
   if (article.SupplierNumber) {
-    draft.supplierInfo = { supplierNumber: article.SupplierNumber, ...(article.SupplierName ? { supplierName: article.SupplierName } : {}) };
+    draft.supplierInfo = {
+      supplierNumber: article.SupplierNumber,
+      ...(article.SupplierName ? { supplierName: article.SupplierName } : {}),
+    };
   }
   return draft;
 }

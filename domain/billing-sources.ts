@@ -65,7 +65,8 @@ const tidy = (n: number) => Math.round(n * 1e6) / 1e6;
 export function chargeFeeCode(charge: OrderInvoiceCharge): string {
   const article = charge.invoiceArticle;
   if (article?.code) return article.code;
-  if (article?.invoiceArticleId !== undefined && article.invoiceArticleId !== null) return `#${article.invoiceArticleId}`;
+  if (article?.invoiceArticleId !== undefined && article.invoiceArticleId !== null)
+    return `#${article.invoiceArticleId}`;
   return '(no invoice article)';
 }
 
@@ -76,7 +77,13 @@ export function addCharges(groups: readonly ChargeGroup[], charges: readonly Ord
     const feeCode = chargeFeeCode(charge);
     const group = next.find((g) => g.feeCode === feeCode && g.unitPrice === charge.price);
     if (group) group.quantity = tidy(group.quantity + charge.numberOfItems);
-    else next.push({ feeCode, description: charge.invoiceArticle?.title || feeCode, unitPrice: charge.price, quantity: charge.numberOfItems });
+    else
+      next.push({
+        feeCode,
+        description: charge.invoiceArticle?.title || feeCode,
+        unitPrice: charge.price,
+        quantity: charge.numberOfItems,
+      });
   }
   return next;
 }
@@ -150,7 +157,9 @@ export function specificationContent(lines: BillingSpecificationView['lines']): 
  * every run of the period has the same invoice reference.
  */
 export function billingSpecification(
-  sources: BillingSources, priceList: PriceList, fingerprint: Fingerprint,
+  sources: BillingSources,
+  priceList: PriceList,
+  fingerprint: Fingerprint,
 ): BillingSpecificationView {
   const chargeLines = [...sources.charges]
     .sort((a, b) => (a.feeCode < b.feeCode ? -1 : a.feeCode > b.feeCode ? 1 : a.unitPrice - b.unitPrice))
@@ -159,7 +168,12 @@ export function billingSpecification(
     const quantity = sources.counts[entry.basis];
     // The activity reads every basis in use: a missing count is a bug, never a zero.
     if (quantity === undefined) throw new Error(`No count for basis ${entry.basis} (price list entry ${feeCode})`);
-    return { feeCode, description: entry.description ?? PRICE_BASES[entry.basis], quantity, unitPrice: entry.unitPrice };
+    return {
+      feeCode,
+      description: entry.description ?? PRICE_BASES[entry.basis],
+      quantity,
+      unitPrice: entry.unitPrice,
+    };
   });
   const lines = [...chargeLines, ...periodLines];
   const { goodsOwnerId, period } = sources;

@@ -65,7 +65,14 @@ export function billingPeriod(period: string): BillingPeriod {
 /** How far `timeZone`'s wall clock is ahead of UTC at `instant` (ms). */
 function zoneOffsetMs(instant: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
   }).formatToParts(new Date(instant));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const wall = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
@@ -93,7 +100,9 @@ export function billingPeriodBounds(period: BillingPeriod, timeZone = BILLING_TI
 
 /** The month `instant` falls in, as read on a wall clock in `timeZone`. */
 export function monthAt(instant: Date, timeZone = BILLING_TIME_ZONE): string {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(instant);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit' }).formatToParts(
+    instant,
+  );
   const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${get('year')}-${get('month')}`;
 }
@@ -190,9 +199,11 @@ export interface BillingExportPlan {
 
 export class UnknownFeeCodeError extends Error {
   constructor(readonly feeCodes: string[]) {
-    super(`The billing specification has fee code${feeCodes.length > 1 ? 's' : ''} ${feeCodes.join(', ')} with no entry ` +
-      'in the billing feeMapping: add a mapping (article number or description, unit, VAT, account) and run the period again. ' +
-      'Nothing was invoiced.');
+    super(
+      `The billing specification has fee code${feeCodes.length > 1 ? 's' : ''} ${feeCodes.join(', ')} with no entry ` +
+        'in the billing feeMapping: add a mapping (article number or description, unit, VAT, account) and run the period again. ' +
+        'Nothing was invoiced.',
+    );
     this.name = 'UnknownFeeCodeError';
   }
 }
@@ -303,7 +314,13 @@ export function planBillingExport(spec: BillingSpecificationView, options: Billi
  * earlier export of the period has one of `<base>` or `<base>/1`, whatever the number of parts was then.
  */
 export function referencesToLookUp(plan: Pick<BillingExportPlan, 'baseReference' | 'invoices'>): string[] {
-  return [...new Set([plan.baseReference, `${plan.baseReference}/1`, ...plan.invoices.map((i) => i.ExternalInvoiceReference1)])];
+  return [
+    ...new Set([
+      plan.baseReference,
+      `${plan.baseReference}/1`,
+      ...plan.invoices.map((i) => i.ExternalInvoiceReference1),
+    ]),
+  ];
 }
 
 /** An invoice found in the 3PL's Fortnox under one of the period's references. */
@@ -315,7 +332,9 @@ export interface ExistingBillingInvoice {
 }
 
 export function belongsToPeriod(baseReference: string, ref: string): boolean {
-  return ref === baseReference || (ref.startsWith(`${baseReference}/`) && /^\d+$/.test(ref.slice(baseReference.length + 1)));
+  return (
+    ref === baseReference || (ref.startsWith(`${baseReference}/`) && /^\d+$/.test(ref.slice(baseReference.length + 1)))
+  );
 }
 
 export type BillingExportDecision =
@@ -331,23 +350,39 @@ export type BillingExportDecision =
  * invoiced again: it is reported so an operator decides (credit, correct, or invoice the difference by hand).
  */
 export function decideBillingExport(plan: BillingExportPlan, found: ExistingBillingInvoice[]): BillingExportDecision {
-  const existing = found.filter((i) => !i.Cancelled && belongsToPeriod(plan.baseReference, i.ExternalInvoiceReference1));
+  const existing = found.filter(
+    (i) => !i.Cancelled && belongsToPeriod(plan.baseReference, i.ExternalInvoiceReference1),
+  );
   if (existing.length === 0) {
-    return plan.invoices.length ? { kind: 'create', toCreate: plan.invoices, existing: [] } : { kind: 'nothing-to-invoice' };
+    return plan.invoices.length
+      ? { kind: 'create', toCreate: plan.invoices, existing: [] }
+      : { kind: 'nothing-to-invoice' };
   }
-  const exportedVersions = [...new Set(existing.map((i) => versionFromMarker(i.ExternalInvoiceReference2) ?? '(unknown)'))];
+  const exportedVersions = [
+    ...new Set(existing.map((i) => versionFromMarker(i.ExternalInvoiceReference2) ?? '(unknown)')),
+  ];
   const documents = existing.map((i) => `${i.DocumentNumber} (${i.ExternalInvoiceReference1})`).join(', ');
   if (exportedVersions.some((v) => v !== plan.version)) {
-    return { kind: 'changed-after-export', existing, exportedVersions,
-      reason: `The billing specification ${plan.specificationId} changed after it was invoiced: exported version ` +
-        `${exportedVersions.join(', ')} as invoice ${documents}, now version ${plan.version}. Not invoiced again.` };
+    return {
+      kind: 'changed-after-export',
+      existing,
+      exportedVersions,
+      reason:
+        `The billing specification ${plan.specificationId} changed after it was invoiced: exported version ` +
+        `${exportedVersions.join(', ')} as invoice ${documents}, now version ${plan.version}. Not invoiced again.`,
+    };
   }
   const planned = new Set(plan.invoices.map((i) => i.ExternalInvoiceReference1));
   const stray = existing.filter((i) => !planned.has(i.ExternalInvoiceReference1));
   if (stray.length) {
-    return { kind: 'changed-after-export', existing, exportedVersions,
-      reason: `The period ${plan.period.period} was invoiced as ${documents}, split differently than now ` +
-        `(${plan.invoices.length} invoice(s)): the row limit per invoice changed. Not invoiced again.` };
+    return {
+      kind: 'changed-after-export',
+      existing,
+      exportedVersions,
+      reason:
+        `The period ${plan.period.period} was invoiced as ${documents}, split differently than now ` +
+        `(${plan.invoices.length} invoice(s)): the row limit per invoice changed. Not invoiced again.`,
+    };
   }
   const done = new Set(existing.map((i) => i.ExternalInvoiceReference1));
   const toCreate = plan.invoices.filter((i) => !done.has(i.ExternalInvoiceReference1));

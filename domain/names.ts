@@ -17,7 +17,8 @@ export const fortnoxTaskQueue = (tenantId: string) => `fortnox:${tenantId}`;
 export const orderWorkflowId = (tenantId: string, documentNumber: string) => `order:${tenantId}:${documentNumber}`;
 
 /** The order number in an order workflow id (the part after the last colon). */
-export const documentNumberOfOrderWorkflowId = (workflowId: string) => workflowId.slice(workflowId.lastIndexOf(':') + 1);
+export const documentNumberOfOrderWorkflowId = (workflowId: string) =>
+  workflowId.slice(workflowId.lastIndexOf(':') + 1);
 
 /** The scheduled runs of each tenant's syncs (the schedule appends its own timestamp to these). */
 export const syncOrdersWorkflowId = (tenantId: string) => `sync-orders:${tenantId}`;

@@ -40,10 +40,20 @@ export interface OrderPageCounts {
 
 export type OrderPageResult = OrderPageAnswer & OrderPageCounts;
 
-export const noOrderPageCounts = (): OrderPageCounts => ({ listed: 0, started: 0, leftClosed: 0, restarted: 0, signalled: 0 });
+export const noOrderPageCounts = (): OrderPageCounts => ({
+  listed: 0,
+  started: 0,
+  leftClosed: 0,
+  restarted: 0,
+  signalled: 0,
+});
 
-export const firstOrderSyncPosition = (): OrderSyncPosition =>
-  ({ listing: ORDER_SYNC_LISTINGS[0], page: 1, lastTotal: null, stepBacks: 0 });
+export const firstOrderSyncPosition = (): OrderSyncPosition => ({
+  listing: ORDER_SYNC_LISTINGS[0],
+  page: 1,
+  lastTotal: null,
+  stepBacks: 0,
+});
 
 const MAX_STEP_BACKS = 20;
 
@@ -63,5 +73,7 @@ export function nextOrderSyncPosition(at: OrderSyncPosition, answer: OrderPageAn
   }
   if (at.page < answer.totalPages) return { ...at, page: at.page + 1, lastTotal: answer.totalResources };
   const next = ORDER_SYNC_LISTINGS.indexOf(at.listing) + 1;
-  return next < ORDER_SYNC_LISTINGS.length ? { ...firstOrderSyncPosition(), listing: ORDER_SYNC_LISTINGS[next]! } : null;
+  return next < ORDER_SYNC_LISTINGS.length
+    ? { ...firstOrderSyncPosition(), listing: ORDER_SYNC_LISTINGS[next]! }
+    : null;
 }

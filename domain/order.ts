@@ -72,8 +72,12 @@ export interface WmsOrderDraft {
 
 export type SelectionVerdict = { selected: true } | { selected: false; reason: string };
 
-export function checkSelection(order: Pick<OrderSnapshot, 'Cancelled' | 'Sent' | 'InvoiceReference'>, rules: OrderSelection): SelectionVerdict {
-  if (rules.excludeCancelled && order.Cancelled) return { selected: false, reason: 'the order is cancelled in Fortnox' };
+export function checkSelection(
+  order: Pick<OrderSnapshot, 'Cancelled' | 'Sent' | 'InvoiceReference'>,
+  rules: OrderSelection,
+): SelectionVerdict {
+  if (rules.excludeCancelled && order.Cancelled)
+    return { selected: false, reason: 'the order is cancelled in Fortnox' };
   if (rules.excludeInvoiced && order.InvoiceReference) {
     return { selected: false, reason: `the order is already invoiced (invoice ${order.InvoiceReference})` };
   }
@@ -84,8 +88,17 @@ export function checkSelection(order: Pick<OrderSnapshot, 'Cancelled' | 'Sent' |
 }
 
 const COUNTRY_CODES: Record<string, string> = {
-  sverige: 'SE', sweden: 'SE', norge: 'NO', norway: 'NO', danmark: 'DK', denmark: 'DK', finland: 'FI', suomi: 'FI',
-  tyskland: 'DE', germany: 'DE', deutschland: 'DE',
+  sverige: 'SE',
+  sweden: 'SE',
+  norge: 'NO',
+  norway: 'NO',
+  danmark: 'DK',
+  denmark: 'DK',
+  finland: 'FI',
+  suomi: 'FI',
+  tyskland: 'DE',
+  germany: 'DE',
+  deutschland: 'DE',
 };
 
 /** Fortnox stores the country as a name ("Sverige"); the WMS wants an ISO code. Unknown names pass through. */
@@ -120,8 +133,14 @@ export function toWmsOrder(order: OrderSnapshot, notification: { sms: boolean; e
     },
     orderLines: order.OrderRows.flatMap((row, index) =>
       isWarehouseRow(row)
-        ? [{ rowNumber: String(index + 1), articleNumber: row.ArticleNumber, numberOfItems: row.OrderedQuantity,
-          comment: row.Description || undefined }]
+        ? [
+            {
+              rowNumber: String(index + 1),
+              articleNumber: row.ArticleNumber,
+              numberOfItems: row.OrderedQuantity,
+              comment: row.Description || undefined,
+            },
+          ]
         : [],
     ),
     emailNotification: { toBeNotified: notification.email, value: order.EmailAddressTo || undefined },
@@ -135,7 +154,10 @@ export function toWmsOrder(order: OrderSnapshot, notification: { sms: boolean; e
  * phone), and no deliveryDate where Fortnox had none. Those differences are not changes of the order.
  */
 function comparable(draft: WmsOrderDraft, current?: WmsOrderDraft): WmsOrderDraft {
-  const legacy = draft as WmsOrderDraft & { goodsOwnerOrderReference?: string; consignee: { mobilePhone?: string; email?: string } };
+  const legacy = draft as WmsOrderDraft & {
+    goodsOwnerOrderReference?: string;
+    consignee: { mobilePhone?: string; email?: string };
+  };
   const { goodsOwnerOrderReference: _reference, ...rest } = legacy;
   const { mobilePhone: _phone, email: _email, ...consignee } = legacy.consignee;
   return {
@@ -158,10 +180,12 @@ export function wmsFingerprint(draft: WmsOrderDraft): string {
     if (Array.isArray(value)) return value.map(sortKeys);
     if (value && typeof value === 'object') {
       return Object.fromEntries(
-        Object.keys(value).sort().flatMap((k) => {
-          const v = (value as Record<string, unknown>)[k];
-          return v === undefined ? [] : [[k, sortKeys(v)]];
-        }),
+        Object.keys(value)
+          .sort()
+          .flatMap((k) => {
+            const v = (value as Record<string, unknown>)[k];
+            return v === undefined ? [] : [[k, sortKeys(v)]];
+          }),
       );
     }
     return value;
@@ -175,11 +199,19 @@ export function describeChanges(previous: WmsOrderDraft, next: WmsOrderDraft): s
   const after = comparable(next);
   const changes: string[] = [];
   const fields: (keyof WmsOrderDraft)[] = [
-    'deliveryDate', 'orderRemark', 'consigneeOrderNumber', 'consignee', 'emailNotification', 'smsNotification',
+    'deliveryDate',
+    'orderRemark',
+    'consigneeOrderNumber',
+    'consignee',
+    'emailNotification',
+    'smsNotification',
   ];
   for (const field of fields) {
-    if (wmsFingerprint({ [field]: before[field] } as unknown as WmsOrderDraft) !==
-      wmsFingerprint({ [field]: after[field] } as unknown as WmsOrderDraft)) changes.push(`${field} changed`);
+    if (
+      wmsFingerprint({ [field]: before[field] } as unknown as WmsOrderDraft) !==
+      wmsFingerprint({ [field]: after[field] } as unknown as WmsOrderDraft)
+    )
+      changes.push(`${field} changed`);
   }
   const lines = (d: WmsOrderDraft) => new Map(d.orderLines.map((l) => [l.rowNumber, l]));
   const a = lines(before);
@@ -188,10 +220,13 @@ export function describeChanges(previous: WmsOrderDraft, next: WmsOrderDraft): s
     const old = a.get(rowNumber);
     if (!old) changes.push(`row ${rowNumber} added: ${line.numberOfItems} × ${line.articleNumber}`);
     else if (old.articleNumber !== line.articleNumber || old.numberOfItems !== line.numberOfItems) {
-      changes.push(`row ${rowNumber}: ${old.numberOfItems} × ${old.articleNumber} → ${line.numberOfItems} × ${line.articleNumber}`);
+      changes.push(
+        `row ${rowNumber}: ${old.numberOfItems} × ${old.articleNumber} → ${line.numberOfItems} × ${line.articleNumber}`,
+      );
     }
   }
-  for (const [rowNumber, line] of a) if (!b.has(rowNumber)) changes.push(`row ${rowNumber} removed: ${line.articleNumber}`);
+  for (const [rowNumber, line] of a)
+    if (!b.has(rowNumber)) changes.push(`row ${rowNumber} removed: ${line.articleNumber}`);
   return changes;
 }
 
@@ -265,7 +300,9 @@ export function deliveredRows(order: OrderSnapshot, picked: PickedLine[]): Deliv
   // Lines that moved in Fortnox, and lines the warehouse added (no rowNumber): matched by article.
   for (const line of unmatched) {
     if (line.pickedNumberOfItems === 0) continue;
-    const index = order.OrderRows.findIndex((row, i) => row.ArticleNumber === line.articleNumber && !delivered.has(i + 1));
+    const index = order.OrderRows.findIndex(
+      (row, i) => row.ArticleNumber === line.articleNumber && !delivered.has(i + 1),
+    );
     if (index < 0) {
       const which = line.rowNumber === null ? 'a line added in the WMS' : `line ${line.rowNumber}`;
       throw new RowMatchError(
@@ -277,8 +314,14 @@ export function deliveredRows(order: OrderSnapshot, picked: PickedLine[]): Deliv
   }
   return order.OrderRows.flatMap((row, index) =>
     isWarehouseRow(row)
-      ? [{ position: index + 1, ArticleNumber: row.ArticleNumber, OrderedQuantity: row.OrderedQuantity,
-        DeliveredQuantity: delivered.get(index + 1) ?? 0 }]
+      ? [
+          {
+            position: index + 1,
+            ArticleNumber: row.ArticleNumber,
+            OrderedQuantity: row.OrderedQuantity,
+            DeliveredQuantity: delivered.get(index + 1) ?? 0,
+          },
+        ]
       : [],
   );
 }
@@ -287,7 +330,10 @@ export function deliveredRows(order: OrderSnapshot, picked: PickedLine[]): Deliv
  * The `OrderRows` of a PUT that sets delivered quantities: every row is sent with its RowId from the same fresh read
  * (a row left out would be removed), with DeliveredQuantity only on the warehouse rows.
  */
-export function deliveredRowsPatch(order: OrderSnapshot, rows: DeliveredRow[]): { RowId: number; DeliveredQuantity?: number }[] {
+export function deliveredRowsPatch(
+  order: OrderSnapshot,
+  rows: DeliveredRow[],
+): { RowId: number; DeliveredQuantity?: number }[] {
   const byPosition = new Map(rows.map((r) => [r.position, r.DeliveredQuantity]));
   return order.OrderRows.map((row, index) => {
     const quantity = byPosition.get(index + 1);
@@ -308,7 +354,14 @@ export function deliveredDiscrepancies(stored: OrderSnapshot, rows: DeliveredRow
     const storedQuantity = stored.OrderRows[row.position - 1]?.DeliveredQuantity ?? 0;
     return storedQuantity === row.DeliveredQuantity
       ? []
-      : [{ position: row.position, ArticleNumber: row.ArticleNumber, sent: row.DeliveredQuantity, stored: storedQuantity }];
+      : [
+          {
+            position: row.position,
+            ArticleNumber: row.ArticleNumber,
+            sent: row.DeliveredQuantity,
+            stored: storedQuantity,
+          },
+        ];
   });
 }
 
@@ -321,7 +374,13 @@ export interface BackorderRow {
 export function backorder(rows: DeliveredRow[]): BackorderRow[] {
   return rows.flatMap((row) =>
     row.DeliveredQuantity < row.OrderedQuantity
-      ? [{ position: row.position, ArticleNumber: row.ArticleNumber, remaining: row.OrderedQuantity - row.DeliveredQuantity }]
+      ? [
+          {
+            position: row.position,
+            ArticleNumber: row.ArticleNumber,
+            remaining: row.OrderedQuantity - row.DeliveredQuantity,
+          },
+        ]
       : [],
   );
 }
@@ -350,7 +409,8 @@ export const MAX_ORDER_NUMBER_LENGTH = 50;
  */
 export function orderNumberProblem(orderNumber: string): string | undefined {
   if (orderNumber.length === 0) return 'expected a non-empty order number';
-  if (orderNumber.length > MAX_ORDER_NUMBER_LENGTH) return `expected at most ${MAX_ORDER_NUMBER_LENGTH} characters, got ${orderNumber.length}`;
+  if (orderNumber.length > MAX_ORDER_NUMBER_LENGTH)
+    return `expected at most ${MAX_ORDER_NUMBER_LENGTH} characters, got ${orderNumber.length}`;
   if (/\p{C}/u.test(orderNumber)) return 'expected no control or invisible characters';
   return undefined;
 }

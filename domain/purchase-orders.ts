@@ -9,8 +9,14 @@ export function compareIds(a: string, b: string): number {
  * One page of the ids after `after` (null: from the start), at most `limit`, in id order; `next` is where the page
  * after this one starts, null when none is left.
  */
-export function idPage<T>(items: T[], idOf: (item: T) => string, after: string | null, limit: number): { page: T[]; next: string | null } {
-  const rest = items.filter((item) => after === null || compareIds(idOf(item), after) > 0)
+export function idPage<T>(
+  items: T[],
+  idOf: (item: T) => string,
+  after: string | null,
+  limit: number,
+): { page: T[]; next: string | null } {
+  const rest = items
+    .filter((item) => after === null || compareIds(idOf(item), after) > 0)
     .sort((x, y) => compareIds(idOf(x), idOf(y)));
   const page = rest.slice(0, limit);
   return { page, next: rest.length > limit ? idOf(page[page.length - 1]!) : null };

@@ -3,9 +3,7 @@
 // orders pulled when confirmed and not invoiced, fulfilment reported when the "sent" button is pressed.
 import { z } from 'zod';
 
-const duration = z
-  .string()
-  .regex(/^\d+(ms|s|m|h|d)$/, { error: 'expected a duration such as 30s, 15m, 4h or 1d' });
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)$/, { error: 'expected a duration such as 30s, 15m, 4h or 1d' });
 
 export const processesSchema = z.object({
   articles: z.boolean().default(true),
@@ -59,8 +57,10 @@ export const defaultSettings = (): TenantSettings => settingsSchema.parse({});
  * reconciliation interval and the history limit). Taken when the order starts and taken again at each continue-as-new,
  * so a changed setting reaches a waiting order within one history's life, never in the middle of a step.
  */
-export type OrderWorkflowSettings = Pick<TenantSettings, 'orderSelection' | 'reportOn' | 'notifications' | 'reconciliationInterval'>
-  & { fulfilmentReporting: boolean; orderHistoryLimit?: number };
+export type OrderWorkflowSettings = Pick<
+  TenantSettings,
+  'orderSelection' | 'reportOn' | 'notifications' | 'reconciliationInterval'
+> & { fulfilmentReporting: boolean; orderHistoryLimit?: number };
 
 export function orderWorkflowSettings(settings: TenantSettings): OrderWorkflowSettings {
   return {

@@ -85,8 +85,10 @@ export function stockDeltas(input: StockComparison): StockDelta[] {
     const bucket = mappedPoints.size === 0 ? ALL : mappedPoints.has(point) ? point : undefined;
     add(row.itemId, bucket, -row.inStock);
   }
-  for (const m of input.pendingShipments ?? []) add(m.articleNumber, bucketOf(m.warehouse, input.stockPoints), m.quantity);
-  for (const m of input.pendingReceipts ?? []) add(m.articleNumber, bucketOf(m.warehouse, input.stockPoints), -m.quantity);
+  for (const m of input.pendingShipments ?? [])
+    add(m.articleNumber, bucketOf(m.warehouse, input.stockPoints), m.quantity);
+  for (const m of input.pendingReceipts ?? [])
+    add(m.articleNumber, bucketOf(m.warehouse, input.stockPoints), -m.quantity);
   const deltas: StockDelta[] = [];
   for (const [key, raw] of [...totals].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const delta = round(raw);
@@ -108,7 +110,9 @@ export function quantityInStockUpdates(
 ): Array<{ ArticleNumber: string; QuantityInStock: number }> {
   const totals = new Map<string, number>();
   for (const number of articles) totals.set(number, 0);
-  for (const row of wms) if (totals.has(row.articleNumber)) totals.set(row.articleNumber, (totals.get(row.articleNumber) ?? 0) + row.numberOfItems);
+  for (const row of wms)
+    if (totals.has(row.articleNumber))
+      totals.set(row.articleNumber, (totals.get(row.articleNumber) ?? 0) + row.numberOfItems);
   const updates: Array<{ ArticleNumber: string; QuantityInStock: number }> = [];
   for (const [ArticleNumber, total] of totals) {
     const QuantityInStock = round(total);
@@ -126,7 +130,8 @@ export function unreportedShipment(
   fortnoxRows: Array<{ ArticleNumber: string | null; DeliveredQuantity: number }> | null,
 ): PendingMovement[] {
   const byArticle = new Map<string, number>();
-  for (const line of picked) byArticle.set(line.articleNumber, (byArticle.get(line.articleNumber) ?? 0) + line.pickedNumberOfItems);
+  for (const line of picked)
+    byArticle.set(line.articleNumber, (byArticle.get(line.articleNumber) ?? 0) + line.pickedNumberOfItems);
   // An order that no longer exists in Fortnox will never be reported: nothing is pending for it.
   if (fortnoxRows === null) return [];
   for (const row of fortnoxRows) {
@@ -192,7 +197,8 @@ export function tenantDigits(tenantId: string): string {
  * retry of the run: 4 digits of tenant, 13 of the run's start (ms), 2 of sequence.
  */
 export function stockDocumentId(tenantId: string, runStartedAtMs: number, sequence: number): string {
-  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 99) throw new Error(`sequence ${sequence} is not 0..99`);
+  if (!Number.isInteger(sequence) || sequence < 0 || sequence > 99)
+    throw new Error(`sequence ${sequence} is not 0..99`);
   return `${tenantDigits(tenantId)}${String(Math.trunc(runStartedAtMs)).padStart(13, '0')}${String(sequence).padStart(2, '0')}`;
 }
 
@@ -204,7 +210,8 @@ export function stockSyncOffsetMs(intervalMs: number): number {
 /** The id of the n-th inbound delivery reporting receipts of a Fortnox purchase order: its id, then 3 digits. */
 export function receiptDocumentId(purchaseOrderId: string | number, sequence: number): string {
   const id = `${purchaseOrderId}${String(sequence).padStart(3, '0')}`;
-  if (!/^\d{1,25}$/.test(id) || sequence < 1 || sequence > 999) throw new Error(`no receipt document id for ${purchaseOrderId}/${sequence}`);
+  if (!/^\d{1,25}$/.test(id) || sequence < 1 || sequence > 999)
+    throw new Error(`no receipt document id for ${purchaseOrderId}/${sequence}`);
   return id;
 }
 
@@ -214,7 +221,8 @@ export function unpostedReceipts(
   posted: Array<{ itemId: string; quantity: number }>,
 ): PendingMovement[] {
   const byArticle = new Map<string, number>();
-  for (const line of received) byArticle.set(line.articleNumber, (byArticle.get(line.articleNumber) ?? 0) + line.receivedNumberOfItems);
+  for (const line of received)
+    byArticle.set(line.articleNumber, (byArticle.get(line.articleNumber) ?? 0) + line.receivedNumberOfItems);
   for (const row of posted) byArticle.set(row.itemId, (byArticle.get(row.itemId) ?? 0) - row.quantity);
   return [...byArticle]
     .map(([articleNumber, quantity]) => ({ articleNumber, quantity: round(quantity) }))

@@ -22,7 +22,11 @@ function urlHost(host: string): string {
 }
 
 /** `host` defaults to loopback: the endpoint has no authentication (METRICS_HOST widens it where a scraper needs it). */
-export async function startMetricsServer(options: { port: number; host?: string; sdkBindAddress?: string }): Promise<MetricsServer> {
+export async function startMetricsServer(options: {
+  port: number;
+  host?: string;
+  sdkBindAddress?: string;
+}): Promise<MetricsServer> {
   const host = options.host ?? '127.0.0.1';
   const server: Server = createServer((req, res) => {
     if (req.method !== 'GET' || (req.url !== '/metrics' && req.url !== '/healthz')) {
@@ -37,8 +41,9 @@ export async function startMetricsServer(options: { port: number; host?: string;
       try {
         const own = await registry.metrics();
         const sdk = options.sdkBindAddress
-          ? await got(`http://${options.sdkBindAddress}/metrics`, { timeout: { request: 2000 }, retry: { limit: 0 } }).text()
-            .catch(() => '# Temporal SDK metrics unavailable\n')
+          ? await got(`http://${options.sdkBindAddress}/metrics`, { timeout: { request: 2000 }, retry: { limit: 0 } })
+              .text()
+              .catch(() => '# Temporal SDK metrics unavailable\n')
           : '';
         res.writeHead(200, { 'content-type': registry.contentType }).end(`${own}\n${sdk}`);
       } catch (err) {

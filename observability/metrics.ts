@@ -63,7 +63,13 @@ export function routeTemplate(system: ApiSystem, path: string): string {
 }
 
 /** Called by the Fortnox and WMS clients once per HTTP exchange. `status` undefined: no answer (timeout, reset). */
-export function observeApiCall(system: ApiSystem, method: string, path: string, status: number | undefined, durationMs: number): void {
+export function observeApiCall(
+  system: ApiSystem,
+  method: string,
+  path: string,
+  status: number | undefined,
+  durationMs: number,
+): void {
   const route = routeTemplate(system, path);
   const code = status === undefined ? 'network' : String(status);
   apiCalls.inc({ system, method, route, code });
@@ -102,24 +108,35 @@ function cached<T>(ms: number, compute: () => Promise<T>): () => Promise<T> {
   };
 }
 
-async function ordersByStage(client: Client, tenantIds: string[]): Promise<{ tenant: string; stage: string; count: number }[]> {
+async function ordersByStage(
+  client: Client,
+  tenantIds: string[],
+): Promise<{ tenant: string; stage: string; count: number }[]> {
   const cells = tenantIds.flatMap((tenant) => OPEN_STAGES.map((stage) => ({ tenant, stage })));
-  return Promise.all(cells.map(async ({ tenant, stage }) => {
-    const { count } = await client.workflow.count(
-      `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND ExecutionStatus="Running" AND Tenant="${tenant}" AND OrderStage="${stage}"`,
-    );
-    return { tenant, stage, count };
-  }));
+  return Promise.all(
+    cells.map(async ({ tenant, stage }) => {
+      const { count } = await client.workflow.count(
+        `WorkflowType="${ORDER_WORKFLOW_TYPE}" AND ExecutionStatus="Running" AND Tenant="${tenant}" AND OrderStage="${stage}"`,
+      );
+      return { tenant, stage, count };
+    }),
+  );
 }
 
 /** Seconds since the newest order-sync run of the tenant's schedule that completed; undefined when none has yet. */
 export async function orderSyncLagSeconds(client: Client, tenantId: string): Promise<number | undefined> {
-  const schedule = await client.schedule.getHandle(ordersScheduleId(tenantId)).describe().catch(() => undefined);
+  const schedule = await client.schedule
+    .getHandle(ordersScheduleId(tenantId))
+    .describe()
+    .catch(() => undefined);
   if (!schedule) return undefined;
   for (const action of [...schedule.info.recentActions].reverse()) {
-    const run = await client.workflow.getHandle(action.action.workflow.workflowId, action.action.workflow.firstExecutionRunId)
-      .describe().catch(() => undefined);
-    if (run?.status.name === 'COMPLETED' && run.closeTime) return Math.max(0, (Date.now() - run.closeTime.getTime()) / 1000);
+    const run = await client.workflow
+      .getHandle(action.action.workflow.workflowId, action.action.workflow.firstExecutionRunId)
+      .describe()
+      .catch(() => undefined);
+    if (run?.status.name === 'COMPLETED' && run.closeTime)
+      return Math.max(0, (Date.now() - run.closeTime.getTime()) / 1000);
   }
   return undefined;
 }
@@ -127,10 +144,14 @@ export async function orderSyncLagSeconds(client: Client, tenantId: string): Pro
 /** Registers the gauges read from Temporal. Call once per process that has a client (worker, `npm start`). */
 export function registerTemporalGauges(options: TemporalGaugesOptions): void {
   const cacheMs = options.cacheMs ?? 15_000;
-  for (const name of ['wms_fortnox_orders_open', 'wms_fortnox_order_sync_lag_seconds']) registry.removeSingleMetric(name);
+  for (const name of ['wms_fortnox_orders_open', 'wms_fortnox_order_sync_lag_seconds'])
+    registry.removeSingleMetric(name);
   const stages = cached(cacheMs, () => ordersByStage(options.client, options.tenantIds()));
   const lags = cached(cacheMs, async () =>
-    Promise.all(options.tenantIds().map(async (tenant) => ({ tenant, lag: await orderSyncLagSeconds(options.client, tenant) }))));
+    Promise.all(
+      options.tenantIds().map(async (tenant) => ({ tenant, lag: await orderSyncLagSeconds(options.client, tenant) })),
+    ),
+  );
   new Gauge({
     name: 'wms_fortnox_orders_open',
     help: 'Running order workflows by tenant and stage (from Temporal visibility)',

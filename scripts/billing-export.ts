@@ -13,8 +13,10 @@ const usage = 'usage: npm run billing:export -- --tenant <id> --period <YYYY-MM>
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
-      tenant: { type: 'string' }, period: { type: 'string' },
-      yes: { type: 'boolean', default: false }, 'dry-run': { type: 'boolean', default: false },
+      tenant: { type: 'string' },
+      period: { type: 'string' },
+      yes: { type: 'boolean', default: false },
+      'dry-run': { type: 'boolean', default: false },
     },
   });
   if (!values.tenant || !values.period || (values.yes && values['dry-run'])) {
@@ -24,11 +26,16 @@ async function main(): Promise<number> {
   let close: (() => Promise<void>) | undefined;
   try {
     const result = await billingExportCommand({
-      tenantId: values.tenant, period: values.period, yes: values.yes, commandName: 'npm run billing:export --',
+      tenantId: values.tenant,
+      period: values.period,
+      yes: values.yes,
+      commandName: 'npm run billing:export --',
       connect: async () => {
         const env = loadEnv();
         // Without TEMPORAL_ADDRESS: the dev server `npm start` runs on this machine.
-        const client = await connectClient(temporalTarget(env, env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`));
+        const client = await connectClient(
+          temporalTarget(env, env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`),
+        );
         close = () => client.connection.close();
         return { client, taskQueue: env.TASK_QUEUE, out: process.stdout };
       },
@@ -46,7 +53,11 @@ main().then(
       console.error(`billing export refused: ${err.message}`);
       process.exit(err.exitCode);
     }
-    console.error(err instanceof ConfigError ? err.message : `billing export failed: ${err instanceof Error ? err.message : String(err)}`);
+    console.error(
+      err instanceof ConfigError
+        ? err.message
+        : `billing export failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
     process.exit(1);
   },
 );

@@ -46,7 +46,8 @@ async function waitUntilServing(address: string, child: ChildProcess, timeoutMs:
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`Temporal dev server exited with code ${child.exitCode} during start-up`);
+    if (child.exitCode !== null)
+      throw new Error(`Temporal dev server exited with code ${child.exitCode} during start-up`);
     try {
       const connection = await Connection.connect({ address, connectTimeout: 1000 });
       try {
@@ -83,11 +84,17 @@ export const DYNAMIC_CONFIG_FILE = fileURLToPath(new URL('../deploy/temporal-dyn
  * no file). A constrained value (per namespace or queue) cannot be said that way: refused, rather than applied to all.
  */
 export function devServerDynamicConfigArgs(file = DYNAMIC_CONFIG_FILE): string[] {
-  const config = parseYaml(readFileSync(file, 'utf8')) as Record<string, Array<{ value: unknown; constraints?: unknown }>>;
-  return Object.entries(config).flatMap(([key, entries]) => entries.flatMap((entry) => {
-    if (entry.constraints !== undefined) throw new Error(`${file}: ${key} has constraints, which the dev server cannot take`);
-    return ['--dynamic-config-value', `${key}=${JSON.stringify(entry.value)}`];
-  }));
+  const config = parseYaml(readFileSync(file, 'utf8')) as Record<
+    string,
+    Array<{ value: unknown; constraints?: unknown }>
+  >;
+  return Object.entries(config).flatMap(([key, entries]) =>
+    entries.flatMap((entry) => {
+      if (entry.constraints !== undefined)
+        throw new Error(`${file}: ${key} has constraints, which the dev server cannot take`);
+      return ['--dynamic-config-value', `${key}=${JSON.stringify(entry.value)}`];
+    }),
+  );
 }
 
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
@@ -121,11 +128,16 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   }
 
   const args = [
-    'server', 'start-dev',
-    '--ip', '127.0.0.1',
-    '--port', String(options.port),
-    '--namespace', namespace,
-    '--log-level', 'warn',
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(options.port),
+    '--namespace',
+    namespace,
+    '--log-level',
+    'warn',
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
     ...searchAttributeArgs(),

@@ -48,7 +48,8 @@ export interface EmbeddedSandboxOptions {
    * goods owner as a customer. Override the fee mapping, the price list, the per-order charges or the rows per invoice
    * (tests).
    */
-  billing?: false | { feeMapping?: FeeMapping; priceList?: PriceList; orderCharges?: boolean; maxRowsPerInvoice?: number };
+  billing?:
+    false | { feeMapping?: FeeMapping; priceList?: PriceList; orderCharges?: boolean; maxRowsPerInvoice?: number };
   /**
    * Keep both sandboxes' state in `<dataDir>/sandboxes/{fortnox,wms}.json`. When both come back with the demo tenant
    * and goods owner, those are reused (same ids, credentials and webhook credentials) and nothing is seeded again.
@@ -80,8 +81,17 @@ export const DEMO_PRICE_LIST: PriceList = {
 const DEMO_COMPANY = 'Demo Goods AB';
 const THIRD_PARTY_COMPANY = 'Demo 3PL Lager AB';
 
-interface FortnoxTenantCredentials { tenantId: string; clientId: string; clientSecret: string }
-interface WmsGoodsOwner { goodsOwnerId: number; username: string; password: string; warehouse: string }
+interface FortnoxTenantCredentials {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
+interface WmsGoodsOwner {
+  goodsOwnerId: number;
+  username: string;
+  password: string;
+  warehouse: string;
+}
 
 /** The 3PL's own Fortnox as a second sandbox tenant, with the goods owner registered there as a customer. */
 async function startThirdPartyLogisticsFortnox(
@@ -89,15 +99,32 @@ async function startThirdPartyLogisticsFortnox(
   options: Exclude<EmbeddedSandboxOptions['billing'], false | undefined>,
   restored: { tenant: FortnoxTenantCredentials; customerNumber: string } | undefined,
 ): Promise<TenantBilling> {
-  const own = restored?.tenant ?? await got.post(`${fortnoxUrl}/_sandbox/tenants`, { json: { lager: false, companyName: THIRD_PARTY_COMPANY } })
-    .json<FortnoxTenantCredentials>();
-  const auth = { mode: 'client_credentials' as const, clientId: own.clientId, clientSecret: own.clientSecret, tenantId: own.tenantId,
-    scope: 'article order invoice supplier customer companyinformation settings warehouse' };
+  const own =
+    restored?.tenant ??
+    (await got
+      .post(`${fortnoxUrl}/_sandbox/tenants`, { json: { lager: false, companyName: THIRD_PARTY_COMPANY } })
+      .json<FortnoxTenantCredentials>());
+  const auth = {
+    mode: 'client_credentials' as const,
+    clientId: own.clientId,
+    clientSecret: own.clientSecret,
+    tenantId: own.tenantId,
+    scope: 'article order invoice supplier customer companyinformation settings warehouse',
+  };
   const fortnox = { apiBaseUrl: fortnoxUrl, authBaseUrl: fortnoxUrl, auth };
   let customerNumber = restored?.customerNumber;
   if (customerNumber === undefined) {
-    const client = new FortnoxClient({ ...fortnox, tenantKey: `3pl-setup-${own.tenantId}`, tokenStore: new MemoryTokenStore() });
-    const customer = await client.createCustomer({ Name: DEMO_COMPANY, Address1: 'Lagervägen 1', ZipCode: '123 45', City: 'Stockholm' });
+    const client = new FortnoxClient({
+      ...fortnox,
+      tenantKey: `3pl-setup-${own.tenantId}`,
+      tokenStore: new MemoryTokenStore(),
+    });
+    const customer = await client.createCustomer({
+      Name: DEMO_COMPANY,
+      Address1: 'Lagervägen 1',
+      ZipCode: '123 45',
+      City: 'Stockholm',
+    });
     customerNumber = customer.CustomerNumber;
   }
   return {
@@ -110,7 +137,10 @@ async function startThirdPartyLogisticsFortnox(
   };
 }
 
-interface WebhookCredentials { username: string; password: string }
+interface WebhookCredentials {
+  username: string;
+  password: string;
+}
 
 interface RestoredDemo {
   fortnoxTenant: FortnoxTenantCredentials;
@@ -129,12 +159,21 @@ function findRestoredDemo(fortnox: SandboxState, wms: WmsSandboxState): Restored
   const own = tenants.filter((t) => t.companyName === THIRD_PARTY_COMPANY).at(-1);
   const customerNumber = own && [...own.customers].find(([, entry]) => entry.data.Name === DEMO_COMPANY)?.[0];
   const webhookAuth = goodsOwner.webhook?.auth;
-  const credentials = (t: FortnoxTenantCredentials): FortnoxTenantCredentials =>
-    ({ tenantId: t.tenantId, clientId: t.clientId, clientSecret: t.clientSecret });
+  const credentials = (t: FortnoxTenantCredentials): FortnoxTenantCredentials => ({
+    tenantId: t.tenantId,
+    clientId: t.clientId,
+    clientSecret: t.clientSecret,
+  });
   return {
     fortnoxTenant: credentials(fortnoxTenant),
-    goodsOwner: { goodsOwnerId: goodsOwner.goodsOwnerId, username: goodsOwner.username, password: goodsOwner.password, warehouse: wms.warehouse },
-    webhook: webhookAuth?.type === 'basic' ? { username: webhookAuth.username, password: webhookAuth.password } : undefined,
+    goodsOwner: {
+      goodsOwnerId: goodsOwner.goodsOwnerId,
+      username: goodsOwner.username,
+      password: goodsOwner.password,
+      warehouse: wms.warehouse,
+    },
+    webhook:
+      webhookAuth?.type === 'basic' ? { username: webhookAuth.username, password: webhookAuth.password } : undefined,
     thirdParty: own && customerNumber !== undefined ? { tenant: credentials(own), customerNumber } : undefined,
   };
 }
@@ -164,12 +203,15 @@ async function seedBothSides(
 ): Promise<void> {
   await got.post(`${fortnoxUrl}/_sandbox/tenants/${fortnoxTenantId}/seed`, { json: {} });
   const { articles, lager, warehouse } = await got(`${fortnoxUrl}/_sandbox/tenants/${fortnoxTenantId}/state`).json<{
-    articles: SeededArticle[]; lager: boolean; warehouse: { stockBalance: Array<{ itemId: string; inStock: number }> };
+    articles: SeededArticle[];
+    lager: boolean;
+    warehouse: { stockBalance: Array<{ itemId: string; inStock: number }> };
   }>();
   // With Lager the opening stock lives in the warehouse module, not in the article register.
-  const inStock = (article: SeededArticle) => lager
-    ? warehouse.stockBalance.filter((b) => b.itemId === article.ArticleNumber).reduce((sum, b) => sum + b.inStock, 0)
-    : article.QuantityInStock;
+  const inStock = (article: SeededArticle) =>
+    lager
+      ? warehouse.stockBalance.filter((b) => b.itemId === article.ArticleNumber).reduce((sum, b) => sum + b.inStock, 0)
+      : article.QuantityInStock;
   const auth = { username: goodsOwner.username, password: goodsOwner.password };
   for (const article of articles) {
     await got.put(`${wmsUrl}/${goodsOwner.warehouse}/api/v1/articles`, {
@@ -192,8 +234,13 @@ async function seedBothSides(
 
 export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): Promise<EmbeddedSandboxes> {
   const tenantId = options.tenantId ?? DEMO_TENANT_ID;
-  const persistFile = (name: string) => (options.dataDir ? join(options.dataDir, 'sandboxes', `${name}.json`) : undefined);
-  const fortnox = await startFortnoxSandbox({ port: options.fortnoxPort, rateLimit: options.fortnoxRateLimit, persistFile: persistFile('fortnox') });
+  const persistFile = (name: string) =>
+    options.dataDir ? join(options.dataDir, 'sandboxes', `${name}.json`) : undefined;
+  const fortnox = await startFortnoxSandbox({
+    port: options.fortnoxPort,
+    rateLimit: options.fortnoxRateLimit,
+    persistFile: persistFile('fortnox'),
+  });
   const wms = await startWmsSandbox({
     port: options.wmsPort,
     webhookRetryScheduleMs: options.webhookRetryScheduleMs,
@@ -204,28 +251,46 @@ export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): P
     throw error;
   });
   const restored = findRestoredDemo(fortnox.state, wms.state);
-  const fortnoxTenant = restored?.fortnoxTenant ?? await got.post(`${fortnox.url}/_sandbox/tenants`, {
-    json: { lager: options.lager ?? false, allowNegativeStock: options.allowNegativeStock ?? false, companyName: DEMO_COMPANY },
-  })
-    .json<FortnoxTenantCredentials>();
-  const goodsOwner = restored?.goodsOwner ?? await got.post(`${wms.url}/_sandbox/goods-owners`, { json: { name: DEMO_COMPANY } })
-    .json<WmsGoodsOwner>();
+  const fortnoxTenant =
+    restored?.fortnoxTenant ??
+    (await got
+      .post(`${fortnox.url}/_sandbox/tenants`, {
+        json: {
+          lager: options.lager ?? false,
+          allowNegativeStock: options.allowNegativeStock ?? false,
+          companyName: DEMO_COMPANY,
+        },
+      })
+      .json<FortnoxTenantCredentials>());
+  const goodsOwner =
+    restored?.goodsOwner ??
+    (await got.post(`${wms.url}/_sandbox/goods-owners`, { json: { name: DEMO_COMPANY } }).json<WmsGoodsOwner>());
   // HTTP Basic, as an administrator types it into Ongoing's webhook form.
-  const webhook = restored?.webhook ?? { username: `ongoing-${randomBytes(3).toString('hex')}`, password: randomBytes(24).toString('base64url') };
+  const webhook = restored?.webhook ?? {
+    username: `ongoing-${randomBytes(3).toString('hex')}`,
+    password: randomBytes(24).toString('base64url'),
+  };
   const webhookUrl = options.webhookUrl(tenantId);
   const webhooksOn = options.webhooks !== false;
   // Configured on every start, even when restored: the receiver's port may differ from the last run's.
   if (webhooksOn) {
     await got.put(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`, {
-      json: { url: webhookUrl, auth: { type: 'basic', ...webhook }, events: ['orderCreated', 'orderPicked', 'orderStatusChanged'], statuses: [300, 450, 1000] },
+      json: {
+        url: webhookUrl,
+        auth: { type: 'basic', ...webhook },
+        events: ['orderCreated', 'orderPicked', 'orderStatusChanged'],
+        statuses: [300, 450, 1000],
+      },
     });
   } else {
     await got.delete(`${wms.url}/_sandbox/goods-owners/${goodsOwner.goodsOwnerId}/webhooks`);
   }
-  if (!restored && options.seed !== false) await seedBothSides(fortnox.url, fortnoxTenant.tenantId, wms.url, goodsOwner);
-  const billing = options.billing === false
-    ? undefined
-    : await startThirdPartyLogisticsFortnox(fortnox.url, options.billing ?? {}, restored?.thirdParty);
+  if (!restored && options.seed !== false)
+    await seedBothSides(fortnox.url, fortnoxTenant.tenantId, wms.url, goodsOwner);
+  const billing =
+    options.billing === false
+      ? undefined
+      : await startThirdPartyLogisticsFortnox(fortnox.url, options.billing ?? {}, restored?.thirdParty);
   const tenant: Tenant = {
     id: tenantId,
     name: `${DEMO_COMPANY} (sandbox)`,

@@ -92,7 +92,19 @@ export function findCycles(graph: Map<string, string[]>): string[][] {
 }
 
 /** The product's folders: what `npm run lint` and the import-cycle test check. */
-export const PRODUCT_FOLDERS = ['activities', 'bench', 'chaos', 'client', 'config', 'domain', 'observability', 'scripts', 'simulators', 'workers', 'workflows'];
+export const PRODUCT_FOLDERS = [
+  'activities',
+  'bench',
+  'chaos',
+  'client',
+  'config',
+  'domain',
+  'observability',
+  'scripts',
+  'simulators',
+  'workers',
+  'workflows',
+];
 
 /** The import cycles among the product's modules, each as "a.ts → b.ts → a.ts" (relative to the repository). */
 export function productCycles(): string[] {

@@ -75,7 +75,9 @@ async function main(config: AppConfig): Promise<void> {
       // The demo tenant as a tenants file, so the CLI's account commands (doctor, stock report, backfill) work on the
       // demo too: TENANTS_FILE=.data/demo-tenants.json npm run cli -- doctor. Sandbox credentials only; owner-readable.
       mkdirSync(config.dataDir, { recursive: true, mode: 0o700 }); // holds the dev server's database and tokens too
-      writeFileSync(join(config.dataDir, DEMO_TENANTS_FILE), `${JSON.stringify({ tenants }, null, 2)}\n`, { mode: 0o600 });
+      writeFileSync(join(config.dataDir, DEMO_TENANTS_FILE), `${JSON.stringify({ tenants }, null, 2)}\n`, {
+        mode: 0o600,
+      });
     }
     const registry = new TenantRegistry(tenants, { dataDir: config.dataDir });
 
@@ -129,8 +131,15 @@ async function main(config: AppConfig): Promise<void> {
       });
       stops.push(() => webConsole!.close());
     }
-    const metrics = await startMetricsServer({ port: env.METRICS_PORT, host: env.METRICS_HOST, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
-      logger.error({ err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
+    const metrics = await startMetricsServer({
+      port: env.METRICS_PORT,
+      host: env.METRICS_HOST,
+      sdkBindAddress: sdkMetrics,
+    }).catch((err: Error) => {
+      logger.error(
+        { err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT },
+        'metrics endpoint not started: set METRICS_PORT to a free port',
+      );
       return undefined;
     });
     if (metrics) stops.push(() => metrics.close());
@@ -139,16 +148,22 @@ async function main(config: AppConfig): Promise<void> {
     const lines = [
       '',
       'WMS ⇄ Fortnox integration is running.',
-      devServer?.uiUrl ? `  Temporal Web UI:   ${devServer.uiUrl}/namespaces/${target.namespace}/workflows` : `  Temporal:          ${address} (namespace ${target.namespace})`,
+      devServer?.uiUrl
+        ? `  Temporal Web UI:   ${devServer.uiUrl}/namespaces/${target.namespace}/workflows`
+        : `  Temporal:          ${address} (namespace ${target.namespace})`,
       `  Webhook receiver:  http://localhost:${env.WEBHOOK_PORT}${webhookPath('<tenant>')}`,
-      ...(sandboxes ? [
-        `  Fortnox sandbox:   ${sandboxes.fortnoxUrl}  (tenant state: ${sandboxes.fortnoxUrl}/_sandbox/tenants/${sandboxes.tenant.fortnox.auth.mode === 'client_credentials' ? sandboxes.tenant.fortnox.auth.tenantId : ''}/state)`,
-        `  WMS sandbox:       ${sandboxes.wmsUrl}  (goods owner ${sandboxes.tenant.wms.goodsOwnerId})`,
-        `  Sandbox console:   ${webConsole?.url ?? ''}  (click an order from Fortnox to invoice)`,
-      ] : []),
+      ...(sandboxes
+        ? [
+            `  Fortnox sandbox:   ${sandboxes.fortnoxUrl}  (tenant state: ${sandboxes.fortnoxUrl}/_sandbox/tenants/${sandboxes.tenant.fortnox.auth.mode === 'client_credentials' ? sandboxes.tenant.fortnox.auth.tenantId : ''}/state)`,
+            `  WMS sandbox:       ${sandboxes.wmsUrl}  (goods owner ${sandboxes.tenant.wms.goodsOwnerId})`,
+            `  Sandbox console:   ${webConsole?.url ?? ''}  (click an order from Fortnox to invoice)`,
+          ]
+        : []),
       `  Metrics:           http://localhost:${env.METRICS_PORT}/metrics`,
       `  Tenants:           ${tenants.map((t) => t.id).join(', ')}`,
-      ...(sandboxes ? [`  Check accounts:    TENANTS_FILE=${join(env.DATA_DIR, DEMO_TENANTS_FILE)} npm run cli -- doctor`] : []),
+      ...(sandboxes
+        ? [`  Check accounts:    TENANTS_FILE=${join(env.DATA_DIR, DEMO_TENANTS_FILE)} npm run cli -- doctor`]
+        : []),
       'Press Ctrl-C to stop.',
       '',
     ];

@@ -48,7 +48,10 @@ async function buildWithGo(log: (line: string) => void, env: NodeJS.ProcessEnv):
       '  about 5-15 minutes on 2 cores. Later runs reuse the binary.',
   );
   const started = Date.now();
-  const ticker = setInterval(() => log(`  ... still building (${Math.round((Date.now() - started) / 1000)} s)`), 30_000);
+  const ticker = setInterval(
+    () => log(`  ... still building (${Math.round((Date.now() - started) / 1000)} s)`),
+    30_000,
+  );
   try {
     await new Promise<void>((resolvePromise, reject) => {
       const child = spawn('go', ['install', TEMPORAL_CLI_MODULE], {
@@ -82,14 +85,15 @@ export function resolveTemporalBinary(
 ): Promise<ResolvedBinary | null> {
   pending ??= (async () => {
     if (env.TEMPORAL_CLI) {
-      if (!isExecutable(env.TEMPORAL_CLI)) throw new Error(`TEMPORAL_CLI: ${env.TEMPORAL_CLI} is not an executable file`);
+      if (!isExecutable(env.TEMPORAL_CLI))
+        throw new Error(`TEMPORAL_CLI: ${env.TEMPORAL_CLI} is not an executable file`);
       return { path: env.TEMPORAL_CLI, source: 'TEMPORAL_CLI' as const };
     }
     const fromPath = onPath('temporal', env);
     if (fromPath) return { path: fromPath, source: 'PATH' as const };
     if (isExecutable(cachedBinary)) return { path: cachedBinary, source: 'cached build' as const };
     if (goAvailable(env)) return { path: await buildWithGo(log, env), source: 'go install' as const };
-    log('No Temporal CLI and no Go toolchain: falling back to the Temporal SDK\'s cached download (needs internet).');
+    log("No Temporal CLI and no Go toolchain: falling back to the Temporal SDK's cached download (needs internet).");
     return null;
   })();
   return pending;

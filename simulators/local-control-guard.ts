@@ -50,18 +50,28 @@ export function refusal(request: FastifyRequest, options: LocalControlGuardOptio
   const localPort = request.socket?.localPort;
   const portMatches = !host || localPort === undefined || Number(host.port || 80) === localPort;
   if (!host || !acceptedNames(options.listenHost).includes(host.hostname) || !portMatches) {
-    return { statusCode: 403, error: 'forbiddenHost',
-      message: `Host "${hostHeader}" is not this sandbox: call it as localhost, 127.0.0.1 or [::1] with its port.` };
+    return {
+      statusCode: 403,
+      error: 'forbiddenHost',
+      message: `Host "${hostHeader}" is not this sandbox: call it as localhost, 127.0.0.1 or [::1] with its port.`,
+    };
   }
   const origin = request.headers.origin;
   if (origin !== undefined && origin !== `http://${host.host}`) {
-    return { statusCode: 403, error: 'crossOrigin', message: `Origin "${origin}" is not this sandbox (http://${host.host}).` };
+    return {
+      statusCode: 403,
+      error: 'crossOrigin',
+      message: `Origin "${origin}" is not this sandbox (http://${host.host}).`,
+    };
   }
   if (SAFE_METHODS.has(request.method) || (request.method === 'DELETE' && !hasBody(request))) return undefined;
   const mediaType = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (mediaType !== 'application/json') {
-    return { statusCode: 415, error: 'unsupportedMediaType',
-      message: `${request.method} needs content-type: application/json (got ${mediaType || 'none'}); send a JSON body, {} when there is nothing to say.` };
+    return {
+      statusCode: 415,
+      error: 'unsupportedMediaType',
+      message: `${request.method} needs content-type: application/json (got ${mediaType || 'none'}); send a JSON body, {} when there is nothing to say.`,
+    };
   }
   return undefined;
 }
@@ -73,7 +83,11 @@ export function refusal(request: FastifyRequest, options: LocalControlGuardOptio
 export function installLocalControlGuard(app: FastifyInstance, options: LocalControlGuardOptions = {}): void {
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const refused = refusal(request, options);
-    if (refused) return reply.code(refused.statusCode).type('application/json').send({ error: refused.error, message: refused.message });
+    if (refused)
+      return reply
+        .code(refused.statusCode)
+        .type('application/json')
+        .send({ error: refused.error, message: refused.message });
     return undefined;
   });
 }

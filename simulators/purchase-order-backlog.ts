@@ -30,16 +30,25 @@ export async function seedPurchaseOrderBacklog(options: PurchaseOrderBacklogOpti
   const rows = options.rows ?? [{ itemId: 'A100', orderedQuantity: 10, price: 320 }];
   const orderDate = new Date().toISOString().slice(0, 10);
   const fortnoxBody = {
-    supplierNumber: options.supplierNumber, orderDate, deliveryName: '3PL Lager AB', deliveryAddress: 'Lagervägen 4',
-    deliveryZipCode: '151 36', deliveryCity: 'Södertälje', paymentTermsCode: '30', currencyCode: 'SEK', currencyRate: 1,
+    supplierNumber: options.supplierNumber,
+    orderDate,
+    deliveryName: '3PL Lager AB',
+    deliveryAddress: 'Lagervägen 4',
+    deliveryZipCode: '151 36',
+    deliveryCity: 'Södertälje',
+    paymentTermsCode: '30',
+    currencyCode: 'SEK',
+    currencyRate: 1,
     rows: rows.map((row) => ({ ...row, remainingOrderedQuantity: row.orderedQuantity, currencyCode: 'SEK' })),
   };
   const ids: string[] = [];
   for (let done = 0; done < options.count; done += CHUNK) {
     const purchaseOrders = Array.from({ length: Math.min(CHUNK, options.count - done) }, () => fortnoxBody);
-    const created = await got.post(`${options.fortnoxUrl}/_sandbox/tenants/${options.fortnoxTenantId}/purchase-orders`, {
-      json: { purchaseOrders },
-    }).json<{ ids: number[] }>();
+    const created = await got
+      .post(`${options.fortnoxUrl}/_sandbox/tenants/${options.fortnoxTenantId}/purchase-orders`, {
+        json: { purchaseOrders },
+      })
+      .json<{ ids: number[] }>();
     ids.push(...created.ids.map(String));
   }
   const wmsPurchaseOrderIds: number[] = [];
@@ -47,12 +56,20 @@ export async function seedPurchaseOrderBacklog(options: PurchaseOrderBacklogOpti
   for (let done = 0; done < ids.length; done += CHUNK) {
     // The shape the purchase-order sync sends: number and reference = the Fortnox id, a line per row numbered from 1.
     const purchaseOrders = ids.slice(done, done + CHUNK).map((id) => ({
-      purchaseOrderNumber: id, goodsOwnerReference: id, supplierInfo: { supplierNumber: options.supplierNumber },
-      purchaseOrderLines: rows.map((row, i) => ({ rowNumber: String(i + 1), articleNumber: row.itemId, numberOfItems: row.orderedQuantity })),
+      purchaseOrderNumber: id,
+      goodsOwnerReference: id,
+      supplierInfo: { supplierNumber: options.supplierNumber },
+      purchaseOrderLines: rows.map((row, i) => ({
+        rowNumber: String(i + 1),
+        articleNumber: row.itemId,
+        numberOfItems: row.orderedQuantity,
+      })),
     }));
-    const created = await got.post(`${options.wmsUrl}/_sandbox/goods-owners/${options.goodsOwnerId}/purchase-orders/bulk`, {
-      json: { purchaseOrders, receive: options.wms !== 'notified' },
-    }).json<{ purchaseOrderIds: number[] }>();
+    const created = await got
+      .post(`${options.wmsUrl}/_sandbox/goods-owners/${options.goodsOwnerId}/purchase-orders/bulk`, {
+        json: { purchaseOrders, receive: options.wms !== 'notified' },
+      })
+      .json<{ purchaseOrderIds: number[] }>();
     wmsPurchaseOrderIds.push(...created.purchaseOrderIds);
   }
   return { ids, wmsPurchaseOrderIds };

@@ -6,7 +6,10 @@ import { dirname } from 'node:path';
 
 /** The file could not be used: not JSON, another snapshot version, or data the sandbox cannot restore. */
 export class SnapshotFileError extends Error {
-  constructor(readonly file: string, readonly reason: string) {
+  constructor(
+    readonly file: string,
+    readonly reason: string,
+  ) {
     super(`Sandbox snapshot ${file} is unusable: ${reason}`);
     this.name = 'SnapshotFileError';
   }
@@ -21,7 +24,12 @@ const defaultWarn: Warn = (message) => console.warn(message);
  * `discard` must undo any half-done restore, the file is moved aside as `<file>.corrupt-<timestamp>` (kept for a
  * human to look at) and the sandbox starts empty. Returns whether a snapshot was restored.
  */
-export function restoreFromFile(file: string, restore: (data: unknown) => void, discard: () => void, warn: Warn = defaultWarn): boolean {
+export function restoreFromFile(
+  file: string,
+  restore: (data: unknown) => void,
+  discard: () => void,
+  warn: Warn = defaultWarn,
+): boolean {
   if (!existsSync(file)) return false;
   try {
     let data: unknown;
@@ -36,7 +44,8 @@ export function restoreFromFile(file: string, restore: (data: unknown) => void, 
     discard();
     const aside = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
     renameSync(file, aside);
-    const reason = error instanceof SnapshotFileError ? error.reason : error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof SnapshotFileError ? error.reason : error instanceof Error ? error.message : String(error);
     warn(`Sandbox snapshot ${file} is unusable (${reason}); moved it to ${aside} and starting empty.`);
     return false;
   }
@@ -44,7 +53,8 @@ export function restoreFromFile(file: string, restore: (data: unknown) => void, 
 
 /** Checks the `version` field every snapshot carries; a different version is not migrated, it is set aside. */
 export function requireVersion<T extends { version: number }>(file: string, data: unknown, version: number): T {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) throw new SnapshotFileError(file, 'not a JSON object');
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw new SnapshotFileError(file, 'not a JSON object');
   const found = (data as { version?: unknown }).version;
   if (found !== version) throw new SnapshotFileError(file, `version ${String(found)}, expected ${version}`);
   return data as T;
@@ -81,7 +91,9 @@ export class SnapshotWriter {
     // The state as restored (or empty) is on disk already, or not worth a file yet: write from the first change on.
     this.lastHash = hash(JSON.stringify(this.snapshot()));
     this.timer = setInterval(() => {
-      this.flush().catch((error: unknown) => this.warn(`Could not write sandbox snapshot ${this.file}: ${String(error)}`));
+      this.flush().catch((error: unknown) =>
+        this.warn(`Could not write sandbox snapshot ${this.file}: ${String(error)}`),
+      );
     }, options.intervalMs ?? 2000);
     this.timer.unref();
   }

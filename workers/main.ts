@@ -18,20 +18,34 @@ async function main(): Promise<void> {
   const sdkMetrics = await sdkMetricsBindAddress();
   installTemporalRuntime(logger, { metricsBindAddress: sdkMetrics });
   if (config.tenants.length === 0) {
-    throw new ConfigError(['TENANTS_FILE: a standalone worker needs the tenants file (npm start runs the embedded demo instead)']);
+    throw new ConfigError([
+      'TENANTS_FILE: a standalone worker needs the tenants file (npm start runs the embedded demo instead)',
+    ]);
   }
   const target = temporalTarget(env, env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`);
   const client = await connectClient(target);
   const connection = await connectWorker(target);
   const registry = new TenantRegistry(config.tenants, { dataDir: config.dataDir });
   const workers = await createIntegrationWorkers({
-    connection, namespace: target.namespace, taskQueue: env.TASK_QUEUE, registry, client, maxCachedWorkflows: env.WORKFLOW_CACHE_SIZE,
+    connection,
+    namespace: target.namespace,
+    taskQueue: env.TASK_QUEUE,
+    registry,
+    client,
+    maxCachedWorkflows: env.WORKFLOW_CACHE_SIZE,
     workflowBundle: { codePath: await ensureWorkflowBundle(join(config.dataDir, 'workflow-bundles')) },
   });
   registerTemporalGauges({ client, tenantIds: () => registry.ids() });
   // Metrics are worth a loud log line, not a worker that stops processing orders (e.g. port taken by a second worker).
-  const metrics = await startMetricsServer({ port: env.METRICS_PORT, host: env.METRICS_HOST, sdkBindAddress: sdkMetrics }).catch((err: Error) => {
-    logger.error({ err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT }, 'metrics endpoint not started: set METRICS_PORT to a free port');
+  const metrics = await startMetricsServer({
+    port: env.METRICS_PORT,
+    host: env.METRICS_HOST,
+    sdkBindAddress: sdkMetrics,
+  }).catch((err: Error) => {
+    logger.error(
+      { err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT },
+      'metrics endpoint not started: set METRICS_PORT to a free port',
+    );
     return undefined;
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -14,7 +14,10 @@ const SOURCES = ['workflows', 'domain', 'activities'];
 export function workflowSourceHash(): string {
   const hash = createHash('sha256');
   const files = SOURCES.flatMap((folder) =>
-    readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts')).map((f) => join(root, folder, f)));
+    readdirSync(join(root, folder), { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => join(root, folder, f)),
+  );
   for (const file of [...files.sort(), join(root, 'package-lock.json')]) {
     hash.update(relative(root, file)).update('\0').update(readFileSync(file)).update('\0');
   }
@@ -27,11 +30,18 @@ export async function ensureWorkflowBundle(dir: string): Promise<string> {
   if (existsSync(path)) return path;
   mkdirSync(dir, { recursive: true });
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'workers', 'build-workflow-bundle.ts'), path], {
-      cwd: root, stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(root, 'workers', 'build-workflow-bundle.ts'), path],
+      {
+        cwd: root,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`building the workflow bundle failed (exit ${code})`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`building the workflow bundle failed (exit ${code})`)),
+    );
   });
   return path;
 }

@@ -73,8 +73,12 @@ function resolvePeriod(period: string | undefined): BillingPeriod {
 /** A business refusal (unknown fee code, no billing configured) becomes the workflow's own failure, readable as is. */
 function failWithCause(err: unknown): never {
   if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure && err.cause.nonRetryable) {
-    throw ApplicationFailure.create({ type: err.cause.type ?? undefined, message: err.cause.message, nonRetryable: true,
-      details: err.cause.details ? [...err.cause.details] : undefined });
+    throw ApplicationFailure.create({
+      type: err.cause.type ?? undefined,
+      message: err.cause.message,
+      nonRetryable: true,
+      details: err.cause.details ? [...err.cause.details] : undefined,
+    });
   }
   throw err;
 }
@@ -94,48 +98,92 @@ export async function billingExportWorkflow(input: BillingExportInput): Promise<
   const decision = decideBillingExport(plan, found);
   const base = { tenantId, period, dryRun, plan };
   const existingResults = (docs: { ExternalInvoiceReference1: string; DocumentNumber: string }[]) =>
-    docs.map((d): BillingExportInvoiceResult => ({ ExternalInvoiceReference1: d.ExternalInvoiceReference1, DocumentNumber: d.DocumentNumber, status: 'existing' }));
+    docs.map((d): BillingExportInvoiceResult => ({
+      ExternalInvoiceReference1: d.ExternalInvoiceReference1,
+      DocumentNumber: d.DocumentNumber,
+      status: 'existing',
+    }));
 
   let result: BillingExportResult;
   switch (decision.kind) {
     case 'nothing-to-invoice':
-      result = { ...base, outcome: 'nothing-to-invoice', needsAttention: false, invoices: [],
-        message: `Nothing to invoice for ${period.period}: nothing was charged in the period.` };
+      result = {
+        ...base,
+        outcome: 'nothing-to-invoice',
+        needsAttention: false,
+        invoices: [],
+        message: `Nothing to invoice for ${period.period}: nothing was charged in the period.`,
+      };
       break;
     case 'already-exported':
-      result = { ...base, outcome: 'already-invoiced', needsAttention: false, invoices: existingResults(decision.existing),
-        message: `${period.period} is already invoiced to customer ${plan.CustomerNumber}: ` +
-          `${decision.existing.map((e) => e.DocumentNumber).join(', ')}. Nothing changed.` };
+      result = {
+        ...base,
+        outcome: 'already-invoiced',
+        needsAttention: false,
+        invoices: existingResults(decision.existing),
+        message:
+          `${period.period} is already invoiced to customer ${plan.CustomerNumber}: ` +
+          `${decision.existing.map((e) => e.DocumentNumber).join(', ')}. Nothing changed.`,
+      };
       break;
     case 'changed-after-export':
-      result = { ...base, outcome: 'changed-after-export', needsAttention: true, invoices: existingResults(decision.existing),
-        message: decision.reason };
+      result = {
+        ...base,
+        outcome: 'changed-after-export',
+        needsAttention: true,
+        invoices: existingResults(decision.existing),
+        message: decision.reason,
+      };
       break;
     case 'create': {
       const invoices = existingResults(decision.existing);
       if (dryRun) {
-        invoices.push(...decision.toCreate.map((d): BillingExportInvoiceResult => ({ ExternalInvoiceReference1: d.ExternalInvoiceReference1, status: 'would-create' })));
+        invoices.push(
+          ...decision.toCreate.map((d): BillingExportInvoiceResult => ({
+            ExternalInvoiceReference1: d.ExternalInvoiceReference1,
+            status: 'would-create',
+          })),
+        );
         const currency = plan.invoices[0]?.Currency ? ` ${plan.invoices[0].Currency}` : '';
-        result = { ...base, outcome: 'would-invoice', needsAttention: false, invoices,
-          message: `Dry run: would create ${decision.toCreate.length} invoice(s) to customer ${plan.CustomerNumber} for ` +
-            `${period.period}, ${plan.net}${currency} excl. VAT. Nothing was created.` };
+        result = {
+          ...base,
+          outcome: 'would-invoice',
+          needsAttention: false,
+          invoices,
+          message:
+            `Dry run: would create ${decision.toCreate.length} invoice(s) to customer ${plan.CustomerNumber} for ` +
+            `${period.period}, ${plan.net}${currency} excl. VAT. Nothing was created.`,
+        };
         break;
       }
       // In reference order, one at a time: a run interrupted between parts is completed by the next, never doubled.
       for (const draft of decision.toCreate) {
         const created = await fortnox.createBillingInvoice(tenantId, draft).catch(failWithCause);
-        invoices.push({ ExternalInvoiceReference1: created.ExternalInvoiceReference1, DocumentNumber: created.DocumentNumber,
-          status: created.created ? 'created' : 'existing' });
+        invoices.push({
+          ExternalInvoiceReference1: created.ExternalInvoiceReference1,
+          DocumentNumber: created.DocumentNumber,
+          status: created.created ? 'created' : 'existing',
+        });
       }
-      result = { ...base, outcome: 'invoiced', needsAttention: false, invoices,
-        message: `Invoiced ${period.period} to customer ${plan.CustomerNumber}: ` +
-          `${invoices.map((i) => `${i.DocumentNumber} (${i.ExternalInvoiceReference1})`).join(', ')}.` };
+      result = {
+        ...base,
+        outcome: 'invoiced',
+        needsAttention: false,
+        invoices,
+        message:
+          `Invoiced ${period.period} to customer ${plan.CustomerNumber}: ` +
+          `${invoices.map((i) => `${i.DocumentNumber} (${i.ExternalInvoiceReference1})`).join(', ')}.`,
+      };
       break;
     }
   }
   upsertSearchAttributes([{ key: NeedsAttentionAttr, value: result.needsAttention }]);
   (result.needsAttention ? log.warn : log.info)('billing export done', {
-    tenantId, period: period.period, dryRun, outcome: result.outcome, invoices: result.invoices.length,
+    tenantId,
+    period: period.period,
+    dryRun,
+    outcome: result.outcome,
+    invoices: result.invoices.length,
   });
   return result;
 }

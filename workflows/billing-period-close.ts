@@ -3,7 +3,14 @@
 // `billing:<tenant>:<YYYY-MM>`, the id an operator's `billing export` uses too. So one period has one identity: a
 // scheduled and a manual export of the same month can never run side by side.
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { ApplicationFailure, ChildWorkflowFailure, executeChild, log, patched, workflowInfo } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  executeChild,
+  log,
+  patched,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { closedBillingPeriod } from '../domain/billing';
 import { billingExportWorkflowId } from '../domain/names';
 import { billingExportWorkflow, type BillingExportResult } from './billing-export';
@@ -28,7 +35,9 @@ function closeTime(): Date {
   return workflowInfo().typedSearchAttributes.get(ScheduledStartTimeAttr) ?? new Date();
 }
 
-export async function billingPeriodCloseWorkflow({ tenantId }: BillingPeriodCloseInput): Promise<BillingPeriodCloseResult> {
+export async function billingPeriodCloseWorkflow({
+  tenantId,
+}: BillingPeriodCloseInput): Promise<BillingPeriodCloseResult> {
   const { period } = closedBillingPeriod(closeTime());
   try {
     const result = await executeChild(billingExportWorkflow, {
@@ -38,7 +47,7 @@ export async function billingPeriodCloseWorkflow({ tenantId }: BillingPeriodClos
     return { period, outcome: 'exported', export: result };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) {
-      log.info('the period\'s export is already running (started by an operator)', { tenantId, period });
+      log.info("the period's export is already running (started by an operator)", { tenantId, period });
       return { period, outcome: 'already-running' };
     }
     // The export's own business failure (unknown fee code, missing permission) is this run's failure, readable as is.

@@ -28,14 +28,23 @@ const local = mainActivities(profiles.wmsStatusPoll);
 export async function pollWmsStatusWorkflow({ tenantId }: PollWmsStatusInput): Promise<PollWmsStatusResult> {
   const settings = await local.getTenantSettings(tenantId);
   const previous = (workflowInfo().lastResult ??
-    await local.previousScheduledResult(wmsStatusScheduleId(tenantId), workflowInfo().runId)) as PollWmsStatusResult | null | undefined;
+    (await local.previousScheduledResult(wmsStatusScheduleId(tenantId), workflowInfo().runId))) as
+    PollWmsStatusResult | null | undefined;
   const since = previous?.cursor
     ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap))
     : new Date(Date.now() - durationMs(settings.reconciliationInterval));
-  const { listedAt, ...result } = await local.signalWmsStatusChanges(tenantId, since.toISOString(), previous?.remembered ?? []);
+  const { listedAt, ...result } = await local.signalWmsStatusChanges(
+    tenantId,
+    since.toISOString(),
+    previous?.remembered ?? [],
+  );
   log.info('WMS status poll done', {
-    tenantId, since: since.toISOString(), listed: result.listed, signalled: result.signalled,
-    alreadyReported: result.alreadyReported, withoutWorkflow: result.withoutWorkflow,
+    tenantId,
+    since: since.toISOString(),
+    listed: result.listed,
+    signalled: result.signalled,
+    alreadyReported: result.alreadyReported,
+    withoutWorkflow: result.withoutWorkflow,
   });
   return { cursor: listedAt, ...result };
 }

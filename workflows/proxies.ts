@@ -50,7 +50,11 @@ export const profiles = {
   /** A page of purchase orders or receipts: bounded, beating between calls. */
   fortnoxPurchaseOrderPage: { startToCloseTimeout: '15 minutes', heartbeatTimeout: '2 minutes', retry: fortnoxRetry },
   /** The whole purchase-order sync in one activity, for runs from before it was paged. */
-  fortnoxWholePurchaseOrderSync: { startToCloseTimeout: '30 minutes', heartbeatTimeout: '2 minutes', retry: fortnoxRetry },
+  fortnoxWholePurchaseOrderSync: {
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '2 minutes',
+    retry: fortnoxRetry,
+  },
 } as const satisfies Record<string, ActivityProfile>;
 
 /** The main queue's activities (the WMS, Temporal, settings). */

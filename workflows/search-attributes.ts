@@ -12,7 +12,10 @@ export const NeedsAttentionAttr = defineSearchAttributeKey('NeedsAttention', Sea
  * Set by Temporal's scheduler on every run it starts: the time the run was scheduled for (nominal, whole seconds), also
  * when it starts late (catch-up, backfill). Temporal's own attribute: never registered nor set by the product.
  */
-export const ScheduledStartTimeAttr = defineSearchAttributeKey('TemporalScheduledStartTime', SearchAttributeType.DATETIME);
+export const ScheduledStartTimeAttr = defineSearchAttributeKey(
+  'TemporalScheduledStartTime',
+  SearchAttributeType.DATETIME,
+);
 
 export const productSearchAttributes = [
   TenantAttr,

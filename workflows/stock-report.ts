@@ -38,6 +38,10 @@ export async function stockReportWorkflow({ tenantId, onlyDifferences }: StockRe
   }
   const rows = stockReportRows(wmsStock, fortnoxStock);
   const differing = rows.filter((r) => r.difference !== 0);
-  return { source: lager ? 'lager' : 'article-register', articles: rows.length, differing: differing.length,
-    rows: onlyDifferences ? differing : rows };
+  return {
+    source: lager ? 'lager' : 'article-register',
+    articles: rows.length,
+    differing: differing.length,
+    rows: onlyDifferences ? differing : rows,
+  };
 }

@@ -37,7 +37,11 @@ const ARTICLES_AT_ONCE = 50;
 const local = mainActivities(profiles.syncStep);
 
 const tally: Record<ArticleOutcome, keyof ArticleSyncCounts | null> = {
-  upserted: 'upserted', retired: 'retired', unchanged: 'unchanged', ignored: 'ignored', gone: null,
+  upserted: 'upserted',
+  retired: 'retired',
+  unchanged: 'unchanged',
+  ignored: 'ignored',
+  gone: null,
 };
 
 export async function syncArticlesWorkflow({ tenantId, position }: SyncArticlesInput): Promise<SyncArticlesResult> {
@@ -46,19 +50,27 @@ export async function syncArticlesWorkflow({ tenantId, position }: SyncArticlesI
     const settings = await local.getTenantSettings(tenantId);
     // The schedule hands over the previous run's result; when it does not, it is looked up on the schedule.
     const previous = (workflowInfo().lastResult ??
-      await local.previousScheduledResult(articlesScheduleId(tenantId), workflowInfo().runId)) as SyncArticlesResult | null | undefined;
+      (await local.previousScheduledResult(articlesScheduleId(tenantId), workflowInfo().runId))) as
+      SyncArticlesResult | null | undefined;
     const since = previous?.cursor
       ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
       : null;
     // One request per activity (patched: runs scheduled before synced everything in one activity of many requests).
     if (!patched('articles-one-request-per-activity')) {
-      const { listedAt, ...counts } = await fortnoxActivities(tenantId, profiles.fortnoxArticleSync).syncChangedArticles(tenantId, since);
+      const { listedAt, ...counts } = await fortnoxActivities(
+        tenantId,
+        profiles.fortnoxArticleSync,
+      ).syncChangedArticles(tenantId, since);
       log.info('article sync done', { tenantId, since, ...counts });
       return { cursor: listedAt, ...counts };
     }
     // Listed from now: an article changed while the sync runs is listed again by the next run.
-    at = { since, listedAt: new Date().toISOString(), page: 1,
-      counts: { listed: 0, fetched: 0, upserted: 0, retired: 0, unchanged: 0, ignored: 0 } };
+    at = {
+      since,
+      listedAt: new Date().toISOString(),
+      page: 1,
+      counts: { listed: 0, fetched: 0, upserted: 0, retired: 0, unchanged: 0, ignored: 0 },
+    };
   }
 
   const fortnox = fortnoxActivities(tenantId, profiles.fortnoxRequest);
@@ -66,7 +78,9 @@ export async function syncArticlesWorkflow({ tenantId, position }: SyncArticlesI
   const { articleNumbers, totalPages } = await fortnox.listChangedArticlesPage(tenantId, at.since, at.page);
   counts.listed += articleNumbers.length;
   for (let i = 0; i < articleNumbers.length; i += ARTICLES_AT_ONCE) {
-    const outcomes = await Promise.all(articleNumbers.slice(i, i + ARTICLES_AT_ONCE).map((n) => fortnox.syncArticle(tenantId, n)));
+    const outcomes = await Promise.all(
+      articleNumbers.slice(i, i + ARTICLES_AT_ONCE).map((n) => fortnox.syncArticle(tenantId, n)),
+    );
     for (const outcome of outcomes) {
       if (outcome === 'gone') continue;
       counts.fetched++;

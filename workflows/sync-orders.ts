@@ -9,7 +9,11 @@ import { checkSelection } from '../domain/order';
 import { ordersScheduleId } from '../domain/names';
 import { durationMs } from '../domain/duration';
 import {
-  firstOrderSyncPosition, nextOrderSyncPosition, noOrderPageCounts, type OrderPageCounts, type OrderSyncPosition,
+  firstOrderSyncPosition,
+  nextOrderSyncPosition,
+  noOrderPageCounts,
+  type OrderPageCounts,
+  type OrderSyncPosition,
 } from '../domain/order-sync';
 import { orderWorkflowSettings, type OrderWorkflowSettings } from '../domain/settings';
 
@@ -78,8 +82,9 @@ export async function syncOrdersWorkflow(input: SyncOrdersInput): Promise<SyncOr
     // The schedule should hand over the previous run's result; the dev server's scheduler does not, so it is looked up
     // on the schedule (patched: histories recorded before the lookup existed still replay).
     const previous = (workflowInfo().lastResult ??
-      (patched('schedule-cursor-lookup') ? await local.previousScheduledResult(ordersScheduleId(tenantId), workflowInfo().runId) : undefined)
-    ) as SyncOrdersResult | null | undefined;
+      (patched('schedule-cursor-lookup')
+        ? await local.previousScheduledResult(ordersScheduleId(tenantId), workflowInfo().runId)
+        : undefined)) as SyncOrdersResult | null | undefined;
     since = previous?.cursor
       ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
       : null;
@@ -117,13 +122,22 @@ export async function syncOrdersWorkflow(input: SyncOrdersInput): Promise<SyncOr
     let position: OrderSyncPosition | null = from.position;
     const counts = { ...from.counts };
     let pages = from.pages;
-    setHandler(syncOrdersProgressQuery, () => position && { listing: position.listing, page: position.page, pages, counts });
+    setHandler(
+      syncOrdersProgressQuery,
+      () => position && { listing: position.listing, page: position.page, pages, counts },
+    );
     while (position) {
-      if (workflowInfo().historyLength > (input.historyBudget ?? DEFAULT_HISTORY_BUDGET) || workflowInfo().continueAsNewSuggested) {
+      if (
+        workflowInfo().historyLength > (input.historyBudget ?? DEFAULT_HISTORY_BUDGET) ||
+        workflowInfo().continueAsNewSuggested
+      ) {
         return continueAsNew<typeof syncOrdersWorkflow>({ ...input, resume: { ...from, position, counts, pages } });
       }
       const page = await fortnox.syncOrderPage(tenantId, {
-        listing: position.listing, page: position.page, since: from.since, settings: from.settings,
+        listing: position.listing,
+        page: position.page,
+        since: from.since,
+        settings: from.settings,
         // Only a preview adds the field: every other sync schedules the very activity input it always has.
         ...(input.preview ? { preview: true } : {}),
       });
@@ -135,7 +149,12 @@ export async function syncOrdersWorkflow(input: SyncOrdersInput): Promise<SyncOr
       counts.signalled += page.signalled;
       position = nextOrderSyncPosition(position, page);
     }
-    log.info(input.preview ? 'order sync preview done' : 'order sync done', { tenantId, since: from.since, pages, ...counts });
+    log.info(input.preview ? 'order sync preview done' : 'order sync done', {
+      tenantId,
+      since: from.since,
+      pages,
+      ...counts,
+    });
     return { cursor: from.listedAt, pages, ...counts, ...(input.preview ? { preview: true as const } : {}) };
   }
 }

@@ -41,24 +41,40 @@ export async function syncPurchaseOrdersWorkflow(input: SyncPurchaseOrdersInput)
   }
 
   const fortnox = fortnoxActivities(tenantId, profiles.fortnoxPurchaseOrderPage);
-  const totals: Required<PurchaseOrderSyncResult> = input.resume?.totals ??
-    { lager: true, listed: 0, createdInWms: 0, updatedInWms: 0, receiptsPosted: 0, receiptsChecked: 0 };
+  const totals: Required<PurchaseOrderSyncResult> = input.resume?.totals ?? {
+    lager: true,
+    listed: 0,
+    createdInWms: 0,
+    updatedInWms: 0,
+    receiptsPosted: 0,
+    receiptsChecked: 0,
+  };
   if (!input.resume && !(await fortnox.lagerActive(tenantId))) return { ...totals, lager: false };
 
   const paging = { ...DEFAULT_PURCHASE_ORDER_PAGING, ...input.paging };
   let cursor: PurchaseOrderSyncCursor | null = input.resume?.cursor ?? { phase: 'to-wms', after: null };
   for (let pages = 0; cursor !== null; pages++) {
     if (pages >= paging.pagesPerRun || workflowInfo().continueAsNewSuggested) {
-      return continueAsNew<typeof syncPurchaseOrdersWorkflow>({ tenantId, paging: input.paging, resume: { cursor, totals } });
+      return continueAsNew<typeof syncPurchaseOrdersWorkflow>({
+        tenantId,
+        paging: input.paging,
+        resume: { cursor, totals },
+      });
     }
     if (cursor.phase === 'to-wms') {
-      const page: ToWmsPageResult = await fortnox.syncPurchaseOrdersToWms(tenantId, { after: cursor.after, limit: paging.toWms });
+      const page: ToWmsPageResult = await fortnox.syncPurchaseOrdersToWms(tenantId, {
+        after: cursor.after,
+        limit: paging.toWms,
+      });
       totals.listed += page.listed;
       totals.createdInWms += page.createdInWms;
       totals.updatedInWms += page.updatedInWms;
       cursor = page.next !== null ? { phase: 'to-wms', after: page.next } : { phase: 'receipts', from: 0 };
     } else {
-      const page: ReceiptPageResult = await fortnox.postPurchaseOrderReceipts(tenantId, { from: cursor.from, limit: paging.receipts });
+      const page: ReceiptPageResult = await fortnox.postPurchaseOrderReceipts(tenantId, {
+        from: cursor.from,
+        limit: paging.receipts,
+      });
       totals.receiptsPosted += page.receiptsPosted;
       totals.receiptsChecked += page.checked;
       cursor = page.next !== null ? { phase: 'receipts', from: page.next } : null;

@@ -44,13 +44,17 @@ export async function syncSuppliersWorkflow({ tenantId, position }: SyncSupplier
     const settings = await local.getTenantSettings(tenantId);
     // The schedule hands over the previous run's result; when it does not, it is looked up on the schedule.
     const previous = (workflowInfo().lastResult ??
-      await local.previousScheduledResult(suppliersScheduleId(tenantId), workflowInfo().runId)) as SyncSuppliersResult | null | undefined;
+      (await local.previousScheduledResult(suppliersScheduleId(tenantId), workflowInfo().runId))) as
+      SyncSuppliersResult | null | undefined;
     const since = previous?.cursor
       ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
       : null;
     // One request per activity (patched: runs scheduled before synced everything in one activity of many requests).
     if (!patched('suppliers-one-request-per-activity')) {
-      const { listedAt, ...counts } = await fortnoxActivities(tenantId, profiles.fortnoxSupplierSync).syncChangedSuppliers(tenantId, since);
+      const { listedAt, ...counts } = await fortnoxActivities(
+        tenantId,
+        profiles.fortnoxSupplierSync,
+      ).syncChangedSuppliers(tenantId, since);
       log.info('supplier sync done', { tenantId, since, ...counts });
       return { cursor: listedAt, ...counts };
     }
@@ -69,15 +73,21 @@ export async function syncSuppliersWorkflow({ tenantId, position }: SyncSupplier
   const counts = { articlesUpdated: at.articlesUpdated, articlesUnchanged: at.articlesUnchanged };
   const now = at.remaining.slice(0, ARTICLES_PER_RUN);
   for (let i = 0; i < now.length; i += ARTICLES_AT_ONCE) {
-    const outcomes = await Promise.all(now.slice(i, i + ARTICLES_AT_ONCE)
-      .map(({ articleNumber, supplier }) => fortnox.rewriteArticleSupplier(tenantId, articleNumber, supplier)));
+    const outcomes = await Promise.all(
+      now
+        .slice(i, i + ARTICLES_AT_ONCE)
+        .map(({ articleNumber, supplier }) => fortnox.rewriteArticleSupplier(tenantId, articleNumber, supplier)),
+    );
     for (const outcome of outcomes) {
       if (outcome === 'updated') counts.articlesUpdated++;
       else if (outcome === 'unchanged') counts.articlesUnchanged++;
     }
   }
   if (at.remaining.length > now.length) {
-    return continueAsNew<typeof syncSuppliersWorkflow>({ tenantId, position: { ...at, ...counts, remaining: at.remaining.slice(now.length) } });
+    return continueAsNew<typeof syncSuppliersWorkflow>({
+      tenantId,
+      position: { ...at, ...counts, remaining: at.remaining.slice(now.length) },
+    });
   }
   log.info('supplier sync done', { tenantId, listed: at.listed, ...counts });
   return { cursor: at.listedAt, listed: at.listed, ...counts };

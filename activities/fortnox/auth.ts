@@ -49,7 +49,10 @@ function withRetired(retired: string[] | undefined, ...fingerprints: Array<strin
   return all.slice(-MAX_RETIRED_FINGERPRINTS);
 }
 
-interface ConfiguredRefreshToken { token: string; fingerprint: string }
+interface ConfiguredRefreshToken {
+  token: string;
+  fingerprint: string;
+}
 type RefreshSource = 'configured' | 'stored';
 
 /** Renew this long before Fortnox's expiry, so a token never expires in flight. */
@@ -82,16 +85,21 @@ export class TokenManager {
     this.now = options.now ?? Date.now;
     const { auth } = options;
     if (auth.mode === 'refresh_token' && auth.initialRefreshToken) {
-      this.configured = { token: auth.initialRefreshToken, fingerprint: refreshTokenFingerprint(auth.initialRefreshToken) };
+      this.configured = {
+        token: auth.initialRefreshToken,
+        fingerprint: refreshTokenFingerprint(auth.initialRefreshToken),
+      };
     }
   }
 
   /** The configured token has not been spent through this store: it neither started the stored chain nor was retired. */
   private configuredUntried(stored: StoredTokens | undefined): boolean {
     const configured = this.configured;
-    return configured !== undefined
-      && configured.fingerprint !== stored?.seedFingerprint
-      && !(stored?.retiredFingerprints ?? []).includes(configured.fingerprint);
+    return (
+      configured !== undefined &&
+      configured.fingerprint !== stored?.seedFingerprint &&
+      !(stored?.retiredFingerprints ?? []).includes(configured.fingerprint)
+    );
   }
 
   /**
@@ -160,7 +168,9 @@ export class TokenManager {
     const form: Record<string, string> = { grant_type: 'client_credentials' };
     if (auth.scope) form.scope = auth.scope;
     const body = await postToken(
-      { authBaseUrl, timeoutMs, clientId: auth.clientId, clientSecret: auth.clientSecret }, form, { TenantId: String(auth.tenantId) },
+      { authBaseUrl, timeoutMs, clientId: auth.clientId, clientSecret: auth.clientSecret },
+      form,
+      { TenantId: String(auth.tenantId) },
     );
     return this.tokensFrom(body);
   }
@@ -174,12 +184,14 @@ export class TokenManager {
   private async refreshChain(current: StoredTokens | undefined, lease: TokenLease): Promise<StoredTokens> {
     const { configured } = this;
     let chain = current;
-    const configuredFirst = configured !== undefined && (chain?.refreshToken === undefined || this.configuredSupersedes(chain));
+    const configuredFirst =
+      configured !== undefined && (chain?.refreshToken === undefined || this.configuredSupersedes(chain));
     const order: RefreshSource[] = configuredFirst ? ['configured', 'stored'] : ['stored', 'configured'];
     const refused: RefreshSource[] = [];
     let lastRefusal: FortnoxError | undefined;
     for (const source of order) {
-      const refreshToken = source === 'stored' ? chain?.refreshToken : this.configuredUntried(chain) ? configured?.token : undefined;
+      const refreshToken =
+        source === 'stored' ? chain?.refreshToken : this.configuredUntried(chain) ? configured?.token : undefined;
       if (!refreshToken) continue;
       let body: z.output<typeof TokenResponseSchema>;
       try {
@@ -198,7 +210,11 @@ export class TokenManager {
       if (source === 'configured' && configured) {
         // A new chain: the old chain's seed joins the retired ones, so a worker with an older tenants file keeps this chain.
         const retired = withRetired(chain?.retiredFingerprints, chain?.seedFingerprint);
-        return { ...tokens, seedFingerprint: configured.fingerprint, ...(retired.length ? { retiredFingerprints: retired } : {}) };
+        return {
+          ...tokens,
+          seedFingerprint: configured.fingerprint,
+          ...(retired.length ? { retiredFingerprints: retired } : {}),
+        };
       }
       // The stored chain goes on. A file from an older version has no seed: take the configured token as it (the chain
       // most likely started from it), so a later change of the tenants file is recognised.
@@ -225,7 +241,10 @@ export class TokenManager {
     if (!body.refresh_token) {
       // Fortnox always rotates; without a new one the old one is already dead and we cannot continue later.
       throw new FortnoxSchemaError({
-        method: 'POST', path: TOKEN_PATH, status: 200, field: 'refresh_token',
+        method: 'POST',
+        path: TOKEN_PATH,
+        status: 200,
+        field: 'refresh_token',
         issues: ['refresh_token: missing from a refresh response'],
       });
     }
@@ -244,16 +263,24 @@ export class TokenManager {
   /** invalid_grant for every token there was to try: only a new consent helps. Names the tenant, never a token. */
   private consentRequired(refused: RefreshSource[], cause: FortnoxError): FortnoxError {
     const configuredName = 'the refresh token in the tenants file (fortnox.auth.initialRefreshToken)';
-    const what = refused.length === 2 ? `both the stored refresh token and ${configuredName}`
-      : refused[0] === 'configured' ? configuredName
-        : this.configured ? `the stored refresh token (${configuredName} already started this chain or was refused before)`
-          : 'the stored refresh token (the tenants file has no fortnox.auth.initialRefreshToken)';
+    const what =
+      refused.length === 2
+        ? `both the stored refresh token and ${configuredName}`
+        : refused[0] === 'configured'
+          ? configuredName
+          : this.configured
+            ? `the stored refresh token (${configuredName} already started this chain or was refused before)`
+            : 'the stored refresh token (the tenants file has no fortnox.auth.initialRefreshToken)';
     return new FortnoxError(
       `Fortnox refused ${what} for tenant "${this.options.tenantKey}" (invalid_grant): the token chain is dead. ` +
         'Have the customer consent again, put the new refresh token in fortnox.auth.initialRefreshToken in the tenants file ' +
         'and restart the worker (docs/operations.md)',
       {
-        kind: 'non-retryable', method: 'POST', path: TOKEN_PATH, code: 'invalid_grant', cause,
+        kind: 'non-retryable',
+        method: 'POST',
+        path: TOKEN_PATH,
+        code: 'invalid_grant',
+        cause,
         ...(cause.status === undefined ? {} : { status: cause.status }),
         ...(cause.fortnoxMessage === undefined ? {} : { fortnoxMessage: cause.fortnoxMessage }),
       },
@@ -261,10 +288,17 @@ export class TokenManager {
   }
 }
 
-interface TokenEndpoint { authBaseUrl: string; clientId: string; clientSecret: string; timeoutMs: number }
+interface TokenEndpoint {
+  authBaseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  timeoutMs: number;
+}
 
 async function postToken(
-  connection: TokenEndpoint, form: Record<string, string>, headers: Record<string, string> = {},
+  connection: TokenEndpoint,
+  form: Record<string, string>,
+  headers: Record<string, string> = {},
 ): Promise<z.output<typeof TokenResponseSchema>> {
   const { clientId, clientSecret, authBaseUrl, timeoutMs } = connection;
   const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
@@ -283,7 +317,11 @@ async function postToken(
   }
   if (response.statusCode < 200 || response.statusCode >= 300) {
     throw errorFromResponse({
-      method: 'POST', path: TOKEN_PATH, status: response.statusCode, headers: response.headers, body: response.body,
+      method: 'POST',
+      path: TOKEN_PATH,
+      status: response.statusCode,
+      headers: response.headers,
+      body: response.body,
     });
   }
   let json: unknown;
@@ -291,7 +329,11 @@ async function postToken(
     json = JSON.parse(response.body);
   } catch {
     throw new FortnoxSchemaError({
-      method: 'POST', path: TOKEN_PATH, status: response.statusCode, field: '(body)', issues: ['(body): not JSON'],
+      method: 'POST',
+      path: TOKEN_PATH,
+      status: response.statusCode,
+      field: '(body)',
+      issues: ['(body): not JSON'],
     });
   }
   const parsed = TokenResponseSchema.safeParse(json);
@@ -300,7 +342,11 @@ async function postToken(
     const issue = parsed.error.issues[0];
     const field = issue?.path.join('.') || '(body)';
     throw new FortnoxSchemaError({
-      method: 'POST', path: TOKEN_PATH, status: response.statusCode, field, issues: [`${field}: ${issue?.message ?? 'invalid'}`],
+      method: 'POST',
+      path: TOKEN_PATH,
+      status: response.statusCode,
+      field,
+      issues: [`${field}: ${issue?.message ?? 'invalid'}`],
     });
   }
   return parsed.data;
@@ -323,25 +369,32 @@ export async function exchangeAuthorizationCode(options: {
 }): Promise<{ scope?: string }> {
   const form: Record<string, string> = { grant_type: 'authorization_code', code: options.code };
   if (options.redirectUri) form.redirect_uri = options.redirectUri;
-  const body = await postToken({
-    authBaseUrl: options.authBaseUrl,
-    clientId: options.clientId,
-    clientSecret: options.clientSecret,
-    timeoutMs: options.timeoutMs ?? 30_000,
-  }, form);
+  const body = await postToken(
+    {
+      authBaseUrl: options.authBaseUrl,
+      clientId: options.clientId,
+      clientSecret: options.clientSecret,
+      timeoutMs: options.timeoutMs ?? 30_000,
+    },
+    form,
+  );
   const now = (options.now ?? Date.now)();
   const { tokenStore, tenantKey } = options;
   await tokenStore.withLock(tenantKey, async (lease) => {
     // The replaced chain's seed is retired, so a configured token that started it is not spent again.
     const replaced = await tokenStore.read(tenantKey);
     const retired = withRetired(replaced?.retiredFingerprints, replaced?.seedFingerprint);
-    await tokenStore.write(tenantKey, {
-      accessToken: body.access_token,
-      accessTokenExpiresAt: now + body.expires_in * 1000,
-      ...(body.refresh_token ? { refreshToken: body.refresh_token } : {}),
-      ...(body.scope ? { scope: body.scope } : {}),
-      ...(retired.length ? { retiredFingerprints: retired } : {}),
-    }, lease);
+    await tokenStore.write(
+      tenantKey,
+      {
+        accessToken: body.access_token,
+        accessTokenExpiresAt: now + body.expires_in * 1000,
+        ...(body.refresh_token ? { refreshToken: body.refresh_token } : {}),
+        ...(body.scope ? { scope: body.scope } : {}),
+        ...(retired.length ? { retiredFingerprints: retired } : {}),
+      },
+      lease,
+    );
   });
   return body.scope ? { scope: body.scope } : {};
 }

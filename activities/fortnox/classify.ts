@@ -80,8 +80,16 @@ export function errorFromResponse(input: {
   const describe = [
     `Fortnox ${method} ${path} failed with HTTP ${status}`,
     parsed.code ? `code ${parsed.code}` : undefined,
-    parsed.message ? `"${parsed.message}"` : looksLikeHtml(input.body) ? '(HTML error page)' : input.body.trim() === '' ? '(empty body)' : undefined,
-  ].filter(Boolean).join(', ');
+    parsed.message
+      ? `"${parsed.message}"`
+      : looksLikeHtml(input.body)
+        ? '(HTML error page)'
+        : input.body.trim() === ''
+          ? '(empty body)'
+          : undefined,
+  ]
+    .filter(Boolean)
+    .join(', ');
   const base = {
     method,
     path,

@@ -7,17 +7,58 @@ import { errorFromResponse, errorFromTransport, parseErrorBody } from './classif
 import { FortnoxSchemaError } from './errors';
 import type { Pacer } from './pacer';
 import {
-  ArticleListItemSchema, ArticleSchema, CompanyInformationSchema, CustomerListItemSchema, CustomerSchema,
-  DocumentTypeSchema, InboundDocumentSchema, InvoiceListItemSchema, InvoiceSchema, OrderListItemSchema, OrderSchema,
-  OutboundDocumentSchema, PurchaseOrderSchema, StockBalanceSchema, StockPointSchema, SupplierListItemSchema, SupplierSchema,
-  WarehouseTenantSchema, list, single,
+  ArticleListItemSchema,
+  ArticleSchema,
+  CompanyInformationSchema,
+  CustomerListItemSchema,
+  CustomerSchema,
+  DocumentTypeSchema,
+  InboundDocumentSchema,
+  InvoiceListItemSchema,
+  InvoiceSchema,
+  OrderListItemSchema,
+  OrderSchema,
+  OutboundDocumentSchema,
+  PurchaseOrderSchema,
+  StockBalanceSchema,
+  StockPointSchema,
+  SupplierListItemSchema,
+  SupplierSchema,
+  WarehouseTenantSchema,
+  list,
+  single,
 } from './schemas';
 import type {
-  ArticleInput, ArticlePatch, CustomerInput, DocumentType, FortnoxArticle, FortnoxArticleListItem,
-  FortnoxCompanyInformation, FortnoxCustomer, FortnoxCustomerListItem, FortnoxInvoice, FortnoxInvoiceListItem,
-  FortnoxOrder, FortnoxOrderListItem, FortnoxSupplier, FortnoxSupplierListItem, InboundDocument, InboundDocumentInput,
-  ListPage, OrderInput, OrderPatch, OutboundDocument, OutboundDocumentInput, PurchaseOrder, PurchaseOrderInput, SupplierInput, StockBalance, StockPoint,
-  StockPointInput, WarehouseTenant, InvoiceInput,
+  ArticleInput,
+  ArticlePatch,
+  CustomerInput,
+  DocumentType,
+  FortnoxArticle,
+  FortnoxArticleListItem,
+  FortnoxCompanyInformation,
+  FortnoxCustomer,
+  FortnoxCustomerListItem,
+  FortnoxInvoice,
+  FortnoxInvoiceListItem,
+  FortnoxOrder,
+  FortnoxOrderListItem,
+  FortnoxSupplier,
+  FortnoxSupplierListItem,
+  InboundDocument,
+  InboundDocumentInput,
+  ListPage,
+  OrderInput,
+  OrderPatch,
+  OutboundDocument,
+  OutboundDocumentInput,
+  PurchaseOrder,
+  PurchaseOrderInput,
+  SupplierInput,
+  StockBalance,
+  StockPoint,
+  StockPointInput,
+  WarehouseTenant,
+  InvoiceInput,
 } from './schemas';
 import { observeApiCall } from '../../observability/metrics';
 import { formatStockholmTimestamp } from './stockholm-time';
@@ -125,7 +166,10 @@ function orderBody(order: OrderPatch): Record<string, unknown> {
 function invoiceBody(invoice: InvoiceInput): Record<string, unknown> {
   return {
     ...invoice,
-    InvoiceRows: invoice.InvoiceRows.map(({ DeliveredQuantity, ...row }) => ({ ...row, DeliveredQuantity: quantityText(DeliveredQuantity) })),
+    InvoiceRows: invoice.InvoiceRows.map(({ DeliveredQuantity, ...row }) => ({
+      ...row,
+      DeliveredQuantity: quantityText(DeliveredQuantity),
+    })),
   };
 }
 
@@ -202,7 +246,12 @@ export class FortnoxClient {
   }
 
   createOrder(order: OrderInput): Promise<FortnoxOrder> {
-    return this.call({ method: 'POST', path: '/3/orders', body: { Order: orderBody(order) }, schema: single('Order', OrderSchema) });
+    return this.call({
+      method: 'POST',
+      path: '/3/orders',
+      body: { Order: orderBody(order) },
+      schema: single('Order', OrderSchema),
+    });
   }
 
   /**
@@ -211,18 +260,27 @@ export class FortnoxClient {
    */
   updateOrder(documentNumber: string | number, patch: OrderPatch): Promise<FortnoxOrder> {
     return this.call({
-      method: 'PUT', path: `/3/orders/${id(documentNumber)}`, body: { Order: orderBody(patch) }, schema: single('Order', OrderSchema),
+      method: 'PUT',
+      path: `/3/orders/${id(documentNumber)}`,
+      body: { Order: orderBody(patch) },
+      schema: single('Order', OrderSchema),
     });
   }
 
   cancelOrder(documentNumber: string | number): Promise<FortnoxOrder> {
-    return this.call({ method: 'PUT', path: `/3/orders/${id(documentNumber)}/cancel`, schema: single('Order', OrderSchema) });
+    return this.call({
+      method: 'PUT',
+      path: `/3/orders/${id(documentNumber)}/cancel`,
+      schema: single('Order', OrderSchema),
+    });
   }
 
   /** Not idempotent in Fortnox: the caller checks InvoiceReference on a fresh GET first. */
   createInvoiceFromOrder(documentNumber: string | number): Promise<FortnoxInvoice> {
     return this.call({
-      method: 'PUT', path: `/3/orders/${id(documentNumber)}/createinvoice`, schema: single('Invoice', InvoiceSchema),
+      method: 'PUT',
+      path: `/3/orders/${id(documentNumber)}/createinvoice`,
+      schema: single('Invoice', InvoiceSchema),
     });
   }
 
@@ -249,12 +307,21 @@ export class FortnoxClient {
   }
 
   getInvoice(documentNumber: string | number): Promise<FortnoxInvoice> {
-    return this.call({ method: 'GET', path: `/3/invoices/${id(documentNumber)}`, schema: single('Invoice', InvoiceSchema) });
+    return this.call({
+      method: 'GET',
+      path: `/3/invoices/${id(documentNumber)}`,
+      schema: single('Invoice', InvoiceSchema),
+    });
   }
 
   /** Look up ExternalInvoiceReference1 first: Fortnox has no idempotency key. */
   createInvoice(invoice: InvoiceInput): Promise<FortnoxInvoice> {
-    return this.call({ method: 'POST', path: '/3/invoices', body: { Invoice: invoiceBody(invoice) }, schema: single('Invoice', InvoiceSchema) });
+    return this.call({
+      method: 'POST',
+      path: '/3/invoices',
+      body: { Invoice: invoiceBody(invoice) },
+      schema: single('Invoice', InvoiceSchema),
+    });
   }
 
   // ---- articles -------------------------------------------------------------------------------------------
@@ -278,17 +345,29 @@ export class FortnoxClient {
   }
 
   getArticle(articleNumber: string): Promise<FortnoxArticle> {
-    return this.call({ method: 'GET', path: `/3/articles/${id(articleNumber)}`, schema: single('Article', ArticleSchema) });
+    return this.call({
+      method: 'GET',
+      path: `/3/articles/${id(articleNumber)}`,
+      schema: single('Article', ArticleSchema),
+    });
   }
 
   createArticle(article: ArticleInput): Promise<FortnoxArticle> {
-    return this.call({ method: 'POST', path: '/3/articles', body: { Article: article }, schema: single('Article', ArticleSchema) });
+    return this.call({
+      method: 'POST',
+      path: '/3/articles',
+      body: { Article: article },
+      schema: single('Article', ArticleSchema),
+    });
   }
 
   /** Only the fields sent change. */
   updateArticle(articleNumber: string, patch: ArticlePatch): Promise<FortnoxArticle> {
     return this.call({
-      method: 'PUT', path: `/3/articles/${id(articleNumber)}`, body: { Article: patch }, schema: single('Article', ArticleSchema),
+      method: 'PUT',
+      path: `/3/articles/${id(articleNumber)}`,
+      body: { Article: patch },
+      schema: single('Article', ArticleSchema),
     });
   }
 
@@ -312,26 +391,47 @@ export class FortnoxClient {
   }
 
   getSupplier(supplierNumber: string): Promise<FortnoxSupplier> {
-    return this.call({ method: 'GET', path: `/3/suppliers/${id(supplierNumber)}`, schema: single('Supplier', SupplierSchema) });
+    return this.call({
+      method: 'GET',
+      path: `/3/suppliers/${id(supplierNumber)}`,
+      schema: single('Supplier', SupplierSchema),
+    });
   }
 
   createSupplier(supplier: SupplierInput): Promise<FortnoxSupplier> {
-    return this.call({ method: 'POST', path: '/3/suppliers', body: { Supplier: supplier }, schema: single('Supplier', SupplierSchema) });
+    return this.call({
+      method: 'POST',
+      path: '/3/suppliers',
+      body: { Supplier: supplier },
+      schema: single('Supplier', SupplierSchema),
+    });
   }
 
   /** Only the fields sent change. */
   updateSupplier(supplierNumber: string, patch: Partial<SupplierInput>): Promise<FortnoxSupplier> {
     return this.call({
-      method: 'PUT', path: `/3/suppliers/${id(supplierNumber)}`, body: { Supplier: patch }, schema: single('Supplier', SupplierSchema),
+      method: 'PUT',
+      path: `/3/suppliers/${id(supplierNumber)}`,
+      body: { Supplier: patch },
+      schema: single('Supplier', SupplierSchema),
     });
   }
 
   getCustomer(customerNumber: string): Promise<FortnoxCustomer> {
-    return this.call({ method: 'GET', path: `/3/customers/${id(customerNumber)}`, schema: single('Customer', CustomerSchema) });
+    return this.call({
+      method: 'GET',
+      path: `/3/customers/${id(customerNumber)}`,
+      schema: single('Customer', CustomerSchema),
+    });
   }
 
   createCustomer(customer: CustomerInput): Promise<FortnoxCustomer> {
-    return this.call({ method: 'POST', path: '/3/customers', body: { Customer: customer }, schema: single('Customer', CustomerSchema) });
+    return this.call({
+      method: 'POST',
+      path: '/3/customers',
+      body: { Customer: customer },
+      schema: single('Customer', CustomerSchema),
+    });
   }
 
   listCustomers(query: ListCustomersQuery = {}): Promise<ListPage<FortnoxCustomerListItem>> {
@@ -349,7 +449,9 @@ export class FortnoxClient {
 
   getCompanyInformation(): Promise<FortnoxCompanyInformation> {
     return this.call({
-      method: 'GET', path: '/3/companyinformation', schema: single('CompanyInformation', CompanyInformationSchema),
+      method: 'GET',
+      path: '/3/companyinformation',
+      schema: single('CompanyInformation', CompanyInformationSchema),
     });
   }
 
@@ -361,7 +463,12 @@ export class FortnoxClient {
 
   /** Create or replace. Quantity and value count in stock only once released. */
   putInboundDocument(type: string, documentId: string | number, body: InboundDocumentInput): Promise<InboundDocument> {
-    return this.call({ method: 'PUT', path: customPath('inbound', type, documentId), body, schema: InboundDocumentSchema });
+    return this.call({
+      method: 'PUT',
+      path: customPath('inbound', type, documentId),
+      body,
+      schema: InboundDocumentSchema,
+    });
   }
 
   getInboundDocument(type: string, documentId: string | number): Promise<InboundDocument> {
@@ -369,8 +476,17 @@ export class FortnoxClient {
   }
 
   /** Create or replace. Affects stock when saved; compare reservedQuantity/deliveredQuantity with what was asked. */
-  putOutboundDocument(type: string, documentId: string | number, body: OutboundDocumentInput): Promise<OutboundDocument> {
-    return this.call({ method: 'PUT', path: customPath('outbound', type, documentId), body, schema: OutboundDocumentSchema });
+  putOutboundDocument(
+    type: string,
+    documentId: string | number,
+    body: OutboundDocumentInput,
+  ): Promise<OutboundDocument> {
+    return this.call({
+      method: 'PUT',
+      path: customPath('outbound', type, documentId),
+      body,
+      schema: OutboundDocumentSchema,
+    });
   }
 
   getOutboundDocument(type: string, documentId: string | number): Promise<OutboundDocument> {
@@ -384,7 +500,10 @@ export class FortnoxClient {
 
   /** Undoes the document's stock effect and keeps it. */
   voidDocument(
-    direction: WarehouseDirection, type: string, documentId: string | number, options: { force?: boolean } = {},
+    direction: WarehouseDirection,
+    type: string,
+    documentId: string | number,
+    options: { force?: boolean } = {},
   ): Promise<void> {
     return this.call({
       method: 'PUT',
@@ -396,7 +515,9 @@ export class FortnoxClient {
 
   listDocumentTypes(): Promise<DocumentType[]> {
     return this.call({
-      method: 'GET', path: '/api/warehouse/documentdeliveries/custom/documenttypes-v1', schema: z.array(DocumentTypeSchema),
+      method: 'GET',
+      path: '/api/warehouse/documentdeliveries/custom/documenttypes-v1',
+      schema: z.array(DocumentTypeSchema),
     });
   }
 
@@ -414,16 +535,26 @@ export class FortnoxClient {
 
   listStockPoints(query: { q?: string; state?: 'ACTIVE' | 'INACTIVE' | 'ALL' } = {}): Promise<StockPoint[]> {
     return this.call({
-      method: 'GET', path: '/api/warehouse/stockpoints-v1', query: { q: query.q, state: query.state }, schema: z.array(StockPointSchema),
+      method: 'GET',
+      path: '/api/warehouse/stockpoints-v1',
+      query: { q: query.q, state: query.state },
+      schema: z.array(StockPointSchema),
     });
   }
 
   createStockPoint(stockPoint: StockPointInput): Promise<StockPoint> {
-    return this.call({ method: 'POST', path: '/api/warehouse/stockpoints-v1', body: stockPoint, schema: StockPointSchema });
+    return this.call({
+      method: 'POST',
+      path: '/api/warehouse/stockpoints-v1',
+      body: stockPoint,
+      schema: StockPointSchema,
+    });
   }
 
   /** `state`: NOT_SENT, SENT, SENT_NOT_REJECTED, DELAYED, RECEIVED, VOIDED, CURRENT or ALL. */
-  listPurchaseOrders(query: { state?: string; supplierNumber?: string; itemId?: string } = {}): Promise<PurchaseOrder[]> {
+  listPurchaseOrders(
+    query: { state?: string; supplierNumber?: string; itemId?: string } = {},
+  ): Promise<PurchaseOrder[]> {
     return this.call({
       method: 'GET',
       path: '/api/warehouse/purchaseorders-v1',
@@ -433,14 +564,22 @@ export class FortnoxClient {
   }
 
   getPurchaseOrder(purchaseOrderId: string | number): Promise<PurchaseOrder> {
-    return this.call({ method: 'GET', path: `/api/warehouse/purchaseorders-v1/${id(purchaseOrderId)}`, schema: PurchaseOrderSchema });
+    return this.call({
+      method: 'GET',
+      path: `/api/warehouse/purchaseorders-v1/${id(purchaseOrderId)}`,
+      schema: PurchaseOrderSchema,
+    });
   }
 
   createPurchaseOrder(purchaseOrder: PurchaseOrderInput): Promise<PurchaseOrder> {
     const body = {
       ...purchaseOrder,
       // PurchaseOrderRow requires both: a new order has all of its quantity left, in the order's currency.
-      rows: purchaseOrder.rows.map((row) => ({ ...row, remainingOrderedQuantity: row.orderedQuantity, currencyCode: purchaseOrder.currencyCode })),
+      rows: purchaseOrder.rows.map((row) => ({
+        ...row,
+        remainingOrderedQuantity: row.orderedQuantity,
+        currencyCode: purchaseOrder.currencyCode,
+      })),
     };
     return this.call({ method: 'POST', path: '/api/warehouse/purchaseorders-v1', body, schema: PurchaseOrderSchema });
   }
@@ -472,7 +611,9 @@ export class FortnoxClient {
       throw error;
     }
     if (!options.schema) return undefined as S extends z.ZodType ? z.output<S> : void;
-    return parseBody(options.method, options.path, status, body, options.schema) as S extends z.ZodType ? z.output<S> : void;
+    return parseBody(options.method, options.path, status, body, options.schema) as S extends z.ZodType
+      ? z.output<S>
+      : void;
   }
 
   private async send(options: CallOptions<z.ZodType | undefined>) {
@@ -526,7 +667,13 @@ function customPath(direction: WarehouseDirection, type: string, documentId: str
 }
 
 /** 2xx bodies must be JSON of the expected shape: HTML, empty or malformed bodies are schema errors naming the field. */
-function parseBody<S extends z.ZodType>(method: string, path: string, status: number, text: string, schema: S): z.output<S> {
+function parseBody<S extends z.ZodType>(
+  method: string,
+  path: string,
+  status: number,
+  text: string,
+  schema: S,
+): z.output<S> {
   const fail = (field: string, issues: string[]) => new FortnoxSchemaError({ method, path, status, field, issues });
   if (text.trim() === '') throw fail('(body)', ['(body): empty body on a success answer']);
   let json: unknown;
@@ -537,8 +684,9 @@ function parseBody<S extends z.ZodType>(method: string, path: string, status: nu
   }
   const result = schema.safeParse(json);
   if (result.success) return result.data;
-  const issues = result.error.issues.slice(0, 5).map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
+  const issues = result.error.issues
+    .slice(0, 5)
+    .map((issue) => `${issue.path.join('.') || '(body)'}: ${issue.message}`);
   const first = result.error.issues[0];
   throw fail(first?.path.join('.') || '(body)', issues);
 }
-

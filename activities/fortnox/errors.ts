@@ -74,12 +74,18 @@ export function failureType(err: FortnoxError): string {
   // The refresh token is gone or dead: nothing but a new consent by the customer helps.
   if (err.code === 'invalid_grant' || err.code === 'missing_refresh_token') return 'FortnoxConsentRequired';
   switch (err.status) {
-    case 400: return 'FortnoxBadRequest';
-    case 401: return 'FortnoxUnauthorized';
-    case 403: return 'FortnoxForbidden';
-    case 404: return 'FortnoxNotFound';
-    case 409: return 'FortnoxConflict';
-    default: return 'FortnoxRequestFailed';
+    case 400:
+      return 'FortnoxBadRequest';
+    case 401:
+      return 'FortnoxUnauthorized';
+    case 403:
+      return 'FortnoxForbidden';
+    case 404:
+      return 'FortnoxNotFound';
+    case 409:
+      return 'FortnoxConflict';
+    default:
+      return 'FortnoxRequestFailed';
   }
 }
 

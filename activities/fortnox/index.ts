@@ -1,8 +1,16 @@
 // Public API of the Fortnox client: the client, its errors, schemas and types, token stores and the pacer.
 export { FortnoxClient } from './client';
 export type {
-  FortnoxClientOptions, ListArticlesQuery, ListCustomersQuery, ListInvoicesQuery, ListOrdersQuery, ListSuppliersQuery,
-  OrderListFilter, InvoiceListFilter, ArticleListFilter, WarehouseDirection,
+  FortnoxClientOptions,
+  ListArticlesQuery,
+  ListCustomersQuery,
+  ListInvoicesQuery,
+  ListOrdersQuery,
+  ListSuppliersQuery,
+  OrderListFilter,
+  InvoiceListFilter,
+  ArticleListFilter,
+  WarehouseDirection,
 } from './client';
 export type { FortnoxAuth } from './auth';
 export { exchangeAuthorizationCode } from './auth';
@@ -10,7 +18,13 @@ export { FortnoxError, FortnoxSchemaError, toApplicationFailure, failureType } f
 export type { FortnoxErrorKind } from './errors';
 export { Pacer } from './pacer';
 export type { PacerOptions } from './pacer';
-export { FileTokenStore, MemoryTokenStore, TokenStoreLeaseLostError, TokenStoreLockTimeoutError, defaultTokenStore } from './token-store';
+export {
+  FileTokenStore,
+  MemoryTokenStore,
+  TokenStoreLeaseLostError,
+  TokenStoreLockTimeoutError,
+  defaultTokenStore,
+} from './token-store';
 export type { StoredTokens, TokenLease, TokenStore, FileTokenStoreOptions } from './token-store';
 export { formatStockholmTimestamp } from './stockholm-time';
 export { isReservedDocumentType } from './reserved-types';

@@ -46,13 +46,23 @@ export const fnBoolean = z.union([z.boolean(), z.string(), z.number()]).transfor
 
 /** A flag that may be unset (missing or null, as Fortnox leaves unset fields): read as `fallback`. */
 export const fnFlag = (fallback: boolean) =>
-  z.union([fnBoolean, z.null()]).optional().transform((value) => value ?? fallback);
+  z
+    .union([fnBoolean, z.null()])
+    .optional()
+    .transform((value) => value ?? fallback);
 
 /** An optional flag: unset (missing or null) reads as undefined. */
-export const fnOptionalFlag = z.union([fnBoolean, z.null()]).optional().transform((value) => value ?? undefined);
+export const fnOptionalFlag = z
+  .union([fnBoolean, z.null()])
+  .optional()
+  .transform((value) => value ?? undefined);
 
 /** A list that may be unset (missing or null): read as empty. */
-const fnList = <T extends z.ZodType>(item: T) => z.array(item).nullish().transform((value) => value ?? []);
+const fnList = <T extends z.ZodType>(item: T) =>
+  z
+    .array(item)
+    .nullish()
+    .transform((value) => value ?? []);
 
 /** A reference to another document: "0", 0, "" and null all mean "none" and read as null. */
 export const fnReference = z.union([z.string(), z.number(), z.null()]).transform((value) => {
@@ -70,7 +80,9 @@ export const fnId = z.union([z.string(), z.number()]).transform((value, ctx) => 
 });
 
 /** Free text: null reads as "" so callers never branch on null vs empty. */
-export const fnText = z.union([z.string(), z.number(), z.null()]).transform((value) => (value === null ? '' : String(value)));
+export const fnText = z
+  .union([z.string(), z.number(), z.null()])
+  .transform((value) => (value === null ? '' : String(value)));
 
 /** A date "YYYY-MM-DD" (or empty / null for none). */
 export const fnDate = z.union([z.string(), z.null()]).transform((value, ctx) => {
@@ -403,7 +415,10 @@ export function single<T extends z.ZodType>(name: string, schema: T) {
  * is read as the only page.
  */
 export function list<T extends z.ZodType>(name: string, schema: T) {
-  const shape: Record<string, z.ZodType> = { [name]: z.array(schema), MetaInformation: MetaInformationSchema.nullish() };
+  const shape: Record<string, z.ZodType> = {
+    [name]: z.array(schema),
+    MetaInformation: MetaInformationSchema.nullish(),
+  };
   return z.object(shape).transform((body): ListPage<z.output<T>> => {
     const items = body[name] as z.output<T>[];
     const meta = body.MetaInformation as z.output<typeof MetaInformationSchema> | null | undefined;
@@ -505,7 +520,10 @@ export const OutboundDocumentSchema = z.object({
   voided: fnFlag(false),
   warehouseReady: fnFlag(false),
   rows: z.array(OutboundDocumentRowSchema),
-  averageCosts: z.array(AverageCostSchema).nullish().transform((v) => v ?? []),
+  averageCosts: z
+    .array(AverageCostSchema)
+    .nullish()
+    .transform((v) => v ?? []),
 });
 export type OutboundDocument = z.output<typeof OutboundDocumentSchema>;
 
@@ -557,7 +575,10 @@ export const PurchaseOrderSchema = z.object({
 export type PurchaseOrder = z.output<typeof PurchaseOrderSchema>;
 
 export const DocumentTypeSchema = z.object({
-  category: z.string().transform((v) => v.toUpperCase()).pipe(z.enum(['INBOUND', 'OUTBOUND'])),
+  category: z
+    .string()
+    .transform((v) => v.toUpperCase())
+    .pipe(z.enum(['INBOUND', 'OUTBOUND'])),
   referenceType: fnText,
 });
 export type DocumentType = z.output<typeof DocumentTypeSchema>;
@@ -751,7 +772,13 @@ export interface PurchaseOrderInput {
   currencyRate: number;
   stockPointCode?: string;
   note?: string;
-  rows: Array<{ itemId: string; orderedQuantity: number; price?: number; itemDescription?: string; stockPointCode?: string }>;
+  rows: Array<{
+    itemId: string;
+    orderedQuantity: number;
+    price?: number;
+    itemDescription?: string;
+    stockPointCode?: string;
+  }>;
 }
 
 export interface SupplierInput {

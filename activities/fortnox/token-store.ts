@@ -102,7 +102,10 @@ export interface FileTokenStoreOptions {
 
 /** A holder's lock was taken over (its lease ran out) before it wrote: its tokens may be older than the new holder's. */
 export class TokenStoreLeaseLostError extends Error {
-  constructor(readonly key: string, readonly fence: number) {
+  constructor(
+    readonly key: string,
+    readonly fence: number,
+  ) {
     super(
       `Refused to write the tokens of ${key}: this holder's lock (fence ${fence}) was taken over after its lease ran out, ` +
         'and what the new holder stored must not be overwritten. A retry reads the store again',
@@ -112,7 +115,10 @@ export class TokenStoreLeaseLostError extends Error {
 }
 
 export class TokenStoreLockTimeoutError extends Error {
-  constructor(readonly key: string, waitedMs: number) {
+  constructor(
+    readonly key: string,
+    waitedMs: number,
+  ) {
     super(`Timed out after ${waitedMs} ms waiting for the token lock of ${key}`);
     this.name = 'TokenStoreLockTimeoutError';
   }
@@ -122,7 +128,12 @@ export class TokenStoreLockTimeoutError extends Error {
 // still queue locally instead of spinning on the lock file.
 const directoryMutexes = new Map<string, LocalMutex>();
 
-interface LockRecord { pid: number; at: number; fence?: number; holder?: string }
+interface LockRecord {
+  pid: number;
+  at: number;
+  fence?: number;
+  holder?: string;
+}
 
 /** Directory fsync is not possible on every platform (Windows): there the rename is as durable as it gets. */
 const NO_DIRECTORY_FSYNC = new Set(['EISDIR', 'EINVAL', 'EPERM', 'EBADF', 'ENOTSUP']);
@@ -140,7 +151,10 @@ export class FileTokenStore implements TokenStore {
   private readonly now: () => number;
   private readonly mutex: LocalMutex;
 
-  constructor(private readonly dir: string, options: FileTokenStoreOptions = {}) {
+  constructor(
+    private readonly dir: string,
+    options: FileTokenStoreOptions = {},
+  ) {
     this.staleLockMs = options.staleLockMs ?? 60_000;
     this.lockTimeoutMs = options.lockTimeoutMs ?? 90_000;
     this.pollMs = options.pollMs ?? 25;
@@ -169,15 +183,16 @@ export class FileTokenStore implements TokenStore {
     }
     try {
       const parsed: unknown = JSON.parse(text);
-      return typeof parsed === 'object' && parsed !== null ? parsed as Record<string, unknown> : undefined;
+      return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : undefined;
     } catch {
       return undefined; // a lock file whose holder has not written it yet
     }
   }
 
   async read(key: string): Promise<StoredTokens | undefined> {
-    const parsed = await this.readJson(this.file(key, '.json')) as Partial<StoredTokens> | undefined;
-    if (!parsed || typeof parsed.accessToken !== 'string' || typeof parsed.accessTokenExpiresAt !== 'number') return undefined;
+    const parsed = (await this.readJson(this.file(key, '.json'))) as Partial<StoredTokens> | undefined;
+    if (!parsed || typeof parsed.accessToken !== 'string' || typeof parsed.accessTokenExpiresAt !== 'number')
+      return undefined;
     return {
       accessToken: parsed.accessToken,
       accessTokenExpiresAt: parsed.accessTokenExpiresAt,
@@ -193,7 +208,11 @@ export class FileTokenStore implements TokenStore {
   async write(key: string, tokens: StoredTokens, lease?: TokenLease): Promise<void> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const record = lease ? { ...tokens, fence: lease.fence } : tokens;
-    await this.replaceFile(this.file(key, '.json'), JSON.stringify(record), lease && (() => this.assertLeaseHeld(lease)));
+    await this.replaceFile(
+      this.file(key, '.json'),
+      JSON.stringify(record),
+      lease && (() => this.assertLeaseHeld(lease)),
+    );
   }
 
   /** Temp file, fsync, optional last check, rename over, fsync the directory: the file is either old or new, and stays. */
@@ -268,9 +287,11 @@ export class FileTokenStore implements TokenStore {
   private async removeCrashedTemps(key: string): Promise<void> {
     const prefix = `${this.fileName(key)}.`;
     const names = await readdir(this.dir);
-    await Promise.all(names
-      .filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'))
-      .map((name) => rm(join(this.dir, name), { force: true })));
+    await Promise.all(
+      names
+        .filter((name) => name.startsWith(prefix) && name.endsWith('.tmp'))
+        .map((name) => rm(join(this.dir, name), { force: true })),
+    );
   }
 
   private async acquire(key: string): Promise<TokenLease> {

@@ -4,7 +4,11 @@ import { WmsStatus, warehouseHasStarted } from '../../domain/order';
 import { z } from 'zod';
 import { observeApiCall } from '../../observability/metrics';
 import {
-  WmsError, WmsInvoiceChargesNotPermittedError, WmsOrderCancelledError, WmsOrderStartedError, WmsSchemaError,
+  WmsError,
+  WmsInvoiceChargesNotPermittedError,
+  WmsOrderCancelledError,
+  WmsOrderStartedError,
+  WmsSchemaError,
 } from './errors';
 import {
   historicalInventorySchema,
@@ -86,9 +90,12 @@ export interface ListPurchaseOrdersFilter {
  * `max` of them; a short page is the last.
  */
 async function* idPages<T>(
-  fetch: (from: number, max: number) => Promise<T[]>, idOf: (item: T) => number, pageSize: number, start = 0,
+  fetch: (from: number, max: number) => Promise<T[]>,
+  idOf: (item: T) => number,
+  pageSize: number,
+  start = 0,
 ) {
-  for (let from = start; ; ) {
+  for (let from = start; ;) {
     const page = await fetch(from, pageSize);
     if (page.length) yield page;
     if (page.length < pageSize) return;
@@ -102,8 +109,7 @@ async function* idPages<T>(
 type QueryValue = string | number | boolean | Date | undefined | string[];
 type Method = 'GET' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
 
-const putResponse = (idField: string) =>
-  z.object({ [idField]: z.number().int(), message: z.string().nullish() });
+const putResponse = (idField: string) => z.object({ [idField]: z.number().int(), message: z.string().nullish() });
 
 /**
  * A request body checked against Ongoing's model before it is sent: what the WMS would refuse (or silently drop) fails
@@ -113,9 +119,14 @@ function requestBody<S extends z.ZodType>(schema: S, value: unknown, method: Met
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
-  throw new WmsError(`WMS ${method} ${path} not sent: the body does not fit Ongoing's model (${issues.slice(0, 5).join('; ')})`, {
-    kind: 'non-retryable', method, path,
-  });
+  throw new WmsError(
+    `WMS ${method} ${path} not sent: the body does not fit Ongoing's model (${issues.slice(0, 5).join('; ')})`,
+    {
+      kind: 'non-retryable',
+      method,
+      path,
+    },
+  );
 }
 
 /** All pages of a paged listing, in one array: for callers that need the whole (bounded) set at once. */
@@ -143,7 +154,12 @@ export class WmsClient {
   // ---- articles ----
 
   async upsertArticle(article: WmsArticleUpsert): Promise<{ articleSystemId: number }> {
-    const body = requestBody(wmsArticleUpsertSchema, { ...article, goodsOwnerId: this.goodsOwnerId }, 'PUT', '/articles');
+    const body = requestBody(
+      wmsArticleUpsertSchema,
+      { ...article, goodsOwnerId: this.goodsOwnerId },
+      'PUT',
+      '/articles',
+    );
     const res = await this.request('PUT', '/articles', { body, schema: putResponse('articleSystemId') });
     return { articleSystemId: res.articleSystemId as number };
   }
@@ -161,22 +177,39 @@ export class WmsClient {
   async listArticles(filter: ListArticlesFilter = {}): Promise<WmsArticle[]> {
     return this.request('GET', '/articles', {
       query: { goodsOwnerId: this.goodsOwnerId, ...filter },
-      schema: z.array(wmsArticleSchema).nullable().transform((v) => v ?? []),
+      schema: z
+        .array(wmsArticleSchema)
+        .nullable()
+        .transform((v) => v ?? []),
     });
   }
 
   /** Every article matching the filter, a page at a time. */
-  articlePages(filter: Omit<ListArticlesFilter, 'articleSystemIdFrom' | 'maxArticlesToGet'> = {}, pageSize = WMS_PAGE_SIZE) {
-    return idPages((from, max) => this.listArticles({ ...filter, articleSystemIdFrom: from, maxArticlesToGet: max }),
-      (a) => a.articleSystemId, pageSize);
+  articlePages(
+    filter: Omit<ListArticlesFilter, 'articleSystemIdFrom' | 'maxArticlesToGet'> = {},
+    pageSize = WMS_PAGE_SIZE,
+  ) {
+    return idPages(
+      (from, max) => this.listArticles({ ...filter, articleSystemIdFrom: from, maxArticlesToGet: max }),
+      (a) => a.articleSystemId,
+      pageSize,
+    );
   }
 
   /** Stock per warehouse, a page of articles at a time (entries carry only warehouseId: see listWarehouses). */
   inventoryPages(articleNumbers?: string[], pageSize = WMS_PAGE_SIZE) {
-    return idPages((from, max) => this.request('GET', '/articles/inventoryPerWarehouse', {
-      query: { goodsOwnerId: this.goodsOwnerId, articleNumbers, articleSystemIdFrom: from, maxArticlesToGet: max },
-      schema: z.array(inventoryPerWarehouseSchema).nullable().transform((v) => v ?? []),
-    }), (a) => a.articleSystemId, pageSize);
+    return idPages(
+      (from, max) =>
+        this.request('GET', '/articles/inventoryPerWarehouse', {
+          query: { goodsOwnerId: this.goodsOwnerId, articleNumbers, articleSystemIdFrom: from, maxArticlesToGet: max },
+          schema: z
+            .array(inventoryPerWarehouseSchema)
+            .nullable()
+            .transform((v) => v ?? []),
+        }),
+      (a) => a.articleSystemId,
+      pageSize,
+    );
   }
 
   async getInventoryPerWarehouse(articleNumbers?: string[]): Promise<WmsInventoryPerWarehouse[]> {
@@ -184,12 +217,15 @@ export class WmsClient {
   }
 
   /** Adjustments made in [from, toTime): Ongoing's keys are `from` and `toTime` (`to` is obsolete). No paging exists. */
-  async listInventoryAdjustments(period: { from?: Date | string; to?: Date | string } = {}): Promise<
-    WmsInventoryAdjustmentsLine[]
-  > {
+  async listInventoryAdjustments(
+    period: { from?: Date | string; to?: Date | string } = {},
+  ): Promise<WmsInventoryAdjustmentsLine[]> {
     return this.request('GET', '/inventoryAdjustments', {
       query: { goodsOwnerId: this.goodsOwnerId, from: period.from, toTime: period.to },
-      schema: z.array(inventoryAdjustmentsLineSchema).nullable().transform((v) => v ?? []),
+      schema: z
+        .array(inventoryAdjustmentsLineSchema)
+        .nullable()
+        .transform((v) => v ?? []),
     });
   }
 
@@ -200,12 +236,20 @@ export class WmsClient {
   async getHistoricalInventory(stockDate: Date | string, warehouseId?: number): Promise<WmsHistoricalInventory[]> {
     return this.request('GET', '/articles/historicalInventory', {
       query: { goodsOwnerId: this.goodsOwnerId, stockDate, warehouseId },
-      schema: z.array(historicalInventorySchema).nullable().transform((v) => v ?? []),
+      schema: z
+        .array(historicalInventorySchema)
+        .nullable()
+        .transform((v) => v ?? []),
     });
   }
 
   async listWarehouses(): Promise<WmsWarehouse[]> {
-    return this.request('GET', '/warehouses', { schema: z.array(wmsWarehouseSchema).nullable().transform((v) => v ?? []) });
+    return this.request('GET', '/warehouses', {
+      schema: z
+        .array(wmsWarehouseSchema)
+        .nullable()
+        .transform((v) => v ?? []),
+    });
   }
 
   // ---- orders ----
@@ -214,7 +258,9 @@ export class WmsClient {
    * PUT by orderNumber: creates or updates. Throws WmsOrderStartedError once the warehouse has started, and a
    * non-retryable WmsError before sending when the order lacks what Ongoing requires (a delivery date, a consignee).
    */
-  async upsertOrder(order: Omit<WmsOrderUpsert, 'deliveryDate'> & { deliveryDate?: string }): Promise<{ orderId: number }> {
+  async upsertOrder(
+    order: Omit<WmsOrderUpsert, 'deliveryDate'> & { deliveryDate?: string },
+  ): Promise<{ orderId: number }> {
     const body = requestBody(wmsOrderUpsertSchema, { ...order, goodsOwnerId: this.goodsOwnerId }, 'PUT', '/orders');
     try {
       const res = await this.request('PUT', '/orders', { body, schema: orderPutResponseSchema });
@@ -237,7 +283,10 @@ export class WmsClient {
   async listOrders(filter: ListOrdersFilter = {}): Promise<WmsOrder[]> {
     return this.request('GET', '/orders', {
       query: { goodsOwnerId: this.goodsOwnerId, ...filter },
-      schema: z.array(wmsOrderSchema).nullable().transform((v) => v ?? []),
+      schema: z
+        .array(wmsOrderSchema)
+        .nullable()
+        .transform((v) => v ?? []),
     });
   }
 
@@ -245,9 +294,17 @@ export class WmsClient {
    * Every order matching the filter, a page at a time (orderIdFrom cursor). `startAt` resumes a walk at that orderId
    * (e.g. after a retried activity's last heartbeat).
    */
-  orderPages(filter: Omit<ListOrdersFilter, 'orderIdFrom' | 'maxOrdersToGet'> = {}, pageSize = WMS_PAGE_SIZE, startAt = 0) {
-    return idPages((from, max) => this.listOrders({ ...filter, orderIdFrom: from, maxOrdersToGet: max }),
-      (o) => o.orderInfo.orderId, pageSize, startAt);
+  orderPages(
+    filter: Omit<ListOrdersFilter, 'orderIdFrom' | 'maxOrdersToGet'> = {},
+    pageSize = WMS_PAGE_SIZE,
+    startAt = 0,
+  ) {
+    return idPages(
+      (from, max) => this.listOrders({ ...filter, orderIdFrom: from, maxOrdersToGet: max }),
+      (o) => o.orderInfo.orderId,
+      pageSize,
+      startAt,
+    );
   }
 
   /**
@@ -259,12 +316,19 @@ export class WmsClient {
     const path = `/orders/${orderId}/invoiceCharges`;
     try {
       return await this.request('GET', path, {
-        schema: z.array(orderInvoiceChargeSchema).nullable().transform((v) => v ?? []),
+        schema: z
+          .array(orderInvoiceChargeSchema)
+          .nullable()
+          .transform((v) => v ?? []),
       });
     } catch (err) {
       if (err instanceof WmsError && (err.status === 401 || err.status === 403)) {
         throw new WmsInvoiceChargesNotPermittedError(orderId, {
-          method: err.method, path: err.path, status: err.status, responseBody: err.responseBody, cause: err,
+          method: err.method,
+          path: err.path,
+          status: err.status,
+          responseBody: err.responseBody,
+          cause: err,
         });
       }
       throw err;
@@ -296,7 +360,12 @@ export class WmsClient {
   // ---- purchase orders ----
 
   async upsertPurchaseOrder(purchaseOrder: WmsPurchaseOrderUpsert): Promise<{ purchaseOrderId: number }> {
-    const body = requestBody(wmsPurchaseOrderUpsertSchema, { ...purchaseOrder, goodsOwnerId: this.goodsOwnerId }, 'PUT', '/purchaseOrders');
+    const body = requestBody(
+      wmsPurchaseOrderUpsertSchema,
+      { ...purchaseOrder, goodsOwnerId: this.goodsOwnerId },
+      'PUT',
+      '/purchaseOrders',
+    );
     const res = await this.request('PUT', '/purchaseOrders', { body, schema: putResponse('purchaseOrderId') });
     return { purchaseOrderId: res.purchaseOrderId as number };
   }
@@ -304,27 +373,42 @@ export class WmsClient {
   async listPurchaseOrders(filter: ListPurchaseOrdersFilter = {}): Promise<WmsPurchaseOrder[]> {
     return this.request('GET', '/purchaseOrders', {
       query: { goodsOwnerId: this.goodsOwnerId, ...filter },
-      schema: z.array(wmsPurchaseOrderSchema).nullable().transform((v) => v ?? []),
+      schema: z
+        .array(wmsPurchaseOrderSchema)
+        .nullable()
+        .transform((v) => v ?? []),
     });
   }
 
   /** Every purchase order matching the filter, a page at a time (purchaseOrderIdFrom cursor). */
   purchaseOrderPages(
-    filter: Omit<ListPurchaseOrdersFilter, 'purchaseOrderIdFrom' | 'maxPurchaseOrdersToGet'> = {}, pageSize = WMS_PAGE_SIZE,
+    filter: Omit<ListPurchaseOrdersFilter, 'purchaseOrderIdFrom' | 'maxPurchaseOrdersToGet'> = {},
+    pageSize = WMS_PAGE_SIZE,
   ) {
-    return idPages((from, max) => this.listPurchaseOrders({ ...filter, purchaseOrderIdFrom: from, maxPurchaseOrdersToGet: max }),
-      (po) => po.purchaseOrderInfo.purchaseOrderId, pageSize);
+    return idPages(
+      (from, max) => this.listPurchaseOrders({ ...filter, purchaseOrderIdFrom: from, maxPurchaseOrdersToGet: max }),
+      (po) => po.purchaseOrderInfo.purchaseOrderId,
+      pageSize,
+    );
   }
 
   /**
    * Marks how many items of one line have been reported to the ERP (PatchPurchaseOrderReportedNumberOfItemsModel). An
    * absolute value, so a retry sets the same; `onlyPurchaseOrdersWithOrderLinesToReport` then skips the line.
    */
-  async setPurchaseOrderLineReported(purchaseOrderId: number, purchaseOrderLineId: number, reportedNumberOfItems: number): Promise<void> {
-    await this.request('PATCH', `/purchaseOrders/${purchaseOrderId}/lines/${purchaseOrderLineId}/reportedNumberOfItems`, {
-      body: { reportedNumberOfItems },
-      schema: z.unknown(),
-    });
+  async setPurchaseOrderLineReported(
+    purchaseOrderId: number,
+    purchaseOrderLineId: number,
+    reportedNumberOfItems: number,
+  ): Promise<void> {
+    await this.request(
+      'PATCH',
+      `/purchaseOrders/${purchaseOrderId}/lines/${purchaseOrderLineId}/reportedNumberOfItems`,
+      {
+        body: { reportedNumberOfItems },
+        schema: z.unknown(),
+      },
+    );
   }
 
   async getPurchaseOrderByNumber(purchaseOrderNumber: string): Promise<WmsPurchaseOrder | undefined> {
@@ -351,8 +435,11 @@ export class WmsClient {
         );
       }
       if (order && order.orderInfo.orderStatus.number === WmsStatus.Cancelled) {
-        return new WmsOrderCancelledError(order.orderInfo.orderNumber,
-          { method: err.method, path: err.path, status: err.status, responseBody: err.responseBody, cause: err }, order.orderInfo.orderId);
+        return new WmsOrderCancelledError(
+          order.orderInfo.orderNumber,
+          { method: err.method, path: err.path, status: err.status, responseBody: err.responseBody, cause: err },
+          order.orderInfo.orderId,
+        );
       }
     } catch (readErr) {
       // Whether the refusal means "started" is unknown: when the read failed for a passing reason, let Temporal try

@@ -75,8 +75,15 @@ export class WmsOrderStartedError extends WmsError {
 
 /** The order was cancelled in the WMS (on the floor), so it may not be changed any more. */
 export class WmsOrderCancelledError extends WmsError {
-  constructor(readonly orderNumber: string, context: Omit<WmsErrorContext, 'kind'>, readonly orderId?: number) {
-    super(`Order ${orderNumber} is cancelled in the WMS: ${context.method} ${context.path} was refused.`, { ...context, kind: 'non-retryable' });
+  constructor(
+    readonly orderNumber: string,
+    context: Omit<WmsErrorContext, 'kind'>,
+    readonly orderId?: number,
+  ) {
+    super(`Order ${orderNumber} is cancelled in the WMS: ${context.method} ${context.path} was refused.`, {
+      ...context,
+      kind: 'non-retryable',
+    });
     this.name = 'WmsOrderCancelledError';
   }
 }
@@ -86,7 +93,10 @@ export class WmsOrderCancelledError extends WmsError {
  * permission for the API user": without it no retry can succeed, so it stops the billing export with what to do.
  */
 export class WmsInvoiceChargesNotPermittedError extends WmsError {
-  constructor(readonly orderId: number, context: Omit<WmsErrorContext, 'kind'>) {
+  constructor(
+    readonly orderId: number,
+    context: Omit<WmsErrorContext, 'kind'>,
+  ) {
     super(
       `The WMS API user may not read invoice charges (${context.method} ${context.path} answered ${context.status}): ` +
         'grant it the permission for invoice charges in Ongoing WMS under Administration → Integration → API for goods ' +

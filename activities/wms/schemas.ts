@@ -64,7 +64,11 @@ export const wmsArticleUpsertSchema = z.strictObject({
   volume: z.number().optional(),
   isStockArticle: z.boolean().optional(),
   supplierInfo: z
-    .strictObject({ supplierArticleNumber: z.string().optional(), supplierNumber: z.string().optional(), supplierName: z.string().optional() })
+    .strictObject({
+      supplierArticleNumber: z.string().optional(),
+      supplierNumber: z.string().optional(),
+      supplierName: z.string().optional(),
+    })
     .optional(),
 });
 export type WmsArticleUpsert = z.input<typeof wmsArticleUpsertSchema>;
@@ -131,7 +135,10 @@ export const wmsOrderLineSchema = z.object({
   allocatedNumberOfItems: z.number(),
   pickedNumberOfItems: z.number(),
   /** Null (or left out) until reported. */
-  reportedNumberOfItems: z.number().nullish().transform((v) => v ?? null),
+  reportedNumberOfItems: z
+    .number()
+    .nullish()
+    .transform((v) => v ?? null),
   pickedArticleItems: z
     .array(pickedArticleItemSchema)
     .nullish()
@@ -197,7 +204,9 @@ const notification = z.strictObject({ toBeNotified: z.boolean(), value: z.string
 export const wmsOrderUpsertSchema = z.strictObject({
   goodsOwnerId: z.number().int().optional(),
   orderNumber: z.string().min(1),
-  deliveryDate: z.string().regex(/^\d{4}-\d{2}-\d{2}/, { error: 'expected a delivery date YYYY-MM-DD (Ongoing requires one)' }),
+  deliveryDate: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}/, { error: 'expected a delivery date YYYY-MM-DD (Ongoing requires one)' }),
   orderRemark: z.string().optional(),
   consigneeOrderNumber: z.string().optional(),
   referenceNumber: z.string().optional(),
@@ -264,7 +273,9 @@ export const wmsPurchaseOrderUpsertSchema = z.strictObject({
   goodsOwnerReference: z.string().optional(),
   purchaseOrderRemark: z.string().optional(),
   inDate: z.string().optional(),
-  supplierInfo: z.strictObject({ supplierNumber: z.string().optional(), supplierName: z.string().optional() }).optional(),
+  supplierInfo: z
+    .strictObject({ supplierNumber: z.string().optional(), supplierName: z.string().optional() })
+    .optional(),
   purchaseOrderLines: z.array(
     z.strictObject({
       rowNumber: z.string().min(1),

@@ -77,11 +77,16 @@ export function verifyToken(given: string | undefined, token: string): boolean {
 export function authenticateWebhook(auth: WebhookAuth, credentials: WebhookCredentials): boolean {
   switch (auth.auth) {
     case 'basic':
-      return credentials.pathToken === undefined && verifyBasic(credentials.authorization, auth.username, auth.password);
+      return (
+        credentials.pathToken === undefined && verifyBasic(credentials.authorization, auth.username, auth.password)
+      );
     case 'token':
       return verifyToken(credentials.pathToken, auth.token);
     case 'hmac':
-      return credentials.pathToken === undefined && verifyWebhookSignature(credentials.rawBody, credentials.signature, auth.secret);
+      return (
+        credentials.pathToken === undefined &&
+        verifyWebhookSignature(credentials.rawBody, credentials.signature, auth.secret)
+      );
     case 'off':
       return false;
   }

@@ -31,12 +31,19 @@ export interface BackfillResult {
  * Fortnox's) is refused: nothing has changed since then, so such a backfill can only be a typo.
  */
 export function parseSince(since: string, now = new Date()): Date {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(since) || Number.isNaN(new Date(`${since}T00:00:00Z`).getTime()) ||
-    new Date(`${since}T00:00:00Z`).toISOString().slice(0, 10) !== since) {
+  if (
+    !/^\d{4}-\d{2}-\d{2}$/.test(since) ||
+    Number.isNaN(new Date(`${since}T00:00:00Z`).getTime()) ||
+    new Date(`${since}T00:00:00Z`).toISOString().slice(0, 10) !== since
+  ) {
     throw new OperatorError(`--since: expected a date as YYYY-MM-DD, got ${JSON.stringify(since)}`, 2);
   }
   const today = formatStockholmTimestamp(now).slice(0, 10);
-  if (since > today) throw new OperatorError(`--since ${since} is in the future (today is ${today} in Stockholm time): nothing has changed since then`, 2);
+  if (since > today)
+    throw new OperatorError(
+      `--since ${since} is in the future (today is ${today} in Stockholm time): nothing has changed since then`,
+      2,
+    );
   return new Date(`${since}T00:00:00Z`);
 }
 
@@ -51,7 +58,11 @@ export interface BackfillOptions {
   now?: Date;
 }
 
-export async function backfillCommand(ctx: OperatorContext, tenantId: string, options: BackfillOptions): Promise<BackfillResult> {
+export async function backfillCommand(
+  ctx: OperatorContext,
+  tenantId: string,
+  options: BackfillOptions,
+): Promise<BackfillResult> {
   const since = parseSince(options.since, options.now);
   await requireKnownTenant(ctx, tenantId); // a tenant the worker does not know would wait for it forever
   const preview = !options.yes;
@@ -66,7 +77,8 @@ export async function backfillCommand(ctx: OperatorContext, tenantId: string, op
       workflowId,
       taskQueue: ctx.taskQueue,
       args: [{ tenantId, since: since.toISOString(), ...(preview ? { preview } : {}) }],
-      staticSummary: `${what}: every Fortnox order of ${tenantId} changed since ${options.since}` +
+      staticSummary:
+        `${what}: every Fortnox order of ${tenantId} changed since ${options.since}` +
         `${preview ? ' (counts only: starts and signals nothing)' : ''}`,
     });
   } catch (err) {
@@ -78,27 +90,52 @@ export async function backfillCommand(ctx: OperatorContext, tenantId: string, op
   const started = r.started + (r.restarted ?? 0);
   const leftClosed = r.leftClosed ?? 0;
   const summary: BackfillResult = {
-    preview, listed: r.listed, started, leftClosed, signalled: r.signalled, skipped: r.listed - started - leftClosed - r.signalled,
+    preview,
+    listed: r.listed,
+    started,
+    leftClosed,
+    signalled: r.signalled,
+    skipped: r.listed - started - leftClosed - r.signalled,
   };
   if (preview) {
-    println(ctx, `PREVIEW: nothing was started or signalled. ${summary.listed} Fortnox order(s) of ${tenantId} changed since ${options.since}:`);
-    println(ctx, table(['would', 'orders', 'why'], [
-      ['start (or signal, if running)', summary.started, "selected by the tenant's rules"],
-      ['leave closed', summary.leftClosed, 'selected, but their workflows ended for good (order reopen starts one again)'],
-      ['signal', summary.signalled, 'outside the selection rules, with a running workflow to tell of the change'],
-      ['skip', summary.skipped, 'outside the selection rules, no running workflow'],
-    ]));
+    println(
+      ctx,
+      `PREVIEW: nothing was started or signalled. ${summary.listed} Fortnox order(s) of ${tenantId} changed since ${options.since}:`,
+    );
+    println(
+      ctx,
+      table(
+        ['would', 'orders', 'why'],
+        [
+          ['start (or signal, if running)', summary.started, "selected by the tenant's rules"],
+          [
+            'leave closed',
+            summary.leftClosed,
+            'selected, but their workflows ended for good (order reopen starts one again)',
+          ],
+          ['signal', summary.signalled, 'outside the selection rules, with a running workflow to tell of the change'],
+          ['skip', summary.skipped, 'outside the selection rules, no running workflow'],
+        ],
+      ),
+    );
     println(ctx, `To run it: npm run cli -- backfill ${tenantId} --since ${options.since} --yes`);
     return summary;
   }
-  println(ctx, `Backfill of ${tenantId} since ${options.since}: ${summary.listed} listed, ${summary.started} started or signalled ` +
-    `(selected), ${summary.leftClosed} left closed, ${summary.signalled} running workflows told of a change, ` +
-    `${summary.skipped} outside the selection rules.`);
+  println(
+    ctx,
+    `Backfill of ${tenantId} since ${options.since}: ${summary.listed} listed, ${summary.started} started or signalled ` +
+      `(selected), ${summary.leftClosed} left closed, ${summary.signalled} running workflows told of a change, ` +
+      `${summary.skipped} outside the selection rules.`,
+  );
   return summary;
 }
 
 /** Waits for the sync's result, drawing its progress (pages read, orders listed) meanwhile. */
-async function follow(ctx: OperatorContext, handle: WorkflowHandle<typeof syncOrdersWorkflow>, showProgress: boolean): Promise<SyncOrdersResult> {
+async function follow(
+  ctx: OperatorContext,
+  handle: WorkflowHandle<typeof syncOrdersWorkflow>,
+  showProgress: boolean,
+): Promise<SyncOrdersResult> {
   const bar = new SingleBar({
     // Fortnox says how many pages a listing has only as it is read: a running count, not a bar.
     format: 'backfill: {value} pages read | listing {listing} | {listed} orders',
@@ -108,14 +145,19 @@ async function follow(ctx: OperatorContext, handle: WorkflowHandle<typeof syncOr
   });
   if (showProgress) bar.start(1, 0, { listing: '', listed: 0 });
   let done = false;
-  const result = handle.result().finally(() => { done = true; });
+  const result = handle.result().finally(() => {
+    done = true;
+  });
   while (showProgress && !done) {
     const progress = await handle.query(syncOrdersProgressQuery).catch(() => null);
     if (progress) {
       bar.setTotal(progress.pages + 1);
       bar.update(progress.pages, { listing: progress.listing, listed: progress.counts.listed });
     }
-    await Promise.race([result.catch(() => undefined), new Promise((resolve) => setTimeout(resolve, PROGRESS_EVERY_MS))]);
+    await Promise.race([
+      result.catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, PROGRESS_EVERY_MS)),
+    ]);
   }
   try {
     return await result;

@@ -55,7 +55,10 @@ async function retentionMs(ctx: OperatorContext): Promise<number> {
   return optionalTsToMs(config?.workflowExecutionRetentionTtl) || DEFAULT_RETENTION_MS;
 }
 
-async function exportState(ctx: OperatorContext, workflowId: string): Promise<Pick<BillingPeriodCheck, 'state' | 'detail'>> {
+async function exportState(
+  ctx: OperatorContext,
+  workflowId: string,
+): Promise<Pick<BillingPeriodCheck, 'state' | 'detail'>> {
   try {
     const description = await ctx.client.workflow.getHandle(workflowId).describe();
     switch (description.status.name) {
@@ -73,7 +76,11 @@ async function exportState(ctx: OperatorContext, workflowId: string): Promise<Pi
 }
 
 /** The check of a tenant's billing schedule, or undefined when the tenant has none (3PL invoicing not configured). */
-export async function checkBillingPeriods(ctx: OperatorContext, tenantId: string, options: BillingCheckOptions = {}): Promise<BillingCheck | undefined> {
+export async function checkBillingPeriods(
+  ctx: OperatorContext,
+  tenantId: string,
+  options: BillingCheckOptions = {},
+): Promise<BillingCheck | undefined> {
   const scheduleId = billingScheduleId(tenantId);
   let schedule: ScheduleDescription;
   try {
@@ -82,7 +89,11 @@ export async function checkBillingPeriods(ctx: OperatorContext, tenantId: string
     if (err instanceof ScheduleNotFoundError) return undefined;
     throw err;
   }
-  const check: BillingCheck = { scheduleId, periods: [], missedCatchupWindow: schedule.info.numActionsMissedCatchupWindow };
+  const check: BillingCheck = {
+    scheduleId,
+    periods: [],
+    missedCatchupWindow: schedule.info.numActionsMissedCatchupWindow,
+  };
   // Switched off in the settings: no close is expected. An operator's pause excuses none: the month still needs invoicing.
   if (schedule.state.paused && !pausedByOperator(schedule.state)) return check;
 
@@ -92,7 +103,10 @@ export async function checkBillingPeriods(ctx: OperatorContext, tenantId: string
   if (to <= from) return check;
   // The times the schedule's own spec (cron, time zone) names, as Temporal computes them.
   const { startTime } = await ctx.client.workflowService.listScheduleMatchingTimes({
-    namespace: ctx.namespace, scheduleId, startTime: msNumberToTs(from), endTime: msNumberToTs(to),
+    namespace: ctx.namespace,
+    scheduleId,
+    startTime: msNumberToTs(from),
+    endTime: msNumberToTs(to),
   });
   const due = new Map<string, Date>();
   for (const ts of startTime ?? []) {
@@ -106,7 +120,8 @@ export async function checkBillingPeriods(ctx: OperatorContext, tenantId: string
     const workflowId = billingExportWorkflowId(tenantId, period);
     let state = await exportState(ctx, workflowId);
     // The latest close's run is still on its way to starting the export (e.g. waiting for a worker).
-    if (state.state === 'missing' && closeRunning && index === periods.length - 1) state = { state: 'running', detail: 'the close is running' };
+    if (state.state === 'missing' && closeRunning && index === periods.length - 1)
+      state = { state: 'running', detail: 'the close is running' };
     check.periods.push({ period, dueAt, workflowId, ...state });
   }
   return check;

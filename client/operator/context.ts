@@ -28,7 +28,10 @@ export interface AccountsContext extends Pick<OperatorContext, 'tenants' | 'out'
 
 /** A failure the CLI reports as one line and a non-zero exit, without a stack trace. */
 export class OperatorError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
     super(message);
     this.name = 'OperatorError';
   }
@@ -50,7 +53,10 @@ export async function requireKnownTenant(ctx: OperatorContext, tenantId: string)
     await ctx.client.schedule.getHandle(ordersScheduleId(tenantId)).describe();
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
-    throw new OperatorError(`tenant "${tenantId}" has no schedules on namespace ${ctx.namespace}: is it in the worker's tenants file, and has the worker started?`, 2);
+    throw new OperatorError(
+      `tenant "${tenantId}" has no schedules on namespace ${ctx.namespace}: is it in the worker's tenants file, and has the worker started?`,
+      2,
+    );
   }
 }
 
@@ -64,7 +70,10 @@ export function table(headers: string[], rows: (string | number)[][]): string {
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   const numeric = headers.map((_, i) => rows.length > 0 && rows.every((r) => typeof r[i] === 'number'));
   const line = (r: string[]) =>
-    r.map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
+    r
+      .map((c, i) => (numeric[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
 }
 

@@ -43,46 +43,84 @@ async function fortnoxChecks(tenant: Tenant, fortnox: FortnoxClient): Promise<Ch
   try {
     scope = await fortnox.grantedScope();
   } catch (err) {
-    const consent = err instanceof FortnoxError && (err.code === 'invalid_grant' || err.code === 'missing_refresh_token');
-    return [{
-      check: `Fortnox token (${mode})`, result: 'fail', detail: describe(err),
-      fix: consent
-        ? 'the refresh-token chain is dead or missing: have the customer consent again, put the new refresh token in fortnox.auth.initialRefreshToken and restart the worker: a changed token starts a new chain (docs/operations.md)'
-        : tenant.fortnox.auth.mode === 'client_credentials'
-          ? 'check fortnox.auth.clientId, clientSecret and tenantId (the DatabaseNumber), and that the integration is activated for this company'
-          : 'check fortnox.auth.clientId and clientSecret',
-    }];
+    const consent =
+      err instanceof FortnoxError && (err.code === 'invalid_grant' || err.code === 'missing_refresh_token');
+    return [
+      {
+        check: `Fortnox token (${mode})`,
+        result: 'fail',
+        detail: describe(err),
+        fix: consent
+          ? 'the refresh-token chain is dead or missing: have the customer consent again, put the new refresh token in fortnox.auth.initialRefreshToken and restart the worker: a changed token starts a new chain (docs/operations.md)'
+          : tenant.fortnox.auth.mode === 'client_credentials'
+            ? 'check fortnox.auth.clientId, clientSecret and tenantId (the DatabaseNumber), and that the integration is activated for this company'
+            : 'check fortnox.auth.clientId and clientSecret',
+      },
+    ];
   }
   const checks: Check[] = [{ check: `Fortnox token (${mode})`, result: 'pass', detail: 'an access token was issued' }];
   const needed = requiredScopes(tenant.settings);
   if (scope === undefined) {
-    checks.push({ check: 'Fortnox scopes', result: 'warn', detail: 'Fortnox did not say which scopes it granted',
-      fix: `make sure the integration has the scopes ${needed.join(', ')} (and warehouse with Fortnox Lager)` });
+    checks.push({
+      check: 'Fortnox scopes',
+      result: 'warn',
+      detail: 'Fortnox did not say which scopes it granted',
+      fix: `make sure the integration has the scopes ${needed.join(', ')} (and warehouse with Fortnox Lager)`,
+    });
   } else {
     const granted = new Set(scope.split(/\s+/).filter(Boolean));
     const missing = needed.filter((s) => !granted.has(s));
-    checks.push(missing.length
-      ? { check: 'Fortnox scopes', result: 'fail', detail: `granted: ${[...granted].join(' ') || '(none)'}; missing: ${missing.join(' ')}`,
-        fix: `add the scopes ${missing.join(', ')} to the integration in Fortnox's developer portal, then consent again (refresh-token mode) or update fortnox.auth.scope` }
-      : { check: 'Fortnox scopes', result: 'pass', detail: `granted: ${[...granted].join(' ')}` });
+    checks.push(
+      missing.length
+        ? {
+            check: 'Fortnox scopes',
+            result: 'fail',
+            detail: `granted: ${[...granted].join(' ') || '(none)'}; missing: ${missing.join(' ')}`,
+            fix: `add the scopes ${missing.join(', ')} to the integration in Fortnox's developer portal, then consent again (refresh-token mode) or update fortnox.auth.scope`,
+          }
+        : { check: 'Fortnox scopes', result: 'pass', detail: `granted: ${[...granted].join(' ')}` },
+    );
   }
   try {
     const lager = (await fortnox.getWarehouseTenant()).activated;
-    checks.push({ check: 'Fortnox Lager', result: 'pass', detail: lager ? 'activated: stock moves through warehouse documents' : 'not activated' });
+    checks.push({
+      check: 'Fortnox Lager',
+      result: 'pass',
+      detail: lager ? 'activated: stock moves through warehouse documents' : 'not activated',
+    });
   } catch (err) {
     const noScope = err instanceof FortnoxError && (err.status === 403 || err.status === 404);
-    checks.push(noScope
-      ? { check: 'Fortnox Lager', result: 'warn', detail: 'unknown: the token may not read the warehouse API (no warehouse scope or licence)',
-        fix: 'if the company uses Fortnox Lager, add the warehouse scope; otherwise nothing to do (Lager counts as off)' }
-      : { check: 'Fortnox Lager', result: 'fail', detail: describe(err), fix: 'retry later; if it persists, check Fortnox status' });
+    checks.push(
+      noScope
+        ? {
+            check: 'Fortnox Lager',
+            result: 'warn',
+            detail: 'unknown: the token may not read the warehouse API (no warehouse scope or licence)',
+            fix: 'if the company uses Fortnox Lager, add the warehouse scope; otherwise nothing to do (Lager counts as off)',
+          }
+        : {
+            check: 'Fortnox Lager',
+            result: 'fail',
+            detail: describe(err),
+            fix: 'retry later; if it persists, check Fortnox status',
+          },
+    );
   }
   try {
     const page = await fortnox.listOrders({ limit: 1 });
     const [first] = page.items;
-    checks.push({ check: 'Fortnox order list', result: 'pass', detail: first ? `order ${first.DocumentNumber} read` : 'no orders yet' });
+    checks.push({
+      check: 'Fortnox order list',
+      result: 'pass',
+      detail: first ? `order ${first.DocumentNumber} read` : 'no orders yet',
+    });
   } catch (err) {
-    checks.push({ check: 'Fortnox order list', result: 'fail', detail: describe(err),
-      fix: 'the token cannot read orders: check the order scope and the company\'s licence' });
+    checks.push({
+      check: 'Fortnox order list',
+      result: 'fail',
+      detail: describe(err),
+      fix: "the token cannot read orders: check the order scope and the company's licence",
+    });
   }
   return checks;
 }
@@ -95,47 +133,95 @@ async function wmsChecks(tenant: Tenant, wms: WmsClient): Promise<{ checks: Chec
       checks: [
         { check: 'WMS API user', result: 'pass', detail: `${username} accepted` },
         { check: 'WMS goods owner', result: 'pass', detail: `goods owner ${goodsOwnerId} readable` },
-        { check: 'WMS order list', result: 'pass', detail: orders.length ? `order ${orders[0]!.orderInfo.orderNumber} read` : 'no orders yet' },
+        {
+          check: 'WMS order list',
+          result: 'pass',
+          detail: orders.length ? `order ${orders[0]!.orderInfo.orderNumber} read` : 'no orders yet',
+        },
       ],
       anyOrderId: orders[0]?.orderInfo.orderId,
     };
   } catch (err) {
     const status = err instanceof WmsError ? err.status : undefined;
     if (status === 401) {
-      return { checks: [{ check: 'WMS API user', result: 'fail', detail: describe(err),
-        fix: `check wms.username (${username}) and wms.password: the goods owner's API user in Ongoing (Administration → Integration → API for goods owners)` }] };
+      return {
+        checks: [
+          {
+            check: 'WMS API user',
+            result: 'fail',
+            detail: describe(err),
+            fix: `check wms.username (${username}) and wms.password: the goods owner's API user in Ongoing (Administration → Integration → API for goods owners)`,
+          },
+        ],
+      };
     }
     if (status === 403 || status === 400) {
-      return { checks: [
-        { check: 'WMS API user', result: 'pass', detail: `${username} accepted` },
-        { check: 'WMS goods owner', result: 'fail', detail: describe(err), fix: `check wms.goodsOwnerId (${goodsOwnerId}): it must be this API user's goods owner` },
-      ] };
+      return {
+        checks: [
+          { check: 'WMS API user', result: 'pass', detail: `${username} accepted` },
+          {
+            check: 'WMS goods owner',
+            result: 'fail',
+            detail: describe(err),
+            fix: `check wms.goodsOwnerId (${goodsOwnerId}): it must be this API user's goods owner`,
+          },
+        ],
+      };
     }
-    return { checks: [{ check: 'WMS API user', result: 'fail', detail: describe(err),
-      fix: `check wms.baseUrl (${tenant.wms.baseUrl}: up to and including the warehouse segment) and that the WMS is reachable` }] };
+    return {
+      checks: [
+        {
+          check: 'WMS API user',
+          result: 'fail',
+          detail: describe(err),
+          fix: `check wms.baseUrl (${tenant.wms.baseUrl}: up to and including the warehouse segment) and that the WMS is reachable`,
+        },
+      ],
+    };
   }
 }
 
 /** With 3PL invoicing of per-order charges on: may the API user read an order's invoice charges (an extra permission)? */
-async function invoiceChargesCheck(tenant: Tenant, wms: WmsClient, anyOrderId: number | undefined): Promise<Check | undefined> {
+async function invoiceChargesCheck(
+  tenant: Tenant,
+  wms: WmsClient,
+  anyOrderId: number | undefined,
+): Promise<Check | undefined> {
   if (!tenant.billing || !tenant.settings.processes.billing || !tenant.billing.orderCharges) return undefined;
   const check = 'WMS invoice charges permission';
   if (anyOrderId === undefined) {
-    return { check, result: 'warn', detail: 'no order in the WMS to try it on yet', fix: 'run doctor again once the WMS has an order' };
+    return {
+      check,
+      result: 'warn',
+      detail: 'no order in the WMS to try it on yet',
+      fix: 'run doctor again once the WMS has an order',
+    };
   }
   try {
     const charges = await wms.getOrderInvoiceCharges(anyOrderId);
-    return { check, result: 'pass', detail: `GET /orders/${anyOrderId}/invoiceCharges answered (${charges.length} charge(s))` };
+    return {
+      check,
+      result: 'pass',
+      detail: `GET /orders/${anyOrderId}/invoiceCharges answered (${charges.length} charge(s))`,
+    };
   } catch (err) {
-    return { check, result: 'fail', detail: describe(err),
-      fix: err instanceof WmsInvoiceChargesNotPermittedError
-        ? 'grant the API user the permission to read invoice charges: Ongoing WMS → Administration → Integration → API for goods owners'
-        : 'retry later; if it persists, check the WMS' };
+    return {
+      check,
+      result: 'fail',
+      detail: describe(err),
+      fix:
+        err instanceof WmsInvoiceChargesNotPermittedError
+          ? 'grant the API user the permission to read invoice charges: Ongoing WMS → Administration → Integration → API for goods owners'
+          : 'retry later; if it persists, check the WMS',
+    };
   }
 }
 
 /** The headers and URL a WMS would use with the configured authentication, for a GET reachability check. */
-function webhookRequest(url: string, auth: Exclude<WebhookAuth, { auth: 'off' }>): { url: string; headers: Record<string, string> } {
+function webhookRequest(
+  url: string,
+  auth: Exclude<WebhookAuth, { auth: 'off' }>,
+): { url: string; headers: Record<string, string> } {
   switch (auth.auth) {
     case 'basic':
       return { url, headers: { authorization: basicAuthorization(auth.username, auth.password) } };
@@ -151,26 +237,55 @@ async function webhookCheck(tenant: Tenant): Promise<Check> {
   if (auth.auth === 'off') {
     const poll = tenant.settings.processes.wmsStatusPoll;
     return poll
-      ? { check: 'webhook', result: 'pass', detail: `off: the status-change poll asks the WMS every ${tenant.settings.wmsStatusPollInterval}` }
-      : { check: 'webhook', result: 'fail', detail: 'off, and the status-change poll is switched off too: shipments wait for each order\'s reconciliation timer',
-        fix: 'configure the webhook (docs/operations.md) or switch settings.processes.wmsStatusPoll on' };
+      ? {
+          check: 'webhook',
+          result: 'pass',
+          detail: `off: the status-change poll asks the WMS every ${tenant.settings.wmsStatusPollInterval}`,
+        }
+      : {
+          check: 'webhook',
+          result: 'fail',
+          detail:
+            "off, and the status-change poll is switched off too: shipments wait for each order's reconciliation timer",
+          fix: 'configure the webhook (docs/operations.md) or switch settings.processes.wmsStatusPoll on',
+        };
   }
   if (!auth.publicUrl) {
-    return { check: 'webhook URL', result: 'warn', detail: `${auth.auth} mode, but no wms.webhook.publicUrl to check`,
-      fix: 'set wms.webhook.publicUrl to the URL typed into Ongoing\'s webhook form, to have it checked' };
+    return {
+      check: 'webhook URL',
+      result: 'warn',
+      detail: `${auth.auth} mode, but no wms.webhook.publicUrl to check`,
+      fix: "set wms.webhook.publicUrl to the URL typed into Ongoing's webhook form, to have it checked",
+    };
   }
   const { url, headers } = webhookRequest(auth.publicUrl, auth);
   const shown = auth.auth === 'token' ? `${auth.publicUrl}/…` : auth.publicUrl;
   try {
-    const res = await got(url, { headers, throwHttpErrors: false, retry: { limit: 0 }, timeout: { request: 10_000 }, followRedirect: false });
-    if (res.statusCode === 200) return { check: 'webhook URL', result: 'pass', detail: `${shown} answers with ${auth.auth} authentication` };
-    return { check: 'webhook URL', result: 'fail', detail: `${shown} answered ${res.statusCode}`,
-      fix: res.statusCode === 401
-        ? 'the receiver refused the configured credentials: the tenants file and the receiver\'s configuration differ'
-        : 'the URL does not reach this product\'s webhook receiver: check the host, the path /webhooks/wms/<tenant> and the proxy in front of it' };
+    const res = await got(url, {
+      headers,
+      throwHttpErrors: false,
+      retry: { limit: 0 },
+      timeout: { request: 10_000 },
+      followRedirect: false,
+    });
+    if (res.statusCode === 200)
+      return { check: 'webhook URL', result: 'pass', detail: `${shown} answers with ${auth.auth} authentication` };
+    return {
+      check: 'webhook URL',
+      result: 'fail',
+      detail: `${shown} answered ${res.statusCode}`,
+      fix:
+        res.statusCode === 401
+          ? "the receiver refused the configured credentials: the tenants file and the receiver's configuration differ"
+          : "the URL does not reach this product's webhook receiver: check the host, the path /webhooks/wms/<tenant> and the proxy in front of it",
+    };
   } catch (err) {
-    return { check: 'webhook URL', result: 'fail', detail: `${shown}: ${describe(err)}`,
-      fix: 'the receiver is not reachable at that URL: is it running, and is the port open to Ongoing?' };
+    return {
+      check: 'webhook URL',
+      result: 'fail',
+      detail: `${shown}: ${describe(err)}`,
+      fix: 'the receiver is not reachable at that URL: is it running, and is the port open to Ongoing?',
+    };
   }
 }
 
@@ -201,9 +316,7 @@ export function formatDoctor(checks: DoctorCheck[]): string {
   ].join('\n');
 }
 
-export async function doctorCommand(
-  ctx: AccountsContext, options: { tenant?: string } = {},
-): Promise<DoctorCheck[]> {
+export async function doctorCommand(ctx: AccountsContext, options: { tenant?: string } = {}): Promise<DoctorCheck[]> {
   if (!ctx.registry || ctx.tenants.length === 0) {
     throw new OperatorError('doctor checks the accounts in the tenants file: set TENANTS_FILE', 2);
   }

@@ -49,12 +49,17 @@ export async function replayCheck(ctx: OperatorContext, options: ReplayCheckOpti
   return result;
 }
 
-export async function replayCheckCommand(ctx: OperatorContext, options: ReplayCheckOptions = {}): Promise<ReplayCheckResult> {
+export async function replayCheckCommand(
+  ctx: OperatorContext,
+  options: ReplayCheckOptions = {},
+): Promise<ReplayCheckResult> {
   const result = await replayCheck(ctx, options);
   for (const f of result.failures) println(ctx, `FAIL ${f.kind}: ${f.workflowId} (run ${f.runId}): ${f.message}`);
   if (result.replayed === 0) println(ctx, 'No histories found to replay (query matched nothing).');
   if (result.failures.length) {
-    throw new OperatorError(`${result.failures.length} of ${result.replayed} histories do not replay against this code: do not deploy it`);
+    throw new OperatorError(
+      `${result.failures.length} of ${result.replayed} histories do not replay against this code: do not deploy it`,
+    );
   }
   println(ctx, `OK: ${result.replayed} histories replay against the current workflow code.`);
   return result;

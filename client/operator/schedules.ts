@@ -14,7 +14,12 @@ export async function tenantScheduleIds(ctx: OperatorContext, tenantId: string):
   return ids.sort();
 }
 
-export async function setTenantPaused(ctx: OperatorContext, tenantId: string, paused: boolean, note?: string): Promise<string[]> {
+export async function setTenantPaused(
+  ctx: OperatorContext,
+  tenantId: string,
+  paused: boolean,
+  note?: string,
+): Promise<string[]> {
   const ids = await tenantScheduleIds(ctx, tenantId);
   if (ids.length === 0) throw new OperatorError(`no schedules of tenant ${tenantId} on namespace ${ctx.namespace}`);
   const text = `${paused ? OPERATOR_PAUSE_NOTE : 'Resumed by an operator'} (CLI) at ${new Date().toISOString()}${note ? `: ${note}` : ''}`;
@@ -40,7 +45,12 @@ export interface RunNowResult {
  * the same trigger as start-up and the console, and waits briefly to say whether a run started or one still running
  * made the schedule skip it (it then carries on from that run's cursor at its next start).
  */
-export async function runScheduleNow(ctx: OperatorContext, tenantId: string, schedule: string, waitMs = 15_000): Promise<RunNowResult> {
+export async function runScheduleNow(
+  ctx: OperatorContext,
+  tenantId: string,
+  schedule: string,
+  waitMs = 15_000,
+): Promise<RunNowResult> {
   const scheduleId = `${schedule}:${tenantId}`;
   const handle = ctx.client.schedule.getHandle(scheduleId);
   let before;
@@ -49,9 +59,12 @@ export async function runScheduleNow(ctx: OperatorContext, tenantId: string, sch
   } catch (err) {
     if (!(err instanceof ScheduleNotFoundError)) throw err;
     const known = (await tenantScheduleIds(ctx, tenantId)).map((id) => id.slice(0, id.lastIndexOf(':')));
-    throw new OperatorError(known.length
-      ? `tenant ${tenantId} has no schedule "${schedule}"; its schedules: ${known.join(', ')}`
-      : `no schedules of tenant ${tenantId} on namespace ${ctx.namespace}`, 2);
+    throw new OperatorError(
+      known.length
+        ? `tenant ${tenantId} has no schedule "${schedule}"; its schedules: ${known.join(', ')}`
+        : `no schedules of tenant ${tenantId} on namespace ${ctx.namespace}`,
+      2,
+    );
   }
   await triggerScheduleNow(ctx.client, scheduleId);
   let result: RunNowResult = { scheduleId, outcome: 'requested' };
@@ -69,10 +82,13 @@ export async function runScheduleNow(ctx: OperatorContext, tenantId: string, sch
     await new Promise((r) => setTimeout(r, 200));
   }
   const link = result.workflowId ? `  ${workflowUrl(ctx, result.workflowId)}` : '';
-  println(ctx, {
-    started: `started  ${scheduleId}: ${result.workflowId}${link}`,
-    skipped: `skipped  ${scheduleId}: a run is still running (${result.workflowId ?? '?'}); nothing was started beside it${link}`,
-    requested: `requested ${scheduleId}: Temporal has not started it yet; see \`status\` or the Web UI`,
-  }[result.outcome]);
+  println(
+    ctx,
+    {
+      started: `started  ${scheduleId}: ${result.workflowId}${link}`,
+      skipped: `skipped  ${scheduleId}: a run is still running (${result.workflowId ?? '?'}); nothing was started beside it${link}`,
+      requested: `requested ${scheduleId}: Temporal has not started it yet; see \`status\` or the Web UI`,
+    }[result.outcome],
+  );
   return result;
 }

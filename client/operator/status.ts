@@ -8,7 +8,13 @@ import { billingProblems, checkBillingPeriods, type BillingCheck } from './billi
 import { OperatorError, println, quote, table, workflowUrl, type OperatorContext } from './context';
 
 /** The stages of an order workflow that is still running. */
-export const OPEN_STAGES = ['starting', 'awaiting-warehouse', 'in-warehouse', 'reporting', 'needs-attention'] as const satisfies readonly OrderStage[];
+export const OPEN_STAGES = [
+  'starting',
+  'awaiting-warehouse',
+  'in-warehouse',
+  'reporting',
+  'needs-attention',
+] as const satisfies readonly OrderStage[];
 
 export interface TenantStatus {
   tenantId: string;
@@ -34,13 +40,19 @@ const ORDERS = `WorkflowType="${ORDER_WORKFLOW_TYPE}"`;
 
 async function listSchedules(ctx: OperatorContext): Promise<ScheduleSummary[]> {
   const schedules: ScheduleSummary[] = [];
-  for await (const schedule of ctx.client.schedule.list()) if (schedule.scheduleId.includes(':')) schedules.push(schedule);
+  for await (const schedule of ctx.client.schedule.list())
+    if (schedule.scheduleId.includes(':')) schedules.push(schedule);
   return schedules;
 }
 
-async function attentionList(ctx: OperatorContext, tenantId: string, options: StatusOptions): Promise<TenantStatus['attention']> {
+async function attentionList(
+  ctx: OperatorContext,
+  tenantId: string,
+  options: StatusOptions,
+): Promise<TenantStatus['attention']> {
   const since = new Date(Date.now() - (options.closedWithinDays ?? 7) * 86_400_000).toISOString();
-  const query = `${ORDERS} AND Tenant=${quote(tenantId)} AND NeedsAttention=true AND ` +
+  const query =
+    `${ORDERS} AND Tenant=${quote(tenantId)} AND NeedsAttention=true AND ` +
     `(ExecutionStatus="Running" OR CloseTime > ${quote(since)})`;
   const found: TenantStatus['attention'] = [];
   for await (const wf of ctx.client.workflow.list({ query, pageSize: 100 })) {
@@ -69,21 +81,27 @@ export async function collectStatus(ctx: OperatorContext, options: StatusOptions
   if (tenantIds.length === 0) throw new OperatorError('no tenants: no tenants file and no schedules on this namespace');
   const result: TenantStatus[] = [];
   for (const tenantId of tenantIds) {
-    const openByStage = Object.fromEntries(await Promise.all(OPEN_STAGES.map(async (stage) => {
-      const { count } = await ctx.client.workflow.count(
-        `${ORDERS} AND ExecutionStatus="Running" AND Tenant=${quote(tenantId)} AND OrderStage=${quote(stage)}`,
-      );
-      return [stage, count];
-    }))) as TenantStatus['openByStage'];
+    const openByStage = Object.fromEntries(
+      await Promise.all(
+        OPEN_STAGES.map(async (stage) => {
+          const { count } = await ctx.client.workflow.count(
+            `${ORDERS} AND ExecutionStatus="Running" AND Tenant=${quote(tenantId)} AND OrderStage=${quote(stage)}`,
+          );
+          return [stage, count];
+        }),
+      ),
+    ) as TenantStatus['openByStage'];
     result.push({
       tenantId,
-      schedules: schedules.filter((s) => tenantOfScheduleId(s.scheduleId) === tenantId).map((s) => ({
-        scheduleId: s.scheduleId,
-        paused: s.state.paused,
-        note: s.state.note,
-        nextRun: s.info.nextActionTimes[0],
-        lastRun: s.info.recentActions.at(-1)?.takenAt,
-      })),
+      schedules: schedules
+        .filter((s) => tenantOfScheduleId(s.scheduleId) === tenantId)
+        .map((s) => ({
+          scheduleId: s.scheduleId,
+          paused: s.state.paused,
+          note: s.state.note,
+          nextRun: s.info.nextActionTimes[0],
+          lastRun: s.info.recentActions.at(-1)?.takenAt,
+        })),
       openByStage,
       openTotal: Object.values(openByStage).reduce((a, b) => a + b, 0),
       attention: await attentionList(ctx, tenantId, options),
@@ -99,21 +117,41 @@ function printBilling(ctx: OperatorContext, s: TenantStatus): void {
   if (!s.billing) return;
   const problems = billingProblems(s.billing);
   if (s.billing.missedCatchupWindow > 0) {
-    println(ctx, `BILLING: the period-close schedule skipped ${s.billing.missedCatchupWindow} close(s): Temporal could not run ` +
-      'them within the catch-up window. Check which months lack an invoice and export them by hand.');
+    println(
+      ctx,
+      `BILLING: the period-close schedule skipped ${s.billing.missedCatchupWindow} close(s): Temporal could not run ` +
+        'them within the catch-up window. Check which months lack an invoice and export them by hand.',
+    );
   }
   if (problems.length === 0) {
-    if (s.billing.periods.length) println(ctx, `Billing: every period closed since ${time(s.billing.periods[0]!.dueAt)} is exported.`);
+    if (s.billing.periods.length)
+      println(ctx, `Billing: every period closed since ${time(s.billing.periods[0]!.dueAt)} is exported.`);
     println(ctx);
     return;
   }
   // The command that fixes it invoices only with --yes: the hint says so, and that a dry run without it shows first.
-  println(ctx, `BILLING: ${problems.length} closed period(s) without a completed export; export each with: ` +
-    `npm run cli -- billing export --tenant ${s.tenantId} --period <YYYY-MM> --yes (without --yes: a dry run)`);
-  const what = { missing: 'missing: no export ran', failed: 'export ended', 'needs-attention': 'exported, needs attention' } as const;
-  println(ctx, table(['period', 'close due', 'state', 'workflow'], problems.map((p) => [
-    p.period, time(p.dueAt), `${what[p.state as keyof typeof what]}${p.detail ? ` (${p.detail})` : ''}`, p.workflowId,
-  ])));
+  println(
+    ctx,
+    `BILLING: ${problems.length} closed period(s) without a completed export; export each with: ` +
+      `npm run cli -- billing export --tenant ${s.tenantId} --period <YYYY-MM> --yes (without --yes: a dry run)`,
+  );
+  const what = {
+    missing: 'missing: no export ran',
+    failed: 'export ended',
+    'needs-attention': 'exported, needs attention',
+  } as const;
+  println(
+    ctx,
+    table(
+      ['period', 'close due', 'state', 'workflow'],
+      problems.map((p) => [
+        p.period,
+        time(p.dueAt),
+        `${what[p.state as keyof typeof what]}${p.detail ? ` (${p.detail})` : ''}`,
+        p.workflowId,
+      ]),
+    ),
+  );
   println(ctx);
 }
 
@@ -121,20 +159,44 @@ export async function statusCommand(ctx: OperatorContext, options: StatusOptions
   const statuses = await collectStatus(ctx, options);
   for (const s of statuses) {
     println(ctx, `Tenant ${s.tenantId}`);
-    println(ctx, s.schedules.length
-      ? table(['schedule', 'state', 'next run', 'last run'],
-        s.schedules.map((x) => [x.scheduleId, x.paused ? 'PAUSED' : 'active', x.paused ? '-' : time(x.nextRun), time(x.lastRun)]))
-      : '(no schedules)');
+    println(
+      ctx,
+      s.schedules.length
+        ? table(
+            ['schedule', 'state', 'next run', 'last run'],
+            s.schedules.map((x) => [
+              x.scheduleId,
+              x.paused ? 'PAUSED' : 'active',
+              x.paused ? '-' : time(x.nextRun),
+              time(x.lastRun),
+            ]),
+          )
+        : '(no schedules)',
+    );
     println(ctx);
     printBilling(ctx, s);
-    println(ctx, table(['open orders by stage', 'count'], [...OPEN_STAGES.map((stage) => [stage, s.openByStage[stage]]), ['total', s.openTotal]]));
+    println(
+      ctx,
+      table(
+        ['open orders by stage', 'count'],
+        [...OPEN_STAGES.map((stage) => [stage, s.openByStage[stage]]), ['total', s.openTotal]],
+      ),
+    );
     println(ctx);
     if (s.attention.length === 0) {
       println(ctx, 'No orders need attention.');
     } else {
-      println(ctx, `Orders needing attention (${s.attention.length}); see them with: npm run cli -- order show ${s.tenantId} <order>`);
-      println(ctx, table(['order', 'stage', 'workflow', 'Web UI'],
-        s.attention.map((a) => [a.documentNumber, a.stage, a.running ? 'running' : 'closed', a.url])));
+      println(
+        ctx,
+        `Orders needing attention (${s.attention.length}); see them with: npm run cli -- order show ${s.tenantId} <order>`,
+      );
+      println(
+        ctx,
+        table(
+          ['order', 'stage', 'workflow', 'Web UI'],
+          s.attention.map((a) => [a.documentNumber, a.stage, a.running ? 'running' : 'closed', a.url]),
+        ),
+      );
     }
     println(ctx);
   }

@@ -8,7 +8,9 @@ import { println, requireKnownTenant, table, type OperatorContext } from './cont
 export type { StockReport };
 
 export async function stockReportCommand(
-  ctx: OperatorContext, tenantId: string, options: { onlyDifferences?: boolean } = {},
+  ctx: OperatorContext,
+  tenantId: string,
+  options: { onlyDifferences?: boolean } = {},
 ): Promise<StockReport & { workflowId: string }> {
   await requireKnownTenant(ctx, tenantId);
   const workflowId = stockReportWorkflowId(tenantId, Date.now().toString(36));
@@ -20,8 +22,22 @@ export async function stockReportCommand(
     workflowExecutionTimeout: '10 minutes',
     staticSummary: `Stock report of ${tenantId}: WMS against Fortnox per article`,
   });
-  println(ctx, `Stock of ${tenantId}: WMS (all warehouses) against Fortnox (${report.source === 'lager' ? 'Lager stock balance' : 'article register'})`);
-  println(ctx, table(['article', 'WMS', 'Fortnox', 'difference'], report.rows.map((r) => [r.ArticleNumber, r.wms, r.fortnox, r.difference])));
-  println(ctx, report.differing ? `${report.differing} of ${report.articles} articles differ.` : `All ${report.articles} articles agree.`);
+  println(
+    ctx,
+    `Stock of ${tenantId}: WMS (all warehouses) against Fortnox (${report.source === 'lager' ? 'Lager stock balance' : 'article register'})`,
+  );
+  println(
+    ctx,
+    table(
+      ['article', 'WMS', 'Fortnox', 'difference'],
+      report.rows.map((r) => [r.ArticleNumber, r.wms, r.fortnox, r.difference]),
+    ),
+  );
+  println(
+    ctx,
+    report.differing
+      ? `${report.differing} of ${report.articles} articles differ.`
+      : `All ${report.articles} articles agree.`,
+  );
   return { ...report, workflowId };
 }

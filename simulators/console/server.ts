@@ -42,18 +42,28 @@ interface FortnoxState {
 export async function startConsole(options: ConsoleOptions): Promise<ConsoleServer> {
   const { tenant } = options;
   const auth = tenant.fortnox.auth;
-  if (auth.mode !== 'client_credentials') throw new Error('the console serves the sandbox tenant (client_credentials) only');
+  if (auth.mode !== 'client_credentials')
+    throw new Error('the console serves the sandbox tenant (client_credentials) only');
   const fortnoxState = `${options.fortnoxUrl}/_sandbox/tenants/${auth.tenantId}/state`;
   const wmsOwner = `${options.wmsUrl}/_sandbox/goods-owners/${tenant.wms.goodsOwnerId}`;
   // A Fortnox user of its own (own tokens), as someone entering orders in Fortnox would be.
-  const fortnox = new FortnoxClient({ apiBaseUrl: tenant.fortnox.apiBaseUrl, authBaseUrl: tenant.fortnox.authBaseUrl,
-    tenantKey: `${tenant.id}-console`, auth, tokenStore: new MemoryTokenStore() });
+  const fortnox = new FortnoxClient({
+    apiBaseUrl: tenant.fortnox.apiBaseUrl,
+    authBaseUrl: tenant.fortnox.authBaseUrl,
+    tenantKey: `${tenant.id}-console`,
+    auth,
+    tokenStore: new MemoryTokenStore(),
+  });
 
   const app = Fastify({ logger: false, forceCloseConnections: true });
   // Every route: the page and its reads too, so a rebinding name cannot read the sandboxes through it.
   const host = options.host ?? '127.0.0.1';
   installLocalControlGuard(app, { listenHost: host });
-  const page = { 'index.html': asset('index.html'), 'console.js': asset('console.js'), 'console.css': asset('console.css') };
+  const page = {
+    'index.html': asset('index.html'),
+    'console.js': asset('console.js'),
+    'console.css': asset('console.css'),
+  };
   app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(page['index.html']));
   app.get('/console.js', async (_req, reply) => reply.type('text/javascript; charset=utf-8').send(page['console.js']));
   app.get('/console.css', async (_req, reply) => reply.type('text/css; charset=utf-8').send(page['console.css']));
@@ -71,25 +81,34 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   app.get('/api/fortnox/state', async () => got(fortnoxState).json());
   app.get('/api/wms/state', async () => got(`${wmsOwner}/state`).json());
 
-  app.post<{ Params: { orderId: string; action: string } }>('/api/wms/orders/:orderId/:action', async (request, reply) => {
-    const { orderId, action } = request.params;
-    if (!FLOOR_ACTIONS.has(action) || !/^\d+$/.test(orderId)) return reply.code(404).send({ error: 'unknown floor action' });
-    const answer = await got.post(`${wmsOwner}/orders/${orderId}/${action}`, { json: {}, throwHttpErrors: false });
-    return reply.code(answer.statusCode).type('application/json').send(answer.body);
-  });
+  app.post<{ Params: { orderId: string; action: string } }>(
+    '/api/wms/orders/:orderId/:action',
+    async (request, reply) => {
+      const { orderId, action } = request.params;
+      if (!FLOOR_ACTIONS.has(action) || !/^\d+$/.test(orderId))
+        return reply.code(404).send({ error: 'unknown floor action' });
+      const answer = await got.post(`${wmsOwner}/orders/${orderId}/${action}`, { json: {}, throwHttpErrors: false });
+      return reply.code(answer.statusCode).type('application/json').send(answer.body);
+    },
+  );
 
   /** A confirmed order (Sent: true) as a Fortnox user would enter it: the next order sync picks it up. */
   app.post('/api/fortnox/orders', async (_request, reply) => {
     const state = await got(fortnoxState).json<FortnoxState>();
     const customer = state.customers[0];
     const articles = state.articles.filter((a) => a.StockGoods !== false).slice(0, 3);
-    if (!customer || articles.length === 0) return reply.code(409).send({ error: 'the sandbox has no customer or article yet' });
+    if (!customer || articles.length === 0)
+      return reply.code(409).send({ error: 'the sandbox has no customer or article yet' });
     const n = Date.now();
     const rows = [articles[n % articles.length]!, articles[(n + 1) % articles.length]!]
       .filter((a, i, all) => all.findIndex((b) => b.ArticleNumber === a.ArticleNumber) === i)
       .map((a, i) => ({ ArticleNumber: a.ArticleNumber, OrderedQuantity: 1 + i }));
-    const order = await fortnox.createOrder({ CustomerNumber: customer.CustomerNumber, Sent: true, YourReference: 'Console',
-      OrderRows: rows } as never);
+    const order = await fortnox.createOrder({
+      CustomerNumber: customer.CustomerNumber,
+      Sent: true,
+      YourReference: 'Console',
+      OrderRows: rows,
+    } as never);
     return reply.code(201).send({ DocumentNumber: order.DocumentNumber });
   });
 

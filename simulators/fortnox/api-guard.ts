@@ -23,8 +23,13 @@ export const isApiPath = (url: string): boolean => url.startsWith('/3/') || url.
 export const isWarehousePath = (url: string): boolean => url.startsWith('/api/warehouse/');
 
 const REST_SCOPES: Record<string, string> = {
-  orders: 'order', invoices: 'invoice', articles: 'article', customers: 'customer', suppliers: 'supplier',
-  companyinformation: 'companyinformation', settings: 'settings',
+  orders: 'order',
+  invoices: 'invoice',
+  articles: 'article',
+  customers: 'customer',
+  suppliers: 'supplier',
+  companyinformation: 'companyinformation',
+  settings: 'settings',
 };
 
 function requiredScope(path: string): string | undefined {
@@ -41,7 +46,9 @@ export function routeKey(request: FastifyRequest): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-export interface GuardOptions { rateLimit: RateLimitOptions | false }
+export interface GuardOptions {
+  rateLimit: RateLimitOptions | false;
+}
 
 export function installApiGuard(app: FastifyInstance, state: SandboxState, options: GuardOptions): void {
   app.decorateRequest('tenant', undefined);
@@ -54,7 +61,11 @@ export function installApiGuard(app: FastifyInstance, state: SandboxState, optio
     if (!isApiPath(request.url)) return;
     const header = request.headers.authorization;
     if (!header || !/^bearer\s+\S+/i.test(header)) {
-      throw new FortnoxApiError(401, FortnoxCode.MissingCredentials, 'Kan inte logga in, access-token eller client-secret saknas.');
+      throw new FortnoxApiError(
+        401,
+        FortnoxCode.MissingCredentials,
+        'Kan inte logga in, access-token eller client-secret saknas.',
+      );
     }
     const token = state.accessTokens.get(header.replace(/^bearer\s+/i, '').trim());
     const tenant = token ? state.tenants.get(token.tenantId) : undefined;
@@ -63,7 +74,11 @@ export function installApiGuard(app: FastifyInstance, state: SandboxState, optio
     }
     // Fortnox documents 403 as failed authentication: an expired or revoked token may be answered 403, not 401.
     if (token.revoked || token.expiresAt <= state.clock.nowMs()) {
-      throw new FortnoxApiError(403, FortnoxCode.InvalidCredentials, 'Ogiltig inloggning: access-token har gått ut eller återkallats.');
+      throw new FortnoxApiError(
+        403,
+        FortnoxCode.InvalidCredentials,
+        'Ogiltig inloggning: access-token har gått ut eller återkallats.',
+      );
     }
     request.tenant = tenant;
     request.accessToken = token;
@@ -107,8 +122,12 @@ export function installApiGuard(app: FastifyInstance, state: SandboxState, optio
     if (request.dropResponse && request.tenant) {
       request.callLogged = true;
       recordCall(request.tenant, {
-        at: state.clock.now().toISOString(), method: request.method, route: routeKey(request).split(' ')[1] ?? '',
-        url: request.url, status: 0, durationMs: Math.round(reply.elapsedTime),
+        at: state.clock.now().toISOString(),
+        method: request.method,
+        route: routeKey(request).split(' ')[1] ?? '',
+        url: request.url,
+        status: 0,
+        durationMs: Math.round(reply.elapsedTime),
       });
       request.raw.socket.destroy();
     }
@@ -118,8 +137,12 @@ export function installApiGuard(app: FastifyInstance, state: SandboxState, optio
   app.addHook('onResponse', async (request, reply) => {
     if (!request.tenant || request.callLogged || !isApiPath(request.url)) return;
     recordCall(request.tenant, {
-      at: state.clock.now().toISOString(), method: request.method, route: routeKey(request).split(' ')[1] ?? '',
-      url: request.url, status: reply.statusCode, durationMs: Math.round(reply.elapsedTime),
+      at: state.clock.now().toISOString(),
+      method: request.method,
+      route: routeKey(request).split(' ')[1] ?? '',
+      url: request.url,
+      status: reply.statusCode,
+      durationMs: Math.round(reply.elapsedTime),
     });
   });
 }

@@ -17,13 +17,26 @@ export interface BulkOrdersRequest {
 
 export const MAX_BULK_ORDERS = 50_000;
 
-export function createBulkOrders(tenant: Tenant, request: BulkOrdersRequest, nowMs: number, today: string): { first: number; last: number } {
+export function createBulkOrders(
+  tenant: Tenant,
+  request: BulkOrdersRequest,
+  nowMs: number,
+  today: string,
+): { first: number; last: number } {
   let first = 0;
   let last = 0;
   for (let i = 0; i < request.count; i++) {
-    const order = createOrder(tenant, {
-      CustomerNumber: request.customerNumber, YourOrderNumber: `BULK-${i + 1}`, Sent: request.sent, OrderRows: request.rows,
-    }, nowMs, today);
+    const order = createOrder(
+      tenant,
+      {
+        CustomerNumber: request.customerNumber,
+        YourOrderNumber: `BULK-${i + 1}`,
+        Sent: request.sent,
+        OrderRows: request.rows,
+      },
+      nowMs,
+      today,
+    );
     if (request.invoiced) {
       const invoice = createInvoice(tenant, { CustomerNumber: order.CustomerNumber, InvoiceRows: [] }, nowMs, today);
       invoice.OrderReference = order.DocumentNumber;

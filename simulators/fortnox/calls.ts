@@ -7,7 +7,10 @@ export interface CallStats {
 }
 
 export interface CallLogEntry {
-  at: string; method: string; route: string; url: string;
+  at: string;
+  method: string;
+  route: string;
+  url: string;
   /** HTTP status, or 0 when the sandbox dropped the connection on purpose (timeout after commit). */
   status: number;
   durationMs: number;

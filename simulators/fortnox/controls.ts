@@ -14,7 +14,11 @@ import { documentView } from './lager/routes';
 
 /** A control-plane error: plain `{error, message}`, never confused with Fortnox's own shapes. */
 export class SandboxControlError extends Error {
-  constructor(readonly statusCode: number, readonly error: string, message: string) {
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'SandboxControlError';
   }
@@ -38,7 +42,11 @@ function activateLager(state: SandboxState, tenant: Tenant): void {
     .map((a) => ({ itemId: a.ArticleNumber, quantity: a.QuantityInStock, directCost: a.PurchasePrice }));
   if (rows.length === 0) return;
   const id = String(tenant.warehouse.documents.size + 1);
-  tenant.warehouse.saveDocument('INBOUND', 'SANDBOXACTIVATION', id, { date: state.today(), rows, note: 'Lager activation' });
+  tenant.warehouse.saveDocument('INBOUND', 'SANDBOXACTIVATION', id, {
+    date: state.today(),
+    rows,
+    note: 'Lager activation',
+  });
   tenant.warehouse.release('INBOUND', 'SANDBOXACTIVATION', id);
 }
 
@@ -49,7 +57,8 @@ function runNightly(tenant: Tenant): BookedEntry[] {
 export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
   app.post('/_sandbox/tenants', async (request, reply) => {
     const body = (request.body ?? {}) as Body;
-    if (typeof body.lager !== 'boolean') throw new SandboxControlError(400, 'invalidBody', 'lager (boolean) is required.');
+    if (typeof body.lager !== 'boolean')
+      throw new SandboxControlError(400, 'invalidBody', 'lager (boolean) is required.');
     const tenant = state.createTenant({
       lager: body.lager,
       allowNegativeStock: body.allowNegativeStock === true,
@@ -59,19 +68,30 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
     return { tenantId: tenant.tenantId, clientId: tenant.clientId, clientSecret: tenant.clientSecret };
   });
 
-  app.get('/_sandbox/tenants', async () => [...state.tenants.values()].map((t) => ({
-    tenantId: t.tenantId, companyName: t.companyName, lager: t.lager, allowNegativeStock: t.allowNegativeStock,
-  })));
+  app.get('/_sandbox/tenants', async () =>
+    [...state.tenants.values()].map((t) => ({
+      tenantId: t.tenantId,
+      companyName: t.companyName,
+      lager: t.lager,
+      allowNegativeStock: t.allowNegativeStock,
+    })),
+  );
 
   /** Settings a Fortnox user changes in the UI: activating Lager, allowing negative stock. */
   app.patch('/_sandbox/tenants/:tenantId', async (request) => {
     const tenant = tenantParam(state, request);
     const body = (request.body ?? {}) as Body;
     if (body.lager === true) activateLager(state, tenant);
-    if (body.lager === false) throw new SandboxControlError(400, 'cannotDeactivateLager', 'Lager cannot be deactivated once active.');
+    if (body.lager === false)
+      throw new SandboxControlError(400, 'cannotDeactivateLager', 'Lager cannot be deactivated once active.');
     if (typeof body.allowNegativeStock === 'boolean') tenant.allowNegativeStock = body.allowNegativeStock;
     if (typeof body.companyName === 'string') tenant.companyName = body.companyName;
-    return { tenantId: tenant.tenantId, lager: tenant.lager, allowNegativeStock: tenant.allowNegativeStock, companyName: tenant.companyName };
+    return {
+      tenantId: tenant.tenantId,
+      lager: tenant.lager,
+      allowNegativeStock: tenant.allowNegativeStock,
+      companyName: tenant.companyName,
+    };
   });
 
   app.post('/_sandbox/tenants/:tenantId/authorization-codes', async (request) => {
@@ -98,12 +118,22 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > MAX_BULK_ORDERS) {
       throw new SandboxControlError(400, 'invalidBody', `count must be a whole number 1..${MAX_BULK_ORDERS}.`);
     }
-    if (typeof body.customerNumber !== 'string') throw new SandboxControlError(400, 'invalidBody', 'customerNumber (string) is required.');
-    if (body.rows !== undefined && !Array.isArray(body.rows)) throw new SandboxControlError(400, 'invalidBody', 'rows must be an array.');
-    const created = createBulkOrders(tenant, {
-      count, customerNumber: body.customerNumber, sent: body.sent === true, invoiced: body.invoiced === true,
-      rows: (body.rows ?? []) as Json[],
-    }, state.clock.nowMs(), state.today());
+    if (typeof body.customerNumber !== 'string')
+      throw new SandboxControlError(400, 'invalidBody', 'customerNumber (string) is required.');
+    if (body.rows !== undefined && !Array.isArray(body.rows))
+      throw new SandboxControlError(400, 'invalidBody', 'rows must be an array.');
+    const created = createBulkOrders(
+      tenant,
+      {
+        count,
+        customerNumber: body.customerNumber,
+        sent: body.sent === true,
+        invoiced: body.invoiced === true,
+        rows: (body.rows ?? []) as Json[],
+      },
+      state.clock.nowMs(),
+      state.today(),
+    );
     reply.code(201);
     return { created: count, ...created };
   });
@@ -114,7 +144,11 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
     const body = (request.body ?? {}) as Body;
     if (!tenant.lager) throw new SandboxControlError(400, 'lagerNotActivated', 'Purchase orders need Fortnox Lager.');
     if (!Array.isArray(body.purchaseOrders) || body.purchaseOrders.length === 0) {
-      throw new SandboxControlError(400, 'invalidBody', 'purchaseOrders (a non-empty array of purchase-order bodies) is required.');
+      throw new SandboxControlError(
+        400,
+        'invalidBody',
+        'purchaseOrders (a non-empty array of purchase-order bodies) is required.',
+      );
     }
     reply.code(201);
     return { ids: createPurchaseOrders(tenant, body.purchaseOrders as Body[]) };
@@ -126,9 +160,11 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
     if (!Array.isArray(body.rules)) throw new SandboxControlError(400, 'invalidBody', 'rules (array) is required.');
     const rules = body.rules as FaultRuleInput[];
     for (const rule of rules) {
-      if (typeof rule.route !== 'string' || rule.route === '') throw new SandboxControlError(400, 'invalidBody', 'Each rule needs a route.');
+      if (typeof rule.route !== 'string' || rule.route === '')
+        throw new SandboxControlError(400, 'invalidBody', 'Each rule needs a route.');
       for (const rate of [rule.errorRate, rule.timeoutAfterCommitRate, rule.badBodyRate]) {
-        if (rate !== undefined && (typeof rate !== 'number' || rate < 0 || rate > 1)) throw new SandboxControlError(400, 'invalidBody', 'Rates are 0..1.');
+        if (rate !== undefined && (typeof rate !== 'number' || rate < 0 || rate > 1))
+          throw new SandboxControlError(400, 'invalidBody', 'Rates are 0..1.');
       }
     }
     for (const rule of rules) {
@@ -160,9 +196,14 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
     return tenant.log.slice(-Math.max(1, Math.min(1000, Number.isFinite(limit) ? limit : 100)));
   });
 
-  app.post('/_sandbox/tenants/:tenantId/nightly', async (request) => ({ booked: runNightly(tenantParam(state, request)) }));
+  app.post('/_sandbox/tenants/:tenantId/nightly', async (request) => ({
+    booked: runNightly(tenantParam(state, request)),
+  }));
 
-  app.get('/_sandbox/clock', async () => ({ now: state.clock.now().toISOString(), offsetSeconds: state.clock.offsetSeconds }));
+  app.get('/_sandbox/clock', async () => ({
+    now: state.clock.now().toISOString(),
+    offsetSeconds: state.clock.offsetSeconds,
+  }));
 
   /** Moving the clock past a Stockholm midnight runs the nightly job, as the real one runs each night. */
   app.post('/_sandbox/clock', async (request) => {
@@ -170,7 +211,8 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
     const before = stockholmDate(state.clock.now());
     if (typeof body.now === 'string') {
       const instant = new Date(body.now);
-      if (Number.isNaN(instant.getTime())) throw new SandboxControlError(400, 'invalidBody', 'now must be an ISO date-time.');
+      if (Number.isNaN(instant.getTime()))
+        throw new SandboxControlError(400, 'invalidBody', 'now must be an ISO date-time.');
       state.clock.set(instant);
     } else if (typeof body.advanceSeconds === 'number') {
       state.clock.advance(body.advanceSeconds);
@@ -192,17 +234,28 @@ export function controlRoutes(app: FastifyInstance, state: SandboxState): void {
     const t = tenantParam(state, request);
     const w = t.warehouse;
     return {
-      tenantId: t.tenantId, companyName: t.companyName, lager: t.lager, allowNegativeStock: t.allowNegativeStock,
+      tenantId: t.tenantId,
+      companyName: t.companyName,
+      lager: t.lager,
+      allowNegativeStock: t.allowNegativeStock,
       customers: [...t.customers.values()].map((e) => e.data),
       suppliers: [...t.suppliers.values()].map((e) => e.data),
       articles: [...t.articles.values()],
       orders: [...t.orders.values()],
       invoices: [...t.invoices.values()],
       warehouse: {
-        stockPoints: w.stockPoints, defaultStockPointCode: w.defaultStockPointCode,
+        stockPoints: w.stockPoints,
+        defaultStockPointCode: w.defaultStockPointCode,
         documentTypes: Object.fromEntries(w.documentTypes),
-        documents: [...w.documents.values()].map((d) => ({ direction: d.direction, internal: d.internal, booked: d.booked, ...documentView(d, w) })),
-        lots: w.lots, deficits: Object.fromEntries(w.deficits), stockBalance: w.stockBalance({}),
+        documents: [...w.documents.values()].map((d) => ({
+          direction: d.direction,
+          internal: d.internal,
+          booked: d.booked,
+          ...documentView(d, w),
+        })),
+        lots: w.lots,
+        deficits: Object.fromEntries(w.deficits),
+        stockBalance: w.stockBalance({}),
       },
       faults: t.faults.map(({ random: _random, ...rule }) => rule),
     };

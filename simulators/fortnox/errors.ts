@@ -34,7 +34,11 @@ export const FortnoxCode = {
 
 /** A REST v3 error: answered as `{ErrorInformation: {error: 1, message, code}}` with `statusCode`. */
 export class FortnoxApiError extends Error {
-  constructor(readonly statusCode: number, readonly code: number, message: string) {
+  constructor(
+    readonly statusCode: number,
+    readonly code: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'FortnoxApiError';
   }
@@ -46,7 +50,11 @@ export class FortnoxApiError extends Error {
 
 /** A warehouse (Lager) API error: answered as `{error, id, message}` with a string code. */
 export class WarehouseApiError extends Error {
-  constructor(readonly statusCode: number, readonly error: string, message: string) {
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    message: string,
+  ) {
     super(message);
     this.name = 'WarehouseApiError';
   }
@@ -58,7 +66,11 @@ export class WarehouseApiError extends Error {
 
 /** An OAuth error (RFC 6749 shape), as apps.fortnox.se answers it. */
 export class OAuthError extends Error {
-  constructor(readonly statusCode: number, readonly error: string, readonly description: string) {
+  constructor(
+    readonly statusCode: number,
+    readonly error: string,
+    readonly description: string,
+  ) {
     super(description);
     this.name = 'OAuthError';
   }

@@ -55,7 +55,8 @@ export function decideFaults(rules: FaultRule[], routeKey: string): FaultDecisio
     if (rule.errorRate && rule.random.next() < rule.errorRate) {
       decision.error = rule.random.next() < 0.5 ? 500 : 503;
     }
-    if (rule.timeoutAfterCommitRate && rule.random.next() < rule.timeoutAfterCommitRate) decision.timeoutAfterCommit = true;
+    if (rule.timeoutAfterCommitRate && rule.random.next() < rule.timeoutAfterCommitRate)
+      decision.timeoutAfterCommit = true;
     if (rule.badBodyRate && rule.random.next() < rule.badBodyRate) decision.badBody = rule.badBody ?? 'html';
   }
   return decision;
@@ -65,10 +66,16 @@ export function decideFaults(rules: FaultRule[], routeKey: string): FaultDecisio
 export function badBodyPayload(kind: BadBody): { contentType: string; body: string } {
   switch (kind) {
     case 'html':
-      return { contentType: 'text/html; charset=utf-8', body: '<!DOCTYPE html><html><body><h1>Service maintenance</h1></body></html>' };
+      return {
+        contentType: 'text/html; charset=utf-8',
+        body: '<!DOCTYPE html><html><body><h1>Service maintenance</h1></body></html>',
+      };
     case 'empty':
       return { contentType: 'application/json', body: '' };
     case 'schema':
-      return { contentType: 'application/json', body: '{"Order":{"DocumentNumber":null,"OrderRows":"not-a-list"},"Invoice":{"DocumentNumber":null}}' };
+      return {
+        contentType: 'application/json',
+        body: '{"Order":{"DocumentNumber":null,"OrderRows":"not-a-list"},"Invoice":{"DocumentNumber":null}}',
+      };
   }
 }

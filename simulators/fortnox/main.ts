@@ -27,7 +27,10 @@ console.log(`  OAuth:     ${sandbox.url}/oauth-v1/token`);
 console.log(`  Controls:  ${sandbox.url}/_sandbox/... (POST /_sandbox/tenants {"lager": true} to begin)`);
 
 const stop = (): void => {
-  sandbox.close().then(() => process.exit(0), () => process.exit(1));
+  sandbox.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

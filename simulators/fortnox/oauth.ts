@@ -21,7 +21,8 @@ function authenticateClient(state: SandboxState, request: FastifyRequest, form: 
     clientSecret = colon < 0 ? '' : decoded.slice(colon + 1);
   }
   const tenant = clientId ? state.tenantByClientId(clientId) : undefined;
-  if (!tenant || tenant.clientSecret !== clientSecret) throw new OAuthError(401, 'invalid_client', 'Invalid client credentials');
+  if (!tenant || tenant.clientSecret !== clientSecret)
+    throw new OAuthError(401, 'invalid_client', 'Invalid client credentials');
   return tenant;
 }
 
@@ -34,22 +35,43 @@ function checkScope(requested: string | undefined, allowed: string): string {
   return scopes.join(' ');
 }
 
-export interface TokenResponse { access_token: string; refresh_token?: string; scope: string; expires_in: number; token_type: 'bearer' }
+export interface TokenResponse {
+  access_token: string;
+  refresh_token?: string;
+  scope: string;
+  expires_in: number;
+  token_type: 'bearer';
+}
 
 export function oauthRoutes(app: FastifyInstance, state: SandboxState, accessTokenTtlSeconds: number): void {
   const issue = (tenant: Tenant, scope: string, chainId: string | undefined): TokenResponse => {
     const now = state.clock.nowMs();
     const access: AccessToken = {
-      token: randomToken(32), tenantId: tenant.tenantId, clientId: tenant.clientId, scope,
-      expiresAt: now + accessTokenTtlSeconds * 1000, chainId, revoked: false,
+      token: randomToken(32),
+      tenantId: tenant.tenantId,
+      clientId: tenant.clientId,
+      scope,
+      expiresAt: now + accessTokenTtlSeconds * 1000,
+      chainId,
+      revoked: false,
     };
     state.accessTokens.set(access.token, access);
-    const response: TokenResponse = { access_token: access.token, scope, expires_in: accessTokenTtlSeconds, token_type: 'bearer' };
+    const response: TokenResponse = {
+      access_token: access.token,
+      scope,
+      expires_in: accessTokenTtlSeconds,
+      token_type: 'bearer',
+    };
     if (chainId) {
       const refresh = randomToken(24);
       state.refreshTokens.set(refresh, {
-        token: refresh, tenantId: tenant.tenantId, clientId: tenant.clientId, scope, chainId,
-        expiresAt: now + REFRESH_TOKEN_TTL_SECONDS * 1000, spent: false,
+        token: refresh,
+        tenantId: tenant.tenantId,
+        clientId: tenant.clientId,
+        scope,
+        chainId,
+        expiresAt: now + REFRESH_TOKEN_TTL_SECONDS * 1000,
+        spent: false,
       });
       response.refresh_token = refresh;
     }
@@ -81,7 +103,8 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState, accessTok
       }
       case 'refresh_token': {
         const refresh = form.refresh_token ? state.refreshTokens.get(form.refresh_token) : undefined;
-        if (!refresh || refresh.clientId !== tenant.clientId) throw new OAuthError(400, 'invalid_grant', 'Invalid refresh token');
+        if (!refresh || refresh.clientId !== tenant.clientId)
+          throw new OAuthError(400, 'invalid_grant', 'Invalid refresh token');
         if (state.deadChains.has(refresh.chainId)) throw new OAuthError(400, 'invalid_grant', 'Invalid refresh token');
         if (refresh.spent) {
           killChain(refresh.chainId);
@@ -95,7 +118,8 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState, accessTok
         const tenantHeader = request.headers.tenantid;
         const tenantId = Array.isArray(tenantHeader) ? tenantHeader[0] : tenantHeader;
         if (!tenantId) throw new OAuthError(400, 'invalid_request', 'Missing TenantId header');
-        if (tenantId !== tenant.tenantId) throw new OAuthError(400, 'invalid_request', 'The client is not installed on this tenant');
+        if (tenantId !== tenant.tenantId)
+          throw new OAuthError(400, 'invalid_request', 'The client is not installed on this tenant');
         return issue(tenant, checkScope(form.scope, ALL_SCOPES), undefined);
       }
       default:
@@ -120,7 +144,8 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState, accessTok
     const tenant = query.client_id ? state.tenantByClientId(query.client_id) : undefined;
     if (!tenant) throw new OAuthError(400, 'invalid_client', 'Unknown client_id');
     if (!query.redirect_uri) throw new OAuthError(400, 'invalid_request', 'Missing redirect_uri');
-    if (query.response_type !== 'code') throw new OAuthError(400, 'unsupported_response_type', 'response_type must be code');
+    if (query.response_type !== 'code')
+      throw new OAuthError(400, 'unsupported_response_type', 'response_type must be code');
     const code = createAuthorizationCode(state, tenant, { redirectUri: query.redirect_uri, scope: query.scope });
     const target = new URL(query.redirect_uri);
     target.searchParams.set('code', code);
@@ -129,11 +154,20 @@ export function oauthRoutes(app: FastifyInstance, state: SandboxState, accessTok
   });
 }
 
-export function createAuthorizationCode(state: SandboxState, tenant: Tenant, input: { redirectUri?: string; scope?: string }): string {
+export function createAuthorizationCode(
+  state: SandboxState,
+  tenant: Tenant,
+  input: { redirectUri?: string; scope?: string },
+): string {
   const code = randomToken(16);
   state.authorizationCodes.set(code, {
-    code, tenantId: tenant.tenantId, clientId: tenant.clientId, redirectUri: input.redirectUri,
-    scope: checkScope(input.scope, ALL_SCOPES), used: false, expiresAt: state.clock.nowMs() + CODE_TTL_SECONDS * 1000,
+    code,
+    tenantId: tenant.tenantId,
+    clientId: tenant.clientId,
+    redirectUri: input.redirectUri,
+    scope: checkScope(input.scope, ALL_SCOPES),
+    used: false,
+    expiresAt: state.clock.nowMs() + CODE_TTL_SECONDS * 1000,
   });
   return code;
 }

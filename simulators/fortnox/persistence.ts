@@ -2,7 +2,16 @@
 import { requireVersion, restoreFromFile, SnapshotWriter, type Warn } from '../snapshot-file';
 import type { WarehouseSnapshot } from './lager/engine';
 import type {
-  AccessToken, Article, AuthorizationCode, Invoice, Order, RefreshToken, RegisterEntry, SandboxState, Tenant, TenantIdentity,
+  AccessToken,
+  Article,
+  AuthorizationCode,
+  Invoice,
+  Order,
+  RefreshToken,
+  RegisterEntry,
+  SandboxState,
+  Tenant,
+  TenantIdentity,
 } from './state';
 
 /** Bump when the shape changes; a file of another version is set aside, not migrated. */
@@ -38,8 +47,12 @@ export interface FortnoxSandboxSnapshot {
 
 function snapshotTenant(tenant: Tenant): TenantSnapshot {
   return {
-    tenantId: tenant.tenantId, clientId: tenant.clientId, clientSecret: tenant.clientSecret, companyName: tenant.companyName,
-    lager: tenant.lager, allowNegativeStock: tenant.allowNegativeStock,
+    tenantId: tenant.tenantId,
+    clientId: tenant.clientId,
+    clientSecret: tenant.clientSecret,
+    companyName: tenant.companyName,
+    lager: tenant.lager,
+    allowNegativeStock: tenant.allowNegativeStock,
     customers: [...tenant.customers],
     suppliers: [...tenant.suppliers],
     articles: [...tenant.articles.values()],
@@ -72,8 +85,12 @@ export function restoreFortnoxState(state: SandboxState, input: FortnoxSandboxSn
   state.nextTenantId = snapshot.nextTenantId;
   for (const saved of snapshot.tenants) {
     const tenant = state.addTenant({
-      tenantId: saved.tenantId, clientId: saved.clientId, clientSecret: saved.clientSecret, companyName: saved.companyName,
-      lager: saved.lager, allowNegativeStock: saved.allowNegativeStock,
+      tenantId: saved.tenantId,
+      clientId: saved.clientId,
+      clientSecret: saved.clientSecret,
+      companyName: saved.companyName,
+      lager: saved.lager,
+      allowNegativeStock: saved.allowNegativeStock,
     });
     for (const [key, entry] of saved.customers) tenant.customers.set(key, entry);
     for (const [key, entry] of saved.suppliers) tenant.suppliers.set(key, entry);
@@ -104,12 +121,18 @@ export function persistFortnoxState(state: SandboxState, options: PersistOptions
   const { nextTenantId } = state;
   restoreFromFile(
     options.file,
-    (data) => restoreFortnoxState(state, requireVersion<FortnoxSandboxSnapshot>(options.file, data, FORTNOX_SNAPSHOT_VERSION)),
+    (data) =>
+      restoreFortnoxState(state, requireVersion<FortnoxSandboxSnapshot>(options.file, data, FORTNOX_SNAPSHOT_VERSION)),
     () => {
       state.reset();
       state.nextTenantId = nextTenantId;
     },
     options.warn,
   );
-  return new SnapshotWriter({ file: options.file, snapshot: () => snapshotFortnoxState(state), intervalMs: options.intervalMs, warn: options.warn });
+  return new SnapshotWriter({
+    file: options.file,
+    snapshot: () => snapshotFortnoxState(state),
+    intervalMs: options.intervalMs,
+    warn: options.warn,
+  });
 }

@@ -1,7 +1,10 @@
 // Fortnox's rate limit as a true sliding window per tenant (default 25 requests per 5 s) on the sandbox clock.
 import type { Tenant } from './state';
 
-export interface RateLimitOptions { requests: number; windowMs: number }
+export interface RateLimitOptions {
+  requests: number;
+  windowMs: number;
+}
 
 export const DEFAULT_RATE_LIMIT: RateLimitOptions = { requests: 25, windowMs: 5000 };
 

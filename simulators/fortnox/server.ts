@@ -64,7 +64,10 @@ function installBodyParsers(app: FastifyInstance): void {
   // Empty bodies are allowed (PUT .../createinvoice is sent without one, often still with a JSON content type).
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);
-    if (text.trim() === '') { done(null, undefined); return; }
+    if (text.trim() === '') {
+      done(null, undefined);
+      return;
+    }
     try {
       done(null, JSON.parse(text));
     } catch (error) {
@@ -76,19 +79,36 @@ function installBodyParsers(app: FastifyInstance): void {
   });
 }
 
-const WAREHOUSE_CODES: Record<number, string> = { 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 429: 'tooManyRequests', 500: 'internalError', 503: 'serviceUnavailable' };
+const WAREHOUSE_CODES: Record<number, string> = {
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'notFound',
+  429: 'tooManyRequests',
+  500: 'internalError',
+  503: 'serviceUnavailable',
+};
 
 function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const url = request.url;
   const warehouse = isWarehousePath(url);
   if (error instanceof JsonSyntaxError) {
     if (warehouse) return sendError(new WarehouseApiError(400, 'invalidJson', error.message), request, reply);
-    if (url.startsWith('/oauth-v1')) return sendError(new OAuthError(400, 'invalid_request', error.message), request, reply);
-    if (url.startsWith('/_sandbox')) return sendError(new SandboxControlError(400, 'invalidJson', error.message), request, reply);
-    return sendError(new FortnoxApiError(400, FortnoxCode.JsonSyntax, `Ogiltig JSON-syntax i förfrågan. (${error.detail})`), request, reply);
+    if (url.startsWith('/oauth-v1'))
+      return sendError(new OAuthError(400, 'invalid_request', error.message), request, reply);
+    if (url.startsWith('/_sandbox'))
+      return sendError(new SandboxControlError(400, 'invalidJson', error.message), request, reply);
+    return sendError(
+      new FortnoxApiError(400, FortnoxCode.JsonSyntax, `Ogiltig JSON-syntax i förfrågan. (${error.detail})`),
+      request,
+      reply,
+    );
   }
   if (error instanceof FortnoxApiError && warehouse) {
-    return sendError(new WarehouseApiError(error.statusCode, WAREHOUSE_CODES[error.statusCode] ?? 'error', error.message), request, reply);
+    return sendError(
+      new WarehouseApiError(error.statusCode, WAREHOUSE_CODES[error.statusCode] ?? 'error', error.message),
+      request,
+      reply,
+    );
   }
   if (error instanceof FortnoxApiError || error instanceof WarehouseApiError || error instanceof OAuthError) {
     return reply.code(error.statusCode).send(error.toBody());
@@ -105,7 +125,10 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
 }
 
 /** Builds the app without listening (for in-process use with `app.inject` or a custom listen). */
-export function buildFortnoxSandbox(options: FortnoxSandboxOptions = {}): { app: FastifyInstance; state: SandboxState } {
+export function buildFortnoxSandbox(options: FortnoxSandboxOptions = {}): {
+  app: FastifyInstance;
+  state: SandboxState;
+} {
   const state = options.state ?? new SandboxState();
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
   const nowMs = (): number => state.clock.nowMs();
@@ -115,9 +138,23 @@ export function buildFortnoxSandbox(options: FortnoxSandboxOptions = {}): { app:
   installApiGuard(app, state, { rateLimit: options.rateLimit === undefined ? DEFAULT_RATE_LIMIT : options.rateLimit });
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply));
   app.setNotFoundHandler((request, reply) => {
-    if (isWarehousePath(request.url)) return sendError(new WarehouseApiError(404, 'notFound', `No route ${request.method} ${request.url}`), request, reply);
-    if (request.url.startsWith('/_sandbox')) return sendError(new SandboxControlError(404, 'notFound', `No route ${request.method} ${request.url}`), request, reply);
-    return sendError(new FortnoxApiError(404, FortnoxCode.NotFound, `Resursen hittades inte (${request.method} ${request.url}).`), request, reply);
+    if (isWarehousePath(request.url))
+      return sendError(
+        new WarehouseApiError(404, 'notFound', `No route ${request.method} ${request.url}`),
+        request,
+        reply,
+      );
+    if (request.url.startsWith('/_sandbox'))
+      return sendError(
+        new SandboxControlError(404, 'notFound', `No route ${request.method} ${request.url}`),
+        request,
+        reply,
+      );
+    return sendError(
+      new FortnoxApiError(404, FortnoxCode.NotFound, `Resursen hittades inte (${request.method} ${request.url}).`),
+      request,
+      reply,
+    );
   });
 
   oauthRoutes(app, state, options.accessTokenTtlSeconds ?? 3600);
@@ -140,7 +177,11 @@ export function buildFortnoxSandbox(options: FortnoxSandboxOptions = {}): { app:
 export async function startFortnoxSandbox(options: FortnoxSandboxOptions = {}): Promise<FortnoxSandbox> {
   const { app, state } = buildFortnoxSandbox(options);
   const writer = options.persistFile
-    ? persistFortnoxState(state, { file: options.persistFile, intervalMs: options.persistIntervalMs, warn: options.warn })
+    ? persistFortnoxState(state, {
+        file: options.persistFile,
+        intervalMs: options.persistIntervalMs,
+        warn: options.warn,
+      })
     : undefined;
   const host = options.host ?? '127.0.0.1';
   try {
@@ -150,7 +191,7 @@ export async function startFortnoxSandbox(options: FortnoxSandboxOptions = {}): 
     throw error;
   }
   const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port ?? 0;
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   return {
     url: `http://${urlHost}:${port}`,

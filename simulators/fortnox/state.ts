@@ -9,57 +9,146 @@ import type { FaultRule } from './faults';
 export type Json = Record<string, unknown>;
 
 /** A customer or supplier: Fortnox fields kept as sent, plus the modification time the lastmodified filter reads. */
-export interface RegisterEntry { data: Json; lastModified: number }
+export interface RegisterEntry {
+  data: Json;
+  lastModified: number;
+}
 
 export interface Article {
-  ArticleNumber: string; Description: string; EAN: string; Unit: string;
-  Weight: number | null; Width: number | null; Height: number | null; Depth: number | null;
-  StockGoods: boolean; QuantityInStock: number; ReservedQuantity: number; StockValue: number; StockPlace: string;
-  SupplierNumber: string; PurchasePrice: number; SalesPrice: number; VAT: number; Active: boolean; Expired: boolean;
-  Type: 'STOCK' | 'SERVICE'; DefaultStockPoint: string | null; DefaultStockLocation: string | null;
-  WebshopArticle: boolean; Note: string; Manufacturer: string;
+  ArticleNumber: string;
+  Description: string;
+  EAN: string;
+  Unit: string;
+  Weight: number | null;
+  Width: number | null;
+  Height: number | null;
+  Depth: number | null;
+  StockGoods: boolean;
+  QuantityInStock: number;
+  ReservedQuantity: number;
+  StockValue: number;
+  StockPlace: string;
+  SupplierNumber: string;
+  PurchasePrice: number;
+  SalesPrice: number;
+  VAT: number;
+  Active: boolean;
+  Expired: boolean;
+  Type: 'STOCK' | 'SERVICE';
+  DefaultStockPoint: string | null;
+  DefaultStockLocation: string | null;
+  WebshopArticle: boolean;
+  Note: string;
+  Manufacturer: string;
   lastModified: number;
 }
 
 export interface OrderRow {
-  RowId: number; ArticleNumber: string; Description: string; OrderedQuantity: number; DeliveredQuantity: number;
-  ReservedQuantity: number; Price: number; Discount: number; DiscountType: 'AMOUNT' | 'PERCENT'; Unit: string;
-  VAT: number; AccountNumber: number; StockPointCode: string; StockPointId: string;
+  RowId: number;
+  ArticleNumber: string;
+  Description: string;
+  OrderedQuantity: number;
+  DeliveredQuantity: number;
+  ReservedQuantity: number;
+  Price: number;
+  Discount: number;
+  DiscountType: 'AMOUNT' | 'PERCENT';
+  Unit: string;
+  VAT: number;
+  AccountNumber: number;
+  StockPointCode: string;
+  StockPointId: string;
 }
 
 export interface Order {
-  DocumentNumber: number; CustomerNumber: string; CustomerName: string; OrderDate: string; DeliveryDate: string;
-  YourReference: string; OurReference: string; YourOrderNumber: string; Remarks: string; Comments: string;
-  Cancelled: boolean; NotCompleted: boolean; Sent: boolean; InvoiceReference: number; OfferReference: number;
-  WayOfDelivery: string; TermsOfDelivery: string; Phone1: string; EmailInformation: Json;
-  Address1: string; Address2: string; City: string; ZipCode: string; Country: string;
-  DeliveryName: string; DeliveryAddress1: string; DeliveryAddress2: string; DeliveryZipCode: string;
-  DeliveryCity: string; DeliveryCountry: string; Currency: string; OrderType: string; Project: string;
-  ExternalInvoiceReference1: string; ExternalInvoiceReference2: string;
-  DeliveryState: 'registration' | 'reservation' | 'delivery'; WarehouseReady: boolean; OutboundDate: string;
-  StockPointCode: string; StockPointId: string;
+  DocumentNumber: number;
+  CustomerNumber: string;
+  CustomerName: string;
+  OrderDate: string;
+  DeliveryDate: string;
+  YourReference: string;
+  OurReference: string;
+  YourOrderNumber: string;
+  Remarks: string;
+  Comments: string;
+  Cancelled: boolean;
+  NotCompleted: boolean;
+  Sent: boolean;
+  InvoiceReference: number;
+  OfferReference: number;
+  WayOfDelivery: string;
+  TermsOfDelivery: string;
+  Phone1: string;
+  EmailInformation: Json;
+  Address1: string;
+  Address2: string;
+  City: string;
+  ZipCode: string;
+  Country: string;
+  DeliveryName: string;
+  DeliveryAddress1: string;
+  DeliveryAddress2: string;
+  DeliveryZipCode: string;
+  DeliveryCity: string;
+  DeliveryCountry: string;
+  Currency: string;
+  OrderType: string;
+  Project: string;
+  ExternalInvoiceReference1: string;
+  ExternalInvoiceReference2: string;
+  DeliveryState: 'registration' | 'reservation' | 'delivery';
+  WarehouseReady: boolean;
+  OutboundDate: string;
+  StockPointCode: string;
+  StockPointId: string;
   OrderRows: OrderRow[];
   lastModified: number;
 }
 
 export interface InvoiceRow {
-  RowId: number; ArticleNumber: string; Description: string; DeliveredQuantity: number; Price: number;
-  Discount: number; Unit: string; VAT: number; AccountNumber: number;
+  RowId: number;
+  ArticleNumber: string;
+  Description: string;
+  DeliveredQuantity: number;
+  Price: number;
+  Discount: number;
+  Unit: string;
+  VAT: number;
+  AccountNumber: number;
 }
 
 export interface Invoice {
-  DocumentNumber: number; CustomerNumber: string; CustomerName: string; InvoiceDate: string; DueDate: string;
-  OrderReference: number; ExternalInvoiceReference1: string; ExternalInvoiceReference2: string;
-  YourReference: string; OurReference: string; YourOrderNumber: string; Remarks: string; Currency: string;
-  Booked: boolean; Cancelled: boolean; Credit: boolean; CreditInvoiceReference: number; Sent: boolean;
-  FinalPayDate: string; WarehouseReady: boolean;
+  DocumentNumber: number;
+  CustomerNumber: string;
+  CustomerName: string;
+  InvoiceDate: string;
+  DueDate: string;
+  OrderReference: number;
+  ExternalInvoiceReference1: string;
+  ExternalInvoiceReference2: string;
+  YourReference: string;
+  OurReference: string;
+  YourOrderNumber: string;
+  Remarks: string;
+  Currency: string;
+  Booked: boolean;
+  Cancelled: boolean;
+  Credit: boolean;
+  CreditInvoiceReference: number;
+  Sent: boolean;
+  FinalPayDate: string;
+  WarehouseReady: boolean;
   InvoiceRows: InvoiceRow[];
   lastModified: number;
 }
 
 export interface Tenant {
-  tenantId: string; clientId: string; clientSecret: string; companyName: string;
-  lager: boolean; allowNegativeStock: boolean;
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+  companyName: string;
+  lager: boolean;
+  allowNegativeStock: boolean;
   customers: Map<string, RegisterEntry>;
   suppliers: Map<string, RegisterEntry>;
   articles: Map<string, Article>;
@@ -75,11 +164,38 @@ export interface Tenant {
 }
 
 /** Who a tenant is, as opposed to the data it holds. */
-export type TenantIdentity = Pick<Tenant, 'tenantId' | 'clientId' | 'clientSecret' | 'companyName' | 'lager' | 'allowNegativeStock'>;
+export type TenantIdentity = Pick<
+  Tenant,
+  'tenantId' | 'clientId' | 'clientSecret' | 'companyName' | 'lager' | 'allowNegativeStock'
+>;
 
-export interface AccessToken { token: string; tenantId: string; clientId: string; scope: string; expiresAt: number; chainId?: string; revoked: boolean }
-export interface RefreshToken { token: string; tenantId: string; clientId: string; scope: string; expiresAt: number; chainId: string; spent: boolean }
-export interface AuthorizationCode { code: string; tenantId: string; clientId: string; redirectUri?: string; scope: string; used: boolean; expiresAt: number }
+export interface AccessToken {
+  token: string;
+  tenantId: string;
+  clientId: string;
+  scope: string;
+  expiresAt: number;
+  chainId?: string;
+  revoked: boolean;
+}
+export interface RefreshToken {
+  token: string;
+  tenantId: string;
+  clientId: string;
+  scope: string;
+  expiresAt: number;
+  chainId: string;
+  spent: boolean;
+}
+export interface AuthorizationCode {
+  code: string;
+  tenantId: string;
+  clientId: string;
+  redirectUri?: string;
+  scope: string;
+  used: boolean;
+  expiresAt: number;
+}
 
 export const ALL_SCOPES = 'article order invoice supplier customer companyinformation settings warehouse';
 
@@ -120,17 +236,27 @@ export class SandboxState {
   addTenant(identity: TenantIdentity): Tenant {
     const tenant: Tenant = {
       ...identity,
-      customers: new Map(), suppliers: new Map(), articles: new Map(), orders: new Map(), invoices: new Map(),
+      customers: new Map(),
+      suppliers: new Map(),
+      articles: new Map(),
+      orders: new Map(),
+      invoices: new Map(),
       counters: { customer: 1000, supplier: 100, article: 1000, order: 0, invoice: 0, rowId: 0 },
       warehouse: undefined as unknown as WarehouseEngine,
-      rateWindow: [], faults: [], calls: emptyCallStats(), log: [],
+      rateWindow: [],
+      faults: [],
+      calls: emptyCallStats(),
+      log: [],
     };
     tenant.warehouse = new WarehouseEngine({
       today: () => this.today(),
       item: (itemId) => {
         const article = tenant.articles.get(itemId);
         if (!article) return undefined;
-        return { defaultStockPointCode: article.DefaultStockPoint ?? undefined, defaultStockLocationCode: article.DefaultStockLocation ?? undefined };
+        return {
+          defaultStockPointCode: article.DefaultStockPoint ?? undefined,
+          defaultStockLocationCode: article.DefaultStockLocation ?? undefined,
+        };
       },
     });
     this.tenants.set(tenant.tenantId, tenant);

@@ -3,12 +3,23 @@ const ZONE = 'Europe/Stockholm';
 
 const formatter = new Intl.DateTimeFormat('en-CA', {
   timeZone: ZONE,
-  year: 'numeric', month: '2-digit', day: '2-digit',
-  hour: '2-digit', minute: '2-digit', second: '2-digit',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
   hourCycle: 'h23',
 });
 
-interface LocalParts { year: number; month: number; day: number; hour: number; minute: number; second: number }
+interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
 
 function localParts(instant: Date): LocalParts {
   const parts: Record<string, number> = {};
@@ -16,8 +27,12 @@ function localParts(instant: Date): LocalParts {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   return {
-    year: parts.year ?? 0, month: parts.month ?? 1, day: parts.day ?? 1,
-    hour: parts.hour ?? 0, minute: parts.minute ?? 0, second: parts.second ?? 0,
+    year: parts.year ?? 0,
+    month: parts.month ?? 1,
+    day: parts.day ?? 1,
+    hour: parts.hour ?? 0,
+    minute: parts.minute ?? 0,
+    second: parts.second ?? 0,
   };
 }
 

@@ -9,7 +9,10 @@ import type { GoodsOwnerState } from './types';
 import {
   articleView,
   inventoryAdjustmentsView,
-  inventoryPerWarehouseView, orderView, purchaseOrderView } from './views';
+  inventoryPerWarehouseView,
+  orderView,
+  purchaseOrderView,
+} from './views';
 
 export const API_PREFIX = '/:warehouse/api/v1';
 
@@ -112,9 +115,10 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const body = articleBody.parse(request.body);
         checkGoodsOwnerId(owner, body.goodsOwnerId);
         const { article, created } = state.upsertArticle(owner, body);
-        return reply
-          .code(created ? 201 : 200)
-          .send({ articleSystemId: article.articleSystemId, message: created ? 'Article created.' : 'Article updated.' });
+        return reply.code(created ? 201 : 200).send({
+          articleSystemId: article.articleSystemId,
+          message: created ? 'Article created.' : 'Article updated.',
+        });
       });
 
       api.get('/articles', async (request) => {
@@ -166,8 +170,11 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
           .map((a) => {
             const numberOfItems = state.stockAt(owner, a, at, warehouseId);
             return {
-              articleSystemId: a.articleSystemId, articleNumber: a.articleNumber, articleName: a.articleName,
-              productCode: a.productCode ?? null, numberOfItems,
+              articleSystemId: a.articleSystemId,
+              articleNumber: a.articleNumber,
+              articleName: a.articleName,
+              productCode: a.productCode ?? null,
+              numberOfItems,
               articleItems: numberOfItems === 0 ? [] : [{ numberOfItems, batch: null, serial: null }],
             };
           });
@@ -225,7 +232,8 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const changedFrom = timeParam(one(q.orderStatusChangedTimeFrom), 'orderStatusChangedTimeFrom');
         const shippedFrom = timeParam(one(q.shippedTimeFrom), 'shippedTimeFrom');
         const shippedTo = timeParam(one(q.shippedTimeTo), 'shippedTimeTo');
-        const shipped = (o: { shippedTime: string | null }) => (o.shippedTime === null ? undefined : Date.parse(o.shippedTime));
+        const shipped = (o: { shippedTime: string | null }) =>
+          o.shippedTime === null ? undefined : Date.parse(o.shippedTime);
         const idFrom = intParam(one(q.orderIdFrom), 'orderIdFrom');
         const max = intParam(one(q.maxOrdersToGet), 'maxOrdersToGet');
         const toReport = one(q.onlyOrdersWithOrderLinesToReport) === 'true';
@@ -238,9 +246,7 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
           // "Marked as shipped before this time": an order not shipped is not before anything.
           .filter((o) => shippedTo === undefined || (shipped(o) ?? Infinity) < shippedTo)
           .filter((o) => idFrom === undefined || o.orderId >= idFrom)
-          .filter(
-            (o) => !toReport || o.lines.some((l) => l.pickedNumberOfItems !== (l.reportedNumberOfItems ?? 0)),
-          )
+          .filter((o) => !toReport || o.lines.some((l) => l.pickedNumberOfItems !== (l.reportedNumberOfItems ?? 0)))
           .sort((a, b) => a.orderId - b.orderId);
         refuseUnpaged(owner, max, list.length, 'orderIdFrom and maxOrdersToGet');
         if (max !== undefined) list = list.slice(0, max);
@@ -303,7 +309,8 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         const max = intParam(one(q.maxPurchaseOrdersToGet), 'maxPurchaseOrdersToGet');
         const numbers = q.purchaseOrderNumbers === undefined ? undefined : new Set(many(q.purchaseOrderNumbers));
         const toReport = one(q.onlyPurchaseOrdersWithOrderLinesToReport) === 'true';
-        const received = (po: { lastReceiveTime?: string }) => (po.lastReceiveTime ? Date.parse(po.lastReceiveTime) : undefined);
+        const received = (po: { lastReceiveTime?: string }) =>
+          po.lastReceiveTime ? Date.parse(po.lastReceiveTime) : undefined;
         let list = [...owner.purchaseOrders.values()]
           .filter((po) => number === undefined || po.purchaseOrderNumber === number)
           .filter((po) => numbers === undefined || numbers.has(po.purchaseOrderNumber))
@@ -326,15 +333,25 @@ export function registerApiRoutes(app: FastifyInstance, state: WmsSandboxState):
         return purchaseOrderView(owner, state.purchaseOrder(owner, Number(purchaseOrderId)));
       });
 
-      api.patch('/purchaseOrders/:purchaseOrderId/lines/:purchaseOrderLineId/reportedNumberOfItems', async (request) => {
-        const owner = ownerOf(request);
-        const { purchaseOrderId, purchaseOrderLineId } = request.params as { purchaseOrderId: string; purchaseOrderLineId: string };
-        const { reportedNumberOfItems } = reportedNumberOfItemsBody.parse(request.body);
-        const po = state.setPurchaseOrderLineReported(owner, Number(purchaseOrderId), Number(purchaseOrderLineId), reportedNumberOfItems);
-        return { purchaseOrderId: po.purchaseOrderId, message: 'Reported number of items updated.' };
-      });
+      api.patch(
+        '/purchaseOrders/:purchaseOrderId/lines/:purchaseOrderLineId/reportedNumberOfItems',
+        async (request) => {
+          const owner = ownerOf(request);
+          const { purchaseOrderId, purchaseOrderLineId } = request.params as {
+            purchaseOrderId: string;
+            purchaseOrderLineId: string;
+          };
+          const { reportedNumberOfItems } = reportedNumberOfItemsBody.parse(request.body);
+          const po = state.setPurchaseOrderLineReported(
+            owner,
+            Number(purchaseOrderId),
+            Number(purchaseOrderLineId),
+            reportedNumberOfItems,
+          );
+          return { purchaseOrderId: po.purchaseOrderId, message: 'Reported number of items updated.' };
+        },
+      );
     },
     { prefix: API_PREFIX },
   );
 }
-

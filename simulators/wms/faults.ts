@@ -17,7 +17,12 @@ export function countCall(owner: GoodsOwnerState, routeKey: string): void {
   owner.calls.byRoute[routeKey] = (owner.calls.byRoute[routeKey] ?? 0) + 1;
 }
 
-export type FaultDecision = { latencyMs: number; error: boolean; timeoutAfterCommit: boolean; badBody?: 'html' | 'empty' | 'schema' };
+export type FaultDecision = {
+  latencyMs: number;
+  error: boolean;
+  timeoutAfterCommit: boolean;
+  badBody?: 'html' | 'empty' | 'schema';
+};
 
 export function decideFault(owner: GoodsOwnerState, routeKey: string): FaultDecision {
   const rule = matchingRule(owner, routeKey);
@@ -25,7 +30,8 @@ export function decideFault(owner: GoodsOwnerState, routeKey: string): FaultDeci
   const error = rule.errorRate !== undefined && rule.random() < rule.errorRate;
   const timeoutAfterCommit =
     !error && rule.timeoutAfterCommitRate !== undefined && rule.random() < rule.timeoutAfterCommitRate;
-  const badBody = !error && rule.badBodyRate !== undefined && rule.random() < rule.badBodyRate ? (rule.badBody ?? 'html') : undefined;
+  const badBody =
+    !error && rule.badBodyRate !== undefined && rule.random() < rule.badBodyRate ? (rule.badBody ?? 'html') : undefined;
   return { latencyMs: rule.latencyMs ?? 0, error, timeoutAfterCommit, badBody };
 }
 
@@ -33,10 +39,16 @@ export function decideFault(owner: GoodsOwnerState, routeKey: string): FaultDeci
 export function badBodyPayload(kind: 'html' | 'empty' | 'schema'): { contentType: string; body: string } {
   switch (kind) {
     case 'html':
-      return { contentType: 'text/html; charset=utf-8', body: '<!DOCTYPE html><html><body><h1>Service maintenance</h1></body></html>' };
+      return {
+        contentType: 'text/html; charset=utf-8',
+        body: '<!DOCTYPE html><html><body><h1>Service maintenance</h1></body></html>',
+      };
     case 'empty':
       return { contentType: 'application/json', body: '' };
     case 'schema':
-      return { contentType: 'application/json', body: '{"orderInfo":{"orderId":"seven"},"orderLines":"none","orderId":null}' };
+      return {
+        contentType: 'application/json',
+        body: '{"orderInfo":{"orderId":"seven"},"orderLines":"none","orderId":null}',
+      };
   }
 }

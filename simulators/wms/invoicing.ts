@@ -38,8 +38,16 @@ export function chargesForSentOrder(
     const numberOfItems = itemsOf(article, order);
     if (numberOfItems <= 0) return [];
     const { invoiceArticleId, code, title, account } = article;
-    return [{ chargeId: nextChargeId(), price: article.price, numberOfItems, actionDate: at, comment: null,
-      invoiceArticle: { invoiceArticleId, code, title, account } }];
+    return [
+      {
+        chargeId: nextChargeId(),
+        price: article.price,
+        numberOfItems,
+        actionDate: at,
+        comment: null,
+        invoiceArticle: { invoiceArticleId, code, title, account },
+      },
+    ];
   });
 }
 

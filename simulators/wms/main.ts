@@ -26,9 +26,7 @@ console.log(`  Controls: ${sandbox.url}/_sandbox/... (POST /_sandbox/goods-owner
 if (values.seed) {
   const owner = sandbox.state.createGoodsOwner('Demo goods owner');
   sandbox.state.seed(owner);
-  console.log(
-    `  Demo goods owner ${owner.goodsOwnerId}: username ${owner.username}, password ${owner.password}`,
-  );
+  console.log(`  Demo goods owner ${owner.goodsOwnerId}: username ${owner.username}, password ${owner.password}`);
 }
 
 let stopping = false;

@@ -3,8 +3,16 @@ import { requireVersion, restoreFromFile, SnapshotFileError, SnapshotWriter, typ
 import { defaultInvoiceArticles } from './invoicing';
 import type { WmsSandboxState } from './state';
 import type {
-  GoodsOwnerState, SandboxInvoiceArticle, StockMovement, StoredAdjustment, StoredArticle, StoredOrder,
-  StoredPurchaseOrder, StoredWarehouse, WebhookAttempt, WebhookConfig,
+  GoodsOwnerState,
+  SandboxInvoiceArticle,
+  StockMovement,
+  StoredAdjustment,
+  StoredArticle,
+  StoredOrder,
+  StoredPurchaseOrder,
+  StoredWarehouse,
+  WebhookAttempt,
+  WebhookConfig,
 } from './types';
 
 /**
@@ -96,10 +104,15 @@ export function restoreWmsState(state: WmsSandboxState, input: WmsSandboxSnapsho
       username: saved.username,
       password: saved.password,
       warehouses: saved.warehouses,
-      articles: new Map(saved.articles.map((article): [number, StoredArticle] => [article.articleSystemId, {
-        ...article,
-        stock: new Map(article.stock.map((s): [number, number] => [s.warehouseId, s.numberOfItems])),
-      }])),
+      articles: new Map(
+        saved.articles.map((article): [number, StoredArticle] => [
+          article.articleSystemId,
+          {
+            ...article,
+            stock: new Map(article.stock.map((s): [number, number] => [s.warehouseId, s.numberOfItems])),
+          },
+        ]),
+      ),
       orders: new Map(saved.orders.map((order) => [order.orderId, order])),
       purchaseOrders: new Map(saved.purchaseOrders.map((po) => [po.purchaseOrderId, po])),
       adjustments: saved.adjustments,
@@ -133,13 +146,15 @@ function upgradeFrom1(v1: Json & { goodsOwners: unknown[] }): Json {
  * kept.
  */
 function upgradeFrom2(v2: Json & { goodsOwners: unknown[] }): Json {
-  const goodsOwners = (v2.goodsOwners as Array<Json & { orders?: Json[] }>).map(({ billable: _billable, ...owner }) => ({
-    ...owner,
-    orders: (owner.orders ?? []).map((order) => ({ invoiceCharges: [], ...order })),
-    stockMovements: owner.stockMovements ?? [],
-    invoiceArticles: owner.invoiceArticles ?? defaultInvoiceArticles(),
-    permissions: owner.permissions ?? { invoiceCharges: true },
-  }));
+  const goodsOwners = (v2.goodsOwners as Array<Json & { orders?: Json[] }>).map(
+    ({ billable: _billable, ...owner }) => ({
+      ...owner,
+      orders: (owner.orders ?? []).map((order) => ({ invoiceCharges: [], ...order })),
+      stockMovements: owner.stockMovements ?? [],
+      invoiceArticles: owner.invoiceArticles ?? defaultInvoiceArticles(),
+      permissions: owner.permissions ?? { invoiceCharges: true },
+    }),
+  );
   return { ...v2, version: 3, goodsOwners };
 }
 
@@ -184,5 +199,10 @@ export function persistWmsState(state: WmsSandboxState, options: PersistOptions)
     },
     options.warn,
   );
-  return new SnapshotWriter({ file: options.file, snapshot: () => snapshotWmsState(state), intervalMs: options.intervalMs, warn: options.warn });
+  return new SnapshotWriter({
+    file: options.file,
+    snapshot: () => snapshotWmsState(state),
+    intervalMs: options.intervalMs,
+    warn: options.warn,
+  });
 }

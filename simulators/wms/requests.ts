@@ -2,8 +2,14 @@
 import { z } from 'zod';
 
 const rowNumber = z.union([z.string().min(1), z.number().int()]).transform(String);
-const optionalText = z.string().nullish().transform((v) => v ?? undefined);
-const optionalNumber = z.number().nullish().transform((v) => v ?? undefined);
+const optionalText = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? undefined);
+const optionalNumber = z
+  .number()
+  .nullish()
+  .transform((v) => v ?? undefined);
 const supplierInfo = z
   .object({ supplierArticleNumber: optionalText, supplierNumber: optionalText, supplierName: optionalText })
   .nullish()
@@ -135,7 +141,10 @@ export const receiveBody = z
  * `receive` everything advised received on the floor: seeds a large inbound backlog in one call.
  */
 export const bulkPurchaseOrdersBody = z.object({
-  purchaseOrders: z.array(purchaseOrderBody.omit({ goodsOwnerId: true })).min(1).max(5_000),
+  purchaseOrders: z
+    .array(purchaseOrderBody.omit({ goodsOwnerId: true }))
+    .min(1)
+    .max(5_000),
   receive: z.boolean().default(false),
 });
 
@@ -154,11 +163,15 @@ export const stockAdjustmentBody = z
     message: 'give exactly one of delta and count',
   });
 
-export const webhookAuthBody = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('basic'), username: z.string().min(1), password: z.string().min(1) }),
-  z.object({ type: z.literal('hmac'), secret: z.string().min(1) }),
-  z.object({ type: z.literal('none') }),
-], { error: "expected auth {type: 'basic', username, password}, {type: 'hmac', secret} or {type: 'none'}" });
+export const webhookAuthBody = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('basic'), username: z.string().min(1), password: z.string().min(1) }),
+    z.object({ type: z.literal('hmac'), secret: z.string().min(1) }),
+    z.object({ type: z.literal('none') }),
+  ],
+  { error: "expected auth {type: 'basic', username, password}, {type: 'hmac', secret} or {type: 'none'}" },
+);
 
 export const webhookBody = z.object({
   url: z.url(),
@@ -193,13 +206,19 @@ export const goodsOwnerBody = z
 /** What sent orders are charged from now on (Ongoing's invoice articles, as the sandbox prices them). */
 export const invoiceArticlesBody = z.object({
   articles: z.array(
-    z.object({
-      code: z.string().min(1),
-      title: z.string().min(1).optional(),
-      account: z.string().min(1).nullish().transform((v) => v ?? null),
-      price: z.number().nonnegative(),
-      per: z.enum(['order', 'pickedLine', 'pickedItem', 'parcel']),
-    }).transform((a) => ({ ...a, title: a.title ?? a.code })),
+    z
+      .object({
+        code: z.string().min(1),
+        title: z.string().min(1).optional(),
+        account: z
+          .string()
+          .min(1)
+          .nullish()
+          .transform((v) => v ?? null),
+        price: z.number().nonnegative(),
+        per: z.enum(['order', 'pickedLine', 'pickedItem', 'parcel']),
+      })
+      .transform((a) => ({ ...a, title: a.title ?? a.code })),
   ),
 });
 

@@ -107,7 +107,9 @@ export function registerSandboxRoutes(
         const owner = ownerOf(request);
         return { articles: state.setInvoiceArticles(owner, invoiceArticlesBody.parse(request.body).articles) };
       });
-      sb.get('/goods-owners/:goodsOwnerId/invoice-articles', async (request) => ({ articles: ownerOf(request).invoiceArticles }));
+      sb.get('/goods-owners/:goodsOwnerId/invoice-articles', async (request) => ({
+        articles: ownerOf(request).invoiceArticles,
+      }));
       sb.put('/goods-owners/:goodsOwnerId/permissions', async (request) => {
         const owner = ownerOf(request);
         owner.permissions = permissionsBody.parse(request.body);

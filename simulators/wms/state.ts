@@ -35,7 +35,15 @@ export class WmsSandboxState {
   readonly goodsOwners = new Map<number, GoodsOwnerState>();
   /** Id counters; public so persistence can carry them across a restart (new ids must never reuse old ones). */
   readonly nextId = {
-    goodsOwner: 1, article: 1, order: 1, line: 1, purchaseOrder: 1, parcel: 1, adjustment: 1, webhookEvent: 1, charge: 1,
+    goodsOwner: 1,
+    article: 1,
+    order: 1,
+    line: 1,
+    purchaseOrder: 1,
+    parcel: 1,
+    adjustment: 1,
+    webhookEvent: 1,
+    charge: 1,
     // Ids 1–3 are the default invoice articles (invoicing.ts).
     invoiceArticle: 100,
   };
@@ -169,7 +177,8 @@ export class WmsSandboxState {
     let n = 0;
     for (const [wid, items] of article.stock) if (warehouseId === undefined || wid === warehouseId) n += items;
     for (const m of owner.stockMovements) {
-      if (m.articleSystemId !== article.articleSystemId || (warehouseId !== undefined && m.warehouseId !== warehouseId)) continue;
+      if (m.articleSystemId !== article.articleSystemId || (warehouseId !== undefined && m.warehouseId !== warehouseId))
+        continue;
       if (Date.parse(m.at) >= at) n -= m.delta;
     }
     return n;
@@ -335,7 +344,11 @@ export class WmsSandboxState {
       }
     }
     for (const line of order.lines) {
-      const w = lines ? (line.rowNumber === null ? undefined : wanted.get(line.rowNumber)) : { pickedNumberOfItems: line.orderedNumberOfItems };
+      const w = lines
+        ? line.rowNumber === null
+          ? undefined
+          : wanted.get(line.rowNumber)
+        : { pickedNumberOfItems: line.orderedNumberOfItems };
       const picked = w?.pickedNumberOfItems ?? 0;
       line.allocatedNumberOfItems = line.orderedNumberOfItems;
       line.pickedNumberOfItems = picked;
@@ -347,7 +360,11 @@ export class WmsSandboxState {
   }
 
   /** The "sent" button: transport booked. Picks everything first if nothing was picked yet. */
-  send(owner: GoodsOwnerState, orderId: number, options: { parcels?: number; trackingNumbers?: string[] }): StoredOrder {
+  send(
+    owner: GoodsOwnerState,
+    orderId: number,
+    options: { parcels?: number; trackingNumbers?: string[] },
+  ): StoredOrder {
     const order = this.order(owner, orderId);
     this.requireFloorStatus(order, 'send', (s) => s >= ORDER_STATUS.Open && s <= ORDER_STATUS.Picked);
     if (order.statusNumber < ORDER_STATUS.Picked) this.pick(owner, orderId);
@@ -369,7 +386,8 @@ export class WmsSandboxState {
     // Picked goods leave the building: physical stock drops and allocations are released.
     for (const line of order.lines) {
       const article = owner.articles.get(line.articleSystemId);
-      if (article && line.pickedNumberOfItems > 0) this.moveStock(owner, article, order.warehouseId, -line.pickedNumberOfItems);
+      if (article && line.pickedNumberOfItems > 0)
+        this.moveStock(owner, article, order.warehouseId, -line.pickedNumberOfItems);
       line.allocatedNumberOfItems = 0;
     }
     // What the 3PL charges for the order, as Ongoing's invoicing would book it (GET /orders/{orderId}/invoiceCharges).
@@ -388,7 +406,11 @@ export class WmsSandboxState {
   }
 
   /** The warehouse adds a line on the floor (a replacement, a gift): Ongoing gives it no rowNumber of the goods owner's. */
-  addLineOnFloor(owner: GoodsOwnerState, orderId: number, input: { articleNumber: string; numberOfItems: number }): StoredOrder {
+  addLineOnFloor(
+    owner: GoodsOwnerState,
+    orderId: number,
+    input: { articleNumber: string; numberOfItems: number },
+  ): StoredOrder {
     const order = this.order(owner, orderId);
     this.requireFloorStatus(order, 'add a line', (s) => s >= ORDER_STATUS.Open && s < ORDER_STATUS.Sent);
     const article = this.requireArticle(owner, input.articleNumber);
@@ -410,14 +432,20 @@ export class WmsSandboxState {
   // ---- invoicing ----
 
   /** Replaces what sent orders are charged from now on; an article keeps its id while its code stays. */
-  setInvoiceArticles(owner: GoodsOwnerState, articles: Array<Omit<SandboxInvoiceArticle, 'invoiceArticleId'>>): SandboxInvoiceArticle[] {
+  setInvoiceArticles(
+    owner: GoodsOwnerState,
+    articles: Array<Omit<SandboxInvoiceArticle, 'invoiceArticleId'>>,
+  ): SandboxInvoiceArticle[] {
     const codes = new Set<string>();
     for (const a of articles) {
       if (codes.has(a.code)) throw badRequest(`Invoice article code "${a.code}" appears twice.`);
       codes.add(a.code);
     }
     const known = new Map(owner.invoiceArticles.map((a) => [a.code, a.invoiceArticleId]));
-    owner.invoiceArticles = articles.map((a) => ({ ...a, invoiceArticleId: known.get(a.code) ?? this.nextId.invoiceArticle++ }));
+    owner.invoiceArticles = articles.map((a) => ({
+      ...a,
+      invoiceArticleId: known.get(a.code) ?? this.nextId.invoiceArticle++,
+    }));
     return owner.invoiceArticles;
   }
 
@@ -465,7 +493,8 @@ export class WmsSandboxState {
     let toReceive = 0;
     if (warehouseId === undefined || warehouseId === DEFAULT_WAREHOUSES[0]!.warehouseId) {
       for (const po of owner.purchaseOrders.values()) {
-        if (po.statusNumber === PURCHASE_ORDER_STATUS.Deflection || po.statusNumber >= PURCHASE_ORDER_STATUS.Received) continue;
+        if (po.statusNumber === PURCHASE_ORDER_STATUS.Deflection || po.statusNumber >= PURCHASE_ORDER_STATUS.Received)
+          continue;
         for (const line of po.lines) {
           if (line.articleSystemId === article.articleSystemId) {
             toReceive += Math.max(0, line.advisedNumberOfItems - line.receivedNumberOfItems);
@@ -554,7 +583,10 @@ export class WmsSandboxState {
   ): StoredPurchaseOrder {
     const po = this.purchaseOrder(owner, purchaseOrderId);
     if (po.statusNumber === PURCHASE_ORDER_STATUS.Deflection || po.statusNumber >= PURCHASE_ORDER_STATUS.Received) {
-      throw new SandboxHttpError(409, `Purchase order ${po.purchaseOrderNumber} has status ${po.statusNumber}: reception is finished.`);
+      throw new SandboxHttpError(
+        409,
+        `Purchase order ${po.purchaseOrderNumber} has status ${po.statusNumber}: reception is finished.`,
+      );
     }
     const now = this.iso();
     const receipts =
@@ -582,7 +614,12 @@ export class WmsSandboxState {
   }
 
   /** What the goods owner's ERP says it has booked of a line (Ongoing keeps it as given; it does not check it). */
-  setPurchaseOrderLineReported(owner: GoodsOwnerState, purchaseOrderId: number, lineId: number, reported: number): StoredPurchaseOrder {
+  setPurchaseOrderLineReported(
+    owner: GoodsOwnerState,
+    purchaseOrderId: number,
+    lineId: number,
+    reported: number,
+  ): StoredPurchaseOrder {
     const po = this.purchaseOrder(owner, purchaseOrderId);
     const line = po.lines.find((l) => l.id === lineId);
     if (!line) throw notFound(`Purchase order line ${lineId} on purchase order ${purchaseOrderId}`);
@@ -599,16 +636,19 @@ export class WmsSandboxState {
       { articleNumber: 'GADGET-1', articleName: 'Gadget deluxe', barCode: '7350000000035', weight: 1.2, stock: 25 },
     ];
     for (const d of demo) {
-      const { article } = this.upsertArticle(owner, articleBody.parse({
-        goodsOwnerId: owner.goodsOwnerId,
-        articleNumber: d.articleNumber,
-        articleName: d.articleName,
-        barCodeInfo: { barCode: d.barCode },
-        weight: d.weight,
-        unitCode: 'st',
-        isStockArticle: true,
-        supplierInfo: { supplierNumber: 'SUP-1', supplierName: 'Nordic Widgets AB' },
-      }));
+      const { article } = this.upsertArticle(
+        owner,
+        articleBody.parse({
+          goodsOwnerId: owner.goodsOwnerId,
+          articleNumber: d.articleNumber,
+          articleName: d.articleName,
+          barCodeInfo: { barCode: d.barCode },
+          weight: d.weight,
+          unitCode: 'st',
+          isStockArticle: true,
+          supplierInfo: { supplierNumber: 'SUP-1', supplierName: 'Nordic Widgets AB' },
+        }),
+      );
       this.adjustStock(owner, { articleNumber: article.articleNumber, count: d.stock, reason: 'count' });
     }
   }

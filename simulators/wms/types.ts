@@ -200,7 +200,6 @@ export interface StoredPurchaseOrder {
   lines: StoredPurchaseOrderLine[];
 }
 
-
 /** Every change of physical stock, so stock at an earlier moment can be told (GET /articles/historicalInventory). */
 export interface StockMovement {
   at: string;
@@ -227,9 +226,7 @@ export type WebhookEventName = 'orderCreated' | 'orderPicked' | 'orderStatusChan
  * (a token then travels in the URL). HMAC signing is the sandbox's extra, for receivers that want a signed body.
  */
 export type WebhookAuthConfig =
-  | { type: 'basic'; username: string; password: string }
-  | { type: 'hmac'; secret: string }
-  | { type: 'none' };
+  { type: 'basic'; username: string; password: string } | { type: 'hmac'; secret: string } | { type: 'none' };
 
 export interface WebhookConfig {
   url: string;

@@ -29,11 +29,11 @@ export function articleView(state: WmsSandboxState, owner: GoodsOwnerState, a: S
     isStockArticle: a.isStockArticle,
     supplierInfo: a.supplierInfo
       ? {
-        supplierArticleNumber: a.supplierInfo.supplierArticleNumber ?? null,
-        supplierNumber: a.supplierInfo.supplierNumber ?? null,
-        supplierName: a.supplierInfo.supplierName ?? null,
-        alternativeSuppliers: null,
-      }
+          supplierArticleNumber: a.supplierInfo.supplierArticleNumber ?? null,
+          supplierNumber: a.supplierInfo.supplierNumber ?? null,
+          supplierName: a.supplierInfo.supplierName ?? null,
+          alternativeSuppliers: null,
+        }
       : null,
     articleDataLastUpdated: a.updatedAt,
     inventoryInfo: state.inventoryInfo(owner, a),
@@ -82,7 +82,12 @@ export function orderView(owner: GoodsOwnerState, o: StoredOrder) {
     orderLines: o.lines.map((l) => ({
       id: l.id,
       rowNumber: l.rowNumber,
-      article: { articleSystemId: l.articleSystemId, articleNumber: l.articleNumber, articleName: l.articleName, productCode: null },
+      article: {
+        articleSystemId: l.articleSystemId,
+        articleNumber: l.articleNumber,
+        articleName: l.articleName,
+        productCode: null,
+      },
       comment: l.comment ?? null,
       orderedNumberOfItems: l.orderedNumberOfItems,
       allocatedNumberOfItems: l.allocatedNumberOfItems,
@@ -96,7 +101,11 @@ export function orderView(owner: GoodsOwnerState, o: StoredOrder) {
       isReturnParcel: false,
       tracking: { trackingUrl: p.trackingUrl },
     })),
-    tracking: o.parcels.map((p) => ({ trackingUrl: p.trackingUrl, waybill: o.wayBill, created: o.shippedTime ?? o.createdDate })),
+    tracking: o.parcels.map((p) => ({
+      trackingUrl: p.trackingUrl,
+      waybill: o.wayBill,
+      created: o.shippedTime ?? o.createdDate,
+    })),
   };
 }
 
@@ -122,8 +131,10 @@ export function purchaseOrderView(owner: GoodsOwnerState, po: StoredPurchaseOrde
       id: l.id,
       rowNumber: l.rowNumber,
       article: {
-        articleSystemId: l.articleSystemId, articleNumber: l.articleNumber,
-        articleName: owner.articles.get(l.articleSystemId)?.articleName ?? null, productCode: null,
+        articleSystemId: l.articleSystemId,
+        articleNumber: l.articleNumber,
+        articleName: owner.articles.get(l.articleSystemId)?.articleName ?? null,
+        productCode: null,
       },
       comment: l.comment ?? null,
       advisedNumberOfItems: l.advisedNumberOfItems,
@@ -145,7 +156,10 @@ export function inventoryAdjustmentsView(owner: GoodsOwnerState, adjustments: St
         inventoryId: a.inventoryId,
         numberOfItems: a.numberOfItems,
         inventoryTime: a.inventoryTime,
-        inventoryAdjustmentCause: { code: a.reason.toUpperCase(), name: a.reason === 'damage' ? 'Damaged' : 'Stock count' },
+        inventoryAdjustmentCause: {
+          code: a.reason.toUpperCase(),
+          name: a.reason === 'damage' ? 'Damaged' : 'Stock count',
+        },
         warehouse: { id: a.warehouseId, code: warehouse?.code ?? null, name: warehouse?.name ?? null },
       };
     }),

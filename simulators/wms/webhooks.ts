@@ -2,7 +2,13 @@
 // for receivers that want one), "one day" retries, every attempt logged.
 import { createHmac } from 'node:crypto';
 import type { WmsSandboxState } from './state';
-import { ORDER_STATUS, type GoodsOwnerState, type StoredOrder, type WebhookAuthConfig, type WebhookEventName } from './types';
+import {
+  ORDER_STATUS,
+  type GoodsOwnerState,
+  type StoredOrder,
+  type WebhookAuthConfig,
+  type WebhookEventName,
+} from './types';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -28,7 +34,9 @@ function authHeaders(auth: WebhookAuthConfig, body: string): Record<string, stri
     case 'basic':
       return { authorization: 'Basic ' + Buffer.from(`${auth.username}:${auth.password}`, 'utf8').toString('base64') };
     case 'hmac':
-      return { 'x-webhook-signature': 'sha256=' + createHmac('sha256', auth.secret).update(body, 'utf8').digest('hex') };
+      return {
+        'x-webhook-signature': 'sha256=' + createHmac('sha256', auth.secret).update(body, 'utf8').digest('hex'),
+      };
     case 'none':
       return {};
   }
@@ -66,7 +74,11 @@ export class WebhookDispatcher {
         this.emit(owner, order, 'orderCreated');
         return;
       }
-      if (change.from < ORDER_STATUS.Picked && change.to >= ORDER_STATUS.Picked && change.to !== ORDER_STATUS.Cancelled) {
+      if (
+        change.from < ORDER_STATUS.Picked &&
+        change.to >= ORDER_STATUS.Picked &&
+        change.to !== ORDER_STATUS.Cancelled
+      ) {
         this.emit(owner, order, 'orderPicked');
       }
       const statuses = owner.webhook?.statuses;
@@ -101,7 +113,11 @@ export class WebhookDispatcher {
     const webhookEventId = this.state.nextId.webhookEvent++;
     // The delivery is frozen at the event: every retry sends the same bytes with the same credentials or signature.
     const body = JSON.stringify(this.payload(owner, order, event, webhookEventId));
-    void this.attempt(owner, { webhookEventId, event, orderId: order.orderId, url: config.url, auth: config.auth, body }, 1);
+    void this.attempt(
+      owner,
+      { webhookEventId, event, orderId: order.orderId, url: config.url, auth: config.auth, body },
+      1,
+    );
   }
 
   private payload(owner: GoodsOwnerState, order: StoredOrder, event: WebhookEventName, webhookEventId: number) {
@@ -130,7 +146,10 @@ export class WebhookDispatcher {
     if (this.closed) return;
     const controller = new AbortController();
     this.inFlight.add(controller);
-    const timer = setTimeout(() => controller.abort(new Error(`no answer within ${this.timeoutMs} ms`)), this.timeoutMs);
+    const timer = setTimeout(
+      () => controller.abort(new Error(`no answer within ${this.timeoutMs} ms`)),
+      this.timeoutMs,
+    );
     const logged = {
       webhookEventId: delivery.webhookEventId,
       event: delivery.event,

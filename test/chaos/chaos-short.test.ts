@@ -16,22 +16,26 @@ interface ChaosSummary {
 }
 
 describe('chaos soak (short)', () => {
-  it.each(['basic', 'off'] as const)('keeps every invariant through faults, worker kills and a server restart, webhooks %s', async (webhooks) => {
-    const run = await runChaosScript('chaos:short', ['--quiet', '--webhooks', webhooks]);
-    const { code, stdout } = run;
-    const summary = chaosResult<ChaosSummary>(run);
-    expect(summary.webhooks).toBe(webhooks === 'basic');
-    const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
-    expect(summary.kills).toBeGreaterThanOrEqual(1);
-    expect(summary.serverRestarts).toBe(1);
-    expect(sum(summary.faults.fortnox) + sum(summary.faults.wms)).toBeGreaterThan(0);
-    expect(summary.settled, stdout).toBe(true);
-    // Stock is checked, not skipped: the warehouse adjusted stock, and a sync after the quiet made Fortnox agree.
-    expect(summary.stock.adjustments).toBeGreaterThan(0);
-    expect(summary.stock.syncAfterQuiet, stdout).toBe(true);
-    expect(summary.invariants.stockMismatches, stdout).toBe(0);
-    expect(summary.invariants.stockMovedTwice, stdout).toBe(0);
-    expect(summary.violations, stdout).toBe(0);
-    expect(code, stdout).toBe(0);
-  }, 480_000);
+  it.each(['basic', 'off'] as const)(
+    'keeps every invariant through faults, worker kills and a server restart, webhooks %s',
+    async (webhooks) => {
+      const run = await runChaosScript('chaos:short', ['--quiet', '--webhooks', webhooks]);
+      const { code, stdout } = run;
+      const summary = chaosResult<ChaosSummary>(run);
+      expect(summary.webhooks).toBe(webhooks === 'basic');
+      const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+      expect(summary.kills).toBeGreaterThanOrEqual(1);
+      expect(summary.serverRestarts).toBe(1);
+      expect(sum(summary.faults.fortnox) + sum(summary.faults.wms)).toBeGreaterThan(0);
+      expect(summary.settled, stdout).toBe(true);
+      // Stock is checked, not skipped: the warehouse adjusted stock, and a sync after the quiet made Fortnox agree.
+      expect(summary.stock.adjustments).toBeGreaterThan(0);
+      expect(summary.stock.syncAfterQuiet, stdout).toBe(true);
+      expect(summary.invariants.stockMismatches, stdout).toBe(0);
+      expect(summary.invariants.stockMovedTwice, stdout).toBe(0);
+      expect(summary.violations, stdout).toBe(0);
+      expect(code, stdout).toBe(0);
+    },
+    480_000,
+  );
 });

@@ -12,7 +12,9 @@ export interface ChaosRun {
 
 export function runChaosScript(script: string, args: string[]): Promise<ChaosRun> {
   return new Promise((resolve) => {
-    const child = spawn('npm', ['run', '--silent', script, '--', ...args], { cwd: join(import.meta.dirname, '..', '..') });
+    const child = spawn('npm', ['run', '--silent', script, '--', ...args], {
+      cwd: join(import.meta.dirname, '..', '..'),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

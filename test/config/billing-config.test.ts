@@ -14,7 +14,10 @@ const tenantsFile = (billing: string, acmeSettings = '') => {
     fortnox: { auth: { mode: client_credentials, clientId: c-${id}, clientSecret: env:SECRET, tenantId: "1" } }
     wms: { baseUrl: https://wms.example/w, username: u, password: p, goodsOwnerId: ${id === 'acme' ? 1 : 2}, webhook: { auth: off } }
     ${settings}`;
-  writeFileSync(path, `tenants:${tenant('acme', acmeSettings)}${tenant('beta', 'settings: { billingCron: "0 7 2 * *" }')}\n${billing}`);
+  writeFileSync(
+    path,
+    `tenants:${tenant('acme', acmeSettings)}${tenant('beta', 'settings: { billingCron: "0 7 2 * *" }')}\n${billing}`,
+  );
   return path;
 };
 
@@ -35,21 +38,37 @@ const env = { SECRET: 's3cret' };
 
 describe('billing configuration', () => {
   it('joins the 3PL section onto the goods owners it lists; the others have none', () => {
-    const tenants = loadTenantsFile(tenantsFile(section(`
+    const tenants = loadTenantsFile(
+      tenantsFile(
+        section(`
     - { tenantId: acme, customerNumber: 1001 }
     - tenantId: beta
       customerNumber: "K-2"
       feeMapping: { ORDER: { description: Ordrar }, ADJUSTMENT: {} }
       priceList: { STORAGE: { basis: itemsInStock, unitPrice: 0.08 }, ADJUSTMENT: { basis: inventoryAdjustments, unitPrice: 15 } }
-      orderCharges: false`)), env);
+      orderCharges: false`),
+      ),
+      env,
+    );
     const [acme, beta] = tenants;
     expect(acme!.billing).toEqual({
-      fortnox: { apiBaseUrl: 'https://api.fortnox.se', authBaseUrl: 'https://apps.fortnox.se',
-        auth: { mode: 'client_credentials', clientId: 'threepl', clientSecret: 's3cret', tenantId: '99',
-          scope: expect.any(String) } },
+      fortnox: {
+        apiBaseUrl: 'https://api.fortnox.se',
+        authBaseUrl: 'https://apps.fortnox.se',
+        auth: {
+          mode: 'client_credentials',
+          clientId: 'threepl',
+          clientSecret: 's3cret',
+          tenantId: '99',
+          scope: expect.any(String),
+        },
+      },
       customerNumber: '1001',
-      feeMapping: { STORAGE: { articleNumber: 'LAGER', unit: 'dag', vat: 25, accountNumber: 3041 }, ORDER: { description: 'Orderhantering' },
-        INBOUND: { description: 'Inleveransrader' } },
+      feeMapping: {
+        STORAGE: { articleNumber: 'LAGER', unit: 'dag', vat: 25, accountNumber: 3041 },
+        ORDER: { description: 'Orderhantering' },
+        INBOUND: { description: 'Inleveransrader' },
+      },
       orderCharges: true,
       priceList: {
         STORAGE: { basis: 'itemsInStock', unitPrice: 0.1, description: 'Lagerhållning' },
@@ -75,7 +94,7 @@ describe('billing configuration', () => {
     expect(without[0]!.settings.billingCron).toBe('0 6 1 * *');
   });
 
-  it('names what is wrong: an unknown goods owner, a bad fee mapping, a row limit over Fortnox\'s', () => {
+  it("names what is wrong: an unknown goods owner, a bad fee mapping, a row limit over Fortnox's", () => {
     const problems = (text: string) => {
       try {
         loadTenantsFile(text, env);
@@ -85,12 +104,30 @@ describe('billing configuration', () => {
       }
       throw new Error('expected a ConfigError');
     };
-    expect(problems(tenantsFile(section(`
-    - { tenantId: nobody, customerNumber: 1 }`)))).toMatch(/billing\.goodsOwners\.0\.tenantId: no tenant has id "nobody"; expected one of acme, beta/);
-    expect(problems(tenantsFile(section(`
-    - { tenantId: acme, customerNumber: 1 }`).replace('vat: 25', 'vat: "high"')))).toMatch(/billing\.feeMapping\.STORAGE\.vat/);
-    expect(problems(tenantsFile(`${section(`
-    - { tenantId: acme, customerNumber: 1 }`)}\n  maxRowsPerInvoice: 600`))).toMatch(/billing\.maxRowsPerInvoice/);
+    expect(
+      problems(
+        tenantsFile(
+          section(`
+    - { tenantId: nobody, customerNumber: 1 }`),
+        ),
+      ),
+    ).toMatch(/billing\.goodsOwners\.0\.tenantId: no tenant has id "nobody"; expected one of acme, beta/);
+    expect(
+      problems(
+        tenantsFile(
+          section(`
+    - { tenantId: acme, customerNumber: 1 }`).replace('vat: 25', 'vat: "high"'),
+        ),
+      ),
+    ).toMatch(/billing\.feeMapping\.STORAGE\.vat/);
+    expect(
+      problems(
+        tenantsFile(
+          `${section(`
+    - { tenantId: acme, customerNumber: 1 }`)}\n  maxRowsPerInvoice: 600`,
+        ),
+      ),
+    ).toMatch(/billing\.maxRowsPerInvoice/);
   });
 
   it('refuses a price list that cannot be invoiced: a code without a fee mapping, an unknown basis', () => {
@@ -106,25 +143,49 @@ describe('billing configuration', () => {
     const unmapped = section(`
     - { tenantId: acme, customerNumber: 1 }`).replace('    INBOUND: { description: Inleveransrader }\n', '');
     expect(problems(tenantsFile(unmapped))).toMatch(
-      /billing\.priceList\.INBOUND: fee code "INBOUND" has no feeMapping entry for goods owner "acme"; every fee code needs one/);
-    expect(problems(tenantsFile(section(`
-    - { tenantId: acme, customerNumber: 1, priceList: { PALLET: { basis: itemsInStock, unitPrice: 9 } } }`))))
-      .toMatch(/billing\.goodsOwners\.0\.priceList\.PALLET: fee code "PALLET" has no feeMapping entry/);
-    expect(problems(tenantsFile(section(`
-    - { tenantId: acme, customerNumber: 1 }`).replace('basis: itemsInStock', 'basis: pallets'))))
-      .toMatch(/billing\.priceList\.STORAGE\.basis: expected one of itemsInStock, inventoryAdjustments, receivedPurchaseOrderLines/);
+      /billing\.priceList\.INBOUND: fee code "INBOUND" has no feeMapping entry for goods owner "acme"; every fee code needs one/,
+    );
+    expect(
+      problems(
+        tenantsFile(
+          section(`
+    - { tenantId: acme, customerNumber: 1, priceList: { PALLET: { basis: itemsInStock, unitPrice: 9 } } }`),
+        ),
+      ),
+    ).toMatch(/billing\.goodsOwners\.0\.priceList\.PALLET: fee code "PALLET" has no feeMapping entry/);
+    expect(
+      problems(
+        tenantsFile(
+          section(`
+    - { tenantId: acme, customerNumber: 1 }`).replace('basis: itemsInStock', 'basis: pallets'),
+        ),
+      ),
+    ).toMatch(
+      /billing\.priceList\.STORAGE\.basis: expected one of itemsInStock, inventoryAdjustments, receivedPurchaseOrderLines/,
+    );
   });
 
-  it('checks a tenant\'s own billing entry the same way', () => {
-    const own = (prices: string) => tenantsFile('', `billing:
+  it("checks a tenant's own billing entry the same way", () => {
+    const own = (prices: string) =>
+      tenantsFile(
+        '',
+        `billing:
       fortnox: { auth: { mode: client_credentials, clientId: threepl, clientSecret: env:SECRET, tenantId: "99" } }
       customerNumber: 1001
       feeMapping: { STORAGE: {} }
-      priceList: ${prices}`);
+      priceList: ${prices}`,
+      );
     expect(loadTenantsFile(own('{ STORAGE: { basis: itemsInStock, unitPrice: 1 } }'), env)[0]!.billing).toMatchObject({
-      orderCharges: true, priceList: { STORAGE: { basis: 'itemsInStock', unitPrice: 1 } },
+      orderCharges: true,
+      priceList: { STORAGE: { basis: 'itemsInStock', unitPrice: 1 } },
     });
-    expect(() => loadTenantsFile(own('{ STORAGE: { basis: itemsInStock, unitPrice: 1 }, INBOUND: { basis: inventoryAdjustments, unitPrice: 1 } }'), env))
-      .toThrow(/billing\.priceList\.INBOUND: fee code "INBOUND" has no feeMapping entry/);
+    expect(() =>
+      loadTenantsFile(
+        own(
+          '{ STORAGE: { basis: itemsInStock, unitPrice: 1 }, INBOUND: { basis: inventoryAdjustments, unitPrice: 1 } }',
+        ),
+        env,
+      ),
+    ).toThrow(/billing\.priceList\.INBOUND: fee code "INBOUND" has no feeMapping entry/);
   });
 });

@@ -8,7 +8,14 @@ import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import { LAGER_ANSWER_TTL_MS, TenantRegistry } from '../../activities/tenant-registry';
 import type { Tenant } from '../../config/tenants';
 import { settingsSchema } from '../../domain/settings';
-import { calls, createTenant, setFaults, startSandbox, type Sandbox, type SandboxTenant } from '../fortnox-client/sandbox';
+import {
+  calls,
+  createTenant,
+  setFaults,
+  startSandbox,
+  type Sandbox,
+  type SandboxTenant,
+} from '../fortnox-client/sandbox';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -19,21 +26,31 @@ afterAll(async () => sandbox.close());
 const tenantFor = (fortnox: SandboxTenant): Tenant => ({
   id: 'lager-test',
   fortnox: {
-    apiBaseUrl: sandbox.url, authBaseUrl: sandbox.url,
-    auth: { mode: 'client_credentials', clientId: fortnox.clientId, clientSecret: fortnox.clientSecret, tenantId: fortnox.tenantId,
-      scope: 'article order invoice supplier customer companyinformation settings warehouse' },
+    apiBaseUrl: sandbox.url,
+    authBaseUrl: sandbox.url,
+    auth: {
+      mode: 'client_credentials',
+      clientId: fortnox.clientId,
+      clientSecret: fortnox.clientSecret,
+      tenantId: fortnox.tenantId,
+      scope: 'article order invoice supplier customer companyinformation settings warehouse',
+    },
   },
   wms: { baseUrl: 'http://127.0.0.1:1/w', username: 'u', password: 'p', goodsOwnerId: 1, webhook: { auth: 'off' } },
   settings: settingsSchema.parse({}),
 });
-const warehouseCalls = async (t: SandboxTenant) => (await calls(sandbox.url, t.tenantId)).byRoute['GET /api/warehouse/tenants-v4'] ?? 0;
+const warehouseCalls = async (t: SandboxTenant) =>
+  (await calls(sandbox.url, t.tenantId)).byRoute['GET /api/warehouse/tenants-v4'] ?? 0;
 
 describe('Lager detection (tenant registry)', () => {
   it('is not poisoned by a 5xx: throws, remembers nothing, and answers true once Fortnox does', async () => {
     const fortnox = await createTenant(sandbox.url, { lager: true });
     const registry = new TenantRegistry([tenantFor(fortnox)], { tokenStore: new MemoryTokenStore() });
     await setFaults(sandbox.url, fortnox.tenantId, [{ route: 'GET /api/warehouse/tenants-v4', errorRate: 1 }]);
-    const outage = await registry.lagerActive('lager-test').then(() => undefined, (err: unknown) => err);
+    const outage = await registry.lagerActive('lager-test').then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect(outage).toBeInstanceOf(FortnoxError);
     expect((outage as FortnoxError).status).toBeGreaterThanOrEqual(500);
     await setFaults(sandbox.url, fortnox.tenantId, []);

@@ -4,11 +4,19 @@ import type { z } from 'zod';
 
 /** Array indices collapse to `[]` so one drift is reported once, not once per element. */
 function pathOf(path: PropertyKey[], root: string): string {
-  return path.map((p) => (typeof p === 'number' ? '[]' : String(p))).join('.').replace(/\.\[\]/g, '[]') || root;
+  return (
+    path
+      .map((p) => (typeof p === 'number' ? '[]' : String(p)))
+      .join('.')
+      .replace(/\.\[\]/g, '[]') || root
+  );
 }
 
 function valueAt(value: unknown, path: PropertyKey[]): unknown {
-  return path.reduce<unknown>((v, key) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined), value);
+  return path.reduce<unknown>(
+    (v, key) => (v && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[key] : undefined),
+    value,
+  );
 }
 
 /** The problems `schema` finds in `value`, one line each, without repeats. Empty when it parses. */
@@ -19,13 +27,20 @@ export function issuesOf(schema: z.ZodType, value: unknown, root = '(body)'): st
     const at = pathOf(issue.path, root);
     if (issue.code === 'unrecognized_keys') return `${at}: key(s) not in the specification: ${issue.keys.join(', ')}`;
     // A union says only "Invalid input": name what was there.
-    if (issue.code === 'invalid_union') return `${at}: ${issue.message} (got ${JSON.stringify(valueAt(value, issue.path))})`;
+    if (issue.code === 'invalid_union')
+      return `${at}: ${issue.message} (got ${JSON.stringify(valueAt(value, issue.path))})`;
     return `${at}: ${issue.message}`;
   });
   return [...new Set(lines)];
 }
 
-interface Def { type: string; shape?: Record<string, z.ZodType>; innerType?: z.ZodType; in?: z.ZodType; element?: z.ZodType }
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  element?: z.ZodType;
+}
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /** Through optional/nullable/default/transform wrappers to the object or array underneath, if any. */
@@ -33,7 +48,10 @@ function unwrap(schema: z.ZodType): z.ZodType {
   for (let current = schema; ;) {
     const def = defOf(current);
     const next = def.type === 'pipe' ? def.in : def.innerType;
-    if (!next || !['optional', 'nullable', 'default', 'prefault', 'catch', 'readonly', 'nonoptional', 'pipe'].includes(def.type)) {
+    if (
+      !next ||
+      !['optional', 'nullable', 'default', 'prefault', 'catch', 'readonly', 'nonoptional', 'pipe'].includes(def.type)
+    ) {
       return current;
     }
     current = next;
@@ -48,7 +66,8 @@ function unwrap(schema: z.ZodType): z.ZodType {
 export function keysNotInSpec(product: z.ZodType, spec: z.ZodType, at = ''): string[] {
   const p = defOf(unwrap(product));
   const s = defOf(unwrap(spec));
-  if (p.type === 'array' && s.type === 'array' && p.element && s.element) return keysNotInSpec(p.element, s.element, `${at}[]`);
+  if (p.type === 'array' && s.type === 'array' && p.element && s.element)
+    return keysNotInSpec(p.element, s.element, `${at}[]`);
   if (p.type !== 'object' || s.type !== 'object' || !p.shape || !s.shape) return [];
   const found: string[] = [];
   for (const [key, productField] of Object.entries(p.shape)) {
@@ -61,14 +80,21 @@ export function keysNotInSpec(product: z.ZodType, spec: z.ZodType, at = ''): str
 }
 
 /** How the specification lets a field of an answer go unset. */
-export interface Unsettable { path: PropertyKey[]; optional: boolean; nullable: boolean }
+export interface Unsettable {
+  path: PropertyKey[];
+  optional: boolean;
+  nullable: boolean;
+}
 
 function wrappers(schema: z.ZodType): { optional: boolean; nullable: boolean; inner: z.ZodType } {
   let optional = false;
   let nullable = false;
   for (let current = schema; ;) {
     const def = defOf(current);
-    if (def.type === 'optional' && def.innerType) { optional = true; current = def.innerType; } else if (def.type === 'nullable' && def.innerType) {
+    if (def.type === 'optional' && def.innerType) {
+      optional = true;
+      current = def.innerType;
+    } else if (def.type === 'nullable' && def.innerType) {
       nullable = true;
       current = def.innerType;
     } else return { optional, nullable, inner: current };
@@ -99,7 +125,9 @@ export function unsettableFields(value: unknown, spec: z.ZodType, at: PropertyKe
 /** A copy of `value` with the field at `path` left out (`absent`) or set to null. */
 export function unset(value: unknown, path: PropertyKey[], how: 'absent' | 'null'): unknown {
   const copy = structuredClone(value) as Record<PropertyKey, unknown>;
-  const parent = path.slice(0, -1).reduce<Record<PropertyKey, unknown>>((v, key) => v[key] as Record<PropertyKey, unknown>, copy);
+  const parent = path
+    .slice(0, -1)
+    .reduce<Record<PropertyKey, unknown>>((v, key) => v[key] as Record<PropertyKey, unknown>, copy);
   const last = path[path.length - 1] as PropertyKey;
   if (how === 'absent') delete parent[last];
   else parent[last] = null;

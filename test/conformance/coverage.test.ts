@@ -15,7 +15,13 @@ const knownGaps: Record<Service, Record<string, string>> = {
 };
 
 const clients: Array<{ service: Service; name: string; file: string; calls: ClientCall[]; atLeast: number }> = [
-  { service: 'fortnox', name: 'Fortnox', file: 'activities/fortnox/client.ts', calls: fortnoxClientCalls(), atLeast: 30 },
+  {
+    service: 'fortnox',
+    name: 'Fortnox',
+    file: 'activities/fortnox/client.ts',
+    calls: fortnoxClientCalls(),
+    atLeast: 30,
+  },
   { service: 'wms', name: 'Ongoing WMS', file: 'activities/wms/client.ts', calls: wmsClientCalls(), atLeast: 12 },
 ];
 
@@ -35,7 +41,9 @@ describe('endpoints the clients call', () => {
       const rows = [
         ...called.map((endpoint) => ({
           endpoint,
-          fixture: fixtureFor(endpoint)?.file ?? (gapFor(endpoint) ? 'NONE: known gap (todo)' : 'NONE: not proven against the spec'),
+          fixture:
+            fixtureFor(endpoint)?.file ??
+            (gapFor(endpoint) ? 'NONE: known gap (todo)' : 'NONE: not proven against the spec'),
         })),
         ...fixtures
           .filter((f) => !called.some((endpoint) => endpointKey(endpoint) === endpointKey(f.endpoint)))

@@ -3,7 +3,10 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export interface ClientCall { method: string; path: string }
+export interface ClientCall {
+  method: string;
+  path: string;
+}
 
 const source = (relative: string) => readFileSync(fileURLToPath(new URL(`../../${relative}`, import.meta.url)), 'utf8');
 
@@ -18,7 +21,11 @@ const unquote = (literal: string) => literal.slice(1, -1);
 export function fortnoxClientCalls(): ClientCall[] {
   const text = source('activities/fortnox/client.ts');
   const helper = /function customPath\((\w+)[^)]*\)[^{]*\{\s*return (`[^`]*`)/.exec(text);
-  const directions = /type WarehouseDirection = ([^;]+);/.exec(text)?.[1]?.match(/'[^']*'/g)?.map(unquote) ?? [];
+  const directions =
+    /type WarehouseDirection = ([^;]+);/
+      .exec(text)?.[1]
+      ?.match(/'[^']*'/g)
+      ?.map(unquote) ?? [];
   /** customPath(arg, ...) → one template per direction the argument can take. */
   const expand = (arg: string): string[] => {
     if (!helper?.[1] || !helper[2]) throw new Error('customPath(...) not found in activities/fortnox/client.ts');
@@ -34,7 +41,9 @@ export function fortnoxClientCalls(): ClientCall[] {
     else if (path.startsWith("'")) templates = [unquote(path)];
     else {
       const inner = /\$\{customPath\(([^,)]*)[^)]*\)\}/.exec(path);
-      templates = inner?.[1] ? expand(inner[1].trim()).map((base) => unquote(path).replace(inner[0], base)) : [unquote(path)];
+      templates = inner?.[1]
+        ? expand(inner[1].trim()).map((base) => unquote(path).replace(inner[0], base))
+        : [unquote(path)];
     }
     for (const template of templates) calls.push({ method, path: placeholders(template) });
   }
@@ -44,8 +53,9 @@ export function fortnoxClientCalls(): ClientCall[] {
 /** activities/wms/client.ts: every `this.request('X', path, ...)`; paths are relative to `/api/v1`. */
 export function wmsClientCalls(): ClientCall[] {
   const text = source('activities/wms/client.ts');
-  const calls = [...text.matchAll(/this\.request\(\s*'(\w+)',\s*('[^']*'|`[^`]*`)/g)]
-    .map(([, method = '', path = '']) => ({ method, path: placeholders(unquote(path)) }));
+  const calls = [...text.matchAll(/this\.request\(\s*'(\w+)',\s*('[^']*'|`[^`]*`)/g)].map(
+    ([, method = '', path = '']) => ({ method, path: placeholders(unquote(path)) }),
+  );
   return dedupe(calls);
 }
 

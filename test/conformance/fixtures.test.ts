@@ -9,7 +9,12 @@ import { fortnoxSpec } from './spec/fortnox';
 import { ongoingSpec } from './spec/ongoing';
 import type { EndpointSpec } from './spec/types';
 
-const services: Array<{ service: Service; name: string; spec: Record<string, EndpointSpec>; product: Record<string, ProductSchema> }> = [
+const services: Array<{
+  service: Service;
+  name: string;
+  spec: Record<string, EndpointSpec>;
+  product: Record<string, ProductSchema>;
+}> = [
   { service: 'fortnox', name: 'Fortnox', spec: fortnoxSpec, product: fortnoxProduct },
   { service: 'wms', name: 'Ongoing WMS', spec: ongoingSpec, product: wmsProduct },
 ];
@@ -19,7 +24,10 @@ for (const { service, name, spec, product } of services) {
 
   describe(`${name} fixtures`, () => {
     it('every endpoint of the spec module has exactly one fixture', () => {
-      const byEndpoint = Object.keys(spec).map((endpoint) => [endpoint, fixtures.filter((f) => f.endpoint === endpoint).map((f) => f.file)]);
+      const byEndpoint = Object.keys(spec).map((endpoint) => [
+        endpoint,
+        fixtures.filter((f) => f.endpoint === endpoint).map((f) => f.file),
+      ]);
       expect(byEndpoint.filter(([, files]) => files?.length !== 1)).toEqual([]);
     });
 
@@ -60,8 +68,11 @@ for (const { service, name, spec, product } of services) {
         it('product: the product schema accepts the answer with any one field left unset as the spec allows', () => {
           // A field the spec makes nullable may be null, and one it makes optional may be left out. The envelope of a
           // Fortnox /3/ answer is the answer itself. Fields the product needs anyway are listed in productRequires.
-          const envelope = (path: PropertyKey[]) => service === 'fortnox' && fixture.endpoint.includes(' /3/')
-            && path.length === 1 && path[0] !== 'MetaInformation';
+          const envelope = (path: PropertyKey[]) =>
+            service === 'fortnox' &&
+            fixture.endpoint.includes(' /3/') &&
+            path.length === 1 &&
+            path[0] !== 'MetaInformation';
           const refused: string[] = [];
           for (const field of unsettableFields(fixture.response, specSchema)) {
             const at = fieldPath(field.path);

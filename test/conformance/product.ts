@@ -1,14 +1,37 @@
 // The schema the product reads each endpoint's answer with: the same schemas the clients pass to their parsers.
 import { z } from 'zod';
 import {
-  ArticleListItemSchema, ArticleSchema, CompanyInformationSchema, CustomerListItemSchema, CustomerSchema, DocumentTypeSchema,
-  InboundDocumentSchema, InvoiceListItemSchema, InvoiceSchema, OrderListItemSchema, OrderSchema, OutboundDocumentSchema,
-  PurchaseOrderSchema, StockBalanceSchema, StockPointSchema, SupplierListItemSchema, SupplierSchema, WarehouseTenantSchema,
-  list, single,
+  ArticleListItemSchema,
+  ArticleSchema,
+  CompanyInformationSchema,
+  CustomerListItemSchema,
+  CustomerSchema,
+  DocumentTypeSchema,
+  InboundDocumentSchema,
+  InvoiceListItemSchema,
+  InvoiceSchema,
+  OrderListItemSchema,
+  OrderSchema,
+  OutboundDocumentSchema,
+  PurchaseOrderSchema,
+  StockBalanceSchema,
+  StockPointSchema,
+  SupplierListItemSchema,
+  SupplierSchema,
+  WarehouseTenantSchema,
+  list,
+  single,
 } from '../../activities/fortnox/schemas';
 import {
-  historicalInventorySchema, inventoryAdjustmentsLineSchema, inventoryPerWarehouseSchema, orderInvoiceChargeSchema,
-  orderPutResponseSchema, wmsArticleSchema, wmsOrderSchema, wmsPurchaseOrderSchema, wmsWarehouseSchema,
+  historicalInventorySchema,
+  inventoryAdjustmentsLineSchema,
+  inventoryPerWarehouseSchema,
+  orderInvoiceChargeSchema,
+  orderPutResponseSchema,
+  wmsArticleSchema,
+  wmsOrderSchema,
+  wmsPurchaseOrderSchema,
+  wmsWarehouseSchema,
 } from '../../activities/wms/schemas';
 
 /** `undefined`: the client reads no body (Fortnox release/void). */
@@ -153,7 +176,8 @@ export const productRequires: Record<'fortnox' | 'wms', Record<string, string>> 
     'purchaseOrderInfo.purchaseOrderNumber': identity,
     'purchaseOrderInfo.purchaseOrderStatus': 'the status decides whether receipts are posted: not guessed',
     'purchaseOrderInfo.purchaseOrderStatus.number': 'the status decides whether receipts are posted: not guessed',
-    purchaseOrderLines: 'the lines decide what is posted to Fortnox as received: no lines are not read as nothing received',
+    purchaseOrderLines:
+      'the lines decide what is posted to Fortnox as received: no lines are not read as nothing received',
     'purchaseOrderLines[].id': identity,
     'purchaseOrderLines[].article': identity,
     'purchaseOrderLines[].article.articleSystemId': identity,
@@ -162,7 +186,8 @@ export const productRequires: Record<'fortnox' | 'wms', Record<string, string>> 
     'purchaseOrderLines[].receivedNumberOfItems': quantity,
     // 3PL invoicing: what is billed is never guessed.
     price: 'what a charge costs: the 3PL invoices it, so a charge without a price is refused, not billed at 0',
-    numberOfItems: 'how many of a charge: the 3PL invoices it, so a charge without a number is refused, not billed as 0',
+    numberOfItems:
+      'how many of a charge: the 3PL invoices it, so a charge without a number is refused, not billed as 0',
     'articles[].numberOfItems': `${stock} (storage is billed per item in stock at the period's end)`,
   },
 };

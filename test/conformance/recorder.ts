@@ -25,7 +25,16 @@ export interface Recorder {
 }
 
 /** Headers that belong to one hop, not to the message. */
-const HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'content-encoding', 'expect', 'upgrade']);
+const HOP = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'content-encoding',
+  'expect',
+  'upgrade',
+]);
 
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -46,7 +55,9 @@ export async function startRecorder(target: string, options: { stripPrefix?: Reg
       }
       const method = request.method ?? 'GET';
       const answer = await fetch(`${target}${request.url ?? '/'}`, {
-        method, headers, body: requestText === '' || method === 'GET' ? undefined : requestText,
+        method,
+        headers,
+        body: requestText === '' || method === 'GET' ? undefined : requestText,
       });
       const responseText = await answer.text();
       const query: Record<string, string | string[]> = {};
@@ -55,11 +66,18 @@ export async function startRecorder(target: string, options: { stripPrefix?: Reg
         query[key] = values.length === 1 ? (values[0] as string) : values;
       }
       exchanges.push({
-        step, method, path: options.stripPrefix ? url.pathname.replace(options.stripPrefix, '') : url.pathname, query,
-        requestText, status: answer.status, responseText,
+        step,
+        method,
+        path: options.stripPrefix ? url.pathname.replace(options.stripPrefix, '') : url.pathname,
+        query,
+        requestText,
+        status: answer.status,
+        responseText,
       });
       const out: Record<string, string> = {};
-      answer.headers.forEach((value, name) => { if (!HOP.has(name)) out[name] = value; });
+      answer.headers.forEach((value, name) => {
+        if (!HOP.has(name)) out[name] = value;
+      });
       response.writeHead(answer.status, out);
       response.end(responseText);
     })().catch((error: unknown) => {
@@ -72,8 +90,14 @@ export async function startRecorder(target: string, options: { stripPrefix?: Reg
   return {
     url: `http://127.0.0.1:${port}`,
     exchanges,
-    setStep: (name) => { step = name; },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    setStep: (name) => {
+      step = name;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -85,7 +109,10 @@ export function endpointOf(exchange: Pick<Exchange, 'method' | 'path'>, endpoint
   const matching = endpoints.filter((endpoint) => {
     const [method, template = ''] = endpoint.split(' ');
     if (method !== exchange.method) return false;
-    const pattern = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{[^}]*\\?\}/g, '[^/]+').replace(/\/$/, '');
+    const pattern = template
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\\?\{[^}]*\\?\}/g, '[^/]+')
+      .replace(/\/$/, '');
     return new RegExp(`^${pattern}/?$`).test(exchange.path);
   });
   const params = (endpoint: string) => (endpoint.match(/\{/g) ?? []).length;

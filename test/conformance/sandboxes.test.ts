@@ -48,7 +48,9 @@ function collect(exchanges: Exchange[], check: (e: Exchange) => string[]): strin
 }
 
 function sandboxChecks(
-  service: 'fortnox' | 'wms', specs: Record<string, EndpointSpec>, products: Record<string, ProductSchema>,
+  service: 'fortnox' | 'wms',
+  specs: Record<string, EndpointSpec>,
+  products: Record<string, ProductSchema>,
 ): void {
   const endpoints = Object.keys(specs);
   for (const [endpoint, spec] of Object.entries(specs)) {
@@ -63,16 +65,26 @@ function sandboxChecks(
       }
 
       it('is exercised: the product called it and the sandbox answered 2xx', () => {
-        const failed = calls().filter((e) => !ok(e)).map((e) => `${e.status} ${snippet(e.responseText)}   [${e.step}]`);
-        expect(answered().length, [`no successful call recorded (${calls().length} calls)`, ...failed].join('\n')).toBeGreaterThan(0);
+        const failed = calls()
+          .filter((e) => !ok(e))
+          .map((e) => `${e.status} ${snippet(e.responseText)}   [${e.step}]`);
+        expect(
+          answered().length,
+          [`no successful call recorded (${calls().length} calls)`, ...failed].join('\n'),
+        ).toBeGreaterThan(0);
       });
 
       it('sandbox: answers exactly in the spec shape (strict schema: no invented keys, spec types)', () => {
         expect(answered().length, 'no successful call recorded').toBeGreaterThan(0);
         const response = spec.response;
-        const issues = response === 'no-content'
-          ? collect(answered(), (e) => (e.responseText.trim() === '' ? [] : [`answers a body where the spec documents none: ${snippet(e.responseText)}`]))
-          : collect(answered(), (e) => issuesOf(response, parse(e.responseText)));
+        const issues =
+          response === 'no-content'
+            ? collect(answered(), (e) =>
+                e.responseText.trim() === ''
+                  ? []
+                  : [`answers a body where the spec documents none: ${snippet(e.responseText)}`],
+              )
+            : collect(answered(), (e) => issuesOf(response, parse(e.responseText)));
         expect(issues).toEqual([]);
       });
 

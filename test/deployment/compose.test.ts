@@ -26,9 +26,15 @@ interface Service {
   ports?: (string | number | { target: number; published?: string | number; host_ip?: string })[];
 }
 
-const compose = parse(read('docker-compose.yml'), { merge: true }) as { services: Record<string, Service>; volumes: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml'), { merge: true }) as {
+  services: Record<string, Service>;
+  volumes: Record<string, unknown>;
+};
 const services = compose.services;
-const packageJson = JSON.parse(read('package.json')) as { scripts: Record<string, string>; dependencies: Record<string, string> };
+const packageJson = JSON.parse(read('package.json')) as {
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+};
 const product = Object.entries(services).filter(([, s]) => s.build !== undefined);
 
 const environment = (s: Service): Record<string, string> =>
@@ -52,21 +58,35 @@ describe('docker-compose.yml', () => {
     // The image resolves DYNAMIC_CONFIG_FILE_PATH under /etc/temporal.
     expect(join('/etc/temporal', environment(temporal).DYNAMIC_CONFIG_FILE_PATH!)).toBe(target);
     expect(devServerDynamicConfigArgs()).toEqual([
-      '--dynamic-config-value', 'matching.numTaskqueueReadPartitions=1',
-      '--dynamic-config-value', 'matching.numTaskqueueWritePartitions=1',
+      '--dynamic-config-value',
+      'matching.numTaskqueueReadPartitions=1',
+      '--dynamic-config-value',
+      'matching.numTaskqueueWritePartitions=1',
     ]);
   });
 
   it('refuses a constrained dynamic config value for the dev server rather than apply it to every queue', () => {
     const dir = mkdtempSync(join(tmpdir(), 'dynamic-config-'));
     const file = join(dir, 'config.yaml');
-    writeFileSync(file, 'matching.numTaskqueueReadPartitions:\n  - value: 1\n    constraints: { taskQueueName: "fortnox:acme" }\n');
+    writeFileSync(
+      file,
+      'matching.numTaskqueueReadPartitions:\n  - value: 1\n    constraints: { taskQueueName: "fortnox:acme" }\n',
+    );
     expect(() => devServerDynamicConfigArgs(file)).toThrow(/constraints/);
   });
 
   it('runs PostgreSQL, Temporal with schema setup, the UI, the setup job, the worker and the webhook receiver', () => {
-    expect(Object.keys(services)).toEqual(expect.arrayContaining(
-      ['postgresql', 'temporal-schema', 'temporal', 'temporal-setup', 'temporal-ui', 'worker', 'webhook-receiver']));
+    expect(Object.keys(services)).toEqual(
+      expect.arrayContaining([
+        'postgresql',
+        'temporal-schema',
+        'temporal',
+        'temporal-setup',
+        'temporal-ui',
+        'worker',
+        'webhook-receiver',
+      ]),
+    );
     expect(services.temporal!.image).toMatch(/^temporalio\/server:/);
     expect(services['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:/);
     expect(services['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
@@ -75,9 +95,12 @@ describe('docker-compose.yml', () => {
 
   it('starts each service after what it needs, and health-checks the long-running ones', () => {
     const long = ['postgresql', 'temporal', 'temporal-ui', 'worker', 'webhook-receiver'];
-    for (const name of long) expect(services[name]!.healthcheck?.test.length, `${name} health check`).toBeGreaterThan(0);
+    for (const name of long)
+      expect(services[name]!.healthcheck?.test.length, `${name} health check`).toBeGreaterThan(0);
     expect(services['temporal-schema']!.depends_on).toEqual({ postgresql: { condition: 'service_healthy' } });
-    expect(services.temporal!.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
+    expect(services.temporal!.depends_on).toEqual({
+      'temporal-schema': { condition: 'service_completed_successfully' },
+    });
     expect(services['temporal-setup']!.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
     for (const name of ['worker', 'webhook-receiver']) {
       expect(services[name]!.depends_on).toEqual({
@@ -95,22 +118,36 @@ describe('docker-compose.yml', () => {
     expect(product.map(([name]) => name).sort()).toEqual(['cli', 'webhook-receiver', 'worker']);
     for (const [name, s] of product) {
       const env = environment(s);
-      for (const key of Object.keys(env)) expect(keys.has(key), `${name}: ${key} is not in envSchema (config/index.ts)`).toBe(true);
+      for (const key of Object.keys(env))
+        expect(keys.has(key), `${name}: ${key} is not in envSchema (config/index.ts)`).toBe(true);
       // Values must pass the product's own validation (numbers, host:port, URLs), defaults interpolated.
-      const interpolated = Object.fromEntries(Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{\w+:-([^}]*)\}/g, '$1')]));
+      const interpolated = Object.fromEntries(
+        Object.entries(env).map(([k, v]) => [k, v.replace(/\$\{\w+:-([^}]*)\}/g, '$1')]),
+      );
       expect(() => envSchema.parse(interpolated), name).not.toThrow();
       expect(env.TENANTS_FILE).toBe('/config/tenants.yaml');
       expect(s.volumes).toContain('./tenants.yaml:/config/tenants.yaml:ro');
     }
-    expect(services.worker!.healthcheck!.test.join(' ')).toContain(`127.0.0.1:${environment(services.worker!).METRICS_PORT}/healthz`);
-    expect(services['webhook-receiver']!.healthcheck!.test.join(' ')).toContain(`127.0.0.1:${environment(services['webhook-receiver']!).WEBHOOK_PORT}/healthz`);
+    expect(services.worker!.healthcheck!.test.join(' ')).toContain(
+      `127.0.0.1:${environment(services.worker!).METRICS_PORT}/healthz`,
+    );
+    expect(services['webhook-receiver']!.healthcheck!.test.join(' ')).toContain(
+      `127.0.0.1:${environment(services['webhook-receiver']!).WEBHOOK_PORT}/healthz`,
+    );
   });
 
   it('publishes only the webhook receiver beyond the host: Temporal, its Web UI and metrics on 127.0.0.1', () => {
     // Temporal's gRPC and Web UI have no authentication, metrics none either; the receiver authenticates each tenant.
-    const published = Object.entries(services).flatMap(([name, s]) => (s.ports ?? []).map((p) => ({ name, ...publishedPort(p) })));
-    expect(published.map((p) => `${p.name}:${p.container}`).sort())
-      .toEqual(['temporal-ui:8080', 'temporal:7233', 'webhook-receiver:8380', 'webhook-receiver:9464', 'worker:9464']);
+    const published = Object.entries(services).flatMap(([name, s]) =>
+      (s.ports ?? []).map((p) => ({ name, ...publishedPort(p) })),
+    );
+    expect(published.map((p) => `${p.name}:${p.container}`).sort()).toEqual([
+      'temporal-ui:8080',
+      'temporal:7233',
+      'webhook-receiver:8380',
+      'webhook-receiver:9464',
+      'worker:9464',
+    ]);
     for (const p of published) {
       if (p.name === 'webhook-receiver' && p.container === environment(services[p.name]!).WEBHOOK_PORT) continue;
       expect(p.hostIp, `${p.name} publishes ${p.container} on ${p.hostIp ?? 'all interfaces'}`).toBe('127.0.0.1');
@@ -119,13 +156,22 @@ describe('docker-compose.yml', () => {
 
   it('lets metrics be reached through the published port: the product containers listen on all their interfaces', () => {
     // Inside a container 127.0.0.1 is the container itself: Docker's port forwarding could not reach it.
-    for (const name of ['worker', 'webhook-receiver']) expect(environment(services[name]!).METRICS_HOST, name).toBe('0.0.0.0');
+    for (const name of ['worker', 'webhook-receiver'])
+      expect(environment(services[name]!).METRICS_HOST, name).toBe('0.0.0.0');
   });
 
   it('registers exactly the search attributes the workflows use, with their types', () => {
     const script = words(services['temporal-setup']!.command).join(' ');
     const found = [...script.matchAll(/^\s*add (\w+) (\w+)\s*$/gm)].map((m) => [m[1], m[2]]);
-    const typeName: Record<string, string> = { KEYWORD: 'Keyword', BOOL: 'Bool', TEXT: 'Text', INT: 'Int', DOUBLE: 'Double', DATETIME: 'Datetime', KEYWORD_LIST: 'KeywordList' };
+    const typeName: Record<string, string> = {
+      KEYWORD: 'Keyword',
+      BOOL: 'Bool',
+      TEXT: 'Text',
+      INT: 'Int',
+      DOUBLE: 'Double',
+      DATETIME: 'Datetime',
+      KEYWORD_LIST: 'KeywordList',
+    };
     expect(found.sort()).toEqual(productSearchAttributes.map((k) => [k.name, typeName[k.type]]).sort());
   });
 
@@ -143,7 +189,10 @@ describe('docker-compose.yml', () => {
 /** Relative imports of a TypeScript file, and the packages it imports. */
 function imports(file: string): { files: string[]; packages: string[] } {
   const text = readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm), ...text.matchAll(/import\('([^']+)'\)/g)]
+  const specifiers = [
+    ...text.matchAll(/^\s*(?:import|export)\s[^'"]*?from\s+'([^']+)'/gm),
+    ...text.matchAll(/import\('([^']+)'\)/g),
+  ]
     .filter((m) => !/^\s*import\s+type\s/.test(m[0]) && !/^\s*export\s+type\s/.test(m[0]))
     .map((m) => m[1]!);
   const files: string[] = [];
@@ -175,7 +224,9 @@ describe('Dockerfile', () => {
   it('copies every folder the entry points import, and they need no dev dependency', () => {
     const copied = instructions.filter((l) => l.startsWith('COPY ')).map((l) => l.split(/\s+/)[1]!);
     // Scripts run a TypeScript entry with tsx: `tsx x.ts` or `exec node --import tsx x.ts`.
-    const entries = ['worker', 'receiver', 'cli'].map((s) => join(root, /(\S+\.ts)\b/.exec(packageJson.scripts[s]!)![1]!));
+    const entries = ['worker', 'receiver', 'cli'].map((s) =>
+      join(root, /(\S+\.ts)\b/.exec(packageJson.scripts[s]!)![1]!),
+    );
     const seen = new Set<string>();
     const packages = new Set<string>();
     const queue = [...entries];
@@ -188,7 +239,9 @@ describe('Dockerfile', () => {
       queue.push(...found.files);
     }
     const folders = new Set([...seen].map((f) => f.slice(root.length + 1).split('/')[0]!));
-    expect([...folders]).toEqual(expect.arrayContaining(['activities', 'client', 'config', 'domain', 'observability', 'workers', 'workflows']));
+    expect([...folders]).toEqual(
+      expect.arrayContaining(['activities', 'client', 'config', 'domain', 'observability', 'workers', 'workflows']),
+    );
     for (const folder of folders) expect(copied, `Dockerfile must COPY ${folder}`).toContain(folder);
     expect([...packages]).toEqual(expect.arrayContaining(['@temporalio/worker', 'commander', 'prom-client']));
     for (const p of packages) expect(packageJson.dependencies[p], `${p} must be a runtime dependency`).toBeDefined();

@@ -44,12 +44,21 @@ const mapping: FeeMapping = {
 };
 
 const spec = (lines: BillingSpecificationView['lines'], version = 'v1'): BillingSpecificationView => ({
-  goodsOwnerId: 7, periodFrom: '2026-10-01', periodTo: '2026-10-31', specificationId: '7-2026-10-01-2026-10-31',
-  version, currency: 'SEK', lines,
+  goodsOwnerId: 7,
+  periodFrom: '2026-10-01',
+  periodTo: '2026-10-31',
+  specificationId: '7-2026-10-01-2026-10-31',
+  version,
+  currency: 'SEK',
+  lines,
 });
 
-const line = (feeCode: string, quantity: number, unitPrice = 10) =>
-  ({ feeCode, description: `${feeCode} from the WMS`, quantity, unitPrice });
+const line = (feeCode: string, quantity: number, unitPrice = 10) => ({
+  feeCode,
+  description: `${feeCode} from the WMS`,
+  quantity,
+  unitPrice,
+});
 
 const options = { tenantId: 'acme', CustomerNumber: '1001', period: billingPeriod('2026-10'), feeMapping: mapping };
 
@@ -87,14 +96,26 @@ describe('billing periods', () => {
 describe('the period as instants for the WMS', () => {
   it('runs from midnight to midnight in Stockholm, in UTC, across daylight saving time', () => {
     // October 2026: CEST (+2) on the 1st, CET (+1) from the 25th.
-    expect(billingPeriodBounds(billingPeriod('2026-10'))).toEqual({ from: '2026-09-30T22:00:00.000Z', to: '2026-10-31T23:00:00.000Z' });
+    expect(billingPeriodBounds(billingPeriod('2026-10'))).toEqual({
+      from: '2026-09-30T22:00:00.000Z',
+      to: '2026-10-31T23:00:00.000Z',
+    });
     // March 2026: CET on the 1st, CEST from the 29th.
-    expect(billingPeriodBounds(billingPeriod('2026-03'))).toEqual({ from: '2026-02-28T23:00:00.000Z', to: '2026-03-31T22:00:00.000Z' });
-    expect(billingPeriodBounds(billingPeriod('2026-12'))).toEqual({ from: '2026-11-30T23:00:00.000Z', to: '2026-12-31T23:00:00.000Z' });
-    expect(billingPeriodBounds(billingPeriod('2026-10'), 'UTC')).toEqual({ from: '2026-10-01T00:00:00.000Z', to: '2026-11-01T00:00:00.000Z' });
+    expect(billingPeriodBounds(billingPeriod('2026-03'))).toEqual({
+      from: '2026-02-28T23:00:00.000Z',
+      to: '2026-03-31T22:00:00.000Z',
+    });
+    expect(billingPeriodBounds(billingPeriod('2026-12'))).toEqual({
+      from: '2026-11-30T23:00:00.000Z',
+      to: '2026-12-31T23:00:00.000Z',
+    });
+    expect(billingPeriodBounds(billingPeriod('2026-10'), 'UTC')).toEqual({
+      from: '2026-10-01T00:00:00.000Z',
+      to: '2026-11-01T00:00:00.000Z',
+    });
   });
 
-  it('reads stock at the period\'s end, or now while the period is not over', () => {
+  it("reads stock at the period's end, or now while the period is not over", () => {
     const bounds = billingPeriodBounds(billingPeriod('2026-10'));
     expect(stockDate(bounds, new Date('2026-11-01T05:00:00Z'))).toBe('2026-10-31T23:00:00.000Z');
     expect(stockDate(bounds, new Date('2027-05-01T00:00:00Z'))).toBe('2026-10-31T23:00:00.000Z');
@@ -102,9 +123,17 @@ describe('the period as instants for the WMS', () => {
   });
 });
 
-describe('the specification from the WMS\'s sources', () => {
-  const charge = (code: string | null, price: number, numberOfItems: number, title: string | null = `${code} title`): OrderInvoiceCharge =>
-    ({ price, numberOfItems, invoiceArticle: code === null ? null : { invoiceArticleId: 5, code, title } });
+describe("the specification from the WMS's sources", () => {
+  const charge = (
+    code: string | null,
+    price: number,
+    numberOfItems: number,
+    title: string | null = `${code} title`,
+  ): OrderInvoiceCharge => ({
+    price,
+    numberOfItems,
+    invoiceArticle: code === null ? null : { invoiceArticleId: 5, code, title },
+  });
   const priceList: PriceList = priceListSchema.parse({
     STORAGE: { basis: 'itemsInStock', unitPrice: 0.1, description: 'Lagerhållning' },
     ADJUSTMENT: { basis: 'inventoryAdjustments', unitPrice: 15 },
@@ -112,12 +141,15 @@ describe('the specification from the WMS\'s sources', () => {
   });
   const sha256 = (content: string) => createHash('sha256').update(content).digest('hex').slice(0, 16);
   const specOf = (from: BillingSources, list: PriceList) => billingSpecification(from, list, sha256);
-  const sources = (charges: ChargeGroup[], counts: BillingSources['counts'] = { itemsInStock: 1200, inventoryAdjustments: 2, receivedPurchaseOrderLines: 7 }): BillingSources =>
-    ({ goodsOwnerId: 7, period: billingPeriod('2026-10'), charges, counts });
+  const sources = (
+    charges: ChargeGroup[],
+    counts: BillingSources['counts'] = { itemsInStock: 1200, inventoryAdjustments: 2, receivedPurchaseOrderLines: 7 },
+  ): BillingSources => ({ goodsOwnerId: 7, period: billingPeriod('2026-10'), charges, counts });
 
   it('groups per-order charges by invoice-article code and price, whatever the number of orders', () => {
     let groups: ChargeGroup[] = [];
-    for (let order = 0; order < 1000; order++) groups = addCharges(groups, [charge('ORDER', 25, 1), charge('PICKLINE', 4, 3)]);
+    for (let order = 0; order < 1000; order++)
+      groups = addCharges(groups, [charge('ORDER', 25, 1), charge('PICKLINE', 4, 3)]);
     groups = addCharges(groups, [charge('ORDER', 30, 1), charge('PICKLINE', 4, 0.5)]);
     expect(groups).toEqual([
       { feeCode: 'ORDER', description: 'ORDER title', unitPrice: 25, quantity: 1000 },
@@ -132,34 +164,56 @@ describe('the specification from the WMS\'s sources', () => {
     expect(groups).toEqual(before);
   });
 
-  it('knows a charge by its invoice article\'s code, else its id, else as having none', () => {
+  it("knows a charge by its invoice article's code, else its id, else as having none", () => {
     expect(chargeFeeCode(charge('PARCEL', 12, 1))).toBe('PARCEL');
-    expect(chargeFeeCode({ price: 1, numberOfItems: 1, invoiceArticle: { invoiceArticleId: 12, code: null } })).toBe('#12');
+    expect(chargeFeeCode({ price: 1, numberOfItems: 1, invoiceArticle: { invoiceArticleId: 12, code: null } })).toBe(
+      '#12',
+    );
     expect(chargeFeeCode(charge(null, 1, 1))).toBe('(no invoice article)');
     // Without a title the code describes the line.
     expect(addCharges([], [charge('PARCEL', 12, 1, null)])[0]!.description).toBe('PARCEL');
   });
 
   it('counts what the price list prices: stock, adjustments in the period, received purchase-order lines', () => {
-    expect(itemsInStock([{ articles: [{ numberOfItems: 120 }, { numberOfItems: -3 }] }, { articles: [{ numberOfItems: 5.5 }] }])).toBe(125.5);
+    expect(
+      itemsInStock([
+        { articles: [{ numberOfItems: 120 }, { numberOfItems: -3 }] },
+        { articles: [{ numberOfItems: 5.5 }] },
+      ]),
+    ).toBe(125.5);
     const bounds = billingPeriodBounds(billingPeriod('2026-10'));
-    const adjustments = [{ inventoryAdjustments: [{ inventoryTime: '2026-09-30T21:59:59Z' }, { inventoryTime: '2026-09-30T22:00:00Z' }] },
-      { inventoryAdjustments: [{ inventoryTime: '2026-10-31T22:59:59Z' }, { inventoryTime: '2026-10-31T23:00:00Z' }] }];
+    const adjustments = [
+      { inventoryAdjustments: [{ inventoryTime: '2026-09-30T21:59:59Z' }, { inventoryTime: '2026-09-30T22:00:00Z' }] },
+      { inventoryAdjustments: [{ inventoryTime: '2026-10-31T22:59:59Z' }, { inventoryTime: '2026-10-31T23:00:00Z' }] },
+    ];
     expect(inventoryAdjustmentCount(adjustments, bounds)).toBe(2);
     // An order's shippedTime the same way; one the WMS did not report is left to its filter.
     expect(withinBounds('2026-10-31T22:59:59.999Z', bounds)).toBe(true);
     expect(withinBounds('2026-10-31T23:00:00.000Z', bounds)).toBe(false);
     expect(withinBounds(null, bounds)).toBe(true);
-    expect(receivedPurchaseOrderLineCount([{ purchaseOrderLines: [{ receivedNumberOfItems: 3 }, { receivedNumberOfItems: 0 }] },
-      { purchaseOrderLines: [{ receivedNumberOfItems: 1 }] }])).toBe(2);
-    expect([...basesInUse(priceList)].sort()).toEqual(['inventoryAdjustments', 'itemsInStock', 'receivedPurchaseOrderLines']);
+    expect(
+      receivedPurchaseOrderLineCount([
+        { purchaseOrderLines: [{ receivedNumberOfItems: 3 }, { receivedNumberOfItems: 0 }] },
+        { purchaseOrderLines: [{ receivedNumberOfItems: 1 }] },
+      ]),
+    ).toBe(2);
+    expect([...basesInUse(priceList)].sort()).toEqual([
+      'inventoryAdjustments',
+      'itemsInStock',
+      'receivedPurchaseOrderLines',
+    ]);
     expect(basesInUse({})).toEqual(new Set());
   });
 
   it('has a line per charge group, then per price-list entry, and the per-period identity', () => {
     const groups = addCharges([], [charge('PICKLINE', 4, 3), charge('ORDER', 25, 1), charge('ORDER', 20, 2)]);
     const spec = specOf(sources(groups), priceList);
-    expect(spec).toMatchObject({ goodsOwnerId: 7, periodFrom: '2026-10-01', periodTo: '2026-10-31', specificationId: '7-2026-10-01-2026-10-31' });
+    expect(spec).toMatchObject({
+      goodsOwnerId: 7,
+      periodFrom: '2026-10-01',
+      periodTo: '2026-10-31',
+      specificationId: '7-2026-10-01-2026-10-31',
+    });
     expect(spec.lines).toEqual([
       { feeCode: 'ORDER', description: 'ORDER title', quantity: 2, unitPrice: 20 },
       { feeCode: 'ORDER', description: 'ORDER title', quantity: 1, unitPrice: 25 },
@@ -169,7 +223,10 @@ describe('the specification from the WMS\'s sources', () => {
       { feeCode: 'INBOUND', description: 'Received purchase-order lines', quantity: 7, unitPrice: 4 },
     ]);
     // The reference every run of the period looks up: the same whatever the content.
-    const plan = planBillingExport(spec, { ...options, feeMapping: { ORDER: {}, PICKLINE: {}, STORAGE: {}, ADJUSTMENT: {}, INBOUND: {} } });
+    const plan = planBillingExport(spec, {
+      ...options,
+      feeMapping: { ORDER: {}, PICKLINE: {}, STORAGE: {}, ADJUSTMENT: {}, INBOUND: {} },
+    });
     expect(plan.baseReference).toBe('3PL 7-2026-10-01-2026-10-31');
     expect(plan.invoices[0]!.ExternalInvoiceReference2).toBe(`spec ${spec.version}`);
     expect(plan.net).toBe(2 * 20 + 25 + 3 * 4 + 120 + 30 + 28);
@@ -186,26 +243,55 @@ describe('the specification from the WMS\'s sources', () => {
     expect(specOf(sources(oneMoreOrder), priceList).version).not.toBe(spec.version);
     const moreStock = { itemsInStock: 1201, inventoryAdjustments: 2, receivedPurchaseOrderLines: 7 };
     expect(specOf(sources(groups, moreStock), priceList).version).not.toBe(spec.version);
-    expect(specOf(sources(groups), { ...priceList, STORAGE: { ...priceList.STORAGE!, unitPrice: 0.2 } }).version).not.toBe(spec.version);
+    expect(
+      specOf(sources(groups), { ...priceList, STORAGE: { ...priceList.STORAGE!, unitPrice: 0.2 } }).version,
+    ).not.toBe(spec.version);
   });
 
   it('refuses a price list it has no count for, and a price list entry that is not one', () => {
-    expect(() => specOf(sources([], { itemsInStock: 1 }), priceList)).toThrow(/No count for basis inventoryAdjustments/);
-    expect(priceListSchema.safeParse({ STORAGE: { basis: 'pallets', unitPrice: 1 } }).error?.issues[0]?.message)
-      .toMatch(/expected one of itemsInStock, inventoryAdjustments, receivedPurchaseOrderLines/);
+    expect(() => specOf(sources([], { itemsInStock: 1 }), priceList)).toThrow(
+      /No count for basis inventoryAdjustments/,
+    );
+    expect(
+      priceListSchema.safeParse({ STORAGE: { basis: 'pallets', unitPrice: 1 } }).error?.issues[0]?.message,
+    ).toMatch(/expected one of itemsInStock, inventoryAdjustments, receivedPurchaseOrderLines/);
     expect(priceListSchema.safeParse({ STORAGE: { basis: 'itemsInStock', unitPrice: -1 } }).success).toBe(false);
-    expect(priceListSchema.safeParse({ STORAGE: { basis: 'itemsInStock', unitPrice: 1, price: 2 } }).success).toBe(false);
+    expect(priceListSchema.safeParse({ STORAGE: { basis: 'itemsInStock', unitPrice: 1, price: 2 } }).success).toBe(
+      false,
+    );
   });
 });
 
 describe('fee mapping', () => {
   it('maps each line to a Fortnox row, mapped fields winning and the rest left to Fortnox', () => {
     const rows = billingRows(spec([line('STORAGE', 31, 15), line('ORDER', 3, 25), line('PICKLINE', 2, 4)]), mapping);
-    expect(rows[0]).toEqual({ feeCode: 'STORAGE', ArticleNumber: 'LAGER', Description: 'Lagerhållning', DeliveredQuantity: 31,
-      Price: 15, Unit: 'dag', VAT: 25, AccountNumber: 3041, net: 465 });
-    expect(rows[1]).toEqual({ feeCode: 'ORDER', Description: 'Orderhantering', DeliveredQuantity: 3, Price: 25, VAT: 25, net: 75 });
+    expect(rows[0]).toEqual({
+      feeCode: 'STORAGE',
+      ArticleNumber: 'LAGER',
+      Description: 'Lagerhållning',
+      DeliveredQuantity: 31,
+      Price: 15,
+      Unit: 'dag',
+      VAT: 25,
+      AccountNumber: 3041,
+      net: 465,
+    });
+    expect(rows[1]).toEqual({
+      feeCode: 'ORDER',
+      Description: 'Orderhantering',
+      DeliveredQuantity: 3,
+      Price: 25,
+      VAT: 25,
+      net: 75,
+    });
     // No unit mapped: the WMS's unit is not sent (Fortnox refuses units outside its register).
-    expect(rows[2]).toEqual({ feeCode: 'PICKLINE', Description: 'PICKLINE from the WMS', DeliveredQuantity: 2, Price: 4, net: 8 });
+    expect(rows[2]).toEqual({
+      feeCode: 'PICKLINE',
+      Description: 'PICKLINE from the WMS',
+      DeliveredQuantity: 2,
+      Price: 4,
+      net: 8,
+    });
   });
 
   it('refuses unknown fee codes, naming all of them, before mapping any row', () => {
@@ -231,8 +317,17 @@ describe('planning invoices', () => {
   it('makes one invoice with the specification as reference and its version in ExternalInvoiceReference2', () => {
     const plan = planBillingExport(spec([line('STORAGE', 31, 15), line('ORDER', 3, 25)]), options);
     expect(plan.invoices).toHaveLength(1);
-    expect(plan.invoices[0]).toMatchObject({ CustomerNumber: '1001', ExternalInvoiceReference1: '3PL 7-2026-10-01-2026-10-31',
-      ExternalInvoiceReference2: 'spec v1', Currency: 'SEK', part: 1, parts: 1, net: 540, vat: 135, total: 675 });
+    expect(plan.invoices[0]).toMatchObject({
+      CustomerNumber: '1001',
+      ExternalInvoiceReference1: '3PL 7-2026-10-01-2026-10-31',
+      ExternalInvoiceReference2: 'spec v1',
+      Currency: 'SEK',
+      part: 1,
+      parts: 1,
+      net: 540,
+      vat: 135,
+      total: 675,
+    });
     expect(versionFromMarker(plan.invoices[0]!.ExternalInvoiceReference2)).toBe('v1');
   });
 
@@ -240,7 +335,9 @@ describe('planning invoices', () => {
     const lines = Array.from({ length: 1201 }, (_, i) => line('ORDER', i + 1, 1));
     const plan = planBillingExport(spec(lines), options);
     expect(plan.invoices.map((i) => i.InvoiceRows.length)).toEqual([500, 500, 201]);
-    expect(plan.invoices.map((i) => i.ExternalInvoiceReference1)).toEqual(['1', '2', '3'].map((p) => `3PL 7-2026-10-01-2026-10-31/${p}`));
+    expect(plan.invoices.map((i) => i.ExternalInvoiceReference1)).toEqual(
+      ['1', '2', '3'].map((p) => `3PL 7-2026-10-01-2026-10-31/${p}`),
+    );
     expect(plan.invoices[2]!.ExternalInvoiceReference2).toBe('spec v1 part 3/3');
     expect(plan.invoices[1]!.InvoiceRows[0]!.DeliveredQuantity).toBe(501);
     expect(plan.net).toBe((1201 * 1202) / 2);
@@ -253,19 +350,42 @@ describe('planning invoices', () => {
   it('looks up the single reference and the first part whatever the split, so any earlier export is found', () => {
     const single = planBillingExport(spec([line('ORDER', 1)]), options);
     expect(referencesToLookUp(single)).toEqual(['3PL 7-2026-10-01-2026-10-31', '3PL 7-2026-10-01-2026-10-31/1']);
-    const split = planBillingExport(spec([line('ORDER', 1), line('ORDER', 2), line('ORDER', 3)]), { ...options, maxRowsPerInvoice: 2 });
-    expect(referencesToLookUp(split)).toEqual(['3PL 7-2026-10-01-2026-10-31', '3PL 7-2026-10-01-2026-10-31/1', '3PL 7-2026-10-01-2026-10-31/2']);
+    const split = planBillingExport(spec([line('ORDER', 1), line('ORDER', 2), line('ORDER', 3)]), {
+      ...options,
+      maxRowsPerInvoice: 2,
+    });
+    expect(referencesToLookUp(split)).toEqual([
+      '3PL 7-2026-10-01-2026-10-31',
+      '3PL 7-2026-10-01-2026-10-31/1',
+      '3PL 7-2026-10-01-2026-10-31/2',
+    ]);
   });
 });
 
 describe('the export decision', () => {
-  const threeParts = planBillingExport(spec([line('ORDER', 1), line('ORDER', 2), line('ORDER', 3)]), { ...options, maxRowsPerInvoice: 1 });
-  const existing = (ref: string, marker: string, extra: Partial<ExistingBillingInvoice> = {}): ExistingBillingInvoice =>
-    ({ DocumentNumber: String(ref.length), ExternalInvoiceReference1: ref, ExternalInvoiceReference2: marker, Cancelled: false, ...extra });
+  const threeParts = planBillingExport(spec([line('ORDER', 1), line('ORDER', 2), line('ORDER', 3)]), {
+    ...options,
+    maxRowsPerInvoice: 1,
+  });
+  const existing = (
+    ref: string,
+    marker: string,
+    extra: Partial<ExistingBillingInvoice> = {},
+  ): ExistingBillingInvoice => ({
+    DocumentNumber: String(ref.length),
+    ExternalInvoiceReference1: ref,
+    ExternalInvoiceReference2: marker,
+    Cancelled: false,
+    ...extra,
+  });
   const base = threeParts.baseReference;
 
   it('creates everything when nothing is there', () => {
-    expect(decideBillingExport(threeParts, [])).toEqual({ kind: 'create', toCreate: threeParts.invoices, existing: [] });
+    expect(decideBillingExport(threeParts, [])).toEqual({
+      kind: 'create',
+      toCreate: threeParts.invoices,
+      existing: [],
+    });
   });
 
   it('changes nothing when every part is there with the same version', () => {
@@ -283,7 +403,9 @@ describe('the export decision', () => {
     const changed = planBillingExport(spec([line('ORDER', 5)], 'v2'), options);
     const decision = decideBillingExport(changed, [existing(base, 'spec v1')]);
     expect(decision.kind).toBe('changed-after-export');
-    expect(decision.kind === 'changed-after-export' && decision.reason).toMatch(/changed after it was invoiced: exported version v1 .* now version v2/);
+    expect(decision.kind === 'changed-after-export' && decision.reason).toMatch(
+      /changed after it was invoiced: exported version v1 .* now version v2/,
+    );
     // Also when the new version would need a different number of invoices.
     expect(decideBillingExport(threeParts, [existing(base, 'spec v0')]).kind).toBe('changed-after-export');
   });
@@ -294,11 +416,17 @@ describe('the export decision', () => {
   });
 
   it('ignores cancelled invoices and invoices of other references', () => {
-    const found = [existing(base, 'spec v0', { Cancelled: true }), existing(`${base}-X`, 'spec v0'), existing(`${base}/a`, 'spec v0')];
+    const found = [
+      existing(base, 'spec v0', { Cancelled: true }),
+      existing(`${base}-X`, 'spec v0'),
+      existing(`${base}/a`, 'spec v0'),
+    ];
     expect(decideBillingExport(threeParts, found).kind).toBe('create');
   });
 
   it('has nothing to invoice for an empty specification', () => {
-    expect(decideBillingExport(planBillingExport(spec([line('ORDER', 0)]), options), []).kind).toBe('nothing-to-invoice');
+    expect(decideBillingExport(planBillingExport(spec([line('ORDER', 0)]), options), []).kind).toBe(
+      'nothing-to-invoice',
+    );
   });
 });

@@ -2,11 +2,19 @@
 // the pages orders may have moved into when a listing shrinks while it is read.
 import { describe, expect, it } from 'vitest';
 import {
-  firstOrderSyncPosition, nextOrderSyncPosition, ORDER_PAGE_SIZE, ORDER_SYNC_LISTINGS, type OrderSyncPosition,
+  firstOrderSyncPosition,
+  nextOrderSyncPosition,
+  ORDER_PAGE_SIZE,
+  ORDER_SYNC_LISTINGS,
+  type OrderSyncPosition,
 } from '../../domain/order-sync';
 
-const at = (page: number, lastTotal: number | null, listing: OrderSyncPosition['listing'] = 'invoicenotcreated', stepBacks = 0) =>
-  ({ listing, page, lastTotal, stepBacks });
+const at = (
+  page: number,
+  lastTotal: number | null,
+  listing: OrderSyncPosition['listing'] = 'invoicenotcreated',
+  stepBacks = 0,
+) => ({ listing, page, lastTotal, stepBacks });
 
 describe('nextOrderSyncPosition', () => {
   it('reads open orders, then invoiced, then cancelled ones, each from page 1', () => {
@@ -18,16 +26,28 @@ describe('nextOrderSyncPosition', () => {
       const pages = position.listing === 'invoicenotcreated' ? 3 : 1;
       position = nextOrderSyncPosition(position, { totalPages: pages, totalResources: pages * ORDER_PAGE_SIZE });
     }
-    expect(seen).toEqual(['invoicenotcreated:1', 'invoicenotcreated:2', 'invoicenotcreated:3', 'invoicecreated:1', 'cancelled:1']);
+    expect(seen).toEqual([
+      'invoicenotcreated:1',
+      'invoicenotcreated:2',
+      'invoicenotcreated:3',
+      'invoicecreated:1',
+      'cancelled:1',
+    ]);
   });
 
   it('an empty listing (0 pages) moves on to the next', () => {
-    expect(nextOrderSyncPosition(at(1, null), { totalPages: 0, totalResources: 0 })).toMatchObject({ listing: 'invoicecreated', page: 1, lastTotal: null });
+    expect(nextOrderSyncPosition(at(1, null), { totalPages: 0, totalResources: 0 })).toMatchObject({
+      listing: 'invoicecreated',
+      page: 1,
+      lastTotal: null,
+    });
     expect(nextOrderSyncPosition(at(1, null, 'cancelled'), { totalPages: 0, totalResources: 0 })).toBeNull();
   });
 
   it('steps back one page when a few orders left the listing since the last page was read', () => {
-    expect(nextOrderSyncPosition(at(3, 1200), { totalPages: 3, totalResources: 1197 })).toEqual(at(2, 1197, 'invoicenotcreated', 1));
+    expect(nextOrderSyncPosition(at(3, 1200), { totalPages: 3, totalResources: 1197 })).toEqual(
+      at(2, 1197, 'invoicenotcreated', 1),
+    );
   });
 
   it('steps back as many pages as could have moved past', () => {
@@ -41,6 +61,9 @@ describe('nextOrderSyncPosition', () => {
 
   it('stops stepping back after a bound, so a listing that keeps shrinking still ends', () => {
     const tired = at(3, 1200, 'invoicenotcreated', 20);
-    expect(nextOrderSyncPosition(tired, { totalPages: 3, totalResources: 1100 })).toMatchObject({ listing: 'invoicecreated', page: 1 });
+    expect(nextOrderSyncPosition(tired, { totalPages: 3, totalResources: 1100 })).toMatchObject({
+      listing: 'invoicecreated',
+      page: 1,
+    });
   });
 });

@@ -60,7 +60,13 @@ describe('Fortnox order → WMS order', () => {
   it('maps address, rows by position, and notification flags; text rows stay in Fortnox', () => {
     const draft = toWmsOrder(order(), { sms: false, email: true });
     expect(draft.orderNumber).toBe('101');
-    expect(draft.consignee).toMatchObject({ name: 'Lager Kund', address1: 'Storgatan 1', postCode: '111 22', city: 'Stockholm', countryCode: 'SE' });
+    expect(draft.consignee).toMatchObject({
+      name: 'Lager Kund',
+      address1: 'Storgatan 1',
+      postCode: '111 22',
+      city: 'Stockholm',
+      countryCode: 'SE',
+    });
     // Ongoing's rowNumber is a string.
     expect(draft.orderLines).toEqual([
       { rowNumber: '1', articleNumber: 'A1', numberOfItems: 5, comment: 'Mugg' },
@@ -82,26 +88,53 @@ describe('Fortnox order → WMS order', () => {
   });
   it('describes removed rows and address changes', () => {
     const a = toWmsOrder(order(), { sms: false, email: false });
-    const b = toWmsOrder(order({ DeliveryCity: 'Malmö', OrderRows: order().OrderRows.slice(0, 2) }), { sms: false, email: false });
+    const b = toWmsOrder(order({ DeliveryCity: 'Malmö', OrderRows: order().OrderRows.slice(0, 2) }), {
+      sms: false,
+      email: false,
+    });
     expect(describeChanges(a, b)).toEqual(['consignee changed', 'row 3 removed: B2']);
   });
   it('always gives Ongoing its required delivery date: DeliveryDate, else the order date', () => {
-    expect(toWmsOrder(order({ DeliveryDate: '2030-02-03', OrderDate: '2030-01-01' }), { sms: false, email: false }).deliveryDate).toBe('2030-02-03');
-    expect(toWmsOrder(order({ DeliveryDate: undefined, OrderDate: '2030-01-01' }), { sms: false, email: false }).deliveryDate).toBe('2030-01-01');
+    expect(
+      toWmsOrder(order({ DeliveryDate: '2030-02-03', OrderDate: '2030-01-01' }), { sms: false, email: false })
+        .deliveryDate,
+    ).toBe('2030-02-03');
+    expect(
+      toWmsOrder(order({ DeliveryDate: undefined, OrderDate: '2030-01-01' }), { sms: false, email: false })
+        .deliveryDate,
+    ).toBe('2030-01-01');
   });
-  it('sends only fields of Ongoing\'s order model: the customer\'s order number as consigneeOrderNumber, contact details in the notifications', () => {
-    const draft = toWmsOrder(order({ YourOrderNumber: 'PO-9', Phone1: '0701234567', EmailAddressTo: 'kund@example.com' }), { sms: true, email: true });
+  it("sends only fields of Ongoing's order model: the customer's order number as consigneeOrderNumber, contact details in the notifications", () => {
+    const draft = toWmsOrder(
+      order({ YourOrderNumber: 'PO-9', Phone1: '0701234567', EmailAddressTo: 'kund@example.com' }),
+      { sms: true, email: true },
+    );
     expect(draft.consigneeOrderNumber).toBe('PO-9');
     expect(draft).not.toHaveProperty('goodsOwnerOrderReference');
-    expect(Object.keys(draft.consignee).sort()).toEqual(['address1', 'address2', 'city', 'countryCode', 'customerNumber', 'name', 'postCode']);
+    expect(Object.keys(draft.consignee).sort()).toEqual([
+      'address1',
+      'address2',
+      'city',
+      'countryCode',
+      'customerNumber',
+      'name',
+      'postCode',
+    ]);
     expect(draft.smsNotification).toEqual({ toBeNotified: true, value: '0701234567' });
     expect(draft.emailNotification).toEqual({ toBeNotified: true, value: 'kund@example.com' });
   });
   it('sees no change between a draft a running workflow carried from before the model change and the same order today', () => {
-    const today = toWmsOrder(order({ YourOrderNumber: 'PO-9', Phone1: '070', EmailAddressTo: 'k@e.se' }), { sms: false, email: false });
+    const today = toWmsOrder(order({ YourOrderNumber: 'PO-9', Phone1: '070', EmailAddressTo: 'k@e.se' }), {
+      sms: false,
+      email: false,
+    });
     const { consigneeOrderNumber: _c, deliveryDate: _d, ...rest } = today;
-    const carried = { ...rest, goodsOwnerOrderReference: 'PO-9', consignee: { ...today.consignee, mobilePhone: '070', email: 'k@e.se' },
-      orderLines: today.orderLines.map((l) => ({ ...l, rowNumber: Number(l.rowNumber) })) } as unknown as typeof today;
+    const carried = {
+      ...rest,
+      goodsOwnerOrderReference: 'PO-9',
+      consignee: { ...today.consignee, mobilePhone: '070', email: 'k@e.se' },
+      orderLines: today.orderLines.map((l) => ({ ...l, rowNumber: Number(l.rowNumber) })),
+    } as unknown as typeof today;
     expect(sameForWms(carried, today)).toBe(true);
     expect(describeChanges(carried, today)).toEqual([]);
     const changed = toWmsOrder(order({ YourOrderNumber: 'PO-10' }), { sms: false, email: false });
@@ -137,7 +170,10 @@ describe('delivered quantities', () => {
       { rowNumber: 1, articleNumber: 'A1', pickedNumberOfItems: 5 },
       { rowNumber: 3, articleNumber: 'B2', pickedNumberOfItems: 1 },
     ]);
-    expect(rows.map((r) => [r.position, r.DeliveredQuantity])).toEqual([[1, 5], [3, 1]]);
+    expect(rows.map((r) => [r.position, r.DeliveredQuantity])).toEqual([
+      [1, 5],
+      [3, 1],
+    ]);
     expect(deliveredRowsPatch(fresh, rows)).toEqual([
       { RowId: 11, DeliveredQuantity: 5 },
       { RowId: 12 },
@@ -157,8 +193,12 @@ describe('delivered quantities', () => {
     ]);
   });
   it('refuses to guess when an article picked is not on the order', () => {
-    expect(() => deliveredRows(order(), [{ rowNumber: 1, articleNumber: 'ZZ', pickedNumberOfItems: 1 }])).toThrow(RowMatchError);
-    expect(() => deliveredRows(order(), [{ rowNumber: null, articleNumber: 'ZZ', pickedNumberOfItems: 1 }])).toThrow(/added in the WMS/);
+    expect(() => deliveredRows(order(), [{ rowNumber: 1, articleNumber: 'ZZ', pickedNumberOfItems: 1 }])).toThrow(
+      RowMatchError,
+    );
+    expect(() => deliveredRows(order(), [{ rowNumber: null, articleNumber: 'ZZ', pickedNumberOfItems: 1 }])).toThrow(
+      /added in the WMS/,
+    );
   });
   it('matches a line the warehouse added (rowNumber null) by article, and ignores one that picked nothing', () => {
     const rows = deliveredRows(order(), [
@@ -166,7 +206,10 @@ describe('delivered quantities', () => {
       { rowNumber: null, articleNumber: 'B2', pickedNumberOfItems: 2 },
       { rowNumber: null, articleNumber: 'ZZ', pickedNumberOfItems: 0 },
     ]);
-    expect(rows.map((r) => [r.position, r.DeliveredQuantity])).toEqual([[1, 5], [3, 2]]);
+    expect(rows.map((r) => [r.position, r.DeliveredQuantity])).toEqual([
+      [1, 5],
+      [3, 2],
+    ]);
   });
   it('surfaces what Fortnox did not store (the Lager zeroing trap)', () => {
     const rows = deliveredRows(order(), [{ rowNumber: 1, articleNumber: 'A1', pickedNumberOfItems: 5 }]);

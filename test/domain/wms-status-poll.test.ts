@@ -14,7 +14,7 @@ describe('status-change poll rules', () => {
     expect(alreadyReported(previous, { orderId: 89, statusNumber: 300 })).toBe(false);
   });
 
-  it('hands the next poll only this window\'s statuses, bounded', () => {
+  it("hands the next poll only this window's statuses, bounded", () => {
     const seen = Array.from({ length: 10 }, (_, i) => ({ orderId: i, statusNumber: 450 }));
     expect(rememberStatuses(seen)).toEqual(seen);
     expect(rememberStatuses(seen, 3)).toEqual(seen.slice(-3));

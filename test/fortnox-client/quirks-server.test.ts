@@ -7,7 +7,12 @@ import { failure } from './sandbox';
 import { toActivityFailure } from '../../activities/integration-error';
 import { FortnoxClient, FortnoxError, FortnoxSchemaError, MemoryTokenStore, Pacer } from '../../activities/fortnox';
 
-interface Route { status: number; body: string; headers?: Record<string, string>; delayMs?: number }
+interface Route {
+  status: number;
+  body: string;
+  headers?: Record<string, string>;
+  delayMs?: number;
+}
 
 let server: FastifyInstance;
 let baseUrl: string;
@@ -37,10 +42,13 @@ beforeAll(async () => {
       ...(request.headers.authorization ? { authorization: request.headers.authorization } : {}),
     });
     const token = (request.headers.authorization ?? '').replace(/^Bearer /, '');
-    if (revoked.has(token)) return reply.code(401).send({ ErrorInformation: { error: 1, message: 'Ogiltig token', code: 2000310 } });
-    if (forbidden.has(token)) return reply.code(403).send({ ErrorInformation: { error: 1, message: 'Kan inte logga in', code: 2000310 } });
+    if (revoked.has(token))
+      return reply.code(401).send({ ErrorInformation: { error: 1, message: 'Ogiltig token', code: 2000310 } });
+    if (forbidden.has(token))
+      return reply.code(403).send({ ErrorInformation: { error: 1, message: 'Kan inte logga in', code: 2000310 } });
     const route = routes.get(`${request.method} ${path}`);
-    if (!route) return reply.code(404).send({ ErrorInformation: { Error: 1, Message: 'Kan inte hitta', Code: '2000428' } });
+    if (!route)
+      return reply.code(404).send({ ErrorInformation: { Error: 1, Message: 'Kan inte hitta', Code: '2000428' } });
     if (route.delayMs) await new Promise((resolve) => setTimeout(resolve, route.delayMs));
     reply.code(route.status);
     for (const [k, v] of Object.entries(route.headers ?? { 'content-type': 'application/json' })) reply.header(k, v);
@@ -141,7 +149,12 @@ describe('parsing quirky Fortnox JSON', () => {
   it('reads a list without MetaInformation (as the OpenAPI declares the order list) as its only page', async () => {
     routes.set('GET /3/orders', {
       status: 200,
-      body: JSON.stringify({ Orders: [{ DocumentNumber: '1', CustomerNumber: '2' }, { DocumentNumber: '2', CustomerNumber: '2' }] }),
+      body: JSON.stringify({
+        Orders: [
+          { DocumentNumber: '1', CustomerNumber: '2' },
+          { DocumentNumber: '2', CustomerNumber: '2' },
+        ],
+      }),
     });
     expect(await client().listOrders()).toMatchObject({ totalResources: 2, totalPages: 1, currentPage: 1 });
     const all = await client().listAllOrders();
@@ -173,7 +186,11 @@ describe('parsing quirky Fortnox JSON', () => {
   });
 
   it('treats HTML and empty bodies on a 2xx as schema errors', async () => {
-    routes.set('GET /3/orders/12', { status: 200, body: '<html><body>Maintenance</body></html>', headers: { 'content-type': 'text/html' } });
+    routes.set('GET /3/orders/12', {
+      status: 200,
+      body: '<html><body>Maintenance</body></html>',
+      headers: { 'content-type': 'text/html' },
+    });
     routes.set('GET /3/orders/13', { status: 200, body: '' });
     const html = await failure(client().getOrder(12));
     expect(html).toBeInstanceOf(FortnoxSchemaError);
@@ -201,7 +218,12 @@ describe('classifying failures', () => {
       body: JSON.stringify({ ErrorInformation: { error: 1, message: 'Artikelnumret är upptaget', code: 2000013 } }),
     });
     const err = await failure(client().createArticle({ ArticleNumber: 'A1', Description: 'x' }));
-    expect(err).toMatchObject({ kind: 'non-retryable', status: 400, code: '2000013', fortnoxMessage: 'Artikelnumret är upptaget' });
+    expect(err).toMatchObject({
+      kind: 'non-retryable',
+      status: 400,
+      code: '2000013',
+      fortnoxMessage: 'Artikelnumret är upptaget',
+    });
   });
 
   it('Lager errors {error, id, message} carry the string code', async () => {
@@ -209,12 +231,18 @@ describe('classifying failures', () => {
       status: 400,
       body: JSON.stringify({ error: 'cannot_modify_released_document', id: 'abc', message: 'Released' }),
     });
-    const err = await failure(client().putOutboundDocument('WMS', 1, { date: '2026-01-01', deliveryState: 'delivery', rows: [] }));
+    const err = await failure(
+      client().putOutboundDocument('WMS', 1, { date: '2026-01-01', deliveryState: 'delivery', rows: [] }),
+    );
     expect(err).toMatchObject({ kind: 'non-retryable', status: 400, code: 'cannot_modify_released_document' });
   });
 
   it('429 → rate-limited, with Retry-After when given and a window otherwise', async () => {
-    routes.set('GET /3/orders/1', { status: 429, body: '{"message":"Too many requests"}', headers: { 'retry-after': '2', 'content-type': 'application/json' } });
+    routes.set('GET /3/orders/1', {
+      status: 429,
+      body: '{"message":"Too many requests"}',
+      headers: { 'retry-after': '2', 'content-type': 'application/json' },
+    });
     routes.set('GET /3/orders/2', { status: 429, body: '' });
     const withHeader = await failure(client().getOrder(1));
     expect(withHeader).toMatchObject({ kind: 'rate-limited', status: 429, retryAfterMs: 2000 });
@@ -226,7 +254,9 @@ describe('classifying failures', () => {
     routes.set('GET /3/orders/1', { status: 429, body: '', headers: { 'retry-after': '0.3' } });
     routes.set('GET /3/orders/7', { status: 200, body: JSON.stringify(quirkyOrder) });
     const fortnox = new FortnoxClient({
-      apiBaseUrl: baseUrl, authBaseUrl: baseUrl, tenantKey: 'paced',
+      apiBaseUrl: baseUrl,
+      authBaseUrl: baseUrl,
+      tenantKey: 'paced',
       auth: { mode: 'client_credentials', clientId: 'quirks-client', clientSecret: SECRET, tenantId: 42 },
       tokenStore: new MemoryTokenStore(),
       pacer: new Pacer(),
@@ -243,7 +273,11 @@ describe('classifying failures', () => {
       status: 500,
       body: JSON.stringify({ ErrorInformation: { error: 1, message: 'Systemfel', code: 1000003 } }),
     });
-    routes.set('GET /3/orders/2', { status: 503, body: '<html>Service Unavailable</html>', headers: { 'content-type': 'text/html' } });
+    routes.set('GET /3/orders/2', {
+      status: 503,
+      body: '<html>Service Unavailable</html>',
+      headers: { 'content-type': 'text/html' },
+    });
     expect(await failure(client().getOrder(1))).toMatchObject({ kind: 'retryable', status: 500, code: '1000003' });
     const html = await failure(client().getOrder(2));
     expect(html).toMatchObject({ kind: 'retryable', status: 503 });
@@ -281,7 +315,7 @@ describe('classifying failures', () => {
     expect(seen.map((s) => s.authorization)).toEqual([first, first, expect.not.stringMatching(first ?? '')]);
   });
 
-  it('a 403 for a dead token (Fortnox\'s documented answer to failed authentication) also refreshes once', async () => {
+  it("a 403 for a dead token (Fortnox's documented answer to failed authentication) also refreshes once", async () => {
     routes.set('GET /3/orders/8', { status: 200, body: JSON.stringify(quirkyOrder) });
     const fortnox = client();
     await fortnox.getOrder(8);
@@ -292,7 +326,10 @@ describe('classifying failures', () => {
   });
 
   it('a 403 for a missing licence (2001101) is not retried with a new token', async () => {
-    routes.set('GET /3/orders/9', { status: 403, body: JSON.stringify({ ErrorInformation: { error: 1, message: 'Saknar licens', code: 2001101 } }) });
+    routes.set('GET /3/orders/9', {
+      status: 403,
+      body: JSON.stringify({ ErrorInformation: { error: 1, message: 'Saknar licens', code: 2001101 } }),
+    });
     const fortnox = client();
     const err = await failure(fortnox.getOrder(9));
     expect(err).toMatchObject({ kind: 'non-retryable', status: 403, code: '2001101' });
@@ -314,18 +351,28 @@ describe('classifying failures', () => {
 describe('the one translation into Temporal failures (toActivityFailure)', () => {
   const base = { method: 'GET', path: '/3/orders/1' };
   it('maps each kind to the Temporal failure the retry policy needs', () => {
-    const notFound = toActivityFailure(new FortnoxError('nf', { ...base, kind: 'non-retryable', status: 404, code: '2000428' }));
+    const notFound = toActivityFailure(
+      new FortnoxError('nf', { ...base, kind: 'non-retryable', status: 404, code: '2000428' }),
+    );
     expect(notFound).toBeInstanceOf(ApplicationFailure);
     expect(notFound).toMatchObject({ nonRetryable: true, type: 'FortnoxNotFound' });
-    expect((notFound as ApplicationFailure).details?.[0]).toMatchObject({ status: 404, code: '2000428', path: '/3/orders/1' });
+    expect((notFound as ApplicationFailure).details?.[0]).toMatchObject({
+      status: 404,
+      code: '2000428',
+      path: '/3/orders/1',
+    });
 
     const bad = toActivityFailure(new FortnoxError('bad', { ...base, kind: 'non-retryable', status: 400 }));
     expect(bad).toMatchObject({ nonRetryable: true, type: 'FortnoxBadRequest' });
 
-    const schema = toActivityFailure(new FortnoxSchemaError({ ...base, status: 200, field: 'Order.RowId', issues: ['x'] }));
+    const schema = toActivityFailure(
+      new FortnoxSchemaError({ ...base, status: 200, field: 'Order.RowId', issues: ['x'] }),
+    );
     expect(schema).toMatchObject({ nonRetryable: true, type: 'FortnoxSchemaViolation' });
 
-    const limited = toActivityFailure(new FortnoxError('429', { ...base, kind: 'rate-limited', status: 429, retryAfterMs: 3000 }));
+    const limited = toActivityFailure(
+      new FortnoxError('429', { ...base, kind: 'rate-limited', status: 429, retryAfterMs: 3000 }),
+    );
     expect(limited).toMatchObject({ nonRetryable: false, type: 'FortnoxRateLimited', nextRetryDelay: 3000 });
 
     const down = toActivityFailure(new FortnoxError('503', { ...base, kind: 'retryable', status: 503 }));

@@ -2,7 +2,14 @@
 import { access } from 'node:fs/promises';
 import { FileTokenStore, FortnoxClient } from '../../activities/fortnox';
 
-const [url, dir, tenantKey, clientId, clientSecret, goFile] = process.argv.slice(2) as [string, string, string, string, string, string];
+const [url, dir, tenantKey, clientId, clientSecret, goFile] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  string,
+  string,
+  string,
+];
 
 const client = new FortnoxClient({
   apiBaseUrl: url,

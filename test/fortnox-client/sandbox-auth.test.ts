@@ -7,13 +7,25 @@ import { fileURLToPath } from 'node:url';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  FileTokenStore, MemoryTokenStore, exchangeAuthorizationCode, toApplicationFailure,
+  FileTokenStore,
+  MemoryTokenStore,
+  exchangeAuthorizationCode,
+  toApplicationFailure,
 } from '../../activities/fortnox';
 import type { StoredTokens, TokenLease, TokenStore } from '../../activities/fortnox';
 import { refreshTokenFingerprint } from '../../activities/fortnox/auth';
 import {
-  authorizationCode, calls, consentedClient, createTenant, expireAccessToken, operatorRefreshToken, refreshClient,
-  reuseSpentRefreshToken, serviceClient, startSandbox, failure,
+  authorizationCode,
+  calls,
+  consentedClient,
+  createTenant,
+  expireAccessToken,
+  operatorRefreshToken,
+  refreshClient,
+  reuseSpentRefreshToken,
+  serviceClient,
+  startSandbox,
+  failure,
 } from './sandbox';
 import type { Sandbox, SandboxTenant } from './sandbox';
 
@@ -35,13 +47,17 @@ class WatchedStore implements TokenStore {
   writes: StoredTokens[] = [];
   failWrites = false;
   constructor(private readonly inner: TokenStore) {}
-  read(key: string) { return this.inner.read(key); }
+  read(key: string) {
+    return this.inner.read(key);
+  }
   async write(key: string, tokens: StoredTokens, lease?: TokenLease) {
     if (this.failWrites) throw new Error('disk full');
     this.writes.push(tokens);
     await this.inner.write(key, tokens, lease);
   }
-  withLock<T>(key: string, fn: (lease: TokenLease) => Promise<T>) { return this.inner.withLock(key, fn); }
+  withLock<T>(key: string, fn: (lease: TokenLease) => Promise<T>) {
+    return this.inner.withLock(key, fn);
+  }
 }
 
 describe('client_credentials', () => {
@@ -60,7 +76,9 @@ describe('client_credentials', () => {
 
   it('wrong credentials → non-retryable, without the secret in the error', async () => {
     const tenant = await createTenant(sandbox.url, { lager: false });
-    const err = await failure(serviceClient(sandbox, { ...tenant, clientSecret: 'wrong-secret-value' }).getCompanyInformation());
+    const err = await failure(
+      serviceClient(sandbox, { ...tenant, clientSecret: 'wrong-secret-value' }).getCompanyInformation(),
+    );
     expect(err).toMatchObject({ kind: 'non-retryable', status: 401, code: 'invalid_client', path: '/oauth-v1/token' });
     expect(JSON.stringify({ m: err.message, e: err })).not.toContain('wrong-secret-value');
   });
@@ -119,7 +137,12 @@ describe('refresh_token', () => {
     await expireAccessToken(new FileTokenStore(dir), key);
     const consented = await new FileTokenStore(dir).read(key);
 
-    await Promise.all([first.getCompanyInformation(), second.getCompanyInformation(), first.getCompanyInformation(), second.getCompanyInformation()]);
+    await Promise.all([
+      first.getCompanyInformation(),
+      second.getCompanyInformation(),
+      first.getCompanyInformation(),
+      second.getCompanyInformation(),
+    ]);
 
     const stored = await new FileTokenStore(dir).read(key);
     expect(stored?.refreshToken).not.toBe(consented?.refreshToken);
@@ -134,8 +157,12 @@ describe('refresh_token', () => {
     const tenant = await createTenant(sandbox.url, { lager: false });
     const seedStore = new MemoryTokenStore();
     await exchangeAuthorizationCode({
-      authBaseUrl: sandbox.url, clientId: tenant.clientId, clientSecret: tenant.clientSecret,
-      code: await authorizationCode(sandbox.url, tenant.tenantId), tenantKey: 'seed', tokenStore: seedStore,
+      authBaseUrl: sandbox.url,
+      clientId: tenant.clientId,
+      clientSecret: tenant.clientSecret,
+      code: await authorizationCode(sandbox.url, tenant.tenantId),
+      tenantKey: 'seed',
+      tokenStore: seedStore,
     });
     const original = (await seedStore.read('seed'))?.refreshToken as string;
 
@@ -153,7 +180,7 @@ describe('refresh_token', () => {
     expect(dead).toMatchObject({ kind: 'non-retryable', code: 'invalid_grant' });
   });
 
-  it('a 403 on an API call (Fortnox\'s answer to a revoked token) gets a fresh token once and succeeds', async () => {
+  it("a 403 on an API call (Fortnox's answer to a revoked token) gets a fresh token once and succeeds", async () => {
     const tenant = await createTenant(sandbox.url, { lager: false });
     const store = new MemoryTokenStore();
     const key = `tenant-${tenant.tenantId}`;
@@ -204,8 +231,13 @@ describe('a dead refresh-token chain (runbook: docs/operations.md, FortnoxConsen
       // The next restart with the same tenants file keeps that new chain (its seed is spent: using it again would kill it).
       await expireAccessToken(new FileTokenStore(tokenDir), `tenant-${tenant.tenantId}`);
       await restart(tenant, tokenDir, secondConsent).getCompanyInformation();
-      expect(JSON.stringify(await readdir(tokenDir).then((files) => Promise.all(
-        files.map((file) => readFile(join(tokenDir, file), 'utf8')))))).not.toContain(secondConsent);
+      expect(
+        JSON.stringify(
+          await readdir(tokenDir).then((files) =>
+            Promise.all(files.map((file) => readFile(join(tokenDir, file), 'utf8'))),
+          ),
+        ),
+      ).not.toContain(secondConsent);
     } finally {
       await rm(tokenDir, { recursive: true, force: true });
     }
@@ -238,9 +270,11 @@ describe('a dead refresh-token chain (runbook: docs/operations.md, FortnoxConsen
       const consent = await operatorRefreshToken(sandbox, tenant);
       // What the previous version left: the rotated tokens only, no record of the configured token they came from.
       await refreshClient(sandbox, tenant, new FileTokenStore(tokenDir), key, consent).getCompanyInformation();
-      const legacy = await new FileTokenStore(tokenDir).read(key) as StoredTokens;
+      const legacy = (await new FileTokenStore(tokenDir).read(key)) as StoredTokens;
       await new FileTokenStore(tokenDir).write(key, {
-        accessToken: legacy.accessToken, accessTokenExpiresAt: 0, refreshToken: legacy.refreshToken as string,
+        accessToken: legacy.accessToken,
+        accessTokenExpiresAt: 0,
+        refreshToken: legacy.refreshToken as string,
       });
       await restart(tenant, tokenDir, consent).getCompanyInformation(); // the stored chain, not the spent configured token
 
@@ -263,7 +297,9 @@ describe('a dead refresh-token chain (runbook: docs/operations.md, FortnoxConsen
 
       // A token Fortnox refuses (pasted from the wrong tenant, or already spent) on a fresh install: a clear, final error.
       const wrong = 'not-a-refresh-token-from-this-consent';
-      const fresh = await failure(restart(tenant, await mkdtemp(join(tokenDir, 'fresh-')), wrong).getCompanyInformation());
+      const fresh = await failure(
+        restart(tenant, await mkdtemp(join(tokenDir, 'fresh-')), wrong).getCompanyInformation(),
+      );
       expect(fresh).toMatchObject({ kind: 'non-retryable', code: 'invalid_grant' });
       expect(toApplicationFailure(fresh)).toMatchObject({ nonRetryable: true, type: 'FortnoxConsentRequired' });
       expect(fresh.message).toContain(`tenant "tenant-${tenant.tenantId}"`);
@@ -313,7 +349,9 @@ describe('refresh across processes', () => {
       await expireAccessToken(store, key);
       const consented = await store.read(key);
       const goFile = join(shared, 'go');
-      const children = [0, 1].map(() => spawnChild([sandbox.url, shared, key, tenant.clientId, tenant.clientSecret, goFile]));
+      const children = [0, 1].map(() =>
+        spawnChild([sandbox.url, shared, key, tenant.clientId, tenant.clientSecret, goFile]),
+      );
       await Promise.all(children.map((child) => child.ready));
       await writeFile(goFile, '');
       const outputs = await Promise.all(children.map((child) => child.done));
@@ -330,9 +368,13 @@ describe('refresh across processes', () => {
 });
 
 function spawnChild(args: string[]): { ready: Promise<void>; done: Promise<string> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./refresh-child.ts', import.meta.url)), ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', fileURLToPath(new URL('./refresh-child.ts', import.meta.url)), ...args],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   let markReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (markReady = resolve));

@@ -25,7 +25,12 @@ afterAll(async () => {
 });
 
 async function article(articleNumber: string): Promise<void> {
-  await fortnox.createArticle({ ArticleNumber: articleNumber, Description: `Artikel ${articleNumber}`, StockGoods: true, Unit: 'st' });
+  await fortnox.createArticle({
+    ArticleNumber: articleNumber,
+    Description: `Artikel ${articleNumber}`,
+    StockGoods: true,
+    Unit: 'st',
+  });
 }
 
 /** Releases an inbound lot: quantity at a unit cost. */
@@ -58,7 +63,10 @@ describe('Lager', () => {
   it('an inbound counts in stock only once released', async () => {
     await article('IN1');
     const id = docId();
-    const saved = await fortnox.putInboundDocument('WMSIN', id, { date, rows: [{ itemId: 'IN1', quantity: 7, directCost: 3 }] });
+    const saved = await fortnox.putInboundDocument('WMSIN', id, {
+      date,
+      rows: [{ itemId: 'IN1', quantity: 7, directCost: 3 }],
+    });
     expect(saved.warehouseReady).toBe(false);
     expect((await balance('IN1')).inStock).toBe(0);
     await fortnox.releaseDocument('inbound', 'WMSIN', id);
@@ -74,7 +82,9 @@ describe('Lager', () => {
     expect(before.StockValue).toBe(300);
 
     const out = await fortnox.putOutboundDocument('WMSOUT', docId(), {
-      date, deliveryState: 'delivery', rows: [{ itemId: 'FIFO1', quantity: 15 }],
+      date,
+      deliveryState: 'delivery',
+      rows: [{ itemId: 'FIFO1', quantity: 15 }],
     });
     expect(out.rows[0]?.deliveredQuantity).toBe(15);
     // 10 × 10 + 5 × 20 = 200 leaves stock: an average of 13.33 per unit, not 15 (the average of the lots).
@@ -91,13 +101,17 @@ describe('Lager', () => {
     await receive('RES1', 10, 5);
     const id = docId();
     const reserved = await fortnox.putOutboundDocument('WMSOUT', id, {
-      date, deliveryState: 'reservation', rows: [{ itemId: 'RES1', quantity: 4 }],
+      date,
+      deliveryState: 'reservation',
+      rows: [{ itemId: 'RES1', quantity: 4 }],
     });
     expect(reserved.rows[0]).toMatchObject({ reservedQuantity: 4, deliveredQuantity: 0 });
     expect(await balance('RES1')).toEqual({ inStock: 10, availableStock: 6 });
 
     const delivered = await fortnox.putOutboundDocument('WMSOUT', id, {
-      date, deliveryState: 'delivery', rows: [{ itemId: 'RES1', quantity: 4 }],
+      date,
+      deliveryState: 'delivery',
+      rows: [{ itemId: 'RES1', quantity: 4 }],
     });
     expect(delivered.deliveryState).toBe('delivery');
     expect(delivered.rows[0]?.deliveredQuantity).toBe(4);
@@ -108,13 +122,18 @@ describe('Lager', () => {
     await article('FORCE1');
     await receive('FORCE1', 3, 8);
     const partial = await fortnox.putOutboundDocument('WMSOUT', docId(), {
-      date, deliveryState: 'delivery', rows: [{ itemId: 'FORCE1', quantity: 5 }],
+      date,
+      deliveryState: 'delivery',
+      rows: [{ itemId: 'FORCE1', quantity: 5 }],
     });
     expect(partial.rows[0]?.deliveredQuantity).toBe(3); // compare with what was asked: the response says how much
     expect((await balance('FORCE1')).inStock).toBe(0);
 
     const forced = await fortnox.putOutboundDocument('WMSOUT', docId(), {
-      date, deliveryState: 'delivery', forcedDelivery: true, rows: [{ itemId: 'FORCE1', quantity: 2 }],
+      date,
+      deliveryState: 'delivery',
+      forcedDelivery: true,
+      rows: [{ itemId: 'FORCE1', quantity: 2 }],
     });
     expect(forced.forcedDelivery).toBe(true);
     expect(forced.rows[0]?.deliveredQuantity).toBe(2);
@@ -125,12 +144,17 @@ describe('Lager', () => {
     await article('NEG1');
     await receive('NEG1', 10, 4);
     const inboundId = docId();
-    await fortnox.putInboundDocument('WMSIN', inboundId, { date, rows: [{ itemId: 'NEG1', quantity: -3, directCost: 4 }] });
+    await fortnox.putInboundDocument('WMSIN', inboundId, {
+      date,
+      rows: [{ itemId: 'NEG1', quantity: -3, directCost: 4 }],
+    });
     await fortnox.releaseDocument('inbound', 'WMSIN', inboundId);
     expect((await balance('NEG1')).inStock).toBe(7);
 
     const outbound = await fortnox.putOutboundDocument('WMSOUT', docId(), {
-      date, deliveryState: 'delivery', rows: [{ itemId: 'NEG1', quantity: -2 }],
+      date,
+      deliveryState: 'delivery',
+      rows: [{ itemId: 'NEG1', quantity: -2 }],
     });
     expect(outbound.rows[0]?.quantity).toBe(-2);
     expect((await balance('NEG1')).inStock).toBe(9);
@@ -139,7 +163,9 @@ describe('Lager', () => {
   it('refuses reserved document type names in any spelling', async () => {
     for (const name of ['KUNDORDER', 'customer-order', 'Stock_Transfer']) {
       expect(isReservedDocumentType(name)).toBe(true);
-      const err = await failure(fortnox.putInboundDocument(name, docId(), { date, rows: [{ itemId: 'IN1', quantity: 1 }] }));
+      const err = await failure(
+        fortnox.putInboundDocument(name, docId(), { date, rows: [{ itemId: 'IN1', quantity: 1 }] }),
+      );
       expect(err).toMatchObject({ kind: 'non-retryable', status: 400 });
       expect(err.code?.toLowerCase()).toContain('referencetypenotallowed');
     }
@@ -147,9 +173,13 @@ describe('Lager', () => {
   });
 
   it('refuses a type used for the other direction', async () => {
-    const err = await failure(fortnox.putOutboundDocument('WMSIN', docId(), {
-      date, deliveryState: 'registration', rows: [{ itemId: 'IN1', quantity: 1 }],
-    }));
+    const err = await failure(
+      fortnox.putOutboundDocument('WMSIN', docId(), {
+        date,
+        deliveryState: 'registration',
+        rows: [{ itemId: 'IN1', quantity: 1 }],
+      }),
+    );
     expect(err).toMatchObject({ kind: 'non-retryable', status: 400 });
   });
 
@@ -157,13 +187,21 @@ describe('Lager', () => {
     await article('LOCK1');
     await receive('LOCK1', 5, 2);
     const id = docId();
-    await fortnox.putOutboundDocument('WMSOUT', id, { date, deliveryState: 'delivery', rows: [{ itemId: 'LOCK1', quantity: 2 }] });
+    await fortnox.putOutboundDocument('WMSOUT', id, {
+      date,
+      deliveryState: 'delivery',
+      rows: [{ itemId: 'LOCK1', quantity: 2 }],
+    });
     await fortnox.releaseDocument('outbound', 'WMSOUT', id);
     expect((await fortnox.getOutboundDocument('WMSOUT', id)).warehouseReady).toBe(true);
 
-    const err = await failure(fortnox.putOutboundDocument('WMSOUT', id, {
-      date, deliveryState: 'delivery', rows: [{ itemId: 'LOCK1', quantity: 1 }],
-    }));
+    const err = await failure(
+      fortnox.putOutboundDocument('WMSOUT', id, {
+        date,
+        deliveryState: 'delivery',
+        rows: [{ itemId: 'LOCK1', quantity: 1 }],
+      }),
+    );
     expect(err).toMatchObject({ kind: 'non-retryable', status: 400, code: 'cannot_modify_released_document' });
     expect((await balance('LOCK1')).inStock).toBe(3);
 
@@ -172,26 +210,36 @@ describe('Lager', () => {
     expect((await balance('LOCK1')).inStock).toBe(5);
   });
 
-  it('reads an outbound document\'s averageCosts as Fortnox spells them: averageCostInSEK per item and stock point uuid', async () => {
+  it("reads an outbound document's averageCosts as Fortnox spells them: averageCostInSEK per item and stock point uuid", async () => {
     await article('AVG1');
     await receive('AVG1', 4, 25);
-    const out = await fortnox.putOutboundDocument('WMSOUT', docId(), { date, deliveryState: 'delivery', rows: [{ itemId: 'AVG1', quantity: 2 }] });
+    const out = await fortnox.putOutboundDocument('WMSOUT', docId(), {
+      date,
+      deliveryState: 'delivery',
+      rows: [{ itemId: 'AVG1', quantity: 2 }],
+    });
     const [point] = await fortnox.listStockPoints();
     expect(out.averageCosts).toEqual([{ itemId: 'AVG1', stockPointId: point!.id, averageCostInSEK: 25 }]);
     expect(out.referenceType).toBe('WMSOUT');
   });
 
-  it('an inbound document carries its currency as Fortnox\'s object {currency, rate, unit}, and a bare code is refused', async () => {
+  it("an inbound document carries its currency as Fortnox's object {currency, rate, unit}, and a bare code is refused", async () => {
     await article('CUR1');
     const id = docId();
     const saved = await fortnox.putInboundDocument('WMSIN', id, {
-      date, currency: { currency: 'EUR', rate: 11.5, unit: 1 }, rows: [{ itemId: 'CUR1', quantity: 1, directCost: 10 }],
+      date,
+      currency: { currency: 'EUR', rate: 11.5, unit: 1 },
+      rows: [{ itemId: 'CUR1', quantity: 1, directCost: 10 }],
     });
     expect(saved.currency).toEqual({ currency: 'EUR', rate: 11.5, unit: 1 });
     expect((await fortnox.getInboundDocument('WMSIN', id)).currency).toEqual({ currency: 'EUR', rate: 11.5, unit: 1 });
-    const bare = await failure(fortnox.putInboundDocument('WMSIN', docId(), {
-      date, currency: 'EUR' as never, rows: [{ itemId: 'CUR1', quantity: 1 }],
-    }));
+    const bare = await failure(
+      fortnox.putInboundDocument('WMSIN', docId(), {
+        date,
+        currency: 'EUR' as never,
+        rows: [{ itemId: 'CUR1', quantity: 1 }],
+      }),
+    );
     expect(bare).toMatchObject({ kind: 'non-retryable', status: 400 });
   });
 
@@ -199,28 +247,39 @@ describe('Lager', () => {
     await article('SP1');
     const point = await fortnox.createStockPoint({ code: 'MLM', name: 'Malmö' });
     const id = docId();
-    await fortnox.putInboundDocument('WMSIN', id, { date, rows: [{ itemId: 'SP1', quantity: 5, directCost: 1, stockPointCode: 'MLM' }] });
+    await fortnox.putInboundDocument('WMSIN', id, {
+      date,
+      rows: [{ itemId: 'SP1', quantity: 5, directCost: 1, stockPointCode: 'MLM' }],
+    });
     await fortnox.releaseDocument('inbound', 'WMSIN', id);
     const out = await fortnox.putOutboundDocument('WMSOUT', docId(), {
-      date, deliveryState: 'delivery', rows: [{ itemId: 'SP1', quantity: 2, stockPointId: point.id }],
+      date,
+      deliveryState: 'delivery',
+      rows: [{ itemId: 'SP1', quantity: 2, stockPointId: point.id }],
     });
     expect(out.rows[0]).toMatchObject({ deliveredQuantity: 2, stockPointId: point.id });
     expect(await fortnox.getStockBalance({ itemIds: ['SP1'], stockPointCodes: ['MLM'] })).toEqual([
       { itemId: 'SP1', stockPointCode: 'MLM', availableStock: 3, inStock: 3 },
     ]);
-    const byCode = await failure(fortnox.putOutboundDocument('WMSOUT', docId(), {
-      date, deliveryState: 'delivery', rows: [{ itemId: 'SP1', quantity: 1, stockPointCode: 'MLM' } as never],
-    }));
+    const byCode = await failure(
+      fortnox.putOutboundDocument('WMSOUT', docId(), {
+        date,
+        deliveryState: 'delivery',
+        rows: [{ itemId: 'SP1', quantity: 1, stockPointCode: 'MLM' } as never],
+      }),
+    );
     expect(byCode).toMatchObject({ kind: 'non-retryable', status: 400 });
     expect(byCode.message).toContain('stockPointId');
   });
 
   it('lists the registered document types with their direction', async () => {
     const types = await fortnox.listDocumentTypes();
-    expect(types).toEqual(expect.arrayContaining([
-      { category: 'INBOUND', referenceType: 'WMSIN' },
-      { category: 'OUTBOUND', referenceType: 'WMSOUT' },
-    ]));
+    expect(types).toEqual(
+      expect.arrayContaining([
+        { category: 'INBOUND', referenceType: 'WMSIN' },
+        { category: 'OUTBOUND', referenceType: 'WMSOUT' },
+      ]),
+    );
   });
 
   it('an order moves stock under Lager: reservation, then delivery; an empty article silently gets 0 delivered', async () => {
@@ -230,7 +289,10 @@ describe('Lager', () => {
     const customer = await fortnox.createCustomer({ Name: 'Lagerkund AB' });
     const created = await fortnox.createOrder({
       CustomerNumber: customer.CustomerNumber,
-      OrderRows: [{ ArticleNumber: 'ORD1', OrderedQuantity: 4 }, { ArticleNumber: 'EMPTY1', OrderedQuantity: 1 }],
+      OrderRows: [
+        { ArticleNumber: 'ORD1', OrderedQuantity: 4 },
+        { ArticleNumber: 'EMPTY1', OrderedQuantity: 1 },
+      ],
     });
     expect(created.DeliveryState).toBe('registration');
 
@@ -245,7 +307,10 @@ describe('Lager', () => {
       OrderRows: fresh.OrderRows.map((row) => ({ RowId: row.RowId, DeliveredQuantity: row.OrderedQuantity })),
     });
     expect(delivered.DeliveryState).toBe('delivery');
-    expect(delivered.OrderRows.map((r) => [r.ArticleNumber, r.DeliveredQuantity])).toEqual([['ORD1', 4], ['EMPTY1', 0]]);
+    expect(delivered.OrderRows.map((r) => [r.ArticleNumber, r.DeliveredQuantity])).toEqual([
+      ['ORD1', 4],
+      ['EMPTY1', 0],
+    ]);
     expect(await balance('ORD1')).toEqual({ inStock: 2, availableStock: 2 });
   });
 

@@ -16,8 +16,20 @@ beforeAll(async () => {
   fortnox = serviceClient(sandbox, tenant);
   const customer = await fortnox.createCustomer({ Name: 'Kund AB', City: 'Stockholm' });
   customerNumber = customer.CustomerNumber;
-  await fortnox.createArticle({ ArticleNumber: 'A1', Description: 'Skruv', SalesPrice: 10, Unit: 'st', StockGoods: true });
-  await fortnox.createArticle({ ArticleNumber: 'A2', Description: 'Mutter', SalesPrice: 5, Unit: 'st', StockGoods: true });
+  await fortnox.createArticle({
+    ArticleNumber: 'A1',
+    Description: 'Skruv',
+    SalesPrice: 10,
+    Unit: 'st',
+    StockGoods: true,
+  });
+  await fortnox.createArticle({
+    ArticleNumber: 'A2',
+    Description: 'Mutter',
+    SalesPrice: 5,
+    Unit: 'st',
+    StockGoods: true,
+  });
 });
 
 afterAll(async () => {
@@ -35,14 +47,19 @@ describe('orders', () => {
     const created = await fortnox.createOrder({
       CustomerNumber: customerNumber,
       YourReference: 'Anna',
-      OrderRows: [{ ArticleNumber: 'A1', OrderedQuantity: 10 }, { ArticleNumber: 'A2', OrderedQuantity: 3 }],
+      OrderRows: [
+        { ArticleNumber: 'A1', OrderedQuantity: 10 },
+        { ArticleNumber: 'A2', OrderedQuantity: 3 },
+      ],
     });
     const order = await fortnox.getOrder(created.DocumentNumber);
     expect(order.DocumentNumber).toBe(created.DocumentNumber);
     expect(order.CustomerNumber).toBe(customerNumber);
     expect(order.InvoiceReference).toBeNull();
     expect(order.Cancelled).toBe(false);
-    expect(order.OrderRows.map((r) => [typeof r.RowId, r.ArticleNumber, r.OrderedQuantity, r.DeliveredQuantity])).toEqual([
+    expect(
+      order.OrderRows.map((r) => [typeof r.RowId, r.ArticleNumber, r.OrderedQuantity, r.DeliveredQuantity]),
+    ).toEqual([
       ['number', 'A1', 10, 0],
       ['number', 'A2', 3, 0],
     ]);
@@ -51,7 +68,10 @@ describe('orders', () => {
   it('updates rows: RowId kept rows stay, new RowIds come back, left-out rows go', async () => {
     const created = await fortnox.createOrder({
       CustomerNumber: customerNumber,
-      OrderRows: [{ ArticleNumber: 'A1', OrderedQuantity: 4 }, { ArticleNumber: 'A2', OrderedQuantity: 2 }],
+      OrderRows: [
+        { ArticleNumber: 'A1', OrderedQuantity: 4 },
+        { ArticleNumber: 'A2', OrderedQuantity: 2 },
+      ],
     });
     const [first, second] = created.OrderRows;
     const updated = await fortnox.updateOrder(created.DocumentNumber, {
@@ -64,7 +84,9 @@ describe('orders', () => {
     const fresh = await fortnox.getOrder(created.DocumentNumber);
     expect(fresh.OrderRows.map((r) => r.DeliveredQuantity)).toEqual([4, 0]);
 
-    const trimmed = await fortnox.updateOrder(created.DocumentNumber, { OrderRows: [{ RowId: fresh.OrderRows[0]?.RowId as number }] });
+    const trimmed = await fortnox.updateOrder(created.DocumentNumber, {
+      OrderRows: [{ RowId: fresh.OrderRows[0]?.RowId as number }],
+    });
     expect(trimmed.OrderRows.map((r) => r.ArticleNumber)).toEqual(['A1']);
   });
 
@@ -82,7 +104,10 @@ describe('orders', () => {
   });
 
   it('cancels an order', async () => {
-    const created = await fortnox.createOrder({ CustomerNumber: customerNumber, OrderRows: [{ ArticleNumber: 'A2', OrderedQuantity: 1 }] });
+    const created = await fortnox.createOrder({
+      CustomerNumber: customerNumber,
+      OrderRows: [{ ArticleNumber: 'A2', OrderedQuantity: 1 }],
+    });
     const cancelled = await fortnox.cancelOrder(created.DocumentNumber);
     expect(cancelled.Cancelled).toBe(true);
     expect((await fortnox.getOrder(created.DocumentNumber)).Cancelled).toBe(true);
@@ -90,7 +115,10 @@ describe('orders', () => {
 
   it('lists orders by filter and lastmodified, and follows pages', async () => {
     const since = new Date(Date.now() - 60_000);
-    const created = await fortnox.createOrder({ CustomerNumber: customerNumber, OrderRows: [{ ArticleNumber: 'A1', OrderedQuantity: 1 }] });
+    const created = await fortnox.createOrder({
+      CustomerNumber: customerNumber,
+      OrderRows: [{ ArticleNumber: 'A1', OrderedQuantity: 1 }],
+    });
     const page = await fortnox.listOrders({ filter: 'invoicenotcreated', lastModifiedSince: since, limit: 2 });
     expect(page.currentPage).toBe(1);
     expect(page.totalResources).toBeGreaterThan(2);
@@ -127,7 +155,8 @@ describe('invoices and registers', () => {
     expect((await fortnox.getCustomer(customerNumber)).Name).toBe('Kund AB');
     expect((await fortnox.listCustomers()).items.map((c) => c.CustomerNumber)).toContain(customerNumber);
     const suppliers = await fortnox.listAllSuppliers();
-    for (const supplier of suppliers) expect(typeof (await fortnox.getSupplier(supplier.SupplierNumber)).Name).toBe('string');
+    for (const supplier of suppliers)
+      expect(typeof (await fortnox.getSupplier(supplier.SupplierNumber)).Name).toBe('string');
   });
 });
 

@@ -7,7 +7,11 @@ import type { FortnoxClientOptions, TokenStore } from '../../activities/fortnox'
 
 export type Sandbox = Awaited<ReturnType<typeof startFortnoxSandbox>>;
 
-export interface SandboxTenant { tenantId: string; clientId: string; clientSecret: string }
+export interface SandboxTenant {
+  tenantId: string;
+  clientId: string;
+  clientSecret: string;
+}
 
 export async function startSandbox(options: Parameters<typeof startFortnoxSandbox>[0] = {}): Promise<Sandbox> {
   return startFortnoxSandbox(options);
@@ -15,19 +19,28 @@ export async function startSandbox(options: Parameters<typeof startFortnoxSandbo
 
 const control = (url: string) => got.extend({ prefixUrl: url, retry: { limit: 0 } });
 
-export async function createTenant(url: string, options: { lager: boolean; allowNegativeStock?: boolean }): Promise<SandboxTenant> {
+export async function createTenant(
+  url: string,
+  options: { lager: boolean; allowNegativeStock?: boolean },
+): Promise<SandboxTenant> {
   return control(url).post('_sandbox/tenants', { json: options }).json<SandboxTenant>();
 }
 
 export async function authorizationCode(url: string, tenantId: string): Promise<string> {
-  return (await control(url).post(`_sandbox/tenants/${tenantId}/authorization-codes`, { json: {} }).json<{ code: string }>()).code;
+  return (
+    await control(url).post(`_sandbox/tenants/${tenantId}/authorization-codes`, { json: {} }).json<{ code: string }>()
+  ).code;
 }
 
 export async function setFaults(url: string, tenantId: string, rules: unknown[]): Promise<void> {
   await control(url).put(`_sandbox/tenants/${tenantId}/faults`, { json: { rules } });
 }
 
-export interface CallStats { total: number; byRoute: Record<string, number>; rateLimited: number }
+export interface CallStats {
+  total: number;
+  byRoute: Record<string, number>;
+  rateLimited: number;
+}
 
 export async function calls(url: string, tenantId: string): Promise<CallStats> {
   return control(url).get(`_sandbox/tenants/${tenantId}/calls`).json<CallStats>();
@@ -35,13 +48,20 @@ export async function calls(url: string, tenantId: string): Promise<CallStats> {
 
 /** A client in client_credentials mode (service account), the simplest way to talk to a tenant. */
 export function serviceClient(
-  sandbox: Sandbox, tenant: SandboxTenant, extra: Partial<FortnoxClientOptions> = {},
+  sandbox: Sandbox,
+  tenant: SandboxTenant,
+  extra: Partial<FortnoxClientOptions> = {},
 ): FortnoxClient {
   return new FortnoxClient({
     apiBaseUrl: sandbox.url,
     authBaseUrl: sandbox.url,
     tenantKey: `tenant-${tenant.tenantId}`,
-    auth: { mode: 'client_credentials', clientId: tenant.clientId, clientSecret: tenant.clientSecret, tenantId: tenant.tenantId },
+    auth: {
+      mode: 'client_credentials',
+      clientId: tenant.clientId,
+      clientSecret: tenant.clientSecret,
+      tenantId: tenant.tenantId,
+    },
     tokenStore: new MemoryTokenStore(),
     pacer: new Pacer(),
     ...extra,
@@ -50,11 +70,18 @@ export function serviceClient(
 
 /** Consents (authorization code → first token pair in the store) and returns a refresh_token-mode client on that store. */
 export async function consentedClient(
-  sandbox: Sandbox, tenant: SandboxTenant, tokenStore: TokenStore, tenantKey = `tenant-${tenant.tenantId}`,
+  sandbox: Sandbox,
+  tenant: SandboxTenant,
+  tokenStore: TokenStore,
+  tenantKey = `tenant-${tenant.tenantId}`,
 ): Promise<FortnoxClient> {
   await exchangeAuthorizationCode({
-    authBaseUrl: sandbox.url, clientId: tenant.clientId, clientSecret: tenant.clientSecret,
-    code: await authorizationCode(sandbox.url, tenant.tenantId), tenantKey, tokenStore,
+    authBaseUrl: sandbox.url,
+    clientId: tenant.clientId,
+    clientSecret: tenant.clientSecret,
+    code: await authorizationCode(sandbox.url, tenant.tenantId),
+    tenantKey,
+    tokenStore,
   });
   return refreshClient(sandbox, tenant, tokenStore, tenantKey);
 }
@@ -66,8 +93,12 @@ export async function consentedClient(
 export async function operatorRefreshToken(sandbox: Sandbox, tenant: SandboxTenant): Promise<string> {
   const scratch = new MemoryTokenStore();
   await exchangeAuthorizationCode({
-    authBaseUrl: sandbox.url, clientId: tenant.clientId, clientSecret: tenant.clientSecret,
-    code: await authorizationCode(sandbox.url, tenant.tenantId), tenantKey: 'consent', tokenStore: scratch,
+    authBaseUrl: sandbox.url,
+    clientId: tenant.clientId,
+    clientSecret: tenant.clientSecret,
+    code: await authorizationCode(sandbox.url, tenant.tenantId),
+    tenantKey: 'consent',
+    tokenStore: scratch,
   });
   const refreshToken = (await scratch.read('consent'))?.refreshToken;
   if (!refreshToken) throw new Error('the consent gave no refresh token');
@@ -78,13 +109,19 @@ export async function operatorRefreshToken(sandbox: Sandbox, tenant: SandboxTena
 export async function reuseSpentRefreshToken(sandbox: Sandbox, tenant: SandboxTenant, spent: string): Promise<void> {
   const response = await control(sandbox.url).post('oauth-v1/token', {
     form: { grant_type: 'refresh_token', refresh_token: spent },
-    username: tenant.clientId, password: tenant.clientSecret, throwHttpErrors: false,
+    username: tenant.clientId,
+    password: tenant.clientSecret,
+    throwHttpErrors: false,
   });
-  if (response.statusCode !== 400) throw new Error(`expected the spent refresh token to be refused, got ${response.statusCode}`);
+  if (response.statusCode !== 400)
+    throw new Error(`expected the spent refresh token to be refused, got ${response.statusCode}`);
 }
 
 export function refreshClient(
-  sandbox: Sandbox, tenant: SandboxTenant, tokenStore: TokenStore, tenantKey = `tenant-${tenant.tenantId}`,
+  sandbox: Sandbox,
+  tenant: SandboxTenant,
+  tokenStore: TokenStore,
+  tenantKey = `tenant-${tenant.tenantId}`,
   initialRefreshToken?: string,
 ): FortnoxClient {
   return new FortnoxClient({
@@ -92,7 +129,9 @@ export function refreshClient(
     authBaseUrl: sandbox.url,
     tenantKey,
     auth: {
-      mode: 'refresh_token', clientId: tenant.clientId, clientSecret: tenant.clientSecret,
+      mode: 'refresh_token',
+      clientId: tenant.clientId,
+      clientSecret: tenant.clientSecret,
       ...(initialRefreshToken ? { initialRefreshToken } : {}),
     },
     tokenStore,

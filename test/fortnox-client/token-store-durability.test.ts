@@ -43,7 +43,9 @@ afterEach(async () => {
 
 it('fsyncs the directory after renaming the new token file into place', async () => {
   const store = new FileTokenStore(dir);
-  await store.withLock('t1', (lease) => store.write('t1', { accessToken: 'a', accessTokenExpiresAt: 1, refreshToken: 'r' }, lease));
+  await store.withLock('t1', (lease) =>
+    store.write('t1', { accessToken: 'a', accessTokenExpiresAt: 1, refreshToken: 'r' }, lease),
+  );
   const renamed = fsLog.entries.indexOf('rename to t1.json');
   expect(renamed).toBeGreaterThanOrEqual(0);
   expect(fsLog.entries.slice(renamed + 1)).toContain(`fsync ${basename(dir)}`);

@@ -4,7 +4,12 @@ import { mkdtemp, readdir, rm, stat, symlink, utimes, writeFile } from 'node:fs/
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileTokenStore, MemoryTokenStore, TokenStoreLeaseLostError, TokenStoreLockTimeoutError } from '../../activities/fortnox';
+import {
+  FileTokenStore,
+  MemoryTokenStore,
+  TokenStoreLeaseLostError,
+  TokenStoreLockTimeoutError,
+} from '../../activities/fortnox';
 import type { StoredTokens } from '../../activities/fortnox';
 
 let dir: string;
@@ -23,7 +28,11 @@ describe('FileTokenStore', () => {
     expect(await store.read('tenant/../a')).toBeUndefined();
     await store.write('tenant/../a', { accessToken: 'a1', accessTokenExpiresAt: 123, refreshToken: 'r1' });
     await store.write('tenant/../a', { accessToken: 'a2', accessTokenExpiresAt: 456, refreshToken: 'r2' });
-    expect(await new FileTokenStore(dir).read('tenant/../a')).toEqual({ accessToken: 'a2', accessTokenExpiresAt: 456, refreshToken: 'r2' });
+    expect(await new FileTokenStore(dir).read('tenant/../a')).toEqual({
+      accessToken: 'a2',
+      accessTokenExpiresAt: 456,
+      refreshToken: 'r2',
+    });
     const files = await readdir(dir);
     expect(files).toHaveLength(1); // no temp files left behind, and the key could not escape the directory
     expect((await stat(join(dir, files[0] as string))).mode & 0o777).toBe(0o600);
@@ -53,7 +62,11 @@ describe('FileTokenStore', () => {
 
   it('releases the lock when the section throws', async () => {
     const store = new FileTokenStore(dir);
-    await expect(store.withLock('t1', async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      store.withLock('t1', async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     expect(await store.withLock('t1', async () => 'again')).toBe('again');
   });
 
@@ -72,8 +85,16 @@ describe('FileTokenStore', () => {
 });
 
 describe('FileTokenStore fencing', () => {
-  const newer: StoredTokens = { accessToken: 'from-the-holder-that-took-over', accessTokenExpiresAt: 2, refreshToken: 'r-newer' };
-  const stale: StoredTokens = { accessToken: 'from-the-paused-holder', accessTokenExpiresAt: 1, refreshToken: 'r-stale' };
+  const newer: StoredTokens = {
+    accessToken: 'from-the-holder-that-took-over',
+    accessTokenExpiresAt: 2,
+    refreshToken: 'r-newer',
+  };
+  const stale: StoredTokens = {
+    accessToken: 'from-the-paused-holder',
+    accessTokenExpiresAt: 1,
+    refreshToken: 'r-stale',
+  };
   let otherProcessPath: string;
   let clockMs: number;
   const clock = () => clockMs;
@@ -128,7 +149,10 @@ describe('FileTokenStore fencing', () => {
     const refusal = await paused.withLock('t1', async (lease) => {
       clockMs += 61_000;
       await other.withLock('t1', (otherLease) => other.write('t1', newer, otherLease));
-      return paused.write('t1', stale, lease).then(() => undefined, (err: unknown) => err);
+      return paused.write('t1', stale, lease).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
     });
     expect(refusal).toBeInstanceOf(TokenStoreLeaseLostError);
     expect(String(refusal)).not.toContain('r-stale');
@@ -159,7 +183,9 @@ describe('FileTokenStore after a crash', () => {
     const store = new FileTokenStore(dir);
     expect(await store.read('t1')).toBeUndefined();
 
-    await store.withLock('t1', (lease) => store.write('t1', { accessToken: 'a1', accessTokenExpiresAt: 1, refreshToken: 'r1' }, lease));
+    await store.withLock('t1', (lease) =>
+      store.write('t1', { accessToken: 'a1', accessTokenExpiresAt: 1, refreshToken: 'r1' }, lease),
+    );
     expect((await readdir(dir)).sort()).toEqual(['t1.fence', 't1.json', 't10.json.4242.other-key.tmp']);
     expect((await store.read('t1'))?.refreshToken).toBe('r1');
   });
@@ -173,11 +199,15 @@ describe('MemoryTokenStore', () => {
     tokens.accessToken = 'changed';
     expect((await store.read('k'))?.accessToken).toBe('a');
     const order: number[] = [];
-    await Promise.all([1, 2, 3].map((n) => store.withLock('k', async () => {
-      order.push(n);
-      await new Promise((resolve) => setImmediate(resolve));
-      order.push(-n);
-    })));
+    await Promise.all(
+      [1, 2, 3].map((n) =>
+        store.withLock('k', async () => {
+          order.push(n);
+          await new Promise((resolve) => setImmediate(resolve));
+          order.push(-n);
+        }),
+      ),
+    );
     expect(order).toEqual([1, -1, 2, -2, 3, -3]);
   });
 });

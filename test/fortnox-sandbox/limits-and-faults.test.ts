@@ -58,7 +58,9 @@ describe('faults', () => {
   it('errorRate answers 500/503 with a Fortnox error body, deterministically for a seed', async () => {
     const { t, api } = await tenantWithBasics(sandbox);
     const run = async (): Promise<number[]> => {
-      await control().put(`_sandbox/tenants/${t.tenantId}/faults`, { json: { rules: [{ route: 'GET /3/articles/:ArticleNumber', errorRate: 0.5, seed: 42 }] } });
+      await control().put(`_sandbox/tenants/${t.tenantId}/faults`, {
+        json: { rules: [{ route: 'GET /3/articles/:ArticleNumber', errorRate: 0.5, seed: 42 }] },
+      });
       const statuses: number[] = [];
       for (let i = 0; i < 12; i += 1) statuses.push((await api.get('3/articles/A1')).statusCode);
       return statuses;
@@ -77,7 +79,9 @@ describe('faults', () => {
 
   it('rateLimitBurst answers the next N calls with 429', async () => {
     const { t, api } = await tenantWithBasics(sandbox);
-    await control().put(`_sandbox/tenants/${t.tenantId}/faults`, { json: { rules: [{ route: '*', rateLimitBurst: 2 }] } });
+    await control().put(`_sandbox/tenants/${t.tenantId}/faults`, {
+      json: { rules: [{ route: '*', rateLimitBurst: 2 }] },
+    });
     expect((await api.get('3/orders')).statusCode).toBe(429);
     expect((await api.get('3/articles')).statusCode).toBe(429);
     expect((await api.get('3/orders')).statusCode).toBe(200);
@@ -88,7 +92,9 @@ describe('faults', () => {
 
   it('latencyMs delays the answer', async () => {
     const { t, api } = await tenantWithBasics(sandbox);
-    await control().put(`_sandbox/tenants/${t.tenantId}/faults`, { json: { rules: [{ route: 'GET /3/orders', latencyMs: 150 }] } });
+    await control().put(`_sandbox/tenants/${t.tenantId}/faults`, {
+      json: { rules: [{ route: 'GET /3/orders', latencyMs: 150 }] },
+    });
     const started = performance.now();
     expect((await api.get('3/orders')).statusCode).toBe(200);
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
@@ -96,8 +102,12 @@ describe('faults', () => {
 
   it('timeoutAfterCommit applies the change and never answers', async () => {
     const { t, api, customerNumber } = await tenantWithBasics(sandbox);
-    await control().put(`_sandbox/tenants/${t.tenantId}/faults`, { json: { rules: [{ route: 'POST /3/orders', timeoutAfterCommitRate: 1 }] } });
-    await expect(api.post('3/orders', { json: { Order: { CustomerNumber: customerNumber, YourOrderNumber: 'LOST-1' } } })).rejects.toThrow();
+    await control().put(`_sandbox/tenants/${t.tenantId}/faults`, {
+      json: { rules: [{ route: 'POST /3/orders', timeoutAfterCommitRate: 1 }] },
+    });
+    await expect(
+      api.post('3/orders', { json: { Order: { CustomerNumber: customerNumber, YourOrderNumber: 'LOST-1' } } }),
+    ).rejects.toThrow();
     await control().delete(`_sandbox/tenants/${t.tenantId}/faults`);
     const list = (await api.get('3/orders', { searchParams: { yourordernumber: 'LOST-1' } })).body as J;
     expect(list.MetaInformation['@TotalResources']).toBe(1);
@@ -109,18 +119,26 @@ describe('faults', () => {
 describe('call accounting', () => {
   it('counts calls per route pattern, logs them, and resets', async () => {
     const { t, api, customerNumber } = await tenantWithBasics(sandbox, { lager: true });
-    const order = ((await api.post('3/orders', { json: { Order: { CustomerNumber: customerNumber } } })).body as J).Order;
+    const order = ((await api.post('3/orders', { json: { Order: { CustomerNumber: customerNumber } } })).body as J)
+      .Order;
     await api.put(`3/orders/${order.DocumentNumber}/createinvoice`);
     await api.get('api/warehouse/tenants-v4');
     const calls = (await control().get(`_sandbox/tenants/${t.tenantId}/calls`)).body as J;
     expect(calls.byRoute).toMatchObject({
-      'POST /3/customers': 1, 'POST /3/articles': 3, 'POST /3/orders': 1,
-      'PUT /3/orders/:DocumentNumber/createinvoice': 1, 'GET /api/warehouse/tenants-v4': 1,
+      'POST /3/customers': 1,
+      'POST /3/articles': 3,
+      'POST /3/orders': 1,
+      'PUT /3/orders/:DocumentNumber/createinvoice': 1,
+      'GET /api/warehouse/tenants-v4': 1,
     });
     expect(calls.total).toBe(7);
     const log = (await control().get(`_sandbox/tenants/${t.tenantId}/log`, { searchParams: { limit: 2 } })).body as J[];
     expect(log.map((e) => e.route)).toEqual(['/3/orders/:DocumentNumber/createinvoice', '/api/warehouse/tenants-v4']);
-    expect(log[0]).toMatchObject({ method: 'PUT', status: 200, url: `/3/orders/${order.DocumentNumber}/createinvoice` });
+    expect(log[0]).toMatchObject({
+      method: 'PUT',
+      status: 200,
+      url: `/3/orders/${order.DocumentNumber}/createinvoice`,
+    });
     await control().delete(`_sandbox/tenants/${t.tenantId}/calls`);
     expect(((await control().get(`_sandbox/tenants/${t.tenantId}/calls`)).body as J).total).toBe(0);
   });

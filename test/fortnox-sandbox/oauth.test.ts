@@ -17,7 +17,9 @@ const token = (form: Record<string, string>, headers: Record<string, string> = {
   http(sandbox.url, { authorization: basic(t), ...headers }).post('oauth-v1/token', { form });
 
 async function authorizationCode(redirectUri?: string): Promise<string> {
-  const response = await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/authorization-codes`, { json: redirectUri ? { redirectUri } : {} });
+  const response = await http(sandbox.url).post(`_sandbox/tenants/${t.tenantId}/authorization-codes`, {
+    json: redirectUri ? { redirectUri } : {},
+  });
   return (response.body as { code: string }).code;
 }
 
@@ -38,8 +40,10 @@ describe('client credentials', () => {
 
   it('needs the TenantId header and the right client secret', async () => {
     expect((await token({ grant_type: 'client_credentials' })).statusCode).toBe(400);
-    const wrong = await http(sandbox.url, { authorization: `Basic ${Buffer.from(`${t.clientId}:nope`).toString('base64')}`, TenantId: t.tenantId })
-      .post('oauth-v1/token', { form: { grant_type: 'client_credentials' } });
+    const wrong = await http(sandbox.url, {
+      authorization: `Basic ${Buffer.from(`${t.clientId}:nope`).toString('base64')}`,
+      TenantId: t.tenantId,
+    }).post('oauth-v1/token', { form: { grant_type: 'client_credentials' } });
     expect(wrong.statusCode).toBe(401);
     expect((wrong.body as J).error).toBe('invalid_client');
   });
@@ -70,13 +74,24 @@ describe('authorization code and refresh', () => {
 
   it('GET /oauth-v1/auth consents at once and redirects back with a code and the state', async () => {
     const response = await http(sandbox.url).get('oauth-v1/auth', {
-      searchParams: { client_id: t.clientId, redirect_uri: 'https://app.example/cb', scope: 'order article', state: 'xyz', response_type: 'code', access_type: 'offline' },
+      searchParams: {
+        client_id: t.clientId,
+        redirect_uri: 'https://app.example/cb',
+        scope: 'order article',
+        state: 'xyz',
+        response_type: 'code',
+        access_type: 'offline',
+      },
       followRedirect: false,
     });
     expect(response.statusCode).toBe(302);
     const location = new URL(String(response.headers.location));
     expect(location.searchParams.get('state')).toBe('xyz');
-    const exchanged = await token({ grant_type: 'authorization_code', code: String(location.searchParams.get('code')), redirect_uri: 'https://app.example/cb' });
+    const exchanged = await token({
+      grant_type: 'authorization_code',
+      code: String(location.searchParams.get('code')),
+      redirect_uri: 'https://app.example/cb',
+    });
     expect((exchanged.body as J).scope).toBe('order article');
   });
 
@@ -128,13 +143,18 @@ describe('wrong tokens', () => {
 
   it('a token of one tenant only ever sees that tenant', async () => {
     const other = await createTenant(sandbox, { lager: false, companyName: 'Annat AB' });
-    const otherToken = (await http(sandbox.url, { authorization: basic(other), TenantId: other.tenantId })
-      .post('oauth-v1/token', { form: { grant_type: 'client_credentials' } })).body as J;
+    const otherToken = (
+      await http(sandbox.url, { authorization: basic(other), TenantId: other.tenantId }).post('oauth-v1/token', {
+        form: { grant_type: 'client_credentials' },
+      })
+    ).body as J;
     const info = await companyInfo(otherToken.access_token);
     expect((info.body as J).CompanyInformation.CompanyName).toBe('Annat AB');
     // The client of one tenant cannot get a token for another.
-    const cross = await http(sandbox.url, { authorization: basic(other), TenantId: t.tenantId })
-      .post('oauth-v1/token', { form: { grant_type: 'client_credentials' } });
+    const cross = await http(sandbox.url, { authorization: basic(other), TenantId: t.tenantId }).post(
+      'oauth-v1/token',
+      { form: { grant_type: 'client_credentials' } },
+    );
     expect(cross.statusCode).toBe(400);
   });
 });

@@ -8,15 +8,23 @@ import { startMetricsServer, type MetricsServer } from '../../observability/metr
 
 /** An address of this machine other than loopback (IPv4 first; link-local IPv6 needs a scope, so not those). */
 function externalAddress(): string | undefined {
-  const addresses = Object.values(networkInterfaces()).flat().filter((a) => a && !a.internal);
-  return (addresses.find((a) => a!.family === 'IPv4') ?? addresses.find((a) => a!.family === 'IPv6' && !a!.address.startsWith('fe80')))?.address;
+  const addresses = Object.values(networkInterfaces())
+    .flat()
+    .filter((a) => a && !a.internal);
+  return (
+    addresses.find((a) => a!.family === 'IPv4') ??
+    addresses.find((a) => a!.family === 'IPv6' && !a!.address.startsWith('fe80'))
+  )?.address;
 }
 
 /** Whether a TCP connection to host:port is accepted: settles on the first connect or error event. */
 function accepts(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -36,14 +44,20 @@ describe('metrics endpoint exposure', () => {
     expect(loadEnv({ METRICS_HOST: '0.0.0.0' }).METRICS_HOST).toBe('0.0.0.0');
   });
 
-  it.skipIf(!external)(`is not reachable on a non-loopback address (${external ?? 'this machine has none'}) when started without a host`, async () => {
-    server = await startMetricsServer({ port: 0 });
-    expect(await accepts('127.0.0.1', portOf(server))).toBe(true);
-    expect(await accepts(external!, portOf(server))).toBe(false);
-  });
+  it.skipIf(!external)(
+    `is not reachable on a non-loopback address (${external ?? 'this machine has none'}) when started without a host`,
+    async () => {
+      server = await startMetricsServer({ port: 0 });
+      expect(await accepts('127.0.0.1', portOf(server))).toBe(true);
+      expect(await accepts(external!, portOf(server))).toBe(false);
+    },
+  );
 
-  it.skipIf(!external)('is reachable there when configured to listen on all interfaces (the check above can see exposure)', async () => {
-    server = await startMetricsServer({ port: 0, host: '0.0.0.0' });
-    expect(await accepts(external!, portOf(server))).toBe(true);
-  });
+  it.skipIf(!external)(
+    'is reachable there when configured to listen on all interfaces (the check above can see exposure)',
+    async () => {
+      server = await startMetricsServer({ port: 0, host: '0.0.0.0' });
+      expect(await accepts(external!, portOf(server))).toBe(true);
+    },
+  );
 });

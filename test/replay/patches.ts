@@ -8,13 +8,21 @@ export function patchIdsIn(folder: string): string[] {
   const ids = new Set<string>();
   const files = readdirSync(folder, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
   for (const file of files) {
-    for (const match of readFileSync(join(folder, file), 'utf8').matchAll(/\b(?:patched|deprecatePatch)\(\s*'([^']+)'\s*\)/g)) ids.add(match[1]!);
+    for (const match of readFileSync(join(folder, file), 'utf8').matchAll(
+      /\b(?:patched|deprecatePatch)\(\s*'([^']+)'\s*\)/g,
+    ))
+      ids.add(match[1]!);
   }
   return [...ids].sort();
 }
 
 interface HistoryJson {
-  events: Array<{ markerRecordedEventAttributes?: { markerName?: string; details?: Record<string, { payloads?: Array<{ data?: string }> }> } }>;
+  events: Array<{
+    markerRecordedEventAttributes?: {
+      markerName?: string;
+      details?: Record<string, { payloads?: Array<{ data?: string }> }>;
+    };
+  }>;
 }
 
 /** The patch ids whose markers a history (as `temporal workflow show --output json` writes it) carries. */

@@ -11,7 +11,9 @@ import { workflowsPath } from '../../workers/worker';
 import { patchIdsIn, patchIdsOf } from './patches';
 
 const dir = join(import.meta.dirname, '..', 'histories');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const read = (file: string) => JSON.parse(readFileSync(join(dir, file), 'utf8'));
 
 let code: string;

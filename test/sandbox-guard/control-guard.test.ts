@@ -14,14 +14,25 @@ let fortnoxTenantId: string;
 
 beforeAll(async () => {
   sandboxes = await startEmbeddedSandboxes({
-    fortnoxPort: 0, wmsPort: 0, webhooks: false, billing: false, fortnoxRateLimit: false,
+    fortnoxPort: 0,
+    wmsPort: 0,
+    webhooks: false,
+    billing: false,
+    fortnoxRateLimit: false,
     webhookUrl: (tenantId) => `http://127.0.0.1:9/webhooks/${tenantId}`,
   });
   const auth = sandboxes.tenant.fortnox.auth;
   if (auth.mode !== 'client_credentials') throw new Error('the demo uses client credentials');
   fortnoxTenantId = auth.tenantId;
-  web = await startConsole({ port: 0, fortnoxUrl: sandboxes.fortnoxUrl, wmsUrl: sandboxes.wmsUrl, tenant: sandboxes.tenant,
-    temporalUiUrl: 'http://localhost:8233', namespace: 'default', syncNow: async () => void syncs++ });
+  web = await startConsole({
+    port: 0,
+    fortnoxUrl: sandboxes.fortnoxUrl,
+    wmsUrl: sandboxes.wmsUrl,
+    tenant: sandboxes.tenant,
+    temporalUiUrl: 'http://localhost:8233',
+    namespace: 'default',
+    syncNow: async () => void syncs++,
+  });
 });
 
 afterAll(async () => {
@@ -30,10 +41,17 @@ afterAll(async () => {
 });
 
 /** Never throws on an HTTP status; the body parsed when it is JSON. */
-async function call(url: string, options: OptionsOfTextResponseBody = {}): Promise<{ status: number; body: Record<string, unknown> }> {
+async function call(
+  url: string,
+  options: OptionsOfTextResponseBody = {},
+): Promise<{ status: number; body: Record<string, unknown> }> {
   const response = await got(url, { throwHttpErrors: false, retry: { limit: 0 }, ...options });
   let body: Record<string, unknown> = {};
-  try { body = JSON.parse(response.body) as Record<string, unknown>; } catch { /* not JSON */ }
+  try {
+    body = JSON.parse(response.body) as Record<string, unknown>;
+  } catch {
+    /* not JSON */
+  }
   return { status: response.statusCode, body };
 }
 
@@ -49,7 +67,10 @@ describe('the Fortnox sandbox controls', () => {
     for (const options of [text, form, {}]) {
       const refused = await call(`${sandboxes.fortnoxUrl}/_sandbox/reset`, { method: 'POST', ...options });
       expect(refused.status).toBe(415);
-      expect(refused.body).toMatchObject({ error: 'unsupportedMediaType', message: expect.stringContaining('application/json') });
+      expect(refused.body).toMatchObject({
+        error: 'unsupportedMediaType',
+        message: expect.stringContaining('application/json'),
+      });
     }
     expect((await call(fortnoxState())).status).toBe(200); // the tenant is still there: no reset happened
   });
@@ -60,10 +81,15 @@ describe('the Fortnox sandbox controls', () => {
       expect(refused.status, host).toBe(403);
       expect(refused.body).toMatchObject({ error: 'forbiddenHost' });
     }
-    const reset = await call(`${sandboxes.fortnoxUrl}/_sandbox/reset`,
-      { method: 'POST', json: {}, headers: { host: `rebind.example:${port(sandboxes.fortnoxUrl)}` } });
+    const reset = await call(`${sandboxes.fortnoxUrl}/_sandbox/reset`, {
+      method: 'POST',
+      json: {},
+      headers: { host: `rebind.example:${port(sandboxes.fortnoxUrl)}` },
+    });
     expect(reset.status).toBe(403);
-    expect((await call(fortnoxState(), { headers: { host: `localhost:${port(sandboxes.fortnoxUrl)}` } })).status).toBe(200);
+    expect((await call(fortnoxState(), { headers: { host: `localhost:${port(sandboxes.fortnoxUrl)}` } })).status).toBe(
+      200,
+    );
   });
 
   it('refuse a cross-site Origin with 403 and accept their own', async () => {
@@ -74,7 +100,9 @@ describe('the Fortnox sandbox controls', () => {
     const refused = await call(bulk, { method: 'POST', json: body, headers: { origin: 'http://attacker.example' } });
     expect(refused).toMatchObject({ status: 403, body: { error: 'crossOrigin' } });
     expect(await fortnoxOrderCount()).toBe(before);
-    expect((await call(bulk, { method: 'POST', json: body, headers: { origin: sandboxes.fortnoxUrl } })).status).toBe(201);
+    expect((await call(bulk, { method: 'POST', json: body, headers: { origin: sandboxes.fortnoxUrl } })).status).toBe(
+      201,
+    );
     expect(await fortnoxOrderCount()).toBe(before + 1);
   });
 
@@ -90,19 +118,35 @@ describe('the WMS sandbox controls', () => {
     expect(before.articles.length).toBeGreaterThan(0);
     const adjust = `${wmsOwner()}/stock-adjustments`;
     const body = { articleNumber: 'A100', delta: 5, reason: 'count' };
-    const plain = await call(adjust, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(body) });
+    const plain = await call(adjust, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify(body),
+    });
     expect(plain).toMatchObject({ status: 415, body: { error: 'unsupportedMediaType' } });
-    const rebound = await call(adjust, { method: 'POST', json: body, headers: { host: `rebind.example:${port(sandboxes.wmsUrl)}` } });
+    const rebound = await call(adjust, {
+      method: 'POST',
+      json: body,
+      headers: { host: `rebind.example:${port(sandboxes.wmsUrl)}` },
+    });
     expect(rebound).toMatchObject({ status: 403, body: { error: 'forbiddenHost' } });
-    const crossSite = await call(adjust, { method: 'POST', json: body, headers: { origin: 'http://attacker.example' } });
+    const crossSite = await call(adjust, {
+      method: 'POST',
+      json: body,
+      headers: { origin: 'http://attacker.example' },
+    });
     expect(crossSite).toMatchObject({ status: 403, body: { error: 'crossOrigin' } });
     expect(await got(`${wmsOwner()}/state`).json()).toEqual(before);
   });
 
   it('leave the WMS API itself as it was, whatever the Host', async () => {
     const wms = sandboxes.tenant.wms;
-    const api = await call(`${wms.baseUrl}/api/v1/articles`, { username: wms.username, password: wms.password,
-      searchParams: { goodsOwnerId: wms.goodsOwnerId }, headers: { host: 'wms.example' } });
+    const api = await call(`${wms.baseUrl}/api/v1/articles`, {
+      username: wms.username,
+      password: wms.password,
+      searchParams: { goodsOwnerId: wms.goodsOwnerId },
+      headers: { host: 'wms.example' },
+    });
     expect(api.status).toBe(200);
   });
 });
@@ -120,7 +164,11 @@ describe('the sandbox console', () => {
 
   it('refuses another Host (the page too) and a cross-site Origin with 403', async () => {
     expect((await call(`${web.url}/`, { headers: { host: `rebind.example:${port(web.url)}` } })).status).toBe(403);
-    const crossSite = await call(`${web.url}/api/sync`, { method: 'POST', json: {}, headers: { origin: 'http://attacker.example' } });
+    const crossSite = await call(`${web.url}/api/sync`, {
+      method: 'POST',
+      json: {},
+      headers: { origin: 'http://attacker.example' },
+    });
     expect(crossSite).toMatchObject({ status: 403, body: { error: 'crossOrigin' } });
     expect(syncs).toBe(0);
   });
@@ -131,7 +179,9 @@ describe('the sandbox console', () => {
     expect((await call(`${web.url}/api/sync`, { method: 'POST', headers: own, body: '{}' })).status).toBe(200);
     expect(syncs).toBe(1);
     const before = await fortnoxOrderCount();
-    expect((await call(`${web.url}/api/fortnox/orders`, { method: 'POST', headers: own, body: '{}' })).status).toBe(201);
+    expect((await call(`${web.url}/api/fortnox/orders`, { method: 'POST', headers: own, body: '{}' })).status).toBe(
+      201,
+    );
     expect(await fortnoxOrderCount()).toBe(before + 1);
   });
 });

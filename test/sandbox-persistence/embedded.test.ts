@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedSandboxes, type EmbeddedSandboxes, type EmbeddedSandboxOptions } from '../../scripts/embedded-sandboxes';
+import {
+  startEmbeddedSandboxes,
+  type EmbeddedSandboxes,
+  type EmbeddedSandboxOptions,
+} from '../../scripts/embedded-sandboxes';
 
 let dataDir: string;
 beforeAll(() => {
@@ -21,15 +25,24 @@ const options = (): EmbeddedSandboxOptions => ({
   dataDir,
 });
 
-interface SandboxView { fortnoxOrders: string[]; fortnoxArticles: string[]; wmsArticles: string[]; wmsOrders: string[] }
+interface SandboxView {
+  fortnoxOrders: string[];
+  fortnoxArticles: string[];
+  wmsArticles: string[];
+  wmsOrders: string[];
+}
 
 async function view(sandboxes: EmbeddedSandboxes): Promise<SandboxView> {
   const auth = sandboxes.tenant.fortnox.auth;
   if (auth.mode !== 'client_credentials') throw new Error('the demo uses client credentials');
-  const fortnox = await got(`${sandboxes.fortnoxUrl}/_sandbox/tenants/${auth.tenantId}/state`)
-    .json<{ orders: Array<{ DocumentNumber: number; YourOrderNumber: string }>; articles: Array<{ ArticleNumber: string }> }>();
-  const wms = await got(`${sandboxes.wmsUrl}/_sandbox/goods-owners/${sandboxes.tenant.wms.goodsOwnerId}/state`)
-    .json<{ articles: Array<{ articleNumber: string }>; orders: Array<{ orderInfo: { orderNumber: string } }> }>();
+  const fortnox = await got(`${sandboxes.fortnoxUrl}/_sandbox/tenants/${auth.tenantId}/state`).json<{
+    orders: Array<{ DocumentNumber: number; YourOrderNumber: string }>;
+    articles: Array<{ ArticleNumber: string }>;
+  }>();
+  const wms = await got(`${sandboxes.wmsUrl}/_sandbox/goods-owners/${sandboxes.tenant.wms.goodsOwnerId}/state`).json<{
+    articles: Array<{ articleNumber: string }>;
+    orders: Array<{ orderInfo: { orderNumber: string } }>;
+  }>();
   return {
     fortnoxOrders: fortnox.orders.map((o) => `${o.DocumentNumber}:${o.YourOrderNumber}`),
     fortnoxArticles: fortnox.articles.map((a) => a.ArticleNumber),
@@ -46,8 +59,13 @@ describe('embedded sandboxes with a data directory', () => {
     await got.put(`${wms.baseUrl}/api/v1/orders`, {
       username: wms.username,
       password: wms.password,
-      json: { goodsOwnerId: wms.goodsOwnerId, orderNumber: 'FN-1', deliveryDate: '2030-01-15', consignee: { name: 'Kund AB' },
-        orderLines: [{ rowNumber: '1', articleNumber: 'A100', numberOfItems: 2 }] },
+      json: {
+        goodsOwnerId: wms.goodsOwnerId,
+        orderNumber: 'FN-1',
+        deliveryDate: '2030-01-15',
+        consignee: { name: 'Kund AB' },
+        orderLines: [{ rowNumber: '1', articleNumber: 'A100', numberOfItems: 2 }],
+      },
     });
     const before = await view(first);
     expect(before.fortnoxOrders).toHaveLength(5);
@@ -61,7 +79,10 @@ describe('embedded sandboxes with a data directory', () => {
         ...tenant,
         fortnox: { ...tenant.fortnox, apiBaseUrl: '', authBaseUrl: '' },
         wms: { ...tenant.wms, baseUrl: tenant.wms.baseUrl.replace(/^http:\/\/[^/]+/, '') },
-        billing: tenant.billing && { ...tenant.billing, fortnox: { ...tenant.billing.fortnox, apiBaseUrl: '', authBaseUrl: '' } },
+        billing: tenant.billing && {
+          ...tenant.billing,
+          fortnox: { ...tenant.billing.fortnox, apiBaseUrl: '', authBaseUrl: '' },
+        },
       });
       expect(identity(second)).toEqual(identity(first));
       // The webhook's Basic credentials too: the WMS keeps sending what the receiver expects.
@@ -72,12 +93,17 @@ describe('embedded sandboxes with a data directory', () => {
       // The restored credentials work against the restarted sandboxes.
       const auth = second.tenant.fortnox.auth;
       if (auth.mode !== 'client_credentials') throw new Error('the demo uses client credentials');
-      const token = await got.post(`${second.fortnoxUrl}/oauth-v1/token`, {
-        username: auth.clientId, password: auth.clientSecret, headers: { TenantId: auth.tenantId },
-        form: { grant_type: 'client_credentials' },
-      }).json<{ access_token: string }>();
-      const orders = await got(`${second.fortnoxUrl}/3/orders`, { headers: { authorization: `Bearer ${token.access_token}` } })
-        .json<{ Orders: unknown[] }>();
+      const token = await got
+        .post(`${second.fortnoxUrl}/oauth-v1/token`, {
+          username: auth.clientId,
+          password: auth.clientSecret,
+          headers: { TenantId: auth.tenantId },
+          form: { grant_type: 'client_credentials' },
+        })
+        .json<{ access_token: string }>();
+      const orders = await got(`${second.fortnoxUrl}/3/orders`, {
+        headers: { authorization: `Bearer ${token.access_token}` },
+      }).json<{ Orders: unknown[] }>();
       expect(orders.Orders).toHaveLength(5);
     } finally {
       await second.close();
@@ -91,7 +117,10 @@ describe('embedded sandboxes with a data directory', () => {
       await first.close();
       // Rewrite the WMS file as version 1 wrote it: the webhook with an HMAC `secret`.
       const file = join(older, 'sandboxes', 'wms.json');
-      const snapshot = JSON.parse(readFileSync(file, 'utf8')) as { version: number; goodsOwners: Array<{ webhook?: Record<string, unknown> }> };
+      const snapshot = JSON.parse(readFileSync(file, 'utf8')) as {
+        version: number;
+        goodsOwners: Array<{ webhook?: Record<string, unknown> }>;
+      };
       snapshot.version = 1;
       for (const owner of snapshot.goodsOwners) {
         if (owner.webhook) owner.webhook = { ...owner.webhook, auth: undefined, secret: '0123456789abcdef0123' };
@@ -105,8 +134,9 @@ describe('embedded sandboxes with a data directory', () => {
         expect(second.tenant.wms.goodsOwnerId).toBe(first.tenant.wms.goodsOwnerId);
         expect(second.tenant.wms.password).toBe(first.tenant.wms.password);
         expect(second.tenant.wms.webhook.auth).toBe('basic');
-        const wms = await got(`${second.wmsUrl}/_sandbox/goods-owners/${second.tenant.wms.goodsOwnerId}/webhooks`)
-          .json<{ auth: Record<string, string> }>();
+        const wms = await got(
+          `${second.wmsUrl}/_sandbox/goods-owners/${second.tenant.wms.goodsOwnerId}/webhooks`,
+        ).json<{ auth: Record<string, string> }>();
         const { auth: _mode, publicUrl: _url, ...credentials } = second.tenant.wms.webhook as Record<string, string>;
         expect(wms.auth).toEqual({ type: 'basic', ...credentials });
       } finally {

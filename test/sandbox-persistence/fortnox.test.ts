@@ -23,7 +23,9 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function start(options: { persistIntervalMs?: number; warn?: (m: string) => void } = {}): Promise<FortnoxSandbox> {
+async function start(
+  options: { persistIntervalMs?: number; warn?: (m: string) => void } = {},
+): Promise<FortnoxSandbox> {
   const sandbox = await startSandbox({ persistFile: file, warn: () => undefined, ...options });
   open.push(sandbox);
   return sandbox;
@@ -39,8 +41,20 @@ const W = 'api/warehouse';
 const inbound = (id: string) => `${W}/documentdeliveries/custom/inbound-v1/WMSIN/${id}`;
 const outbound = (id: string) => `${W}/documentdeliveries/custom/outbound-v1/WMSOUT/${id}`;
 
-async function receive(sandbox: FortnoxSandbox, api: Api, id: string, quantity: number, directCost: number): Promise<void> {
-  expect((await api.put(inbound(id), { json: { date: sandbox.state.today(), rows: [{ itemId: 'A1', quantity, directCost }] } })).statusCode).toBe(200);
+async function receive(
+  sandbox: FortnoxSandbox,
+  api: Api,
+  id: string,
+  quantity: number,
+  directCost: number,
+): Promise<void> {
+  expect(
+    (
+      await api.put(inbound(id), {
+        json: { date: sandbox.state.today(), rows: [{ itemId: 'A1', quantity, directCost }] },
+      })
+    ).statusCode,
+  ).toBe(200);
   expect((await api.put(`${inbound(id)}/release`)).statusCode).toBe(204);
 }
 
@@ -49,16 +63,33 @@ describe('Fortnox sandbox persistence', () => {
     const first = await start();
     const { t, api, customerNumber } = await tenantWithBasics(first, { lager: true });
     // An access token from before the restart, and a refresh token of an authorization-code chain.
-    const accessToken = (await http(first.url, { authorization: basic(t), TenantId: t.tenantId })
-      .post('oauth-v1/token', { form: { grant_type: 'client_credentials' } })).body as J;
-    const { code } = (await http(first.url).post(`_sandbox/tenants/${t.tenantId}/authorization-codes`, { json: {} })).body as J;
-    const chain = (await http(first.url, { authorization: basic(t) })
-      .post('oauth-v1/token', { form: { grant_type: 'authorization_code', code } })).body as J;
+    const accessToken = (
+      await http(first.url, { authorization: basic(t), TenantId: t.tenantId }).post('oauth-v1/token', {
+        form: { grant_type: 'client_credentials' },
+      })
+    ).body as J;
+    const { code } = (await http(first.url).post(`_sandbox/tenants/${t.tenantId}/authorization-codes`, { json: {} }))
+      .body as J;
+    const chain = (
+      await http(first.url, { authorization: basic(t) }).post('oauth-v1/token', {
+        form: { grant_type: 'authorization_code', code },
+      })
+    ).body as J;
 
     await receive(first, api, '1', 10, 100);
     await receive(first, api, '2', 10, 130);
-    const order = ((await api.post('3/orders', { json: { Order: { CustomerNumber: customerNumber,
-      OrderRows: [{ ArticleNumber: 'A2', OrderedQuantity: 2, Price: 100 }] } } })).body as J).Order;
+    const order = (
+      (
+        await api.post('3/orders', {
+          json: {
+            Order: {
+              CustomerNumber: customerNumber,
+              OrderRows: [{ ArticleNumber: 'A2', OrderedQuantity: 2, Price: 100 }],
+            },
+          },
+        })
+      ).body as J
+    ).Order;
     const invoiced = await api.put(`3/orders/${order.DocumentNumber}/createinvoice`);
     expect(invoiced.statusCode).toBe(200);
     const invoiceNumber = (invoiced.body as J).Invoice.DocumentNumber;
@@ -69,20 +100,37 @@ describe('Fortnox sandbox persistence', () => {
 
     // The old access token still works; so does the refresh token, once.
     const before = http(second.url, { authorization: `Bearer ${accessToken.access_token}` });
-    expect((await before.get(`3/orders/${order.DocumentNumber}`)).body).toMatchObject({ Order: { CustomerNumber: customerNumber } });
-    const refreshed = await http(second.url, { authorization: basic(t) })
-      .post('oauth-v1/token', { form: { grant_type: 'refresh_token', refresh_token: chain.refresh_token } });
+    expect((await before.get(`3/orders/${order.DocumentNumber}`)).body).toMatchObject({
+      Order: { CustomerNumber: customerNumber },
+    });
+    const refreshed = await http(second.url, { authorization: basic(t) }).post('oauth-v1/token', {
+      form: { grant_type: 'refresh_token', refresh_token: chain.refresh_token },
+    });
     expect(refreshed.statusCode).toBe(200);
-    expect(((await before.get(`3/invoices/${invoiceNumber}`)).body as J).Invoice).toMatchObject({ OrderReference: String(order.DocumentNumber) });
+    expect(((await before.get(`3/invoices/${invoiceNumber}`)).body as J).Invoice).toMatchObject({
+      OrderReference: String(order.DocumentNumber),
+    });
 
     // FIFO survives: 5 out of 20 still leave at the oldest lot's cost.
-    const out = (await before.put(outbound('1'), { json: { date: second.state.today(), deliveryState: 'delivery', rows: [{ itemId: 'A1', quantity: 5 }] } })).body as J;
+    const out = (
+      await before.put(outbound('1'), {
+        json: { date: second.state.today(), deliveryState: 'delivery', rows: [{ itemId: 'A1', quantity: 5 }] },
+      })
+    ).body as J;
     expect(out.averageCosts).toMatchObject([{ itemId: 'A1', averageCostInSEK: 100 }]);
-    expect(((await before.get('3/articles/A1')).body as J).Article).toMatchObject({ QuantityInStock: 15, StockValue: 500 + 1300 });
+    expect(((await before.get('3/articles/A1')).body as J).Article).toMatchObject({
+      QuantityInStock: 15,
+      StockValue: 500 + 1300,
+    });
 
     // Counters continue: the next order and its rows get new numbers, a new tenant a new id, a new lot a new id.
-    const next = ((await before.post('3/orders', { json: { Order: { CustomerNumber: customerNumber,
-      OrderRows: [{ ArticleNumber: 'A3', OrderedQuantity: 1 }] } } })).body as J).Order;
+    const next = (
+      (
+        await before.post('3/orders', {
+          json: { Order: { CustomerNumber: customerNumber, OrderRows: [{ ArticleNumber: 'A3', OrderedQuantity: 1 }] } },
+        })
+      ).body as J
+    ).Order;
     expect(Number(next.DocumentNumber)).toBe(Number(order.DocumentNumber) + 1);
     expect(next.OrderRows[0].RowId).toBeGreaterThan(rowIdsBefore);
     const other = (await http(second.url).post('_sandbox/tenants', { json: { lager: false } })).body as J;

@@ -45,9 +45,10 @@ async function startReceiver(auth: ReceiverAuth): Promise<{ url: string; eventId
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.post('/hook', async (request, reply) => {
     const raw = request.body as Buffer;
-    const authentic = auth.type === 'basic'
-      ? verifyBasic(request.headers.authorization, auth.username, auth.password)
-      : verifyWebhookSignature(raw, request.headers['x-webhook-signature'] as string | undefined, auth.secret);
+    const authentic =
+      auth.type === 'basic'
+        ? verifyBasic(request.headers.authorization, auth.username, auth.password)
+        : verifyWebhookSignature(raw, request.headers['x-webhook-signature'] as string | undefined, auth.secret);
     if (!authentic) return reply.code(401).send();
     eventIds.push((JSON.parse(raw.toString('utf8')) as { webhookEventId: number }).webhookEventId);
     return reply.code(200).send({ ok: true });
@@ -71,9 +72,19 @@ describe('WMS sandbox persistence', () => {
     const { creds, client, ctl } = await newGoodsOwner(first, { seed: true });
     const auth = { type: 'basic', username: 'ongoing', password: 'kept-across-restarts' } as const;
     const receiver = await startReceiver(auth);
-    await ctl('PUT', '/webhooks', { url: receiver.url, auth, events: ['orderCreated', 'orderStatusChanged'], statuses: [450] });
+    await ctl('PUT', '/webhooks', {
+      url: receiver.url,
+      auth,
+      events: ['orderCreated', 'orderStatusChanged'],
+      statuses: [450],
+    });
 
-    const picked = await client.upsertOrder(order('FN-1', [['1', 'WIDGET-1', 5], ['2', 'GADGET-1', 2]]));
+    const picked = await client.upsertOrder(
+      order('FN-1', [
+        ['1', 'WIDGET-1', 5],
+        ['2', 'GADGET-1', 2],
+      ]),
+    );
     await ctl('POST', `/orders/${picked.orderId}/pick`, { lines: [{ rowNumber: '1', pickedNumberOfItems: 4 }] });
     const sent = await client.upsertOrder(order('FN-2', [['1', 'WIDGET-2', 3]]));
     await ctl('POST', `/orders/${sent.orderId}/send`, { parcels: 2 });
@@ -88,10 +99,18 @@ describe('WMS sandbox persistence', () => {
     const second = await restart(first);
 
     // Same credentials, same goods owner.
-    const again = new WmsClient({ baseUrl: `${second.url}/${creds.warehouse}`, username: creds.username, password: creds.password, goodsOwnerId: creds.goodsOwnerId });
+    const again = new WmsClient({
+      baseUrl: `${second.url}/${creds.warehouse}`,
+      username: creds.username,
+      password: creds.password,
+      goodsOwnerId: creds.goodsOwnerId,
+    });
     const pickedAfter = await again.getOrder(picked.orderId);
     expect(pickedAfter.orderInfo.orderStatus.number).toBe(400);
-    expect(pickedAfter.orderLines.map((l) => [l.rowNumber, l.pickedNumberOfItems])).toEqual([['1', 4], ['2', 0]]);
+    expect(pickedAfter.orderLines.map((l) => [l.rowNumber, l.pickedNumberOfItems])).toEqual([
+      ['1', 4],
+      ['2', 0],
+    ]);
     const sentAfter = await again.getOrder(sent.orderId);
     expect(sentAfter.orderInfo.orderStatus.number).toBe(450);
     expect(sentAfter.parcels).toHaveLength(2);
@@ -103,7 +122,8 @@ describe('WMS sandbox persistence', () => {
     expect((await again.getArticleByNumber('GADGET-1'))!.inventoryInfo.numberOfItems).toBe(24);
     expect(JSON.stringify(await again.listInventoryAdjustments())).toContain('"numberOfItems":-1');
     // The stock ledger too: the past still reads as it was.
-    const gadgetBeforeDamage = (await again.getHistoricalInventory(beforeDamage)).flatMap((e) => e.articles)
+    const gadgetBeforeDamage = (await again.getHistoricalInventory(beforeDamage))
+      .flatMap((e) => e.articles)
       .find((a) => a.articleNumber === 'GADGET-1');
     expect(gadgetBeforeDamage?.numberOfItems).toBe(25);
 
@@ -113,7 +133,9 @@ describe('WMS sandbox persistence', () => {
     await control(second, 'PUT', `${owner}/permissions`, { invoiceCharges: true });
     expect(chargesBefore).toHaveLength(3);
     expect(await again.getOrderInvoiceCharges(sent.orderId)).toEqual(chargesBefore);
-    expect(await control(second, 'GET', `${owner}/invoice-articles`)).toMatchObject({ articles: [{ code: 'ORDER', price: 30, per: 'order' }] });
+    expect(await control(second, 'GET', `${owner}/invoice-articles`)).toMatchObject({
+      articles: [{ code: 'ORDER', price: 30, per: 'order' }],
+    });
 
     // The webhook config with its credentials is kept: a new order is announced with the same Basic credentials, a
     // new event id (the receiver deduplicates on it), and a new orderId.
@@ -122,7 +144,11 @@ describe('WMS sandbox persistence', () => {
     expect(next.orderId).toBeGreaterThan(sent.orderId);
     await waitFor(() => receiver.eventIds.length > eventIdsBefore.length, 'the webhook after the restart');
     expect(receiver.eventIds.at(-1)).toBeGreaterThan(Math.max(...eventIdsBefore));
-    expect(second.state.goodsOwner(creds.goodsOwnerId).webhook).toMatchObject({ url: receiver.url, auth, statuses: [450] });
+    expect(second.state.goodsOwner(creds.goodsOwnerId).webhook).toMatchObject({
+      url: receiver.url,
+      auth,
+      statuses: [450],
+    });
 
     // A new goods owner gets a new id.
     const other = await control<{ goodsOwnerId: number }>(second, 'POST', '/goods-owners', { name: 'Ny AB' });
@@ -138,7 +164,10 @@ describe('WMS sandbox persistence', () => {
     open.splice(open.indexOf(sandbox), 1);
     await sandbox.close();
     // The file as version 1 wrote it: `webhook.secret` instead of `webhook.auth`.
-    const current = JSON.parse(readFileSync(file, 'utf8')) as { version: number; goodsOwners: Array<{ webhook?: Record<string, unknown> }> };
+    const current = JSON.parse(readFileSync(file, 'utf8')) as {
+      version: number;
+      goodsOwners: Array<{ webhook?: Record<string, unknown> }>;
+    };
     expect(current.version).toBe(3);
     const v1 = {
       ...current,
@@ -154,24 +183,47 @@ describe('WMS sandbox persistence', () => {
     const warnings: string[] = [];
     const restored = await start({ warn: (m) => warnings.push(m) });
     expect(warnings).toEqual([]);
-    expect(restored.state.goodsOwner(creds.goodsOwnerId).webhook).toMatchObject({ url: receiver.url, auth: { type: 'hmac', secret } });
-    const again = new WmsClient({ baseUrl: `${restored.url}/${creds.warehouse}`, username: creds.username, password: creds.password, goodsOwnerId: creds.goodsOwnerId });
+    expect(restored.state.goodsOwner(creds.goodsOwnerId).webhook).toMatchObject({
+      url: receiver.url,
+      auth: { type: 'hmac', secret },
+    });
+    const again = new WmsClient({
+      baseUrl: `${restored.url}/${creds.warehouse}`,
+      username: creds.username,
+      password: creds.password,
+      goodsOwnerId: creds.goodsOwnerId,
+    });
     const before = receiver.eventIds.length;
     await again.upsertOrder(order('FN-V1', [['1', 'WIDGET-1', 1]]));
     await waitFor(() => receiver.eventIds.length > before, 'a signed webhook after the upgrade');
   });
 
   it('upgrades a version 2 file: default invoice articles, the permission granted, no charges, an empty stock ledger', () => {
-    const v2 = { version: 2, warehouse: 'sandbox', nextId: {}, goodsOwners: [{ goodsOwnerId: 1, orders: [{ orderId: 7 }],
-      billable: [{ kind: 'orderSent', at: '2026-10-01T00:00:00Z', orderId: 7, pickLines: 1, parcels: 1 }] }] };
+    const v2 = {
+      version: 2,
+      warehouse: 'sandbox',
+      nextId: {},
+      goodsOwners: [
+        {
+          goodsOwnerId: 1,
+          orders: [{ orderId: 7 }],
+          billable: [{ kind: 'orderSent', at: '2026-10-01T00:00:00Z', orderId: 7, pickLines: 1, parcels: 1 }],
+        },
+      ],
+    };
     const upgraded = upgradeSnapshot(v2) as { goodsOwners: object[] };
     expect(upgraded.goodsOwners[0]).not.toHaveProperty('billable'); // what the invented billing specification read
     expect(upgraded).toMatchObject({
       version: 3,
-      goodsOwners: [{
-        goodsOwnerId: 1, orders: [{ orderId: 7, invoiceCharges: [] }], stockMovements: [], permissions: { invoiceCharges: true },
-        invoiceArticles: [{ code: 'ORDER' }, { code: 'PICKLINE' }, { code: 'PARCEL' }],
-      }],
+      goodsOwners: [
+        {
+          goodsOwnerId: 1,
+          orders: [{ orderId: 7, invoiceCharges: [] }],
+          stockMovements: [],
+          permissions: { invoiceCharges: true },
+          invoiceArticles: [{ code: 'ORDER' }, { code: 'PICKLINE' }, { code: 'PARCEL' }],
+        },
+      ],
     });
   });
 

@@ -13,7 +13,11 @@ const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
 const children: ChildProcess[] = [];
 
 async function startProduct(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn('npm', ['start'], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('npm', ['start'], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.push(child);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -35,7 +39,10 @@ async function startProduct(env: Record<string, string>): Promise<{ child: Child
 
 function processesUsing(path: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', path], { encoding: 'utf8' }).trim().split('\n').filter((l) => l && !l.includes('pgrep'));
+    return execFileSync('pgrep', ['-af', path], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter((l) => l && !l.includes('pgrep'));
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
@@ -43,7 +50,9 @@ function processesUsing(path: string): string[] {
 
 /** Sends the signal and waits; true when it ended cleanly (npm itself may report the forwarded signal as its end). */
 async function stop(child: ChildProcess, signal: NodeJS.Signals): Promise<boolean> {
-  const exited = new Promise<boolean>((resolve) => child.once('exit', (code, by) => resolve(code === 0 || by === signal)));
+  const exited = new Promise<boolean>((resolve) =>
+    child.once('exit', (code, by) => resolve(code === 0 || by === signal)),
+  );
   child.kill(signal);
   return exited;
 }
@@ -67,8 +76,13 @@ async function firstInvoice(address: string, timeoutMs: number): Promise<string>
     const client = new Client({ connection });
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      for await (const wf of client.workflow.list({ query: 'WorkflowType = "orderWorkflow" AND ExecutionStatus = "Completed"' })) {
-        const result = await client.workflow.getHandle(wf.workflowId, wf.runId).result() as { outcome: string; invoiceNumber?: string };
+      for await (const wf of client.workflow.list({
+        query: 'WorkflowType = "orderWorkflow" AND ExecutionStatus = "Completed"',
+      })) {
+        const result = (await client.workflow.getHandle(wf.workflowId, wf.runId).result()) as {
+          outcome: string;
+          invoiceNumber?: string;
+        };
         if (result.outcome === 'invoiced' && result.invoiceNumber) return result.invoiceNumber;
       }
       await new Promise((r) => setTimeout(r, 1000));
@@ -143,9 +157,15 @@ describe('npm start', () => {
     try {
       await firstInvoice(`127.0.0.1:${env.TEMPORAL_PORT}`, 200_000);
       // Not one webhook was sent: the poll did it.
-      const { tenants } = JSON.parse(readFileSync(join(dir, 'demo-tenants.json'), 'utf8')) as { tenants: Array<{ wms: { goodsOwnerId: number; webhook: { auth: string } } }> };
+      const { tenants } = JSON.parse(readFileSync(join(dir, 'demo-tenants.json'), 'utf8')) as {
+        tenants: Array<{ wms: { goodsOwnerId: number; webhook: { auth: string } } }>;
+      };
       expect(tenants[0]!.wms.webhook).toEqual({ auth: 'off' });
-      const attempts = await (await fetch(`http://127.0.0.1:${env.WMS_SANDBOX_PORT}/_sandbox/goods-owners/${tenants[0]!.wms.goodsOwnerId}/webhook-attempts`)).json();
+      const attempts = await (
+        await fetch(
+          `http://127.0.0.1:${env.WMS_SANDBOX_PORT}/_sandbox/goods-owners/${tenants[0]!.wms.goodsOwnerId}/webhook-attempts`,
+        )
+      ).json();
       expect(attempts).toEqual([]);
     } finally {
       expect(await stop(product.child, 'SIGTERM')).toBe(true);

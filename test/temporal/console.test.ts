@@ -50,23 +50,36 @@ describe('sandbox console', () => {
   it('takes one order from Fortnox to an invoice by clicking', async () => {
     await page.goto(web.url);
     await page.getByRole('button', { name: 'New Fortnox order' }).click();
-    const message = await page.locator('#message').filter({ hasText: /Fortnox order \d+ created/ }).textContent();
+    const message = await page
+      .locator('#message')
+      .filter({ hasText: /Fortnox order \d+ created/ })
+      .textContent();
     const documentNumber = /order (\d+)/.exec(message!)![1]!;
     const fortnoxRow = page.locator(`[data-testid="fortnox-orders"] tr[data-order="${documentNumber}"]`);
     await expect.poll(() => fortnoxRow.textContent()).toContain('Confirmed');
-    expect(await fortnoxRow.getByTestId('workflow-link').getAttribute('href'))
-      .toBe(`${server.uiUrl}/namespaces/default/workflows/${orderWorkflowId(h.tenantId, documentNumber)}`);
+    expect(await fortnoxRow.getByTestId('workflow-link').getAttribute('href')).toBe(
+      `${server.uiUrl}/namespaces/default/workflows/${orderWorkflowId(h.tenantId, documentNumber)}`,
+    );
 
     await page.getByRole('button', { name: 'Sync orders now' }).click();
-    const wmsRow = page.locator(`[data-testid="wms-orders"] [data-status="200"] tr[data-wms-order="${documentNumber}"]`);
+    const wmsRow = page.locator(
+      `[data-testid="wms-orders"] [data-status="200"] tr[data-wms-order="${documentNumber}"]`,
+    );
     await wmsRow.waitFor({ timeout: 30_000 });
     // Let the workflow finish with the WMS's "created" webhook first, as a person reading the screen would.
-    await h.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' && s.seenWebhookEvents.length > 0 && !s.busy && !s.pendingWmsCheck);
+    await h.waitForStatus(
+      documentNumber,
+      (s) => s.stage === 'awaiting-warehouse' && s.seenWebhookEvents.length > 0 && !s.busy && !s.pendingWmsCheck,
+    );
 
     await wmsRow.getByRole('button', { name: 'Pick' }).click();
-    const picked = page.locator(`[data-testid="wms-orders"] [data-status="400"] tr[data-wms-order="${documentNumber}"]`);
+    const picked = page.locator(
+      `[data-testid="wms-orders"] [data-status="400"] tr[data-wms-order="${documentNumber}"]`,
+    );
     await picked.getByRole('button', { name: 'Sent' }).click();
-    await page.locator(`[data-testid="wms-orders"] [data-status="450"] tr[data-wms-order="${documentNumber}"]`).waitFor();
+    await page
+      .locator(`[data-testid="wms-orders"] [data-status="450"] tr[data-wms-order="${documentNumber}"]`)
+      .waitFor();
 
     const invoice = page.locator(`[data-testid="fortnox-invoices"] tr[data-order-reference="${documentNumber}"]`);
     await invoice.waitFor({ timeout: 60_000 });
@@ -78,8 +91,11 @@ describe('sandbox console', () => {
     const result = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).result();
     expect(result.outcome).toBe('invoiced');
     const ui = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await ui.goto(await fortnoxRow.getByTestId('workflow-link').getAttribute('href') as string);
-    await ui.getByText(/Completed/i).first().waitFor({ timeout: 30_000 });
+    await ui.goto((await fortnoxRow.getByTestId('workflow-link').getAttribute('href')) as string);
+    await ui
+      .getByText(/Completed/i)
+      .first()
+      .waitFor({ timeout: 30_000 });
     await ui.getByText(orderWorkflowId(h.tenantId, documentNumber)).first().waitFor();
     await ui.waitForLoadState('networkidle');
     await ui.screenshot({ path: join(screenshots, 'temporal-ui.png') });

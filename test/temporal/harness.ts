@@ -21,7 +21,11 @@ import type { Tenant } from '../../config/tenants';
 import { orderWorkflowId, syncOrdersWorkflowId } from '../../domain/names';
 import { settingsSchema } from '../../domain/settings';
 import { recordHistory } from './record';
-import { startEmbeddedSandboxes, type EmbeddedSandboxes, type EmbeddedSandboxOptions } from '../../scripts/embedded-sandboxes';
+import {
+  startEmbeddedSandboxes,
+  type EmbeddedSandboxes,
+  type EmbeddedSandboxOptions,
+} from '../../scripts/embedded-sandboxes';
 import { createIntegrationWorkers } from '../../workers/worker';
 import { orderStatusQuery, type OrderResult, type OrderStatus } from '../../workflows/order/messages';
 import { syncOrdersWorkflow } from '../../workflows/sync-orders';
@@ -81,15 +85,26 @@ export interface Harness {
   /** Runs a sync workflow to its end; `record` names the scenario under which RECORD_HISTORIES=1 keeps its history. */
   runSync<R>(workflowType: string, options?: { workflowId?: string; record?: string }): Promise<R>;
   orderStatus(documentNumber: string): Promise<OrderStatus>;
-  waitForStatus(documentNumber: string, predicate: (s: OrderStatus) => boolean, timeoutMs?: number): Promise<OrderStatus>;
-  createOrder(rows: { ArticleNumber: string; OrderedQuantity: number }[], extra?: Record<string, unknown>): Promise<string>;
+  waitForStatus(
+    documentNumber: string,
+    predicate: (s: OrderStatus) => boolean,
+    timeoutMs?: number,
+  ): Promise<OrderStatus>;
+  createOrder(
+    rows: { ArticleNumber: string; OrderedQuantity: number }[],
+    extra?: Record<string, unknown>,
+  ): Promise<string>;
   /** A new stock article known to both sides, with the given stock in the warehouse (Fortnox stock starts at 0). */
   addArticle(articleNumber: string, warehouseStock: number): Promise<void>;
   close(): Promise<void>;
 }
 
 /** Polls until the check returns a value (not undefined/false), or fails with the last observation. */
-export async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 60_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 60_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
@@ -102,7 +117,9 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false>, ti
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`Timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+  throw new Error(
+    `Timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
+  );
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -148,7 +165,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const auth = tenant.fortnox.auth;
   const fortnoxTenantId = auth.mode === 'client_credentials' ? auth.tenantId : '';
   // The test's Fortnox user shares the product's pacer: both count against the same tenant's rate limit.
-  const pacer = options.fortnoxRateLimit === false ? new Pacer({ requests: 1_000_000, safety: { requests: 0 } }) : new Pacer();
+  const pacer =
+    options.fortnoxRateLimit === false ? new Pacer({ requests: 1_000_000, safety: { requests: 0 } }) : new Pacer();
   const fortnox = new FortnoxClient({
     apiBaseUrl: tenant.fortnox.apiBaseUrl,
     authBaseUrl: tenant.fortnox.authBaseUrl,
@@ -157,12 +175,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tokenStore: new MemoryTokenStore(),
     pacer,
   });
-  const wms = new WmsClient({ baseUrl: tenant.wms.baseUrl, username: tenant.wms.username, password: tenant.wms.password,
-    goodsOwnerId: tenant.wms.goodsOwnerId });
+  const wms = new WmsClient({
+    baseUrl: tenant.wms.baseUrl,
+    username: tenant.wms.username,
+    password: tenant.wms.password,
+    goodsOwnerId: tenant.wms.goodsOwnerId,
+  });
 
   const customer = await fortnox.createCustomer({
-    Name: 'Testkunden AB', DeliveryName: 'Testkunden Lager', DeliveryAddress1: 'Lagervägen 1', DeliveryZipCode: '123 45',
-    DeliveryCity: 'Stockholm', DeliveryCountry: 'Sverige',
+    Name: 'Testkunden AB',
+    DeliveryName: 'Testkunden Lager',
+    DeliveryAddress1: 'Lagervägen 1',
+    DeliveryZipCode: '123 45',
+    DeliveryCity: 'Stockholm',
+    DeliveryCountry: 'Sverige',
   } as never);
   const registry = new TenantRegistry([tenant], { tokenStore: new MemoryTokenStore(), pacer });
   let workerConnection: NativeConnection | undefined;
@@ -202,10 +228,21 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const dir = mkdtempSync(join(tmpdir(), 'worker-process-'));
       const tenantsFile = join(dir, 'tenants.json');
       writeFileSync(tenantsFile, JSON.stringify({ tenants: [tenant] }));
-      const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'workers', 'main.ts')], {
-        env: { ...process.env, TEMPORAL_ADDRESS: address, TENANTS_FILE: tenantsFile, TASK_QUEUE: taskQueue, DATA_DIR: dir, LOG_LEVEL: 'debug' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', join(import.meta.dirname, '..', '..', 'workers', 'main.ts')],
+        {
+          env: {
+            ...process.env,
+            TEMPORAL_ADDRESS: address,
+            TENANTS_FILE: tenantsFile,
+            TASK_QUEUE: taskQueue,
+            DATA_DIR: dir,
+            LOG_LEVEL: 'debug',
+          },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        },
+      );
       await new Promise<void>((resolve, reject) => {
         let output = '';
         const onData = (chunk: Buffer) => {
@@ -215,7 +252,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         };
         child.stdout!.on('data', onData);
         child.stderr!.on('data', onData);
-        child.once('exit', (code) => reject(new Error(`worker process exited with ${code} before it was ready:\n${output}`)));
+        child.once('exit', (code) =>
+          reject(new Error(`worker process exited with ${code} before it was ready:\n${output}`)),
+        );
       });
       children.push(child);
       return child;
@@ -228,7 +267,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       workers = [];
     },
     async floor(orderId, action, body) {
-      await got.post(`${sandboxes.wmsUrl}/_sandbox/goods-owners/${tenant.wms.goodsOwnerId}/orders/${orderId}/${action}`, { json: body ?? {} });
+      await got.post(
+        `${sandboxes.wmsUrl}/_sandbox/goods-owners/${tenant.wms.goodsOwnerId}/orders/${orderId}/${action}`,
+        { json: body ?? {} },
+      );
     },
     async syncOrders() {
       return client.workflow.execute(syncOrdersWorkflow, {
@@ -239,7 +281,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async runSync<R>(workflowType: string, runOptions: { workflowId?: string; record?: string } = {}) {
       const workflowId = runOptions.workflowId ?? `${workflowType}:${tenantId}:${randomBytes(3).toString('hex')}`;
-      const result = (await client.workflow.execute(workflowType, { workflowId, taskQueue, args: [{ tenantId }] })) as R;
+      const result = (await client.workflow.execute(workflowType, {
+        workflowId,
+        taskQueue,
+        args: [{ tenantId }],
+      })) as R;
       if (runOptions.record) await recordHistory(workflowId, workflowType, runOptions.record);
       return result;
     },
@@ -248,19 +294,36 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
     async waitForStatus(documentNumber, predicate, timeoutMs = 60_000) {
       let last: OrderStatus | undefined;
-      return waitFor(async () => {
-        last = await harness.orderStatus(documentNumber);
-        return predicate(last) ? last : undefined;
-      }, timeoutMs, `order ${documentNumber} status (last: stage ${last?.stage}, attention ${last?.attention})`);
+      return waitFor(
+        async () => {
+          last = await harness.orderStatus(documentNumber);
+          return predicate(last) ? last : undefined;
+        },
+        timeoutMs,
+        `order ${documentNumber} status (last: stage ${last?.stage}, attention ${last?.attention})`,
+      );
     },
     async createOrder(rows, extra = {}) {
       // Sent: the order confirmation has gone out, so the default selection picks the order up.
-      const created = await fortnox.createOrder({ CustomerNumber: customer.CustomerNumber, Sent: true, OrderRows: rows, ...extra } as never);
+      const created = await fortnox.createOrder({
+        CustomerNumber: customer.CustomerNumber,
+        Sent: true,
+        OrderRows: rows,
+        ...extra,
+      } as never);
       return created.DocumentNumber;
     },
     async addArticle(articleNumber, warehouseStock) {
-      await fortnox.createArticle({ ArticleNumber: articleNumber, Description: `Test article ${articleNumber}`, StockGoods: true } as never);
-      await wms.upsertArticle({ articleNumber, articleName: `Test article ${articleNumber}`, isStockArticle: true } as never);
+      await fortnox.createArticle({
+        ArticleNumber: articleNumber,
+        Description: `Test article ${articleNumber}`,
+        StockGoods: true,
+      } as never);
+      await wms.upsertArticle({
+        articleNumber,
+        articleName: `Test article ${articleNumber}`,
+        isStockArticle: true,
+      } as never);
       await got.post(`${sandboxes.wmsUrl}/_sandbox/goods-owners/${tenant.wms.goodsOwnerId}/stock-adjustments`, {
         json: { articleNumber, count: warehouseStock, reason: 'count' },
       });
@@ -293,13 +356,24 @@ export async function invoicesFor(harness: Harness, documentNumber: string): Pro
 }
 
 /** The n-th run (1-based) a schedule started, once it has completed: its workflow id and result. */
-export async function scheduledRun<R>(harness: Harness, scheduleId: string, n: number): Promise<{ workflowId: string; result: R }> {
+export async function scheduledRun<R>(
+  harness: Harness,
+  scheduleId: string,
+  n: number,
+): Promise<{ workflowId: string; result: R }> {
   const handle = harness.client.schedule.getHandle(scheduleId);
-  const run = await waitFor(async () => {
-    const actions = (await handle.describe()).info.recentActions;
-    return actions.length >= n ? actions[n - 1] : undefined;
-  }, 30_000, `run ${n} of ${scheduleId}`);
-  const workflow = harness.client.workflow.getHandle(run.action.workflow.workflowId, run.action.workflow.firstExecutionRunId);
+  const run = await waitFor(
+    async () => {
+      const actions = (await handle.describe()).info.recentActions;
+      return actions.length >= n ? actions[n - 1] : undefined;
+    },
+    30_000,
+    `run ${n} of ${scheduleId}`,
+  );
+  const workflow = harness.client.workflow.getHandle(
+    run.action.workflow.workflowId,
+    run.action.workflow.firstExecutionRunId,
+  );
   return { workflowId: run.action.workflow.workflowId, result: (await workflow.result()) as R };
 }
 
@@ -308,8 +382,15 @@ export async function orderInWarehouse(harness: Harness, rows: { ArticleNumber: 
   const documentNumber = await harness.createOrder(rows);
   await harness.syncOrders();
   // Wait until the workflow has also handled the WMS's "order created" webhook, so each test starts from quiet.
-  const status = await harness.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' &&
-    s.seenWebhookEvents.length > 0 && !s.busy && !s.pendingWmsCheck && !s.pendingFortnoxChange);
+  const status = await harness.waitForStatus(
+    documentNumber,
+    (s) =>
+      s.stage === 'awaiting-warehouse' &&
+      s.seenWebhookEvents.length > 0 &&
+      !s.busy &&
+      !s.pendingWmsCheck &&
+      !s.pendingFortnoxChange,
+  );
   return { documentNumber, wmsOrderId: status.wmsOrderId! };
 }
 

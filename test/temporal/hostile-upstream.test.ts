@@ -23,42 +23,51 @@ describe('hostile upstream answers', () => {
   it.each([
     ['HTML page', 'html', /unexpected body/],
     ['wrong-shaped JSON', 'schema', /unexpected body/],
-  ] as const)('Fortnox answering a %s while reporting: needs attention, then invoiced once after a resync', async (_name, badBody, message) => {
-    h = await startHarness();
-    const hit = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
-    const bystander = await orderInWarehouse(h, [{ ArticleNumber: 'A101', OrderedQuantity: 1 }]);
-    const faults = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/faults`;
-    await got.put(faults, { json: { rules: [{ route: 'GET /3/orders/:DocumentNumber', badBodyRate: 1, badBody }] } });
-    await ship(h, hit.wmsOrderId);
-    const status = await h.waitForStatus(hit.documentNumber, (s) => s.stage === 'needs-attention');
-    expect(status.attention).toMatch(message);
-    expect(status.attention).toMatch(/GET \/3\/orders\/\d+/);
-    const description = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, hit.documentNumber)).describe();
-    expect(description.searchAttributes.NeedsAttention).toEqual([true]);
-    expect(description.status.name).toBe('RUNNING');
+  ] as const)(
+    'Fortnox answering a %s while reporting: needs attention, then invoiced once after a resync',
+    async (_name, badBody, message) => {
+      h = await startHarness();
+      const hit = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+      const bystander = await orderInWarehouse(h, [{ ArticleNumber: 'A101', OrderedQuantity: 1 }]);
+      const faults = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/faults`;
+      await got.put(faults, { json: { rules: [{ route: 'GET /3/orders/:DocumentNumber', badBodyRate: 1, badBody }] } });
+      await ship(h, hit.wmsOrderId);
+      const status = await h.waitForStatus(hit.documentNumber, (s) => s.stage === 'needs-attention');
+      expect(status.attention).toMatch(message);
+      expect(status.attention).toMatch(/GET \/3\/orders\/\d+/);
+      const description = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, hit.documentNumber)).describe();
+      expect(description.searchAttributes.NeedsAttention).toEqual([true]);
+      expect(description.status.name).toBe('RUNNING');
 
-    await got.delete(faults);
-    // The worker kept running: the other order still goes through.
-    await ship(h, bystander.wmsOrderId);
-    expect((await orderResult(h, bystander.documentNumber)).outcome).toBe('invoiced');
+      await got.delete(faults);
+      // The worker kept running: the other order still goes through.
+      await ship(h, bystander.wmsOrderId);
+      expect((await orderResult(h, bystander.documentNumber)).outcome).toBe('invoiced');
 
-    await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, hit.documentNumber)).signal(resyncSignal, { reason: 'Fortnox fixed' });
-    expect((await orderResult(h, hit.documentNumber)).outcome).toBe('invoiced');
-    expect(await invoicesFor(h, hit.documentNumber)).toHaveLength(1);
-  });
+      await h.client.workflow
+        .getHandle(orderWorkflowId(h.tenantId, hit.documentNumber))
+        .signal(resyncSignal, { reason: 'Fortnox fixed' });
+      expect((await orderResult(h, hit.documentNumber)).outcome).toBe('invoiced');
+      expect(await invoicesFor(h, hit.documentNumber)).toHaveLength(1);
+    },
+  );
 
   it('Fortnox answering an empty body after it created the invoice: the report reads again and keeps that invoice', async () => {
     h = await startHarness();
     const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
     const faults = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/faults`;
-    await got.put(faults, { json: { rules: [{ route: 'PUT /3/orders/:DocumentNumber/createinvoice', badBodyRate: 1, badBody: 'empty' }] } });
+    await got.put(faults, {
+      json: { rules: [{ route: 'PUT /3/orders/:DocumentNumber/createinvoice', badBodyRate: 1, badBody: 'empty' }] },
+    });
     await ship(h, wmsOrderId);
     // The unreadable answer is not taken as a refusal to park on: the order is read again, shows the invoice Fortnox
     // made, and that one is kept. No operator needed, no second createinvoice.
     const outcome = await orderResult(h, documentNumber);
     expect(outcome.outcome).toBe('already-invoiced');
     expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
-    const calls = (await got(`${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/calls`).json()) as { byRoute: Record<string, number> };
+    const calls = (await got(`${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/calls`).json()) as {
+      byRoute: Record<string, number>;
+    };
     expect(calls.byRoute['PUT /3/orders/:DocumentNumber/createinvoice']).toBe(1);
     const description = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).describe();
     expect(description.searchAttributes.NeedsAttention ?? [false]).toEqual([false]);

@@ -24,10 +24,19 @@ describe('order lifecycle', () => {
     const wmsOrder = await h.wms.getOrder(wmsOrderId);
     expect(wmsOrder.orderInfo.orderNumber).toBe(documentNumber);
     // The Web UI's current details: order, customer and stage at a glance.
-    const details = async () => (await h!.client.workflow.getHandle(orderWorkflowId(h!.tenantId, documentNumber))
-      .query<{ currentDetails?: string }>('__temporal_workflow_metadata')).currentDetails;
-    expect(await details()).toBe(`**Order ${documentNumber}** · customer ${wmsOrder.consignee?.customerNumber} · awaiting-warehouse`);
-    expect(wmsOrder.orderLines.map((l) => [l.article.articleNumber, l.orderedNumberOfItems])).toEqual([['A100', 3], ['A101', 1]]);
+    const details = async () =>
+      (
+        await h!.client.workflow
+          .getHandle(orderWorkflowId(h!.tenantId, documentNumber))
+          .query<{ currentDetails?: string }>('__temporal_workflow_metadata')
+      ).currentDetails;
+    expect(await details()).toBe(
+      `**Order ${documentNumber}** · customer ${wmsOrder.consignee?.customerNumber} · awaiting-warehouse`,
+    );
+    expect(wmsOrder.orderLines.map((l) => [l.article.articleNumber, l.orderedNumberOfItems])).toEqual([
+      ['A100', 3],
+      ['A101', 1],
+    ]);
 
     await h.floor(wmsOrderId, 'release');
     await h.floor(wmsOrderId, 'pick');
@@ -54,8 +63,9 @@ describe('order lifecycle', () => {
     h = await startHarness();
     const webhook = h.tenant.wms.webhook;
     if (webhook.auth !== 'basic') throw new Error('the demo WMS sends HTTP Basic');
-    const configured = await got(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/webhooks`)
-      .json<{ auth: Record<string, string> }>();
+    const configured = await got(
+      `${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/webhooks`,
+    ).json<{ auth: Record<string, string> }>();
     expect(configured.auth).toEqual({ type: 'basic', username: webhook.username, password: webhook.password });
 
     // Sandbox → receiver → signal: the release (status 300) is a webhook, and the workflow records its event.
@@ -65,8 +75,9 @@ describe('order lifecycle', () => {
     expect(status.seenWebhookEvents.length).toBeGreaterThan(0);
     expect(h.webhookOutcomes).toContain('signalled');
     expect(h.webhookOutcomes).not.toContain('unauthorized');
-    const attempts = await got(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/webhook-attempts`)
-      .json<Array<{ status?: number }>>();
+    const attempts = await got(
+      `${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/webhook-attempts`,
+    ).json<Array<{ status?: number }>>();
     expect(attempts.length).toBeGreaterThan(0);
     expect(attempts.every((a) => a.status === 200 || a.status === 202)).toBe(true);
 
@@ -74,15 +85,33 @@ describe('order lifecycle', () => {
     const url = `${h.receiverUrl}/webhooks/wms/${h.tenantId}`;
     const forged = randomInt(1_000_000, 2_000_000);
     const body = JSON.stringify({
-      webhookOrdersId: 1, webhookEventId: forged, system: 'sandbox', timestamp: new Date().toISOString(),
-      orderId: wmsOrderId, orderNumber: documentNumber, goodsOwnerId: h.tenant.wms.goodsOwnerId, path: '',
-      byUser: { userId: 1 }, byComputer: { computerId: 1, computerName: 'floor' }, orderStatus: { number: 450 },
-      currentShipmentId: null, webhookTemplate: 'order', goodsOwnerName: 'Demo', tracking: [], parcels: [],
+      webhookOrdersId: 1,
+      webhookEventId: forged,
+      system: 'sandbox',
+      timestamp: new Date().toISOString(),
+      orderId: wmsOrderId,
+      orderNumber: documentNumber,
+      goodsOwnerId: h.tenant.wms.goodsOwnerId,
+      path: '',
+      byUser: { userId: 1 },
+      byComputer: { computerId: 1, computerName: 'floor' },
+      orderStatus: { number: 450 },
+      currentShipmentId: null,
+      webhookTemplate: 'order',
+      goodsOwnerName: 'Demo',
+      tracking: [],
+      parcels: [],
     });
-    const refused = await got.post(url, { body, headers: { 'content-type': 'application/json' }, throwHttpErrors: false });
+    const refused = await got.post(url, {
+      body,
+      headers: { 'content-type': 'application/json' },
+      throwHttpErrors: false,
+    });
     expect(refused.statusCode).toBe(401);
     expect(h.webhookOutcomes).toContain('unauthorized');
-    const check = await got(url, { headers: { authorization: basicAuthorization(webhook.username, webhook.password) } }).json();
+    const check = await got(url, {
+      headers: { authorization: basicAuthorization(webhook.username, webhook.password) },
+    }).json();
     expect(check).toEqual({ ok: true, tenant: h.tenantId });
     expect((await h.orderStatus(documentNumber)).seenWebhookEvents).not.toContain(String(forged));
   });
@@ -92,13 +121,20 @@ describe('order lifecycle', () => {
     const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
     const current = await h.fortnox.getOrder(documentNumber);
     await h.fortnox.updateOrder(documentNumber, {
-      OrderRows: [{ RowId: current.OrderRows[0]!.RowId, OrderedQuantity: 5 }, { ArticleNumber: 'A101', OrderedQuantity: 1 }],
+      OrderRows: [
+        { RowId: current.OrderRows[0]!.RowId, OrderedQuantity: 5 },
+        { ArticleNumber: 'A101', OrderedQuantity: 1 },
+      ],
     } as never);
     await h.syncOrders();
-    await waitFor(async () => {
-      const order = await h!.wms.getOrder(wmsOrderId);
-      return order.orderLines.length === 2 && order.orderLines[0]!.orderedNumberOfItems === 5;
-    }, 30_000, 'the WMS order to carry the change');
+    await waitFor(
+      async () => {
+        const order = await h!.wms.getOrder(wmsOrderId);
+        return order.orderLines.length === 2 && order.orderLines[0]!.orderedNumberOfItems === 5;
+      },
+      30_000,
+      'the WMS order to carry the change',
+    );
     const status = await h.orderStatus(documentNumber);
     expect(status.actions.map((a) => a.action)).toContain('updated in the WMS');
     expect(status.rejectedChanges).toEqual([]);
@@ -110,7 +146,9 @@ describe('order lifecycle', () => {
     await h.floor(wmsOrderId, 'release');
     await h.waitForStatus(documentNumber, (s) => s.wmsStatus !== null && s.wmsStatus >= 300);
     const current = await h.fortnox.getOrder(documentNumber);
-    await h.fortnox.updateOrder(documentNumber, { OrderRows: [{ RowId: current.OrderRows[0]!.RowId, OrderedQuantity: 9 }] } as never);
+    await h.fortnox.updateOrder(documentNumber, {
+      OrderRows: [{ RowId: current.OrderRows[0]!.RowId, OrderedQuantity: 9 }],
+    } as never);
     await h.syncOrders();
     const status = await h.waitForStatus(documentNumber, (s) => s.rejectedChanges.length > 0);
     expect(status.rejectedChanges[0]).toMatch(/row 1: 2 × A100 → 9 × A100/);
@@ -148,10 +186,12 @@ describe('order lifecycle', () => {
     ]);
     const lines = (await h.wms.getOrder(wmsOrderId)).orderLines;
     await h.floor(wmsOrderId, 'release');
-    await h.floor(wmsOrderId, 'pick', { lines: [
-      { rowNumber: lines[0]!.rowNumber, pickedNumberOfItems: 3 },
-      { rowNumber: lines[1]!.rowNumber, pickedNumberOfItems: 0 },
-    ] });
+    await h.floor(wmsOrderId, 'pick', {
+      lines: [
+        { rowNumber: lines[0]!.rowNumber, pickedNumberOfItems: 3 },
+        { rowNumber: lines[1]!.rowNumber, pickedNumberOfItems: 0 },
+      ],
+    });
     await h.floor(wmsOrderId, 'send');
     const outcome = await result(h, documentNumber);
     expect(outcome.outcome).toBe('invoiced');
@@ -180,22 +220,41 @@ describe('order lifecycle', () => {
     const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
     const post = async (eventId: number, status: number) => {
       const body = JSON.stringify({
-        webhookOrdersId: 1, webhookEventId: eventId, system: 'sandbox', timestamp: new Date().toISOString(),
-        orderId: wmsOrderId, orderNumber: documentNumber, goodsOwnerId: h!.tenant.wms.goodsOwnerId, path: '',
-        byUser: { userId: 1 }, byComputer: { computerId: 1, computerName: 'floor' }, orderStatus: { number: status },
-        currentShipmentId: null, webhookTemplate: 'order', goodsOwnerName: 'Demo', tracking: [], parcels: [],
+        webhookOrdersId: 1,
+        webhookEventId: eventId,
+        system: 'sandbox',
+        timestamp: new Date().toISOString(),
+        orderId: wmsOrderId,
+        orderNumber: documentNumber,
+        goodsOwnerId: h!.tenant.wms.goodsOwnerId,
+        path: '',
+        byUser: { userId: 1 },
+        byComputer: { computerId: 1, computerName: 'floor' },
+        orderStatus: { number: status },
+        currentShipmentId: null,
+        webhookTemplate: 'order',
+        goodsOwnerName: 'Demo',
+        tracking: [],
+        parcels: [],
       });
       const webhook = h!.tenant.wms.webhook;
       if (webhook.auth !== 'basic') throw new Error('the demo WMS sends HTTP Basic');
       return got.post(`${h!.receiverUrl}/webhooks/wms/${h!.tenantId}`, {
-        body, headers: { 'content-type': 'application/json', authorization: basicAuthorization(webhook.username, webhook.password) },
+        body,
+        headers: {
+          'content-type': 'application/json',
+          authorization: basicAuthorization(webhook.username, webhook.password),
+        },
         throwHttpErrors: false,
       });
     };
     // A "sent" event that arrives before the order is sent (out of order) does not make the workflow invoice.
     const early = randomInt(1_000_000, 2_000_000);
     expect((await post(early, 450)).statusCode).toBe(200);
-    const afterEarly = await h.waitForStatus(documentNumber, (s) => s.seenWebhookEvents.includes(String(early)) && !s.busy && !s.pendingWmsCheck);
+    const afterEarly = await h.waitForStatus(
+      documentNumber,
+      (s) => s.seenWebhookEvents.includes(String(early)) && !s.busy && !s.pendingWmsCheck,
+    );
     expect(afterEarly.stage).toBe('awaiting-warehouse');
     // The same event again is acknowledged and ignored.
     expect((await post(early, 450)).statusCode).toBe(200);
@@ -217,14 +276,21 @@ describe('order lifecycle', () => {
     const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
     // The WMS's webhooks now go nowhere.
     await got.put(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/webhooks`, {
-      json: { url: 'http://127.0.0.1:9/nowhere', auth: { type: 'none' }, events: ['orderStatusChanged'], statuses: [450] },
+      json: {
+        url: 'http://127.0.0.1:9/nowhere',
+        auth: { type: 'none' },
+        events: ['orderStatusChanged'],
+        statuses: [450],
+      },
     });
     await h.floor(wmsOrderId, 'release');
     await h.floor(wmsOrderId, 'pick');
     await h.floor(wmsOrderId, 'send');
     const outcome = await result(h, documentNumber);
     expect(outcome.outcome).toBe('invoiced');
-    const history = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).query(orderStatusQuery);
+    const history = await h.client.workflow
+      .getHandle(orderWorkflowId(h.tenantId, documentNumber))
+      .query(orderStatusQuery);
     expect(JSON.stringify(history)).toContain('reconciliation check');
     await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'reconciliation-timer');
   });
@@ -245,10 +311,14 @@ describe('order lifecycle', () => {
     expect(description.searchAttributes.OrderStage).toEqual(['needs-attention']);
 
     // The operator brings stock in, then resyncs: now it is reported and invoiced once.
-    await h.fortnox.putInboundDocument('WMSADJUST', '1', { date: new Date().toISOString().slice(0, 10),
-      rows: [{ itemId: 'EMPTY1', quantity: 10, directCost: 5 }] } as never);
+    await h.fortnox.putInboundDocument('WMSADJUST', '1', {
+      date: new Date().toISOString().slice(0, 10),
+      rows: [{ itemId: 'EMPTY1', quantity: 10, directCost: 5 }],
+    } as never);
     await h.fortnox.releaseDocument('inbound', 'WMSADJUST', '1');
-    await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).signal(resyncSignal, { reason: 'stock fixed' });
+    await h.client.workflow
+      .getHandle(orderWorkflowId(h.tenantId, documentNumber))
+      .signal(resyncSignal, { reason: 'stock fixed' });
     const outcome = await result(h, documentNumber);
     expect(outcome.outcome).toBe('invoiced');
     expect(await invoicesFor(h, documentNumber)).toHaveLength(1);
@@ -287,12 +357,19 @@ describe('long-lived order workflows', () => {
     // Operators resync a waiting order a few times: each adds events until the run hands over to a new one.
     for (let i = 0; i < 8; i++) {
       await handle.signal(resyncSignal, { reason: `check ${i}` });
-      await h.waitForStatus(documentNumber, (s) => !s.busy && s.actions.filter((a) => a.action === 'resync requested').length > i);
+      await h.waitForStatus(
+        documentNumber,
+        (s) => !s.busy && s.actions.filter((a) => a.action === 'resync requested').length > i,
+      );
     }
-    const continued = await waitFor(async () => {
-      const description = await handle.describe();
-      return description.runId !== firstRunId ? description : undefined;
-    }, 30_000, 'a new run');
+    const continued = await waitFor(
+      async () => {
+        const description = await handle.describe();
+        return description.runId !== firstRunId ? description : undefined;
+      },
+      30_000,
+      'a new run',
+    );
     expect(continued.searchAttributes.Tenant).toEqual([h.tenantId]);
     const carried = await h.orderStatus(documentNumber);
     expect(carried.wmsOrderId).toBe(wmsOrderId);
@@ -341,7 +418,11 @@ describe('lost answers', () => {
     await got.put(faults, { json: { rules: [{ route: 'PUT /orders', timeoutAfterCommitRate: 1 }] } });
     const documentNumber = await harness.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
     await harness.syncOrders();
-    const created = await waitFor(() => harness.wms.findOrderByNumber(documentNumber), 30_000, 'the order to reach the WMS');
+    const created = await waitFor(
+      () => harness.wms.findOrderByNumber(documentNumber),
+      30_000,
+      'the order to reach the WMS',
+    );
     return { faults, documentNumber, created };
   }
 
@@ -356,7 +437,11 @@ describe('lost answers', () => {
     expect((await result(h, documentNumber)).outcome).toBe('invoiced');
     const status = await h.orderStatus(documentNumber);
     expect(status.actions.map((a) => a.action)).toContain('found the order in the WMS, already started');
-    await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'created-then-started-before-retry');
+    await recordHistory(
+      orderWorkflowId(h.tenantId, documentNumber),
+      'orderWorkflow',
+      'created-then-started-before-retry',
+    );
   });
 
   it('a WMS order created, its answer lost, and cancelled on the floor before the retry: the workflow ends cancelled', async () => {
@@ -370,6 +455,10 @@ describe('lost answers', () => {
     const status = await h.orderStatus(documentNumber);
     expect(status.attention).toBeNull();
     expect(status.actions.map((a) => a.action)).toContain('found the order in the WMS, already cancelled');
-    await recordHistory(orderWorkflowId(h.tenantId, documentNumber), 'orderWorkflow', 'created-then-cancelled-before-retry');
+    await recordHistory(
+      orderWorkflowId(h.tenantId, documentNumber),
+      'orderWorkflow',
+      'created-then-cancelled-before-retry',
+    );
   });
 });

@@ -71,7 +71,8 @@ describe('order workflow over months', () => {
     const before = await handle.describe();
     let runId = before.runId;
     let event = 0;
-    const nudge = () => handle.signal(wmsEventSignal, { webhookEventId: `nudge-${event++}`, orderId: wmsOrderId, statusNumber: 200 });
+    const nudge = () =>
+      handle.signal(wmsEventSignal, { webhookEventId: `nudge-${event++}`, orderId: wmsOrderId, statusNumber: 200 });
     while ((await handle.describe()).runId === before.runId) {
       await nudge();
       await h.waitForStatus(documentNumber, (s) => !s.busy && !s.pendingWmsCheck);
@@ -93,8 +94,10 @@ describe('order workflow over months', () => {
     const wmsOwner = `${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}`;
     await got.put(`${wmsOwner}/faults`, { json: { rules: [{ route: 'GET /orders/:orderId', latencyMs: 3000 }] } });
     const fortnoxLog = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/log`;
-    const readsOfOrder = async () => (await got(fortnoxLog, { searchParams: { limit: 1000 } }).json<Array<{ method: string; url: string }>>())
-      .filter((c) => c.method === 'GET' && c.url.startsWith(`/3/orders/${documentNumber}`)).length;
+    const readsOfOrder = async () =>
+      (await got(fortnoxLog, { searchParams: { limit: 1000 } }).json<Array<{ method: string; url: string }>>()).filter(
+        (c) => c.method === 'GET' && c.url.startsWith(`/3/orders/${documentNumber}`),
+      ).length;
     const readsBefore = await readsOfOrder();
     await nudge();
     await h.waitForStatus(documentNumber, (s) => s.busy);
@@ -103,7 +106,7 @@ describe('order workflow over months', () => {
     await got.delete(`${wmsOwner}/faults`);
 
     // The new run re-read Fortnox for the resync; the request was not lost with the old run.
-    await waitFor(async () => (await readsOfOrder()) > readsBefore, 30_000, 'the resync\'s read of the Fortnox order');
+    await waitFor(async () => (await readsOfOrder()) > readsBefore, 30_000, "the resync's read of the Fortnox order");
     const status = await harness.waitForStatus(documentNumber, (s) => !s.busy && !s.resyncRequested);
     expect(status.actions.map((a) => a.action)).toContain('resync requested');
     await recordHistory(workflowId, 'orderWorkflow', 'resync-during-continue-as-new', runId);

@@ -12,7 +12,8 @@ afterEach(async () => {
   h = undefined;
 });
 
-const callsUrl = (harness: Harness) => `${harness.sandboxes.fortnoxUrl}/_sandbox/tenants/${harness.fortnoxTenantId}/calls`;
+const callsUrl = (harness: Harness) =>
+  `${harness.sandboxes.fortnoxUrl}/_sandbox/tenants/${harness.fortnoxTenantId}/calls`;
 
 /** Fortnox-queue activity executions in a workflow's history (attempts included), by activity type. */
 async function fortnoxActivities(harness: Harness, workflowId: string): Promise<Map<string, number>> {
@@ -36,7 +37,10 @@ const total = (counts: Map<string, number>) => [...counts.values()].reduce((a, b
 describe('one Fortnox request per Fortnox activity', () => {
   it('an order from the sync to its invoice: the sandbox saw exactly as many requests as Temporal ran Fortnox activities', async () => {
     h = await startHarness();
-    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }, { ArticleNumber: 'A101', OrderedQuantity: 1 }]);
+    const documentNumber = await h.createOrder([
+      { ArticleNumber: 'A100', OrderedQuantity: 2 },
+      { ArticleNumber: 'A101', OrderedQuantity: 1 },
+    ]);
     await got.delete(callsUrl(h));
     await h.syncOrders();
     const status = await h.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' && !s.busy);
@@ -56,14 +60,20 @@ describe('one Fortnox request per Fortnox activity', () => {
 
     // Every workflow that asked Fortnox anything: the sync, and the workflow of each order it started (the sandbox's
     // own seeded orders too), found by the order numbers the sandbox was asked about.
-    const log = await got(`${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/log`).json<Array<{ url: string }>>();
+    const log = await got(`${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/log`).json<
+      Array<{ url: string }>
+    >();
     const orderNumbers = new Set(log.flatMap((entry) => /^\/3\/orders\/(\d+)/.exec(entry.url)?.[1] ?? []));
-    const syncId = await waitFor(async () => {
-      for await (const run of h!.client.workflow.list({ query: 'WorkflowType = "syncOrdersWorkflow"' })) {
-        if (run.workflowId.startsWith(syncOrdersWorkflowId(h!.tenantId))) return run.workflowId;
-      }
-      return undefined;
-    }, 20_000, 'the sync run in visibility');
+    const syncId = await waitFor(
+      async () => {
+        for await (const run of h!.client.workflow.list({ query: 'WorkflowType = "syncOrdersWorkflow"' })) {
+          if (run.workflowId.startsWith(syncOrdersWorkflowId(h!.tenantId))) return run.workflowId;
+        }
+        return undefined;
+      },
+      20_000,
+      'the sync run in visibility',
+    );
     let activities = total(await fortnoxActivities(h, syncId));
     for (const n of orderNumbers) activities += total(await fortnoxActivities(h, orderWorkflowId(h.tenantId, n)));
     expect(log.length).toBe(requests.total);
@@ -73,7 +83,10 @@ describe('one Fortnox request per Fortnox activity', () => {
 
   it('a write of delivered quantities whose answer is lost is not sent again on the RowIds it renumbered: read again, one invoice', async () => {
     h = await startHarness();
-    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }, { ArticleNumber: 'A101', OrderedQuantity: 1 }]);
+    const documentNumber = await h.createOrder([
+      { ArticleNumber: 'A100', OrderedQuantity: 2 },
+      { ArticleNumber: 'A101', OrderedQuantity: 1 },
+    ]);
     await h.syncOrders();
     const status = await h.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' && !s.busy);
     // From now on every order PUT is stored, then its connection dies before the answer.

@@ -20,8 +20,16 @@ let output = '';
 beforeAll(async () => {
   h = await startHarness();
   ctx = {
-    client: h.client, namespace: 'default', taskQueue: h.taskQueue, tenants: [h.tenant],
-    out: new Writable({ write(chunk, _enc, done) { output += String(chunk); done(); } }),
+    client: h.client,
+    namespace: 'default',
+    taskQueue: h.taskQueue,
+    tenants: [h.tenant],
+    out: new Writable({
+      write(chunk, _enc, done) {
+        output += String(chunk);
+        done();
+      },
+    }),
     uiUrl: 'http://localhost:8233',
   };
 });
@@ -60,16 +68,20 @@ describe('order workflow id reuse', () => {
     expect(status.actions.map((a) => a.action)).toContain('found the order in the WMS');
     expect(status.actions.find((a) => a.action === 'resync requested')?.detail).toBe('customer corrected');
     expect(output).toContain(`Reopened order:${h.tenantId}:${terminated} (was terminated)`);
-    await expect(orderReopenCommand(ctx, h.tenantId, terminated)).rejects.toThrow(/is running: reopen is for closed orders/);
+    await expect(orderReopenCommand(ctx, h.tenantId, terminated)).rejects.toThrow(
+      /is running: reopen is for closed orders/,
+    );
   });
 
   it('a sync starts again an order it skipped, once the order meets the selection rules', async () => {
     const documentNumber = await h.createOrder([{ ArticleNumber: 'A102', OrderedQuantity: 1 }], { Sent: false });
     // As a sync that listed the order a moment before its confirmation was withdrawn would have: started, then skipped.
     await h.client.workflow.signalWithStart(orderWorkflow, {
-      workflowId: orderWorkflowId(h.tenantId, documentNumber), taskQueue: h.taskQueue,
+      workflowId: orderWorkflowId(h.tenantId, documentNumber),
+      taskQueue: h.taskQueue,
       args: [{ tenantId: h.tenantId, documentNumber, settings: orderWorkflowSettings(h.tenant.settings) }],
-      signal: fortnoxChangedSignal, signalArgs: [],
+      signal: fortnoxChangedSignal,
+      signalArgs: [],
     });
     expect((await orderResult(h, documentNumber)).outcome).toBe('skipped');
     const skippedRun = await runIdOf(documentNumber);

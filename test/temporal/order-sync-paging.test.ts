@@ -31,7 +31,9 @@ afterAll(async () => {
 
 async function fullSync(workflowId: string, historyBudget?: number, preview?: boolean): Promise<SyncOrdersResult> {
   return h.client.workflow.execute('syncOrdersWorkflow', {
-    workflowId, taskQueue: h.taskQueue, args: [{ tenantId: h.tenantId, since: null, historyBudget, ...(preview ? { preview } : {}) }],
+    workflowId,
+    taskQueue: h.taskQueue,
+    args: [{ tenantId: h.tenantId, since: null, historyBudget, ...(preview ? { preview } : {}) }],
   }) as Promise<SyncOrdersResult>;
 }
 
@@ -45,14 +47,23 @@ describe('paged order sync', () => {
     previewed = await fullSync(workflowId, 12, true);
     const selected = (await h.fortnox.listAllOrders({ filter: 'invoicenotcreated', sent: true })).length;
     expect(previewed).toMatchObject({
-      preview: true, pages: 5, listed: (await h.fortnox.listAllOrders({})).length, started: selected, leftClosed: 0, restarted: 0, signalled: 0,
+      preview: true,
+      pages: 5,
+      listed: (await h.fortnox.listAllOrders({})).length,
+      started: selected,
+      leftClosed: 0,
+      restarted: 0,
+      signalled: 0,
     });
     const runs: string[] = [];
-    for await (const execution of h.client.workflow.list({ query: `WorkflowId = ${JSON.stringify(workflowId)}` })) runs.push(execution.status.name);
+    for await (const execution of h.client.workflow.list({ query: `WorkflowId = ${JSON.stringify(workflowId)}` }))
+      runs.push(execution.status.name);
     expect(runs.filter((status) => status === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(2);
     // Not one order workflow of the tenant exists (visibility lags, so each selected order is looked up directly).
     for (const n of sentOrders) {
-      await expect(h.client.workflow.getHandle(orderWorkflowId(h.tenantId, n)).describe()).rejects.toThrow(WorkflowNotFoundError);
+      await expect(h.client.workflow.getHandle(orderWorkflowId(h.tenantId, n)).describe()).rejects.toThrow(
+        WorkflowNotFoundError,
+      );
     }
     await recordHistory(workflowId, 'syncOrdersWorkflow', 'preview');
   });

@@ -16,10 +16,20 @@ describe('reporting under pressure', () => {
     h = await startHarness();
     const harness = h;
     const numbers: string[] = [];
-    for (let i = 0; i < 40; i++) numbers.push(await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }, { ArticleNumber: 'A101', OrderedQuantity: 1 }]));
+    for (let i = 0; i < 40; i++)
+      numbers.push(
+        await h.createOrder([
+          { ArticleNumber: 'A100', OrderedQuantity: 1 },
+          { ArticleNumber: 'A101', OrderedQuantity: 1 },
+        ]),
+      );
     await h.syncOrders();
-    const wmsIds = await Promise.all(numbers.map(async (n) =>
-      (await harness.waitForStatus(n, (s) => s.stage === 'awaiting-warehouse' && !s.busy, 120_000)).wmsOrderId!));
+    const wmsIds = await Promise.all(
+      numbers.map(
+        async (n) =>
+          (await harness.waitForStatus(n, (s) => s.stage === 'awaiting-warehouse' && !s.busy, 120_000)).wmsOrderId!,
+      ),
+    );
     // The warehouse sends them all within a second: some 160 Fortnox calls queue for 24 per 5 seconds (over 30 s).
     await Promise.all(wmsIds.map((id) => harness.floor(id, 'send')));
     const results = await Promise.all(numbers.map((n) => orderResult(harness, n)));
@@ -34,11 +44,19 @@ describe('reporting under pressure', () => {
     const { wmsOrderId } = await h.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' && !s.busy);
     const tenant = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}`;
     // Hold the product's createinvoice in the sandbox, and invoice the order by hand while it is held.
-    await got.put(`${tenant}/faults`, { json: { rules: [{ route: 'PUT /3/orders/:DocumentNumber/createinvoice', latencyMs: 4000 }] } });
-    const heldBefore = (await got(`${tenant}/calls`).json<{ faultsInjected: Record<string, number> }>()).faultsInjected.latency ?? 0;
+    await got.put(`${tenant}/faults`, {
+      json: { rules: [{ route: 'PUT /3/orders/:DocumentNumber/createinvoice', latencyMs: 4000 }] },
+    });
+    const heldBefore =
+      (await got(`${tenant}/calls`).json<{ faultsInjected: Record<string, number> }>()).faultsInjected.latency ?? 0;
     await h.floor(wmsOrderId!, 'send');
-    await waitFor(async () => ((await got(`${tenant}/calls`).json<{ faultsInjected: Record<string, number> }>()).faultsInjected.latency ?? 0) > heldBefore,
-      30_000, 'the product\'s createinvoice to be held');
+    await waitFor(
+      async () =>
+        ((await got(`${tenant}/calls`).json<{ faultsInjected: Record<string, number> }>()).faultsInjected.latency ??
+          0) > heldBefore,
+      30_000,
+      "the product's createinvoice to be held",
+    );
     await got.delete(`${tenant}/faults`);
     const byHand = await h.fortnox.createInvoiceFromOrder(documentNumber);
 
@@ -56,11 +74,15 @@ describe('reporting under pressure', () => {
     const { wmsOrderId } = await h.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' && !s.busy);
     const tenant = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}`;
     // Each takes 8 s (under the client's 10-s request timeout): together over 30 s, the old limit of one attempt.
-    await got.put(`${tenant}/faults`, { json: { rules: [
-      { route: 'GET /3/orders/:DocumentNumber', latencyMs: 8000 },
-      { route: 'PUT /3/orders/:DocumentNumber', latencyMs: 8000 },
-      { route: 'PUT /3/orders/:DocumentNumber/createinvoice', latencyMs: 8000 },
-    ] } });
+    await got.put(`${tenant}/faults`, {
+      json: {
+        rules: [
+          { route: 'GET /3/orders/:DocumentNumber', latencyMs: 8000 },
+          { route: 'PUT /3/orders/:DocumentNumber', latencyMs: 8000 },
+          { route: 'PUT /3/orders/:DocumentNumber/createinvoice', latencyMs: 8000 },
+        ],
+      },
+    });
     await got.delete(`${tenant}/calls`);
     await h.floor(wmsOrderId!, 'send');
     const result = await orderResult(h, documentNumber);

@@ -47,7 +47,8 @@ describe('schedule bootstrap', () => {
     expect(description.state.note).toMatch(/Switched off/);
     expect(description.spec.intervals?.[0]?.every).toBe(5 * 60 * 1000);
     const ids: string[] = [];
-    for await (const schedule of client.schedule.list()) if (schedule.scheduleId.endsWith(`:${id}`)) ids.push(schedule.scheduleId);
+    for await (const schedule of client.schedule.list())
+      if (schedule.scheduleId.endsWith(`:${id}`)) ids.push(schedule.scheduleId);
     expect(ids.filter((s) => s === `orders:${id}`)).toHaveLength(1);
     await handle.delete();
   });
@@ -56,22 +57,35 @@ describe('schedule bootstrap', () => {
     const id = `p-${randomBytes(3).toString('hex')}`;
     const queue = `schedules-${id}`;
     await bootstrapSchedules(client, [tenant(id)], queue);
-    const ctx: OperatorContext = { client, namespace: 'default', taskQueue: queue, tenants: [], out: new PassThrough(), uiUrl: 'http://localhost:8233' };
+    const ctx: OperatorContext = {
+      client,
+      namespace: 'default',
+      taskQueue: queue,
+      tenants: [],
+      out: new PassThrough(),
+      uiUrl: 'http://localhost:8233',
+    };
     await setTenantPaused(ctx, id, true, 'Fortnox migration');
     await bootstrapSchedules(client, [tenant(id)], queue); // a restart
     const handle = client.schedule.getHandle(`orders:${id}`);
-    expect((await handle.describe()).state).toMatchObject({ paused: true, note: expect.stringMatching(/Paused by an operator.*Fortnox migration/) });
+    expect((await handle.describe()).state).toMatchObject({
+      paused: true,
+      note: expect.stringMatching(/Paused by an operator.*Fortnox migration/),
+    });
     await setTenantPaused(ctx, id, false);
     await bootstrapSchedules(client, [tenant(id)], queue);
     expect((await handle.describe()).state.paused).toBe(false);
-    for await (const schedule of client.schedule.list()) if (schedule.scheduleId.endsWith(`:${id}`)) await client.schedule.getHandle(schedule.scheduleId).delete();
+    for await (const schedule of client.schedule.list())
+      if (schedule.scheduleId.endsWith(`:${id}`)) await client.schedule.getHandle(schedule.scheduleId).delete();
   });
 
   it('gives a schedule made before run timeouts existed its run timeout at the next start-up', async () => {
     const id = `u-${randomBytes(3).toString('hex')}`;
     const queue = `schedules-${id}`;
     // Only the order sync is on: nothing else is started on this worker-less queue.
-    const t = tenant(id, { processes: { articles: false, suppliers: false, wmsStatusPoll: false, purchaseOrders: false } });
+    const t = tenant(id, {
+      processes: { articles: false, suppliers: false, wmsStatusPoll: false, purchaseOrders: false },
+    });
     const def = scheduleDefinitions(t).find((d) => d.process === 'orders')!;
     const current = scheduleOptions(t, def, queue);
     // As an older version created it: no timeouts.
@@ -81,12 +95,16 @@ describe('schedule bootstrap', () => {
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
     });
     const handle = client.schedule.getHandle(`orders:${id}`);
-    expect((await handle.describe()).action).toMatchObject({ workflowRunTimeout: undefined, workflowExecutionTimeout: undefined });
+    expect((await handle.describe()).action).toMatchObject({
+      workflowRunTimeout: undefined,
+      workflowExecutionTimeout: undefined,
+    });
 
     const result = await bootstrapSchedules(client, [t], queue);
     expect(result.updated).toContain(`orders:${id}`);
     expect((await handle.describe()).action).toMatchObject({
-      workflowRunTimeout: msToNumber(def.runTimeout), workflowExecutionTimeout: msToNumber(def.runTimeout),
+      workflowRunTimeout: msToNumber(def.runTimeout),
+      workflowExecutionTimeout: msToNumber(def.runTimeout),
     });
     expect(msToNumber(def.runTimeout)).toBe(2 * 3_600_000);
     for (const d of scheduleDefinitions(t)) await client.schedule.getHandle(d.scheduleId).delete();

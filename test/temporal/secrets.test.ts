@@ -11,7 +11,8 @@ afterAll(async () => h?.close());
 /** Everything readable in a value: strings as they are, bytes (payload data) decoded, so base64 hides nothing. */
 function texts(value: unknown, out: string[] = []): string[] {
   if (typeof value === 'string') out.push(value);
-  else if (value instanceof Uint8Array) out.push(Buffer.from(value).toString('utf8'), Buffer.from(value).toString('base64'));
+  else if (value instanceof Uint8Array)
+    out.push(Buffer.from(value).toString('utf8'), Buffer.from(value).toString('base64'));
   else if (Array.isArray(value)) for (const v of value) texts(v, out);
   else if (value && typeof value === 'object') for (const v of Object.values(value)) texts(v, out);
   return out;
@@ -20,7 +21,12 @@ function texts(value: unknown, out: string[] = []): string[] {
 describe('secrets', () => {
   it('appear in no history, search attribute, memo or log line', async () => {
     let receiverLog = '';
-    const sink = new Writable({ write(chunk, _enc, done) { receiverLog += chunk.toString(); done(); } });
+    const sink = new Writable({
+      write(chunk, _enc, done) {
+        receiverLog += chunk.toString();
+        done();
+      },
+    });
     h = await startHarness({ startWorkers: false, receiverLog: sink });
     await h.spawnWorkerProcess();
     const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
@@ -51,7 +57,11 @@ describe('secrets', () => {
       const handle = h.client.workflow.getHandle(info.workflowId, info.runId);
       haystack.push(...texts(await handle.fetchHistory()));
       const description = await handle.describe();
-      haystack.push(...texts(description.searchAttributes), ...texts(description.memo ?? {}), JSON.stringify(description.raw));
+      haystack.push(
+        ...texts(description.searchAttributes),
+        ...texts(description.memo ?? {}),
+        JSON.stringify(description.raw),
+      );
     }
     expect(workflows).toBeGreaterThan(1);
     expect(receiverLog).toContain('webhook accepted'); // the logs really were captured

@@ -18,7 +18,9 @@ describe('smoke', () => {
     const unconfirmed = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }], { Sent: false });
     const workflowId = `sync-orders:${h.tenantId}:smoke`;
     const first = await h.client.workflow.execute(syncOrdersWorkflow, {
-      workflowId, taskQueue: h.taskQueue, args: [{ tenantId: h.tenantId }],
+      workflowId,
+      taskQueue: h.taskQueue,
+      args: [{ tenantId: h.tenantId }],
     });
     expect(first.started).toBeGreaterThanOrEqual(1);
     expect(Date.parse(first.cursor)).toBeGreaterThan(0);
@@ -26,7 +28,9 @@ describe('smoke', () => {
     expect(description.type).toBe('orderWorkflow');
     expect(description.searchAttributes.Tenant).toEqual([h.tenantId]);
     // Not confirmed: the default selection leaves it in Fortnox, so no workflow exists for it.
-    await expect(h.client.workflow.getHandle(orderWorkflowId(h.tenantId, unconfirmed)).describe()).rejects.toThrow(/not found/i);
+    await expect(h.client.workflow.getHandle(orderWorkflowId(h.tenantId, unconfirmed)).describe()).rejects.toThrow(
+      /not found/i,
+    );
     await recordHistory(workflowId, 'syncOrdersWorkflow', 'first-run');
   });
 });

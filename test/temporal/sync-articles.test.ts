@@ -13,9 +13,13 @@ afterEach(async () => {
 });
 
 const wmsCalls = async (harness: Harness) =>
-  got(`${harness.sandboxes.wmsUrl}/_sandbox/goods-owners/${harness.tenant.wms.goodsOwnerId}/calls`).json<{ byRoute: Record<string, number> }>();
+  got(`${harness.sandboxes.wmsUrl}/_sandbox/goods-owners/${harness.tenant.wms.goodsOwnerId}/calls`).json<{
+    byRoute: Record<string, number>;
+  }>();
 const fortnoxCalls = async (harness: Harness) =>
-  got(`${harness.sandboxes.fortnoxUrl}/_sandbox/tenants/${harness.fortnoxTenantId}/calls`).json<{ byRoute: Record<string, number> }>();
+  got(`${harness.sandboxes.fortnoxUrl}/_sandbox/tenants/${harness.fortnoxTenantId}/calls`).json<{
+    byRoute: Record<string, number>;
+  }>();
 
 describe('article registry sync', () => {
   it('copies stock goods with every mapped field, retires articles that stop being stock goods or become inactive', async () => {
@@ -26,9 +30,14 @@ describe('article registry sync', () => {
     const fortnoxA100 = await h.fortnox.getArticle('A100');
     const a100 = await h.wms.getArticleByNumber('A100');
     expect(a100).toMatchObject({
-      articleName: fortnoxA100.Description, unitCode: 'st', barCodeInfo: { barCode: fortnoxA100.EAN },
-      weight: fortnoxA100.Weight! / 1000, length: fortnoxA100.Depth! / 1000, width: fortnoxA100.Width! / 1000,
-      height: fortnoxA100.Height! / 1000, isStockArticle: true,
+      articleName: fortnoxA100.Description,
+      unitCode: 'st',
+      barCodeInfo: { barCode: fortnoxA100.EAN },
+      weight: fortnoxA100.Weight! / 1000,
+      length: fortnoxA100.Depth! / 1000,
+      width: fortnoxA100.Width! / 1000,
+      height: fortnoxA100.Height! / 1000,
+      isStockArticle: true,
       supplierInfo: { supplierNumber: fortnoxA100.SupplierNumber, supplierName: fortnoxA100.SupplierName },
     });
 
@@ -42,7 +51,13 @@ describe('article registry sync', () => {
     await h.fortnox.updateArticle('A102', { Active: false });
     await h.fortnox.updateArticle('A103', { Description: 'Skärbräda ek, stor', EAN: '7350000099999' });
     await h.fortnox.createArticle({ ArticleNumber: 'S-1', Description: 'Frakt', StockGoods: false, Type: 'SERVICE' });
-    await h.fortnox.createArticle({ ArticleNumber: 'N-1', Description: 'Ny lagervara', StockGoods: true, Unit: 'st', Weight: 1500 });
+    await h.fortnox.createArticle({
+      ArticleNumber: 'N-1',
+      Description: 'Ny lagervara',
+      StockGoods: true,
+      Unit: 'st',
+      Weight: 1500,
+    });
     const third = await h.runSync<SyncArticlesResult>('syncArticlesWorkflow');
     expect(third).toMatchObject({ upserted: 2, retired: 2, ignored: 1 });
     expect((await h.wms.getArticleByNumber('A101'))?.isStockArticle).toBe(false);
@@ -50,8 +65,15 @@ describe('article registry sync', () => {
     // Retired, not deleted: the warehouse keeps the article's stock and history.
     expect((await h.wms.getArticleByNumber('A102'))?.inventoryInfo.numberOfItems).toBeGreaterThan(0);
     expect(await h.wms.getArticleByNumber('S-1')).toBeUndefined();
-    expect(await h.wms.getArticleByNumber('N-1')).toMatchObject({ articleName: 'Ny lagervara', weight: 1.5, isStockArticle: true });
-    expect(await h.wms.getArticleByNumber('A103')).toMatchObject({ articleName: 'Skärbräda ek, stor', barCodeInfo: { barCode: '7350000099999' } });
+    expect(await h.wms.getArticleByNumber('N-1')).toMatchObject({
+      articleName: 'Ny lagervara',
+      weight: 1.5,
+      isStockArticle: true,
+    });
+    expect(await h.wms.getArticleByNumber('A103')).toMatchObject({
+      articleName: 'Skärbräda ek, stor',
+      barCodeInfo: { barCode: '7350000099999' },
+    });
 
     // Active and stock goods again: back as a stock article.
     await h.fortnox.updateArticle('A102', { Active: true });
@@ -90,31 +112,47 @@ describe('article registry sync', () => {
     const fortnox = h.fortnox;
     const numbers = Array.from({ length: 3000 }, (_, i) => `BIG-${String(i).padStart(5, '0')}`);
     for (let i = 0; i < numbers.length; i += 100) {
-      await Promise.all(numbers.slice(i, i + 100).map((n, j) => fortnox.createArticle({
-        ArticleNumber: n, Description: `Artikel ${n}`, StockGoods: true, Unit: 'st', EAN: `735${String(i + j).padStart(10, '0')}`,
-        Weight: 100 + j,
-      })));
+      await Promise.all(
+        numbers.slice(i, i + 100).map((n, j) =>
+          fortnox.createArticle({
+            ArticleNumber: n,
+            Description: `Artikel ${n}`,
+            StockGoods: true,
+            Unit: 'st',
+            EAN: `735${String(i + j).padStart(10, '0')}`,
+            Weight: 100 + j,
+          }),
+        ),
+      );
     }
     const total = numbers.length + 10; // plus the demo articles
     const baseline = (await wmsCalls(h)).byRoute['PUT /articles'] ?? 0; // the demo seeding's own PUTs
     const handle = await h.client.workflow.start('syncArticlesWorkflow', {
-      workflowId: `sync-articles-big:${h.tenantId}`, taskQueue: h.taskQueue, args: [{ tenantId: h.tenantId }],
+      workflowId: `sync-articles-big:${h.tenantId}`,
+      taskQueue: h.taskQueue,
+      args: [{ tenantId: h.tenantId }],
     });
     const harness = h;
-    const atStop = await waitFor(async () => {
-      const puts = (await wmsCalls(harness)).byRoute['PUT /articles'] ?? 0;
-      return puts - baseline >= 1000 ? puts - baseline : undefined;
-    }, 60_000, '1,000 articles in the WMS');
+    const atStop = await waitFor(
+      async () => {
+        const puts = (await wmsCalls(harness)).byRoute['PUT /articles'] ?? 0;
+        return puts - baseline >= 1000 ? puts - baseline : undefined;
+      },
+      60_000,
+      '1,000 articles in the WMS',
+    );
     await h.stopWorkers();
     const afterStop = ((await wmsCalls(h)).byRoute['PUT /articles'] ?? 0) - baseline;
     expect(afterStop).toBeLessThan(total);
     await h.startWorkers();
-    const result = await handle.result() as SyncArticlesResult;
+    const result = (await handle.result()) as SyncArticlesResult;
 
     const puts = ((await wmsCalls(h)).byRoute['PUT /articles'] ?? 0) - baseline;
     const detailGets = (await fortnoxCalls(h)).byRoute['GET /3/articles/:ArticleNumber'] ?? 0;
-    console.log(`large registry: ${total} articles, stopped at ${atStop}-${afterStop} upserts; after resume ${puts} upserts, ` +
-      `${detailGets} Fortnox detail reads, ${result.runs} runs, counts ${JSON.stringify(result)}`);
+    console.log(
+      `large registry: ${total} articles, stopped at ${atStop}-${afterStop} upserts; after resume ${puts} upserts, ` +
+        `${detailGets} Fortnox detail reads, ${result.runs} runs, counts ${JSON.stringify(result)}`,
+    );
     // A page per run (500 articles), each run a short history of one list request and an activity per article.
     expect(result.runs).toBe(Math.ceil(total / 500));
     expect(detailGets).toBeGreaterThanOrEqual(total);
@@ -122,7 +160,12 @@ describe('article registry sync', () => {
     expect(puts).toBe(total);
     expect(result.listed).toBe(total);
     const wmsArticles = await h.wms.listArticles();
-    expect(new Set(wmsArticles.map((a) => a.articleNumber))).toEqual(new Set([...numbers, ...wmsArticles.filter((a) => !a.articleNumber.startsWith('BIG-')).map((a) => a.articleNumber)]));
+    expect(new Set(wmsArticles.map((a) => a.articleNumber))).toEqual(
+      new Set([
+        ...numbers,
+        ...wmsArticles.filter((a) => !a.articleNumber.startsWith('BIG-')).map((a) => a.articleNumber),
+      ]),
+    );
     expect(wmsArticles.filter((a) => a.articleNumber.startsWith('BIG-'))).toHaveLength(numbers.length);
     // Only the articles in flight at the stop were read again: far fewer than all finished articles.
     expect(detailGets).toBeLessThan(total + afterStop / 2);

@@ -13,7 +13,11 @@ import { scheduledRun, startHarness, waitFor, type Harness } from './harness';
 let h: Harness | undefined;
 let scheduleIds: string[] = [];
 afterEach(async () => {
-  for (const id of scheduleIds) await h?.client.schedule.getHandle(id).delete().catch(() => undefined);
+  for (const id of scheduleIds)
+    await h?.client.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
   scheduleIds = [];
   await h?.close();
   h = undefined;
@@ -24,8 +28,16 @@ describe('schedules from the settings', () => {
     h = await startHarness({ settings: { syncOverlap: '1s' } });
     const ids = scheduleDefinitions(h.tenant).map((d) => d.scheduleId);
     scheduleIds = ids;
-    expect(ids.sort()).toEqual([`articles:${h.tenantId}`, `orders:${h.tenantId}`, `purchase-orders:${h.tenantId}`,
-      `stock-levels:${h.tenantId}`, `suppliers:${h.tenantId}`, `wms-status:${h.tenantId}`].sort());
+    expect(ids.sort()).toEqual(
+      [
+        `articles:${h.tenantId}`,
+        `orders:${h.tenantId}`,
+        `purchase-orders:${h.tenantId}`,
+        `stock-levels:${h.tenantId}`,
+        `suppliers:${h.tenantId}`,
+        `wms-status:${h.tenantId}`,
+      ].sort(),
+    );
 
     const first = await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
     expect(first.created.sort()).toEqual([...ids].sort());
@@ -36,7 +48,8 @@ describe('schedules from the settings', () => {
       expect(described.state.paused, def.scheduleId).toBe(def.scheduleId.startsWith('stock-levels:'));
       // Every run is bounded: a stuck one is timed out and the schedule runs again.
       expect(described.action, def.scheduleId).toMatchObject({
-        workflowRunTimeout: msToNumber(def.runTimeout), workflowExecutionTimeout: msToNumber(def.runTimeout),
+        workflowRunTimeout: msToNumber(def.runTimeout),
+        workflowExecutionTimeout: msToNumber(def.runTimeout),
       });
       expect(described.policies, def.scheduleId).toMatchObject({ overlap: 'SKIP', catchupWindow: 3_600_000 });
     }
@@ -51,7 +64,10 @@ describe('schedules from the settings', () => {
     expect(again.updated.sort()).toEqual([...ids].sort());
 
     // Switches flipped in the settings: stock levels on, suppliers off.
-    const switched = { ...h.tenant, settings: settingsSchema.parse({ processes: { stockLevels: true, suppliers: false } }) };
+    const switched = {
+      ...h.tenant,
+      settings: settingsSchema.parse({ processes: { stockLevels: true, suppliers: false } }),
+    };
     const third = await bootstrapSchedules(h.client, [switched], h.taskQueue);
     expect(third.paused).toEqual([`suppliers:${h.tenantId}`]);
     expect((await h.client.schedule.getHandle(`stock-levels:${h.tenantId}`).describe()).state.paused).toBe(false);
@@ -65,7 +81,9 @@ describe('schedules from the settings', () => {
     scheduleIds = scheduleDefinitions(h.tenant).map((d) => d.scheduleId);
     // Fortnox's lastmodified has whole seconds: start the first run in a later second than the seeding, so the
     // second run's cursor (the first run's start) lies after every seeded article.
-    const state = await got(`${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/state`).json<{ articles: { lastModified: number }[] }>();
+    const state = await got(`${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/state`).json<{
+      articles: { lastModified: number }[];
+    }>();
     const seededSecond = Math.floor(Math.max(...state.articles.map((a) => a.lastModified)) / 1000);
     await waitFor(async () => Math.floor(Date.now() / 1000) > seededSecond, 5000, 'the second after seeding');
     await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
@@ -100,18 +118,30 @@ describe('schedules from the settings', () => {
     const faults = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}/faults`;
     await got.put(faults, { json: { rules: [{ route: 'GET /3/orders', errorRate: 1 }] } });
     await triggerScheduleNow(h.client, id);
-    const stuck = await waitFor(async () => (await handle.describe()).info.recentActions[0]?.action.workflow, 30_000, 'the first run');
+    const stuck = await waitFor(
+      async () => (await handle.describe()).info.recentActions[0]?.action.workflow,
+      30_000,
+      'the first run',
+    );
 
     // While it runs, every start is skipped (SKIP never starts a run beside a running one).
     await triggerScheduleNow(h.client, id);
-    await waitFor(async () => (await handle.describe()).info.numActionsSkippedOverlap === 1, 30_000, 'the start to be skipped');
+    await waitFor(
+      async () => (await handle.describe()).info.numActionsSkippedOverlap === 1,
+      30_000,
+      'the start to be skipped',
+    );
     expect((await handle.describe()).info.recentActions).toHaveLength(1);
 
     // The run timeout ends it; Fortnox recovers; the next start runs.
     const run = h.client.workflow.getHandle(stuck.workflowId, stuck.firstExecutionRunId);
     // It ends TIMED_OUT, or FAILED when Temporal stops retrying the listing first: an activity's schedule-to-close is
     // capped by the run timeout, and a retry that could not finish in time is not made. Either way the run is over.
-    await waitFor(async () => ['TIMED_OUT', 'FAILED'].includes((await run.describe()).status.name), 30_000, 'the stuck run to end');
+    await waitFor(
+      async () => ['TIMED_OUT', 'FAILED'].includes((await run.describe()).status.name),
+      30_000,
+      'the stuck run to end',
+    );
     await got.delete(faults);
     await triggerScheduleNow(h.client, id);
     const { result } = await scheduledRun<SyncOrdersResult>(h, id, 2);

@@ -18,7 +18,9 @@ const ARTICLES = ['A100', 'A101', 'A102', 'A103', 'A104'];
 
 async function wmsTotals(harness: Harness): Promise<Record<string, number>> {
   const inventory = await harness.wms.getInventoryPerWarehouse(ARTICLES);
-  return Object.fromEntries(inventory.map((a) => [a.articleNumber, a.inventoryPerWarehouse.reduce((s, w) => s + w.numberOfItems, 0)]));
+  return Object.fromEntries(
+    inventory.map((a) => [a.articleNumber, a.inventoryPerWarehouse.reduce((s, w) => s + w.numberOfItems, 0)]),
+  );
 }
 
 async function fortnoxTotals(harness: Harness, lager: boolean): Promise<Record<string, number>> {
@@ -29,7 +31,9 @@ async function fortnoxTotals(harness: Harness, lager: boolean): Promise<Record<s
     return totals;
   }
   const articles = await harness.fortnox.listAllArticles();
-  return Object.fromEntries(articles.filter((a) => ARTICLES.includes(a.ArticleNumber)).map((a) => [a.ArticleNumber, a.QuantityInStock ?? 0]));
+  return Object.fromEntries(
+    articles.filter((a) => ARTICLES.includes(a.ArticleNumber)).map((a) => [a.ArticleNumber, a.QuantityInStock ?? 0]),
+  );
 }
 
 /** Shipments, a receipt, an adjustment, and an order the warehouse sent that Fortnox has not heard of yet. */
@@ -41,7 +45,8 @@ async function warehouseActivity(harness: Harness) {
   expect((await orderResult(harness, reported.documentNumber)).outcome).toBe('invoiced');
   // A receipt Fortnox knows nothing of: a WMS purchase order received on the floor.
   const { purchaseOrderId } = await harness.wms.upsertPurchaseOrder({
-    purchaseOrderNumber: 'WMS-ONLY-1', purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'A101', numberOfItems: 10 }],
+    purchaseOrderNumber: 'WMS-ONLY-1',
+    purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'A101', numberOfItems: 10 }],
   });
   await got.post(`${goodsOwner}/purchase-orders/${purchaseOrderId}/receive`, { json: {} });
   // Damaged goods written off, and a recount.
@@ -50,7 +55,10 @@ async function warehouseActivity(harness: Harness) {
   // Shipped by the warehouse, not yet reported to Fortnox: its order exists there, undelivered.
   const pendingNumber = await harness.createOrder([{ ArticleNumber: 'A103', OrderedQuantity: 2 }]);
   const { orderId } = await harness.wms.upsertOrder({
-    orderNumber: pendingNumber, deliveryDate: '2030-01-01', consignee: { name: 'Testkunden AB' }, orderLines: [{ rowNumber: '1', articleNumber: 'A103', numberOfItems: 2 }],
+    orderNumber: pendingNumber,
+    deliveryDate: '2030-01-01',
+    consignee: { name: 'Testkunden AB' },
+    orderLines: [{ rowNumber: '1', articleNumber: 'A103', numberOfItems: 2 }],
   });
   await harness.floor(orderId, 'send');
   return { pendingNumber, pendingOrderId: orderId };
@@ -60,7 +68,9 @@ async function warehouseActivity(harness: Harness) {
 async function reportPendingOrder(harness: Harness, lager: boolean, documentNumber: string, orderId: number) {
   let order = await harness.fortnox.getOrder(documentNumber);
   if (lager) order = await harness.fortnox.updateOrder(documentNumber, { DeliveryState: 'delivery' });
-  await harness.fortnox.updateOrder(documentNumber, { OrderRows: [{ RowId: order.OrderRows[0]!.RowId, DeliveredQuantity: 2 }] });
+  await harness.fortnox.updateOrder(documentNumber, {
+    OrderRows: [{ RowId: order.OrderRows[0]!.RowId, DeliveredQuantity: 2 }],
+  });
   await harness.wms.markOrderReported(orderId);
 }
 
@@ -71,7 +81,9 @@ describe.each([false, true])('stock-level sync (Lager %s)', (lager) => {
     const { pendingNumber, pendingOrderId } = await warehouseActivity(h);
     // Like Ongoing with a goods owner of some size, the WMS times out a list that is not read page by page: the sync
     // must page its reads of orders, articles and inventory (it used not to, and would retry here forever).
-    await got.put(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/limits`, { json: { unpagedListLimit: 1 } });
+    await got.put(`${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}/limits`, {
+      json: { unpagedListLimit: 1 },
+    });
 
     const first = await h.runSync<StockSyncResult>('syncStockWorkflow', { record: 'mixed-scenario' });
     const wms = await wmsTotals(h);
@@ -84,7 +96,10 @@ describe.each([false, true])('stock-level sync (Lager %s)', (lager) => {
       expect(fortnox).toEqual({ ...wms, A103: wms.A103! + 2 });
       const inbound = await h.fortnox.getInboundDocument('WMS-SYNC-IN', first.documents[0]!);
       expect(inbound).toMatchObject({ warehouseReady: true });
-      expect(inbound.rows.map((r) => [r.itemId, r.quantity]).sort()).toEqual([['A101', 10], ['A104', 2]]);
+      expect(inbound.rows.map((r) => [r.itemId, r.quantity]).sort()).toEqual([
+        ['A101', 10],
+        ['A104', 2],
+      ]);
       const outbound = await h.fortnox.getOutboundDocument('WMS-SYNC-OUT', first.documents[0]!);
       expect(outbound).toMatchObject({ warehouseReady: true, deliveryState: 'delivery' });
       expect(outbound.rows.map((r) => [r.itemId, r.deliveredQuantity])).toEqual([['A102', 5]]);
@@ -98,7 +113,13 @@ describe.each([false, true])('stock-level sync (Lager %s)', (lager) => {
     expect(await fortnoxTotals(h, lager)).toEqual(await wmsTotals(h));
     // The next run finds nothing to do: the reported order moved Fortnox once, and the sync did not move it again.
     const second = await h.runSync<StockSyncResult>('syncStockWorkflow');
-    expect(second).toMatchObject({ inboundRows: 0, outboundRows: 0, articlesUpdated: 0, documents: [], pendingShipments: 0 });
+    expect(second).toMatchObject({
+      inboundRows: 0,
+      outboundRows: 0,
+      articlesUpdated: 0,
+      documents: [],
+      pendingShipments: 0,
+    });
     expect(await fortnoxTotals(h, lager)).toEqual(await wmsTotals(h));
   });
 });
@@ -108,13 +129,19 @@ describe('stock-level sync under a busy warehouse (Lager)', () => {
     h = await startHarness({ lager: true, settings: { processes: { stockLevels: true } } });
     const harness = h;
     const sandboxTenant = `${harness.sandboxes.fortnoxUrl}/_sandbox/tenants/${harness.fortnoxTenantId}`;
-    const latencies = async () => (await got(`${sandboxTenant}/calls`).json<{ faultsInjected: Record<string, number> }>()).faultsInjected.latency ?? 0;
+    const latencies = async () =>
+      (await got(`${sandboxTenant}/calls`).json<{ faultsInjected: Record<string, number> }>()).faultsInjected.latency ??
+      0;
     const order = await orderInWarehouse(harness, [{ ArticleNumber: 'A100', OrderedQuantity: 3 }]);
     // The balance read takes 7 s (under the client's 10 s timeout): room for a whole shipment and its report to land inside it.
-    await got.put(`${sandboxTenant}/faults`, { json: { rules: [{ route: 'GET /api/warehouse/status-v1/stockbalance', latencyMs: 7000 }] } });
+    await got.put(`${sandboxTenant}/faults`, {
+      json: { rules: [{ route: 'GET /api/warehouse/status-v1/stockbalance', latencyMs: 7000 }] },
+    });
     const before = await latencies();
     const sync = await harness.client.workflow.start('syncStockWorkflow', {
-      workflowId: `syncStockWorkflow:${harness.tenantId}:busy`, taskQueue: harness.taskQueue, args: [{ tenantId: harness.tenantId }],
+      workflowId: `syncStockWorkflow:${harness.tenantId}:busy`,
+      taskQueue: harness.taskQueue,
+      args: [{ tenantId: harness.tenantId }],
     });
     await waitFor(async () => (await latencies()) > before, 30_000, 'the stock sync reading Fortnox balances');
     await harness.floor(order.wmsOrderId, 'send');
@@ -123,7 +150,7 @@ describe('stock-level sync under a busy warehouse (Lager)', () => {
     expect((await sync.describe()).status.name).toBe('RUNNING');
     await got.delete(`${sandboxTenant}/faults`);
 
-    const first = await sync.result() as StockSyncResult;
+    const first = (await sync.result()) as StockSyncResult;
     expect(first.deferredArticles).toEqual(['A100']);
     expect(first.documents).toEqual([]);
     // The report alone moved Fortnox: it agrees with the warehouse, and the next run has nothing to do.
@@ -141,10 +168,15 @@ describe('stock-level sync under a busy warehouse (Lager)', () => {
     // Shipped by the warehouse, not yet reported: whether Fortnox delivered it can only be read from Fortnox.
     const pendingNumber = await harness.createOrder([{ ArticleNumber: 'A103', OrderedQuantity: 2 }]);
     const { orderId } = await harness.wms.upsertOrder({
-      orderNumber: pendingNumber, deliveryDate: '2030-01-01', consignee: { name: 'Testkunden AB' }, orderLines: [{ rowNumber: '1', articleNumber: 'A103', numberOfItems: 2 }],
+      orderNumber: pendingNumber,
+      deliveryDate: '2030-01-01',
+      consignee: { name: 'Testkunden AB' },
+      orderLines: [{ rowNumber: '1', articleNumber: 'A103', numberOfItems: 2 }],
     });
     await harness.floor(orderId, 'send');
-    await got.put(`${sandboxTenant}/faults`, { json: { rules: [{ route: 'GET /3/orders/:DocumentNumber', errorRate: 1 }] } });
+    await got.put(`${sandboxTenant}/faults`, {
+      json: { rules: [{ route: 'GET /3/orders/:DocumentNumber', errorRate: 1 }] },
+    });
 
     const first = await harness.runSync<StockSyncResult>('syncStockWorkflow');
     expect(first.deferredArticles).toEqual(['A103']);
@@ -165,15 +197,26 @@ describe('stock-level sync beside a backlog of received purchase orders (Lager)'
     const sandboxTenant = `${h.sandboxes.fortnoxUrl}/_sandbox/tenants/${h.fortnoxTenantId}`;
     const goodsOwner = `${h.sandboxes.wmsUrl}/_sandbox/goods-owners/${h.tenant.wms.goodsOwnerId}`;
     type Calls = { byRoute: Record<string, number> };
-    const calls = async () => ({ fortnox: await got(`${sandboxTenant}/calls`).json<Calls>(), wms: await got(`${goodsOwner}/calls`).json<Calls>() });
+    const calls = async () => ({
+      fortnox: await got(`${sandboxTenant}/calls`).json<Calls>(),
+      wms: await got(`${goodsOwner}/calls`).json<Calls>(),
+    });
     const reset = async () => Promise.all([got.delete(`${sandboxTenant}/calls`), got.delete(`${goodsOwner}/calls`)]);
     // Reads of our receipt documents (the route also serves the stock sync's own WMS-SYNC-IN documents).
-    const receiptReads = async () => (await got(`${sandboxTenant}/log`, { searchParams: { limit: 1000 } }).json<Array<{ method: string; url: string }>>())
-      .filter((call) => call.method === 'GET' && call.url.includes('/inbound-v1/WMS-RECEIPT/')).length;
+    const receiptReads = async () =>
+      (
+        await got(`${sandboxTenant}/log`, { searchParams: { limit: 1000 } }).json<
+          Array<{ method: string; url: string }>
+        >()
+      ).filter((call) => call.method === 'GET' && call.url.includes('/inbound-v1/WMS-RECEIPT/')).length;
     const [supplier] = await h.fortnox.listAllSuppliers();
     await seedPurchaseOrderBacklog({
-      fortnoxUrl: h.sandboxes.fortnoxUrl, fortnoxTenantId: h.fortnoxTenantId, wmsUrl: h.sandboxes.wmsUrl,
-      goodsOwnerId: h.tenant.wms.goodsOwnerId, supplierNumber: supplier!.SupplierNumber, count: 500,
+      fortnoxUrl: h.sandboxes.fortnoxUrl,
+      fortnoxTenantId: h.fortnoxTenantId,
+      wmsUrl: h.sandboxes.wmsUrl,
+      goodsOwnerId: h.tenant.wms.goodsOwnerId,
+      supplierNumber: supplier!.SupplierNumber,
+      count: 500,
       rows: [{ itemId: 'A105', orderedQuantity: 2 }],
     });
     // A slow WMS purchase-order read would stall a sync that read each purchase order on its own (500 reads at 150 ms,
@@ -183,24 +226,38 @@ describe('stock-level sync beside a backlog of received purchase orders (Lager)'
 
     const first = await h.runSync<StockSyncResult>('syncStockWorkflow');
     // The 1,000 received items are on their way to Fortnox through the purchase-order sync: not a difference to post.
-    expect(first).toMatchObject({ inboundRows: 0, outboundRows: 0, documents: [], pendingReceipts: 1000, deferredArticles: [] });
+    expect(first).toMatchObject({
+      inboundRows: 0,
+      outboundRows: 0,
+      documents: [],
+      pendingReceipts: 1000,
+      deferredArticles: [],
+    });
     const firstCalls = await calls();
     expect(firstCalls.wms.byRoute['GET /purchaseOrders']).toBeLessThanOrEqual(2);
     expect(await receiptReads()).toBe(500); // one "nothing posted yet" per purchase order
 
     await got.delete(`${goodsOwner}/faults`);
-    expect(await h.runSync<PurchaseOrderSyncResult>('syncPurchaseOrdersWorkflow')).toMatchObject({ receiptsPosted: 500 });
+    expect(await h.runSync<PurchaseOrderSyncResult>('syncPurchaseOrdersWorkflow')).toMatchObject({
+      receiptsPosted: 500,
+    });
     await got.put(`${goodsOwner}/faults`, { json: { rules: [{ route: 'GET /purchaseOrders', latencyMs: 300 }] } });
     await reset();
     const second = await h.runSync<StockSyncResult>('syncStockWorkflow');
     expect(second).toMatchObject({ inboundRows: 0, outboundRows: 0, documents: [], pendingReceipts: 0 });
     const secondCalls = await calls();
-    console.log('stock sync beside 500 received purchase orders, calls per run:', { first: firstCalls, second: secondCalls });
+    console.log('stock sync beside 500 received purchase orders, calls per run:', {
+      first: firstCalls,
+      second: secondCalls,
+    });
     expect(await receiptReads()).toBe(0);
     expect(secondCalls.fortnox.byRoute['GET /api/warehouse/purchaseorders-v1'] ?? 0).toBe(0);
     expect(secondCalls.wms.byRoute['GET /purchaseOrders']).toBeLessThanOrEqual(1);
     const a105 = (await harness.fortnox.getStockBalance({ itemIds: ['A105'] })).reduce((sum, b) => sum + b.inStock, 0);
-    const wmsA105 = (await harness.wms.getInventoryPerWarehouse(['A105']))[0]!.inventoryPerWarehouse.reduce((sum, w) => sum + w.numberOfItems, 0);
+    const wmsA105 = (await harness.wms.getInventoryPerWarehouse(['A105']))[0]!.inventoryPerWarehouse.reduce(
+      (sum, w) => sum + w.numberOfItems,
+      0,
+    );
     expect(a105).toBe(wmsA105);
   });
 });

@@ -7,7 +7,12 @@ import { Client, Connection } from '@temporalio/client';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { basicAuthorization } from '../../activities/wms/webhook';
-import { buildWebhookReceiver, UNKNOWN_TENANT_LABEL, webhookPath, type WebhookOutcome } from '../../client/webhook-receiver';
+import {
+  buildWebhookReceiver,
+  UNKNOWN_TENANT_LABEL,
+  webhookPath,
+  type WebhookOutcome,
+} from '../../client/webhook-receiver';
 import { createLogger } from '../../config/logger';
 import { orderWorkflowId } from '../../domain/names';
 import { observeWebhook, registry } from '../../observability/metrics';
@@ -22,13 +27,25 @@ let client: Client;
 let url: string;
 let closeReceiver: () => Promise<void>;
 
-const event = (orderNumber: string, overrides: Record<string, unknown> = {}) => JSON.stringify({
-  webhookOrdersId: 1, webhookEventId: 5001, system: 'probe', timestamp: '2026-12-02T10:00:00Z', orderId: 77, orderNumber,
-  goodsOwnerId: 5, orderStatus: { number: 450 }, ...overrides,
-});
-const post = (body: string, tenant = tenantId) => got.post(`${url}${webhookPath(tenant)}`, {
-  body, headers: { 'content-type': 'application/json', authorization }, throwHttpErrors: false, retry: { limit: 0 },
-});
+const event = (orderNumber: string, overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    webhookOrdersId: 1,
+    webhookEventId: 5001,
+    system: 'probe',
+    timestamp: '2026-12-02T10:00:00Z',
+    orderId: 77,
+    orderNumber,
+    goodsOwnerId: 5,
+    orderStatus: { number: 450 },
+    ...overrides,
+  });
+const post = (body: string, tenant = tenantId) =>
+  got.post(`${url}${webhookPath(tenant)}`, {
+    body,
+    headers: { 'content-type': 'application/json', authorization },
+    throwHttpErrors: false,
+    retry: { limit: 0 },
+  });
 
 async function signalsIn(workflowId: string): Promise<number> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
@@ -40,7 +57,14 @@ beforeAll(async () => {
   client = new Client({ connection });
   const receiver = buildWebhookReceiver({
     client,
-    logger: createLogger('info', new Writable({ write(_chunk, _enc, done) { done(); } })),
+    logger: createLogger(
+      'info',
+      new Writable({
+        write(_chunk, _enc, done) {
+          done();
+        },
+      }),
+    ),
     tenant: (id) => (id === tenantId ? { goodsOwnerId: 5, webhook } : undefined),
     onOutcome: (outcome, tenant) => {
       outcomes.push({ outcome, tenant });
@@ -98,11 +122,15 @@ describe('webhook receiver under abuse (real Temporal)', () => {
 
   it('counts requests for tenants that do not exist under one label, however many made-up tenants there are', async () => {
     const seriesOf = async () => (await registry.getSingleMetric('wms_fortnox_webhooks_total')!.get()).values;
-    const made = Array.from({ length: 300 }, (_, i) => encodeURIComponent(`t${i}-${randomBytes(4).toString('hex')}\u00e5\u2603`));
+    const made = Array.from({ length: 300 }, (_, i) =>
+      encodeURIComponent(`t${i}-${randomBytes(4).toString('hex')}\u00e5\u2603`),
+    );
     const answers = await Promise.all(made.map((t) => post(event('1'), t)));
     expect(answers.every((a) => a.statusCode === 404)).toBe(true);
     const unknown = (await seriesOf()).filter((v) => v.labels.outcome === 'unknown-tenant');
-    expect(unknown).toEqual([expect.objectContaining({ labels: { tenant: UNKNOWN_TENANT_LABEL, outcome: 'unknown-tenant' }, value: 300 })]);
+    expect(unknown).toEqual([
+      expect.objectContaining({ labels: { tenant: UNKNOWN_TENANT_LABEL, outcome: 'unknown-tenant' }, value: 300 }),
+    ]);
     const tenants = new Set((await seriesOf()).map((v) => v.labels.tenant));
     expect([...tenants].sort()).toEqual([UNKNOWN_TENANT_LABEL, tenantId].sort());
   });

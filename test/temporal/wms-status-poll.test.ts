@@ -11,7 +11,11 @@ import { recordHistory } from './record';
 let h: Harness | undefined;
 let scheduleIds: string[] = [];
 afterEach(async () => {
-  for (const id of scheduleIds) await h?.client.schedule.getHandle(id).delete().catch(() => undefined);
+  for (const id of scheduleIds)
+    await h?.client.schedule
+      .getHandle(id)
+      .delete()
+      .catch(() => undefined);
   scheduleIds = [];
   await h?.close();
   h = undefined;
@@ -22,7 +26,10 @@ describe('WMS status-change poll (webhooks off)', () => {
     // Only the poll is scheduled (an hour apart, so only the runs this test asks for happen).
     h = await startHarness({
       webhooks: false,
-      settings: { wmsStatusPollInterval: '1h', processes: { orders: false, articles: false, suppliers: false, purchaseOrders: false } },
+      settings: {
+        wmsStatusPollInterval: '1h',
+        processes: { orders: false, articles: false, suppliers: false, purchaseOrders: false },
+      },
     });
     expect(h.tenant.wms.webhook).toEqual({ auth: 'off' });
     const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
@@ -30,8 +37,12 @@ describe('WMS status-change poll (webhooks off)', () => {
     const waiting = await h.waitForStatus(documentNumber, (s) => s.stage === 'awaiting-warehouse' && !s.busy);
     const wmsOrderId = waiting.wmsOrderId!;
     // An order the product never made (typed into the WMS by hand): the poll sees it, but has nobody to tell.
-    await h.wms.upsertOrder({ orderNumber: 'BY-HAND-1', deliveryDate: '2030-01-01', consignee: { name: 'Walk-in' },
-      orderLines: [{ rowNumber: '1', articleNumber: 'A101', numberOfItems: 1 }] });
+    await h.wms.upsertOrder({
+      orderNumber: 'BY-HAND-1',
+      deliveryDate: '2030-01-01',
+      consignee: { name: 'Walk-in' },
+      orderLines: [{ rowNumber: '1', articleNumber: 'A101', numberOfItems: 1 }],
+    });
     await h.floor(wmsOrderId, 'release');
     await h.floor(wmsOrderId, 'pick');
     await h.floor(wmsOrderId, 'send');
@@ -57,9 +68,14 @@ describe('WMS status-change poll (webhooks off)', () => {
     const second = await scheduledRun<PollWmsStatusResult>(h, id, 2);
     expect(second.result).toMatchObject({ listed: inWms, signalled: 0, alreadyReported: inWms, withoutWorkflow: 0 });
     const history = await h.client.workflow.getHandle(`order:${h.tenantId}:${documentNumber}`).fetchHistory();
-    const signals = (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'wmsEvent');
+    const signals = (history.events ?? []).filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === 'wmsEvent',
+    );
     expect(signals).toHaveLength(1);
     const payload = signals[0]!.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!;
-    expect(JSON.parse(Buffer.from(payload.data!).toString())).toMatchObject({ webhookEventId: statusEventId(wmsOrderId, 450), statusNumber: 450 });
+    expect(JSON.parse(Buffer.from(payload.data!).toString())).toMatchObject({
+      webhookEventId: statusEventId(wmsOrderId, 450),
+      statusNumber: 450,
+    });
   });
 });

@@ -15,15 +15,22 @@ const main = new Set(Object.keys(createMainActivities(dependencies)));
 const fortnox = new Set(Object.keys(createFortnoxActivities(dependencies)));
 
 interface HistoryJson {
-  events: Array<{ activityTaskScheduledEventAttributes?: { activityType?: { name?: string }; taskQueue?: { name?: string } } }>;
+  events: Array<{
+    activityTaskScheduledEventAttributes?: { activityType?: { name?: string }; taskQueue?: { name?: string } };
+  }>;
 }
 
 const historiesDir = join(import.meta.dirname, '..', 'histories');
-const scheduled = readdirSync(historiesDir).filter((f) => f.endsWith('.json')).flatMap((file) =>
-  (JSON.parse(readFileSync(join(historiesDir, file), 'utf8')) as HistoryJson).events.flatMap((event) => {
-    const attributes = event.activityTaskScheduledEventAttributes;
-    return attributes ? [{ file, activity: attributes.activityType?.name ?? '', queue: attributes.taskQueue?.name ?? '' }] : [];
-  }));
+const scheduled = readdirSync(historiesDir)
+  .filter((f) => f.endsWith('.json'))
+  .flatMap((file) =>
+    (JSON.parse(readFileSync(join(historiesDir, file), 'utf8')) as HistoryJson).events.flatMap((event) => {
+      const attributes = event.activityTaskScheduledEventAttributes;
+      return attributes
+        ? [{ file, activity: attributes.activityType?.name ?? '', queue: attributes.taskQueue?.name ?? '' }]
+        : [];
+    }),
+  );
 
 describe('activities by queue', () => {
   it('are two sets with no activity in both', () => {
@@ -36,7 +43,9 @@ describe('activities by queue', () => {
 
   it('every activity a recorded run scheduled is registered on the queue it was scheduled on', () => {
     expect(scheduled.length).toBeGreaterThan(100);
-    const misplaced = scheduled.filter(({ activity, queue }) => !(queue.startsWith('fortnox:') ? fortnox : main).has(activity));
+    const misplaced = scheduled.filter(
+      ({ activity, queue }) => !(queue.startsWith('fortnox:') ? fortnox : main).has(activity),
+    );
     expect(misplaced).toEqual([]);
   });
 

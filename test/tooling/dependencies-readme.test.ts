@@ -6,7 +6,9 @@ import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version: string }> };
+const lock = JSON.parse(readFileSync(join(root, 'package-lock.json'), 'utf8')) as {
+  packages: Record<string, { version: string }>;
+};
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 const table = readme.slice(readme.indexOf('## Dependencies and why'));
 
@@ -16,7 +18,10 @@ describe('README dependency table', () => {
     for (const name of Object.keys(pkg.dependencies)) {
       const installed = lock.packages[`node_modules/${name}`]!.version;
       const short = name.replace(/^@temporalio\//, '');
-      const row = rows.find((r) => r.split('|')[1]!.includes(`\`${name}\``) || (name.startsWith('@temporalio/') && r.includes(`\`${short}\``)));
+      const row = rows.find(
+        (r) =>
+          r.split('|')[1]!.includes(`\`${name}\``) || (name.startsWith('@temporalio/') && r.includes(`\`${short}\``)),
+      );
       expect(row, `${name} has no row in the README's dependency table`).toBeDefined();
       const [, , version, why] = row!.split('|').map((cell) => cell.trim());
       expect(version, `${name}: the README says ${version}, package-lock.json installs ${installed}`).toBe(installed);

@@ -45,7 +45,10 @@ describe('workflow determinism lint rules', () => {
   });
 
   it('keep the domain module free of I/O and Temporal', async () => {
-    const messages = await lint("import { Client } from '@temporalio/client';\nexport const c = Client;\n", 'domain/fixture.ts');
+    const messages = await lint(
+      "import { Client } from '@temporalio/client';\nexport const c = Client;\n",
+      'domain/fixture.ts',
+    );
     expect(messages.join('\n')).toMatch(/domain module is pure/);
   });
 });

@@ -24,22 +24,49 @@ const logLines: string[] = [];
 let url: string;
 let close: () => Promise<void>;
 
-const payload = (overrides: Record<string, unknown> = {}) => JSON.stringify({
-  webhookOrdersId: 1, webhookEventId: 42, system: 'sandbox', timestamp: '2026-11-26T10:00:00Z', orderId: 7,
-  orderNumber: '1001', goodsOwnerId: 5, path: '', byUser: { userId: 1 }, byComputer: { computerId: 1, computerName: 'x' },
-  orderStatus: { number: 450 }, currentShipmentId: null, webhookTemplate: 'order', goodsOwnerName: 'Demo',
-  tracking: [], parcels: [], ...overrides,
-});
+const payload = (overrides: Record<string, unknown> = {}) =>
+  JSON.stringify({
+    webhookOrdersId: 1,
+    webhookEventId: 42,
+    system: 'sandbox',
+    timestamp: '2026-11-26T10:00:00Z',
+    orderId: 7,
+    orderNumber: '1001',
+    goodsOwnerId: 5,
+    path: '',
+    byUser: { userId: 1 },
+    byComputer: { computerId: 1, computerName: 'x' },
+    orderStatus: { number: 450 },
+    currentShipmentId: null,
+    webhookTemplate: 'order',
+    goodsOwnerName: 'Demo',
+    tracking: [],
+    parcels: [],
+    ...overrides,
+  });
 
 const post = (body: string | Buffer, headers: Record<string, string> = {}, tenant = 'acme') =>
-  got.post(`${url}/webhooks/wms/${tenant}`, { body, headers: { 'content-type': 'application/json', ...headers }, throwHttpErrors: false, retry: { limit: 0 } });
+  got.post(`${url}/webhooks/wms/${tenant}`, {
+    body,
+    headers: { 'content-type': 'application/json', ...headers },
+    throwHttpErrors: false,
+    retry: { limit: 0 },
+  });
 
 beforeAll(async () => {
   // Nothing listens on port 1: every signal attempt fails as if Temporal were down.
   const connection = Connection.lazy({ address: '127.0.0.1:1' });
   const app = buildWebhookReceiver({
     client: new Client({ connection }),
-    logger: createLogger('info', new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } })),
+    logger: createLogger(
+      'info',
+      new Writable({
+        write(chunk, _enc, done) {
+          logLines.push(String(chunk));
+          done();
+        },
+      }),
+    ),
     tenant: (id) => (tenants[id] ? { goodsOwnerId: 5, webhook: tenants[id] } : undefined),
     maxBodyBytes: 4096,
     // The signal deadline stays inside the request timeout, as in production (5 s inside 10 s).
@@ -64,7 +91,10 @@ describe('webhook receiver', () => {
     expect((await post(body, { 'x-webhook-signature': signWebhookBody(body, 'another-secret') })).statusCode).toBe(401);
     expect((await post(body, { 'x-webhook-signature': 'sha256=zz' })).statusCode).toBe(401);
     // Signed, then tampered with.
-    expect((await post(payload({ orderNumber: '666' }), { 'x-webhook-signature': signWebhookBody(body, secret) })).statusCode).toBe(401);
+    expect(
+      (await post(payload({ orderNumber: '666' }), { 'x-webhook-signature': signWebhookBody(body, secret) }))
+        .statusCode,
+    ).toBe(401);
   });
 
   it('answers 400 for bad JSON and for payloads that are not Ongoing order events, naming the field', async () => {
@@ -75,7 +105,9 @@ describe('webhook receiver', () => {
     expect(response.statusCode).toBe(400);
     expect(response.body).toContain('orderStatus');
     const otherOwner = payload({ goodsOwnerId: 99 });
-    expect((await post(otherOwner, { 'x-webhook-signature': signWebhookBody(otherOwner, secret) })).statusCode).toBe(400);
+    expect((await post(otherOwner, { 'x-webhook-signature': signWebhookBody(otherOwner, secret) })).statusCode).toBe(
+      400,
+    );
   });
 
   it('answers 413 for a huge body and 415 for a wrong content type', async () => {
@@ -83,7 +115,9 @@ describe('webhook receiver', () => {
     expect((await post(huge, { 'x-webhook-signature': signWebhookBody(huge, secret) })).statusCode).toBe(413);
     const body = payload();
     const response = await got.post(`${url}/webhooks/wms/acme`, {
-      body, headers: { 'content-type': 'text/plain', 'x-webhook-signature': signWebhookBody(body, secret) }, throwHttpErrors: false,
+      body,
+      headers: { 'content-type': 'text/plain', 'x-webhook-signature': signWebhookBody(body, secret) },
+      throwHttpErrors: false,
     });
     expect(response.statusCode).toBe(415);
   });
@@ -131,10 +165,17 @@ describe('webhook receiver', () => {
     expect((await post(body, {}, `token/${token}x`)).statusCode).toBe(401);
     expect((await post(body, {}, 'token')).statusCode).toBe(401);
     // Credentials of another mode do not stand in for the token.
-    expect((await post(body, { authorization: basicAuthorization(user.username, user.password) }, 'token')).statusCode).toBe(401);
+    expect(
+      (await post(body, { authorization: basicAuthorization(user.username, user.password) }, 'token')).statusCode,
+    ).toBe(401);
     // A basic or hmac tenant's URL with a token segment is not theirs, even with otherwise correct credentials.
-    expect((await post(body, { authorization: basicAuthorization(user.username, user.password) }, `basic/${token}`)).statusCode).toBe(401);
-    expect((await post(body, { 'x-webhook-signature': signWebhookBody(body, secret) }, `acme/${token}`)).statusCode).toBe(401);
+    expect(
+      (await post(body, { authorization: basicAuthorization(user.username, user.password) }, `basic/${token}`))
+        .statusCode,
+    ).toBe(401);
+    expect(
+      (await post(body, { 'x-webhook-signature': signWebhookBody(body, secret) }, `acme/${token}`)).statusCode,
+    ).toBe(401);
   });
 
   it('never logs the token of a token URL', async () => {
@@ -149,7 +190,9 @@ describe('webhook receiver', () => {
   it('answers 404 for a tenant whose webhooks are off, whatever it sends', async () => {
     const body = payload();
     expect((await post(body, {}, 'quiet')).statusCode).toBe(404);
-    expect((await post(body, { authorization: basicAuthorization(user.username, user.password) }, 'quiet')).statusCode).toBe(404);
+    expect(
+      (await post(body, { authorization: basicAuthorization(user.username, user.password) }, 'quiet')).statusCode,
+    ).toBe(404);
     expect((await post(body, {}, `quiet/${token}`)).statusCode).toBe(404);
     expect((await got(`${url}/webhooks/wms/quiet`, { throwHttpErrors: false })).statusCode).toBe(404);
     expect(outcomes).toContain('webhooks-off');
@@ -180,7 +223,9 @@ describe('webhook receiver', () => {
 
   it('cuts off a client that sends its body too slowly', async () => {
     const socket = connect(Number(new URL(url).port), '127.0.0.1');
-    socket.write('POST /webhooks/wms/acme HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":');
+    socket.write(
+      'POST /webhooks/wms/acme HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"a":',
+    );
     const answer = await new Promise<string>((resolve) => {
       let data = '';
       socket.on('data', (chunk) => (data += chunk.toString()));
@@ -192,22 +237,25 @@ describe('webhook receiver', () => {
   it('cuts off clients that keep trickling their body, within about a second of the deadline', async () => {
     // 20 connections each sending one byte every 100 ms of a 1000-byte body: only a deadline on the whole request
     // stops them (each byte resets an idle timer). The request timeout here is 800 ms.
-    const trickle = () => new Promise<number>((resolve) => {
-      const socket = connect(Number(new URL(url).port), '127.0.0.1');
-      let sent = 0;
-      socket.write('POST /webhooks/wms/acme HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n');
-      const drip = setInterval(() => {
-        if (!socket.destroyed && socket.writable) {
-          socket.write(' ');
-          sent += 1;
-        }
-      }, 100);
-      socket.on('error', () => undefined);
-      socket.on('close', () => {
-        clearInterval(drip);
-        resolve(sent);
+    const trickle = () =>
+      new Promise<number>((resolve) => {
+        const socket = connect(Number(new URL(url).port), '127.0.0.1');
+        let sent = 0;
+        socket.write(
+          'POST /webhooks/wms/acme HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n',
+        );
+        const drip = setInterval(() => {
+          if (!socket.destroyed && socket.writable) {
+            socket.write(' ');
+            sent += 1;
+          }
+        }, 100);
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          clearInterval(drip);
+          resolve(sent);
+        });
       });
-    });
     const bytesBeforeCut = await Promise.all(Array.from({ length: 20 }, trickle));
     // Cut after about 0.8 s plus at most one 1 s connection check: well under 40 bytes, where Node's default check
     // (every 30 s) let a trickle run for 300 bytes and more.

@@ -4,9 +4,7 @@ import type { ApplicationFailure } from '@temporalio/common';
 import Fastify, { type FastifyReply } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WmsClient } from '../../activities/wms/client';
-import {
-  WmsError, WmsInvoiceChargesNotPermittedError, WmsSchemaError,
-} from '../../activities/wms/errors';
+import { WmsError, WmsInvoiceChargesNotPermittedError, WmsSchemaError } from '../../activities/wms/errors';
 import type { WmsSandbox } from '../../simulators/wms/server';
 import { toActivityFailure } from '../../activities/integration-error';
 import { consignee, control, newGoodsOwner, startSandbox, waitFor } from './helpers';
@@ -32,16 +30,22 @@ const order = (orderNumber: string, n = 2) => ({
 /** A fake Ongoing answering only the given GET routes (under /w/api/v1), and a client for it. */
 async function fakeOngoing(routes: Record<string, (reply: FastifyReply) => unknown>) {
   const fake = Fastify();
-  for (const [path, answer] of Object.entries(routes)) fake.get(`/w/api/v1${path}`, async (_req, reply) => answer(reply));
+  for (const [path, answer] of Object.entries(routes))
+    fake.get(`/w/api/v1${path}`, async (_req, reply) => answer(reply));
   await fake.listen({ port: 0, host: '127.0.0.1' });
   const address = fake.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  const client = new WmsClient({ baseUrl: `http://127.0.0.1:${port}/w`, username: 'WSI', password: 'p', goodsOwnerId: 1 });
+  const client = new WmsClient({
+    baseUrl: `http://127.0.0.1:${port}/w`,
+    username: 'WSI',
+    password: 'p',
+    goodsOwnerId: 1,
+  });
   return { client, close: () => fake.close() };
 }
 
 describe('invoice charges (GET /orders/{orderId}/invoiceCharges)', () => {
-  it('books a sent order\'s charges from the invoice articles, in Ongoing\'s shape', async () => {
+  it("books a sent order's charges from the invoice articles, in Ongoing's shape", async () => {
     const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
     const { orderId } = await client.upsertOrder(order('IC-1', 3));
     expect(await client.getOrderInvoiceCharges(orderId)).toEqual([]); // nothing is charged before the order is sent
@@ -54,21 +58,38 @@ describe('invoice charges (GET /orders/{orderId}/invoiceCharges)', () => {
       ['PARCEL', 'Parcels', 2, 12],
     ]);
     for (const charge of charges) {
-      expect(charge).toMatchObject({ chargeId: expect.any(Number), invoiceId: expect.any(Number), profitCenter: null,
-        invoiceArticle: { invoiceArticleId: expect.any(Number), account: '3041' } });
+      expect(charge).toMatchObject({
+        chargeId: expect.any(Number),
+        invoiceId: expect.any(Number),
+        profitCenter: null,
+        invoiceArticle: { invoiceArticleId: expect.any(Number), account: '3041' },
+      });
       expect(Date.parse(charge.actionDate!)).not.toBeNaN();
     }
 
     // Another price list for this goods owner: orders sent from now on are charged by it; what was booked stays.
-    const { articles } = (await ctl('PUT', '/invoice-articles', { articles: [
-      { code: 'ORDER', title: 'Orderhantering', price: 30, per: 'order' },
-      { code: 'PICKITEM', price: 1.5, per: 'pickedItem', account: '3042' },
-    ] })) as { articles: Array<{ code: string; invoiceArticleId: number }> };
-    expect(articles.find((a) => a.code === 'ORDER')!.invoiceArticleId).toBe(charges[0]!.invoiceArticle!.invoiceArticleId);
+    const { articles } = (await ctl('PUT', '/invoice-articles', {
+      articles: [
+        { code: 'ORDER', title: 'Orderhantering', price: 30, per: 'order' },
+        { code: 'PICKITEM', price: 1.5, per: 'pickedItem', account: '3042' },
+      ],
+    })) as { articles: Array<{ code: string; invoiceArticleId: number }> };
+    expect(articles.find((a) => a.code === 'ORDER')!.invoiceArticleId).toBe(
+      charges[0]!.invoiceArticle!.invoiceArticleId,
+    );
     const next = await client.upsertOrder(order('IC-2', 3));
     await ctl('POST', `/orders/${next.orderId}/send`);
-    expect((await client.getOrderInvoiceCharges(next.orderId)).map((c) => [c.invoiceArticle?.code, c.invoiceArticle?.title,
-      c.numberOfItems, c.price])).toEqual([['ORDER', 'Orderhantering', 1, 30], ['PICKITEM', 'PICKITEM', 4, 1.5]]);
+    expect(
+      (await client.getOrderInvoiceCharges(next.orderId)).map((c) => [
+        c.invoiceArticle?.code,
+        c.invoiceArticle?.title,
+        c.numberOfItems,
+        c.price,
+      ]),
+    ).toEqual([
+      ['ORDER', 'Orderhantering', 1, 30],
+      ['PICKITEM', 'PICKITEM', 4, 1.5],
+    ]);
     expect(await client.getOrderInvoiceCharges(orderId)).toEqual(charges);
     await expect(client.getOrderInvoiceCharges(999_999)).rejects.toMatchObject({ status: 404 });
   });
@@ -95,7 +116,8 @@ describe('invoice charges (GET /orders/{orderId}/invoiceCharges)', () => {
   it('reads a null body as no charges, and a 401 as the missing permission too', async () => {
     const fake = await fakeOngoing({
       '/orders/1/invoiceCharges': (reply) => reply.type('application/json').send('null'),
-      '/orders/2/invoiceCharges': (reply) => reply.code(401).send({ message: 'Authorization has been denied for this request.' }),
+      '/orders/2/invoiceCharges': (reply) =>
+        reply.code(401).send({ message: 'Authorization has been denied for this request.' }),
       '/orders/3/invoiceCharges': () => [{ chargeId: 1, numberOfItems: 1, invoiceArticle: { code: 'ORDER' } }],
     });
     try {
@@ -110,10 +132,13 @@ describe('invoice charges (GET /orders/{orderId}/invoiceCharges)', () => {
 });
 
 describe('what the billing period reads besides the charges', () => {
-  it('has no billing specification: Ongoing\'s REST v1 has none, so the sandbox invents none', async () => {
+  it("has no billing specification: Ongoing's REST v1 has none, so the sandbox invents none", async () => {
     const { creds } = await newGoodsOwner(sandbox);
-    const res = await fetch(`${sandbox.url}/${creds.warehouse}/api/v1/invoicing/billingSpecification?goodsOwnerId=${creds.goodsOwnerId}` +
-      '&from=2026-10-01&to=2026-10-31', { headers: { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` } });
+    const res = await fetch(
+      `${sandbox.url}/${creds.warehouse}/api/v1/invoicing/billingSpecification?goodsOwnerId=${creds.goodsOwnerId}` +
+        '&from=2026-10-01&to=2026-10-31',
+      { headers: { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` } },
+    );
     expect(res.status).toBe(404);
   });
 
@@ -121,7 +146,9 @@ describe('what the billing period reads besides the charges', () => {
     const local = await startSandbox();
     try {
       const { client, ctl } = await newGoodsOwner(local, { seed: true });
-      const at = (iso: string) => { local.state.now = () => new Date(iso); };
+      const at = (iso: string) => {
+        local.state.now = () => new Date(iso);
+      };
       const sent = async (orderNumber: string, when: string) => {
         const { orderId } = await client.upsertOrder(order(orderNumber));
         at(when);
@@ -145,19 +172,30 @@ describe('what the billing period reads besides the charges', () => {
   it('tells the stock at a moment in the past (GET /articles/historicalInventory), in all warehouses or one', async () => {
     const local = await startSandbox();
     try {
-      const at = (iso: string) => { local.state.now = () => new Date(iso); };
+      const at = (iso: string) => {
+        local.state.now = () => new Date(iso);
+      };
       at('2026-10-01T08:00:00Z');
       const { client, ctl } = await newGoodsOwner(local, { seed: true }); // WIDGET-1 120, WIDGET-2 80, GADGET-1 25
       at('2026-10-10T08:00:00Z');
       const { orderId } = await client.upsertOrder(order('H-1', 20)); // 20 WIDGET-1, 1 WIDGET-2
       await ctl('POST', `/orders/${orderId}/send`);
       at('2026-10-20T08:00:00Z');
-      await ctl('POST', '/stock-adjustments', { articleNumber: 'GADGET-1', warehouse: 'Second', delta: 5, reason: 'count' });
+      await ctl('POST', '/stock-adjustments', {
+        articleNumber: 'GADGET-1',
+        warehouse: 'Second',
+        delta: 5,
+        reason: 'count',
+      });
       at('2026-11-02T08:00:00Z');
       await ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', delta: -100, reason: 'damage' });
 
-      const stock = async (date: string, warehouseId?: number) => Object.fromEntries((await client.getHistoricalInventory(date, warehouseId))
-        .flatMap((entry) => entry.articles).map((a) => [a.articleNumber, a.numberOfItems]));
+      const stock = async (date: string, warehouseId?: number) =>
+        Object.fromEntries(
+          (await client.getHistoricalInventory(date, warehouseId))
+            .flatMap((entry) => entry.articles)
+            .map((a) => [a.articleNumber, a.numberOfItems]),
+        );
       expect(await stock('2026-10-05T00:00:00Z')).toEqual({ 'WIDGET-1': 120, 'WIDGET-2': 80, 'GADGET-1': 25 });
       expect(await stock('2026-11-01T00:00:00Z')).toEqual({ 'WIDGET-1': 100, 'WIDGET-2': 79, 'GADGET-1': 30 });
       expect(await stock('2026-11-01T00:00:00Z', 2)).toEqual({ 'WIDGET-1': 0, 'WIDGET-2': 0, 'GADGET-1': 5 });
@@ -190,7 +228,13 @@ describe('faults and call accounting', () => {
     const pattern = async () => {
       await ctl('PUT', '/faults', { rules: [{ route: '/orders', errorRate: 0.5, seed: 7 }] });
       const out: boolean[] = [];
-      for (let i = 0; i < 12; i++) out.push(await client.listOrders().then(() => true, () => false));
+      for (let i = 0; i < 12; i++)
+        out.push(
+          await client.listOrders().then(
+            () => true,
+            () => false,
+          ),
+        );
       return out;
     };
     const first = await pattern();
@@ -238,11 +282,18 @@ describe('client failure classification on bad bodies', () => {
     fake.get('/w/api/v1/orders/1', async () => ({ orderInfo: { orderId: 1 }, orderLines: [] }));
     fake.get('/w/api/v1/orders/2', async (_req, reply) => reply.type('text/html').send('<html>Maintenance</html>'));
     fake.get('/w/api/v1/orders/3', async (_req, reply) => reply.code(200).send(''));
-    fake.get('/w/api/v1/orders/4', async (_req, reply) => reply.code(502).type('text/html').send('<html>Bad gateway</html>'));
+    fake.get('/w/api/v1/orders/4', async (_req, reply) =>
+      reply.code(502).type('text/html').send('<html>Bad gateway</html>'),
+    );
     await fake.listen({ port: 0, host: '127.0.0.1' });
     const address = fake.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
-    const client = new WmsClient({ baseUrl: `http://127.0.0.1:${port}/w`, username: 'WSI', password: 'p', goodsOwnerId: 1 });
+    const client = new WmsClient({
+      baseUrl: `http://127.0.0.1:${port}/w`,
+      username: 'WSI',
+      password: 'p',
+      goodsOwnerId: 1,
+    });
     try {
       const missing = await client.getOrder(1).catch((e: unknown) => e);
       expect(missing).toBeInstanceOf(WmsSchemaError);
@@ -268,7 +319,12 @@ describe('client failure classification on bad bodies', () => {
     const address = fake.server.address();
     const port = typeof address === 'object' && address ? address.port : 0;
     await fake.close();
-    const client = new WmsClient({ baseUrl: `http://127.0.0.1:${port}/w`, username: 'WSI', password: 'p', goodsOwnerId: 1 });
+    const client = new WmsClient({
+      baseUrl: `http://127.0.0.1:${port}/w`,
+      username: 'WSI',
+      password: 'p',
+      goodsOwnerId: 1,
+    });
     await expect(client.listOrders()).rejects.toMatchObject({ kind: 'retryable', method: 'GET', path: '/orders' });
   });
 });

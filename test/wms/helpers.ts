@@ -23,7 +23,8 @@ export async function control<T = unknown>(
   const res = await fetch(`${sandbox.url}/_sandbox${path}`, {
     method,
     // The controls take JSON only (simulators/local-control-guard.ts); a bodiless DELETE is the one exception.
-    headers: method === 'GET' || (method === 'DELETE' && body === undefined) ? {} : { 'content-type': 'application/json' },
+    headers:
+      method === 'GET' || (method === 'DELETE' && body === undefined) ? {} : { 'content-type': 'application/json' },
     body: method === 'GET' || (method === 'DELETE' && body === undefined) ? undefined : JSON.stringify(body ?? {}),
   });
   const text = await res.text();
@@ -34,7 +35,11 @@ export async function control<T = unknown>(
 export async function newGoodsOwner(
   sandbox: WmsSandbox,
   options: { seed?: boolean; timeoutMs?: number } = {},
-): Promise<{ creds: GoodsOwnerCredentials; client: WmsClient; ctl: (m: 'GET' | 'POST' | 'PUT' | 'DELETE', p: string, b?: unknown) => Promise<unknown> }> {
+): Promise<{
+  creds: GoodsOwnerCredentials;
+  client: WmsClient;
+  ctl: (m: 'GET' | 'POST' | 'PUT' | 'DELETE', p: string, b?: unknown) => Promise<unknown>;
+}> {
   const creds = await control<GoodsOwnerCredentials>(sandbox, 'POST', '/goods-owners', { name: 'Acme AB' });
   if (options.seed) await control(sandbox, 'POST', `/goods-owners/${creds.goodsOwnerId}/seed`);
   const client = new WmsClient({
@@ -50,7 +55,11 @@ export async function newGoodsOwner(
 }
 
 /** Polls until the condition holds (no fixed sleeps in assertions). */
-export async function waitFor<T>(probe: () => T | Promise<T>, what: string, timeoutMs = 10_000): Promise<NonNullable<T>> {
+export async function waitFor<T>(
+  probe: () => T | Promise<T>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

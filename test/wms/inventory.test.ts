@@ -47,8 +47,18 @@ describe('articles and inventory', () => {
     const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
     expect((await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo.numberOfItems).toBe(120);
     await ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', delta: -4, reason: 'damage' });
-    await ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', warehouse: 'Second', count: 30, reason: 'count' });
-    await ctl('POST', '/stock-adjustments', { articleNumber: 'WIDGET-1', warehouse: 'Second', count: 25, reason: 'count' });
+    await ctl('POST', '/stock-adjustments', {
+      articleNumber: 'WIDGET-1',
+      warehouse: 'Second',
+      count: 30,
+      reason: 'count',
+    });
+    await ctl('POST', '/stock-adjustments', {
+      articleNumber: 'WIDGET-1',
+      warehouse: 'Second',
+      count: 25,
+      reason: 'count',
+    });
 
     const widget = (await client.getArticleByNumber('WIDGET-1'))!;
     expect(widget.inventoryInfo.numberOfItems).toBe(116 + 25);
@@ -69,7 +79,9 @@ describe('articles and inventory', () => {
     const adjustments = await client.listInventoryAdjustments({ from: since });
     const widgetAdjustments = adjustments.find((l) => l.article.articleNumber === 'WIDGET-1')!.inventoryAdjustments;
     // The seed's stock count, then the three adjustments above.
-    expect(widgetAdjustments.map((a) => [a.numberOfItems, a.inventoryAdjustmentCause?.code, a.warehouse?.name])).toEqual([
+    expect(
+      widgetAdjustments.map((a) => [a.numberOfItems, a.inventoryAdjustmentCause?.code, a.warehouse?.name]),
+    ).toEqual([
       [120, 'COUNT', 'Main'],
       [-4, 'DAMAGE', 'Main'],
       [30, 'COUNT', 'Second'],
@@ -87,12 +99,17 @@ describe('articles and inventory', () => {
 });
 
 describe('suppliers', () => {
-  it('has no supplier endpoint, as Ongoing REST v1 has none: suppliers live in articles\' supplierInfo', async () => {
+  it("has no supplier endpoint, as Ongoing REST v1 has none: suppliers live in articles' supplierInfo", async () => {
     const { client, creds } = await newGoodsOwner(sandbox, { seed: true });
     const auth = `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`;
-    const res = await fetch(`${sandbox.url}/${creds.warehouse}/api/v1/suppliers?goodsOwnerId=${creds.goodsOwnerId}`, { headers: { authorization: auth } });
+    const res = await fetch(`${sandbox.url}/${creds.warehouse}/api/v1/suppliers?goodsOwnerId=${creds.goodsOwnerId}`, {
+      headers: { authorization: auth },
+    });
     expect(res.status).toBe(404);
-    expect((await client.getArticleByNumber('WIDGET-1'))!.supplierInfo).toMatchObject({ supplierNumber: 'SUP-1', supplierName: 'Nordic Widgets AB' });
+    expect((await client.getArticleByNumber('WIDGET-1'))!.supplierInfo).toMatchObject({
+      supplierNumber: 'SUP-1',
+      supplierName: 'Nordic Widgets AB',
+    });
   });
 
   it('pages through articles and their inventory with articleSystemIdFrom and maxArticlesToGet', async () => {
@@ -132,7 +149,9 @@ describe('purchase orders', () => {
     ]);
     expect((await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo.toReceiveNumberOfItems).toBe(10);
 
-    await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`, { lines: [{ rowNumber: 1, receivedNumberOfItems: 6 }] });
+    await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`, {
+      lines: [{ rowNumber: 1, receivedNumberOfItems: 6 }],
+    });
     const partly = (await client.getPurchaseOrderByNumber('PO-1'))!;
     // Goods coming in: Inbound (300). Ongoing's 400 is "Deflection", not "partly received".
     expect(partly.purchaseOrderInfo.purchaseOrderStatus).toMatchObject({ number: 300, text: 'Inbound' });
@@ -163,9 +182,15 @@ describe('purchase orders', () => {
       purchaseOrderNumber: 'PO-D',
       purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 10 }],
     });
-    await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`, { lines: [{ rowNumber: '1', receivedNumberOfItems: 7 }], finish: true });
+    await ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`, {
+      lines: [{ rowNumber: '1', receivedNumberOfItems: 7 }],
+      finish: true,
+    });
     const po = (await client.getPurchaseOrderByNumber('PO-D'))!;
-    expect(po.purchaseOrderInfo.purchaseOrderStatus).toMatchObject({ number: PURCHASE_ORDER_STATUS.Deflection, text: 'Deflection' });
+    expect(po.purchaseOrderInfo.purchaseOrderStatus).toMatchObject({
+      number: PURCHASE_ORDER_STATUS.Deflection,
+      text: 'Deflection',
+    });
     expect(po.purchaseOrderLines[0]!.receivedNumberOfItems).toBe(7);
     // Reception is over: nothing more comes in, nothing is still expected.
     await expect(ctl('POST', `/purchase-orders/${purchaseOrderId}/receive`)).rejects.toThrow(/409/);
@@ -174,15 +199,21 @@ describe('purchase orders', () => {
 
   it('keeps what the ERP was told per line, and lists only purchase orders with lines still to report', async () => {
     const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
-    const seeded = await ctl('POST', '/purchase-orders/bulk', {
+    const seeded = (await ctl('POST', '/purchase-orders/bulk', {
       receive: true,
       purchaseOrders: ['R-1', 'R-2', 'R-3'].map((number) => ({
-        purchaseOrderNumber: number, purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 4 }],
+        purchaseOrderNumber: number,
+        purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 4 }],
       })),
-    }) as { purchaseOrderIds: number[] };
-    await client.upsertPurchaseOrder({ purchaseOrderNumber: 'N-1', purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 2 }] });
-    const toReport = async () => (await client.listPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true }))
-      .map((po) => po.purchaseOrderInfo.purchaseOrderNumber);
+    })) as { purchaseOrderIds: number[] };
+    await client.upsertPurchaseOrder({
+      purchaseOrderNumber: 'N-1',
+      purchaseOrderLines: [{ rowNumber: '1', articleNumber: 'WIDGET-1', numberOfItems: 2 }],
+    });
+    const toReport = async () =>
+      (await client.listPurchaseOrders({ onlyPurchaseOrdersWithOrderLinesToReport: true })).map(
+        (po) => po.purchaseOrderInfo.purchaseOrderNumber,
+      );
     // Received and never reported: listed. Notified with nothing received (reported null, received 0): not listed.
     expect(await toReport()).toEqual(['R-1', 'R-2', 'R-3']);
 
@@ -196,9 +227,14 @@ describe('purchase orders', () => {
     expect(await toReport()).toEqual(['R-1', 'R-2', 'R-3']);
 
     // Several numbers in one lookup (repeated purchaseOrderNumbers), paged as Ongoing pages.
-    const found = await client.listPurchaseOrders({ purchaseOrderNumbers: ['R-3', 'N-1', 'NOPE'], maxPurchaseOrdersToGet: 3 });
+    const found = await client.listPurchaseOrders({
+      purchaseOrderNumbers: ['R-3', 'N-1', 'NOPE'],
+      maxPurchaseOrdersToGet: 3,
+    });
     expect(found.map((po) => po.purchaseOrderInfo.purchaseOrderNumber)).toEqual(['R-3', 'N-1']);
     expect(seeded.purchaseOrderIds).toHaveLength(3);
-    await expect(client.setPurchaseOrderLineReported(r1.purchaseOrderInfo.purchaseOrderId, 999_999, 1)).rejects.toMatchObject({ status: 404 });
+    await expect(
+      client.setPurchaseOrderLineReported(r1.purchaseOrderInfo.purchaseOrderId, 999_999, 1),
+    ).rejects.toMatchObject({ status: 404 });
   });
 });

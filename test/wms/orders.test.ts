@@ -20,7 +20,11 @@ const orderBody = (orderNumber: string, lines: Array<[string | number, string, n
   deliveryDate: '2030-01-15',
   orderRemark: 'Leave at the door',
   consignee,
-  orderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({ rowNumber: String(rowNumber), articleNumber, numberOfItems })),
+  orderLines: lines.map(([rowNumber, articleNumber, numberOfItems]) => ({
+    rowNumber: String(rowNumber),
+    articleNumber,
+    numberOfItems,
+  })),
 });
 
 describe('orders', () => {
@@ -31,7 +35,12 @@ describe('orders', () => {
       smsNotification: { toBeNotified: false },
       emailNotification: { toBeNotified: true, value: 'kund@example.com' },
     });
-    const again = await client.upsertOrder(orderBody('FN-1001', [[1, 'WIDGET-1', 3], [2, 'GADGET-1', 1]]));
+    const again = await client.upsertOrder(
+      orderBody('FN-1001', [
+        [1, 'WIDGET-1', 3],
+        [2, 'GADGET-1', 1],
+      ]),
+    );
     expect(again.orderId).toBe(created.orderId);
 
     const order = await client.getOrder(created.orderId);
@@ -87,7 +96,13 @@ describe('orders', () => {
 
     const update = await client.upsertOrder(orderBody('FN-S1', [[1, 'WIDGET-1', 5]])).catch((e: unknown) => e);
     expect(update).toBeInstanceOf(WmsOrderStartedError);
-    expect(update).toMatchObject({ orderNumber: 'FN-S1', orderStatus: 300, orderId, kind: 'non-retryable', status: 400 });
+    expect(update).toMatchObject({
+      orderNumber: 'FN-S1',
+      orderStatus: 300,
+      orderId,
+      kind: 'non-retryable',
+      status: 400,
+    });
 
     const cancel = await client.cancelOrder(orderId).catch((e: unknown) => e);
     expect(cancel).toBeInstanceOf(WmsOrderStartedError);
@@ -114,7 +129,9 @@ describe('orders', () => {
     expect(update).toBeInstanceOf(WmsError);
     expect(update).toMatchObject({ kind: 'retryable', status: 503 });
     // Once the WMS answers again, the same call is explained as "started".
-    expect(await client.upsertOrder(orderBody('FN-S2', [[1, 'WIDGET-1', 5]])).catch((e: unknown) => e)).toBeInstanceOf(WmsOrderStartedError);
+    expect(await client.upsertOrder(orderBody('FN-S2', [[1, 'WIDGET-1', 5]])).catch((e: unknown) => e)).toBeInstanceOf(
+      WmsOrderStartedError,
+    );
   });
 
   it('lets the floor cancel a started order, after which the goods owner cannot update it', async () => {
@@ -131,7 +148,13 @@ describe('orders', () => {
   it('walks the floor: release, allocate, partial pick with batches, sent with parcels and tracking', async () => {
     const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
     const before = (await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo.numberOfItems;
-    const { orderId } = await client.upsertOrder(orderBody('FN-P1', [[1, 'WIDGET-1', 5], [2, 'WIDGET-2', 2], [3, 'GADGET-1', 1]]));
+    const { orderId } = await client.upsertOrder(
+      orderBody('FN-P1', [
+        [1, 'WIDGET-1', 5],
+        [2, 'WIDGET-2', 2],
+        [3, 'GADGET-1', 1],
+      ]),
+    );
     const booked = (await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo;
     expect(booked.numberOfBookedItems).toBe(5);
     expect(booked.sellableNumberOfItems).toBe(before - 5);
@@ -161,7 +184,10 @@ describe('orders', () => {
     expect(sent.orderInfo.orderStatus.number).toBe(450);
     expect(sent.orderInfo.shippedTime).toBeTruthy();
     expect(sent.orderInfo.wayBill).toBeTruthy();
-    expect(sent.parcels.map((p) => p.tracking?.trackingUrl)).toEqual(['https://tracking.sandbox.invalid/TRK1', 'https://tracking.sandbox.invalid/TRK2']);
+    expect(sent.parcels.map((p) => p.tracking?.trackingUrl)).toEqual([
+      'https://tracking.sandbox.invalid/TRK1',
+      'https://tracking.sandbox.invalid/TRK2',
+    ]);
     expect(sent.tracking.map((t) => t.waybill)).toEqual([sent.orderInfo.wayBill, sent.orderInfo.wayBill]);
     const after = (await client.getArticleByNumber('WIDGET-1'))!.inventoryInfo;
     expect(after.numberOfItems).toBe(before - 3); // only what was picked left the building
@@ -181,10 +207,17 @@ describe('orders', () => {
 
   it('marks picked numbers as reported (PATCH setReportedNumberOfItemsToPickedNumberOfItems)', async () => {
     const { client, ctl } = await newGoodsOwner(sandbox, { seed: true });
-    const { orderId } = await client.upsertOrder(orderBody('FN-R', [[1, 'WIDGET-1', 2], [2, 'WIDGET-2', 1]]));
+    const { orderId } = await client.upsertOrder(
+      orderBody('FN-R', [
+        [1, 'WIDGET-1', 2],
+        [2, 'WIDGET-2', 1],
+      ]),
+    );
     await ctl('POST', `/orders/${orderId}/pick`, { lines: [{ rowNumber: '1', pickedNumberOfItems: 2 }] });
     await ctl('POST', `/orders/${orderId}/send`);
-    expect((await client.listOrders({ onlyOrdersWithOrderLinesToReport: true })).map((o) => o.orderInfo.orderId)).toEqual([orderId]);
+    expect(
+      (await client.listOrders({ onlyOrdersWithOrderLinesToReport: true })).map((o) => o.orderInfo.orderId),
+    ).toEqual([orderId]);
     expect((await client.getOrder(orderId)).orderLines.map((l) => l.reportedNumberOfItems)).toEqual([null, null]);
     await client.markOrderReported(orderId);
     expect((await client.getOrder(orderId)).orderLines.map((l) => l.reportedNumberOfItems)).toEqual([2, 0]);
@@ -214,7 +247,8 @@ describe('orders', () => {
   it('pages through every order with orderIdFrom and maxOrdersToGet', async () => {
     const { client } = await newGoodsOwner(sandbox, { seed: true });
     const created: number[] = [];
-    for (let i = 0; i < 7; i++) created.push((await client.upsertOrder(orderBody(`PG-${i}`, [[1, 'WIDGET-1', 1]]))).orderId);
+    for (let i = 0; i < 7; i++)
+      created.push((await client.upsertOrder(orderBody(`PG-${i}`, [[1, 'WIDGET-1', 1]]))).orderId);
     const pages: number[][] = [];
     for await (const page of client.orderPages({}, 3)) pages.push(page.map((o) => o.orderInfo.orderId));
     expect(pages.map((p) => p.length)).toEqual([3, 3, 1]);
@@ -252,7 +286,7 @@ describe('orders as Ongoing models them', () => {
       },
       body: JSON.stringify(body),
     });
-    return { status: res.status, body: await res.json() as { message?: string } };
+    return { status: res.status, body: (await res.json()) as { message?: string } };
   };
 
   it('refuses an order without deliveryDate or without consignee with 400, as Ongoing does', async () => {
@@ -271,14 +305,27 @@ describe('orders as Ongoing models them', () => {
 
   it('drops fields its model does not have, like Ongoing: nothing comes back as goodsOwnerOrderReference or consignee e-mail', async () => {
     const { creds, client } = await newGoodsOwner(sandbox, { seed: true });
-    const body = { goodsOwnerId: creds.goodsOwnerId, ...orderBody('DROP-1', [[1, 'WIDGET-1', 1]]), goodsOwnerOrderReference: 'PO-77',
-      consignee: { ...consignee, email: 'kund@example.com', mobilePhone: '0701234567' }, consigneeOrderNumber: 'PO-77' };
+    const body = {
+      goodsOwnerId: creds.goodsOwnerId,
+      ...orderBody('DROP-1', [[1, 'WIDGET-1', 1]]),
+      goodsOwnerOrderReference: 'PO-77',
+      consignee: { ...consignee, email: 'kund@example.com', mobilePhone: '0701234567' },
+      consigneeOrderNumber: 'PO-77',
+    };
     const { status } = await rawPut(creds, body);
     expect(status).toBe(201);
     const order = (await client.findOrderByNumber('DROP-1'))!;
-    expect(JSON.stringify(await (await fetch(`${sandbox.url}/${creds.warehouse}/api/v1/orders/${order.orderInfo.orderId}`, {
-      headers: { authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}` },
-    })).json())).not.toMatch(/goodsOwnerOrderReference|kund@example\.com|0701234567/);
+    expect(
+      JSON.stringify(
+        await (
+          await fetch(`${sandbox.url}/${creds.warehouse}/api/v1/orders/${order.orderInfo.orderId}`, {
+            headers: {
+              authorization: `Basic ${Buffer.from(`${creds.username}:${creds.password}`).toString('base64')}`,
+            },
+          })
+        ).json(),
+      ),
+    ).not.toMatch(/goodsOwnerOrderReference|kund@example\.com|0701234567/);
     expect(order.orderInfo.consigneeOrderNumber).toBe('PO-77');
   });
 
@@ -290,7 +337,8 @@ describe('orders as Ongoing models them', () => {
     expect(missing).toBeInstanceOf(WmsError);
     expect(missing).toMatchObject({ kind: 'non-retryable' });
     expect((missing as Error).message).toContain('deliveryDate');
-    const unknownField = await client.upsertOrder({ ...orderBody('CL-2', [[1, 'WIDGET-1', 1]]), goodsOwnerOrderReference: 'X' } as never)
+    const unknownField = await client
+      .upsertOrder({ ...orderBody('CL-2', [[1, 'WIDGET-1', 1]]), goodsOwnerOrderReference: 'X' } as never)
       .catch((e: unknown) => e);
     expect((unknownField as Error).message).toContain('goodsOwnerOrderReference');
     expect(((await ctl('GET', '/calls')) as { total: number }).total).toBe(0);

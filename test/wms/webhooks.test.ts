@@ -24,7 +24,9 @@ interface Received {
 }
 
 /** A receiver that answers with the next status from `answers` (then 200), keeping every request. */
-async function startReceiver(answers: number[] = []): Promise<{ app: FastifyInstance; url: string; received: Received[] }> {
+async function startReceiver(
+  answers: number[] = [],
+): Promise<{ app: FastifyInstance; url: string; received: Received[] }> {
   const app = Fastify();
   const received: Received[] = [];
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
@@ -102,13 +104,28 @@ describe('webhooks', () => {
       byUser: { userId: expect.any(Number) },
       byComputer: { computerName: expect.any(String) },
     });
-    expect(sent.tracking).toEqual([{ trackingUrl: 'https://tracking.sandbox.invalid/TRK-9', waybill: expect.any(String), isReturn: false }]);
+    expect(sent.tracking).toEqual([
+      { trackingUrl: 'https://tracking.sandbox.invalid/TRK-9', waybill: expect.any(String), isReturn: false },
+    ]);
     expect(sent.parcels).toHaveLength(1);
     // Exactly Ongoing's keys, nothing more.
     expect(Object.keys(JSON.parse(byTemplate.OrderStatusChanged!.raw.toString())).sort()).toEqual(
       [
-        'webhookOrdersId', 'webhookEventId', 'system', 'timestamp', 'orderId', 'orderNumber', 'goodsOwnerId', 'path',
-        'byUser', 'byComputer', 'orderStatus', 'currentShipmentId', 'webhookTemplate', 'goodsOwnerName', 'tracking',
+        'webhookOrdersId',
+        'webhookEventId',
+        'system',
+        'timestamp',
+        'orderId',
+        'orderNumber',
+        'goodsOwnerId',
+        'path',
+        'byUser',
+        'byComputer',
+        'orderStatus',
+        'currentShipmentId',
+        'webhookTemplate',
+        'goodsOwnerName',
+        'tracking',
         'parcels',
       ].sort(),
     );
@@ -154,10 +171,19 @@ describe('webhooks', () => {
 
   it('refuses a webhook config without auth, or with the old top-level secret', async () => {
     const { ctl } = await newGoodsOwner(sandbox);
-    await expect(ctl('PUT', '/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['orderCreated'] })).rejects.toThrow(/400.*auth/);
-    await expect(ctl('PUT', '/webhooks', { url: 'http://127.0.0.1:9/hook', secret: SECRET, events: ['orderCreated'] })).rejects.toThrow(/400/);
-    await expect(ctl('PUT', '/webhooks', { url: 'http://127.0.0.1:9/hook', auth: { type: 'basic', username: 'u' }, events: ['orderCreated'] }))
-      .rejects.toThrow(/400/);
+    await expect(ctl('PUT', '/webhooks', { url: 'http://127.0.0.1:9/hook', events: ['orderCreated'] })).rejects.toThrow(
+      /400.*auth/,
+    );
+    await expect(
+      ctl('PUT', '/webhooks', { url: 'http://127.0.0.1:9/hook', secret: SECRET, events: ['orderCreated'] }),
+    ).rejects.toThrow(/400/);
+    await expect(
+      ctl('PUT', '/webhooks', {
+        url: 'http://127.0.0.1:9/hook',
+        auth: { type: 'basic', username: 'u' },
+        events: ['orderCreated'],
+      }),
+    ).rejects.toThrow(/400/);
   });
 
   it('rejects missing and malformed signatures', () => {

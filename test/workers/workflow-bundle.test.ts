@@ -20,7 +20,9 @@ describe('the workflow bundle', () => {
     const built = statSync(path).mtimeMs;
     expect(await ensureWorkflowBundle(dir)).toBe(path);
     expect(statSync(path).mtimeMs).toBe(built);
-    const history = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'histories', 'orderWorkflow.happy-path.json'), 'utf8'));
+    const history = JSON.parse(
+      readFileSync(join(import.meta.dirname, '..', 'histories', 'orderWorkflow.happy-path.json'), 'utf8'),
+    );
     await Worker.runReplayHistory({ workflowBundle: { codePath: path } }, history, 'happy-path');
   }, 120_000);
 

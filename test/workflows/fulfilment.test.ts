@@ -9,8 +9,19 @@ import { MAX_WRITE_ROUNDS, reportFulfilmentStepwise, type FulfilmentSteps } from
 
 function order(rowIds: number[], delivered: number[], extra: Partial<OrderSnapshot> = {}): OrderSnapshot {
   return {
-    DocumentNumber: '7', CustomerNumber: 'C1', CustomerName: 'Kund', Cancelled: false, Sent: true, InvoiceReference: null,
-    OrderRows: rowIds.map((RowId, i) => ({ RowId, ArticleNumber: `A${i}`, Description: '', OrderedQuantity: 2, DeliveredQuantity: delivered[i] ?? 0 })),
+    DocumentNumber: '7',
+    CustomerNumber: 'C1',
+    CustomerName: 'Kund',
+    Cancelled: false,
+    Sent: true,
+    InvoiceReference: null,
+    OrderRows: rowIds.map((RowId, i) => ({
+      RowId,
+      ArticleNumber: `A${i}`,
+      Description: '',
+      OrderedQuantity: 2,
+      DeliveredQuantity: delivered[i] ?? 0,
+    })),
     ...extra,
   } as OrderSnapshot;
 }
@@ -21,8 +32,18 @@ const picked: PickedLine[] = [
 ];
 
 const failure = (message: string, nonRetryable: boolean) =>
-  new ActivityFailure('activity failed', 'step', '1', RetryState.MAXIMUM_ATTEMPTS_REACHED, 'test',
-    ApplicationFailure.create({ message, type: nonRetryable ? 'FortnoxBadRequest' : 'FortnoxUnavailable', nonRetryable }));
+  new ActivityFailure(
+    'activity failed',
+    'step',
+    '1',
+    RetryState.MAXIMUM_ATTEMPTS_REACHED,
+    'test',
+    ApplicationFailure.create({
+      message,
+      type: nonRetryable ? 'FortnoxBadRequest' : 'FortnoxUnavailable',
+      nonRetryable,
+    }),
+  );
 
 /** A scripted Fortnox: each step answers from its queue (a value, or an error to throw); every call is logged. */
 function scripted(script: {
@@ -45,7 +66,10 @@ function scripted(script: {
     fetchFortnoxOrder: async () => (calls.push('fetch'), next(script.reads, 'fetch')?.order ?? null),
     lagerActive: async () => (calls.push('lager'), next(script.lager, 'lager')),
     moveFortnoxOrderToDelivery: async () => (calls.push('move'), next(script.moves, 'move')),
-    writeDeliveredQuantities: async (_t: string, _d: string, rows: unknown) => (calls.push(`write ${JSON.stringify(rows)}`), next(script.writes, 'write')),
+    writeDeliveredQuantities: async (_t: string, _d: string, rows: unknown) => (
+      calls.push(`write ${JSON.stringify(rows)}`),
+      next(script.writes, 'write')
+    ),
     createInvoiceFromOrder: async () => (calls.push('invoice'), next(script.invoices, 'invoice')),
     pause: async (ms: number) => void pauses.push(ms),
   } as unknown as FulfilmentSteps;
@@ -71,7 +95,10 @@ describe('reporting a shipment one Fortnox request at a time', () => {
 
   it('after a write whose answer was lost, reads again and writes nothing twice: the stored rows are already right', async () => {
     const { steps, calls, pauses } = scripted({
-      reads: [{ order: order([10, 11], [0, 0]), lagerActive: false }, { order: order([20, 21], [2, 1]), lagerActive: false }],
+      reads: [
+        { order: order([10, 11], [0, 0]), lagerActive: false },
+        { order: order([20, 21], [2, 1]), lagerActive: false },
+      ],
       writes: [failure('socket hang up', false)],
       invoices: [{ invoiceNumber: '900' }],
     });
@@ -81,9 +108,12 @@ describe('reporting a shipment one Fortnox request at a time', () => {
     expect(pauses).toEqual([2_000]);
   });
 
-  it('a lost write that did not land is written again on the new read\'s RowIds', async () => {
+  it("a lost write that did not land is written again on the new read's RowIds", async () => {
     const { steps, calls } = scripted({
-      reads: [{ order: order([10, 11], [0, 0]), lagerActive: false }, { order: order([30, 31], [0, 0]), lagerActive: false }],
+      reads: [
+        { order: order([10, 11], [0, 0]), lagerActive: false },
+        { order: order([30, 31], [0, 0]), lagerActive: false },
+      ],
       writes: [failure('timeout', false), order([40, 41], [2, 1])],
       invoices: [{ invoiceNumber: '900' }],
     });
@@ -100,7 +130,10 @@ describe('reporting a shipment one Fortnox request at a time', () => {
   });
 
   it('puts the report off, with the reason, when Fortnox keeps failing, waiting longer each round up to 2 minutes', async () => {
-    const reads = Array.from({ length: MAX_WRITE_ROUNDS }, () => ({ order: order([10, 11], [0, 0]), lagerActive: false }));
+    const reads = Array.from({ length: MAX_WRITE_ROUNDS }, () => ({
+      order: order([10, 11], [0, 0]),
+      lagerActive: false,
+    }));
     const { steps, pauses } = scripted({ reads, writes: reads.map(() => failure('503 from Fortnox', false)) });
     expect(await run(steps)).toEqual({ outcome: 'put-off', reason: expect.stringContaining('503 from Fortnox') });
     expect(pauses).toHaveLength(MAX_WRITE_ROUNDS - 1);
@@ -108,11 +141,15 @@ describe('reporting a shipment one Fortnox request at a time', () => {
     expect(Math.max(...pauses)).toBe(120_000);
   });
 
-  it('stops between rounds when the run\'s history is full, so the order continues as new and reports again at once', async () => {
+  it("stops between rounds when the run's history is full, so the order continues as new and reports again at once", async () => {
     const reads = Array.from({ length: 3 }, () => ({ order: order([10, 11], [0, 0]), lagerActive: false }));
     const { steps, calls, pauses } = scripted({ reads, writes: reads.map(() => failure('503 from Fortnox', false)) });
     const report = await reportFulfilmentStepwise(steps, 't', '7', picked, () => true);
-    expect(report).toEqual({ outcome: 'put-off', historyFull: true, reason: expect.stringContaining('503 from Fortnox') });
+    expect(report).toEqual({
+      outcome: 'put-off',
+      historyFull: true,
+      reason: expect.stringContaining('503 from Fortnox'),
+    });
     expect(calls.filter((c) => c === 'read')).toHaveLength(1);
     expect(pauses).toEqual([]);
   });
@@ -143,7 +180,10 @@ describe('reporting a shipment one Fortnox request at a time', () => {
 
   it('an invoice refused because an earlier attempt made it is found on a fresh read', async () => {
     const { steps, calls } = scripted({
-      reads: [{ order: order([10, 11], [2, 1]), lagerActive: false }, { order: order([10, 11], [2, 1], { InvoiceReference: '901' }), lagerActive: false }],
+      reads: [
+        { order: order([10, 11], [2, 1]), lagerActive: false },
+        { order: order([10, 11], [2, 1], { InvoiceReference: '901' }), lagerActive: false },
+      ],
       invoices: [failure('already invoiced', true)],
     });
     expect(await run(steps)).toMatchObject({ outcome: 'already-invoiced', invoiceNumber: '901' });
@@ -152,16 +192,34 @@ describe('reporting a shipment one Fortnox request at a time', () => {
 
   it('stops at what Fortnox says: missing, already invoiced, nothing delivered, rows it did not store, lines it cannot match', async () => {
     expect(await run(scripted({ reads: [null] }).steps)).toEqual({ outcome: 'order-missing' });
-    expect(await run(scripted({ reads: [{ order: order([10, 11], [0, 0], { InvoiceReference: '5' }), lagerActive: false }] }).steps))
-      .toMatchObject({ outcome: 'already-invoiced', invoiceNumber: '5' });
+    expect(
+      await run(
+        scripted({ reads: [{ order: order([10, 11], [0, 0], { InvoiceReference: '5' }), lagerActive: false }] }).steps,
+      ),
+    ).toMatchObject({ outcome: 'already-invoiced', invoiceNumber: '5' });
     const none = scripted({ reads: [{ order: order([10, 11], [0, 0]), lagerActive: false }] });
-    expect(await reportFulfilmentStepwise(none.steps, 't', '7', picked.map((p) => ({ ...p, pickedNumberOfItems: 0 }))))
-      .toEqual({ outcome: 'nothing-delivered' });
-    const zeroed = scripted({ reads: [{ order: order([10, 11], [0, 0]), lagerActive: false }], writes: [order([20, 21], [0, 1])] });
-    expect(await run(zeroed.steps)).toMatchObject({ outcome: 'discrepancies', discrepancies: [{ position: 1, sent: 2, stored: 0 }] });
+    expect(
+      await reportFulfilmentStepwise(
+        none.steps,
+        't',
+        '7',
+        picked.map((p) => ({ ...p, pickedNumberOfItems: 0 })),
+      ),
+    ).toEqual({ outcome: 'nothing-delivered' });
+    const zeroed = scripted({
+      reads: [{ order: order([10, 11], [0, 0]), lagerActive: false }],
+      writes: [order([20, 21], [0, 1])],
+    });
+    expect(await run(zeroed.steps)).toMatchObject({
+      outcome: 'discrepancies',
+      discrepancies: [{ position: 1, sent: 2, stored: 0 }],
+    });
     expect(zeroed.calls).not.toContain('invoice');
     const unmatched = scripted({ reads: [{ order: order([10], [0]), lagerActive: false }] });
-    expect(await reportFulfilmentStepwise(unmatched.steps, 't', '7', [{ rowNumber: '1', articleNumber: 'ZZZ', pickedNumberOfItems: 1 }]))
-      .toMatchObject({ outcome: 'rows-unmatched' });
+    expect(
+      await reportFulfilmentStepwise(unmatched.steps, 't', '7', [
+        { rowNumber: '1', articleNumber: 'ZZZ', pickedNumberOfItems: 1 },
+      ]),
+    ).toMatchObject({ outcome: 'rows-unmatched' });
   });
 });

@@ -37,7 +37,9 @@ export function fulfilmentSteps(tenantId: string) {
 
 /** The steps as plain functions (what the report calls), so a test or a conformance run can supply its own. */
 export type FulfilmentSteps = {
-  [K in keyof ReturnType<typeof fulfilmentSteps>]: ReturnType<typeof fulfilmentSteps>[K] extends (...args: infer A) => infer R
+  [K in keyof ReturnType<typeof fulfilmentSteps>]: ReturnType<typeof fulfilmentSteps>[K] extends (
+    ...args: infer A
+  ) => infer R
     ? (...args: A) => R
     : never;
 };
@@ -77,7 +79,8 @@ export async function reportFulfilmentStepwise(
   for (let round = 0; round < MAX_WRITE_ROUNDS; round++) {
     if (round > 0) {
       // Each round adds a dozen events: stop at the run's history limit and let the next run report again.
-      if (historyFull()) return { outcome: 'put-off', reason: `continued as new after: ${lastFailure}`, historyFull: true };
+      if (historyFull())
+        return { outcome: 'put-off', reason: `continued as new after: ${lastFailure}`, historyFull: true };
       await steps.pause(Math.min(2_000 * 2 ** (round - 1), 120_000));
     }
     const read = await steps.readFortnoxOrderForReport(tenantId, documentNumber);
@@ -123,5 +126,8 @@ export async function reportFulfilmentStepwise(
       throw err;
     }
   }
-  return { outcome: 'put-off', reason: `Fortnox kept failing while the delivered quantities were written: ${lastFailure}` };
+  return {
+    outcome: 'put-off',
+    reason: `Fortnox kept failing while the delivered quantities were written: ${lastFailure}`,
+  };
 }

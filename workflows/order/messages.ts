@@ -88,7 +88,14 @@ export interface OrderStatus extends CarriedState {
 }
 
 export interface OrderResult {
-  outcome: 'invoiced' | 'already-invoiced' | 'invoiced-by-hand' | 'cancelled' | 'skipped' | 'closed-in-fortnox' | 'reporting-off';
+  outcome:
+    | 'invoiced'
+    | 'already-invoiced'
+    | 'invoiced-by-hand'
+    | 'cancelled'
+    | 'skipped'
+    | 'closed-in-fortnox'
+    | 'reporting-off';
   invoiceNumber?: string;
   delivered?: DeliveredRow[];
   backorder?: BackorderRow[];

@@ -87,12 +87,14 @@ export class Order {
    * Kept in the worker's memory and answered through Temporal's metadata query: it writes nothing to the history.
    */
   private publishSummary(): void {
-    setCurrentDetails(orderSummary({
-      documentNumber: this.input.documentNumber,
-      customerNumber: this.state.syncedDraft?.consignee.customerNumber,
-      stage: this.state.stage,
-      attention: this.state.attention,
-    }));
+    setCurrentDetails(
+      orderSummary({
+        documentNumber: this.input.documentNumber,
+        customerNumber: this.state.syncedDraft?.consignee.customerNumber,
+        stage: this.state.stage,
+        attention: this.state.attention,
+      }),
+    );
   }
 
   get done(): boolean {
@@ -100,8 +102,13 @@ export class Order {
   }
 
   status(): OrderStatus {
-    return { ...this.state, tenantId: this.input.tenantId, documentNumber: this.input.documentNumber, busy: this.busy,
-      result: this.result };
+    return {
+      ...this.state,
+      tenantId: this.input.tenantId,
+      documentNumber: this.input.documentNumber,
+      busy: this.busy,
+      result: this.result,
+    };
   }
 
   record(action: string, detail?: string): void {
@@ -146,7 +153,11 @@ export class Order {
     // (Patched: runs recorded before this read the order again right after starting.)
     if (patched('start-read-covers-start-signal')) this.state.pendingFortnoxChange = false;
     const order = await this.fortnox.fetchFortnoxOrder(this.input.tenantId, this.input.documentNumber);
-    if (!order) return this.finish({ outcome: 'closed-in-fortnox', rejectedChanges: [], detail: 'the order does not exist in Fortnox' }, 'closed-in-fortnox');
+    if (!order)
+      return this.finish(
+        { outcome: 'closed-in-fortnox', rejectedChanges: [], detail: 'the order does not exist in Fortnox' },
+        'closed-in-fortnox',
+      );
     const existing = await wms.findWmsOrder(this.input.tenantId, this.input.documentNumber);
     if (existing) {
       // An earlier run already created it (the order was synced before, or a response was lost): carry on from
@@ -190,14 +201,18 @@ export class Order {
       }
       // Our first PUT was stored but its answer was lost, and the warehouse started on the order before the retry:
       // the order is there, so carry on with it. (Patched: runs from before this went to needs-attention here.)
-      if (failureType(err) !== WMS_ORDER_STARTED_FAILURE_TYPE || !patched('created-then-started-before-retry')) throw err;
+      if (failureType(err) !== WMS_ORDER_STARTED_FAILURE_TYPE || !patched('created-then-started-before-retry'))
+        throw err;
       const existing = await wms.findWmsOrder(this.input.tenantId, this.input.documentNumber);
       if (!existing) throw err;
       this.state.wmsOrderId = existing.orderId;
       this.state.wmsStatus = existing.statusNumber;
       this.state.syncedDraft = draft;
       this.state.pendingWmsCheck = true;
-      this.record('found the order in the WMS, already started', `order ${existing.orderId}, status ${existing.statusNumber}`);
+      this.record(
+        'found the order in the WMS, already started',
+        `order ${existing.orderId}, status ${existing.statusNumber}`,
+      );
       this.setStage('in-warehouse');
       return;
     }
@@ -218,7 +233,10 @@ export class Order {
   private async applyFortnoxOrder(order: OrderSnapshot): Promise<void> {
     if (order.Cancelled) return this.closeInFortnox('cancelled in Fortnox');
     if (order.InvoiceReference) {
-      return this.closeInFortnox(`invoiced by hand in Fortnox (invoice ${order.InvoiceReference})`, order.InvoiceReference);
+      return this.closeInFortnox(
+        `invoiced by hand in Fortnox (invoice ${order.InvoiceReference})`,
+        order.InvoiceReference,
+      );
     }
     const draft = toWmsOrder(order, this.input.settings.notifications);
     if (this.state.syncedDraft && sameForWms(this.state.syncedDraft, draft)) return;
@@ -229,7 +247,8 @@ export class Order {
     } catch (err) {
       if (failureType(err) === WMS_ORDER_STARTED_FAILURE_TYPE) return this.rejectChange(changes);
       // Cancelled on the floor before its webhook reached us: the same end as the webhook's.
-      if (failureType(err) === WMS_ORDER_CANCELLED_FAILURE_TYPE && patched('created-then-cancelled-before-retry')) return this.onWmsCancelled();
+      if (failureType(err) === WMS_ORDER_CANCELLED_FAILURE_TYPE && patched('created-then-cancelled-before-retry'))
+        return this.onWmsCancelled();
       throw err;
     }
     this.state.syncedDraft = draft;
@@ -244,7 +263,10 @@ export class Order {
   }
 
   private async closeInFortnox(reason: string, invoiceNumber?: string): Promise<void> {
-    if (this.state.wmsOrderId !== null && !(this.state.wmsStatus !== null && warehouseHasStarted(this.state.wmsStatus))) {
+    if (
+      this.state.wmsOrderId !== null &&
+      !(this.state.wmsStatus !== null && warehouseHasStarted(this.state.wmsStatus))
+    ) {
       try {
         await wms.cancelWmsOrder(this.input.tenantId, this.state.wmsOrderId);
         this.record('cancelled in the WMS', reason);
@@ -259,12 +281,19 @@ export class Order {
       return;
     }
     const outcome = invoiceNumber ? 'invoiced-by-hand' : 'closed-in-fortnox';
-    this.finish({ outcome, invoiceNumber, rejectedChanges: this.state.rejectedChanges, detail: reason }, invoiceNumber ? 'completed' : 'cancelled');
+    this.finish(
+      { outcome, invoiceNumber, rejectedChanges: this.state.rejectedChanges, detail: reason },
+      invoiceNumber ? 'completed' : 'cancelled',
+    );
   }
 
   private onWmsCancelled(): void {
     this.finish(
-      { outcome: 'cancelled', rejectedChanges: this.state.rejectedChanges, detail: 'cancelled in the WMS; the Fortnox order is left as it is' },
+      {
+        outcome: 'cancelled',
+        rejectedChanges: this.state.rejectedChanges,
+        detail: 'cancelled in the WMS; the Fortnox order is left as it is',
+      },
       'cancelled',
     );
     upsertSearchAttributes([{ key: NeedsAttentionAttr, value: true }]);
@@ -279,18 +308,30 @@ export class Order {
       this.state.wmsStatus = view.statusNumber;
     }
     if (view.statusNumber === WmsStatus.Cancelled) return this.onWmsCancelled();
-    if (warehouseHasStarted(view.statusNumber) && this.state.stage === 'awaiting-warehouse') this.setStage('in-warehouse');
+    if (warehouseHasStarted(view.statusNumber) && this.state.stage === 'awaiting-warehouse')
+      this.setStage('in-warehouse');
     if (!readyToReport(view.statusNumber, this.input.settings.reportOn)) return;
     if (!this.input.settings.fulfilmentReporting) {
-      return this.finish({ outcome: 'reporting-off', rejectedChanges: this.state.rejectedChanges,
-        detail: 'fulfilment reporting to Fortnox is switched off for this tenant' }, 'completed');
+      return this.finish(
+        {
+          outcome: 'reporting-off',
+          rejectedChanges: this.state.rejectedChanges,
+          detail: 'fulfilment reporting to Fortnox is switched off for this tenant',
+        },
+        'completed',
+      );
     }
     this.setStage('reporting');
     // One Fortnox request per activity, so the queue's limit holds across workers. (Patched: runs recorded before
     // reported in one activity of up to five requests.)
     const report = patched('fortnox-one-request-per-activity')
-      ? await reportFulfilmentStepwise(this.fortnox, this.input.tenantId, this.input.documentNumber, view.pickedLines,
-        () => historyTooLong(this.input))
+      ? await reportFulfilmentStepwise(
+          this.fortnox,
+          this.input.tenantId,
+          this.input.documentNumber,
+          view.pickedLines,
+          () => historyTooLong(this.input),
+        )
       : await this.fortnox.reportFulfilment(this.input.tenantId, this.input.documentNumber, view.pickedLines);
     switch (report.outcome) {
       case 'put-off':
@@ -313,16 +354,21 @@ export class Order {
       case 'already-invoiced':
       case 'invoiced':
         await wms.markWmsOrderReported(this.input.tenantId, this.state.wmsOrderId);
-        this.record(report.outcome === 'invoiced' ? 'invoice created' : 'invoice already existed',
-          `invoice ${report.invoiceNumber}`);
-        return this.finish({
-          outcome: report.outcome,
-          invoiceNumber: report.invoiceNumber,
-          delivered: report.rows,
-          backorder: backorder(report.rows),
-          rejectedChanges: this.state.rejectedChanges,
-          detail: backorder(report.rows).length ? 'partial shipment: the rest is a backorder' : undefined,
-        }, 'completed');
+        this.record(
+          report.outcome === 'invoiced' ? 'invoice created' : 'invoice already existed',
+          `invoice ${report.invoiceNumber}`,
+        );
+        return this.finish(
+          {
+            outcome: report.outcome,
+            invoiceNumber: report.invoiceNumber,
+            delivered: report.rows,
+            backorder: backorder(report.rows),
+            rejectedChanges: this.state.rejectedChanges,
+            detail: backorder(report.rows).length ? 'partial shipment: the rest is a backorder' : undefined,
+          },
+          'completed',
+        );
     }
   }
 
@@ -341,14 +387,20 @@ export class Order {
 }
 
 function describeDiscrepancies(discrepancies: DeliveredDiscrepancy[]): string {
-  const rows = discrepancies.map((d) => `row ${d.position} ${d.ArticleNumber}: sent ${d.sent}, Fortnox stored ${d.stored}`);
-  return `Fortnox did not store the delivered quantities (Fortnox Lager saves 0 for articles without stock): ${rows.join('; ')}. ` +
-    'Not invoiced. Fix the stock in Fortnox, then resync the order.';
+  const rows = discrepancies.map(
+    (d) => `row ${d.position} ${d.ArticleNumber}: sent ${d.sent}, Fortnox stored ${d.stored}`,
+  );
+  return (
+    `Fortnox did not store the delivered quantities (Fortnox Lager saves 0 for articles without stock): ${rows.join('; ')}. ` +
+    'Not invoiced. Fix the stock in Fortnox, then resync the order.'
+  );
 }
 
 /** The run's history has reached the order's limit (or Temporal suggests continuing as new): time for a fresh run. */
 export function historyTooLong(input: OrderWorkflowInput): boolean {
-  return workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.settings.orderHistoryLimit ?? 2000);
+  return (
+    workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > (input.settings.orderHistoryLimit ?? 2000)
+  );
 }
 
 /** The order's settings from the tenant's current ones, or the ones it has when the worker cannot say (e.g. no such tenant). */
@@ -357,7 +409,10 @@ export async function currentSettings(input: OrderWorkflowInput): Promise<OrderW
     return orderWorkflowSettings(await settingsNow(input.tenantId));
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    log.warn('kept the order\'s settings at continue-as-new: the tenant\'s could not be read', { tenant: input.tenantId, error: failureMessage(err) });
+    log.warn("kept the order's settings at continue-as-new: the tenant's could not be read", {
+      tenant: input.tenantId,
+      error: failureMessage(err),
+    });
     return input.settings;
   }
 }

@@ -46,7 +46,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderRes
 
   while (!order.done) {
     const woken = await condition(
-      () => order.state.pendingFortnoxChange || order.state.pendingWmsCheck || !!order.state.resyncRequested || historyFull(),
+      () =>
+        order.state.pendingFortnoxChange ||
+        order.state.pendingWmsCheck ||
+        !!order.state.resyncRequested ||
+        historyFull(),
       input.settings.reconciliationInterval,
     );
     if (!woken) {
@@ -57,7 +61,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderRes
       order.state.resyncRequested = false;
       order.state.pendingFortnoxChange = true;
       order.state.pendingWmsCheck = true;
-      if (order.state.stage === 'needs-attention') order.setStage(order.state.wmsOrderId === null ? 'starting' : 'in-warehouse');
+      if (order.state.stage === 'needs-attention')
+        order.setStage(order.state.wmsOrderId === null ? 'starting' : 'in-warehouse');
       if (order.state.wmsOrderId === null) {
         await order.guarded('creating the order in the WMS', () => order.start());
         // The next iteration acts on the rest; it reaches the history check below, so this cannot spin.

@@ -5,19 +5,39 @@ import { normalizeReferenceType, validateReferenceId } from './reference-types';
 export type Direction = 'INBOUND' | 'OUTBOUND';
 export type DeliveryState = 'registration' | 'reservation' | 'delivery';
 
-export interface StockLocation { id: string; code: string; name: string }
+export interface StockLocation {
+  id: string;
+  code: string;
+  name: string;
+}
 export interface StockPoint {
-  id: string; code: string; name: string; state: 'ACTIVE' | 'INACTIVE'; stockLocations: StockLocation[];
+  id: string;
+  code: string;
+  name: string;
+  state: 'ACTIVE' | 'INACTIVE';
+  stockLocations: StockLocation[];
 }
 
 /** A FIFO lot: what one released inbound row (or flipped outbound row) put in stock, at its unit cost. */
 export interface Lot {
-  id: number; itemId: string; stockPointCode: string; stockLocationCode?: string;
-  quantity: number; remaining: number; unitCost: number; source: string;
+  id: number;
+  itemId: string;
+  stockPointCode: string;
+  stockLocationCode?: string;
+  quantity: number;
+  remaining: number;
+  unitCost: number;
+  source: string;
 }
 
 /** One slice of an outbound movement: from a lot, or (lotId null) into negative stock. */
-interface Allocation { lotId: number | null; itemId: string; stockPointCode: string; quantity: number; unitCost: number }
+interface Allocation {
+  lotId: number | null;
+  itemId: string;
+  stockPointCode: string;
+  quantity: number;
+  unitCost: number;
+}
 
 interface RowEffect {
   out: Allocation[];
@@ -26,33 +46,69 @@ interface RowEffect {
 }
 
 export interface DocumentRowInput {
-  itemId: string; quantity: number; rowId?: number; itemDescription?: string; itemUnit?: string; batch?: string;
-  directCost?: number; freightCost?: number; otherCost?: number; stockPointCode?: string; stockLocationCode?: string;
-  deliveredQuantity?: number; reservedQuantity?: number;
+  itemId: string;
+  quantity: number;
+  rowId?: number;
+  itemDescription?: string;
+  itemUnit?: string;
+  batch?: string;
+  directCost?: number;
+  freightCost?: number;
+  otherCost?: number;
+  stockPointCode?: string;
+  stockLocationCode?: string;
+  deliveredQuantity?: number;
+  reservedQuantity?: number;
 }
 
 /** An inbound document's currency: an object in Fortnox's model (`Currency`), not a code. */
-export interface DocumentCurrency { currency: string; rate: number; unit?: number }
+export interface DocumentCurrency {
+  currency: string;
+  rate: number;
+  unit?: number;
+}
 
 export interface DocumentInput {
-  date: string; rows: DocumentRowInput[]; note?: string; currency?: DocumentCurrency;
-  deliveryState?: DeliveryState; forcedDelivery?: boolean;
+  date: string;
+  rows: DocumentRowInput[];
+  note?: string;
+  currency?: DocumentCurrency;
+  deliveryState?: DeliveryState;
+  forcedDelivery?: boolean;
 }
 
 export interface DocumentRow extends DocumentRowInput {
-  rowId: number; reservedQuantity: number; deliveredQuantity: number; forcedQuantity: number; averageCost: number;
+  rowId: number;
+  reservedQuantity: number;
+  deliveredQuantity: number;
+  forcedQuantity: number;
+  averageCost: number;
 }
 
 export interface WarehouseDocument {
-  direction: Direction; type: string; id: string; date: string; note?: string; currency?: DocumentCurrency;
-  deliveryState?: DeliveryState; forcedDelivery: boolean; rows: DocumentRow[];
-  warehouseReady: boolean; releasedAt?: string; voided: boolean; booked: boolean; voidBooked: boolean;
+  direction: Direction;
+  type: string;
+  id: string;
+  date: string;
+  note?: string;
+  currency?: DocumentCurrency;
+  deliveryState?: DeliveryState;
+  forcedDelivery: boolean;
+  rows: DocumentRow[];
+  warehouseReady: boolean;
+  releasedAt?: string;
+  voided: boolean;
+  booked: boolean;
+  voidBooked: boolean;
   /** Fortnox's own documents (an order's movement) bypass the custom type rules. */
   internal: boolean;
   effects: RowEffect[];
 }
 
-export interface ItemInfo { defaultStockPointCode?: string; defaultStockLocationCode?: string }
+export interface ItemInfo {
+  defaultStockPointCode?: string;
+  defaultStockLocationCode?: string;
+}
 
 export interface EngineOptions {
   /** Stockholm date today (`YYYY-MM-DD`), from the sandbox clock. */
@@ -61,8 +117,19 @@ export interface EngineOptions {
   item: (itemId: string) => ItemInfo | undefined;
 }
 
-export interface StockBalance { itemId: string; stockPointCode: string; availableStock: number; inStock: number }
-export interface BookedEntry { type: string; id: string; direction: Direction; kind: 'release' | 'void'; value: number }
+export interface StockBalance {
+  itemId: string;
+  stockPointCode: string;
+  availableStock: number;
+  inStock: number;
+}
+export interface BookedEntry {
+  type: string;
+  id: string;
+  direction: Direction;
+  kind: 'release' | 'void';
+  value: number;
+}
 
 /** Everything the engine holds, as plain data (see `snapshot`/`restore`; the sandbox persists it across restarts). */
 export interface WarehouseSnapshot {
@@ -133,7 +200,8 @@ export class WarehouseEngine {
     for (const doc of snapshot.documents) this.documents.set(this.docKey(doc.direction, doc.type, doc.id), doc);
     this.lots.splice(0, this.lots.length, ...snapshot.lots);
     this.deficits.clear();
-    for (const d of snapshot.deficits) this.deficits.set(key(d.itemId, d.stockPointCode), { quantity: d.quantity, unitCost: d.unitCost });
+    for (const d of snapshot.deficits)
+      this.deficits.set(key(d.itemId, d.stockPointCode), { quantity: d.quantity, unitCost: d.unitCost });
     this.reservations.clear();
     for (const r of snapshot.reservations) this.reservations.set(key(r.itemId, r.stockPointCode), r.quantity);
     this.lastCost.clear();
@@ -144,13 +212,26 @@ export class WarehouseEngine {
 
   // ---- stock points --------------------------------------------------------------------------------------------
 
-  createStockPoint(input: { code: string; name: string; state?: 'ACTIVE' | 'INACTIVE';
-    stockLocations?: Array<{ code: string; name?: string }> }): StockPoint {
-    if (!input.code || input.code.length > 10) throw new WarehouseApiError(400, 'invalidStockPointCode', 'code is required, at most 10 characters.');
-    if (!input.name || input.name.length > 25) throw new WarehouseApiError(400, 'invalidStockPointName', 'name is required, at most 25 characters.');
-    if (this.findStockPoint(input.code)) throw new WarehouseApiError(400, 'duplicateStockPointCode', `Stock point ${input.code} exists.`);
+  createStockPoint(input: {
+    code: string;
+    name: string;
+    state?: 'ACTIVE' | 'INACTIVE';
+    stockLocations?: Array<{ code: string; name?: string }>;
+  }): StockPoint {
+    if (!input.code || input.code.length > 10)
+      throw new WarehouseApiError(400, 'invalidStockPointCode', 'code is required, at most 10 characters.');
+    if (!input.name || input.name.length > 25)
+      throw new WarehouseApiError(400, 'invalidStockPointName', 'name is required, at most 25 characters.');
+    if (this.findStockPoint(input.code))
+      throw new WarehouseApiError(400, 'duplicateStockPointCode', `Stock point ${input.code} exists.`);
     const id = `00000000-0000-4000-8000-${String(this.nextPointId++).padStart(12, '0')}`;
-    const point: StockPoint = { id, code: input.code, name: input.name, state: input.state ?? 'ACTIVE', stockLocations: [] };
+    const point: StockPoint = {
+      id,
+      code: input.code,
+      name: input.name,
+      state: input.state ?? 'ACTIVE',
+      stockLocations: [],
+    };
     for (const location of input.stockLocations ?? []) this.addLocation(point, location);
     this.stockPoints.push(point);
     return point;
@@ -158,18 +239,25 @@ export class WarehouseEngine {
 
   private addLocation(point: StockPoint, location: { code: string; name?: string }): void {
     if (point.stockLocations.some((l) => l.code.toUpperCase() === location.code.toUpperCase())) return;
-    point.stockLocations.push({ id: `${point.id}-${point.stockLocations.length + 1}`, code: location.code, name: location.name ?? location.code });
+    point.stockLocations.push({
+      id: `${point.id}-${point.stockLocations.length + 1}`,
+      code: location.code,
+      name: location.name ?? location.code,
+    });
   }
 
   findStockPoint(idOrCode: string): StockPoint | undefined {
     return this.stockPoints.find((p) => p.id === idOrCode || p.code.toUpperCase() === idOrCode.toUpperCase());
   }
 
-  updateStockPoint(idOrCode: string, input: { name?: string; state?: 'ACTIVE' | 'INACTIVE';
-    stockLocations?: Array<{ code: string; name?: string }> }): StockPoint {
+  updateStockPoint(
+    idOrCode: string,
+    input: { name?: string; state?: 'ACTIVE' | 'INACTIVE'; stockLocations?: Array<{ code: string; name?: string }> },
+  ): StockPoint {
     const point = this.requirePoint(idOrCode);
     if (input.name !== undefined) {
-      if (!input.name || input.name.length > 25) throw new WarehouseApiError(400, 'invalidStockPointName', 'name is at most 25 characters.');
+      if (!input.name || input.name.length > 25)
+        throw new WarehouseApiError(400, 'invalidStockPointName', 'name is at most 25 characters.');
       point.name = input.name;
     }
     if (input.state) point.state = input.state;
@@ -179,7 +267,8 @@ export class WarehouseEngine {
 
   deleteStockPoint(idOrCode: string): void {
     const point = this.requirePoint(idOrCode);
-    if (point.code === this.defaultStockPointCode) throw new WarehouseApiError(400, 'cannotDeleteDefaultStockPoint', 'The default stock point cannot be deleted.');
+    if (point.code === this.defaultStockPointCode)
+      throw new WarehouseApiError(400, 'cannotDeleteDefaultStockPoint', 'The default stock point cannot be deleted.');
     const used = this.lots.some((l) => l.stockPointCode === point.code && l.remaining !== 0);
     if (used) throw new WarehouseApiError(400, 'stockPointHasStock', `Stock point ${point.code} has stock.`);
     this.stockPoints.splice(this.stockPoints.indexOf(point), 1);
@@ -195,7 +284,8 @@ export class WarehouseEngine {
 
   inStock(itemId: string, point?: string): number {
     let total = 0;
-    for (const lot of this.lots) if (lot.itemId === itemId && (!point || lot.stockPointCode === point)) total += lot.remaining;
+    for (const lot of this.lots)
+      if (lot.itemId === itemId && (!point || lot.stockPointCode === point)) total += lot.remaining;
     for (const [k, d] of this.deficits) {
       const [item, p] = k.split('\u0000');
       if (item === itemId && (!point || p === point)) total -= d.quantity;
@@ -218,7 +308,8 @@ export class WarehouseEngine {
 
   stockValue(itemId: string, point?: string): number {
     let total = 0;
-    for (const lot of this.lots) if (lot.itemId === itemId && (!point || lot.stockPointCode === point)) total += lot.remaining * lot.unitCost;
+    for (const lot of this.lots)
+      if (lot.itemId === itemId && (!point || lot.stockPointCode === point)) total += lot.remaining * lot.unitCost;
     for (const [k, d] of this.deficits) {
       const [item, p] = k.split('\u0000');
       if (item === itemId && (!point || p === point)) total -= d.quantity * d.unitCost;
@@ -232,13 +323,20 @@ export class WarehouseEngine {
     for (const k of this.deficits.keys()) pairs.add(k);
     for (const k of this.reservations.keys()) pairs.add(k);
     const wantedItems = filter.itemIds?.length ? new Set(filter.itemIds) : undefined;
-    const wantedPoints = filter.stockPointCodes?.length ? new Set(filter.stockPointCodes.map((c) => c.toUpperCase())) : undefined;
+    const wantedPoints = filter.stockPointCodes?.length
+      ? new Set(filter.stockPointCodes.map((c) => c.toUpperCase()))
+      : undefined;
     const result: StockBalance[] = [];
     for (const pair of [...pairs].sort()) {
       const [itemId = '', stockPointCode = ''] = pair.split('\u0000');
       if (wantedItems && !wantedItems.has(itemId)) continue;
       if (wantedPoints && !wantedPoints.has(stockPointCode.toUpperCase())) continue;
-      result.push({ itemId, stockPointCode, availableStock: this.available(itemId, stockPointCode), inStock: this.inStock(itemId, stockPointCode) });
+      result.push({
+        itemId,
+        stockPointCode,
+        availableStock: this.available(itemId, stockPointCode),
+        inStock: this.inStock(itemId, stockPointCode),
+      });
     }
     return result;
   }
@@ -250,8 +348,24 @@ export class WarehouseEngine {
     return this.lots.filter((l) => l.itemId === itemId && l.remaining > 0 && (!point || l.stockPointCode === point));
   }
 
-  private addLot(itemId: string, point: string, location: string | undefined, quantity: number, unitCost: number, source: string): Lot {
-    const lot: Lot = { id: this.nextLotId++, itemId, stockPointCode: point, stockLocationCode: location, quantity, remaining: quantity, unitCost, source };
+  private addLot(
+    itemId: string,
+    point: string,
+    location: string | undefined,
+    quantity: number,
+    unitCost: number,
+    source: string,
+  ): Lot {
+    const lot: Lot = {
+      id: this.nextLotId++,
+      itemId,
+      stockPointCode: point,
+      stockLocationCode: location,
+      quantity,
+      remaining: quantity,
+      unitCost,
+      source,
+    };
     this.lots.push(lot);
     this.lastCost.set(itemId, unitCost);
     // Stock that arrives while the point is negative first settles the deficit.
@@ -281,7 +395,13 @@ export class WarehouseEngine {
       lot.remaining = round(lot.remaining - take);
       if (!force) caps.set(lot.stockPointCode, capOf(lot.stockPointCode) - take);
       need = round(need - take);
-      allocations.push({ lotId: lot.id, itemId, stockPointCode: lot.stockPointCode, quantity: take, unitCost: lot.unitCost });
+      allocations.push({
+        lotId: lot.id,
+        itemId,
+        stockPointCode: lot.stockPointCode,
+        quantity: take,
+        unitCost: lot.unitCost,
+      });
       this.lastCost.set(itemId, lot.unitCost);
     }
     if (need > 0 && force) {
@@ -316,18 +436,25 @@ export class WarehouseEngine {
     for (const r of effect.reserved) {
       const k = key(r.itemId, r.stockPointCode);
       const left = round((this.reservations.get(k) ?? 0) - r.quantity);
-      if (left > 0) this.reservations.set(k, left); else this.reservations.delete(k);
+      if (left > 0) this.reservations.set(k, left);
+      else this.reservations.delete(k);
     }
     for (const lotId of effect.lotIds) {
       const lot = this.lots.find((l) => l.id === lotId);
       if (!lot) continue;
       const consumed = round(lot.quantity - lot.remaining);
       if (consumed > 0 && !force) {
-        throw new WarehouseApiError(400, 'stockAlreadyConsumed',
-          `${consumed} of item ${lot.itemId} from this document has left the warehouse; void with force=true.`);
+        throw new WarehouseApiError(
+          400,
+          'stockAlreadyConsumed',
+          `${consumed} of item ${lot.itemId} from this document has left the warehouse; void with force=true.`,
+        );
       }
       if (consumed > 0) {
-        const deficit = this.deficits.get(key(lot.itemId, lot.stockPointCode)) ?? { quantity: 0, unitCost: lot.unitCost };
+        const deficit = this.deficits.get(key(lot.itemId, lot.stockPointCode)) ?? {
+          quantity: 0,
+          unitCost: lot.unitCost,
+        };
         deficit.quantity = round(deficit.quantity + consumed);
         this.deficits.set(key(lot.itemId, lot.stockPointCode), deficit);
       }
@@ -359,8 +486,11 @@ export class WarehouseEngine {
         for (const lotId of effect.lotIds) {
           const lot = this.lots.find((l) => l.id === lotId);
           if (lot && lot.remaining < lot.quantity) {
-            throw new WarehouseApiError(400, 'stockAlreadyConsumed',
-              `Item ${lot.itemId} from this document has already left the warehouse; void with force=true.`);
+            throw new WarehouseApiError(
+              400,
+              'stockAlreadyConsumed',
+              `Item ${lot.itemId} from this document has already left the warehouse; void with force=true.`,
+            );
           }
         }
       }
@@ -378,8 +508,15 @@ export class WarehouseEngine {
   private inboundPlace(row: DocumentRowInput): { point: string; location?: string } {
     if (row.stockPointCode) {
       const point = this.requirePoint(row.stockPointCode);
-      if (row.stockLocationCode && !point.stockLocations.some((l) => l.code.toUpperCase() === row.stockLocationCode?.toUpperCase())) {
-        throw new WarehouseApiError(400, 'stockLocationNotFound', `Stock location ${row.stockLocationCode} not found on ${point.code}.`);
+      if (
+        row.stockLocationCode &&
+        !point.stockLocations.some((l) => l.code.toUpperCase() === row.stockLocationCode?.toUpperCase())
+      ) {
+        throw new WarehouseApiError(
+          400,
+          'stockLocationNotFound',
+          `Stock location ${row.stockLocationCode} not found on ${point.code}.`,
+        );
       }
       return { point: point.code, location: row.stockLocationCode };
     }
@@ -408,8 +545,11 @@ export class WarehouseEngine {
     const canonical = normalizeReferenceType(type);
     const known = this.documentTypes.get(canonical);
     if (known && known !== direction) {
-      throw new WarehouseApiError(400, 'referenceTypeWrongCategory',
-        `Reference type ${canonical} is registered as ${known} and cannot be used for ${direction}.`);
+      throw new WarehouseApiError(
+        400,
+        'referenceTypeWrongCategory',
+        `Reference type ${canonical} is registered as ${known} and cannot be used for ${direction}.`,
+      );
     }
     if (!known) this.documentTypes.set(canonical, direction);
     return canonical;
@@ -419,42 +559,82 @@ export class WarehouseEngine {
     const canonical = internal ? type : normalizeReferenceType(type);
     if (!internal) validateReferenceId(id);
     const doc = this.documents.get(this.docKey(direction, canonical, id));
-    if (!doc) throw new WarehouseApiError(404, 'documentNotFound', `No ${direction.toLowerCase()} document ${canonical}/${id}.`);
+    if (!doc)
+      throw new WarehouseApiError(
+        404,
+        'documentNotFound',
+        `No ${direction.toLowerCase()} document ${canonical}/${id}.`,
+      );
     return doc;
   }
 
   private validateInput(input: DocumentInput, direction: Direction): void {
-    if (!input.date || !/^\d{4}-\d{2}-\d{2}$/.test(input.date)) throw new WarehouseApiError(400, 'invalidDate', 'date (YYYY-MM-DD) is required.');
-    if (!Array.isArray(input.rows) || input.rows.length === 0) throw new WarehouseApiError(400, 'rowsRequired', 'rows are required.');
+    if (!input.date || !/^\d{4}-\d{2}-\d{2}$/.test(input.date))
+      throw new WarehouseApiError(400, 'invalidDate', 'date (YYYY-MM-DD) is required.');
+    if (!Array.isArray(input.rows) || input.rows.length === 0)
+      throw new WarehouseApiError(400, 'rowsRequired', 'rows are required.');
     if (direction === 'OUTBOUND' && !['registration', 'reservation', 'delivery'].includes(input.deliveryState ?? '')) {
-      throw new WarehouseApiError(400, 'invalidDeliveryState', 'deliveryState must be registration, reservation or delivery.');
+      throw new WarehouseApiError(
+        400,
+        'invalidDeliveryState',
+        'deliveryState must be registration, reservation or delivery.',
+      );
     }
     for (const row of input.rows) {
       if (!row.itemId) throw new WarehouseApiError(400, 'itemIdRequired', 'Each row needs an itemId.');
-      if (typeof row.quantity !== 'number' || !Number.isFinite(row.quantity)) throw new WarehouseApiError(400, 'quantityRequired', 'Each row needs a numeric quantity.');
-      if (!this.options.item(row.itemId)) throw new WarehouseApiError(400, 'itemNotFound', `Item ${row.itemId} does not exist.`);
+      if (typeof row.quantity !== 'number' || !Number.isFinite(row.quantity))
+        throw new WarehouseApiError(400, 'quantityRequired', 'Each row needs a numeric quantity.');
+      if (!this.options.item(row.itemId))
+        throw new WarehouseApiError(400, 'itemNotFound', `Item ${row.itemId} does not exist.`);
       if (row.stockPointCode) this.requirePoint(row.stockPointCode);
     }
   }
 
   /** Create or replace a custom document (`PUT documentdeliveries/custom/{inbound|outbound}-v1/{type}/{id}`). */
-  saveDocument(direction: Direction, type: string, id: string, input: DocumentInput, internal = false): WarehouseDocument {
+  saveDocument(
+    direction: Direction,
+    type: string,
+    id: string,
+    input: DocumentInput,
+    internal = false,
+  ): WarehouseDocument {
     const canonical = internal ? type : this.registerType(type, direction);
     if (!internal) validateReferenceId(id);
     this.validateInput(input, direction);
     const k = this.docKey(direction, canonical, id);
     const existing = this.documents.get(k);
-    if (existing?.warehouseReady) throw new WarehouseApiError(400, 'cannot_modify_released_document', `Document ${canonical}/${id} is released and locked.`);
-    if (existing?.voided) throw new WarehouseApiError(400, 'document_is_voided', `Document ${canonical}/${id} is voided.`);
+    if (existing?.warehouseReady)
+      throw new WarehouseApiError(
+        400,
+        'cannot_modify_released_document',
+        `Document ${canonical}/${id} is released and locked.`,
+      );
+    if (existing?.voided)
+      throw new WarehouseApiError(400, 'document_is_voided', `Document ${canonical}/${id} is voided.`);
     if (existing) this.undoAll(existing, true);
     const doc: WarehouseDocument = {
-      direction, type: canonical, id, date: input.date, note: input.note, currency: input.currency,
+      direction,
+      type: canonical,
+      id,
+      date: input.date,
+      note: input.note,
+      currency: input.currency,
       deliveryState: direction === 'OUTBOUND' ? input.deliveryState : undefined,
       forcedDelivery: input.forcedDelivery ?? false,
       rows: input.rows.map((row, i) => ({
-        ...row, rowId: row.rowId ?? i + 1, reservedQuantity: 0, deliveredQuantity: 0, forcedQuantity: 0, averageCost: 0,
+        ...row,
+        rowId: row.rowId ?? i + 1,
+        reservedQuantity: 0,
+        deliveredQuantity: 0,
+        forcedQuantity: 0,
+        averageCost: 0,
       })),
-      warehouseReady: false, voided: false, booked: false, voidBooked: false, internal, effects: [],
+      warehouseReady: false,
+      voided: false,
+      booked: false,
+      voidBooked: false,
+      internal,
+      effects: [],
     };
     this.documents.set(k, doc);
     if (direction === 'OUTBOUND') this.applyOutbound(doc);
@@ -470,7 +650,14 @@ export class WarehouseEngine {
         // A negative outbound row is an inbound for that row, once it is actually delivered.
         if (doc.deliveryState === 'delivery') {
           const place = this.inboundPlace(row);
-          const lot = this.addLot(row.itemId, place.point, place.location, -row.quantity, this.averageCostOf(row.itemId), `${doc.type}/${doc.id}`);
+          const lot = this.addLot(
+            row.itemId,
+            place.point,
+            place.location,
+            -row.quantity,
+            this.averageCostOf(row.itemId),
+            `${doc.type}/${doc.id}`,
+          );
           effect.lotIds.push(lot.id);
           row.deliveredQuantity = row.quantity;
           row.averageCost = lot.unitCost;
@@ -478,7 +665,11 @@ export class WarehouseEngine {
         return effect;
       }
       if (doc.deliveryState === 'reservation') {
-        effect.reserved = this.reserve(row.itemId, row.reservedQuantity > 0 ? row.reservedQuantity : row.quantity, point);
+        effect.reserved = this.reserve(
+          row.itemId,
+          row.reservedQuantity > 0 ? row.reservedQuantity : row.quantity,
+          point,
+        );
         row.reservedQuantity = round(effect.reserved.reduce((s, r) => s + r.quantity, 0));
       } else if (doc.deliveryState === 'delivery') {
         const wanted = row.deliveredQuantity > 0 ? row.deliveredQuantity : row.quantity;
@@ -487,7 +678,8 @@ export class WarehouseEngine {
         const delivered = round(effect.out.reduce((s, a) => s + a.quantity, 0));
         row.deliveredQuantity = delivered;
         row.forcedQuantity = round(Math.max(0, delivered - availableBefore));
-        row.averageCost = delivered > 0 ? round(effect.out.reduce((s, a) => s + a.quantity * a.unitCost, 0) / delivered) : 0;
+        row.averageCost =
+          delivered > 0 ? round(effect.out.reduce((s, a) => s + a.quantity * a.unitCost, 0) / delivered) : 0;
       }
       return effect;
     });
@@ -500,7 +692,14 @@ export class WarehouseEngine {
       if (row.quantity >= 0) {
         const place = this.inboundPlace(row);
         const unitCost = round((row.directCost ?? 0) + (row.freightCost ?? 0) + (row.otherCost ?? 0));
-        const lot = this.addLot(row.itemId, place.point, place.location, row.quantity, unitCost, `${doc.type}/${doc.id}`);
+        const lot = this.addLot(
+          row.itemId,
+          place.point,
+          place.location,
+          row.quantity,
+          unitCost,
+          `${doc.type}/${doc.id}`,
+        );
         effect.lotIds.push(lot.id);
         row.deliveredQuantity = row.quantity;
         row.averageCost = unitCost;
@@ -519,7 +718,11 @@ export class WarehouseEngine {
     if (doc.voided) throw new WarehouseApiError(400, 'document_is_voided', `Document ${doc.type}/${doc.id} is voided.`);
     if (doc.warehouseReady) return doc;
     if (doc.date > this.options.today()) {
-      throw new WarehouseApiError(400, 'cannot_release_later_than_current_date', `Document date ${doc.date} is after today.`);
+      throw new WarehouseApiError(
+        400,
+        'cannot_release_later_than_current_date',
+        `Document date ${doc.date} is after today.`,
+      );
     }
     if (direction === 'INBOUND') this.applyInbound(doc);
     doc.warehouseReady = true;
@@ -530,7 +733,8 @@ export class WarehouseEngine {
   /** `PUT .../void?force=`: undoes the stock effect and keeps the document, marked voided. */
   void(direction: Direction, type: string, id: string, force: boolean, internal = false): WarehouseDocument {
     const doc = this.getDocument(direction, type, id, internal);
-    if (doc.voided) throw new WarehouseApiError(400, 'document_is_voided', `Document ${doc.type}/${doc.id} is already voided.`);
+    if (doc.voided)
+      throw new WarehouseApiError(400, 'document_is_voided', `Document ${doc.type}/${doc.id} is already voided.`);
     this.undoAll(doc, force);
     doc.voided = true;
     return doc;
@@ -542,7 +746,11 @@ export class WarehouseEngine {
     for (const doc of this.documents.values()) {
       const value = this.documentValue(doc);
       if (doc.warehouseReady && !doc.booked) {
-        if (doc.voided) { doc.booked = true; doc.voidBooked = true; continue; }
+        if (doc.voided) {
+          doc.booked = true;
+          doc.voidBooked = true;
+          continue;
+        }
         doc.booked = true;
         booked.push({ type: doc.type, id: doc.id, direction: doc.direction, kind: 'release', value });
       } else if (doc.booked && doc.voided && !doc.voidBooked) {
@@ -566,20 +774,41 @@ export class WarehouseEngine {
    * The known trap: an article whose stock is at or below zero gets DeliveredQuantity 0 (unless negative stock is
    * allowed); otherwise the quantity is delivered in full, into negative stock if need be.
    */
-  saveOrderMovement(orderNumber: string, date: string, state: DeliveryState,
+  saveOrderMovement(
+    orderNumber: string,
+    date: string,
+    state: DeliveryState,
     rows: Array<{ itemId: string; orderedQuantity: number; deliveredQuantity: number; stockPointCode?: string }>,
-    allowNegativeStock: boolean): Array<{ reservedQuantity: number; deliveredQuantity: number }> {
+    allowNegativeStock: boolean,
+  ): Array<{ reservedQuantity: number; deliveredQuantity: number }> {
     const k = this.docKey('OUTBOUND', 'CUSTOMERORDER', orderNumber);
     const existing = this.documents.get(k);
     if (existing) this.undoAll(existing, true);
     const doc: WarehouseDocument = existing ?? {
-      direction: 'OUTBOUND', type: 'CUSTOMERORDER', id: orderNumber, date, deliveryState: state, forcedDelivery: true,
-      rows: [], warehouseReady: false, voided: false, booked: false, voidBooked: false, internal: true, effects: [],
+      direction: 'OUTBOUND',
+      type: 'CUSTOMERORDER',
+      id: orderNumber,
+      date,
+      deliveryState: state,
+      forcedDelivery: true,
+      rows: [],
+      warehouseReady: false,
+      voided: false,
+      booked: false,
+      voidBooked: false,
+      internal: true,
+      effects: [],
     };
     doc.deliveryState = state;
     doc.rows = rows.map((r, i) => ({
-      itemId: r.itemId, quantity: r.orderedQuantity, rowId: i + 1, stockPointCode: r.stockPointCode,
-      reservedQuantity: 0, deliveredQuantity: 0, forcedQuantity: 0, averageCost: 0,
+      itemId: r.itemId,
+      quantity: r.orderedQuantity,
+      rowId: i + 1,
+      stockPointCode: r.stockPointCode,
+      reservedQuantity: 0,
+      deliveredQuantity: 0,
+      forcedQuantity: 0,
+      averageCost: 0,
     }));
     this.documents.set(k, doc);
     const results = rows.map((r, i) => {

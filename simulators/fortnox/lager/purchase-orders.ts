@@ -11,15 +11,37 @@ import type { Tenant } from '../state';
 type Body = Record<string, unknown>;
 
 interface PurchaseOrderRow {
-  id: string; rowNum: number; itemId: string; itemDescription: string; itemUnit: string; orderedQuantity: number;
-  receivedQuantity: number; price: number; currencyCode: string; isStockItem: boolean; stockPointCode: string | null;
+  id: string;
+  rowNum: number;
+  itemId: string;
+  itemDescription: string;
+  itemUnit: string;
+  orderedQuantity: number;
+  receivedQuantity: number;
+  price: number;
+  currencyCode: string;
+  isStockItem: boolean;
+  stockPointCode: string | null;
 }
 
 interface PurchaseOrder {
-  id: number; supplierNumber: string; supplierName: string; orderDate: string; deliveryDate: string | null;
-  currencyCode: string; currencyRate: number; paymentTermsCode: string; deliveryName: string; deliveryAddress: string;
-  deliveryZipCode: string; deliveryCity: string; stockPointCode: string | null; note: string;
-  purchaseOrderState: 'NOT_SENT' | 'SENT' | 'RECEIVED' | 'VOIDED'; purchaseType: 'WAREHOUSE'; voided: boolean;
+  id: number;
+  supplierNumber: string;
+  supplierName: string;
+  orderDate: string;
+  deliveryDate: string | null;
+  currencyCode: string;
+  currencyRate: number;
+  paymentTermsCode: string;
+  deliveryName: string;
+  deliveryAddress: string;
+  deliveryZipCode: string;
+  deliveryCity: string;
+  stockPointCode: string | null;
+  note: string;
+  purchaseOrderState: 'NOT_SENT' | 'SENT' | 'RECEIVED' | 'VOIDED';
+  purchaseType: 'WAREHOUSE';
+  voided: boolean;
   rows: PurchaseOrderRow[];
 }
 
@@ -34,15 +56,18 @@ const ordersOf = (tenant: Tenant) => {
 function activeTenant(request: FastifyRequest): Tenant {
   const tenant = request.tenant;
   if (!tenant) throw new WarehouseApiError(401, 'unauthorized', 'Missing access token.');
-  if (!tenant.lager) throw new WarehouseApiError(403, 'warehouseNotActivated', 'Fortnox Lager is not activated for this tenant.');
+  if (!tenant.lager)
+    throw new WarehouseApiError(403, 'warehouseNotActivated', 'Fortnox Lager is not activated for this tenant.');
   return tenant;
 }
 
-const text = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : String(value));
+const text = (value: unknown): string | undefined =>
+  value === undefined || value === null ? undefined : String(value);
 
 function quantity(value: unknown, field: string): number {
   const n = typeof value === 'number' ? value : typeof value === 'string' ? Number(value) : Number.NaN;
-  if (!Number.isFinite(n) || n < 0) throw new WarehouseApiError(400, 'validation', `${field} must be a non-negative number.`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new WarehouseApiError(400, 'validation', `${field} must be a non-negative number.`);
   return n;
 }
 
@@ -60,10 +85,13 @@ function create(tenant: Tenant, body: Body): PurchaseOrder {
   const supplier = tenant.suppliers.get(supplierNumber);
   if (!supplier) throw new WarehouseApiError(400, 'supplierNotFound', `Supplier ${supplierNumber} not found.`);
   const orderDate = text(body.orderDate) ?? '';
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(orderDate)) throw new WarehouseApiError(400, 'invalidDate', 'orderDate (YYYY-MM-DD) is required.');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(orderDate))
+    throw new WarehouseApiError(400, 'invalidDate', 'orderDate (YYYY-MM-DD) is required.');
   const delivery = {
-    deliveryName: required(body, 'deliveryName', 1, 50), deliveryAddress: required(body, 'deliveryAddress', 1, 1024),
-    deliveryZipCode: required(body, 'deliveryZipCode', 1, 10), deliveryCity: required(body, 'deliveryCity', 1, 50),
+    deliveryName: required(body, 'deliveryName', 1, 50),
+    deliveryAddress: required(body, 'deliveryAddress', 1, 1024),
+    deliveryZipCode: required(body, 'deliveryZipCode', 1, 10),
+    deliveryCity: required(body, 'deliveryCity', 1, 50),
   };
   const paymentTermsCode = required(body, 'paymentTermsCode', 0, 20);
   const currencyCode = required(body, 'currencyCode', 0, 3);
@@ -73,7 +101,8 @@ function create(tenant: Tenant, body: Body): PurchaseOrder {
   const currencyRate = body.currencyRate;
   // The OpenAPI makes rows optional; the sandbox still refuses an order without rows (whether Fortnox does is not
   // documented), as nothing could be received on it.
-  if (!Array.isArray(body.rows) || body.rows.length === 0) throw new WarehouseApiError(400, 'rowsRequired', 'rows are required.');
+  if (!Array.isArray(body.rows) || body.rows.length === 0)
+    throw new WarehouseApiError(400, 'rowsRequired', 'rows are required.');
   const stockPointCode = text(body.stockPointCode) ?? null;
   if (stockPointCode && !tenant.warehouse.findStockPoint(stockPointCode)) {
     throw new WarehouseApiError(400, 'stockPointNotFound', `Stock point ${stockPointCode} not found.`);
@@ -85,18 +114,36 @@ function create(tenant: Tenant, body: Body): PurchaseOrder {
     // Required by the OpenAPI; on a new order the remaining quantity is derived from what is ordered and received.
     quantity(row.remainingOrderedQuantity, `rows[${index}].remainingOrderedQuantity`);
     return {
-      id: randomUUID(), rowNum: index + 1, itemId, itemDescription: text(row.itemDescription) ?? article.Description,
-      itemUnit: article.Unit, orderedQuantity: quantity(row.orderedQuantity, `rows[${index}].orderedQuantity`), receivedQuantity: 0,
+      id: randomUUID(),
+      rowNum: index + 1,
+      itemId,
+      itemDescription: text(row.itemDescription) ?? article.Description,
+      itemUnit: article.Unit,
+      orderedQuantity: quantity(row.orderedQuantity, `rows[${index}].orderedQuantity`),
+      receivedQuantity: 0,
       price: row.price === undefined ? article.PurchasePrice : quantity(row.price, `rows[${index}].price`),
       currencyCode: required(row, 'currencyCode', 3, 3),
-      isStockItem: article.StockGoods, stockPointCode: text(row.stockPointCode) ?? stockPointCode,
+      isStockItem: article.StockGoods,
+      stockPointCode: text(row.stockPointCode) ?? stockPointCode,
     };
   });
   const entry = ordersOf(tenant);
   const order: PurchaseOrder = {
-    id: entry.next++, supplierNumber, supplierName: String(supplier.data.Name ?? ''), orderDate,
-    deliveryDate: text(body.deliveryDate) ?? null, currencyCode, currencyRate, paymentTermsCode, ...delivery, stockPointCode,
-    note: text(body.note) ?? '', purchaseOrderState: 'NOT_SENT', purchaseType: 'WAREHOUSE', voided: false, rows,
+    id: entry.next++,
+    supplierNumber,
+    supplierName: String(supplier.data.Name ?? ''),
+    orderDate,
+    deliveryDate: text(body.deliveryDate) ?? null,
+    currencyCode,
+    currencyRate,
+    paymentTermsCode,
+    ...delivery,
+    stockPointCode,
+    note: text(body.note) ?? '',
+    purchaseOrderState: 'NOT_SENT',
+    purchaseType: 'WAREHOUSE',
+    voided: false,
+    rows,
   };
   entry.orders.set(order.id, order);
   return order;
@@ -130,17 +177,26 @@ function view(order: PurchaseOrder): Record<string, unknown> {
     responseState: 'NOT_SENT',
     totalReceivedQuantity,
     orderValue: Math.round(order.rows.reduce((sum, row) => sum + row.orderedQuantity * row.price, 0) * 100) / 100,
-    rows: order.rows.map((row) => ({ ...row, purchaseOrderId: order.id, remainingOrderedQuantity: Math.max(0, row.orderedQuantity - row.receivedQuantity) })),
+    rows: order.rows.map((row) => ({
+      ...row,
+      purchaseOrderId: order.id,
+      remainingOrderedQuantity: Math.max(0, row.orderedQuantity - row.receivedQuantity),
+    })),
   };
 }
 
 function matchesState(order: PurchaseOrder, state: string): boolean {
   switch (state) {
-    case 'ALL': return true;
-    case 'CURRENT': return !order.voided && order.purchaseOrderState !== 'RECEIVED';
-    case 'VOIDED': return order.voided;
-    case 'SENT_NOT_REJECTED': return order.purchaseOrderState === 'SENT';
-    default: return order.purchaseOrderState === state && !order.voided;
+    case 'ALL':
+      return true;
+    case 'CURRENT':
+      return !order.voided && order.purchaseOrderState !== 'RECEIVED';
+    case 'VOIDED':
+      return order.voided;
+    case 'SENT_NOT_REJECTED':
+      return order.purchaseOrderState === 'SENT';
+    default:
+      return order.purchaseOrderState === state && !order.voided;
   }
 }
 

@@ -3,7 +3,14 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { WarehouseApiError } from '../errors';
 import type { Tenant } from '../state';
 import type {
-  DeliveryState, Direction, DocumentCurrency, DocumentInput, DocumentRowInput, StockPoint, WarehouseDocument, WarehouseEngine,
+  DeliveryState,
+  Direction,
+  DocumentCurrency,
+  DocumentInput,
+  DocumentRowInput,
+  StockPoint,
+  WarehouseDocument,
+  WarehouseEngine,
 } from './engine';
 
 type Body = Record<string, unknown>;
@@ -17,7 +24,8 @@ function tenantOf(request: FastifyRequest): Tenant {
 /** Every warehouse route except tenants-v4 needs Lager activated for the tenant. */
 function activeTenant(request: FastifyRequest): Tenant {
   const tenant = tenantOf(request);
-  if (!tenant.lager) throw new WarehouseApiError(403, 'warehouseNotActivated', 'Fortnox Lager is not activated for this tenant.');
+  if (!tenant.lager)
+    throw new WarehouseApiError(403, 'warehouseNotActivated', 'Fortnox Lager is not activated for this tenant.');
   return tenant;
 }
 
@@ -31,7 +39,8 @@ const number = (value: unknown, field: string, required = false): number | undef
   return n;
 };
 
-const text = (value: unknown): string | undefined => (value === undefined || value === null ? undefined : String(value));
+const text = (value: unknown): string | undefined =>
+  value === undefined || value === null ? undefined : String(value);
 
 /**
  * The row's stock point. Inbound rows (CustomInboundDocumentRow) may name it by code or by id; outbound rows
@@ -41,7 +50,11 @@ function pointCode(tenant: Tenant, row: Body, direction: Direction, index: numbe
   if (direction === 'OUTBOUND') {
     for (const field of ['stockPointCode', 'stockLocationCode']) {
       if (row[field] !== undefined) {
-        throw new WarehouseApiError(400, 'validation', `rows[${index}].${field} is not a field of an outbound row: use ${field.replace('Code', 'Id')}.`);
+        throw new WarehouseApiError(
+          400,
+          'validation',
+          `rows[${index}].${field} is not a field of an outbound row: use ${field.replace('Code', 'Id')}.`,
+        );
       }
     }
   }
@@ -58,7 +71,11 @@ function documentCurrency(value: unknown): DocumentCurrency | undefined {
   if (value === undefined || value === null) return undefined;
   const c = value as Body;
   if (typeof value !== 'object' || typeof c.currency !== 'string' || c.currency.length !== 3) {
-    throw new WarehouseApiError(400, 'validation', 'currency must be an object {currency, rate, unit}: currency is a 3-letter code.');
+    throw new WarehouseApiError(
+      400,
+      'validation',
+      'currency must be an object {currency, rate, unit}: currency is a 3-letter code.',
+    );
   }
   const rate = number(c.rate, 'currency.rate', true)!;
   if (rate < 0.000001) throw new WarehouseApiError(400, 'validation', 'currency.rate must be at least 0.000001.');
@@ -78,23 +95,33 @@ function locationCode(tenant: Tenant, row: Body, point: string | undefined): str
 }
 
 function parseDocument(tenant: Tenant, body: unknown, direction: Direction): DocumentInput {
-  if (!body || typeof body !== 'object') throw new WarehouseApiError(400, 'validation', 'A JSON document body is required.');
+  if (!body || typeof body !== 'object')
+    throw new WarehouseApiError(400, 'validation', 'A JSON document body is required.');
   const b = body as Body;
   if (!Array.isArray(b.rows)) throw new WarehouseApiError(400, 'validation', 'rows are required.');
   const rows = b.rows.map((raw: unknown, index: number): DocumentRowInput => {
     const row = (raw ?? {}) as Body;
     const point = pointCode(tenant, row, direction, index);
     return {
-      itemId: text(row.itemId) ?? '', quantity: number(row.quantity, `rows[${index}].quantity`, true) ?? 0,
-      rowId: number(row.rowId, 'rowId'), itemDescription: text(row.itemDescription), itemUnit: text(row.itemUnit),
-      batch: text(row.batch), directCost: number(row.directCost, 'directCost'), freightCost: number(row.freightCost, 'freightCost'),
-      otherCost: number(row.otherCost, 'otherCost'), stockPointCode: point, stockLocationCode: locationCode(tenant, row, point),
+      itemId: text(row.itemId) ?? '',
+      quantity: number(row.quantity, `rows[${index}].quantity`, true) ?? 0,
+      rowId: number(row.rowId, 'rowId'),
+      itemDescription: text(row.itemDescription),
+      itemUnit: text(row.itemUnit),
+      batch: text(row.batch),
+      directCost: number(row.directCost, 'directCost'),
+      freightCost: number(row.freightCost, 'freightCost'),
+      otherCost: number(row.otherCost, 'otherCost'),
+      stockPointCode: point,
+      stockLocationCode: locationCode(tenant, row, point),
       deliveredQuantity: direction === 'OUTBOUND' ? number(row.deliveredQuantity, 'deliveredQuantity') : undefined,
       reservedQuantity: direction === 'OUTBOUND' ? number(row.reservedQuantity, 'reservedQuantity') : undefined,
     };
   });
   return {
-    date: text(b.date) ?? '', rows, note: text(b.note),
+    date: text(b.date) ?? '',
+    rows,
+    note: text(b.note),
     currency: direction === 'INBOUND' ? documentCurrency(b.currency) : undefined,
     deliveryState: text(b.deliveryState) as DeliveryState | undefined,
     forcedDelivery: b.forcedDelivery === true || b.forcedDelivery === 'true',
@@ -112,20 +139,39 @@ export function documentView(doc: WarehouseDocument, w: WarehouseEngine): Record
     const location = point?.stockLocations.find((l) => l.code === row.stockLocationCode);
     return { stockPointId: point?.id ?? null, stockLocationId: location?.id ?? null };
   };
-  const common = { id: doc.id, date: doc.date, note: doc.note ?? null, warehouseReady: doc.warehouseReady, voided: doc.voided };
+  const common = {
+    id: doc.id,
+    date: doc.date,
+    note: doc.note ?? null,
+    warehouseReady: doc.warehouseReady,
+    voided: doc.voided,
+  };
   if (doc.direction === 'INBOUND') {
     return {
-      ...common, type: doc.type, ...(doc.currency ? { currency: doc.currency } : {}),
+      ...common,
+      type: doc.type,
+      ...(doc.currency ? { currency: doc.currency } : {}),
       rows: doc.rows.map((row) => ({
-        rowId: row.rowId, itemId: row.itemId, quantity: row.quantity, directCost: row.directCost ?? 0,
-        freightCost: row.freightCost ?? 0, otherCost: row.otherCost ?? 0, batch: row.batch ?? null, ...place(row),
-        itemDescription: row.itemDescription ?? null, itemUnit: row.itemUnit ?? null,
-        stockPointCode: row.stockPointCode ?? null, stockLocationCode: row.stockLocationCode ?? null,
+        rowId: row.rowId,
+        itemId: row.itemId,
+        quantity: row.quantity,
+        directCost: row.directCost ?? 0,
+        freightCost: row.freightCost ?? 0,
+        otherCost: row.otherCost ?? 0,
+        batch: row.batch ?? null,
+        ...place(row),
+        itemDescription: row.itemDescription ?? null,
+        itemUnit: row.itemUnit ?? null,
+        stockPointCode: row.stockPointCode ?? null,
+        stockLocationCode: row.stockLocationCode ?? null,
       })),
     };
   }
   // Per item and the stock point the goods actually left (FIFO may take them from several).
-  const averageCosts = new Map<string, { itemId: string; stockPointId: string | null; quantity: number; value: number }>();
+  const averageCosts = new Map<
+    string,
+    { itemId: string; stockPointId: string | null; quantity: number; value: number }
+  >();
   const add = (itemId: string, pointCode: string | undefined, quantity: number, unitCost: number) => {
     const { stockPointId } = place({ stockPointCode: pointCode });
     const k = `${itemId}\u0000${stockPointId ?? ''}`;
@@ -140,14 +186,24 @@ export function documentView(doc: WarehouseDocument, w: WarehouseEngine): Record
     else if (row.deliveredQuantity !== 0) add(row.itemId, row.stockPointCode, row.deliveredQuantity, row.averageCost);
   });
   return {
-    ...common, referenceType: doc.type, deliveryState: doc.deliveryState, forcedDelivery: doc.forcedDelivery,
+    ...common,
+    referenceType: doc.type,
+    deliveryState: doc.deliveryState,
+    forcedDelivery: doc.forcedDelivery,
     rows: doc.rows.map((row) => ({
-      rowId: row.rowId, itemId: row.itemId, quantity: row.quantity, reservedQuantity: row.reservedQuantity,
-      deliveredQuantity: row.deliveredQuantity, forcedQuantity: row.forcedQuantity, ...place(row),
-      itemDescription: row.itemDescription ?? null, itemUnit: row.itemUnit ?? null,
+      rowId: row.rowId,
+      itemId: row.itemId,
+      quantity: row.quantity,
+      reservedQuantity: row.reservedQuantity,
+      deliveredQuantity: row.deliveredQuantity,
+      forcedQuantity: row.forcedQuantity,
+      ...place(row),
+      itemDescription: row.itemDescription ?? null,
+      itemUnit: row.itemUnit ?? null,
     })),
     averageCosts: [...averageCosts.values()].map((c) => ({
-      itemId: c.itemId, stockPointId: c.stockPointId,
+      itemId: c.itemId,
+      stockPointId: c.stockPointId,
       averageCostInSEK: c.quantity > 0 ? Math.round((c.value / c.quantity) * 10000) / 10000 : 0,
     })),
   };
@@ -156,7 +212,11 @@ export function documentView(doc: WarehouseDocument, w: WarehouseEngine): Record
 /** Fortnox's StockPoint: `active`, not a state (state is only a list filter); locations only where asked for. */
 function pointView(point: StockPoint, withLocations: boolean): Record<string, unknown> {
   return {
-    id: point.id, code: point.code, name: point.name, active: point.state === 'ACTIVE', usingCompanyAddress: true,
+    id: point.id,
+    code: point.code,
+    name: point.name,
+    active: point.state === 'ACTIVE',
+    usingCompanyAddress: true,
     ...(withLocations ? { stockLocations: point.stockLocations.map((l) => ({ ...l, stockPointId: point.id })) } : {}),
   };
 }
@@ -169,7 +229,10 @@ export function warehouseRoutes(app: FastifyInstance): void {
     return { activated: tenant.lager, tenantId: Number(tenant.tenantId) };
   });
 
-  for (const [segment, direction] of [['inbound-v1', 'INBOUND'], ['outbound-v1', 'OUTBOUND']] as const) {
+  for (const [segment, direction] of [
+    ['inbound-v1', 'INBOUND'],
+    ['outbound-v1', 'OUTBOUND'],
+  ] as const) {
     const path = `${base}/documentdeliveries/custom/${segment}/:type/:id`;
 
     app.put(path, async (request) => {
@@ -215,7 +278,8 @@ export function warehouseRoutes(app: FastifyInstance): void {
     const w = activeTenant(request).warehouse;
     const body = (request.body ?? {}) as Body;
     const category = text(body.category)?.toUpperCase();
-    if (category !== 'INBOUND' && category !== 'OUTBOUND') throw new WarehouseApiError(400, 'validation', 'category must be INBOUND or OUTBOUND.');
+    if (category !== 'INBOUND' && category !== 'OUTBOUND')
+      throw new WarehouseApiError(400, 'validation', 'category must be INBOUND or OUTBOUND.');
     const existed = w.documentTypes.size;
     w.registerType(text(body.referenceType) ?? '', category);
     return w.documentTypes.size > existed ? 1 : 0;
@@ -224,7 +288,11 @@ export function warehouseRoutes(app: FastifyInstance): void {
   app.get(`${base}/status-v1/stockbalance`, async (request) => {
     const w = activeTenant(request).warehouse;
     const query = request.query as Record<string, string | undefined>;
-    const list = (v: string | undefined): string[] | undefined => v?.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = (v: string | undefined): string[] | undefined =>
+      v
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     return w.stockBalance({ itemIds: list(query.itemIds), stockPointCodes: list(query.stockPointCodes) });
   });
 
@@ -243,9 +311,12 @@ export function warehouseRoutes(app: FastifyInstance): void {
     const w = activeTenant(request).warehouse;
     const body = (request.body ?? {}) as Body;
     const point = w.createStockPoint({
-      code: text(body.code) ?? '', name: text(body.name) ?? '',
+      code: text(body.code) ?? '',
+      name: text(body.name) ?? '',
       state: body.active === false ? 'INACTIVE' : 'ACTIVE',
-      stockLocations: Array.isArray(body.stockLocations) ? (body.stockLocations as Body[]).map((l) => ({ code: text(l.code) ?? '', name: text(l.name) })) : [],
+      stockLocations: Array.isArray(body.stockLocations)
+        ? (body.stockLocations as Body[]).map((l) => ({ code: text(l.code) ?? '', name: text(l.name) }))
+        : [],
     });
     reply.code(201);
     return pointView(point, true);
@@ -264,8 +335,11 @@ export function warehouseRoutes(app: FastifyInstance): void {
     const { ref } = request.params as { ref: string };
     const body = (request.body ?? {}) as Body;
     const point = w.updateStockPoint(ref, {
-      name: text(body.name), state: body.active === undefined ? undefined : body.active === false ? 'INACTIVE' : 'ACTIVE',
-      stockLocations: Array.isArray(body.stockLocations) ? (body.stockLocations as Body[]).map((l) => ({ code: text(l.code) ?? '', name: text(l.name) })) : undefined,
+      name: text(body.name),
+      state: body.active === undefined ? undefined : body.active === false ? 'INACTIVE' : 'ACTIVE',
+      stockLocations: Array.isArray(body.stockLocations)
+        ? (body.stockLocations as Body[]).map((l) => ({ code: text(l.code) ?? '', name: text(l.name) }))
+        : undefined,
     });
     return pointView(point, true);
   });

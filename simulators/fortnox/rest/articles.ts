@@ -3,20 +3,36 @@ import type { FastifyInstance } from 'fastify';
 import { FortnoxApiError, FortnoxCode } from '../errors';
 import type { Article, Json, Tenant } from '../state';
 import {
-  baseUrl, bool, booleanQuery, envelope, lastModifiedFilter, num, paginate, queryOf, sortItems, str, tenantOf,
+  baseUrl,
+  bool,
+  booleanQuery,
+  envelope,
+  lastModifiedFilter,
+  num,
+  paginate,
+  queryOf,
+  sortItems,
+  str,
+  tenantOf,
 } from './common';
 
 /** Stock figures: owned by the warehouse when Lager is active, by the article register otherwise. */
-export function stockFigures(tenant: Tenant, article: Article): { QuantityInStock: number; ReservedQuantity: number; DisposableQuantity: number; StockValue: number } {
+export function stockFigures(
+  tenant: Tenant,
+  article: Article,
+): { QuantityInStock: number; ReservedQuantity: number; DisposableQuantity: number; StockValue: number } {
   if (tenant.lager) {
     const w = tenant.warehouse;
     return {
-      QuantityInStock: w.inStock(article.ArticleNumber), ReservedQuantity: w.reserved(article.ArticleNumber),
-      DisposableQuantity: w.available(article.ArticleNumber), StockValue: w.stockValue(article.ArticleNumber),
+      QuantityInStock: w.inStock(article.ArticleNumber),
+      ReservedQuantity: w.reserved(article.ArticleNumber),
+      DisposableQuantity: w.available(article.ArticleNumber),
+      StockValue: w.stockValue(article.ArticleNumber),
     };
   }
   return {
-    QuantityInStock: article.QuantityInStock, ReservedQuantity: article.ReservedQuantity,
+    QuantityInStock: article.QuantityInStock,
+    ReservedQuantity: article.ReservedQuantity,
     DisposableQuantity: article.QuantityInStock - article.ReservedQuantity,
     StockValue: Math.round(article.QuantityInStock * article.PurchasePrice * 100) / 100,
   };
@@ -41,10 +57,20 @@ function listView(tenant: Tenant, article: Article, url: string): Json {
   const stock = stockFigures(tenant, article);
   return {
     '@url': `${url}/3/articles/${encodeURIComponent(article.ArticleNumber)}`,
-    ArticleNumber: article.ArticleNumber, Description: article.Description, DisposableQuantity: String(stock.DisposableQuantity),
-    EAN: article.EAN, Housework: false, PurchasePrice: String(article.PurchasePrice), QuantityInStock: stock.QuantityInStock,
-    ReservedQuantity: String(stock.ReservedQuantity), SalesPrice: String(article.SalesPrice), StockPlace: article.StockPlace,
-    StockValue: String(stock.StockValue), Unit: article.Unit, VAT: String(article.VAT), WebshopArticle: article.WebshopArticle,
+    ArticleNumber: article.ArticleNumber,
+    Description: article.Description,
+    DisposableQuantity: String(stock.DisposableQuantity),
+    EAN: article.EAN,
+    Housework: false,
+    PurchasePrice: String(article.PurchasePrice),
+    QuantityInStock: stock.QuantityInStock,
+    ReservedQuantity: String(stock.ReservedQuantity),
+    SalesPrice: String(article.SalesPrice),
+    StockPlace: article.StockPlace,
+    StockValue: String(stock.StockValue),
+    Unit: article.Unit,
+    VAT: String(article.VAT),
+    WebshopArticle: article.WebshopArticle,
   };
 }
 
@@ -61,39 +87,76 @@ function applyArticleInput(tenant: Tenant, article: Article, input: Json): void 
   for (const f of strings) if (input[f] !== undefined) article[f] = str(input[f], f);
   if (input.Description !== undefined) {
     const d = str(input.Description, 'Description', 200);
-    if (d.trim() === '') throw new FortnoxApiError(400, FortnoxCode.InvalidParameter, 'Benämning måste anges (Description).');
+    if (d.trim() === '')
+      throw new FortnoxApiError(400, FortnoxCode.InvalidParameter, 'Benämning måste anges (Description).');
     article.Description = d;
   }
-  for (const f of ['Weight', 'Width', 'Height', 'Depth'] as const) if (input[f] !== undefined) article[f] = intOrNull(input[f], f);
-  for (const f of ['PurchasePrice', 'SalesPrice', 'VAT'] as const) if (input[f] !== undefined) article[f] = num(input[f], f);
-  for (const f of ['StockGoods', 'Active', 'Expired', 'WebshopArticle'] as const) if (input[f] !== undefined) article[f] = bool(input[f], f);
+  for (const f of ['Weight', 'Width', 'Height', 'Depth'] as const)
+    if (input[f] !== undefined) article[f] = intOrNull(input[f], f);
+  for (const f of ['PurchasePrice', 'SalesPrice', 'VAT'] as const)
+    if (input[f] !== undefined) article[f] = num(input[f], f);
+  for (const f of ['StockGoods', 'Active', 'Expired', 'WebshopArticle'] as const)
+    if (input[f] !== undefined) article[f] = bool(input[f], f);
   if (input.SupplierNumber !== undefined) {
     const s = str(input.SupplierNumber, 'SupplierNumber');
-    if (s !== '' && !tenant.suppliers.has(s)) throw new FortnoxApiError(400, FortnoxCode.SupplierNotFound, `Leverantören hittades inte (${s}).`);
+    if (s !== '' && !tenant.suppliers.has(s))
+      throw new FortnoxApiError(400, FortnoxCode.SupplierNotFound, `Leverantören hittades inte (${s}).`);
     article.SupplierNumber = s;
   }
   if (input.Type !== undefined) {
-    if (input.Type !== 'STOCK' && input.Type !== 'SERVICE') throw new FortnoxApiError(400, FortnoxCode.InvalidParameter, 'Ogiltig typ (Type).');
+    if (input.Type !== 'STOCK' && input.Type !== 'SERVICE')
+      throw new FortnoxApiError(400, FortnoxCode.InvalidParameter, 'Ogiltig typ (Type).');
     article.Type = input.Type;
   }
-  if (input.DefaultStockPoint !== undefined) article.DefaultStockPoint = input.DefaultStockPoint === null ? null : str(input.DefaultStockPoint, 'DefaultStockPoint');
-  if (input.DefaultStockLocation !== undefined) article.DefaultStockLocation = input.DefaultStockLocation === null ? null : str(input.DefaultStockLocation, 'DefaultStockLocation');
-  if (!tenant.lager && input.QuantityInStock !== undefined) article.QuantityInStock = num(input.QuantityInStock, 'QuantityInStock');
+  if (input.DefaultStockPoint !== undefined)
+    article.DefaultStockPoint =
+      input.DefaultStockPoint === null ? null : str(input.DefaultStockPoint, 'DefaultStockPoint');
+  if (input.DefaultStockLocation !== undefined)
+    article.DefaultStockLocation =
+      input.DefaultStockLocation === null ? null : str(input.DefaultStockLocation, 'DefaultStockLocation');
+  if (!tenant.lager && input.QuantityInStock !== undefined)
+    article.QuantityInStock = num(input.QuantityInStock, 'QuantityInStock');
 }
 
 /** Creates an article (also used by the seeder). */
 export function createArticle(tenant: Tenant, input: Json, nowMs: number): Article {
   const requested = input.ArticleNumber;
-  const number = requested === undefined || requested === '' ? String(++tenant.counters.article) : str(requested, 'ArticleNumber', 50);
-  if (tenant.articles.has(number)) throw new FortnoxApiError(400, FortnoxCode.ArticleNumberTaken, `Artikelnummer ${number} är redan upptaget.`);
+  const number =
+    requested === undefined || requested === ''
+      ? String(++tenant.counters.article)
+      : str(requested, 'ArticleNumber', 50);
+  if (tenant.articles.has(number))
+    throw new FortnoxApiError(400, FortnoxCode.ArticleNumberTaken, `Artikelnummer ${number} är redan upptaget.`);
   if (typeof input.Description !== 'string' || input.Description.trim() === '') {
     throw new FortnoxApiError(400, FortnoxCode.InvalidParameter, 'Benämning måste anges (Description).');
   }
   const article: Article = {
-    ArticleNumber: number, Description: '', EAN: '', Unit: 'st', Weight: null, Width: null, Height: null, Depth: null,
-    StockGoods: false, QuantityInStock: 0, ReservedQuantity: 0, StockValue: 0, StockPlace: '', SupplierNumber: '',
-    PurchasePrice: 0, SalesPrice: 0, VAT: 25, Active: true, Expired: false, Type: 'STOCK', DefaultStockPoint: null,
-    DefaultStockLocation: null, WebshopArticle: false, Note: '', Manufacturer: '', lastModified: nowMs,
+    ArticleNumber: number,
+    Description: '',
+    EAN: '',
+    Unit: 'st',
+    Weight: null,
+    Width: null,
+    Height: null,
+    Depth: null,
+    StockGoods: false,
+    QuantityInStock: 0,
+    ReservedQuantity: 0,
+    StockValue: 0,
+    StockPlace: '',
+    SupplierNumber: '',
+    PurchasePrice: 0,
+    SalesPrice: 0,
+    VAT: 25,
+    Active: true,
+    Expired: false,
+    Type: 'STOCK',
+    DefaultStockPoint: null,
+    DefaultStockLocation: null,
+    WebshopArticle: false,
+    Note: '',
+    Manufacturer: '',
+    lastModified: nowMs,
   };
   applyArticleInput(tenant, article, input);
   tenant.articles.set(number, article);
@@ -114,17 +177,30 @@ export function articleRoutes(app: FastifyInstance, nowMs: () => number): void {
     let articles = [...tenant.articles.values()];
     if (query.filter === 'active') articles = articles.filter((a) => a.Active);
     else if (query.filter === 'inactive') articles = articles.filter((a) => !a.Active);
-    else if (query.filter) throw new FortnoxApiError(400, FortnoxCode.InvalidParameter, 'Ogiltig parameter i anropet. (filter)');
+    else if (query.filter)
+      throw new FortnoxApiError(400, FortnoxCode.InvalidParameter, 'Ogiltig parameter i anropet. (filter)');
     if (since !== undefined) articles = articles.filter((a) => a.lastModified >= since);
-    if (query.articlenumber) articles = articles.filter((a) => a.ArticleNumber.toLowerCase().includes(String(query.articlenumber).toLowerCase()));
-    if (query.description) articles = articles.filter((a) => a.Description.toLowerCase().includes(String(query.description).toLowerCase()));
+    if (query.articlenumber)
+      articles = articles.filter((a) =>
+        a.ArticleNumber.toLowerCase().includes(String(query.articlenumber).toLowerCase()),
+      );
+    if (query.description)
+      articles = articles.filter((a) => a.Description.toLowerCase().includes(String(query.description).toLowerCase()));
     if (query.ean) articles = articles.filter((a) => a.EAN === query.ean);
     if (query.suppliernumber) articles = articles.filter((a) => a.SupplierNumber === query.suppliernumber);
     const webshop = booleanQuery(query, 'webshop');
     if (webshop !== undefined) articles = articles.filter((a) => a.WebshopArticle === webshop);
     const url = baseUrl(request);
-    const items = sortItems(articles.map((a) => listView(tenant, a, url)), query,
-      { articlenumber: 'ArticleNumber', quantityinstock: 'QuantityInStock', reservedquantity: 'ReservedQuantity', stockvalue: 'StockValue' });
+    const items = sortItems(
+      articles.map((a) => listView(tenant, a, url)),
+      query,
+      {
+        articlenumber: 'ArticleNumber',
+        quantityinstock: 'QuantityInStock',
+        reservedquantity: 'ReservedQuantity',
+        stockvalue: 'StockValue',
+      },
+    );
     const page = paginate(items, query);
     return { MetaInformation: page.meta, Articles: page.items };
   });

@@ -9,7 +9,12 @@ export type Query = Record<string, string | undefined>;
 export const queryOf = (request: FastifyRequest): Query => (request.query ?? {}) as Query;
 
 export function tenantOf(request: FastifyRequest): Tenant {
-  if (!request.tenant) throw new FortnoxApiError(401, FortnoxCode.MissingCredentials, 'Kan inte logga in, access-token eller client-secret saknas.');
+  if (!request.tenant)
+    throw new FortnoxApiError(
+      401,
+      FortnoxCode.MissingCredentials,
+      'Kan inte logga in, access-token eller client-secret saknas.',
+    );
   return request.tenant;
 }
 
@@ -49,7 +54,8 @@ export function str(value: unknown, field: string, maxLength = 1024): string {
 
 export function dateValue(value: unknown, field: string): string {
   const text = str(value, field);
-  if (text !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(text)) throw new FortnoxApiError(400, 2000588, `Ogiltigt datum (${field}).`);
+  if (text !== '' && !/^\d{4}-\d{2}-\d{2}$/.test(text))
+    throw new FortnoxApiError(400, 2000588, `Ogiltigt datum (${field}).`);
   return text;
 }
 
@@ -78,7 +84,10 @@ export function lastModifiedFilter(query: Query): number | undefined {
   return instant.getTime();
 }
 
-export interface Page<T> { items: T[]; meta: { '@TotalResources': number; '@TotalPages': number; '@CurrentPage': number } }
+export interface Page<T> {
+  items: T[];
+  meta: { '@TotalResources': number; '@TotalPages': number; '@CurrentPage': number };
+}
 
 export function paginate<T>(all: T[], query: Query): Page<T> {
   const limit = query.limit === undefined ? 100 : Number(query.limit);
@@ -99,10 +108,14 @@ export function sortItems(items: Json[], query: Query, allowed: Record<string, s
   if (!field) throw badParameter('sortby');
   const direction = query.sortorder?.toLowerCase() === 'descending' ? -1 : 1;
   return [...items].sort((a, b) => {
-    const x = a[field]; const y = b[field];
-    const nx = Number(x); const ny = Number(y);
-    const cmp = Number.isFinite(nx) && Number.isFinite(ny) && x !== '' && y !== ''
-      ? nx - ny : String(x ?? '').localeCompare(String(y ?? ''), 'sv');
+    const x = a[field];
+    const y = b[field];
+    const nx = Number(x);
+    const ny = Number(y);
+    const cmp =
+      Number.isFinite(nx) && Number.isFinite(ny) && x !== '' && y !== ''
+        ? nx - ny
+        : String(x ?? '').localeCompare(String(y ?? ''), 'sv');
     return cmp * direction;
   });
 }

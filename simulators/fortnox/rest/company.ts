@@ -7,9 +7,17 @@ export function companyRoutes(app: FastifyInstance): void {
     const tenant = tenantOf(request);
     return {
       CompanyInformation: {
-        Address: 'Sandlådegatan 1', City: 'Växjö', CountryCode: 'SE', DatabaseNumber: Number(tenant.tenantId),
-        CompanyName: tenant.companyName, OrganizationNumber: `556${tenant.tenantId.slice(-7)}`, VisitAddress: '',
-        VisitCity: '', VisitCountryCode: '', VisitZipCode: '', ZipCode: '352 30',
+        Address: 'Sandlådegatan 1',
+        City: 'Växjö',
+        CountryCode: 'SE',
+        DatabaseNumber: Number(tenant.tenantId),
+        CompanyName: tenant.companyName,
+        OrganizationNumber: `556${tenant.tenantId.slice(-7)}`,
+        VisitAddress: '',
+        VisitCity: '',
+        VisitCountryCode: '',
+        VisitZipCode: '',
+        ZipCode: '352 30',
       },
     };
   });

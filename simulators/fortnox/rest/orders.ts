@@ -3,8 +3,21 @@ import type { FastifyInstance } from 'fastify';
 import { FortnoxApiError, FortnoxCode, badParameter } from '../errors';
 import type { Json, Order, OrderRow, Tenant } from '../state';
 import {
-  assignStrings, baseUrl, bool, booleanQuery, dateOrNull, dateValue, envelope, lastModifiedFilter, num, paginate, queryOf,
-  quantityString, sortItems, str, tenantOf,
+  assignStrings,
+  baseUrl,
+  bool,
+  booleanQuery,
+  dateOrNull,
+  dateValue,
+  envelope,
+  lastModifiedFilter,
+  num,
+  paginate,
+  queryOf,
+  quantityString,
+  sortItems,
+  str,
+  tenantOf,
 } from './common';
 import { createInvoice, invoiceView } from './invoices';
 
@@ -27,8 +40,13 @@ function rowTotal(row: OrderRow): number {
 }
 
 function totals(order: Order): { Net: number; TotalVAT: number; Total: number } {
-  let net = 0; let vat = 0;
-  for (const row of order.OrderRows) { const t = rowTotal(row); net += t; vat += (t * row.VAT) / 100; }
+  let net = 0;
+  let vat = 0;
+  for (const row of order.OrderRows) {
+    const t = rowTotal(row);
+    net += t;
+    vat += (t * row.VAT) / 100;
+  }
   const r = (n: number): number => Math.round(n * 100) / 100;
   return { Net: r(net), TotalVAT: r(vat), Total: r(net + vat) };
 }
@@ -57,17 +75,52 @@ export function orderView(order: Order, url: string): Json {
 function listView(order: Order, url: string): Json {
   return {
     '@url': `${url}/3/orders/${order.DocumentNumber}`,
-    Cancelled: order.Cancelled, Currency: order.Currency, CustomerName: order.CustomerName,
-    CustomerNumber: order.CustomerNumber, DeliveryDate: dateOrNull(order.DeliveryDate), DocumentNumber: String(order.DocumentNumber),
-    ExternalInvoiceReference1: order.ExternalInvoiceReference1, ExternalInvoiceReference2: order.ExternalInvoiceReference2,
-    OrderDate: order.OrderDate, OrderType: order.OrderType, Project: order.Project, Sent: order.Sent, Total: totals(order).Total,
+    Cancelled: order.Cancelled,
+    Currency: order.Currency,
+    CustomerName: order.CustomerName,
+    CustomerNumber: order.CustomerNumber,
+    DeliveryDate: dateOrNull(order.DeliveryDate),
+    DocumentNumber: String(order.DocumentNumber),
+    ExternalInvoiceReference1: order.ExternalInvoiceReference1,
+    ExternalInvoiceReference2: order.ExternalInvoiceReference2,
+    OrderDate: order.OrderDate,
+    OrderType: order.OrderType,
+    Project: order.Project,
+    Sent: order.Sent,
+    Total: totals(order).Total,
   };
 }
 
-const HEADER_STRINGS = ['YourReference', 'OurReference', 'YourOrderNumber', 'Remarks', 'Comments', 'WayOfDelivery',
-  'TermsOfDelivery', 'Phone1', 'Address1', 'Address2', 'City', 'ZipCode', 'Country', 'DeliveryName', 'DeliveryAddress1',
-  'DeliveryAddress2', 'DeliveryZipCode', 'DeliveryCity', 'DeliveryCountry', 'Currency', 'OrderType', 'Project',
-  'ExternalInvoiceReference1', 'ExternalInvoiceReference2', 'OutboundDate', 'StockPointCode', 'StockPointId', 'CustomerName'] as const;
+const HEADER_STRINGS = [
+  'YourReference',
+  'OurReference',
+  'YourOrderNumber',
+  'Remarks',
+  'Comments',
+  'WayOfDelivery',
+  'TermsOfDelivery',
+  'Phone1',
+  'Address1',
+  'Address2',
+  'City',
+  'ZipCode',
+  'Country',
+  'DeliveryName',
+  'DeliveryAddress1',
+  'DeliveryAddress2',
+  'DeliveryZipCode',
+  'DeliveryCity',
+  'DeliveryCountry',
+  'Currency',
+  'OrderType',
+  'Project',
+  'ExternalInvoiceReference1',
+  'ExternalInvoiceReference2',
+  'OutboundDate',
+  'StockPointCode',
+  'StockPointId',
+  'CustomerName',
+] as const;
 
 /** Reads a row of the request onto `base` (an existing row being updated, or a blank new one). */
 function readRow(tenant: Tenant, input: Json, base: OrderRow): OrderRow {
@@ -75,14 +128,19 @@ function readRow(tenant: Tenant, input: Json, base: OrderRow): OrderRow {
   if (input.ArticleNumber !== undefined) {
     const articleNumber = str(input.ArticleNumber, 'ArticleNumber');
     const article = articleNumber ? tenant.articles.get(articleNumber) : undefined;
-    if (articleNumber && !article) throw new FortnoxApiError(400, FortnoxCode.ArticleNotFound, `Kunde inte hitta artikeln (${articleNumber}).`);
+    if (articleNumber && !article)
+      throw new FortnoxApiError(400, FortnoxCode.ArticleNotFound, `Kunde inte hitta artikeln (${articleNumber}).`);
     if (article && articleNumber !== base.ArticleNumber) {
       // A new article brings its own defaults, as the Fortnox UI and API fill them in.
-      row.Description = article.Description; row.Price = article.SalesPrice; row.Unit = article.Unit; row.VAT = article.VAT;
+      row.Description = article.Description;
+      row.Price = article.SalesPrice;
+      row.Unit = article.Unit;
+      row.VAT = article.VAT;
     }
     row.ArticleNumber = articleNumber;
   }
-  for (const f of ['Description', 'Unit', 'StockPointCode', 'StockPointId'] as const) if (input[f] !== undefined) row[f] = str(input[f], f);
+  for (const f of ['Description', 'Unit', 'StockPointCode', 'StockPointId'] as const)
+    if (input[f] !== undefined) row[f] = str(input[f], f);
   for (const f of ['OrderedQuantity', 'DeliveredQuantity', 'Price', 'Discount', 'VAT', 'AccountNumber'] as const) {
     if (input[f] !== undefined) row[f] = num(input[f], f);
   }
@@ -94,8 +152,20 @@ function readRow(tenant: Tenant, input: Json, base: OrderRow): OrderRow {
 }
 
 const blankRow = (): OrderRow => ({
-  RowId: 0, ArticleNumber: '', Description: '', OrderedQuantity: 0, DeliveredQuantity: 0, ReservedQuantity: 0, Price: 0,
-  Discount: 0, DiscountType: 'PERCENT', Unit: '', VAT: 25, AccountNumber: 3001, StockPointCode: '', StockPointId: '',
+  RowId: 0,
+  ArticleNumber: '',
+  Description: '',
+  OrderedQuantity: 0,
+  DeliveredQuantity: 0,
+  ReservedQuantity: 0,
+  Price: 0,
+  Discount: 0,
+  DiscountType: 'PERCENT',
+  Unit: '',
+  VAT: 25,
+  AccountNumber: 3001,
+  StockPointCode: '',
+  StockPointId: '',
 });
 
 /**
@@ -107,10 +177,12 @@ function mergeRows(tenant: Tenant, current: OrderRow[], input: unknown): OrderRo
   if (!Array.isArray(input)) throw badParameter('OrderRows');
   return input.map((raw: unknown) => {
     const rowInput = (raw ?? {}) as Json;
-    if (rowInput.RowId === undefined || rowInput.RowId === null || rowInput.RowId === '') return readRow(tenant, rowInput, blankRow());
+    if (rowInput.RowId === undefined || rowInput.RowId === null || rowInput.RowId === '')
+      return readRow(tenant, rowInput, blankRow());
     const rowId = num(rowInput.RowId, 'RowId');
     const existing = current.find((r) => r.RowId === rowId);
-    if (!existing) throw new FortnoxApiError(400, FortnoxCode.RowNotFound, `Raden med RowId ${rowId} finns inte på ordern.`);
+    if (!existing)
+      throw new FortnoxApiError(400, FortnoxCode.RowNotFound, `Raden med RowId ${rowId} finns inte på ordern.`);
     return readRow(tenant, rowInput, existing);
   });
 }
@@ -122,13 +194,23 @@ function renumber(tenant: Tenant, rows: OrderRow[]): OrderRow[] {
 /** Under Lager: moves the order's stock (reservation / FIFO delivery) and writes back what the warehouse decided. */
 export function syncWarehouse(tenant: Tenant, order: Order): void {
   if (!tenant.lager) return;
-  const stockRows = order.OrderRows.map((row) => ({ row, article: row.ArticleNumber ? tenant.articles.get(row.ArticleNumber) : undefined }));
+  const stockRows = order.OrderRows.map((row) => ({
+    row,
+    article: row.ArticleNumber ? tenant.articles.get(row.ArticleNumber) : undefined,
+  }));
   const moving = stockRows.filter((x) => x.article?.StockGoods);
-  const results = tenant.warehouse.saveOrderMovement(String(order.DocumentNumber), order.OrderDate, order.DeliveryState,
+  const results = tenant.warehouse.saveOrderMovement(
+    String(order.DocumentNumber),
+    order.OrderDate,
+    order.DeliveryState,
     moving.map(({ row }) => ({
-      itemId: row.ArticleNumber, orderedQuantity: row.OrderedQuantity, deliveredQuantity: row.DeliveredQuantity,
+      itemId: row.ArticleNumber,
+      orderedQuantity: row.OrderedQuantity,
+      deliveredQuantity: row.DeliveredQuantity,
       stockPointCode: row.StockPointCode || order.StockPointCode || undefined,
-    })), tenant.allowNegativeStock);
+    })),
+    tenant.allowNegativeStock,
+  );
   moving.forEach(({ row }, i) => {
     const result = results[i];
     if (!result) return;
@@ -155,7 +237,8 @@ function applyDeliveryState(tenant: Tenant, order: Order, input: Json): void {
     throw new FortnoxApiError(400, FortnoxCode.WarehouseNotActive, 'Lagermodulen är inte aktiverad (DeliveryState).');
   }
   const state = input.DeliveryState;
-  if (typeof state !== 'string' || !(DELIVERY_STATES as readonly string[]).includes(state)) throw badParameter('DeliveryState');
+  if (typeof state !== 'string' || !(DELIVERY_STATES as readonly string[]).includes(state))
+    throw badParameter('DeliveryState');
   order.DeliveryState = state as Order['DeliveryState'];
 }
 
@@ -165,8 +248,11 @@ function checkDeliveredQuantities(tenant: Tenant, order: Order, previous: OrderR
   for (const row of order.OrderRows) {
     const before = previous.find((p) => p.RowId === row.RowId)?.DeliveredQuantity ?? 0;
     if (row.DeliveredQuantity !== 0 && row.DeliveredQuantity !== before) {
-      throw new FortnoxApiError(400, FortnoxCode.DeliveredQuantityNotAllowed,
-        'Levererat antal kan endast anges när ordern har leveransstatus leverans (DeliveryState: delivery).');
+      throw new FortnoxApiError(
+        400,
+        FortnoxCode.DeliveredQuantityNotAllowed,
+        'Levererat antal kan endast anges när ordern har leveransstatus leverans (DeliveryState: delivery).',
+      );
     }
     row.DeliveredQuantity = 0;
   }
@@ -174,36 +260,73 @@ function checkDeliveredQuantities(tenant: Tenant, order: Order, previous: OrderR
 
 export function createOrder(tenant: Tenant, input: Json, nowMs: number, today: string): Order {
   const customerNumber = input.CustomerNumber === undefined ? '' : str(input.CustomerNumber, 'CustomerNumber');
-  if (!customerNumber) throw new FortnoxApiError(400, FortnoxCode.InvalidParameter, 'Kundnummer måste anges (CustomerNumber).');
+  if (!customerNumber)
+    throw new FortnoxApiError(400, FortnoxCode.InvalidParameter, 'Kundnummer måste anges (CustomerNumber).');
   const customer = tenant.customers.get(customerNumber);
-  if (!customer) throw new FortnoxApiError(400, FortnoxCode.CustomerNotFound, `Kunde inte hitta kunden (${customerNumber}).`);
+  if (!customer)
+    throw new FortnoxApiError(400, FortnoxCode.CustomerNotFound, `Kunde inte hitta kunden (${customerNumber}).`);
   let documentNumber = tenant.counters.order + 1;
   if (input.DocumentNumber !== undefined && input.DocumentNumber !== '') {
     documentNumber = num(input.DocumentNumber, 'DocumentNumber');
-    if (tenant.orders.has(documentNumber)) throw new FortnoxApiError(400, FortnoxCode.NumberTaken, `Ordernummer ${documentNumber} är redan upptaget.`);
+    if (tenant.orders.has(documentNumber))
+      throw new FortnoxApiError(400, FortnoxCode.NumberTaken, `Ordernummer ${documentNumber} är redan upptaget.`);
   }
   const c = customer.data;
   const text = (v: unknown): string => (typeof v === 'string' ? v : '');
   const order: Order = {
-    DocumentNumber: documentNumber, CustomerNumber: customerNumber, CustomerName: text(c.Name),
+    DocumentNumber: documentNumber,
+    CustomerNumber: customerNumber,
+    CustomerName: text(c.Name),
     OrderDate: input.OrderDate ? dateValue(input.OrderDate, 'OrderDate') : today,
     DeliveryDate: input.DeliveryDate ? dateValue(input.DeliveryDate, 'DeliveryDate') : '',
-    YourReference: '', OurReference: '', YourOrderNumber: '', Remarks: '', Comments: '',
-    Cancelled: false, NotCompleted: false, Sent: false, InvoiceReference: 0, OfferReference: 0,
-    WayOfDelivery: '', TermsOfDelivery: '', Phone1: text(c.Phone1), EmailInformation: { EmailAddressTo: text(c.Email) },
-    Address1: text(c.Address1), Address2: text(c.Address2), City: text(c.City), ZipCode: text(c.ZipCode), Country: text(c.Country),
-    DeliveryName: text(c.DeliveryName), DeliveryAddress1: text(c.DeliveryAddress1), DeliveryAddress2: text(c.DeliveryAddress2),
-    DeliveryZipCode: text(c.DeliveryZipCode), DeliveryCity: text(c.DeliveryCity), DeliveryCountry: text(c.DeliveryCountry),
-    Currency: 'SEK', OrderType: 'Order', Project: '', ExternalInvoiceReference1: '', ExternalInvoiceReference2: '',
-    DeliveryState: 'registration', WarehouseReady: false, OutboundDate: '', StockPointCode: '', StockPointId: '',
-    OrderRows: [], lastModified: nowMs,
+    YourReference: '',
+    OurReference: '',
+    YourOrderNumber: '',
+    Remarks: '',
+    Comments: '',
+    Cancelled: false,
+    NotCompleted: false,
+    Sent: false,
+    InvoiceReference: 0,
+    OfferReference: 0,
+    WayOfDelivery: '',
+    TermsOfDelivery: '',
+    Phone1: text(c.Phone1),
+    EmailInformation: { EmailAddressTo: text(c.Email) },
+    Address1: text(c.Address1),
+    Address2: text(c.Address2),
+    City: text(c.City),
+    ZipCode: text(c.ZipCode),
+    Country: text(c.Country),
+    DeliveryName: text(c.DeliveryName),
+    DeliveryAddress1: text(c.DeliveryAddress1),
+    DeliveryAddress2: text(c.DeliveryAddress2),
+    DeliveryZipCode: text(c.DeliveryZipCode),
+    DeliveryCity: text(c.DeliveryCity),
+    DeliveryCountry: text(c.DeliveryCountry),
+    Currency: 'SEK',
+    OrderType: 'Order',
+    Project: '',
+    ExternalInvoiceReference1: '',
+    ExternalInvoiceReference2: '',
+    DeliveryState: 'registration',
+    WarehouseReady: false,
+    OutboundDate: '',
+    StockPointCode: '',
+    StockPointId: '',
+    OrderRows: [],
+    lastModified: nowMs,
   };
   assignStrings(order, input, HEADER_STRINGS);
   if (input.Sent !== undefined) order.Sent = bool(input.Sent, 'Sent');
   if (input.NotCompleted !== undefined) order.NotCompleted = bool(input.NotCompleted, 'NotCompleted');
-  if (input.EmailInformation && typeof input.EmailInformation === 'object') order.EmailInformation = { ...(input.EmailInformation as Json) };
+  if (input.EmailInformation && typeof input.EmailInformation === 'object')
+    order.EmailInformation = { ...(input.EmailInformation as Json) };
   applyDeliveryState(tenant, order, input);
-  order.OrderRows = renumber(tenant, mergeRows(tenant, [], input.OrderRows === undefined ? [] : stripRowIds(input.OrderRows)));
+  order.OrderRows = renumber(
+    tenant,
+    mergeRows(tenant, [], input.OrderRows === undefined ? [] : stripRowIds(input.OrderRows)),
+  );
   checkDeliveredQuantities(tenant, order, []);
   tenant.counters.order = Math.max(tenant.counters.order, documentNumber);
   syncWarehouse(tenant, order);
@@ -223,8 +346,10 @@ export function orderRoutes(app: FastifyInstance, nowMs: () => number, today: ()
     return order;
   };
   const assertEditable = (order: Order): void => {
-    if (order.Cancelled) throw new FortnoxApiError(400, FortnoxCode.OrderLocked, 'Ordern är makulerad och kan inte ändras.');
-    if (order.InvoiceReference) throw new FortnoxApiError(400, FortnoxCode.OrderLocked, 'Ordern är fakturerad och kan inte ändras.');
+    if (order.Cancelled)
+      throw new FortnoxApiError(400, FortnoxCode.OrderLocked, 'Ordern är makulerad och kan inte ändras.');
+    if (order.InvoiceReference)
+      throw new FortnoxApiError(400, FortnoxCode.OrderLocked, 'Ordern är fakturerad och kan inte ändras.');
   };
 
   app.get('/3/orders', async (request) => {
@@ -234,20 +359,37 @@ export function orderRoutes(app: FastifyInstance, nowMs: () => number, today: ()
     const now = today();
     let orders = [...tenant.orders.values()];
     switch (query.filter) {
-      case undefined: case '': break;
-      case 'cancelled': orders = orders.filter((o) => o.Cancelled); break;
-      case 'expired': orders = orders.filter((o) => !o.Cancelled && !o.InvoiceReference && o.DeliveryDate !== '' && o.DeliveryDate < now); break;
-      case 'invoicecreated': orders = orders.filter((o) => o.InvoiceReference !== 0); break;
+      case undefined:
+      case '':
+        break;
+      case 'cancelled':
+        orders = orders.filter((o) => o.Cancelled);
+        break;
+      case 'expired':
+        orders = orders.filter(
+          (o) => !o.Cancelled && !o.InvoiceReference && o.DeliveryDate !== '' && o.DeliveryDate < now,
+        );
+        break;
+      case 'invoicecreated':
+        orders = orders.filter((o) => o.InvoiceReference !== 0);
+        break;
       // Read as "open": not invoiced and not cancelled (Fortnox does not document whether cancelled ones are included).
-      case 'invoicenotcreated': orders = orders.filter((o) => o.InvoiceReference === 0 && !o.Cancelled); break;
-      default: throw badParameter('filter');
+      case 'invoicenotcreated':
+        orders = orders.filter((o) => o.InvoiceReference === 0 && !o.Cancelled);
+        break;
+      default:
+        throw badParameter('filter');
     }
     if (since !== undefined) orders = orders.filter((o) => o.lastModified >= since);
     const exact: Array<[string, (o: Order) => string]> = [
-      ['customernumber', (o) => o.CustomerNumber], ['documentnumber', (o) => String(o.DocumentNumber)],
-      ['yourordernumber', (o) => o.YourOrderNumber], ['ourreference', (o) => o.OurReference],
-      ['yourreference', (o) => o.YourReference], ['externalinvoicereference1', (o) => o.ExternalInvoiceReference1],
-      ['externalinvoicereference2', (o) => o.ExternalInvoiceReference2], ['project', (o) => o.Project],
+      ['customernumber', (o) => o.CustomerNumber],
+      ['documentnumber', (o) => String(o.DocumentNumber)],
+      ['yourordernumber', (o) => o.YourOrderNumber],
+      ['ourreference', (o) => o.OurReference],
+      ['yourreference', (o) => o.YourReference],
+      ['externalinvoicereference1', (o) => o.ExternalInvoiceReference1],
+      ['externalinvoicereference2', (o) => o.ExternalInvoiceReference2],
+      ['project', (o) => o.Project],
     ];
     for (const [param, get] of exact) {
       const wanted = query[param];
@@ -261,10 +403,18 @@ export function orderRoutes(app: FastifyInstance, nowMs: () => number, today: ()
     if (query.todate) orders = orders.filter((o) => o.OrderDate <= String(query.todate));
     orders.sort((a, b) => a.DocumentNumber - b.DocumentNumber);
     const url = baseUrl(request);
-    const items = sortItems(orders.map((o) => listView(o, url)), query, {
-      documentnumber: 'DocumentNumber', customernumber: 'CustomerNumber', customername: 'CustomerName',
-      orderdate: 'OrderDate', deliverydate: 'DeliveryDate', total: 'Total',
-    });
+    const items = sortItems(
+      orders.map((o) => listView(o, url)),
+      query,
+      {
+        documentnumber: 'DocumentNumber',
+        customernumber: 'CustomerNumber',
+        customername: 'CustomerName',
+        orderdate: 'OrderDate',
+        deliverydate: 'DeliveryDate',
+        total: 'Total',
+      },
+    );
     const page = paginate(items, query);
     return { MetaInformation: page.meta, Orders: page.items };
   });
@@ -291,7 +441,8 @@ export function orderRoutes(app: FastifyInstance, nowMs: () => number, today: ()
     if (input.CustomerNumber !== undefined) {
       const customerNumber = str(input.CustomerNumber, 'CustomerNumber');
       const customer = tenant.customers.get(customerNumber);
-      if (!customer) throw new FortnoxApiError(400, FortnoxCode.CustomerNotFound, `Kunde inte hitta kunden (${customerNumber}).`);
+      if (!customer)
+        throw new FortnoxApiError(400, FortnoxCode.CustomerNotFound, `Kunde inte hitta kunden (${customerNumber}).`);
       if (customerNumber !== order.CustomerNumber) draft.CustomerName = String(customer.data.Name ?? '');
       draft.CustomerNumber = customerNumber;
     }
@@ -316,7 +467,8 @@ export function orderRoutes(app: FastifyInstance, nowMs: () => number, today: ()
     const tenant = tenantOf(request);
     const { DocumentNumber } = request.params as { DocumentNumber: string };
     const order = find(tenant, DocumentNumber);
-    if (order.InvoiceReference) throw new FortnoxApiError(400, FortnoxCode.OrderLocked, 'Ordern är fakturerad och kan inte makuleras.');
+    if (order.InvoiceReference)
+      throw new FortnoxApiError(400, FortnoxCode.OrderLocked, 'Ordern är fakturerad och kan inte makuleras.');
     if (!order.Cancelled) cancelOrderState(tenant, order, nowMs());
     return { Order: orderView(order, baseUrl(request)) };
   });
@@ -329,22 +481,42 @@ export function orderRoutes(app: FastifyInstance, nowMs: () => number, today: ()
     const tenant = tenantOf(request);
     const { DocumentNumber } = request.params as { DocumentNumber: string };
     const order = find(tenant, DocumentNumber);
-    if (order.Cancelled) throw new FortnoxApiError(400, FortnoxCode.OrderLocked, 'Ordern är makulerad och kan inte faktureras.');
+    if (order.Cancelled)
+      throw new FortnoxApiError(400, FortnoxCode.OrderLocked, 'Ordern är makulerad och kan inte faktureras.');
     if (order.InvoiceReference) {
-      throw new FortnoxApiError(400, FortnoxCode.AlreadyInvoiced, `Ordern är redan fakturerad (faktura ${order.InvoiceReference}).`);
+      throw new FortnoxApiError(
+        400,
+        FortnoxCode.AlreadyInvoiced,
+        `Ordern är redan fakturerad (faktura ${order.InvoiceReference}).`,
+      );
     }
-    const invoice = createInvoice(tenant, {
-      CustomerNumber: order.CustomerNumber, CustomerName: order.CustomerName, YourReference: order.YourReference,
-      OurReference: order.OurReference, YourOrderNumber: order.YourOrderNumber, Remarks: order.Remarks,
-      ExternalInvoiceReference1: order.ExternalInvoiceReference1, ExternalInvoiceReference2: order.ExternalInvoiceReference2,
-      Currency: order.Currency,
-      // What was delivered is what gets invoiced.
-      InvoiceRows: order.OrderRows.map((row) => ({
-        ArticleNumber: row.ArticleNumber || undefined, Description: row.Description, DeliveredQuantity: row.DeliveredQuantity,
-        Price: row.Price, Discount: row.DiscountType === 'PERCENT' ? row.Discount : 0, Unit: row.Unit, VAT: row.VAT,
-        AccountNumber: row.AccountNumber,
-      })),
-    }, nowMs(), today());
+    const invoice = createInvoice(
+      tenant,
+      {
+        CustomerNumber: order.CustomerNumber,
+        CustomerName: order.CustomerName,
+        YourReference: order.YourReference,
+        OurReference: order.OurReference,
+        YourOrderNumber: order.YourOrderNumber,
+        Remarks: order.Remarks,
+        ExternalInvoiceReference1: order.ExternalInvoiceReference1,
+        ExternalInvoiceReference2: order.ExternalInvoiceReference2,
+        Currency: order.Currency,
+        // What was delivered is what gets invoiced.
+        InvoiceRows: order.OrderRows.map((row) => ({
+          ArticleNumber: row.ArticleNumber || undefined,
+          Description: row.Description,
+          DeliveredQuantity: row.DeliveredQuantity,
+          Price: row.Price,
+          Discount: row.DiscountType === 'PERCENT' ? row.Discount : 0,
+          Unit: row.Unit,
+          VAT: row.VAT,
+          AccountNumber: row.AccountNumber,
+        })),
+      },
+      nowMs(),
+      today(),
+    );
     invoice.OrderReference = order.DocumentNumber;
     order.InvoiceReference = invoice.DocumentNumber;
     if (tenant.lager) {

@@ -18,25 +18,82 @@ interface RegisterSpec {
 }
 
 const customerSpec: RegisterSpec = {
-  path: 'customers', single: 'Customer', plural: 'Customers', numberField: 'CustomerNumber',
+  path: 'customers',
+  single: 'Customer',
+  plural: 'Customers',
+  numberField: 'CustomerNumber',
   notFoundCode: FortnoxCode.CustomerNotFound,
   map: (t) => t.customers,
   nextNumber: (t) => String(++t.counters.customer),
   // CustomerListItem has no Active (the supplier list item has).
-  listFields: ['CustomerNumber', 'Name', 'Address1', 'Address2', 'City', 'ZipCode', 'Email', 'Phone', 'OrganisationNumber'],
-  defaults: { Active: true, Address1: '', Address2: '', City: '', ZipCode: '', CountryCode: 'SE', Country: 'Sverige',
-    Email: '', Phone1: '', OrganisationNumber: '', Currency: 'SEK', Type: 'COMPANY', DeliveryName: '', DeliveryAddress1: '',
-    DeliveryAddress2: '', DeliveryCity: '', DeliveryZipCode: '', DeliveryCountry: '' },
+  listFields: [
+    'CustomerNumber',
+    'Name',
+    'Address1',
+    'Address2',
+    'City',
+    'ZipCode',
+    'Email',
+    'Phone',
+    'OrganisationNumber',
+  ],
+  defaults: {
+    Active: true,
+    Address1: '',
+    Address2: '',
+    City: '',
+    ZipCode: '',
+    CountryCode: 'SE',
+    Country: 'Sverige',
+    Email: '',
+    Phone1: '',
+    OrganisationNumber: '',
+    Currency: 'SEK',
+    Type: 'COMPANY',
+    DeliveryName: '',
+    DeliveryAddress1: '',
+    DeliveryAddress2: '',
+    DeliveryCity: '',
+    DeliveryZipCode: '',
+    DeliveryCountry: '',
+  },
 };
 
 const supplierSpec: RegisterSpec = {
-  path: 'suppliers', single: 'Supplier', plural: 'Suppliers', numberField: 'SupplierNumber',
+  path: 'suppliers',
+  single: 'Supplier',
+  plural: 'Suppliers',
+  numberField: 'SupplierNumber',
   notFoundCode: FortnoxCode.SupplierNotFound,
   map: (t) => t.suppliers,
   nextNumber: (t) => String(++t.counters.supplier),
-  listFields: ['SupplierNumber', 'Name', 'Address1', 'Address2', 'City', 'ZipCode', 'Email', 'Phone', 'OrganisationNumber', 'Active'],
-  defaults: { Active: true, Address1: '', Address2: '', City: '', ZipCode: '', CountryCode: 'SE', Email: '', Phone1: '',
-    OrganisationNumber: '', VATNumber: '', Currency: 'SEK', OurCustomerNumber: '', Comments: '' },
+  listFields: [
+    'SupplierNumber',
+    'Name',
+    'Address1',
+    'Address2',
+    'City',
+    'ZipCode',
+    'Email',
+    'Phone',
+    'OrganisationNumber',
+    'Active',
+  ],
+  defaults: {
+    Active: true,
+    Address1: '',
+    Address2: '',
+    City: '',
+    ZipCode: '',
+    CountryCode: 'SE',
+    Email: '',
+    Phone1: '',
+    OrganisationNumber: '',
+    VATNumber: '',
+    Currency: 'SEK',
+    OurCustomerNumber: '',
+    Comments: '',
+  },
 };
 
 /** Creates an entry (also used by the seeder); `Name` is required as in Fortnox. */
@@ -46,21 +103,37 @@ export function createRegisterEntry(spec: RegisterSpec, tenant: Tenant, input: J
   }
   const map = spec.map(tenant);
   const requested = input[spec.numberField];
-  const number = requested === undefined || requested === '' ? spec.nextNumber(tenant) : str(requested, spec.numberField, 50);
-  if (map.has(number)) throw new FortnoxApiError(400, FortnoxCode.NumberTaken, `Nummer ${number} är redan upptaget (${spec.numberField}).`);
+  const number =
+    requested === undefined || requested === '' ? spec.nextNumber(tenant) : str(requested, spec.numberField, 50);
+  if (map.has(number))
+    throw new FortnoxApiError(
+      400,
+      FortnoxCode.NumberTaken,
+      `Nummer ${number} är redan upptaget (${spec.numberField}).`,
+    );
   const data: Json = { ...spec.defaults, ...input, [spec.numberField]: number };
   map.set(number, { data, lastModified: nowMs });
   return data;
 }
 
-export const createCustomer = (tenant: Tenant, input: Json, nowMs: number): Json => createRegisterEntry(customerSpec, tenant, input, nowMs);
-export const createSupplier = (tenant: Tenant, input: Json, nowMs: number): Json => createRegisterEntry(supplierSpec, tenant, input, nowMs);
+export const createCustomer = (tenant: Tenant, input: Json, nowMs: number): Json =>
+  createRegisterEntry(customerSpec, tenant, input, nowMs);
+export const createSupplier = (tenant: Tenant, input: Json, nowMs: number): Json =>
+  createRegisterEntry(supplierSpec, tenant, input, nowMs);
 
 function registerRoutes(app: FastifyInstance, spec: RegisterSpec, nowMs: () => number): void {
-  const view = (data: Json, url: string): Json => ({ '@url': `${url}/3/${spec.path}/${String(data[spec.numberField])}`, ...data });
+  const view = (data: Json, url: string): Json => ({
+    '@url': `${url}/3/${spec.path}/${String(data[spec.numberField])}`,
+    ...data,
+  });
   const find = (tenant: Tenant, number: string): RegisterEntry => {
     const entry = spec.map(tenant).get(number);
-    if (!entry) throw new FortnoxApiError(404, spec.notFoundCode, `Kunde inte hitta ${spec.single === 'Customer' ? 'kunden' : 'leverantören'} (${number}).`);
+    if (!entry)
+      throw new FortnoxApiError(
+        404,
+        spec.notFoundCode,
+        `Kunde inte hitta ${spec.single === 'Customer' ? 'kunden' : 'leverantören'} (${number}).`,
+      );
     return entry;
   };
 
@@ -72,7 +145,8 @@ function registerRoutes(app: FastifyInstance, spec: RegisterSpec, nowMs: () => n
     if (since !== undefined) entries = entries.filter((e) => e.lastModified >= since);
     if (query.filter === 'active') entries = entries.filter((e) => e.data.Active !== false);
     else if (query.filter === 'inactive') entries = entries.filter((e) => e.data.Active === false);
-    if (query.name) entries = entries.filter((e) => String(e.data.Name).toLowerCase().includes(String(query.name).toLowerCase()));
+    if (query.name)
+      entries = entries.filter((e) => String(e.data.Name).toLowerCase().includes(String(query.name).toLowerCase()));
     const url = baseUrl(request);
     let items = entries.map((e) => {
       const item: Json = { '@url': `${url}/3/${spec.path}/${String(e.data[spec.numberField])}` };

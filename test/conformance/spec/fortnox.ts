@@ -38,7 +38,13 @@ export const MetaInformation = z.strictObject({
   '@CurrentPage': int32,
 });
 
-interface Def { type: string; shape?: Record<string, z.ZodType>; catchall?: z.ZodType; innerType?: z.ZodType; element?: z.ZodType }
+interface Def {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  catchall?: z.ZodType;
+  innerType?: z.ZodType;
+  element?: z.ZodType;
+}
 const defOf = (schema: z.ZodType): Def => (schema as unknown as { _zod: { def: Def } })._zod.def;
 
 /**
@@ -52,10 +58,16 @@ export function answer(schema: z.ZodType): z.ZodType {
       const shape = Object.fromEntries(Object.entries(def.shape ?? {}).map(([key, field]) => [key, answer(field)]));
       return def.catchall && defOf(def.catchall).type === 'never' ? z.strictObject(shape) : z.object(shape);
     }
-    case 'optional': return answer(def.innerType as z.ZodType).nullable().optional();
-    case 'nullable': return answer(def.innerType as z.ZodType).nullable();
-    case 'array': return z.array(answer(def.element as z.ZodType));
-    default: return schema;
+    case 'optional':
+      return answer(def.innerType as z.ZodType)
+        .nullable()
+        .optional();
+    case 'nullable':
+      return answer(def.innerType as z.ZodType).nullable();
+    case 'array':
+      return z.array(answer(def.element as z.ZodType));
+    default:
+      return schema;
   }
 }
 
@@ -74,7 +86,12 @@ const DiscountType = z.enum(['AMOUNT', 'PERCENT']).optional();
 
 // Fortnox OrderEmailInformation (src/api.ts)
 const OrderEmailInformation = z.strictObject({
-  EmailAddressFrom: str, EmailAddressTo: str, EmailAddressCC: str, EmailAddressBCC: str, EmailSubject: str, EmailBody: str,
+  EmailAddressFrom: str,
+  EmailAddressTo: str,
+  EmailAddressCC: str,
+  EmailAddressBCC: str,
+  EmailSubject: str,
+  EmailBody: str,
 });
 
 // Fortnox OrderOrderRow (src/api.ts): quantities are strings; no StockLocation fields.
@@ -90,11 +107,25 @@ const OrderOrderRow = z.strictObject({
   DiscountType,
   HouseWork: bool,
   HouseWorkHoursToReport: int32,
-  HouseWorkType: z.enum([
-    'CONSTRUCTION', 'ELECTRICITY', 'GLASSMETALWORK', 'GROUNDDRAINAGEWORK', 'MASONRY', 'PAINTINGWALLPAPERING',
-    'MOVINGSERVICES', 'ITSERVICES', 'CLEANING', 'TEXTILECLOTHING', 'SNOWPLOWING', 'GARDENING', 'BABYSITTING', 'OTHERCARE',
-    'OTHERCOSTS',
-  ]).optional(),
+  HouseWorkType: z
+    .enum([
+      'CONSTRUCTION',
+      'ELECTRICITY',
+      'GLASSMETALWORK',
+      'GROUNDDRAINAGEWORK',
+      'MASONRY',
+      'PAINTINGWALLPAPERING',
+      'MOVINGSERVICES',
+      'ITSERVICES',
+      'CLEANING',
+      'TEXTILECLOTHING',
+      'SNOWPLOWING',
+      'GARDENING',
+      'BABYSITTING',
+      'OTHERCARE',
+      'OTHERCOSTS',
+    ])
+    .optional(),
   OrderedQuantity: str,
   Price: double,
   Project: str,
@@ -216,12 +247,34 @@ const OrderListItemList = listAnswer('Orders', OrderListItem);
 
 // ---- invoices ------------------------------------------------------------------------------------------------
 
-const invoiceHouseWorkType = z.enum([
-  'CONSTRUCTION', 'ELECTRICITY', 'GLASSMETALWORK', 'GROUNDDRAINAGEWORK', 'MASONRY', 'PAINTINGWALLPAPERING', 'HVAC',
-  'MAJORAPPLIANCEREPAIR', 'MOVINGSERVICES', 'ITSERVICES', 'CLEANING', 'TEXTILECLOTHING', 'SNOWPLOWING', 'GARDENING',
-  'BABYSITTING', 'OTHERCARE', 'OTHERCOSTS', 'SOLARCELLS', 'STORAGESELFPRODUCEDELECTRICITY', 'CHARGINGSTATIONELECTRICVEHICLE',
-  'HOMEMAINTENANCE', 'FURNISHING', 'TRANSPORTATIONSERVICES', 'WASHINGANDCAREOFCLOTHING',
-]).optional();
+const invoiceHouseWorkType = z
+  .enum([
+    'CONSTRUCTION',
+    'ELECTRICITY',
+    'GLASSMETALWORK',
+    'GROUNDDRAINAGEWORK',
+    'MASONRY',
+    'PAINTINGWALLPAPERING',
+    'HVAC',
+    'MAJORAPPLIANCEREPAIR',
+    'MOVINGSERVICES',
+    'ITSERVICES',
+    'CLEANING',
+    'TEXTILECLOTHING',
+    'SNOWPLOWING',
+    'GARDENING',
+    'BABYSITTING',
+    'OTHERCARE',
+    'OTHERCOSTS',
+    'SOLARCELLS',
+    'STORAGESELFPRODUCEDELECTRICITY',
+    'CHARGINGSTATIONELECTRICVEHICLE',
+    'HOMEMAINTENANCE',
+    'FURNISHING',
+    'TRANSPORTATIONSERVICES',
+    'WASHINGANDCAREOFCLOTHING',
+  ])
+  .optional();
 
 // Fortnox InvoiceInvoiceRow (src/api.ts): DeliveredQuantity is a string, VAT an int32; StockPointCode only.
 const InvoiceInvoiceRow = z.strictObject({
@@ -248,7 +301,9 @@ const InvoiceInvoiceRow = z.strictObject({
   VAT: int32,
 });
 
-const InvoiceType = z.enum(['INVOICE', 'AGREEMENTINVOICE', 'INTRESTINVOICE', 'SUMMARYINVOICE', 'CASHINVOICE']).optional();
+const InvoiceType = z
+  .enum(['INVOICE', 'AGREEMENTINVOICE', 'INTRESTINVOICE', 'SUMMARYINVOICE', 'CASHINVOICE'])
+  .optional();
 
 // Fortnox InvoiceEmailInformation (src/api.ts)
 const InvoiceEmailInformation = OrderEmailInformation;
@@ -478,10 +533,26 @@ export const Article = z.strictObject({
   ExportAccount: int32,
   Height: int32,
   Housework: bool,
-  HouseworkType: z.enum([
-    'CONSTRUCTION', 'ELECTRICITY', 'GLASSMETALWORK', 'GROUNDDRAINAGEWORK', 'MASONRY', 'PAINTINGWALLPAPERING', 'HVAC',
-    'CLEANING', 'TEXTILECLOTHING', 'COOKING', 'SNOWPLOWING', 'GARDENING', 'BABYSITTING', 'OTHERCARE', 'TUTORING', 'OTHERCOSTS',
-  ]).optional(),
+  HouseworkType: z
+    .enum([
+      'CONSTRUCTION',
+      'ELECTRICITY',
+      'GLASSMETALWORK',
+      'GROUNDDRAINAGEWORK',
+      'MASONRY',
+      'PAINTINGWALLPAPERING',
+      'HVAC',
+      'CLEANING',
+      'TEXTILECLOTHING',
+      'COOKING',
+      'SNOWPLOWING',
+      'GARDENING',
+      'BABYSITTING',
+      'OTHERCARE',
+      'TUTORING',
+      'OTHERCOSTS',
+    ])
+    .optional(),
   Active: bool,
   Manufacturer: str,
   ManufacturerArticleNumber: str,
@@ -806,7 +877,12 @@ const CustomDocumentType = z.strictObject({ referenceType: z.string(), category:
 const StockBalance = z.strictObject({ itemId: str, availableStock: double, inStock: double, stockPointCode: str });
 
 // Fortnox StockLocation (src/api.ts)
-const StockLocation = z.strictObject({ id: uuid.optional(), code: z.string(), name: str, stockPointId: uuid.optional() });
+const StockLocation = z.strictObject({
+  id: uuid.optional(),
+  code: z.string(),
+  name: str,
+  stockPointId: uuid.optional(),
+});
 
 // Fortnox StockPoint (src/api.ts): `active`, no `state` (state is only a query filter).
 export const StockPoint = z.strictObject({
@@ -852,10 +928,24 @@ const PurchaseOrderRow = z.strictObject({
   notes: unknown,
 });
 
-const purchaseOrderStates = ['NOT_SENT', 'SENT', 'SENT_NOT_REJECTED', 'DELAYED', 'RECEIVED', 'VOIDED', 'CURRENT', 'ALL'] as const;
+const purchaseOrderStates = [
+  'NOT_SENT',
+  'SENT',
+  'SENT_NOT_REJECTED',
+  'DELAYED',
+  'RECEIVED',
+  'VOIDED',
+  'CURRENT',
+  'ALL',
+] as const;
 const responseStates = [
-  'NOT_SENT', 'SENT', 'ACCEPTED_WITH_REQ_DLV_DATE', 'ACCEPTED_WITH_CHANGED_DLV_DATE', 'PARTLY_ACCEPTED_WITH_REQ_DLV_DATE',
-  'PARTLY_ACCEPTED_WITH_CHANGED_DLV_DATE', 'REJECTED',
+  'NOT_SENT',
+  'SENT',
+  'ACCEPTED_WITH_REQ_DLV_DATE',
+  'ACCEPTED_WITH_CHANGED_DLV_DATE',
+  'PARTLY_ACCEPTED_WITH_REQ_DLV_DATE',
+  'PARTLY_ACCEPTED_WITH_CHANGED_DLV_DATE',
+  'REJECTED',
 ] as const;
 
 // Fortnox PurchaseOrder (src/api.ts)
@@ -923,31 +1013,81 @@ const listQuery = <T extends z.core.$ZodLooseShape>(declared: T) =>
 
 const ordersQuery = listQuery({
   filter: z.enum(['cancelled', 'expired', 'invoicecreated', 'invoicenotcreated']).optional(),
-  customername: q.str, customernumber: q.str, label: q.str, documentnumber: q.str, externalinvoicereference1: q.str,
-  externalinvoicereference2: q.str, fromdate: q.str, todate: q.str, costcenter: q.str, project: q.str, sent: q.bool,
-  notcompleted: q.bool, ourreference: q.str, yourreference: q.str, lastmodified: q.str, ordertype: q.str,
+  customername: q.str,
+  customernumber: q.str,
+  label: q.str,
+  documentnumber: q.str,
+  externalinvoicereference1: q.str,
+  externalinvoicereference2: q.str,
+  fromdate: q.str,
+  todate: q.str,
+  costcenter: q.str,
+  project: q.str,
+  sent: q.bool,
+  notcompleted: q.bool,
+  ourreference: q.str,
+  yourreference: q.str,
+  lastmodified: q.str,
+  ordertype: q.str,
   sortby: z.enum(['customername', 'customernumber', 'orderdate', 'documentnumber', 'total']).optional(),
 });
 const invoicesQuery = listQuery({
   filter: z.enum(['cancelled', 'fullypaid', 'unpaid', 'unpaidoverdue', 'unbooked']).optional(),
-  costcenter: q.str, customername: q.str, customernumber: q.str, label: q.str, documentnumber: q.str, fromdate: q.str,
-  todate: q.str, fromfinalpaydate: q.str, tofinalpaydate: q.str, lastmodified: q.str, notcompleted: q.str, ocr: q.str,
-  ourreference: q.str, project: q.str, sent: q.str, externalinvoicereference1: q.str, externalinvoicereference2: q.str,
-  yourreference: q.str, invoicetype: q.str, articlenumber: q.str, articledescription: q.str, currency: q.str,
-  accountnumberfrom: q.str, accountnumberto: q.str, yourordernumber: q.str, credit: q.str,
+  costcenter: q.str,
+  customername: q.str,
+  customernumber: q.str,
+  label: q.str,
+  documentnumber: q.str,
+  fromdate: q.str,
+  todate: q.str,
+  fromfinalpaydate: q.str,
+  tofinalpaydate: q.str,
+  lastmodified: q.str,
+  notcompleted: q.str,
+  ocr: q.str,
+  ourreference: q.str,
+  project: q.str,
+  sent: q.str,
+  externalinvoicereference1: q.str,
+  externalinvoicereference2: q.str,
+  yourreference: q.str,
+  invoicetype: q.str,
+  articlenumber: q.str,
+  articledescription: q.str,
+  currency: q.str,
+  accountnumberfrom: q.str,
+  accountnumberto: q.str,
+  yourordernumber: q.str,
+  credit: q.str,
   sortby: z.enum(['customername', 'customernumber', 'documentnumber', 'invoicedate', 'ocr', 'total']).optional(),
 });
 const articlesQuery = listQuery({
   filter: z.enum(['active', 'inactive']).optional(),
-  articlenumber: q.str, description: q.str, ean: q.str, suppliernumber: q.str, manufacturer: q.str,
-  manufacturerarticlenumber: q.str, webshop: q.str, lastmodified: q.str,
+  articlenumber: q.str,
+  description: q.str,
+  ean: q.str,
+  suppliernumber: q.str,
+  manufacturer: q.str,
+  manufacturerarticlenumber: q.str,
+  webshop: q.str,
+  lastmodified: q.str,
   sortby: z.enum(['articlenumber', 'quantityinstock', 'reservedquantity', 'stockvalue']).optional(),
   page: q.int,
 });
 const customersQuery = listQuery({
   filter: z.enum(['active', 'inactive']).optional(),
-  customernumber: q.str, name: q.str, zipcode: q.str, city: q.str, email: q.str, phone: q.str, organisationnumber: q.str,
-  gln: q.str, glndelivery: q.str, lastmodified: q.str, sortby: z.enum(['customernumber', 'name']).optional(), page: q.int,
+  customernumber: q.str,
+  name: q.str,
+  zipcode: q.str,
+  city: q.str,
+  email: q.str,
+  phone: q.str,
+  organisationnumber: q.str,
+  gln: q.str,
+  glndelivery: q.str,
+  lastmodified: q.str,
+  sortby: z.enum(['customernumber', 'name']).optional(),
+  page: q.int,
 });
 /** listSuppliersResource declares no query parameter at all: only the global ones are allowed. */
 const suppliersQuery = listQuery({});
@@ -955,8 +1095,13 @@ const voidQuery = z.strictObject({ force: q.bool });
 const stockBalanceQuery = z.strictObject({ itemIds: q.list, stockPointCodes: q.list });
 const stockPointsQuery = z.strictObject({ q: q.str, state: z.enum(['ALL', 'ACTIVE', 'INACTIVE']).optional() });
 const purchaseOrdersQuery = z.strictObject({
-  q: q.str, supplierNumber: q.str, state: z.enum(purchaseOrderStates).optional(), itemId: q.str,
-  purchaseType: z.enum(['WAREHOUSE', 'DROPSHIP']).optional(), internalReference: q.str, note: q.str,
+  q: q.str,
+  supplierNumber: q.str,
+  state: z.enum(purchaseOrderStates).optional(),
+  itemId: q.str,
+  purchaseType: z.enum(['WAREHOUSE', 'DROPSHIP']).optional(),
+  internalReference: q.str,
+  note: q.str,
 });
 const purchaseOrderQuery = z.strictObject({ ignoreIncomingGoodsId: q.int });
 
@@ -966,87 +1111,185 @@ const SRC = 'skilltryck/fortnox-api-client src/api.ts';
 const custom = '/api/warehouse/documentdeliveries/custom';
 
 const declared: Record<string, EndpointSpec> = {
-  'GET /3/orders': { source: `${SRC}: orders.listOrdersResource → OrderListItemList`, response: OrderListItemList, query: ordersQuery },
-  'POST /3/orders': { source: `${SRC}: orders.createOrdersResource (OrderWrap) → OrderWrap`, request: OrderWrap, response: OrderWrap },
+  'GET /3/orders': {
+    source: `${SRC}: orders.listOrdersResource → OrderListItemList`,
+    response: OrderListItemList,
+    query: ordersQuery,
+  },
+  'POST /3/orders': {
+    source: `${SRC}: orders.createOrdersResource (OrderWrap) → OrderWrap`,
+    request: OrderWrap,
+    response: OrderWrap,
+  },
   'GET /3/orders/{DocumentNumber}': { source: `${SRC}: orders.getOrdersResource → OrderWrap`, response: OrderWrap },
   'PUT /3/orders/{DocumentNumber}': {
-    source: `${SRC}: orders.updateOrdersResource (OrderWrap) → OrderWrap`, request: OrderPatchWrap, response: OrderWrap,
+    source: `${SRC}: orders.updateOrdersResource (OrderWrap) → OrderWrap`,
+    request: OrderPatchWrap,
+    response: OrderWrap,
   },
-  'PUT /3/orders/{DocumentNumber}/createinvoice': { source: `${SRC}: orders.createinvoiceOrdersResource → InvoiceWrap`, response: InvoiceWrap },
-  'PUT /3/orders/{DocumentNumber}/cancel': { source: `${SRC}: orders.cancelOrdersResource → OrderWrap`, response: OrderWrap },
-  'GET /3/invoices': { source: `${SRC}: invoices.listInvoicesResource → InvoiceListItemWrap`, response: InvoiceListItemWrap, query: invoicesQuery },
+  'PUT /3/orders/{DocumentNumber}/createinvoice': {
+    source: `${SRC}: orders.createinvoiceOrdersResource → InvoiceWrap`,
+    response: InvoiceWrap,
+  },
+  'PUT /3/orders/{DocumentNumber}/cancel': {
+    source: `${SRC}: orders.cancelOrdersResource → OrderWrap`,
+    response: OrderWrap,
+  },
+  'GET /3/invoices': {
+    source: `${SRC}: invoices.listInvoicesResource → InvoiceListItemWrap`,
+    response: InvoiceListItemWrap,
+    query: invoicesQuery,
+  },
   'POST /3/invoices': {
-    source: `${SRC}: invoices.createInvoicesResource (InvoicePayloadWrap) → InvoiceWrap`, request: InvoicePayloadWrap, response: InvoiceWrap,
+    source: `${SRC}: invoices.createInvoicesResource (InvoicePayloadWrap) → InvoiceWrap`,
+    request: InvoicePayloadWrap,
+    response: InvoiceWrap,
   },
-  'GET /3/invoices/{DocumentNumber}': { source: `${SRC}: invoices.getInvoicesResource → InvoiceWrap`, response: InvoiceWrap },
-  'GET /3/articles': { source: `${SRC}: articles.listArticlesResource → ArticleListItemList`, response: ArticleListItemList, query: articlesQuery },
-  'POST /3/articles': { source: `${SRC}: articles.createArticlesResource (ArticleWrap) → ArticleWrap`, request: ArticleWrap, response: ArticleWrap },
-  'GET /3/articles/{ArticleNumber}': { source: `${SRC}: articles.getArticlesResource → ArticleWrap`, response: ArticleWrap },
+  'GET /3/invoices/{DocumentNumber}': {
+    source: `${SRC}: invoices.getInvoicesResource → InvoiceWrap`,
+    response: InvoiceWrap,
+  },
+  'GET /3/articles': {
+    source: `${SRC}: articles.listArticlesResource → ArticleListItemList`,
+    response: ArticleListItemList,
+    query: articlesQuery,
+  },
+  'POST /3/articles': {
+    source: `${SRC}: articles.createArticlesResource (ArticleWrap) → ArticleWrap`,
+    request: ArticleWrap,
+    response: ArticleWrap,
+  },
+  'GET /3/articles/{ArticleNumber}': {
+    source: `${SRC}: articles.getArticlesResource → ArticleWrap`,
+    response: ArticleWrap,
+  },
   'PUT /3/articles/{ArticleNumber}': {
-    source: `${SRC}: articles.updateArticlesResource (ArticleWrap) → ArticleWrap`, request: ArticlePatchWrap, response: ArticleWrap,
+    source: `${SRC}: articles.updateArticlesResource (ArticleWrap) → ArticleWrap`,
+    request: ArticlePatchWrap,
+    response: ArticleWrap,
   },
-  'GET /3/suppliers': { source: `${SRC}: suppliers.listSuppliersResource → SupplierListItemList`, response: SupplierListItemList, query: suppliersQuery },
-  'POST /3/suppliers': { source: `${SRC}: suppliers.createSuppliersResource (SupplierWrap) → SupplierWrap`, request: SupplierWrap, response: SupplierWrap },
-  'GET /3/suppliers/{SupplierNumber}': { source: `${SRC}: suppliers.getSuppliersResource → SupplierWrap`, response: SupplierWrap },
+  'GET /3/suppliers': {
+    source: `${SRC}: suppliers.listSuppliersResource → SupplierListItemList`,
+    response: SupplierListItemList,
+    query: suppliersQuery,
+  },
+  'POST /3/suppliers': {
+    source: `${SRC}: suppliers.createSuppliersResource (SupplierWrap) → SupplierWrap`,
+    request: SupplierWrap,
+    response: SupplierWrap,
+  },
+  'GET /3/suppliers/{SupplierNumber}': {
+    source: `${SRC}: suppliers.getSuppliersResource → SupplierWrap`,
+    response: SupplierWrap,
+  },
   'PUT /3/suppliers/{SupplierNumber}': {
-    source: `${SRC}: suppliers.updateSuppliersResource (SupplierWrap) → SupplierWrap`, request: SupplierPatchWrap, response: SupplierWrap,
+    source: `${SRC}: suppliers.updateSuppliersResource (SupplierWrap) → SupplierWrap`,
+    request: SupplierPatchWrap,
+    response: SupplierWrap,
   },
-  'GET /3/customers': { source: `${SRC}: customers.listCustomersResource → CustomerListItemList`, response: CustomerListItemList, query: customersQuery },
-  'POST /3/customers': { source: `${SRC}: customers.createCustomersResource (CustomerWrap) → CustomerWrap`, request: CustomerWrap, response: CustomerWrap },
-  'GET /3/customers/{CustomerNumber}': { source: `${SRC}: customers.getCustomersResource → CustomerWrap`, response: CustomerWrap },
-  'GET /3/companyinformation': { source: `${SRC}: companyinformation.getCompanyInformationResource → CompanyInfoWrap`, response: CompanyInfoWrap },
+  'GET /3/customers': {
+    source: `${SRC}: customers.listCustomersResource → CustomerListItemList`,
+    response: CustomerListItemList,
+    query: customersQuery,
+  },
+  'POST /3/customers': {
+    source: `${SRC}: customers.createCustomersResource (CustomerWrap) → CustomerWrap`,
+    request: CustomerWrap,
+    response: CustomerWrap,
+  },
+  'GET /3/customers/{CustomerNumber}': {
+    source: `${SRC}: customers.getCustomersResource → CustomerWrap`,
+    response: CustomerWrap,
+  },
+  'GET /3/companyinformation': {
+    source: `${SRC}: companyinformation.getCompanyInformationResource → CompanyInfoWrap`,
+    response: CompanyInfoWrap,
+  },
   'GET /api/warehouse/tenants-v4': { source: `${SRC}: warehouse.getTenant → TenantInfo`, response: TenantInfo },
   [`GET ${custom}/inbound-v1/{type}/{id}`]: {
-    source: `${SRC}: warehouse (CustomInboundDocumentResource) get → CustomInboundDocument`, response: CustomInboundDocument,
+    source: `${SRC}: warehouse (CustomInboundDocumentResource) get → CustomInboundDocument`,
+    response: CustomInboundDocument,
   },
   [`PUT ${custom}/inbound-v1/{type}/{id}`]: {
     source: `${SRC}: warehouse (CustomInboundDocumentResource) save (CustomInboundDocument) → CustomInboundDocument`,
-    request: CustomInboundDocument, response: CustomInboundDocument,
+    request: CustomInboundDocument,
+    response: CustomInboundDocument,
   },
   [`PUT ${custom}/inbound-v1/{type}/{id}/release`]: {
-    source: `${SRC}: warehouse ReleaseCustomInboundDocumentResource → default void "no content"`, response: 'no-content',
+    source: `${SRC}: warehouse ReleaseCustomInboundDocumentResource → default void "no content"`,
+    response: 'no-content',
   },
   [`PUT ${custom}/inbound-v1/{type}/{id}/void`]: {
-    source: `${SRC}: warehouse VoidDocumentCustomInboundDocumentResource (query force?) → void "no content"`, response: 'no-content', query: voidQuery,
+    source: `${SRC}: warehouse VoidDocumentCustomInboundDocumentResource (query force?) → void "no content"`,
+    response: 'no-content',
+    query: voidQuery,
   },
   [`GET ${custom}/outbound-v1/{type}/{id}`]: {
-    source: `${SRC}: warehouse (CustomOutboundDocumentResource) get → CustomOutboundDocument`, response: CustomOutboundDocument,
+    source: `${SRC}: warehouse (CustomOutboundDocumentResource) get → CustomOutboundDocument`,
+    response: CustomOutboundDocument,
   },
   [`PUT ${custom}/outbound-v1/{type}/{id}`]: {
     source: `${SRC}: warehouse SaveCustomOutboundDocumentResource (CustomOutboundDocument) → CustomOutboundDocument`,
-    request: CustomOutboundDocument, response: CustomOutboundDocument,
+    request: CustomOutboundDocument,
+    response: CustomOutboundDocument,
   },
   [`PUT ${custom}/outbound-v1/{type}/{id}/release`]: {
-    source: `${SRC}: warehouse (CustomOutboundDocumentResource) release → default void "no content"`, response: 'no-content',
+    source: `${SRC}: warehouse (CustomOutboundDocumentResource) release → default void "no content"`,
+    response: 'no-content',
   },
   [`PUT ${custom}/outbound-v1/{type}/{id}/void`]: {
-    source: `${SRC}: warehouse (CustomOutboundDocumentResource) void (query force?) → void "no content"`, response: 'no-content', query: voidQuery,
+    source: `${SRC}: warehouse (CustomOutboundDocumentResource) void (query force?) → void "no content"`,
+    response: 'no-content',
+    query: voidQuery,
   },
   // The generator typed the answer as one CustomDocumentType; the description says "A list of CustomDocumentTypes".
   [`GET ${custom}/documenttypes-v1`]: {
-    source: `${SRC}: warehouse (CustomDocumentTypeResource) → CustomDocumentType (a list)`, response: z.array(CustomDocumentType),
+    source: `${SRC}: warehouse (CustomDocumentTypeResource) → CustomDocumentType (a list)`,
+    response: z.array(CustomDocumentType),
   },
   // Typed as one StockBalance; "Returns a list of itemId, stockPointCode, availableStock, inStock".
   'GET /api/warehouse/status-v1/stockbalance': {
-    source: `${SRC}: warehouse StockStatusResource.getStockBalance → StockBalance (a list)`, response: z.array(StockBalance), query: stockBalanceQuery,
+    source: `${SRC}: warehouse StockStatusResource.getStockBalance → StockBalance (a list)`,
+    response: z.array(StockBalance),
+    query: stockBalanceQuery,
   },
   // Typed as one StockPoint; "A list of StockPoints".
-  'GET /api/warehouse/stockpoints-v1': { source: `${SRC}: warehouse StockPointResource.getAll → StockPoint (a list)`, response: z.array(StockPoint), query: stockPointsQuery },
-  'POST /api/warehouse/stockpoints-v1': {
-    source: `${SRC}: warehouse StockPointResource.create (StockPoint) → StockPoint`, request: StockPoint, response: StockPoint,
+  'GET /api/warehouse/stockpoints-v1': {
+    source: `${SRC}: warehouse StockPointResource.getAll → StockPoint (a list)`,
+    response: z.array(StockPoint),
+    query: stockPointsQuery,
   },
-  'GET /api/warehouse/stockpoints-v1/{id}': { source: `${SRC}: warehouse StockPointResource.getByAmbiguousId → StockPoint`, response: StockPoint },
+  'POST /api/warehouse/stockpoints-v1': {
+    source: `${SRC}: warehouse StockPointResource.create (StockPoint) → StockPoint`,
+    request: StockPoint,
+    response: StockPoint,
+  },
+  'GET /api/warehouse/stockpoints-v1/{id}': {
+    source: `${SRC}: warehouse StockPointResource.getByAmbiguousId → StockPoint`,
+    response: StockPoint,
+  },
   // Typed as one PurchaseOrder; the list endpoint answers several.
   'GET /api/warehouse/purchaseorders-v1': {
-    source: `${SRC}: warehouse PurchaseOrderResource.getAllPurchaseOrderResource → PurchaseOrder (a list)`, response: z.array(PurchaseOrder), query: purchaseOrdersQuery,
+    source: `${SRC}: warehouse PurchaseOrderResource.getAllPurchaseOrderResource → PurchaseOrder (a list)`,
+    response: z.array(PurchaseOrder),
+    query: purchaseOrdersQuery,
   },
   'POST /api/warehouse/purchaseorders-v1': {
-    source: `${SRC}: warehouse PurchaseOrderResource create (PurchaseOrder) → PurchaseOrder`, request: PurchaseOrder, response: PurchaseOrder,
+    source: `${SRC}: warehouse PurchaseOrderResource create (PurchaseOrder) → PurchaseOrder`,
+    request: PurchaseOrder,
+    response: PurchaseOrder,
   },
-  'GET /api/warehouse/purchaseorders-v1/{id}': { source: `${SRC}: warehouse PurchaseOrderResource get → PurchaseOrder`, response: PurchaseOrder, query: purchaseOrderQuery },
+  'GET /api/warehouse/purchaseorders-v1/{id}': {
+    source: `${SRC}: warehouse PurchaseOrderResource get → PurchaseOrder`,
+    response: PurchaseOrder,
+    query: purchaseOrderQuery,
+  },
 };
 
 /** The endpoints, every answer relaxed by `answer()` (null on optional fields, see the header); requests and queries as declared. */
 export const fortnoxSpec: Record<string, EndpointSpec> = Object.fromEntries(
-  Object.entries(declared).map(([endpoint, spec]) => [endpoint, spec.response === 'no-content' ? spec : { ...spec, response: answer(spec.response) }]),
+  Object.entries(declared).map(([endpoint, spec]) => [
+    endpoint,
+    spec.response === 'no-content' ? spec : { ...spec, response: answer(spec.response) },
+  ]),
 );

@@ -34,7 +34,12 @@ const GetArticleSupplierInfo = z.strictObject({
 });
 
 // GetArticleBarCodeInfo (models/get_article_bar_code_info.py)
-const GetArticleBarCodeInfo = z.strictObject({ barCode: str, barCodePackage: str, barCodePallet: str, alternativeBarCodes: unknown });
+const GetArticleBarCodeInfo = z.strictObject({
+  barCode: str,
+  barCodePackage: str,
+  barCodePallet: str,
+  alternativeBarCodes: unknown,
+});
 
 // GetArticleInventoryInfo (models/get_article_inventory_info.py): no stockInfoChanged.
 const GetArticleInventoryInfo = z.strictObject({
@@ -101,7 +106,12 @@ const GetArticleModel = z.strictObject({
 const PostArticleSupplierInfo = z.strictObject({ supplierArticleNumber: str, supplierNumber: str, supplierName: str });
 
 // PostArticleBarCodeInfo (models/post_article_bar_code_info.py)
-const PostArticleBarCodeInfo = z.strictObject({ barCode: str, barCodePackage: str, barCodePallet: str, alternativeBarCodes: unknown });
+const PostArticleBarCodeInfo = z.strictObject({
+  barCode: str,
+  barCodePackage: str,
+  barCodePallet: str,
+  alternativeBarCodes: unknown,
+});
 
 // PostArticleModel (models/post_article_model.py): goodsOwnerId and articleNumber required.
 const PostArticleModel = z.strictObject({
@@ -178,7 +188,12 @@ const GetArticleInventoryPerWarehouseModel = z.strictObject({
 // ---- inventory adjustments and warehouses --------------------------------------------------------------------
 
 // GetInventoryAdjustmentArticle (models/get_inventory_adjustment_article.py)
-const GetInventoryAdjustmentArticle = z.strictObject({ articleSystemId: o(int), articleNumber: str, articleName: str, productCode: str });
+const GetInventoryAdjustmentArticle = z.strictObject({
+  articleSystemId: o(int),
+  articleNumber: str,
+  articleName: str,
+  productCode: str,
+});
 
 // GetInventoryAdjustmentWarehouse (models/get_inventory_adjustment_warehouse.py)
 const GetInventoryAdjustmentWarehouse = z.strictObject({ id: o(int), code: str, name: str });
@@ -278,7 +293,13 @@ const GetOrderConsignee = z.strictObject({
 });
 
 // GetOrderArticle (models/get_order_article.py)
-const GetOrderArticle = z.strictObject({ articleSystemId: o(int), articleNumber: str, articleName: str, productCode: str, articleKind: str });
+const GetOrderArticle = z.strictObject({
+  articleSystemId: o(int),
+  articleNumber: str,
+  articleName: str,
+  productCode: str,
+  articleKind: str,
+});
 
 // GetOrderPickedArticleItem (models/get_order_picked_article_item.py)
 const GetOrderPickedArticleItem = z.strictObject({
@@ -503,7 +524,12 @@ const GetPurchaseOrderInfo = z.strictObject({
 });
 
 // GetPurchaseOrderArticle (models/get_purchase_order_article.py)
-const GetPurchaseOrderArticle = z.strictObject({ articleSystemId: o(int), articleNumber: str, articleName: str, productCode: str });
+const GetPurchaseOrderArticle = z.strictObject({
+  articleSystemId: o(int),
+  articleNumber: str,
+  articleName: str,
+  productCode: str,
+});
 
 // GetPurchaseOrderLine (models/get_purchase_order_line.py)
 const GetPurchaseOrderLine = z.strictObject({
@@ -535,7 +561,11 @@ const GetPurchaseOrderModel = z.strictObject({
 });
 
 // PostPurchaseOrderSupplierInfo (models/post_purchase_order_supplier_info.py); its address model is not built by the product.
-const PostPurchaseOrderSupplierInfo = z.strictObject({ supplierNumber: str, supplierName: str, supplierAddress: unknown });
+const PostPurchaseOrderSupplierInfo = z.strictObject({
+  supplierNumber: str,
+  supplierName: str,
+  supplierAddress: unknown,
+});
 
 // PostPurchaseOrderLine (models/post_purchase_order_line.py): rowNumber and articleNumber required.
 const PostPurchaseOrderLine = z.strictObject({
@@ -587,37 +617,86 @@ const goodsOwnerId = z.string().regex(/^\d+$/, { error: 'goodsOwnerId (int) is r
 const qTime = dateTime.optional();
 
 const articlesQuery = z.strictObject({
-  goodsOwnerId, articleNumber: q.str, articleSystemIdFrom: q.int, maxArticlesToGet: q.int, stockInfoChangedFrom: qTime,
-  articleNumbers: q.list, articleDataLastUpdatedFrom: qTime, onlyArticlesInStock: q.bool, productCode: q.str,
-  productCodes: q.list, articleNameContains: q.list, articleClassIds: q.list, barCodes: q.list,
-  onlyArticlesBelowStockLimit: q.bool, onlyArticlesBelowStockLimitConsideringNumberOfBookedItems: q.bool,
+  goodsOwnerId,
+  articleNumber: q.str,
+  articleSystemIdFrom: q.int,
+  maxArticlesToGet: q.int,
+  stockInfoChangedFrom: qTime,
+  articleNumbers: q.list,
+  articleDataLastUpdatedFrom: qTime,
+  onlyArticlesInStock: q.bool,
+  productCode: q.str,
+  productCodes: q.list,
+  articleNameContains: q.list,
+  articleClassIds: q.list,
+  barCodes: q.list,
+  onlyArticlesBelowStockLimit: q.bool,
+  onlyArticlesBelowStockLimitConsideringNumberOfBookedItems: q.bool,
 });
 const inventoryPerWarehouseQuery = z.strictObject({
-  goodsOwnerId, articleSystemIdFrom: q.int, maxArticlesToGet: q.int, articleNumbers: q.list, warehouseIds: q.list,
-  onlyArticlesInStock: q.bool, stockInfoChangedFrom: qTime,
+  goodsOwnerId,
+  articleSystemIdFrom: q.int,
+  maxArticlesToGet: q.int,
+  articleNumbers: q.list,
+  warehouseIds: q.list,
+  onlyArticlesInStock: q.bool,
+  stockInfoChangedFrom: qTime,
 });
 /** `from` and `toTime`; `to` is declared but documented "Obsolete, do not use." (PHP InventoryAdjustmentsApi). */
 const inventoryAdjustmentsQuery = z.strictObject({
-  goodsOwnerId, from: qTime, to: z.never({ error: '`to` is obsolete ("do not use"): the end of the period is `toTime`' }).optional(),
-  toTime: qTime, isReported: q.bool,
+  goodsOwnerId,
+  from: qTime,
+  to: z.never({ error: '`to` is obsolete ("do not use"): the end of the period is `toTime`' }).optional(),
+  toTime: qTime,
+  isReported: q.bool,
 });
 /** `stockDate` (date-time) is required: "the historical stock balances for all articles at a specific time". */
 const historicalInventoryQuery = z.strictObject({
-  goodsOwnerId, stockDate: dateTime, warehouseId: q.int,
+  goodsOwnerId,
+  stockDate: dateTime,
+  warehouseId: q.int,
 });
 const ordersQuery = z.strictObject({
-  goodsOwnerId, orderNumber: q.str, shippedTimeFrom: qTime, shippedTimeTo: qTime, orderStatusFrom: q.int, orderStatusTo: q.int,
-  onlyOrdersWithOrderLinesToReport: q.bool, orderIdFrom: q.int, maxOrdersToGet: q.int, orderStatusChangedTimeFrom: qTime,
-  lastReturnedFrom: qTime, orderNumbers: q.list, orderCreatedTimeFrom: qTime, orderCreatedTimeTo: qTime,
-  onlyOrdersWithOrderLinesToReportReturned: q.bool, onlyIfTransportPrinted: q.bool, shipmentId: q.int, pickable: q.str,
-  parcelNumber: q.str, articleNumbers: q.list, serial: q.str, marketPlace: q.str, orderUpdatedTimeFrom: qTime,
+  goodsOwnerId,
+  orderNumber: q.str,
+  shippedTimeFrom: qTime,
+  shippedTimeTo: qTime,
+  orderStatusFrom: q.int,
+  orderStatusTo: q.int,
+  onlyOrdersWithOrderLinesToReport: q.bool,
+  orderIdFrom: q.int,
+  maxOrdersToGet: q.int,
+  orderStatusChangedTimeFrom: qTime,
+  lastReturnedFrom: qTime,
+  orderNumbers: q.list,
+  orderCreatedTimeFrom: qTime,
+  orderCreatedTimeTo: qTime,
+  onlyOrdersWithOrderLinesToReportReturned: q.bool,
+  onlyIfTransportPrinted: q.bool,
+  shipmentId: q.int,
+  pickable: q.str,
+  parcelNumber: q.str,
+  articleNumbers: q.list,
+  serial: q.str,
+  marketPlace: q.str,
+  orderUpdatedTimeFrom: qTime,
   backOrderForOrderId: q.int,
 });
 const purchaseOrdersQuery = z.strictObject({
-  goodsOwnerId, purchaseOrderNumber: q.str, lastReceiveTimeFrom: qTime, lastReceiveTimeTo: qTime,
-  purchaseOrderStatusFrom: q.int, purchaseOrderStatusTo: q.int, onlyPurchaseOrdersWithOrderLinesToReport: q.bool,
-  purchaseOrderIdFrom: q.int, maxPurchaseOrdersToGet: q.int, purchaseOrderStatusChangedTimeFrom: qTime,
-  purchaseOrderNumbers: q.list, articleNumbers: q.list, inDateFrom: qTime, inDateTo: qTime,
+  goodsOwnerId,
+  purchaseOrderNumber: q.str,
+  lastReceiveTimeFrom: qTime,
+  lastReceiveTimeTo: qTime,
+  purchaseOrderStatusFrom: q.int,
+  purchaseOrderStatusTo: q.int,
+  onlyPurchaseOrdersWithOrderLinesToReport: q.bool,
+  purchaseOrderIdFrom: q.int,
+  maxPurchaseOrdersToGet: q.int,
+  purchaseOrderStatusChangedTimeFrom: qTime,
+  purchaseOrderNumbers: q.list,
+  articleNumbers: q.list,
+  inDateFrom: qTime,
+  inDateTo: qTime,
 });
 
 // ---- endpoints -----------------------------------------------------------------------------------------------
@@ -628,45 +707,79 @@ const list = <T extends z.ZodType>(item: T) => z.array(item).nullable();
 
 export const ongoingSpec: Record<string, EndpointSpec> = {
   'PUT /articles': {
-    source: `${SRC} api/articles/articles_put_3.py: PostArticleModel → PostArticleResponse`, request: PostArticleModel, response: PostArticleResponse,
+    source: `${SRC} api/articles/articles_put_3.py: PostArticleModel → PostArticleResponse`,
+    request: PostArticleModel,
+    response: PostArticleResponse,
   },
-  'GET /articles': { source: `${SRC} api/articles/articles_get_all.py → List[GetArticleModel]`, response: list(GetArticleModel), query: articlesQuery },
-  'GET /articles/{articleSystemId}': { source: `${SRC} api/articles/articles_get.py → GetArticleModel`, response: GetArticleModel },
+  'GET /articles': {
+    source: `${SRC} api/articles/articles_get_all.py → List[GetArticleModel]`,
+    response: list(GetArticleModel),
+    query: articlesQuery,
+  },
+  'GET /articles/{articleSystemId}': {
+    source: `${SRC} api/articles/articles_get.py → GetArticleModel`,
+    response: GetArticleModel,
+  },
   'GET /articles/inventoryPerWarehouse': {
     source: `${SRC} api/articles/articles_get_inventory_per_warehouse.py → List[GetArticleInventoryPerWarehouseModel]`,
-    response: list(GetArticleInventoryPerWarehouseModel), query: inventoryPerWarehouseQuery,
+    response: list(GetArticleInventoryPerWarehouseModel),
+    query: inventoryPerWarehouseQuery,
   },
   'GET /inventoryAdjustments': {
     source: `${SRC} api/inventory_adjustments/inventory_adjustments_get_all.py (query goodsOwnerId, from, to (obsolete), toTime, isReported) → List[GetInventoryAdjustmentsLine]`,
-    response: list(GetInventoryAdjustmentsLine), query: inventoryAdjustmentsQuery,
+    response: list(GetInventoryAdjustmentsLine),
+    query: inventoryAdjustmentsQuery,
   },
   'GET /articles/historicalInventory': {
     source: `${SRC} api/articles/articles_get_historical_inventory.py → List[GetHistoricalInventoryModel]`,
-    response: list(GetHistoricalInventoryModel), query: historicalInventoryQuery,
+    response: list(GetHistoricalInventoryModel),
+    query: historicalInventoryQuery,
   },
-  'GET /warehouses': { source: `${SRC} api/warehouses/warehouses_get.py → List[WarehouseModel]`, response: list(WarehouseModel) },
-  'PUT /orders': { source: `${SRC} api/orders/orders_put_order.py: PostOrderModel → PostOrderResponse`, request: PostOrderModel, response: PostOrderResponse },
-  'GET /orders': { source: `${SRC} api/orders/orders_get_all.py → List[GetOrderModel]`, response: list(GetOrderModel), query: ordersQuery },
+  'GET /warehouses': {
+    source: `${SRC} api/warehouses/warehouses_get.py → List[WarehouseModel]`,
+    response: list(WarehouseModel),
+  },
+  'PUT /orders': {
+    source: `${SRC} api/orders/orders_put_order.py: PostOrderModel → PostOrderResponse`,
+    request: PostOrderModel,
+    response: PostOrderResponse,
+  },
+  'GET /orders': {
+    source: `${SRC} api/orders/orders_get_all.py → List[GetOrderModel]`,
+    response: list(GetOrderModel),
+    query: ordersQuery,
+  },
   'GET /orders/{orderId}': { source: `${SRC} api/orders/orders_get.py → GetOrderModel`, response: GetOrderModel },
-  'DELETE /orders/{orderId}': { source: `${SRC} api/orders/orders_delete.py → PostOrderResponse`, response: PostOrderResponse },
+  'DELETE /orders/{orderId}': {
+    source: `${SRC} api/orders/orders_delete.py → PostOrderResponse`,
+    response: PostOrderResponse,
+  },
   'PATCH /orders/{orderId}/setReportedNumberOfItemsToPickedNumberOfItems': {
     source: `${SRC} api/orders/orders_patch_set_reported_number_of_items_to_picked_number_of_items.py → PatchOrderResponse`,
     response: PatchOrderResponse,
   },
   'GET /orders/{orderId}/invoiceCharges': {
-    source: `${SRC} api/orders/orders_get_invoice_charges.py → List[GetOrderInvoiceChargeModel]`, response: list(GetOrderInvoiceChargeModel),
+    source: `${SRC} api/orders/orders_get_invoice_charges.py → List[GetOrderInvoiceChargeModel]`,
+    response: list(GetOrderInvoiceChargeModel),
   },
   'PUT /purchaseOrders': {
     source: `${SRC} api/purchase_orders/purchase_orders_put_2.py: PostPurchaseOrderModel → PostPurchaseOrderResponse`,
-    request: PostPurchaseOrderModel, response: PostPurchaseOrderResponse,
+    request: PostPurchaseOrderModel,
+    response: PostPurchaseOrderResponse,
   },
-  'GET /purchaseOrders': { source: `${SRC} api/purchase_orders/purchase_orders_get_all.py → List[GetPurchaseOrderModel]`, response: list(GetPurchaseOrderModel), query: purchaseOrdersQuery },
+  'GET /purchaseOrders': {
+    source: `${SRC} api/purchase_orders/purchase_orders_get_all.py → List[GetPurchaseOrderModel]`,
+    response: list(GetPurchaseOrderModel),
+    query: purchaseOrdersQuery,
+  },
   'GET /purchaseOrders/{purchaseOrderId}': {
-    source: `${SRC} api/purchase_orders/purchase_orders_get.py → GetPurchaseOrderModel`, response: GetPurchaseOrderModel,
+    source: `${SRC} api/purchase_orders/purchase_orders_get.py → GetPurchaseOrderModel`,
+    response: GetPurchaseOrderModel,
   },
   // The 200 has no schema in the swagger (the generated client returns the raw bytes as `File`): any body is in spec.
   'PATCH /purchaseOrders/{purchaseOrderId}/lines/{purchaseOrderLineId}/reportedNumberOfItems': {
     source: `${SRC} api/purchase_orders/purchase_orders_patch_reported_number_of_items.py: PatchPurchaseOrderReportedNumberOfItemsModel → File`,
-    request: PatchPurchaseOrderReportedNumberOfItemsModel, response: z.unknown(),
+    request: PatchPurchaseOrderReportedNumberOfItemsModel,
+    response: z.unknown(),
   },
 };

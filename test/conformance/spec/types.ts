@@ -18,7 +18,10 @@ export interface EndpointSpec {
 /** Query values: what a declared parameter's value must look like on the wire. */
 export const q = {
   str: z.string().optional(),
-  int: z.string().regex(/^-?\d+$/, { error: 'expected an integer' }).optional(),
+  int: z
+    .string()
+    .regex(/^-?\d+$/, { error: 'expected an integer' })
+    .optional(),
   bool: z.enum(['true', 'false']).optional(),
   /** A list parameter: repeated keys, or (Fortnox) one comma-separated value. */
   list: z.union([z.string(), z.array(z.string())]).optional(),
@@ -30,7 +33,9 @@ export const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a
 /** OpenAPI `@format date-time` / Python `datetime.datetime` (parsed with `isoparse`, which also reads a bare date). */
 export const dateTime = z
   .string()
-  .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, { error: 'expected an ISO 8601 date-time' });
+  .regex(/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/, {
+    error: 'expected an ISO 8601 date-time',
+  });
 
 /** OpenAPI `@format uuid`. */
 export const uuid = z
