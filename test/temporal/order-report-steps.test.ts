@@ -108,4 +108,28 @@ describe('one Fortnox request per Fortnox activity', () => {
     expect(activities.get('readFortnoxOrderForReport')).toBe(2);
     await got.delete(faults);
   });
+
+  it('the article and supplier syncs and the stock report: the sandbox saw exactly as many requests as Fortnox activities ran', async () => {
+    h = await startHarness();
+    await h.fortnox.updateSupplier((await h.fortnox.listAllSuppliers())[0]!.SupplierNumber, {
+      Name: 'Omdöpt Leverantör AB',
+    });
+    await got.delete(callsUrl(h));
+    let activities = 0;
+    for (const workflowType of ['syncArticlesWorkflow', 'syncSuppliersWorkflow', 'stockReportWorkflow']) {
+      const workflowId = `${workflowType}:${h.tenantId}:one-request`;
+      await h.client.workflow.execute(workflowType, {
+        workflowId,
+        taskQueue: h.taskQueue,
+        args: [{ tenantId: h.tenantId }],
+      });
+      const ran = await fortnoxActivities(h, workflowId);
+      expect(total(ran), workflowType).toBeGreaterThan(0);
+      activities += total(ran);
+    }
+    const requests = await got(callsUrl(h)).json<{ total: number; byRoute: Record<string, number> }>();
+    // Every article's details, each changed supplier's articles and the stock report's pages: one request each.
+    expect(requests.byRoute['GET /3/articles/:ArticleNumber']).toBeGreaterThanOrEqual(10);
+    expect(requests.total).toBe(activities);
+  });
 });
