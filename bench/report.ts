@@ -5,6 +5,7 @@ import type { BackfillResult, SyncFigures } from './backfill';
 import type { ScaleResult } from './scale';
 import type { BurstResult } from './webhook-burst';
 import type { ArticleSyncFigures } from './article-sync';
+import type { IdleOrderResult } from './idle-order';
 import type { Distribution } from './stats';
 
 /** Fortnox's limit: 25 requests per 5 seconds per tenant. */
@@ -57,6 +58,7 @@ export interface BenchReport {
   burst?: { command: string } & BurstResult;
   /** One article sync per number of worker processes. */
   articles?: ({ command: string } & ArticleSyncFigures)[];
+  idle?: { command: string } & IdleOrderResult;
 }
 
 export interface RateFigures {
@@ -210,6 +212,22 @@ export function toMarkdown(report: BenchReport): string {
         r.workerCpuMsPerOrder === undefined ? '-' : `${r.workerCpuMsPerOrder} ms`,
       ),
       row('sent → invoiced under the limit', (r) => dist(r.sentToInvoicedMs)),
+    );
+  }
+  if (report.idle) {
+    const i = report.idle;
+    out.push(
+      '',
+      '## 2c. One order on an idle system',
+      '',
+      `\`${i.command}\``,
+      '',
+      `${i.orders} orders, one at a time, Fortnox's rate limit on: "sent" pressed in the WMS → invoice created in Fortnox ` +
+        '(the webhook, the WMS read, then the report as single-request activities: read, write, invoice).',
+      '',
+      '| figure | value |',
+      '|---|---|',
+      `| sent → invoiced | ${dist(i.sentToInvoicedMs)} |`,
     );
   }
   if (report.articles?.length) {

@@ -9,13 +9,25 @@ import { parseArgs } from 'node:util';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { runArticleSync } from './article-sync';
 import { runBackfill } from './backfill';
+import { runIdleOrders } from './idle-order';
 import { runLifecycle } from './lifecycle';
 import { callsFigures, engineFigures, machineInfo, rateFigures, toMarkdown, type BenchReport } from './report';
 import { repoRoot } from './rig';
 import { runScale } from './scale';
 import { runWebhookBurst } from './webhook-burst';
 
-const ALL = ['calls', 'rate', 'engine', 'poll', 'scale', 'nowebhooks', 'backfill', 'burst', 'articles'] as const;
+const ALL = [
+  'calls',
+  'rate',
+  'engine',
+  'poll',
+  'scale',
+  'nowebhooks',
+  'backfill',
+  'burst',
+  'articles',
+  'idle',
+] as const;
 type Bench = (typeof ALL)[number];
 
 async function main(): Promise<void> {
@@ -32,6 +44,7 @@ async function main(): Promise<void> {
       'burst-events': { type: 'string', default: '1000' },
       'rate-workers': { type: 'string', default: '1,3' },
       articles: { type: 'string', default: '5000' },
+      'idle-orders': { type: 'string', default: '20' },
       'write-docs': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
     },
@@ -156,6 +169,12 @@ async function main(): Promise<void> {
         ...figures,
       });
     }
+  }
+
+  if (only.has('idle')) {
+    const n = Number(values['idle-orders']);
+    say(`idle system: ${n} orders sent one at a time, rate limit on`);
+    report.idle = { command: cmd('idle', `--idle-orders ${n}`), ...(await runIdleOrders({ orders: n, seed })) };
   }
 
   const markdown = toMarkdown(report);
