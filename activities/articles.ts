@@ -3,7 +3,7 @@
 // retry after a crash resumes after the last finished article instead of starting over.
 import { Context } from '@temporalio/activity';
 import { articleAction, compareArticleNumbers, type WmsArticleFacts } from '../domain/articles';
-import type { FortnoxClient } from './fortnox/client';
+import { FORTNOX_MAX_PAGE_SIZE, type FortnoxClient } from './fortnox/client';
 import { FortnoxError } from './fortnox/errors';
 import type { TenantRegistry } from './tenant-registry';
 import type { WmsClient } from './wms/client';
@@ -133,9 +133,6 @@ export interface ArticleListPage {
 /** What happened to one article (`gone`: deleted in Fortnox between the listing and its read). */
 export type ArticleOutcome = 'upserted' | 'retired' | 'unchanged' | 'ignored' | 'gone';
 
-/** Articles per page of the one-request listing: Fortnox's largest page. */
-export const ARTICLE_PAGE_SIZE = 500;
-
 export function createArticleActivities(registry: TenantRegistry) {
   const fortnoxOf = (tenantId: string) => registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
   return {
@@ -144,7 +141,7 @@ export function createArticleActivities(registry: TenantRegistry) {
       const answer = await fortnoxOf(tenantId).listArticles({
         lastModifiedSince: since ? new Date(since) : undefined,
         page,
-        limit: ARTICLE_PAGE_SIZE,
+        limit: FORTNOX_MAX_PAGE_SIZE,
       });
       return { articleNumbers: answer.items.map((a) => a.ArticleNumber), totalPages: answer.totalPages };
     },

@@ -14,7 +14,7 @@ import {
   type WarehouseStock,
 } from '../domain/stock';
 import { patiently } from './articles';
-import type { FortnoxClient } from './fortnox/client';
+import { FORTNOX_MAX_PAGE_SIZE, type FortnoxClient } from './fortnox/client';
 import { FortnoxError } from './fortnox/errors';
 import { formatStockholmTimestamp } from './fortnox/stockholm-time';
 import { pendingPurchaseReceipts } from './purchase-order-receipts';
@@ -357,7 +357,7 @@ export function createStockActivities(registry: TenantRegistry) {
 
     /** The stock report's Fortnox side without Lager: a page of the article register's QuantityInStock. One request. */
     async listArticleStockPage(tenantId: string, page: number): Promise<ArticleStockPage> {
-      const answer = await fortnoxOf(tenantId).listArticles({ page, limit: 500 });
+      const answer = await fortnoxOf(tenantId).listArticles({ page, limit: FORTNOX_MAX_PAGE_SIZE });
       const quantities: Record<string, number> = {};
       for (const a of answer.items)
         if (a.QuantityInStock != null) quantities[a.ArticleNumber] = Number(a.QuantityInStock);

@@ -9,6 +9,7 @@ import {
   type FortnoxSupplierFacts,
 } from '../domain/articles';
 import { patiently, wmsArticlesByNumber, wmsFacts } from './articles';
+import { FORTNOX_MAX_PAGE_SIZE } from './fortnox/client';
 import { FortnoxError } from './fortnox/errors';
 import type { TenantRegistry } from './tenant-registry';
 
@@ -34,9 +35,6 @@ export interface StaleSupplierArticle {
   supplier: FortnoxSupplierFacts;
 }
 
-/** Suppliers per page of the one-request listing: Fortnox's largest page. */
-export const SUPPLIER_PAGE_SIZE = 500;
-
 /** The supplier sync's Fortnox activities, for the tenant's Fortnox queue: one Fortnox request each (but the old one). */
 export function createSupplierActivities(registry: TenantRegistry) {
   const fortnoxOf = (tenantId: string) => registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
@@ -46,7 +44,7 @@ export function createSupplierActivities(registry: TenantRegistry) {
       const answer = await fortnoxOf(tenantId).listSuppliers({
         lastModifiedSince: since ? new Date(since) : undefined,
         page,
-        limit: SUPPLIER_PAGE_SIZE,
+        limit: FORTNOX_MAX_PAGE_SIZE,
       });
       return {
         suppliers: answer.items.map((s) => ({ SupplierNumber: s.SupplierNumber, Name: s.Name })),

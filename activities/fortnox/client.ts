@@ -139,8 +139,8 @@ export interface ListCustomersQuery {
 
 export type WarehouseDirection = 'inbound' | 'outbound';
 
-/** The largest page Fortnox serves; used when following all pages. */
-const MAX_LIMIT = 500;
+/** The largest page Fortnox serves: used when following all pages, and by workflows that page one request at a time. */
+export const FORTNOX_MAX_PAGE_SIZE = 500;
 
 const id = (value: string | number) => encodeURIComponent(String(value));
 
@@ -237,7 +237,7 @@ export class FortnoxClient {
   }
 
   listAllOrders(query: Omit<ListOrdersQuery, 'page'> = {}): Promise<FortnoxOrderListItem[]> {
-    return this.followPages((page) => this.listOrders({ limit: MAX_LIMIT, ...query, page }));
+    return this.followPages((page) => this.listOrders({ limit: FORTNOX_MAX_PAGE_SIZE, ...query, page }));
   }
 
   /** 404 → FortnoxError (non-retryable, status 404). */
@@ -303,7 +303,7 @@ export class FortnoxClient {
   }
 
   listAllInvoices(query: Omit<ListInvoicesQuery, 'page'> = {}): Promise<FortnoxInvoiceListItem[]> {
-    return this.followPages((page) => this.listInvoices({ limit: MAX_LIMIT, ...query, page }));
+    return this.followPages((page) => this.listInvoices({ limit: FORTNOX_MAX_PAGE_SIZE, ...query, page }));
   }
 
   getInvoice(documentNumber: string | number): Promise<FortnoxInvoice> {
@@ -341,7 +341,7 @@ export class FortnoxClient {
   }
 
   listAllArticles(query: Omit<ListArticlesQuery, 'page'> = {}): Promise<FortnoxArticleListItem[]> {
-    return this.followPages((page) => this.listArticles({ limit: MAX_LIMIT, ...query, page }));
+    return this.followPages((page) => this.listArticles({ limit: FORTNOX_MAX_PAGE_SIZE, ...query, page }));
   }
 
   getArticle(articleNumber: string): Promise<FortnoxArticle> {
@@ -387,7 +387,7 @@ export class FortnoxClient {
   }
 
   listAllSuppliers(query: Omit<ListSuppliersQuery, 'page'> = {}): Promise<FortnoxSupplierListItem[]> {
-    return this.followPages((page) => this.listSuppliers({ limit: MAX_LIMIT, ...query, page }));
+    return this.followPages((page) => this.listSuppliers({ limit: FORTNOX_MAX_PAGE_SIZE, ...query, page }));
   }
 
   getSupplier(supplierNumber: string): Promise<FortnoxSupplier> {
