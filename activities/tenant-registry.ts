@@ -32,7 +32,8 @@ export class TenantRegistry {
   /** The 3PL's own Fortnox connections, keyed by connection (goods owners share one). */
   private readonly billingClients = new Map<string, FortnoxClient>();
   private readonly tokenStore: TokenStore;
-  private readonly pacer: Pacer;
+  /** Paces every Fortnox request of this process; the worker tells it how many processes share each tenant. */
+  readonly pacer: Pacer;
   private readonly now: () => number;
   /** Fortnox's answers to "is Lager on?", per tenant; only answers, never failures (see lagerActive). */
   private readonly lagerAnswers = new Map<string, { active: boolean; at: number }>();
@@ -69,6 +70,10 @@ export class TenantRegistry {
   knownLagerActive(tenantId: string): boolean | undefined {
     const known = this.lagerAnswers.get(tenantId);
     return known && this.now() - known.at < LAGER_ANSWER_TTL_MS ? known.active : undefined;
+  }
+
+  has(tenantId: string): boolean {
+    return this.tenants.has(tenantId);
   }
 
   ids(): string[] {

@@ -1,25 +1,30 @@
 // Builds the integration's workers: one on the main task queue (workflows and the WMS/Temporal activities) and one per
-// tenant on that tenant's Fortnox queue (the Fortnox activities), whose server-side rate limit keeps all workers
-// together under Fortnox's 25 requests per 5 seconds.
+// tenant on that tenant's Fortnox queue (the Fortnox activities). The worker processes keep together under Fortnox's 25
+// requests per 5 seconds: each paces its requests to an equal part of the tenant's budget (the pacer, told how many
+// processes poll the queue) and polls only when its part has room (the slot supplier).
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createFortnoxActivities, createMainActivities } from '../activities';
 import { integrationFailureInterceptor } from '../activities/integration-error';
 import type { TenantRegistry } from '../activities/tenant-registry';
 import { fortnoxTaskQueue } from '../domain/names';
+import { taskQueuePeers } from './fortnox-peers';
+import { fortnoxSlotSupplier } from './fortnox-slots';
 
 /**
  * Activities a tenant's Fortnox queue may start per second, across all workers: Fortnox's 25 requests per 5 s less one
- * of headroom, because the order workflow's Fortnox activities make one request each. The queue must have one
- * partition (the server divides the rate among partitions, each with its own burst): scripts/dev-server.ts sets it,
- * docs/deployment.md says how on a cluster. Within one process the client's pacer spaces the requests themselves.
+ * of headroom, since most Fortnox activities make one request each. This spreads the tasks out over time; it cannot
+ * hold Fortnox's limit alone (its token bucket lets a burst through after a quiet second, and some activities make
+ * several requests), which is the pacers' job. The queue must have one partition (the server divides the rate among
+ * partitions, each with its own burst): scripts/dev-server.ts sets it, docs/deployment.md says how on a cluster.
  */
 export const DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND = 24 / 5;
 
 /**
- * Fortnox activities one worker runs at once per tenant. Each waits its turn in the pacer (24 calls per 5 s): more at
- * once would only queue longer inside the process, where a wait can outlast an activity's timeout.
+ * Fortnox activities one worker runs at once per tenant. A worker polls only when its pacer has room, so these wait
+ * little; more at once would only queue longer inside the process, where a wait can outlast an activity's timeout.
  */
 export const DEFAULT_FORTNOX_CONCURRENT_ACTIVITIES = 8;
 
@@ -53,7 +58,20 @@ export interface IntegrationWorkersOptions {
   workerOptions?: Partial<WorkerOptions>;
 }
 
+/** The identity the SDK would give a worker by default; the Fortnox pacer counts its peers by these identities. */
+export const defaultWorkerIdentity = () => `${process.pid}@${hostname()}`;
+
 export async function createIntegrationWorkers(options: IntegrationWorkersOptions): Promise<Worker[]> {
+  const identity = options.workerOptions?.identity ?? defaultWorkerIdentity();
+  const { pacer } = options.registry;
+  pacer.countPeersWith(
+    taskQueuePeers({
+      client: options.client,
+      namespace: options.namespace,
+      identity,
+      isTenant: (key) => options.registry.has(key),
+    }),
+  );
   const dependencies = { registry: options.registry, temporal: () => options.client, taskQueue: options.taskQueue };
   // Each queue gets only its own set: a Fortnox activity scheduled on the main queue would fail as unregistered
   // rather than run outside the tenant's rate limit (workflows/proxies.ts makes it a type error first).
@@ -83,9 +101,16 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
         taskQueue: fortnoxTaskQueue(tenantId),
         activities: fortnoxActivities,
         maxTaskQueueActivitiesPerSecond: options.fortnoxActivitiesPerSecond ?? DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND,
-        maxConcurrentActivityTaskExecutions: DEFAULT_FORTNOX_CONCURRENT_ACTIVITIES,
+        tuner: {
+          activityTaskSlotSupplier: fortnoxSlotSupplier(pacer, tenantId, DEFAULT_FORTNOX_CONCURRENT_ACTIVITIES),
+          // This worker runs no workflows, local activities or Nexus tasks; the tuner needs a supplier for each.
+          workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 2 },
+          localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
+          nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 1 },
+        },
         shutdownGraceTime: DEFAULT_SHUTDOWN_GRACE_TIME,
         ...options.workerOptions,
+        identity,
         interceptors,
       }),
     ),

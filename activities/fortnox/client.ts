@@ -618,7 +618,7 @@ export class FortnoxClient {
 
   private async send(options: CallOptions<z.ZodType | undefined>) {
     const token = await this.tokens.accessToken();
-    await this.pacer?.acquire(this.tenantKey, this.signal);
+    const grant = await this.pacer?.acquire(this.tenantKey, this.signal);
     const searchParams: Record<string, string> = {};
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) searchParams[key] = String(value);
@@ -646,6 +646,8 @@ export class FortnoxClient {
     } catch (error) {
       observeApiCall('fortnox', options.method, options.path, undefined, Date.now() - startedAt);
       throw errorFromTransport({ method: options.method, path: options.path, error });
+    } finally {
+      grant?.done();
     }
   }
 }

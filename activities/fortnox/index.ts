@@ -17,7 +17,7 @@ export { exchangeAuthorizationCode } from './auth';
 export { FortnoxError, FortnoxSchemaError, toApplicationFailure, failureType } from './errors';
 export type { FortnoxErrorKind } from './errors';
 export { Pacer } from './pacer';
-export type { PacerOptions } from './pacer';
+export type { PacerOptions, PeerCount } from './pacer';
 export {
   FileTokenStore,
   MemoryTokenStore,

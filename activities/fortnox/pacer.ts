@@ -1,5 +1,7 @@
-// Sliding-window pacing per tenant so one process never exceeds Fortnox's 25 requests per 5 seconds.
-// Across processes the per-tenant Temporal task queues (maxTaskQueueActivitiesPerSecond) keep the total under it.
+// Sliding-window pacing per tenant so that the tenant's requests never exceed Fortnox's 25 per 5 seconds, however many
+// worker processes send them: each process takes an equal part of the budget (24 ÷ the processes polling the tenant's
+// queue, counted live by `peers`), and polls for a task only when its part has room (`reserve`), so tasks go to the
+// processes that can send at once.
 
 export interface PacerOptions {
   /** Fortnox's limit per window (25). */
@@ -10,27 +12,64 @@ export interface PacerOptions {
    * `windowMs + safety.marginMs`. Default: one request and 100 ms, i.e. 24 per 5.1 s.
    */
   safety?: { requests?: number; marginMs?: number };
+  /** Counts the processes sharing a key's budget; without it this process is alone. */
+  peers?: PeerCount;
+  /** How old a peer count may be before it is counted again in the background (default 3 s). */
+  peerRefreshMs?: number;
   /** For tests: a clock. */
   now?: () => number;
   /** Called at each grant with the pacer's clock (for metrics and tests). */
   onGrant?: (key: string, at: number) => void;
 }
 
+/** How many processes (this one included) send requests for a key; undefined when it cannot tell just now. */
+export interface PeerCount {
+  count(key: string): Promise<number | undefined>;
+}
+
+/** A request let through by the pacer. */
+export interface PacerGrant {
+  /** The request was answered (or failed): its place in the window counts from now, not from the grant. */
+  done(): void;
+}
+
+export const DEFAULT_PEER_REFRESH_MS = 3000;
+/** A peer count this many refresh intervals old is not used while a recount runs: it is waited for. */
+const STALE_PEER_COUNTS = 10;
+
 interface KeyState {
-  /** Grant times within the current window, oldest first. */
-  grants: number[];
+  /**
+   * Requests within the current window, each at the later of its grant and its answer: Fortnox counts a request when
+   * it arrives, which is after the grant by however long the event loop and the network took, so a request's place
+   * in the window lasts until a window after its answer (see PacerGrant.done).
+   */
+  grants: Array<{ at: number }>;
   /** No grant before this time (set by a 429). */
   blockedUntil: number;
   /** Callers waiting, served first come first served. */
   tail: Promise<void>;
+  /** Callers in line for a grant. */
+  waiting: number;
+  /** Polls reserved (see reserve) whose task has not arrived yet. */
+  reserved: number;
+  /** Processes sharing this key's budget, this one included. */
+  peers: number;
+  /** When peers was last counted (-Infinity: never). */
+  peersCountedAt: number;
+  peersCounting: Promise<void> | undefined;
+  /** Wakes reserve() waiters when room may have appeared. */
+  changed: Set<() => void>;
 }
 
 export class Pacer {
+  /** This process's budget per window when it is alone. */
   readonly limit: number;
   readonly windowMs: number;
   private readonly now: () => number;
   private readonly onGrant: ((key: string, at: number) => void) | undefined;
   private readonly keys = new Map<string, KeyState>();
+  private peers: PeerCount | undefined;
+  private readonly peerRefreshMs: number;
 
   constructor(options: PacerOptions = {}) {
     const requests = options.requests ?? 25;
@@ -39,11 +78,41 @@ export class Pacer {
     this.windowMs = (options.windowMs ?? 5000) + (options.safety?.marginMs ?? 100);
     this.now = options.now ?? Date.now;
     this.onGrant = options.onGrant;
+    this.peers = options.peers;
+    this.peerRefreshMs = options.peerRefreshMs ?? DEFAULT_PEER_REFRESH_MS;
+  }
+
+  /** Shares each key's budget with the processes `peers` counts (the worker sets it once it knows its identity). */
+  countPeersWith(peers: PeerCount): void {
+    this.peers = peers;
+    for (const state of this.keys.values()) state.peersCountedAt = -Infinity;
+  }
+
+  /** This process's part of key's budget per window: the limit divided among the processes sharing it. */
+  limitFor(key: string): number {
+    return this.partOf(this.state(key));
+  }
+
+  private partOf(state: KeyState): number {
+    return Math.max(1, Math.floor(this.limit / state.peers));
   }
 
   private state(key: string): KeyState {
     let state = this.keys.get(key);
-    if (!state) this.keys.set(key, (state = { grants: [], blockedUntil: 0, tail: Promise.resolve() }));
+    if (!state) {
+      state = {
+        grants: [],
+        blockedUntil: 0,
+        tail: Promise.resolve(),
+        waiting: 0,
+        reserved: 0,
+        peers: 1,
+        peersCountedAt: -Infinity,
+        peersCounting: undefined,
+        changed: new Set(),
+      };
+      this.keys.set(key, state);
+    }
     return state;
   }
 
@@ -51,15 +120,62 @@ export class Pacer {
    * Resolves when a request for key may be sent now; callers are served in order. An aborted `signal` (a cancelled or
    * timed-out activity) rejects at once, and that caller's turn is skipped without using a slot.
    */
-  acquire(key: string, signal?: AbortSignal): Promise<void> {
+  acquire(key: string, signal?: AbortSignal): Promise<PacerGrant> {
     const state = this.state(key);
-    const turn = state.tail.then(() => {
-      signal?.throwIfAborted();
-      return this.waitForSlot(key, state, signal);
-    });
+    state.waiting += 1;
+    const turn = state.tail
+      .then(() => this.countPeers(key, state))
+      .then(() => {
+        signal?.throwIfAborted();
+        return this.waitForSlot(key, state, signal);
+      })
+      .finally(() => {
+        state.waiting -= 1;
+        wake(state);
+      });
     // A failed wait must not poison the chain for later callers.
-    state.tail = turn.catch(() => undefined);
+    state.tail = turn.then(
+      () => undefined,
+      () => undefined,
+    );
     return signal ? untilAborted(turn, signal) : turn;
+  }
+
+  /**
+   * Resolves when this process has room in key's budget for one more task (its grants in the window, callers in line
+   * and earlier reservations are fewer than its part), and holds that room until `release`. A worker calls this before
+   * it polls for a task, so a process whose part is used up leaves the tasks to processes that can send at once.
+   */
+  async reserve(key: string, signal?: AbortSignal): Promise<void> {
+    // No recount here: a reservation only decides when to poll, and a worker reserves as it starts, before the
+    // processes starting beside it poll; the grant (acquire) is what must use a fresh count.
+    const state = this.state(key);
+    for (;;) {
+      signal?.throwIfAborted();
+      const now = this.now();
+      const waitUntil = this.roomAt(state, now);
+      if (waitUntil <= now) {
+        state.reserved += 1;
+        return;
+      }
+      await untilChanged(state, waitUntil - now, signal);
+    }
+  }
+
+  /** reserve without waiting: true if the room was taken. */
+  tryReserve(key: string): boolean {
+    const state = this.state(key);
+    const now = this.now();
+    if (this.roomAt(state, now) > now) return false;
+    state.reserved += 1;
+    return true;
+  }
+
+  /** Gives back a reservation: its task arrived (and now waits in line like any request), or its poll ended empty. */
+  release(key: string): void {
+    const state = this.state(key);
+    state.reserved = Math.max(0, state.reserved - 1);
+    wake(state);
   }
 
   /** Fortnox said 429: grant nothing for key until retryAfterMs has passed. */
@@ -68,22 +184,93 @@ export class Pacer {
     state.blockedUntil = Math.max(state.blockedUntil, this.now() + retryAfterMs);
   }
 
-  private async waitForSlot(key: string, state: KeyState, signal?: AbortSignal): Promise<void> {
+  /** When key has room for a reservation: now, or a time when a grant leaves the window (Infinity: on a release). */
+  private roomAt(state: KeyState, now: number): number {
+    dropExpired(state, now, this.windowMs);
+    if (state.blockedUntil > now) return state.blockedUntil;
+    if (state.grants.length + state.waiting + state.reserved < this.partOf(state)) return now;
+    return state.grants.length > 0 ? oldest(state) + this.windowMs : Infinity;
+  }
+
+  /**
+   * Recounts key's peers: a count younger than peerRefreshMs is used as it is; an older one is used while a recount
+   * runs in the background; one that is missing or older than STALE_PEER_COUNTS refreshes is waited for (a key idle
+   * for a while may have gained peers since).
+   */
+  private countPeers(key: string, state: KeyState): Promise<void> {
+    const peers = this.peers;
+    if (!peers) return Promise.resolve();
+    const age = this.now() - state.peersCountedAt;
+    if (age < this.peerRefreshMs) return Promise.resolve();
+    state.peersCounting ??= peers
+      .count(key)
+      .then(
+        (count) => {
+          if (count !== undefined) state.peers = Math.max(1, count);
+        },
+        () => undefined,
+      )
+      .finally(() => {
+        state.peersCountedAt = this.now();
+        state.peersCounting = undefined;
+        wake(state);
+      });
+    return age >= this.peerRefreshMs * STALE_PEER_COUNTS ? state.peersCounting : Promise.resolve();
+  }
+
+  private async waitForSlot(key: string, state: KeyState, signal?: AbortSignal): Promise<PacerGrant> {
     for (;;) {
       const now = this.now();
-      while (state.grants.length > 0 && (state.grants[0] as number) <= now - this.windowMs) state.grants.shift();
+      dropExpired(state, now, this.windowMs);
       let waitUntil = state.blockedUntil;
-      if (state.grants.length >= this.limit) {
-        waitUntil = Math.max(waitUntil, (state.grants[0] as number) + this.windowMs);
+      if (state.grants.length >= this.partOf(state)) {
+        waitUntil = Math.max(waitUntil, oldest(state) + this.windowMs);
       }
       if (waitUntil <= now) {
-        state.grants.push(now);
+        const grant = { at: now };
+        state.grants.push(grant);
         this.onGrant?.(key, now);
-        return;
+        return {
+          done: () => {
+            grant.at = Math.max(grant.at, this.now());
+            wake(state);
+          },
+        };
       }
       await sleep(waitUntil - now, signal);
     }
   }
+}
+
+function dropExpired(state: KeyState, now: number, windowMs: number): void {
+  if (state.grants.some((grant) => grant.at <= now - windowMs)) {
+    state.grants = state.grants.filter((grant) => grant.at > now - windowMs);
+  }
+}
+
+function oldest(state: KeyState): number {
+  return Math.min(...state.grants.map((grant) => grant.at));
+}
+
+function wake(state: KeyState): void {
+  const waiters = [...state.changed];
+  state.changed.clear();
+  for (const resolve of waiters) resolve();
+}
+
+/** Waits until something changes for key (a release, a grant, a recount) or ms have passed (ms may be Infinity). */
+function untilChanged(state: KeyState, ms: number, signal?: AbortSignal): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  let resolveWait: () => void = () => undefined;
+  const waited = new Promise<void>((resolve) => {
+    resolveWait = resolve;
+    state.changed.add(resolve);
+    if (Number.isFinite(ms)) timer = setTimeout(resolve, ms);
+  });
+  return untilAborted(waited, signal).finally(() => {
+    clearTimeout(timer);
+    state.changed.delete(resolveWait);
+  });
 }
 
 /** Waits ms, or rejects with the signal's reason as soon as it is aborted (and stops the timer). */

@@ -26,7 +26,7 @@ import {
   type EmbeddedSandboxes,
   type EmbeddedSandboxOptions,
 } from '../../scripts/embedded-sandboxes';
-import { createIntegrationWorkers } from '../../workers/worker';
+import { createIntegrationWorkers, defaultWorkerIdentity } from '../../workers/worker';
 import { orderStatusQuery, type OrderResult, type OrderStatus } from '../../workflows/order/messages';
 import { syncOrdersWorkflow } from '../../workflows/sync-orders';
 
@@ -58,6 +58,11 @@ export interface HarnessOptions {
   webhooks?: boolean;
   /** Where the webhook receiver writes its JSON logs (default: nowhere). */
   receiverLog?: NodeJS.WritableStream;
+  /**
+   * Sets of the product's workers, each as a separate process would have it: its own registry, token store, pacer
+   * and identity (default 1).
+   */
+  workerProcesses?: number;
 }
 
 export interface Harness {
@@ -66,6 +71,10 @@ export interface Harness {
   tenantId: string;
   taskQueue: string;
   sandboxes: EmbeddedSandboxes;
+  /** Each worker set's pacer (the first is shared with `fortnox`, the test's own Fortnox user). */
+  pacers: Pacer[];
+  /** Fortnox requests each pacer has let through so far. */
+  fortnoxRequestsPerPacer(): number[];
   /** The Fortnox sandbox's tenant id (DatabaseNumber). */
   fortnoxTenantId: string;
   /** Acts as a Fortnox user would (own token store, so it never disturbs the product's tokens). */
@@ -164,9 +173,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   known.tenant = tenant;
   const auth = tenant.fortnox.auth;
   const fortnoxTenantId = auth.mode === 'client_credentials' ? auth.tenantId : '';
-  // The test's Fortnox user shares the product's pacer: both count against the same tenant's rate limit.
-  const pacer =
-    options.fortnoxRateLimit === false ? new Pacer({ requests: 1_000_000, safety: { requests: 0 } }) : new Pacer();
+  // One pacer per worker process; the test's Fortnox user shares the first: both count against the tenant's limit.
+  const workerProcesses = options.workerProcesses ?? 1;
+  const grants = Array.from({ length: workerProcesses }, () => 0);
+  const newPacer = (_: unknown, i: number) => {
+    const onGrant = () => (grants[i] = (grants[i] ?? 0) + 1);
+    return options.fortnoxRateLimit === false
+      ? new Pacer({ requests: 1_000_000, safety: { requests: 0 }, onGrant })
+      : new Pacer({ onGrant });
+  };
+  const pacers = Array.from({ length: workerProcesses }, newPacer);
+  const pacer = pacers[0]!;
   const fortnox = new FortnoxClient({
     apiBaseUrl: tenant.fortnox.apiBaseUrl,
     authBaseUrl: tenant.fortnox.authBaseUrl,
@@ -191,7 +208,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     DeliveryCountry: 'Sverige',
   } as never);
   const registry = new TenantRegistry([tenant], { tokenStore: new MemoryTokenStore(), pacer });
-  let workerConnection: NativeConnection | undefined;
+  // One connection per worker set: the SDK allows one worker per task queue on a connection, as a process has.
+  let workerConnections: NativeConnection[] = [];
   let workers: Worker[] = [];
   let running: Promise<unknown> | undefined;
   const children: ChildProcess[] = [];
@@ -203,6 +221,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     tenantId,
     taskQueue,
     sandboxes,
+    pacers,
+    fortnoxRequestsPerPacer: () => [...grants],
     fortnoxTenantId,
     fortnox,
     wms,
@@ -210,18 +230,29 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     receiverUrl,
     workerProcessOutput: () => childOutput,
     async startWorkers() {
-      workerConnection = await NativeConnection.connect({ address });
-      workers = await createIntegrationWorkers({
-        connection: workerConnection,
-        namespace: 'default',
-        taskQueue,
-        registry,
-        client,
-        workflowBundle: { codePath: inject('workflowBundlePath') },
-        // The sandbox enforces Fortnox's limit; tests need not be slower than the pacer makes them.
-        fortnoxActivitiesPerSecond: 50,
-        workerOptions: { shutdownGraceTime: '1s' },
-      });
+      workers = [];
+      for (let i = 0; i < workerProcesses; i++) {
+        const workerConnection = await NativeConnection.connect({ address });
+        workerConnections.push(workerConnection);
+        const registryOfProcess =
+          i === 0 ? registry : new TenantRegistry([tenant], { tokenStore: new MemoryTokenStore(), pacer: pacers[i] });
+        workers.push(
+          ...(await createIntegrationWorkers({
+            connection: workerConnection,
+            namespace: 'default',
+            taskQueue,
+            registry: registryOfProcess,
+            client,
+            workflowBundle: { codePath: inject('workflowBundlePath') },
+            // The sandbox enforces Fortnox's limit; tests need not be slower than the pacer makes them.
+            fortnoxActivitiesPerSecond: 50,
+            workerOptions: {
+              shutdownGraceTime: '1s',
+              ...(i === 0 ? {} : { identity: `${defaultWorkerIdentity()}#${i}` }),
+            },
+          })),
+        );
+      }
       running = Promise.all(workers.map((w) => w.run()));
     },
     async spawnWorkerProcess() {
@@ -263,7 +294,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await running;
-      await workerConnection?.close();
+      for (const c of workerConnections) await c.close();
+      workerConnections = [];
       workers = [];
     },
     async floor(orderId, action, body) {

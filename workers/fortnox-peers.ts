@@ -1,0 +1,56 @@
+// Counts the worker processes polling a tenant's Fortnox queue, from the server's own list of its pollers, so each
+// process's pacer takes its equal part of the tenant's Fortnox budget (activities/fortnox/pacer.ts).
+import type { Client } from '@temporalio/client';
+import { tsToMs } from '@temporalio/common/lib/time';
+import proto from '@temporalio/proto';
+import type { PeerCount } from '../activities/fortnox/pacer';
+import { fortnoxTaskQueue } from '../domain/names';
+
+/**
+ * A poller last seen longer ago than this has gone. The server holds an idle poll for up to a minute before the worker
+ * polls again, so a live process is always seen within it; a killed one stops counting after it (its part is unused
+ * until then: slower, never over the limit).
+ */
+export const LIVE_POLLER_MS = 90_000;
+
+export interface TaskQueuePeersOptions {
+  client: Client;
+  namespace: string;
+  /** This worker's identity, counted even before its first poll reaches the server. */
+  identity: string;
+  /** The pacer keys that are tenants (others, such as the 3PL's own billing connection, have no queue to count). */
+  isTenant: (key: string) => boolean;
+  now?: () => number;
+}
+
+export function taskQueuePeers(options: TaskQueuePeersOptions): PeerCount {
+  const now = options.now ?? Date.now;
+  return {
+    async count(key) {
+      if (!options.isTenant(key)) return undefined;
+      const described = await options.client.workflowService.describeTaskQueue({
+        namespace: options.namespace,
+        taskQueue: {
+          name: fortnoxTaskQueue(key),
+          kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
+        },
+        taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      });
+      return livePollers(described.pollers ?? [], now() - LIVE_POLLER_MS, options.identity);
+    },
+  };
+}
+
+/** Distinct identities seen since `since`, plus `self`. */
+export function livePollers(
+  pollers: proto.temporal.api.taskqueue.v1.IPollerInfo[],
+  since: number,
+  self: string,
+): number {
+  const identities = new Set([self]);
+  for (const poller of pollers) {
+    if (poller.identity && poller.lastAccessTime && tsToMs(poller.lastAccessTime) >= since)
+      identities.add(poller.identity);
+  }
+  return identities.size;
+}
