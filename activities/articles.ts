@@ -8,6 +8,7 @@ import { FortnoxError } from './fortnox/errors';
 import type { TenantRegistry } from './tenant-registry';
 import type { WmsClient } from './wms/client';
 import type { WmsArticle } from './wms/schemas';
+import { activityFortnox } from './activity-fortnox';
 
 export interface ArticleSyncCounts {
   listed: number;
@@ -134,7 +135,7 @@ export interface ArticleListPage {
 export type ArticleOutcome = 'upserted' | 'retired' | 'unchanged' | 'ignored' | 'gone';
 
 export function createArticleActivities(registry: TenantRegistry) {
-  const fortnoxOf = (tenantId: string) => registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+  const fortnoxOf = (tenantId: string) => activityFortnox(registry, tenantId);
   return {
     /** One page of the Fortnox articles changed since `since` (null: all): one request. */
     async listChangedArticlesPage(tenantId: string, since: string | null, page: number): Promise<ArticleListPage> {

@@ -19,6 +19,7 @@ import type { FortnoxOrder } from './fortnox/schemas';
 import { whileHeartbeating } from './heartbeat';
 import type { TenantRegistry } from './tenant-registry';
 import type { WmsOrder } from './wms/schemas';
+import { activityFortnox } from './activity-fortnox';
 
 export function toOrderSnapshot(order: FortnoxOrder): OrderSnapshot {
   return {
@@ -170,7 +171,7 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
      * without asking (null: the workflow asks with lagerActive, which is a request of its own).
      */
     async readFortnoxOrderForReport(tenantId: string, documentNumber: string): Promise<OrderForReport | null> {
-      const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+      const client = activityFortnox(registry, tenantId);
       try {
         const order = toOrderSnapshot(await client.getOrder(documentNumber));
         return { order, lagerActive: registry.knownLagerActive(tenantId) ?? null };
@@ -185,7 +186,7 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
      * PUT renumbers the RowIds, so the workflow writes against the order this returns.
      */
     async moveFortnoxOrderToDelivery(tenantId: string, documentNumber: string): Promise<OrderSnapshot> {
-      const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+      const client = activityFortnox(registry, tenantId);
       return toOrderSnapshot(await client.updateOrder(documentNumber, { DeliveryState: 'delivery' }));
     },
 
@@ -199,7 +200,7 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
       documentNumber: string,
       rows: DeliveredRowsPatch,
     ): Promise<OrderSnapshot> {
-      const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+      const client = activityFortnox(registry, tenantId);
       return toOrderSnapshot(await client.updateOrder(documentNumber, { OrderRows: rows }));
     },
 
@@ -208,7 +209,7 @@ export function createFortnoxOrderActivities(registry: TenantRegistry) {
      * is refused, and the workflow then reads the order to find the invoice the first attempt made.
      */
     async createInvoiceFromOrder(tenantId: string, documentNumber: string): Promise<{ invoiceNumber: string }> {
-      const client = registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+      const client = activityFortnox(registry, tenantId);
       const invoice = await client.createInvoiceFromOrder(documentNumber);
       return { invoiceNumber: String(invoice.DocumentNumber) };
     },

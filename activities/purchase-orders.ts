@@ -16,6 +16,7 @@ import {
   type ToWmsProgress,
 } from './purchase-orders-to-wms';
 import type { TenantRegistry } from './tenant-registry';
+import { activityFortnox } from './activity-fortnox';
 
 export { RECEIPT_DOCUMENT_TYPE } from './purchase-order-receipts';
 export type { ReceiptPageInput, ReceiptPageResult, ToWmsPageInput, ToWmsPageResult };
@@ -37,7 +38,7 @@ const PAGE = { toWms: 200, receipts: 100 };
 export function createPurchaseOrderActivities(registry: TenantRegistry) {
   /** The tenant's clients for this activity: a cancelled or timed-out attempt stops its Fortnox calls. */
   const clients = (tenantId: string) => ({
-    fortnox: registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal),
+    fortnox: activityFortnox(registry, tenantId),
     wms: registry.wms(tenantId),
   });
 

@@ -22,6 +22,7 @@ import type { TenantRegistry } from './tenant-registry';
 import type { WmsClient } from './wms/client';
 import type { WmsWarehouse } from './wms/schemas';
 import { WmsStatus } from '../domain/order';
+import { activityFortnox } from './activity-fortnox';
 
 /** Our custom document types: one per direction, since Fortnox fixes a type's direction on first use. */
 export const STOCK_SYNC_INBOUND_TYPE = 'WMS-SYNC-IN';
@@ -345,7 +346,7 @@ export interface ArticleStockPage {
 }
 
 export function createStockActivities(registry: TenantRegistry) {
-  const fortnoxOf = (tenantId: string) => registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+  const fortnoxOf = (tenantId: string) => activityFortnox(registry, tenantId);
   return {
     /** The stock report's Fortnox side under Lager: the stock balance of every stock point, summed per article. One request. */
     async readFortnoxStockBalance(tenantId: string): Promise<Record<string, number>> {

@@ -12,6 +12,7 @@ import { patiently, wmsArticlesByNumber, wmsFacts } from './articles';
 import { FORTNOX_MAX_PAGE_SIZE } from './fortnox/client';
 import { FortnoxError } from './fortnox/errors';
 import type { TenantRegistry } from './tenant-registry';
+import { activityFortnox } from './activity-fortnox';
 
 export interface SupplierSyncResult {
   listedAt: string;
@@ -37,7 +38,7 @@ export interface StaleSupplierArticle {
 
 /** The supplier sync's Fortnox activities, for the tenant's Fortnox queue: one Fortnox request each (but the old one). */
 export function createSupplierActivities(registry: TenantRegistry) {
-  const fortnoxOf = (tenantId: string) => registry.fortnox(tenantId).withSignal(Context.current().cancellationSignal);
+  const fortnoxOf = (tenantId: string) => activityFortnox(registry, tenantId);
   return {
     /** One page of the Fortnox suppliers changed since `since` (null: all): one request. */
     async listChangedSuppliersPage(tenantId: string, since: string | null, page: number): Promise<SupplierListPage> {
