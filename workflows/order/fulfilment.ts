@@ -13,6 +13,7 @@ import {
   type OrderSnapshot,
   type PickedLine,
 } from '../../domain/order';
+import { failureMessage } from '../failures';
 import { fortnoxActivities, profiles } from '../proxies';
 
 /** Rounds of read-then-write before the report is put off to the order's next reconciliation check. */
@@ -65,8 +66,6 @@ export type StepwiseReport = FulfilmentReport | PutOff | RowsUnmatched;
 const isRetryable = (err: unknown) =>
   err instanceof ActivityFailure && !(err.cause instanceof ApplicationFailure && err.cause.nonRetryable);
 
-const messageOf = (err: unknown) => (err instanceof ActivityFailure && err.cause ? err.cause.message : String(err));
-
 /** Writes what the warehouse picked to Fortnox and invoices it, exactly once, deciding every step on a fresh read. */
 export async function reportFulfilmentStepwise(
   steps: FulfilmentSteps,
@@ -107,7 +106,7 @@ export async function reportFulfilmentStepwise(
         stored = await steps.writeDeliveredQuantities(tenantId, documentNumber, deliveredRowsPatch(current, rows));
       } catch (err) {
         if (!isRetryable(err)) throw err;
-        lastFailure = messageOf(err);
+        lastFailure = failureMessage(err);
         continue; // read again: the write may have landed and renumbered the rows
       }
     }

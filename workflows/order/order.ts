@@ -1,7 +1,6 @@
 // The order, as a small state machine: what the workflow does on each event. The loop that feeds it events is in
 // ./workflow.ts; the messages it answers are in ./messages.ts.
 import {
-  ApplicationFailure,
   log,
   patched,
   setCurrentDetails,
@@ -24,6 +23,7 @@ import {
 } from '../../domain/order';
 import { WMS_ORDER_CANCELLED_FAILURE_TYPE, WMS_ORDER_STARTED_FAILURE_TYPE } from '../../domain/names';
 import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/settings';
+import { failureMessage, failureType } from '../failures';
 import { fortnoxActivities, mainActivities, profiles } from '../proxies';
 import { fulfilmentSteps, reportFulfilmentStepwise } from './fulfilment';
 import { NeedsAttentionAttr, OrderStageAttr, WmsOrderIdAttr } from '../search-attributes';
@@ -46,16 +46,6 @@ function fortnoxSteps(tenantId: string) {
     // The whole report in one activity, for runs that scheduled it before the report became single requests.
     reportFulfilment: fortnoxActivities(tenantId, profiles.fortnoxWholeReport).reportFulfilment,
   };
-}
-
-function failureType(err: unknown): string | undefined {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-}
-
-function failureMessage(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(err);
 }
 
 export class Order {
