@@ -6,3 +6,11 @@ export function durationMs(text: string): number {
   if (!match) throw new Error(`Invalid duration "${text}": expected a number and a unit (ms, s, m, h, d), e.g. 15m`);
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
+
+/**
+ * Where a sync listing "changed since" starts: the previous run's cursor less the overlap (a change saved just before
+ * the cursor, but visible only after it, is listed again rather than lost); null when there is no previous cursor.
+ */
+export function sinceWithOverlap(cursor: string | null | undefined, overlap: string): string | null {
+  return cursor ? new Date(new Date(cursor).getTime() - durationMs(overlap)).toISOString() : null;
+}

@@ -4,7 +4,7 @@
 // reconciliation interval: anything older is each order's own reconciliation timer's to catch.
 import { log, workflowInfo } from '@temporalio/workflow';
 import { mainActivities, profiles } from './proxies';
-import { durationMs } from '../domain/duration';
+import { durationMs, sinceWithOverlap } from '../domain/duration';
 import { wmsStatusScheduleId } from '../domain/names';
 import type { SeenStatus } from '../domain/wms-status-poll';
 
@@ -30,17 +30,13 @@ export async function pollWmsStatusWorkflow({ tenantId }: PollWmsStatusInput): P
   const previous = (workflowInfo().lastResult ??
     (await local.previousScheduledResult(wmsStatusScheduleId(tenantId), workflowInfo().runId))) as
     PollWmsStatusResult | null | undefined;
-  const since = previous?.cursor
-    ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap))
-    : new Date(Date.now() - durationMs(settings.reconciliationInterval));
-  const { listedAt, ...result } = await local.signalWmsStatusChanges(
-    tenantId,
-    since.toISOString(),
-    previous?.remembered ?? [],
-  );
+  const since =
+    sinceWithOverlap(previous?.cursor, settings.syncOverlap) ??
+    new Date(Date.now() - durationMs(settings.reconciliationInterval)).toISOString();
+  const { listedAt, ...result } = await local.signalWmsStatusChanges(tenantId, since, previous?.remembered ?? []);
   log.info('WMS status poll done', {
     tenantId,
-    since: since.toISOString(),
+    since,
     listed: result.listed,
     signalled: result.signalled,
     alreadyReported: result.alreadyReported,

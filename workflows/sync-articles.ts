@@ -5,7 +5,7 @@
 import { continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
 import { fortnoxActivities, mainActivities, profiles } from './proxies';
 import type { ArticleOutcome, ArticleSyncCounts } from '../activities/articles';
-import { durationMs } from '../domain/duration';
+import { sinceWithOverlap } from '../domain/duration';
 import { articlesScheduleId } from '../domain/names';
 
 /** Where a run continued as new left off: the listing's cursor and time, the next page, the counts so far. */
@@ -52,9 +52,7 @@ export async function syncArticlesWorkflow({ tenantId, position }: SyncArticlesI
     const previous = (workflowInfo().lastResult ??
       (await local.previousScheduledResult(articlesScheduleId(tenantId), workflowInfo().runId))) as
       SyncArticlesResult | null | undefined;
-    const since = previous?.cursor
-      ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
-      : null;
+    const since = sinceWithOverlap(previous?.cursor, settings.syncOverlap);
     // One request per activity (patched: runs scheduled before synced everything in one activity of many requests).
     if (!patched('articles-one-request-per-activity')) {
       const { listedAt, ...counts } = await fortnoxActivities(

@@ -7,7 +7,7 @@ import { continueAsNew, defineQuery, log, patched, setHandler, workflowInfo } fr
 import { fortnoxActivities, mainActivities, profiles } from './proxies';
 import { checkSelection } from '../domain/order';
 import { ordersScheduleId } from '../domain/names';
-import { durationMs } from '../domain/duration';
+import { sinceWithOverlap } from '../domain/duration';
 import {
   firstOrderSyncPosition,
   nextOrderSyncPosition,
@@ -85,9 +85,7 @@ export async function syncOrdersWorkflow(input: SyncOrdersInput): Promise<SyncOr
       (patched('schedule-cursor-lookup')
         ? await local.previousScheduledResult(ordersScheduleId(tenantId), workflowInfo().runId)
         : undefined)) as SyncOrdersResult | null | undefined;
-    since = previous?.cursor
-      ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
-      : null;
+    since = sinceWithOverlap(previous?.cursor, settings.syncOverlap);
   }
   if (patched('order-sync-in-pages')) {
     return pagedSync(input, {

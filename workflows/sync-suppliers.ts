@@ -6,7 +6,7 @@
 import { continueAsNew, log, patched, workflowInfo } from '@temporalio/workflow';
 import { fortnoxActivities, mainActivities, profiles } from './proxies';
 import type { StaleSupplierArticle } from '../activities/suppliers';
-import { durationMs } from '../domain/duration';
+import { sinceWithOverlap } from '../domain/duration';
 import { suppliersScheduleId } from '../domain/names';
 
 /** Where a run continued as new left off: the articles still to rewrite, and the counts so far. */
@@ -46,9 +46,7 @@ export async function syncSuppliersWorkflow({ tenantId, position }: SyncSupplier
     const previous = (workflowInfo().lastResult ??
       (await local.previousScheduledResult(suppliersScheduleId(tenantId), workflowInfo().runId))) as
       SyncSuppliersResult | null | undefined;
-    const since = previous?.cursor
-      ? new Date(new Date(previous.cursor).getTime() - durationMs(settings.syncOverlap)).toISOString()
-      : null;
+    const since = sinceWithOverlap(previous?.cursor, settings.syncOverlap);
     // One request per activity (patched: runs scheduled before synced everything in one activity of many requests).
     if (!patched('suppliers-one-request-per-activity')) {
       const { listedAt, ...counts } = await fortnoxActivities(
