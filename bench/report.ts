@@ -193,8 +193,8 @@ export function toMarkdown(report: BenchReport): string {
       '',
       ...runs.map((r) => `\`${r.command}\``),
       '',
-      "Each worker process has its own client pacer; only the tenant's Fortnox task queue (24 activities per 5 s, one " +
-        'request each) is shared, so the limit holds across processes only if every Fortnox activity makes one request.',
+      "Each worker process paces its requests to its part of the tenant's 24 per 5.1 s (24 ÷ the processes polling the " +
+        "tenant's Fortnox queue) and polls for a Fortnox task only when its part has room (docs/deployment.md).",
       '',
       `| figure | ${runs.map((r) => `${r.workers} worker process${r.workers === 1 ? '' : 'es'}`).join(' | ')} |`,
       `|---|${runs.map(() => '---|').join('')}`,
