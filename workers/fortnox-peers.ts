@@ -20,22 +20,38 @@ export interface TaskQueuePeersOptions {
   identity: string;
   /** The pacer keys that are tenants (others, such as the 3PL's own billing connection, have no queue to count). */
   isTenant: (key: string) => boolean;
+  /**
+   * Told when the server could not be asked (at most once a minute per tenant): the pacer then keeps its last count,
+   * and a process that never counted paces as if alone, so several processes may meet 429s until it can ask again.
+   */
+  onCountFailed?: (tenantId: string, err: unknown) => void;
   now?: () => number;
 }
 
+const FAILURE_REPORT_EVERY_MS = 60_000;
+
 export function taskQueuePeers(options: TaskQueuePeersOptions): PeerCount {
   const now = options.now ?? Date.now;
+  const reportedAt = new Map<string, number>();
   return {
     async count(key) {
       if (!options.isTenant(key)) return undefined;
-      const described = await options.client.workflowService.describeTaskQueue({
-        namespace: options.namespace,
-        taskQueue: {
-          name: fortnoxTaskQueue(key),
-          kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
-        },
-        taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-      });
+      const described = await options.client.workflowService
+        .describeTaskQueue({
+          namespace: options.namespace,
+          taskQueue: {
+            name: fortnoxTaskQueue(key),
+            kind: proto.temporal.api.enums.v1.TaskQueueKind.TASK_QUEUE_KIND_NORMAL,
+          },
+          taskQueueType: proto.temporal.api.enums.v1.TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+        })
+        .catch((err: unknown) => {
+          if (now() - (reportedAt.get(key) ?? -Infinity) >= FAILURE_REPORT_EVERY_MS) {
+            reportedAt.set(key, now());
+            options.onCountFailed?.(key, err);
+          }
+          throw err;
+        });
       return livePollers(described.pollers ?? [], now() - LIVE_POLLER_MS, options.identity);
     },
   };

@@ -3,7 +3,7 @@
 // requests per 5 seconds: each paces its requests to an equal part of the tenant's budget (the pacer, told how many
 // processes poll the queue) and polls only when its part has room (the slot supplier).
 import type { Client } from '@temporalio/client';
-import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createFortnoxActivities, createMainActivities } from '../activities';
@@ -70,6 +70,11 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
       namespace: options.namespace,
       identity,
       isTenant: (key) => options.registry.has(key),
+      onCountFailed: (tenantId, err) =>
+        Runtime.instance().logger.warn("could not count the worker processes on the tenant's Fortnox queue", {
+          tenantId,
+          error: err instanceof Error ? err.message : String(err),
+        }),
     }),
   );
   const dependencies = { registry: options.registry, temporal: () => options.client, taskQueue: options.taskQueue };

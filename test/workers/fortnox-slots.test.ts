@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { msToTs } from '@temporalio/common/lib/time';
 import type { ActivitySlotInfo, SlotReserveContext } from '@temporalio/worker';
 import { Pacer } from '../../activities/fortnox/pacer';
-import { livePollers } from '../../workers/fortnox-peers';
+import type { Client } from '@temporalio/client';
+import { livePollers, taskQueuePeers } from '../../workers/fortnox-peers';
 import { fortnoxSlotSupplier } from '../../workers/fortnox-slots';
 
 const ctx = { slotType: 'activity', taskQueue: 'fortnox:t', workerIdentity: 'w', workerBuildId: '', isSticky: false };
@@ -67,5 +68,42 @@ describe('livePollers', () => {
     ];
     expect(livePollers(pollers, 10_000, 'self')).toBe(3);
     expect(livePollers([], 10_000, 'self')).toBe(1);
+  });
+});
+
+describe('taskQueuePeers', () => {
+  it("asks about the tenant's Fortnox queue only, and reports a failure to ask at most once a minute per tenant", async () => {
+    let clock = 0;
+    let answer: () => Promise<unknown> = () => Promise.reject(new Error('PermissionDenied'));
+    const asked: string[] = [];
+    const client = {
+      workflowService: {
+        describeTaskQueue: (request: { taskQueue: { name: string } }) => {
+          asked.push(request.taskQueue.name);
+          return answer();
+        },
+      },
+    } as unknown as Client;
+    const failures: string[] = [];
+    const peers = taskQueuePeers({
+      client,
+      namespace: 'default',
+      identity: 'me',
+      isTenant: (key) => key === 'acme',
+      onCountFailed: (tenantId, err) => failures.push(`${tenantId}: ${(err as Error).message}`),
+      now: () => clock,
+    });
+    expect(await peers.count('3pl-billing')).toBeUndefined();
+    expect(asked).toEqual([]);
+    await expect(peers.count('acme')).rejects.toThrow('PermissionDenied');
+    clock = 30_000;
+    await expect(peers.count('acme')).rejects.toThrow('PermissionDenied');
+    expect(failures).toEqual(['acme: PermissionDenied']);
+    clock = 60_000;
+    await expect(peers.count('acme')).rejects.toThrow('PermissionDenied');
+    expect(failures).toHaveLength(2);
+    answer = () => Promise.resolve({ pollers: [{ identity: 'other', lastAccessTime: msToTs(59_000) }] });
+    expect(await peers.count('acme')).toBe(2);
+    expect(asked).toEqual(['fortnox:acme', 'fortnox:acme', 'fortnox:acme', 'fortnox:acme']);
   });
 });
