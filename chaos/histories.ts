@@ -41,8 +41,9 @@ export interface HistoryReport {
   /** Continue-as-news that carried a resync not yet acted on, and of those, how many the next run acted on first. */
   resyncsCarried: number;
   resyncsCarriedActedOn: number;
-  largestOrderHistory: { events: number; workflowId: string };
-  /** Order runs longer than the limit plus the margin. */
+  /** `pastLimit`: what the run wrote after its history reached the limit, e.g. "9 ACTIVITY_TASK_SCHEDULED, 4 SIGNALED". */
+  largestOrderHistory: { events: number; workflowId: string; pastLimit: string };
+  /** Order runs longer than the limit plus the margin, or that waited on a timer once their history was full. */
   overLimit: number;
   largestOtherHistory: { events: number; workflowId: string; type: string };
   busiestMinute: { workflowTasks: number; workflowId: string; at: string };
@@ -83,9 +84,18 @@ interface RunFacts {
   actedFirst: boolean;
   tasksFailed: string[];
   tasksTimedOut: number;
+  /** Events written after the history reached `limit`, by type: why a run ended past its limit. */
+  pastLimit: Record<string, number>;
+  /** A timer started after the run saw its history full, and fired: the run waited again instead of continuing as new. */
+  waitedPastLimit: boolean;
 }
 
-function runFacts(workflowId: string, runId: string, type: string, events: HistoryEvent[]): RunFacts {
+function describePastLimit(pastLimit: Record<string, number>): string {
+  const entries = Object.entries(pastLimit).sort((a, b) => b[1] - a[1]);
+  return entries.length ? entries.map(([name, n]) => `${n} ${name}`).join(', ') : 'nothing';
+}
+
+function runFacts(workflowId: string, runId: string, type: string, events: HistoryEvent[], limit: number): RunFacts {
   const facts: RunFacts = {
     workflowId,
     runId,
@@ -97,10 +107,17 @@ function runFacts(workflowId: string, runId: string, type: string, events: Histo
     actedFirst: false,
     tasksFailed: [],
     tasksTimedOut: 0,
+    pastLimit: {},
+    waitedPastLimit: false,
   };
   let firstAct: 'activity' | 'timer' | undefined;
-  for (const event of events) {
-    switch (eventName(event)) {
+  for (const [index, event] of events.entries()) {
+    const name = eventName(event);
+    if (index >= limit) {
+      const short = name.replace('EVENT_TYPE_', '').replace('WORKFLOW_EXECUTION_', '');
+      facts.pastLimit[short] = (facts.pastLimit[short] ?? 0) + 1;
+    }
+    switch (name) {
       case 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED': {
         const minute = Math.floor(tsToMs(event.eventTime) / 60_000);
         facts.tasksByMinute.set(minute, (facts.tasksByMinute.get(minute) ?? 0) + 1);
@@ -127,9 +144,14 @@ function runFacts(workflowId: string, runId: string, type: string, events: Histo
       case 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED':
         firstAct ??= 'activity';
         break;
-      case 'EVENT_TYPE_TIMER_FIRED':
+      case 'EVENT_TYPE_TIMER_FIRED': {
         firstAct ??= 'timer';
+        // The workflow sees its history full in a task whose WORKFLOW_TASK_STARTED event id is past the limit; a timer
+        // that task (or a later one) started has an id at least two further on.
+        const startedId = Number(event.timerFiredEventAttributes?.startedEventId ?? 0);
+        if (startedId >= limit + 3) facts.waitedPastLimit = true;
         break;
+      }
       case 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW': {
         const attributes = event.workflowExecutionContinuedAsNewEventAttributes;
         const input = decode<OrderWorkflowInput>(attributes?.input?.payloads?.[0]);
@@ -152,20 +174,29 @@ export async function readHistories(client: Client, limits: HistoryLimits): Prom
   for await (const execution of client.workflow.list()) {
     executions.push({ workflowId: execution.workflowId, runId: execution.runId, type: execution.type });
   }
-  const facts: RunFacts[] = [];
+  const runs: RunHistory[] = [];
   const queue = [...executions];
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const history = await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory();
-        facts.push(runFacts(next.workflowId, next.runId, next.type, history.events ?? []));
+        runs.push({ ...next, events: history.events ?? [] });
       }
     }),
   );
-  return summarise(facts, limits);
+  return summariseHistories(runs, limits);
 }
 
-function summarise(facts: RunFacts[], limits: HistoryLimits): HistoryReport {
+export interface RunHistory {
+  workflowId: string;
+  runId: string;
+  type: string;
+  events: HistoryEvent[];
+}
+
+/** What long life did to these runs' histories (readHistories fetches them from the server). */
+export function summariseHistories(runs: RunHistory[], limits: HistoryLimits): HistoryReport {
+  const facts = runs.map((r) => runFacts(r.workflowId, r.runId, r.type, r.events, limits.orderHistoryLimit));
   const examples: string[] = [];
   const note = (text: string) => {
     if (examples.length < 20) examples.push(text);
@@ -192,10 +223,12 @@ function summarise(facts: RunFacts[], limits: HistoryLimits): HistoryReport {
         else note(`${f.workflowId}: run ${f.runId} carried a resync; the next run did not act on it first`);
       }
     }
-    if (f.events > limits.orderHistoryLimit + limits.margin) {
+    if (f.waitedPastLimit || f.events > limits.orderHistoryLimit + limits.margin) {
       overLimit++;
       note(
-        `${f.workflowId}: run ${f.runId} has ${f.events} events (limit ${limits.orderHistoryLimit} + margin ${limits.margin})`,
+        `${f.workflowId}: run ${f.runId} has ${f.events} events (limit ${limits.orderHistoryLimit} + margin ${limits.margin})` +
+          `${f.waitedPastLimit ? ' and waited on a timer after its history was full' : ''}; ` +
+          `past the limit: ${describePastLimit(f.pastLimit)}`,
       );
     }
   }
@@ -245,7 +278,11 @@ function summarise(facts: RunFacts[], limits: HistoryLimits): HistoryReport {
     resyncSignals: sum((f) => f.resyncSignals, orders),
     resyncsCarried,
     resyncsCarriedActedOn,
-    largestOrderHistory: { events: largestOrder?.events ?? 0, workflowId: largestOrder?.workflowId ?? '-' },
+    largestOrderHistory: {
+      events: largestOrder?.events ?? 0,
+      workflowId: largestOrder?.workflowId ?? '-',
+      pastLimit: describePastLimit(largestOrder?.pastLimit ?? {}),
+    },
     overLimit,
     largestOtherHistory: {
       events: largestOther?.events ?? 0,
