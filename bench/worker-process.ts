@@ -1,5 +1,6 @@
 // The product's workers with Fortnox pacing lifted (no client pacer, no task-queue rate limit), as a child process:
 // what the engine benchmark and the scale test measure. Same workers, same activities, same workflows as workers/main.ts.
+import { join } from 'node:path';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { installTemporalRuntime } from '../config/temporal-logger';
@@ -7,6 +8,7 @@ import { Pacer } from '../activities/fortnox/pacer';
 import { TenantRegistry } from '../activities/tenant-registry';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
 import { createIntegrationWorkers, runWorkers } from '../workers/worker';
+import { ensureWorkflowBundle } from '../workers/workflow-bundle';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -27,7 +29,10 @@ async function main(): Promise<void> {
     client,
     fortnoxActivitiesPerSecond: 100_000,
     maxCachedWorkflows: config.env.WORKFLOW_CACHE_SIZE,
-    workflowBundle: process.env.WORKFLOW_BUNDLE ? { codePath: process.env.WORKFLOW_BUNDLE } : undefined,
+    // The product's worker loads a bundle built in a child process (workers/main.ts): webpack's memory must not count.
+    workflowBundle: {
+      codePath: process.env.WORKFLOW_BUNDLE ?? (await ensureWorkflowBundle(join(config.dataDir, 'workflow-bundles'))),
+    },
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => workers.forEach((w) => w.shutdown()));
   // Printed whatever the log level, so the parent knows when polling has begun.
