@@ -4,6 +4,7 @@
 // while another process idles.
 import type { ActivitySlotInfo, CustomSlotSupplier, SlotPermit } from '@temporalio/worker';
 import type { Pacer } from '../activities/fortnox/pacer';
+import { WakeUp } from '../activities/fortnox/wake-up';
 
 interface FortnoxSlotPermit extends SlotPermit {
   /** The slot's task arrived (its reservation in the pacer was given back then). */
@@ -16,27 +17,11 @@ export function fortnoxSlotSupplier(
   maxSlots: number,
 ): CustomSlotSupplier<ActivitySlotInfo> {
   let held = 0;
-  const freed = new Set<() => void>();
-  const free = () => {
-    const waiters = [...freed];
-    freed.clear();
-    for (const resolve of waiters) resolve();
-  };
+  const freed = new WakeUp();
   const takeSlot = async (signal: AbortSignal) => {
     while (held >= maxSlots) {
       signal.throwIfAborted();
-      await new Promise<void>((resolve, reject) => {
-        const onFreed = () => {
-          signal.removeEventListener('abort', onAbort);
-          resolve();
-        };
-        const onAbort = () => {
-          freed.delete(onFreed);
-          reject(signal.reason);
-        };
-        freed.add(onFreed);
-        signal.addEventListener('abort', onAbort, { once: true });
-      });
+      await freed.wait(Infinity, signal);
     }
     held += 1;
   };
@@ -48,7 +33,7 @@ export function fortnoxSlotSupplier(
         await pacer.reserve(tenantKey, signal);
       } catch (err) {
         held -= 1;
-        free();
+        freed.wake();
         throw err;
       }
       const permit: FortnoxSlotPermit = { used: false };
@@ -68,7 +53,7 @@ export function fortnoxSlotSupplier(
     releaseSlot({ permit }) {
       if (!(permit as FortnoxSlotPermit).used) pacer.release(tenantKey);
       held -= 1;
-      free();
+      freed.wake();
     },
   };
 }

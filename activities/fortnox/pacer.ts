@@ -2,6 +2,7 @@
 // worker processes send them: each process takes an equal part of the budget (24 ÷ the processes polling the tenant's
 // queue, counted live by `peers`), and polls for a task only when its part has room (`reserve`), so tasks go to the
 // processes that can send at once.
+import { sleep, untilAborted, WakeUp } from './wake-up';
 
 export interface PacerOptions {
   /** Fortnox's limit per window (25). */
@@ -58,7 +59,7 @@ interface KeyState {
   peersCountedAt: number;
   peersCounting: Promise<void> | undefined;
   /** Wakes reserve() waiters when room may have appeared. */
-  changed: Set<() => void>;
+  changed: WakeUp;
 }
 
 export class Pacer {
@@ -109,7 +110,7 @@ export class Pacer {
         peers: 1,
         peersCountedAt: -Infinity,
         peersCounting: undefined,
-        changed: new Set(),
+        changed: new WakeUp(),
       };
       this.keys.set(key, state);
     }
@@ -131,7 +132,7 @@ export class Pacer {
       })
       .finally(() => {
         state.waiting -= 1;
-        wake(state);
+        state.changed.wake();
       });
     // A failed wait must not poison the chain for later callers.
     state.tail = turn.then(
@@ -158,7 +159,7 @@ export class Pacer {
         state.reserved += 1;
         return;
       }
-      await untilChanged(state, waitUntil - now, signal);
+      await state.changed.wait(waitUntil - now, signal);
     }
   }
 
@@ -175,7 +176,7 @@ export class Pacer {
   release(key: string): void {
     const state = this.state(key);
     state.reserved = Math.max(0, state.reserved - 1);
-    wake(state);
+    state.changed.wake();
   }
 
   /** Fortnox said 429: grant nothing for key until retryAfterMs has passed. */
@@ -213,7 +214,7 @@ export class Pacer {
       .finally(() => {
         state.peersCountedAt = this.now();
         state.peersCounting = undefined;
-        wake(state);
+        state.changed.wake();
       });
     return age >= this.peerRefreshMs * STALE_PEER_COUNTS ? state.peersCounting : Promise.resolve();
   }
@@ -233,7 +234,7 @@ export class Pacer {
         return {
           done: () => {
             grant.at = Math.max(grant.at, this.now());
-            wake(state);
+            state.changed.wake();
           },
         };
       }
@@ -250,54 +251,4 @@ function dropExpired(state: KeyState, now: number, windowMs: number): void {
 
 function oldest(state: KeyState): number {
   return Math.min(...state.grants.map((grant) => grant.at));
-}
-
-function wake(state: KeyState): void {
-  const waiters = [...state.changed];
-  state.changed.clear();
-  for (const resolve of waiters) resolve();
-}
-
-/** Waits until something changes for key (a release, a grant, a recount) or ms have passed (ms may be Infinity). */
-function untilChanged(state: KeyState, ms: number, signal?: AbortSignal): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  let resolveWait: () => void = () => undefined;
-  const waited = new Promise<void>((resolve) => {
-    resolveWait = resolve;
-    state.changed.add(resolve);
-    if (Number.isFinite(ms)) timer = setTimeout(resolve, ms);
-  });
-  return untilAborted(waited, signal).finally(() => {
-    clearTimeout(timer);
-    state.changed.delete(resolveWait);
-  });
-}
-
-/** Waits ms, or rejects with the signal's reason as soon as it is aborted (and stops the timer). */
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (!signal) return new Promise((resolve) => setTimeout(resolve, ms));
-  let timer: NodeJS.Timeout | undefined;
-  return untilAborted(new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), signal).finally(() =>
-    clearTimeout(timer),
-  );
-}
-
-/** The promise, or a rejection with the signal's reason once the signal is aborted, whichever comes first. */
-function untilAborted<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

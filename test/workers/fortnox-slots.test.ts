@@ -28,6 +28,17 @@ describe('fortnoxSlotSupplier', () => {
     expect(third).toBe(true);
   });
 
+  it('stops a poll that waits for a slot when it is aborted, without taking the slot freed later', async () => {
+    const supplier = fortnoxSlotSupplier(new Pacer(), 't', 1);
+    const held = await supplier.reserveSlot(ctx as SlotReserveContext, new AbortController().signal);
+    const controller = new AbortController();
+    const aborted = supplier.reserveSlot(ctx as SlotReserveContext, controller.signal);
+    controller.abort(new Error('worker shutting down'));
+    await expect(aborted).rejects.toThrow('worker shutting down');
+    supplier.releaseSlot({ permit: held });
+    expect(supplier.tryReserveSlot(ctx as SlotReserveContext)).not.toBeNull();
+  });
+
   it('polls only while the pacer has room: a used-up part holds the poll until a grant leaves the window', async () => {
     let clock = 0;
     const pacer = new Pacer({ requests: 3, safety: { requests: 1, marginMs: 0 }, windowMs: 1000, now: () => clock });
