@@ -86,7 +86,7 @@ interface RunFacts {
   tasksTimedOut: number;
   /** Events written after the history reached `limit`, by type: why a run ended past its limit. */
   pastLimit: Record<string, number>;
-  /** A timer started after the run saw its history full, and fired: the run waited again instead of continuing as new. */
+  /** A timer started by a workflow task that saw the history full, and fired: it waited instead of continuing as new. */
   waitedPastLimit: boolean;
 }
 
@@ -111,6 +111,9 @@ function runFacts(workflowId: string, runId: string, type: string, events: Histo
     waitedPastLimit: false,
   };
   let firstAct: 'activity' | 'timer' | undefined;
+  /** WORKFLOW_TASK_COMPLETED event id → its task's WORKFLOW_TASK_STARTED event id; TIMER_STARTED id → that completion. */
+  const taskStartedOf = new Map<number, number>();
+  const timerStartedBy = new Map<number, number>();
   for (const [index, event] of events.entries()) {
     const name = eventName(event);
     if (index >= limit) {
@@ -119,6 +122,10 @@ function runFacts(workflowId: string, runId: string, type: string, events: Histo
     }
     switch (name) {
       case 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED': {
+        taskStartedOf.set(
+          Number(event.eventId),
+          Number(event.workflowTaskCompletedEventAttributes?.startedEventId ?? 0),
+        );
         const minute = Math.floor(tsToMs(event.eventTime) / 60_000);
         facts.tasksByMinute.set(minute, (facts.tasksByMinute.get(minute) ?? 0) + 1);
         break;
@@ -144,12 +151,18 @@ function runFacts(workflowId: string, runId: string, type: string, events: Histo
       case 'EVENT_TYPE_ACTIVITY_TASK_SCHEDULED':
         firstAct ??= 'activity';
         break;
+      case 'EVENT_TYPE_TIMER_STARTED':
+        timerStartedBy.set(
+          Number(event.eventId),
+          Number(event.timerStartedEventAttributes?.workflowTaskCompletedEventId ?? 0),
+        );
+        break;
       case 'EVENT_TYPE_TIMER_FIRED': {
         firstAct ??= 'timer';
-        // The workflow sees its history full in a task whose WORKFLOW_TASK_STARTED event id is past the limit; a timer
-        // that task (or a later one) started has an id at least two further on.
-        const startedId = Number(event.timerFiredEventAttributes?.startedEventId ?? 0);
-        if (startedId >= limit + 3) facts.waitedPastLimit = true;
+        // A workflow task sees the history as long as its WORKFLOW_TASK_STARTED event id: a timer started by a task
+        // that saw more than the limit, then fired, is a wait the run should have continued as new instead of.
+        const completedId = timerStartedBy.get(Number(event.timerFiredEventAttributes?.startedEventId ?? 0)) ?? 0;
+        if ((taskStartedOf.get(completedId) ?? 0) > limit) facts.waitedPastLimit = true;
         break;
       }
       case 'EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW': {
