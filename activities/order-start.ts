@@ -6,7 +6,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy, WorkflowNotFoundError } from '@temporalio/common';
 import { orderWorkflowId } from '../domain/names';
-import type { OrderWorkflowSettings } from '../domain/settings';
+import type { OrderWorkflowSettings } from '../domain/order-settings';
 import {
   fortnoxChangedSignal,
   ORDER_WORKFLOW_TYPE,

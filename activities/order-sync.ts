@@ -14,7 +14,7 @@ import {
 import { whileHeartbeating } from './heartbeat';
 import { previewOrderStart, startOrderWorkflow, type OrderStart } from './order-start';
 import type { TenantRegistry } from './tenant-registry';
-import type { OrderWorkflowSettings } from '../domain/settings';
+import type { OrderWorkflowSettings } from '../domain/order-settings';
 import { fortnoxChangedSignal } from '../workflows/order/messages';
 
 export interface ChangedOrder {

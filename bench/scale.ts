@@ -3,7 +3,7 @@
 // wait in the WMS we read the worker process's resident memory and the dev server's database size.
 import cliProgress from 'cli-progress';
 import { orderWorkflowId } from '../domain/names';
-import { orderWorkflowSettings } from '../domain/settings';
+import { orderWorkflowSettings } from '../domain/order-settings';
 import { fortnoxChangedSignal } from '../workflows/order/messages';
 import { orderWorkflow } from '../workflows/order/workflow';
 import { orderRows, seededRandom } from './lifecycle';

@@ -1,7 +1,8 @@
 // The tenants file's shape: one entry per goods owner, with its Fortnox and WMS connections and its settings.
 // Secrets may be written as `env:NAME` so the file itself holds none.
 import { z } from 'zod';
-import { feeMappingSchema, FORTNOX_MAX_INVOICE_ROWS, type FeeMapping } from '../domain/billing';
+import { FORTNOX_MAX_INVOICE_ROWS } from '../domain/fortnox-invoice';
+import { feeMappingSchema, type FeeMapping } from '../domain/fee-mapping';
 import { priceListSchema, type PriceList } from '../domain/billing-sources';
 import { settingsSchema } from '../domain/settings';
 

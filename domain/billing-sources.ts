@@ -3,7 +3,8 @@
 // applied to stock at the period's end, inventory adjustments and received purchase-order lines. Pure functions; the
 // activity (activities/billing.ts) does the reading, and the hashing (the domain uses no Node built-ins).
 import { z } from 'zod';
-import { FORTNOX_ROW_DESCRIPTION_MAX, type BillingPeriod, type BillingSpecificationView } from './billing';
+import type { BillingPeriod, BillingSpecificationView } from './billing';
+import { FORTNOX_ROW_DESCRIPTION_MAX } from './fortnox-invoice';
 
 // ---- the price list (tenant config) ----
 

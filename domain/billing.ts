@@ -2,37 +2,10 @@
 // rows by the fee mapping, each invoice's ExternalInvoiceReference1, splitting at Fortnox's 500-row limit, and the
 // decision whether a period is still to invoice, already invoiced, or changed after it was exported. What the
 // specification is built from (the WMS's REST data and the price list) is domain/billing-sources.ts.
-import { z } from 'zod';
+import type { FeeMapping } from './fee-mapping';
+import { FORTNOX_MAX_INVOICE_ROWS, FORTNOX_ROW_DESCRIPTION_MAX } from './fortnox-invoice';
 
-/** Fortnox refuses an invoice with more rows than this. */
-export const FORTNOX_MAX_INVOICE_ROWS = 500;
-/** Fortnox's longest invoice row Description. */
-export const FORTNOX_ROW_DESCRIPTION_MAX = 50;
 export const BILLING_TIME_ZONE = 'Europe/Stockholm';
-
-/** How one fee code becomes a Fortnox invoice row. Unset fields fall back to the article's (or Fortnox's) own. */
-export const feeMappingEntrySchema = z.object({
-  /** Must exist in the 3PL's Fortnox article register. */
-  articleNumber: z.string().min(1).optional(),
-  /** Default: the specification line's own description. */
-  description: z.string().min(1).max(FORTNOX_ROW_DESCRIPTION_MAX).optional(),
-  /** A unit code of the 3PL's Fortnox unit register (e.g. "st", "h"); the WMS's own units ("day", "line") rarely are. */
-  unit: z.string().min(1).optional(),
-  /** VAT percentage: 25, 12, 6 or 0 in Sweden. */
-  vat: z.number().min(0).max(100).optional(),
-  /** Sales account, e.g. 3041. */
-  accountNumber: z.number().int().min(1000).max(9999).optional(),
-});
-export type FeeMappingEntry = z.infer<typeof feeMappingEntrySchema>;
-
-/**
- * Fee code → how it is invoiced. Fee codes are the WMS's invoice-article codes (per-order charges) and the price list's
- * own codes (period charges). A fee code without an entry stops the export (nothing is created).
- */
-export const feeMappingSchema = z
-  .record(z.string().min(1), feeMappingEntrySchema)
-  .refine((m) => Object.keys(m).length > 0, { error: 'expected at least one fee code' });
-export type FeeMapping = z.infer<typeof feeMappingSchema>;
 
 // ---- periods ----
 

@@ -7,7 +7,7 @@ import got from 'got';
 import { FortnoxClient } from '../activities/fortnox/client';
 import { MemoryTokenStore } from '../activities/fortnox/token-store';
 import type { Tenant, TenantBilling } from '../config/tenants';
-import type { FeeMapping } from '../domain/billing';
+import type { FeeMapping } from '../domain/fee-mapping';
 import type { PriceList } from '../domain/billing-sources';
 import { settingsSchema } from '../domain/settings';
 import { startFortnoxSandbox, type SandboxState } from '../simulators/fortnox/server';

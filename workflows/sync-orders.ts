@@ -15,7 +15,7 @@ import {
   type OrderPageCounts,
   type OrderSyncPosition,
 } from '../domain/order-sync';
-import { orderWorkflowSettings, type OrderWorkflowSettings } from '../domain/settings';
+import { orderWorkflowSettings, type OrderWorkflowSettings } from '../domain/order-settings';
 
 export interface SyncOrdersInput {
   tenantId: string;

@@ -5,7 +5,7 @@ import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@tempo
 import { defaultPayloadConverter } from '@temporalio/common';
 import { reopenOrderWorkflow } from '../../activities/order-start';
 import { orderWorkflowId } from '../../domain/names';
-import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/settings';
+import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/order-settings';
 import {
   orderStatusQuery,
   resyncSignal,

@@ -10,7 +10,6 @@ import {
   closedBillingPeriod,
   decideBillingExport,
   isClosedBillingPeriod,
-  FORTNOX_MAX_INVOICE_ROWS,
   planBillingExport,
   referencesToLookUp,
   splitRows,
@@ -18,8 +17,9 @@ import {
   versionFromMarker,
   type BillingSpecificationView,
   type ExistingBillingInvoice,
-  type FeeMapping,
 } from '../../domain/billing';
+import type { FeeMapping } from '../../domain/fee-mapping';
+import { FORTNOX_MAX_INVOICE_ROWS } from '../../domain/fortnox-invoice';
 import {
   addCharges,
   basesInUse,

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperatorContext } from '../../client/operator/context';
 import { orderReopenCommand } from '../../client/operator/order';
 import { orderWorkflowId } from '../../domain/names';
-import { orderWorkflowSettings } from '../../domain/settings';
+import { orderWorkflowSettings } from '../../domain/order-settings';
 import { fortnoxChangedSignal } from '../../workflows/order/messages';
 import { orderWorkflow } from '../../workflows/order/workflow';
 import type { SyncOrdersResult } from '../../workflows/sync-orders';

@@ -3,7 +3,7 @@
 // pulling in the workflow (as temporalio/samples-typescript's safe-message-handlers keeps its definitions apart).
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { BackorderRow, DeliveredRow, WmsOrderDraft } from '../../domain/order';
-import type { OrderWorkflowSettings } from '../../domain/settings';
+import type { OrderWorkflowSettings } from '../../domain/order-settings';
 
 /**
  * The order workflow's type, for processes and modules that must not load workflow code: the webhook receiver's
@@ -51,7 +51,7 @@ export interface ActionLogEntry {
   detail?: string;
 }
 
-export type { OrderWorkflowSettings } from '../../domain/settings';
+export type { OrderWorkflowSettings } from '../../domain/order-settings';
 
 export interface OrderWorkflowInput {
   tenantId: string;

@@ -22,7 +22,7 @@ import {
   type OrderSnapshot,
 } from '../../domain/order';
 import { WMS_ORDER_CANCELLED_FAILURE_TYPE, WMS_ORDER_STARTED_FAILURE_TYPE } from '../../domain/names';
-import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/settings';
+import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/order-settings';
 import { failureMessage, failureType } from '../failures';
 import { fortnoxActivities, mainActivities, profiles } from '../proxies';
 import { fulfilmentSteps, reportFulfilmentStepwise } from './fulfilment';
