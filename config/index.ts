@@ -49,7 +49,8 @@ export const envSchema = z
     /** Where operators open the Temporal Web UI (links printed by the CLI and the console); default http://localhost:TEMPORAL_UI_PORT. */
     TEMPORAL_UI_URL: z.url({ error: 'expected the Web UI base URL, e.g. https://cloud.temporal.io' }).optional(),
     TASK_QUEUE: z.string().min(1).default(DEFAULT_TASK_QUEUE),
-    WORKFLOW_CACHE_SIZE: z.coerce.number({ error: 'expected a whole number of workflows' }).int().min(0).default(250),
+    // Unset: the worker's DEFAULT_WORKFLOW_CACHE_SIZE (workers/worker.ts), the one default.
+    WORKFLOW_CACHE_SIZE: z.coerce.number({ error: 'expected a whole number of workflows' }).int().min(0).optional(),
     DATA_DIR: z.string().min(1).default('.data'),
     WEBHOOK_PORT: port(8380),
     /** A WMS order event is about 1 KB; the bound keeps a typo from letting anyone make the receiver buffer gigabytes. */
