@@ -1,6 +1,5 @@
 // The product's workers with Fortnox pacing lifted (no client pacer, no task-queue rate limit), as a child process:
 // what the engine benchmark and the scale test measure. Same workers, same activities, same workflows as workers/main.ts.
-import { join } from 'node:path';
 import { loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { installTemporalRuntime } from '../config/temporal-logger';
@@ -31,7 +30,7 @@ async function main(): Promise<void> {
     maxCachedWorkflows: config.env.WORKFLOW_CACHE_SIZE,
     // The product's worker loads a bundle built in a child process (workers/main.ts): webpack's memory must not count.
     workflowBundle: {
-      codePath: process.env.WORKFLOW_BUNDLE ?? (await ensureWorkflowBundle(join(config.dataDir, 'workflow-bundles'))),
+      codePath: await ensureWorkflowBundle(config.dataDir),
     },
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => workers.forEach((w) => w.shutdown()));

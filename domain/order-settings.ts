@@ -1,6 +1,5 @@
 // What an order workflow carries of its tenant's settings. Apart from domain/settings.ts (the schema) so that the
-// workflow bundle carries no schema library: each workflow evaluates its own copy of every module it imports, and zod
-// costs about a megabyte per cached workflow.
+// workflow bundle carries no schema library (why: test/workers/workflow-bundle.test.ts).
 import type { TenantSettings } from './settings';
 
 /**

@@ -102,7 +102,7 @@ async function main(config: AppConfig): Promise<void> {
       registry,
       client,
       maxCachedWorkflows: env.WORKFLOW_CACHE_SIZE,
-      workflowBundle: { codePath: await ensureWorkflowBundle(join(config.dataDir, 'workflow-bundles')) },
+      workflowBundle: { codePath: await ensureWorkflowBundle(config.dataDir) },
     });
     const running = runWorkers(workers);
     stops.push(async () => {

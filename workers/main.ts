@@ -7,7 +7,6 @@ import { TenantRegistry } from '../activities/tenant-registry';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
 import { registerTemporalGauges } from '../observability/metrics';
 import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
-import { join } from 'node:path';
 import { createIntegrationWorkers, runWorkers } from './worker';
 import { ensureWorkflowBundle } from './workflow-bundle';
 
@@ -33,7 +32,7 @@ async function main(): Promise<void> {
     registry,
     client,
     maxCachedWorkflows: env.WORKFLOW_CACHE_SIZE,
-    workflowBundle: { codePath: await ensureWorkflowBundle(join(config.dataDir, 'workflow-bundles')) },
+    workflowBundle: { codePath: await ensureWorkflowBundle(config.dataDir) },
   });
   registerTemporalGauges({ client, tenantIds: () => registry.ids() });
   // Metrics are worth a loud log line, not a worker that stops processing orders (e.g. port taken by a second worker).

@@ -24,8 +24,9 @@ export function workflowSourceHash(): string {
   return hash.digest('hex').slice(0, 16);
 }
 
-/** The path of a bundle of the current code under `dir`, built by a child process if it is not there yet. */
-export async function ensureWorkflowBundle(dir: string): Promise<string> {
+/** The path of a bundle of the current code under the data directory, built by a child process if not there yet. */
+export async function ensureWorkflowBundle(dataDir: string): Promise<string> {
+  const dir = join(dataDir, 'workflow-bundles');
   const path = join(dir, `workflow-bundle-${workflowSourceHash()}.js`);
   if (existsSync(path)) return path;
   mkdirSync(dir, { recursive: true });
