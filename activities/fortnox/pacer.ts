@@ -17,6 +17,11 @@ export interface PacerOptions {
   peers?: PeerCount;
   /** How old a peer count may be before it is counted again in the background (default 3 s). */
   peerRefreshMs?: number;
+  /**
+   * How long before a grant leaves the window a reservation may count its room as free (default 250 ms): a poll takes
+   * a round trip to the server before its task arrives, and without this lead every slot would idle for that trip.
+   */
+  reserveLeadMs?: number;
   /** For tests: a clock. */
   now?: () => number;
   /** Called at each grant with the pacer's clock (for metrics and tests). */
@@ -35,6 +40,7 @@ export interface PacerGrant {
 }
 
 export const DEFAULT_PEER_REFRESH_MS = 3000;
+export const DEFAULT_RESERVE_LEAD_MS = 250;
 /** A peer count this many refresh intervals old is not used while a recount runs: it is waited for. */
 const STALE_PEER_COUNTS = 10;
 
@@ -71,6 +77,7 @@ export class Pacer {
   private readonly keys = new Map<string, KeyState>();
   private peers: PeerCount | undefined;
   private readonly peerRefreshMs: number;
+  private readonly reserveLeadMs: number;
 
   constructor(options: PacerOptions = {}) {
     const requests = options.requests ?? 25;
@@ -81,6 +88,7 @@ export class Pacer {
     this.onGrant = options.onGrant;
     this.peers = options.peers;
     this.peerRefreshMs = options.peerRefreshMs ?? DEFAULT_PEER_REFRESH_MS;
+    this.reserveLeadMs = options.reserveLeadMs ?? DEFAULT_RESERVE_LEAD_MS;
   }
 
   /** Shares each key's budget with the processes `peers` counts (the worker sets it once it knows its identity). */
@@ -185,12 +193,19 @@ export class Pacer {
     state.blockedUntil = Math.max(state.blockedUntil, this.now() + retryAfterMs);
   }
 
-  /** When key has room for a reservation: now, or a time when a grant leaves the window (Infinity: on a release). */
+  /**
+   * When key has room for a reservation: now, or a time when a grant leaves the window (Infinity: on a release). A
+   * grant leaving within reserveLeadMs counts as gone, so the task polled for arrives as its room frees; it then waits
+   * in line (acquire) for at most that lead.
+   */
   private roomAt(state: KeyState, now: number): number {
     dropExpired(state, now, this.windowMs);
     if (state.blockedUntil > now) return state.blockedUntil;
-    if (state.grants.length + state.waiting + state.reserved < this.partOf(state)) return now;
-    return state.grants.length > 0 ? oldest(state) + this.windowMs : Infinity;
+    const staying = state.grants.filter((grant) => grant.at + this.windowMs > now + this.reserveLeadMs);
+    if (staying.length + state.waiting + state.reserved < this.partOf(state)) return now;
+    return staying.length > 0
+      ? Math.min(...staying.map((grant) => grant.at)) + this.windowMs - this.reserveLeadMs
+      : Infinity;
   }
 
   /**

@@ -164,11 +164,37 @@ describe('Pacer', () => {
     });
 
     it('wakes a waiting reservation when a grant leaves the window', async () => {
-      const pacer = new Pacer({ requests: 2, safety: { requests: 1, marginMs: 0 }, windowMs: 80 });
+      const pacer = new Pacer({ requests: 2, safety: { requests: 1, marginMs: 0 }, windowMs: 80, reserveLeadMs: 0 });
       await pacer.acquire('t');
       const started = Date.now();
       await pacer.reserve('t');
       expect(Date.now() - started).toBeGreaterThanOrEqual(70);
+    });
+
+    it('reserves a poll by its lead before a grant leaves the window, and the early task waits in line for it', async () => {
+      let clock = 0;
+      const pacer = new Pacer({
+        requests: 2,
+        safety: { requests: 1, marginMs: 0 },
+        windowMs: 1000,
+        reserveLeadMs: 250,
+        now: () => clock,
+      });
+      await pacer.acquire('t'); // a part of 1, used until 1000
+      clock = 749;
+      expect(pacer.tryReserve('t')).toBe(false);
+      clock = 750; // the grant leaves within the lead: poll now, so the task arrives as the room frees
+      expect(pacer.tryReserve('t')).toBe(true);
+      expect(pacer.tryReserve('t')).toBe(false); // the freed room is reserved once, not twice
+      // the task arrives before the grant has left: it waits in line and is granted only once the window has room
+      pacer.release('t');
+      let granted = false;
+      const next = pacer.acquire('t').then(() => (granted = true));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(granted).toBe(false);
+      clock = 1000;
+      await next;
+      expect(granted).toBe(true);
     });
 
     it('holds no reservation while a 429 blocks the key, and drops a reservation whose poll is aborted', async () => {
