@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dataConverterOf, payloadCodecFor } from '../client/connection';
 import { Client, Connection } from '@temporalio/client';
 import got from 'got';
 import getPort from 'get-port';
@@ -109,7 +110,8 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   let server = await startDevServer({ port, dbFilename: dbFile, log });
   const address = server.address;
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  // The worker processes it spawns share dir, so they find the key this makes there (or CODEC_KEYS, inherited).
+  const client = new Client({ connection, dataConverter: dataConverterOf(payloadCodecFor(process.env, dir)) });
   const tenantId = `bench-${randomBytes(3).toString('hex')}`;
   const taskQueue = `wms-fortnox-${tenantId}`;
 

@@ -22,6 +22,7 @@ async function main(): Promise<void> {
   });
   const workers = await createIntegrationWorkers({
     connection,
+    payloadCodec: target.payloadCodec,
     namespace: target.namespace,
     taskQueue: config.env.TASK_QUEUE,
     registry,

@@ -4,6 +4,7 @@
 // minute, the sign of a workflow that spins.
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { decode as decodePayloads } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import { tsToMs } from '@temporalio/common/lib/time';
 import proto from '@temporalio/proto';
 import { resyncSignal, type OrderWorkflowInput } from '../workflows/order/messages';
@@ -188,11 +189,17 @@ export async function readHistories(client: Client, limits: HistoryLimits): Prom
     executions.push({ workflowId: execution.workflowId, runId: execution.runId, type: execution.type });
   }
   const runs: RunHistory[] = [];
+  const codecs = client.options.loadedDataConverter.payloadCodecs;
   const queue = [...executions];
   await Promise.all(
     Array.from({ length: 4 }, async () => {
       for (let next = queue.shift(); next; next = queue.shift()) {
         const history = await client.workflow.getHandle(next.workflowId, next.runId).fetchHistory();
+        // Payloads are sealed by the codec: open the one the summary reads (the input a run continued as new with).
+        for (const event of history.events ?? []) {
+          const input = event.workflowExecutionContinuedAsNewEventAttributes?.input;
+          if (input?.payloads) input.payloads = await decodePayloads(codecs, input.payloads);
+        }
         runs.push({ ...next, events: history.events ?? [] });
       }
     }),

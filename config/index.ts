@@ -12,6 +12,7 @@ import {
   type Tenant,
 } from './tenants';
 import { DEFAULT_TASK_QUEUE } from '../domain/names';
+import { parseCodecKeys } from '../client/codec-keys';
 
 export * from './tenants';
 
@@ -71,6 +72,16 @@ export const envSchema = z
       .min(1, { error: 'expected an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' })
       .default('127.0.0.1'),
     TENANTS_FILE: z.string().optional(),
+    /** The payload codec's keys, `id:base64` comma-separated, the current first (client/codec-keys.ts). */
+    CODEC_KEYS: z.string().optional(),
+    /** A file of the same (one per line); used when CODEC_KEYS is unset. Neither: DATA_DIR/codec-keys, made once. */
+    CODEC_KEYS_FILE: z.string().optional(),
+    /** The codec server the Web UI decodes payloads with (`npm start` runs it beside the dev server). */
+    CODEC_SERVER_PORT: port(8384),
+    /** What a caller of the codec server must present (Bearer, or a path segment); `npm start` makes one per start. */
+    CODEC_SERVER_TOKEN: z.string().min(16, { error: 'expected at least 16 characters' }).optional(),
+    /** Origins a browser may call the codec server from (comma-separated): the Web UI's. */
+    CODEC_SERVER_ALLOWED_ORIGINS: z.string().optional(),
     /** The embedded demo's WMS webhooks: HTTP Basic as Ongoing sends them, or off (the status-change poll alone). */
     DEMO_WEBHOOKS: z.enum(['basic', 'off'], { error: 'expected basic or off' }).default('basic'),
     LOG_LEVEL: z
@@ -89,8 +100,19 @@ export const envSchema = z
         message: 'expected TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY together (mTLS needs both)',
       });
     }
+    if (env.CODEC_KEYS) {
+      try {
+        parseCodecKeys(env.CODEC_KEYS, 'CODEC_KEYS');
+      } catch (err) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['CODEC_KEYS'],
+          message: (err as Error).message.replace(/^CODEC_KEYS: /, ''),
+        });
+      }
+    }
     // Found now, naming the key, rather than when the first connection is made.
-    for (const key of TLS_FILE_KEYS) {
+    for (const key of [...TLS_FILE_KEYS, 'CODEC_KEYS_FILE'] as const) {
       const path = env[key];
       if (!path) continue;
       try {
@@ -122,7 +144,7 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_KEY = /SECRET|PASSWORD|API_?KEY|TOKEN|CREDENTIAL/i;
+const SECRET_KEY = /SECRET|PASSWORD|API_?KEY|TOKEN|CREDENTIAL|CODEC_KEYS$/i;
 
 /**
  * What was found, for an error message. Never a secret: a secret-named key is hidden, and a map or list (which may

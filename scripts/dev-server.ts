@@ -18,6 +18,8 @@ export interface DevServerOptions {
   /** SQLite file; omit for an in-memory server. */
   dbFilename?: string;
   namespace?: string;
+  /** The codec server the Web UI decodes payloads with (it appends /decode and /encode). */
+  uiCodecEndpoint?: string;
   log?: (line: string) => void;
 }
 
@@ -97,6 +99,9 @@ export function devServerDynamicConfigArgs(file = DYNAMIC_CONFIG_FILE): string[]
   );
 }
 
+const codecArgs = (options: DevServerOptions) =>
+  options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : [];
+
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const log = options.log ?? ((line: string) => console.error(line));
   const namespace = options.namespace ?? 'default';
@@ -115,7 +120,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         dbFilename: options.dbFilename,
         namespace,
         searchAttributes: [...productSearchAttributes],
-        extraArgs: devServerDynamicConfigArgs(),
+        extraArgs: [...devServerDynamicConfigArgs(), ...codecArgs(options)],
       },
     });
     // The SDK spawns this server itself, with our umask: tighten the file it created as soon as it is up.
@@ -140,6 +145,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     'warn',
     ...(options.dbFilename ? ['--db-filename', options.dbFilename] : []),
     ...(options.uiPort ? ['--ui-port', String(options.uiPort)] : ['--headless']),
+    ...codecArgs(options),
     ...searchAttributeArgs(),
     ...devServerDynamicConfigArgs(),
   ];

@@ -1,6 +1,7 @@
 // `npm start`: the whole product. With no configuration: a Temporal dev server (SQLite file, Web UI on 8233), both
 // sandboxes with demo data, the worker, the webhook receiver and the schedules. With TEMPORAL_ADDRESS and a tenants
 // file: only the worker, the receiver and the schedules, against real services. Ctrl-C stops everything it started.
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -11,6 +12,7 @@ import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
 import { ordersScheduleId } from '../domain/names';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
+import { buildCodecServer, codecEndpointForUi } from '../client/codec-server';
 import { bootstrapSchedules, triggerScheduleNow } from '../client/schedules';
 import { registerSearchAttributes } from '../client/search-attributes';
 import { buildWebhookReceiver, webhookPath, webhookTenantOf } from '../client/webhook-receiver';
@@ -41,20 +43,33 @@ async function main(config: AppConfig): Promise<void> {
   }
 
   try {
-    let address = env.TEMPORAL_ADDRESS;
+    const address = env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`;
+    const target = temporalTarget(env, address);
+    logger.info({ keys: target.codecKeysSource }, 'payloads are encrypted (codec keys)');
+    // The codec server, so the Web UI shows decoded payloads; it listens on loopback, as the dev server's UI does.
+    const uiUrl = env.TEMPORAL_UI_URL ?? `http://localhost:${env.TEMPORAL_UI_PORT}`;
+    const codecToken = env.CODEC_SERVER_TOKEN ?? randomBytes(24).toString('base64url');
+    const codecServer = buildCodecServer({
+      codec: target.payloadCodec,
+      token: codecToken,
+      allowedOrigins: [new URL(uiUrl).origin, `http://127.0.0.1:${env.TEMPORAL_UI_PORT}`],
+      logger: logger.child({ component: 'codec-server' }),
+    });
+    await codecServer.listen({ port: env.CODEC_SERVER_PORT, host: '127.0.0.1' });
+    stops.push(() => codecServer.close());
+    const codecBaseUrl = `http://localhost:${env.CODEC_SERVER_PORT}`;
     let devServer: DevServer | undefined;
-    if (!address) {
+    if (!env.TEMPORAL_ADDRESS) {
       devServer = await startDevServer({
         port: env.TEMPORAL_PORT,
         uiPort: env.TEMPORAL_UI_PORT,
         dbFilename: join(config.dataDir, 'temporal.sqlite'),
         namespace: env.TEMPORAL_NAMESPACE,
+        uiCodecEndpoint: codecEndpointForUi(codecBaseUrl, codecToken),
         log: (line) => logger.info(line),
       });
       stops.push(() => devServer!.stop());
-      address = devServer.address;
     }
-    const target = temporalTarget(env, address);
     const client: Client = await connectClient(target);
     stops.push(() => client.connection.close());
     if (!devServer) await registerSearchAttributes(client, target.namespace);
@@ -97,6 +112,7 @@ async function main(config: AppConfig): Promise<void> {
     const connection: NativeConnection = await connectWorker(target);
     const workers: Worker[] = await createIntegrationWorkers({
       connection,
+      payloadCodec: target.payloadCodec,
       namespace: target.namespace,
       taskQueue: env.TASK_QUEUE,
       registry,
@@ -159,6 +175,7 @@ async function main(config: AppConfig): Promise<void> {
             `  Sandbox console:   ${webConsole?.url ?? ''}  (click an order from Fortnox to invoice)`,
           ]
         : []),
+      `  Codec server:      ${codecBaseUrl}/codec  (the Web UI decodes payloads with it; Temporal stores them encrypted)`,
       `  Metrics:           http://localhost:${env.METRICS_PORT}/metrics`,
       `  Tenants:           ${tenants.map((t) => t.id).join(', ')}`,
       ...(sandboxes

@@ -27,6 +27,7 @@ async function main(): Promise<void> {
   const registry = new TenantRegistry(config.tenants, { dataDir: config.dataDir });
   const workers = await createIntegrationWorkers({
     connection,
+    payloadCodec: target.payloadCodec,
     namespace: target.namespace,
     taskQueue: env.TASK_QUEUE,
     registry,

@@ -7,6 +7,8 @@ import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@tem
 import { hostname } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createFortnoxActivities, createMainActivities } from '../activities';
+import { dataConverterOf } from '../client/connection';
+import type { EncryptionCodec } from '../client/payload-codec';
 import { integrationFailureInterceptor } from '../activities/integration-error';
 import type { TenantRegistry } from '../activities/tenant-registry';
 import { fortnoxTaskQueue } from '../domain/names';
@@ -50,6 +52,8 @@ export interface IntegrationWorkersOptions {
   taskQueue: string;
   registry: TenantRegistry;
   client: Client;
+  /** Seals every payload the workers hand Temporal: the same keys as every client's (client/connection.ts). */
+  payloadCodec: EncryptionCodec;
   /** A pre-built workflow bundle (tests build it once); otherwise the workflows are bundled from source. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   fortnoxActivitiesPerSecond?: number;
@@ -87,11 +91,13 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
     ...options.workerOptions?.interceptors,
     activity: [integrationFailureInterceptor, ...(options.workerOptions?.interceptors?.activity ?? [])],
   };
+  const dataConverter = dataConverterOf(options.payloadCodec);
   const workflowSource = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath };
   const main = await Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
+    dataConverter,
     ...workflowSource,
     activities: createMainActivities(dependencies),
     maxCachedWorkflows: options.maxCachedWorkflows ?? DEFAULT_WORKFLOW_CACHE_SIZE,
@@ -105,6 +111,7 @@ export async function createIntegrationWorkers(options: IntegrationWorkersOption
         connection: options.connection,
         namespace: options.namespace,
         taskQueue: fortnoxTaskQueue(tenantId),
+        dataConverter,
         activities: fortnoxActivities,
         maxTaskQueueActivitiesPerSecond: options.fortnoxActivitiesPerSecond ?? DEFAULT_FORTNOX_ACTIVITIES_PER_SECOND,
         tuner: {

@@ -25,7 +25,7 @@ export interface WebhookCredentials {
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
 /** Constant time whatever the lengths: SHA-256 digests are always 32 bytes, so a length mismatch leaks nothing. */
-function sameSecret(given: string, expected: string): boolean {
+export function sameSecret(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 

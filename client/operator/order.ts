@@ -2,7 +2,7 @@
 // attention, the action log, the result, the link to the Web UI), the resync signal that makes it re-read both sides,
 // and the deliberate new run of a closed order.
 import { WorkflowNotFoundError, type WorkflowExecutionDescription } from '@temporalio/client';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow/codec-helpers';
 import { reopenOrderWorkflow } from '../../activities/order-start';
 import { orderWorkflowId } from '../../domain/names';
 import { orderWorkflowSettings, type OrderWorkflowSettings } from '../../domain/order-settings';
@@ -155,7 +155,10 @@ export async function orderReopenCommand(
 async function lastRunSettings(ctx: OperatorContext, workflowId: string): Promise<OrderWorkflowSettings> {
   const history = await ctx.client.workflow.getHandle(workflowId).fetchHistory();
   const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads;
-  const input = payloads?.[0] ? (defaultPayloadConverter.fromPayload(payloads[0]) as OrderWorkflowInput) : undefined;
+  // Sealed by the payload codec: opened with the client's own data converter.
+  const input = payloads?.[0]
+    ? await decodeOptionalSinglePayload<OrderWorkflowInput>(ctx.client.options.loadedDataConverter, payloads[0])
+    : undefined;
   if (!input?.settings)
     throw new OperatorError(
       `${workflowId}: its last run's settings could not be read; add the tenant to the tenants file`,

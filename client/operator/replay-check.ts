@@ -33,7 +33,11 @@ export async function replayCheck(ctx: OperatorContext, options: ReplayCheckOpti
     histories.push({ workflowId: wf.workflowId, history });
     if (histories.length >= limit) break;
   }
-  const source = options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath };
+  const source = {
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    // The histories' payloads are sealed: the replay opens them with the keys this client holds.
+    dataConverter: { payloadCodecs: ctx.client.options.loadedDataConverter.payloadCodecs },
+  };
   const result: ReplayCheckResult = { replayed: 0, failures: [] };
   for await (const replay of Worker.runReplayHistories(source, histories)) {
     result.replayed++;

@@ -115,7 +115,7 @@ describe('docker-compose.yml', () => {
 
   it('sets only configuration keys on the product containers, and the health checks use the configured ports', () => {
     const keys = new Set(Object.keys(envSchema.shape));
-    expect(product.map(([name]) => name).sort()).toEqual(['cli', 'webhook-receiver', 'worker']);
+    expect(product.map(([name]) => name).sort()).toEqual(['cli', 'codec-server', 'webhook-receiver', 'worker']);
     for (const [name, s] of product) {
       const env = environment(s);
       for (const key of Object.keys(env))
@@ -136,12 +136,13 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('publishes only the webhook receiver beyond the host: Temporal, its Web UI and metrics on 127.0.0.1', () => {
+  it('publishes only the webhook receiver beyond the host: Temporal, its Web UI, the codec server, metrics on 127.0.0.1', () => {
     // Temporal's gRPC and Web UI have no authentication, metrics none either; the receiver authenticates each tenant.
     const published = Object.entries(services).flatMap(([name, s]) =>
       (s.ports ?? []).map((p) => ({ name, ...publishedPort(p) })),
     );
     expect(published.map((p) => `${p.name}:${p.container}`).sort()).toEqual([
+      'codec-server:8384',
       'temporal-ui:8080',
       'temporal:7233',
       'webhook-receiver:8380',

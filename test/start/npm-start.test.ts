@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import getPort from 'get-port';
 import { afterAll, describe, expect, it } from 'vitest';
+import { dataConverterOf, payloadCodecFor } from '../../client/connection';
 
 const root = join(import.meta.dirname, '..', '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
@@ -70,10 +71,11 @@ async function orderWorkflowIds(address: string): Promise<string[]> {
 }
 
 /** Waits until an order workflow has completed with an invoice (the demo's floor runs on autopilot). */
-async function firstInvoice(address: string, timeoutMs: number): Promise<string> {
+async function firstInvoice(address: string, dataDir: string, timeoutMs: number): Promise<string> {
   const connection = await Connection.connect({ address });
   try {
-    const client = new Client({ connection });
+    // npm start made the codec key in its data directory on first start.
+    const client = new Client({ connection, dataConverter: dataConverterOf(payloadCodecFor({}, dataDir)) });
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       for await (const wf of client.workflow.list({
@@ -102,6 +104,7 @@ const ports = async (dir: string) => ({
   WMS_SANDBOX_PORT: String(await getPort()),
   METRICS_PORT: String(await getPort()),
   CONSOLE_PORT: String(await getPort()),
+  CODEC_SERVER_PORT: String(await getPort()),
   LOG_LEVEL: 'warn',
 });
 
@@ -138,7 +141,7 @@ describe('npm start', () => {
     expect(before.length).toBeGreaterThanOrEqual(5);
     expect(processesUsing(dataDir).length).toBeGreaterThan(0); // the dev server runs on our data dir
     // The floor's autopilot sends the orders; the WMS's webhook (HTTP Basic) reaches the workflow, which invoices.
-    await firstInvoice(address, 150_000);
+    await firstInvoice(address, dataDir, 150_000);
 
     expect(await stop(first.child, 'SIGTERM')).toBe(true);
     await expectNoLeftovers(dataDir);
@@ -155,7 +158,7 @@ describe('npm start', () => {
     const env = { ...(await ports(dir)), DEMO_WEBHOOKS: 'off' };
     const product = await startProduct(env);
     try {
-      await firstInvoice(`127.0.0.1:${env.TEMPORAL_PORT}`, 200_000);
+      await firstInvoice(`127.0.0.1:${env.TEMPORAL_PORT}`, dir, 200_000);
       // Not one webhook was sent: the poll did it.
       const { tenants } = JSON.parse(readFileSync(join(dir, 'demo-tenants.json'), 'utf8')) as {
         tenants: Array<{ wms: { goodsOwnerId: number; webhook: { auth: string } } }>;

@@ -79,7 +79,12 @@ function billingExportScript(
   args: string[],
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   const script = join(import.meta.dirname, '..', '..', 'scripts', 'billing-export.ts');
-  const env = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TASK_QUEUE: harness.taskQueue };
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TASK_QUEUE: harness.taskQueue,
+    CODEC_KEYS: harness.codecKeys,
+  };
   return new Promise((resolve) => {
     execFile(process.execPath, ['--import', 'tsx', script, ...args], { env }, (err, stdout, stderr) => {
       resolve({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });

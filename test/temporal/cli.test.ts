@@ -140,7 +140,7 @@ describe('operator CLI', () => {
     // The run continued from the first run's cursor, handed over by Temporal (not a full sync).
     const started = (await h.client.workflow.getHandle(second.workflowId).fetchHistory()).events![0]!
       .workflowExecutionStartedEventAttributes!;
-    expect(JSON.parse(Buffer.from(started.lastCompletionResult!.payloads![0]!.data!).toString())).toMatchObject({
+    expect(await h.decodePayload(started.lastCompletionResult!.payloads![0])).toMatchObject({
       cursor: first.cursor,
     });
 

@@ -1,11 +1,15 @@
 // The sandbox console in headless Chromium: a newcomer creates an order in the Fortnox view, syncs it, presses Pick
 // and Sent in the warehouse view and sees the invoice appear, each order linked to its workflow in the Temporal Web
-// UI. Runs on a dev server of its own with the Web UI, and saves the README's screenshots of both.
+// UI. Runs on a dev server of its own with the Web UI and the codec server, as `npm start` wires them, and saves the
+// README's screenshots of both.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import getPort from 'get-port';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { buildCodecServer, codecEndpointForUi } from '../../client/codec-server';
+import { createLogger } from '../../config/logger';
 import { startDevServer, type DevServer } from '../../scripts/dev-server';
 import { startConsole, type ConsoleServer } from '../../simulators/console/server';
 import { orderWorkflowId } from '../../domain/names';
@@ -19,11 +23,28 @@ let h: Harness;
 let web: ConsoleServer;
 let browser: Browser;
 let page: Page;
+let codecServer: FastifyInstance;
 
 beforeAll(async () => {
   browser = await launchChromium();
-  server = await startDevServer({ port: await getPort(), uiPort: await getPort(), log: () => undefined });
+  // The UI learns the codec endpoint at start; the codec server holds the harness's keys, made after the server is up.
+  const codecPort = await getPort();
+  const codecToken = 'console-test-codec-token';
+  const uiPort = await getPort();
+  server = await startDevServer({
+    port: await getPort(),
+    uiPort,
+    uiCodecEndpoint: codecEndpointForUi(`http://localhost:${codecPort}`, codecToken),
+    log: () => undefined,
+  });
   h = await startHarness({ temporalAddress: server.address });
+  codecServer = buildCodecServer({
+    codec: h.payloadCodec,
+    token: codecToken,
+    allowedOrigins: [server.uiUrl!, `http://127.0.0.1:${uiPort}`],
+    logger: createLogger('silent'),
+  });
+  await codecServer.listen({ port: codecPort, host: '127.0.0.1' });
   web = await startConsole({
     port: 0,
     fortnoxUrl: h.sandboxes.fortnoxUrl,
@@ -41,6 +62,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+  await codecServer?.close();
   await web?.close();
   await h?.close();
   await server?.stop();
@@ -91,7 +113,8 @@ describe('sandbox console', () => {
     const result = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).result();
     expect(result.outcome).toBe('invoiced');
     const ui = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    await ui.goto((await fortnoxRow.getByTestId('workflow-link').getAttribute('href')) as string);
+    const href = (await fortnoxRow.getByTestId('workflow-link').getAttribute('href')) as string;
+    await ui.goto(href);
     await ui
       .getByText(/Completed/i)
       .first()
@@ -99,6 +122,15 @@ describe('sandbox console', () => {
     await ui.getByText(orderWorkflowId(h.tenantId, documentNumber)).first().waitFor();
     await ui.waitForLoadState('networkidle');
     await ui.screenshot({ path: join(screenshots, 'temporal-ui.png') });
+
+    // Temporal stores the order's payloads encrypted; the UI shows them decoded through the codec server.
+    const fortnoxOrder = await h.fortnox.getOrder(documentNumber);
+    const customerName = fortnoxOrder.DeliveryName || fortnoxOrder.CustomerName;
+    expect(customerName).toBeTruthy();
+    // The history's expanded view; the order's WMS upsert shows its input, consignee included.
+    await ui.getByRole('button', { name: 'Minimized' }).click();
+    await ui.getByText('upsertWmsOrder').last().click();
+    await ui.getByText(customerName!).first().waitFor({ timeout: 30_000 });
     await ui.close();
   });
 });

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { NativeConnection, Runtime, DefaultLogger, type Worker } from '@temporalio/worker';
 import got from 'got';
 import { inject } from 'vitest';
@@ -14,13 +15,16 @@ import { FortnoxClient } from '../../activities/fortnox/client';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import { Pacer } from '../../activities/fortnox/pacer';
 import { WmsClient } from '../../activities/wms/client';
+import { newCodecKeyEntry, parseCodecKeys } from '../../client/codec-keys';
+import { dataConverterOf } from '../../client/connection';
+import { EncryptionCodec } from '../../client/payload-codec';
 import { buildWebhookReceiver, webhookPath, webhookTenantOf, type WebhookOutcome } from '../../client/webhook-receiver';
 import { createLogger } from '../../config/logger';
 import { observeWebhook } from '../../observability/metrics';
 import type { Tenant } from '../../config/tenants';
 import { orderWorkflowId, syncOrdersWorkflowId } from '../../domain/names';
 import { settingsSchema } from '../../domain/settings';
-import { recordHistory } from './record';
+import { recordHistory, recordWith } from './record';
 import {
   startEmbeddedSandboxes,
   type EmbeddedSandboxes,
@@ -66,7 +70,13 @@ export interface HarnessOptions {
 }
 
 export interface Harness {
+  /** Seals and opens payloads, as the product's clients and workers do: the worker processes it spawns hold its keys. */
   client: Client;
+  payloadCodec: EncryptionCodec;
+  /** CODEC_KEYS for a process a test starts beside the harness (a script, a CLI): the harness's own key. */
+  codecKeys: string;
+  /** A payload from a raw history, opened and parsed. */
+  decodePayload<T>(payload: Payload | undefined): Promise<T | undefined>;
   tenant: Tenant;
   tenantId: string;
   taskQueue: string;
@@ -137,7 +147,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const tenantId = `t-${randomBytes(4).toString('hex')}`;
   const taskQueue = `test-${tenantId}`;
   const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  // A key of its own per harness, in CODEC_KEYS for the worker processes it spawns.
+  const codecKeys = newCodecKeyEntry();
+  const payloadCodec = new EncryptionCodec(parseCodecKeys(codecKeys, 'test key'));
+  const client = new Client({ connection, dataConverter: dataConverterOf(payloadCodec) });
+  recordWith(payloadCodec);
   const webhookOutcomes: WebhookOutcome[] = [];
   // The receiver must listen before the sandboxes start (they need its URL); it learns the tenant afterwards.
   const known: { tenant?: Tenant } = {};
@@ -217,6 +231,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const harness: Harness = {
     client,
+    payloadCodec,
+    codecKeys,
+    async decodePayload<T>(payload: Payload | undefined) {
+      if (!payload) return undefined;
+      const [opened] = await payloadCodec.decode([payload]);
+      return defaultPayloadConverter.fromPayload(opened!) as T;
+    },
     tenant,
     tenantId,
     taskQueue,
@@ -243,6 +264,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             taskQueue,
             registry: registryOfProcess,
             client,
+            payloadCodec,
             workflowBundle: { codePath: inject('workflowBundlePath') },
             // The sandbox enforces Fortnox's limit; tests need not be slower than the pacer makes them.
             fortnoxActivitiesPerSecond: 50,
@@ -269,6 +291,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             TENANTS_FILE: tenantsFile,
             TASK_QUEUE: taskQueue,
             DATA_DIR: dir,
+            CODEC_KEYS: codecKeys,
             LOG_LEVEL: 'debug',
           },
           stdio: ['ignore', 'pipe', 'pipe'],

@@ -101,7 +101,7 @@ describe('schedules from the settings', () => {
     const events = (await h.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     const handedOver = events[0]?.workflowExecutionStartedEventAttributes?.lastCompletionResult?.payloads ?? [];
     expect(handedOver).toHaveLength(1);
-    expect(JSON.parse(Buffer.from(handedOver[0]!.data!).toString())).toMatchObject({ cursor: first.cursor });
+    expect(await h.decodePayload(handedOver[0])).toMatchObject({ cursor: first.cursor });
     const activities = events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter(Boolean);
     expect(activities).not.toContain('previousScheduledResult');
   });

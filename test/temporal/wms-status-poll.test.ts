@@ -73,7 +73,7 @@ describe('WMS status-change poll (webhooks off)', () => {
     );
     expect(signals).toHaveLength(1);
     const payload = signals[0]!.workflowExecutionSignaledEventAttributes!.input!.payloads![0]!;
-    expect(JSON.parse(Buffer.from(payload.data!).toString())).toMatchObject({
+    expect(await h.decodePayload(payload)).toMatchObject({
       webhookEventId: statusEventId(wmsOrderId, 450),
       statusNumber: 450,
     });
