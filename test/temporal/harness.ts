@@ -17,7 +17,7 @@ import { Pacer } from '../../activities/fortnox/pacer';
 import { WmsClient } from '../../activities/wms/client';
 import { newCodecKeyEntry, parseCodecKeys } from '../../client/codec-keys';
 import { dataConverterOf } from '../../client/connection';
-import { EncryptionCodec } from '../../client/payload-codec';
+import { ENCRYPTED_ENCODING, EncryptionCodec } from '../../client/payload-codec';
 import { buildWebhookReceiver, webhookPath, webhookTenantOf, type WebhookOutcome } from '../../client/webhook-receiver';
 import { createLogger } from '../../config/logger';
 import { observeWebhook } from '../../observability/metrics';
@@ -75,6 +75,8 @@ export interface Harness {
   payloadCodec: EncryptionCodec;
   /** CODEC_KEYS for a process a test starts beside the harness (a script, a CLI): the harness's own key. */
   codecKeys: string;
+  /** A run's history with every sealed payload in it opened (the bytes Temporal stores are ciphertext). */
+  openedHistory(workflowId: string, runId?: string): Promise<unknown>;
   /** A payload from a raw history, opened and parsed. */
   decodePayload<T>(payload: Payload | undefined): Promise<T | undefined>;
   tenant: Tenant;
@@ -233,6 +235,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     client,
     payloadCodec,
     codecKeys,
+    async openedHistory(workflowId, runId) {
+      const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
+      const open = async (value: unknown): Promise<unknown> => {
+        if (value instanceof Uint8Array || !value || typeof value !== 'object') return value;
+        if (Array.isArray(value)) return Promise.all(value.map(open));
+        const payload = value as Payload;
+        if (payload.metadata?.encoding && Buffer.from(payload.metadata.encoding).toString() === ENCRYPTED_ENCODING) {
+          return (await payloadCodec.decode([payload]))[0];
+        }
+        const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await open(v)] as const));
+        return Object.fromEntries(entries);
+      };
+      return open(history);
+    },
     async decodePayload<T>(payload: Payload | undefined) {
       if (!payload) return undefined;
       const [opened] = await payloadCodec.decode([payload]);

@@ -3,6 +3,7 @@
 // credentials and every token the Fortnox sandbox issued. Zero hits.
 import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { orderWorkflowId } from '../../domain/names';
 import { invoicesFor, orderInWarehouse, orderResult, startHarness, type Harness } from './harness';
 
 let h: Harness | undefined;
@@ -55,7 +56,8 @@ describe('secrets', () => {
     for await (const info of h.client.workflow.list({ query: `Tenant = "${h.tenantId}"` })) {
       workflows++;
       const handle = h.client.workflow.getHandle(info.workflowId, info.runId);
-      haystack.push(...texts(await handle.fetchHistory()));
+      // Opened: a secret sealed in a payload would still be a secret in Temporal for anyone holding the codec key.
+      haystack.push(...texts(await h.openedHistory(info.workflowId, info.runId)));
       const description = await handle.describe();
       haystack.push(
         ...texts(description.searchAttributes),
@@ -64,6 +66,9 @@ describe('secrets', () => {
       );
     }
     expect(workflows).toBeGreaterThan(1);
+    // The histories were searched opened: the order's result reads in plain JSON there.
+    const orderHistory = texts(await h.openedHistory(orderWorkflowId(h.tenantId, documentNumber))).join('\n');
+    expect(orderHistory).toContain('"outcome":"invoiced"');
     expect(receiverLog).toContain('webhook accepted'); // the logs really were captured
     expect(h.workerProcessOutput()).toContain('invoice created');
     const text = haystack.join('\n');
