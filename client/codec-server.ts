@@ -36,7 +36,13 @@ const payloadsBody = z.object({
 
 type CodecRequest = FastifyRequest<{ Params: { token?: string; action: string } }>;
 
-function fromJson(payload: z.infer<typeof payloadsBody>['payloads'][number]): Payload {
+/** A payload in protobuf JSON, as the codec-server protocol and `temporal workflow show --output json` write it. */
+export interface JsonPayload {
+  metadata?: Record<string, string>;
+  data?: string;
+}
+
+export function payloadFromJson(payload: JsonPayload): Payload {
   return {
     metadata: Object.fromEntries(
       Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value, 'base64')]),
@@ -45,7 +51,7 @@ function fromJson(payload: z.infer<typeof payloadsBody>['payloads'][number]): Pa
   };
 }
 
-function toJson(payload: Payload) {
+export function payloadToJson(payload: Payload): Required<JsonPayload> {
   return {
     metadata: Object.fromEntries(
       Object.entries(payload.metadata ?? {}).map(([key, value]) => [key, Buffer.from(value).toString('base64')]),
@@ -102,10 +108,10 @@ export function buildCodecServer(options: CodecServerOptions): FastifyInstance {
     if (!parsed.success) {
       return reply.code(400).send({ error: 'expected { payloads: [{ metadata?: {…base64}, data?: base64 }] }' });
     }
-    const payloads = parsed.data.payloads.map(fromJson);
+    const payloads = parsed.data.payloads.map(payloadFromJson);
     try {
       const result = action === 'decode' ? await options.codec.decode(payloads) : await options.codec.encode(payloads);
-      return reply.send({ payloads: result.map(toJson) });
+      return reply.send({ payloads: result.map(payloadToJson) });
     } catch (err) {
       if (err instanceof PayloadDecryptionError) return reply.code(422).send({ error: err.message });
       throw err;

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newCodecKeyEntry, parseCodecKeys } from '../../client/codec-keys';
-import { buildCodecServer, codecEndpointForUi } from '../../client/codec-server';
+import { buildCodecServer, codecEndpointForUi, payloadFromJson, payloadToJson } from '../../client/codec-server';
 import { EncryptionCodec } from '../../client/payload-codec';
 import { createLogger } from '../../config/logger';
 
@@ -15,12 +15,6 @@ const codec = new EncryptionCodec(parseCodecKeys(newCodecKeyEntry(), 'test'));
 let server: FastifyInstance;
 let base: string;
 
-const asJson = (payload: { metadata?: Record<string, Uint8Array> | null; data?: Uint8Array | null }) => ({
-  metadata: Object.fromEntries(
-    Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-  ),
-  data: Buffer.from(payload.data ?? []).toString('base64'),
-});
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
   got.post(`${base}${path}`, { json: body, headers, throwHttpErrors: false, retry: { limit: 0 } });
 
@@ -35,7 +29,7 @@ afterAll(() => server.close());
 describe('the codec server', () => {
   it('decodes sealed payloads for the Web UI (token in the path) and for a caller with the bearer token', async () => {
     const [sealed] = await codec.encode([defaultPayloadConverter.toPayload({ Name: 'Astrid Lindqvist' })]);
-    const body = { payloads: [asJson(sealed!)] };
+    const body = { payloads: [payloadToJson(sealed!)] };
     const endpoint = new URL(codecEndpointForUi(base, token)).pathname;
     for (const answer of [
       await post(`${endpoint}/decode`, body, { origin: uiOrigin, 'x-namespace': 'default' }),
@@ -54,17 +48,16 @@ describe('the codec server', () => {
 
   it('encodes: what it seals, the codec opens', async () => {
     const plain = defaultPayloadConverter.toPayload({ orderNumber: '1042' });
-    const answer = await post('/codec/encode', { payloads: [asJson(plain)] }, { authorization: `Bearer ${token}` });
+    const answer = await post(
+      '/codec/encode',
+      { payloads: [payloadToJson(plain)] },
+      { authorization: `Bearer ${token}` },
+    );
     expect(answer.statusCode).toBe(200);
     const sealed = (JSON.parse(answer.body) as { payloads: Array<{ metadata: Record<string, string>; data: string }> })
       .payloads[0]!;
     expect(Buffer.from(sealed.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
-    const [opened] = await codec.decode([
-      {
-        metadata: Object.fromEntries(Object.entries(sealed.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-        data: Buffer.from(sealed.data, 'base64'),
-      },
-    ]);
+    const [opened] = await codec.decode([payloadFromJson(sealed)]);
     expect(defaultPayloadConverter.fromPayload(opened!)).toEqual({ orderNumber: '1042' });
   });
 
@@ -93,7 +86,7 @@ describe('the codec server', () => {
     expect(malformed.body).toContain('expected { payloads');
     const other = new EncryptionCodec(parseCodecKeys(newCodecKeyEntry(), 'other'));
     const [sealed] = await other.encode([defaultPayloadConverter.toPayload('x')]);
-    const refused = await post('/codec/decode', { payloads: [asJson(sealed!)] }, auth);
+    const refused = await post('/codec/decode', { payloads: [payloadToJson(sealed!)] }, auth);
     expect(refused.statusCode).toBe(422);
     expect(refused.body).toMatch(/which this process does not hold/);
   });

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
@@ -141,6 +142,18 @@ export async function waitFor<T>(
   throw new Error(
     `Timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`,
   );
+}
+
+/** A stream that keeps what is written to it, e.g. the receiver's log for a test that searches it. */
+export function textSink(): { sink: Writable; text: () => string } {
+  let text = '';
+  const sink = new Writable({
+    write(chunk, _encoding, done) {
+      text += String(chunk);
+      done();
+    },
+  });
+  return { sink, text: () => text };
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {

@@ -4,12 +4,11 @@
 // not encrypt (workflow ids, search attributes, memos, the Web UI's details, logs, metric labels) hold, listed here,
 // an order number and a customer number at most.
 import { execFileSync } from 'node:child_process';
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary';
 import { orderWorkflowId } from '../../domain/names';
 import { registry } from '../../observability/metrics';
-import { invoicesFor, orderResult, startHarness, type Harness } from './harness';
+import { invoicesFor, orderResult, startHarness, textSink, type Harness } from './harness';
 
 let h: Harness | undefined;
 afterAll(async () => h?.close());
@@ -23,14 +22,8 @@ const person = {
 
 describe('personal data', () => {
   it('is encrypted in every history, and absent from ids, search attributes, memos, details, logs and metrics', async () => {
-    let receiverLog = '';
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        receiverLog += chunk.toString();
-        done();
-      },
-    });
-    h = await startHarness({ startWorkers: false, receiverLog: sink });
+    const receiverLog = textSink();
+    h = await startHarness({ startWorkers: false, receiverLog: receiverLog.sink });
     await h.spawnWorkerProcess();
     const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }], {
       DeliveryName: person.name,
@@ -96,7 +89,7 @@ describe('personal data', () => {
     const details = await handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
     expect(details.currentDetails).toContain(documentNumber);
     expect(leaks(details.currentDetails ?? '')).toEqual([]);
-    const logs = `${receiverLog}\n${h.workerProcessOutput()}`;
+    const logs = `${receiverLog.text()}\n${h.workerProcessOutput()}`;
     expect(h.workerProcessOutput()).toContain('invoice created'); // the worker's log really was captured
     expect(leaks(logs)).toEqual([]);
     expect(leaks(await registry.metrics())).toEqual([]);

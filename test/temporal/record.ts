@@ -5,8 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { PayloadCodec } from '@temporalio/common';
 import { inject } from 'vitest';
+import { payloadFromJson, payloadToJson, type JsonPayload } from '../../client/codec-server';
 import { ENCRYPTED_ENCODING } from '../../client/payload-codec';
 import { resolveTemporalBinary } from '../../scripts/temporal-binary';
 
@@ -17,7 +18,6 @@ export function recordWith(codec: PayloadCodec): void {
   recordingCodec = codec;
 }
 
-type JsonPayload = { metadata?: Record<string, string>; data?: string };
 const sealedEncoding = Buffer.from(ENCRYPTED_ENCODING).toString('base64');
 
 /** Opens every sealed payload in a history as the CLI prints it (protobuf JSON: bytes in base64). */
@@ -26,17 +26,8 @@ async function openPayloads(value: unknown): Promise<unknown> {
   if (!value || typeof value !== 'object') return value;
   const payload = value as JsonPayload;
   if (payload.metadata?.encoding === sealedEncoding && recordingCodec) {
-    const sealed: Payload = {
-      metadata: Object.fromEntries(Object.entries(payload.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
-      data: Buffer.from(payload.data ?? '', 'base64'),
-    };
-    const [opened] = await recordingCodec.decode([sealed]);
-    return {
-      metadata: Object.fromEntries(
-        Object.entries(opened!.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-      ),
-      data: Buffer.from(opened!.data ?? new Uint8Array()).toString('base64'),
-    };
+    const [opened] = await recordingCodec.decode([payloadFromJson(payload)]);
+    return payloadToJson(opened!);
   }
   const entries = await Promise.all(Object.entries(value).map(async ([k, v]) => [k, await openPayloads(v)] as const));
   return Object.fromEntries(entries);

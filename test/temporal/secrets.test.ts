@@ -1,10 +1,9 @@
 // Secrets never enter Temporal or the logs: after a full order lifecycle (with a standalone worker process, as in
 // production), every workflow history, search attribute and memo, and every log line, is searched for the sandboxes'
 // credentials and every token the Fortnox sandbox issued. Zero hits.
-import { Writable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { orderWorkflowId } from '../../domain/names';
-import { invoicesFor, orderInWarehouse, orderResult, startHarness, type Harness } from './harness';
+import { invoicesFor, orderInWarehouse, orderResult, startHarness, textSink, type Harness } from './harness';
 
 let h: Harness | undefined;
 afterAll(async () => h?.close());
@@ -21,14 +20,8 @@ function texts(value: unknown, out: string[] = []): string[] {
 
 describe('secrets', () => {
   it('appear in no history, search attribute, memo or log line', async () => {
-    let receiverLog = '';
-    const sink = new Writable({
-      write(chunk, _enc, done) {
-        receiverLog += chunk.toString();
-        done();
-      },
-    });
-    h = await startHarness({ startWorkers: false, receiverLog: sink });
+    const receiverLog = textSink();
+    h = await startHarness({ startWorkers: false, receiverLog: receiverLog.sink });
     await h.spawnWorkerProcess();
     const { documentNumber, wmsOrderId } = await orderInWarehouse(h, [{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
     await h.floor(wmsOrderId, 'release');
@@ -51,7 +44,7 @@ describe('secrets', () => {
     ];
     expect(h.sandboxes.issuedFortnoxTokens().length).toBeGreaterThan(0);
 
-    const haystack: string[] = [receiverLog, h.workerProcessOutput()];
+    const haystack: string[] = [receiverLog.text(), h.workerProcessOutput()];
     let workflows = 0;
     for await (const info of h.client.workflow.list({ query: `Tenant = "${h.tenantId}"` })) {
       workflows++;
@@ -69,7 +62,7 @@ describe('secrets', () => {
     // The histories were searched opened: the order's result reads in plain JSON there.
     const orderHistory = texts(await h.openedHistory(orderWorkflowId(h.tenantId, documentNumber))).join('\n');
     expect(orderHistory).toContain('"outcome":"invoiced"');
-    expect(receiverLog).toContain('webhook accepted'); // the logs really were captured
+    expect(receiverLog.text()).toContain('webhook accepted'); // the logs really were captured
     expect(h.workerProcessOutput()).toContain('invoice created');
     const text = haystack.join('\n');
     const hits = secrets.filter((secret) => secret && text.includes(secret));
