@@ -2,6 +2,7 @@
 // TEMPORAL_CLI, else `temporal` on PATH, else a cached build in .tools/bin (built with `go install` when Go is
 // present), else null, meaning "let the SDK use its own cached download".
 import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,7 +19,7 @@ export interface ResolvedBinary {
   source: BinarySource;
 }
 
-function isExecutable(path: string): boolean {
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return statSync(path).isFile();
@@ -34,18 +35,38 @@ function onPath(name: string, env: NodeJS.ProcessEnv): string | undefined {
   return undefined;
 }
 
-function goAvailable(env: NodeJS.ProcessEnv): boolean {
+export function goAvailable(env: NodeJS.ProcessEnv): boolean {
   return spawnSync('go', ['version'], { env, stdio: 'ignore' }).status === 0;
 }
 
-/** Builds the CLI with `go install` into .tools/bin. Writes to a temporary GOBIN first so a half-built binary is never used. */
-async function buildWithGo(log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<string> {
-  const stagingBin = join(toolsDir, `bin.building-${process.pid}`);
+export interface GoInstallTarget {
+  /** What it is, for the log: "the Temporal CLI". */
+  what: string;
+  /** `module/path/cmd/x@version`. */
+  module: string;
+  /** The name `go install` gives the binary (the last path element of the package). */
+  builtName: string;
+  /** Where the binary is cached. */
+  target: string;
+}
+
+/**
+ * Builds Go binaries with `go install` into their cache paths (one `go install` for all, so shared modules compile
+ * once). Writes to a temporary GOBIN first so a half-built binary is never used.
+ */
+export async function goInstall(
+  targets: GoInstallTarget[],
+  log: (line: string) => void,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<void> {
+  // One staging folder per build: two builds in one process (the CLI and the server) must not share it.
+  const stagingBin = join(toolsDir, `bin.building-${process.pid}-${randomBytes(4).toString('hex')}`);
   mkdirSync(stagingBin, { recursive: true });
+  const what = targets.map((t) => t.what).join(' and ');
   log(
-    `Building the Temporal CLI from Go modules (${TEMPORAL_CLI_MODULE}) into ${cachedBinary}.\n` +
+    `Building ${what} from Go modules (${targets.map((t) => t.module).join(', ')}).\n` +
       '  This happens once: the first build downloads a few hundred modules and compiles them, which takes\n' +
-      '  about 5-15 minutes on 2 cores. Later runs reuse the binary.',
+      '  about 3-15 minutes on 2 cores. Later runs reuse the cached binaries.',
   );
   const started = Date.now();
   const ticker = setInterval(
@@ -54,7 +75,7 @@ async function buildWithGo(log: (line: string) => void, env: NodeJS.ProcessEnv):
   );
   try {
     await new Promise<void>((resolvePromise, reject) => {
-      const child = spawn('go', ['install', TEMPORAL_CLI_MODULE], {
+      const child = spawn('go', ['install', ...targets.map((t) => t.module)], {
         env: { ...env, CGO_ENABLED: '0', GOBIN: stagingBin },
         stdio: ['ignore', 'inherit', 'inherit'],
       });
@@ -64,12 +85,21 @@ async function buildWithGo(log: (line: string) => void, env: NodeJS.ProcessEnv):
   } finally {
     clearInterval(ticker);
   }
-  mkdirSync(dirname(cachedBinary), { recursive: true });
-  renameSync(join(stagingBin, 'temporal'), cachedBinary);
+  for (const t of targets) {
+    mkdirSync(dirname(t.target), { recursive: true });
+    renameSync(join(stagingBin, t.builtName), t.target);
+    const sizeMb = (statSync(t.target).size / 1024 / 1024).toFixed(0);
+    log(`Built ${t.what} in ${Math.round((Date.now() - started) / 1000)} s (${sizeMb} MiB): ${t.target}`);
+  }
   rmSync(stagingBin, { recursive: true, force: true });
-  const seconds = Math.round((Date.now() - started) / 1000);
-  const sizeMb = (statSync(cachedBinary).size / 1024 / 1024).toFixed(0);
-  log(`Built the Temporal CLI in ${seconds} s (${sizeMb} MiB): ${cachedBinary}`);
+}
+
+async function buildWithGo(log: (line: string) => void, env: NodeJS.ProcessEnv): Promise<string> {
+  await goInstall(
+    [{ what: 'the Temporal CLI', module: TEMPORAL_CLI_MODULE, builtName: 'temporal', target: cachedBinary }],
+    log,
+    env,
+  );
   return cachedBinary;
 }
 

@@ -90,7 +90,14 @@ describe('docker-compose.yml', () => {
     expect(services.temporal!.image).toMatch(/^temporalio\/server:/);
     expect(services['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:/);
     expect(services['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
-    expect(words(services['temporal-schema']!.command).join(' ')).toContain('update-schema');
+    // The one-shot jobs run the scripts in deploy/ (which `npm run stack` runs too), mounted where the command says.
+    for (const job of ['temporal-schema', 'temporal-setup']) {
+      const script = words(services[job]!.command)[0]!;
+      const mount = (services[job]!.volumes ?? []).find((v) => v.split(':')[1] === script);
+      expect(mount, `${job} mounts ${script}`).toBeDefined();
+      expect(existsSync(join(root, mount!.split(':')[0]!)), mount).toBe(true);
+    }
+    expect(read('deploy/temporal-schema.sh')).toContain('update-schema');
   });
 
   it('starts each service after what it needs, and health-checks the long-running ones', () => {
@@ -162,7 +169,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('registers exactly the search attributes the workflows use, with their types', () => {
-    const script = words(services['temporal-setup']!.command).join(' ');
+    const script = read('deploy/temporal-setup.sh');
     const found = [...script.matchAll(/^\s*add (\w+) (\w+)\s*$/gm)].map((m) => [m[1], m[2]]);
     const typeName: Record<string, string> = {
       KEYWORD: 'Keyword',
