@@ -33,6 +33,9 @@ const FAILURE_REPORT_EVERY_MS = 60_000;
 export function taskQueuePeers(options: TaskQueuePeersOptions): PeerCount {
   const now = options.now ?? Date.now;
   const reportedAt = new Map<string, number>();
+  // The server forgets its pollers when it restarts, and each process reappears only as it polls again: a count that
+  // falls is kept at the highest seen within LIVE_POLLER_MS, the time a process really gone takes to stop counting.
+  const seen = new Map<string, Array<{ count: number; at: number }>>();
   return {
     async count(key) {
       if (!options.isTenant(key)) return undefined;
@@ -52,7 +55,11 @@ export function taskQueuePeers(options: TaskQueuePeersOptions): PeerCount {
           }
           throw err;
         });
-      return livePollers(described.pollers ?? [], now() - LIVE_POLLER_MS, options.identity);
+      const at = now();
+      const recent = (seen.get(key) ?? []).filter((s) => s.at > at - LIVE_POLLER_MS);
+      recent.push({ count: livePollers(described.pollers ?? [], at - LIVE_POLLER_MS, options.identity), at });
+      seen.set(key, recent);
+      return Math.max(...recent.map((s) => s.count));
     },
   };
 }

@@ -63,6 +63,10 @@ interface KeyState {
   peers: number;
   /** When peers was last counted (-Infinity: never). */
   peersCountedAt: number;
+  /** Whether a count has answered yet (the first decides the start-up hold, see countPeersWith). */
+  peersAnswered: boolean;
+  /** When this process first used the key. */
+  createdAt: number;
   peersCounting: Promise<void> | undefined;
   /** Wakes reserve() waiters when room may have appeared. */
   changed: WakeUp;
@@ -78,6 +82,7 @@ export class Pacer {
   private peers: PeerCount | undefined;
   private readonly peerRefreshMs: number;
   private readonly reserveLeadMs: number;
+  private holdIfShared = false;
 
   constructor(options: PacerOptions = {}) {
     const requests = options.requests ?? 25;
@@ -91,9 +96,15 @@ export class Pacer {
     this.reserveLeadMs = options.reserveLeadMs ?? DEFAULT_RESERVE_LEAD_MS;
   }
 
-  /** Shares each key's budget with the processes `peers` counts (the worker sets it once it knows its identity). */
-  countPeersWith(peers: PeerCount): void {
+  /**
+   * Shares each key's budget with the processes `peers` counts (the worker sets it once it knows its identity). With
+   * `holdIfShared` (the worker's default), a process whose first count finds others polling the key (or a process
+   * killed within the count's memory, which this one may replace) grants nothing until a window after it first used
+   * the key: what those sent in the last window before it started is unknown to it, and counts at Fortnox.
+   */
+  countPeersWith(peers: PeerCount, options: { holdIfShared?: boolean } = {}): void {
     this.peers = peers;
+    this.holdIfShared = options.holdIfShared ?? true;
     for (const state of this.keys.values()) state.peersCountedAt = -Infinity;
   }
 
@@ -117,6 +128,8 @@ export class Pacer {
         reserved: 0,
         peers: 1,
         peersCountedAt: -Infinity,
+        peersAnswered: false,
+        createdAt: this.now(),
         peersCounting: undefined,
         changed: new WakeUp(),
       };
@@ -222,7 +235,11 @@ export class Pacer {
       .count(key)
       .then(
         (count) => {
-          if (count !== undefined) state.peers = Math.max(1, count);
+          if (count === undefined) return;
+          if (this.holdIfShared && !state.peersAnswered && count > 1)
+            state.blockedUntil = Math.max(state.blockedUntil, state.createdAt + this.windowMs);
+          state.peersAnswered = true;
+          state.peers = Math.max(1, count);
         },
         () => undefined,
       )

@@ -116,6 +116,41 @@ describe('Pacer', () => {
       expect(pacer.limitFor('t')).toBe(3);
     });
 
+    it('holds the first grant a window after first use when the first count finds others (a predecessor may have sent)', async () => {
+      const { peers, counts } = peersOf({ t: 3, alone: 1 });
+      const pacer = new Pacer({ windowMs: 300, safety: { requests: 1, marginMs: 0 }, peerRefreshMs: 10 });
+      pacer.countPeersWith(peers);
+      // First use of both keys now: the worker's first poll reserves before any count.
+      const firstUse = Date.now();
+      expect(pacer.tryReserve('t')).toBe(true);
+      pacer.release('t');
+      expect(pacer.tryReserve('alone')).toBe(true);
+      pacer.release('alone');
+      await pacer.acquire('alone'); // alone on its queue: no hold
+      expect(Date.now() - firstUse).toBeLessThan(250);
+      const granted = pacer.acquire('t').then(() => Date.now());
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(pacer.tryReserve('t')).toBe(false); // no poll either while held
+      expect(await granted).toBeGreaterThanOrEqual(firstUse + 300 - 5);
+      // Only the first count holds: a later rise in peers shares the budget, it does not stop the key.
+      counts.t = 4;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const before = Date.now();
+      await pacer.acquire('t');
+      await new Promise((resolve) => setImmediate(resolve));
+      await pacer.acquire('t');
+      expect(Date.now() - before).toBeLessThan(250);
+      expect(pacer.limitFor('t')).toBe(6);
+    });
+
+    it('holds nothing when told not to (countPeersWith holdIfShared: false)', async () => {
+      const { peers } = peersOf({ t: 3 });
+      const pacer = new Pacer();
+      pacer.countPeersWith(peers, { holdIfShared: false });
+      await pacer.acquire('t');
+      expect(pacer.limitFor('t')).toBe(8);
+    });
+
     it('keeps the last count when counting fails or cannot tell, and treats fewer than one as one', async () => {
       let clock = 0;
       let answer: () => Promise<number | undefined> = () => Promise.resolve(3);

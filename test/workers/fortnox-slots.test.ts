@@ -5,7 +5,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import type { ActivitySlotInfo, SlotReserveContext } from '@temporalio/worker';
 import { Pacer } from '../../activities/fortnox/pacer';
 import type { Client } from '@temporalio/client';
-import { livePollers, taskQueuePeers } from '../../workers/fortnox-peers';
+import { LIVE_POLLER_MS, livePollers, taskQueuePeers } from '../../workers/fortnox-peers';
 import { fortnoxSlotSupplier } from '../../workers/fortnox-slots';
 
 const ctx = { slotType: 'activity', taskQueue: 'fortnox:t', workerIdentity: 'w', workerBuildId: '', isSticky: false };
@@ -116,5 +116,33 @@ describe('taskQueuePeers', () => {
     answer = () => Promise.resolve({ pollers: [{ identity: 'other', lastAccessTime: msToTs(59_000) }] });
     expect(await peers.count('acme')).toBe(2);
     expect(asked).toEqual(['fortnox:acme', 'fortnox:acme', 'fortnox:acme', 'fortnox:acme']);
+  });
+
+  it('keeps a falling count at the highest seen within LIVE_POLLER_MS: a restarted server forgets its pollers', async () => {
+    let clock = 100_000;
+    let pollers: Array<{ identity: string; lastAccessTime: ReturnType<typeof msToTs> }> = [];
+    const client = {
+      workflowService: { describeTaskQueue: () => Promise.resolve({ pollers }) },
+    } as unknown as Client;
+    const peers = taskQueuePeers({
+      client,
+      namespace: 'default',
+      identity: 'me',
+      isTenant: () => true,
+      now: () => clock,
+    });
+    pollers = ['a', 'b'].map((identity) => ({ identity, lastAccessTime: msToTs(clock - 1000) }));
+    expect(await peers.count('acme')).toBe(3);
+    // The server restarted: no poller known until each polls again.
+    clock += 5000;
+    pollers = [];
+    expect(await peers.count('acme')).toBe(3);
+    pollers = [{ identity: 'a', lastAccessTime: msToTs(clock) }];
+    clock += 1000;
+    expect(await peers.count('acme')).toBe(3);
+    // b is really gone: once the highest count is older than LIVE_POLLER_MS, the count falls.
+    clock += LIVE_POLLER_MS;
+    pollers = [{ identity: 'a', lastAccessTime: msToTs(clock - 1000) }];
+    expect(await peers.count('acme')).toBe(2);
   });
 });
