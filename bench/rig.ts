@@ -3,7 +3,7 @@
 // product's worker as a child process that can be killed and restarted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dataConverterOf, payloadCodecFor } from '../client/connection';
@@ -15,6 +15,8 @@ import { createLogger } from '../config/logger';
 import type { Tenant } from '../config/tenants';
 import { settingsSchema } from '../domain/settings';
 import { startDevServer, type DevServer } from '../scripts/dev-server';
+import { freeServerPorts, startStack, type Stack } from '../scripts/stack/stack';
+import { startBalancer, type Balancer } from './balancer';
 import { startFortnoxSandbox, type FortnoxSandbox } from '../simulators/fortnox/server';
 import { createArticle } from '../simulators/fortnox/rest/articles';
 import { createOrder } from '../simulators/fortnox/rest/orders';
@@ -38,6 +40,16 @@ export interface RigOptions {
   articles?: number;
   /** Fortnox Lager on: opening stock arrives as a released inbound document, orders move stock on delivery. */
   lager?: boolean;
+  /**
+   * The Temporal server: 'dev' (default) the CLI's dev server on a SQLite file; 'stack' the compose file's deployment
+   * run natively (PostgreSQL and the Temporal server built from go.temporal.io/server: scripts/stack/).
+   */
+  temporal?: 'dev' | 'stack';
+  /**
+   * 0 (default): the webhook receiver runs in this process. N: N receiver processes (`npm run receiver`) behind a
+   * round-robin balancer, as in production.
+   */
+  receiverProcesses?: number;
   log?: (line: string) => void;
 }
 
@@ -62,6 +74,8 @@ export interface Rig {
   dbFile: string;
   address: string;
   server: DevServer;
+  /** With the stack: PostgreSQL, which restartPostgres() restarts under the running server. */
+  stack?: Stack;
   client: Client;
   taskQueue: string;
   tenant: Tenant;
@@ -74,8 +88,11 @@ export interface Rig {
   /** Creates confirmed (Sent) orders in Fortnox as its own data entry would: straight into the sandbox state. */
   seedOrders(rows: OrderRowInput[][]): string[];
   spawnWorker(entry?: WorkerEntry, extraEnv?: Record<string, string>): Promise<WorkerProcess>;
-  /** Stops the dev server and starts it again on the same port and SQLite file. */
+  /** Stops the Temporal server and starts it again on the same port and database; the downtime in ms. */
   restartServer(): Promise<number>;
+  /** The receiver processes' balancer, when the rig runs receiver processes: connections per receiver. */
+  balancer?: Balancer;
+  /** The Temporal server's database on disk: the SQLite file, or PostgreSQL's data folder with the stack. */
   dbBytes(): number;
   resetCalls(): Promise<void>;
   close(): Promise<void>;
@@ -102,12 +119,47 @@ export function readCpuMs(pid: number): number | undefined {
   }
 }
 
+function folderBytes(path: string): number {
+  let total = 0;
+  for (const entry of readdirSync(path, { withFileTypes: true, recursive: true }))
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size;
+  return total;
+}
+
+/** Waits until a child's health endpoint answers 200; fails with its stderr when it exits first. */
+async function waitForHealth(url: string, child: ChildProcess, tail: () => string): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${url}: the process exited (${child.exitCode}):\n${tail()}`);
+    const ok = await got(url, { timeout: { request: 1000 }, retry: { limit: 0 } }).then(
+      (r) => r.statusCode === 200,
+      () => false,
+    );
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within 60 s:\n${tail()}`);
+}
+
 export async function startRig(options: RigOptions): Promise<Rig> {
   const log = options.log ?? (() => undefined);
   const dir = mkdtempSync(join(tmpdir(), 'wms-fortnox-rig-'));
   const dbFile = join(dir, 'temporal.sqlite');
   const port = await getPort();
-  let server = await startDevServer({ port, dbFilename: dbFile, log });
+  // The stack's PostgreSQL runs as the postgres user: its folder is not under `dir`, which only root may enter.
+  const stackDir = options.temporal === 'stack' ? mkdtempSync(join(tmpdir(), 'wms-fortnox-stack-')) : undefined;
+  if (stackDir) chmodSync(stackDir, 0o711);
+  const stack = stackDir
+    ? await startStack({
+        dir: stackDir,
+        postgresPort: await getPort(),
+        ports: { ...(await freeServerPorts()), FRONTEND_GRPC_PORT: port },
+        log,
+      })
+    : undefined;
+  let server: DevServer = stack
+    ? { address: stack.address, stop: () => stack.stop() }
+    : await startDevServer({ port, dbFilename: dbFile, log });
   const address = server.address;
   const connection = await Connection.connect({ address });
   // The worker processes it spawns share dir, so they find the key this makes there (or CODEC_KEYS, inherited).
@@ -123,7 +175,11 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   });
   await receiver.listen({ port: 0, host: '127.0.0.1' });
   const receiverAddress = receiver.server.address();
-  const receiverUrl = `http://127.0.0.1:${typeof receiverAddress === 'object' && receiverAddress ? receiverAddress.port : 0}`;
+  const receiverPorts = await Promise.all(Array.from({ length: options.receiverProcesses ?? 0 }, () => getPort()));
+  const balancer = receiverPorts.length ? await startBalancer(receiverPorts) : undefined;
+  const receiverUrl =
+    balancer?.url ??
+    `http://127.0.0.1:${typeof receiverAddress === 'object' && receiverAddress ? receiverAddress.port : 0}`;
 
   const fortnox = await startFortnoxSandbox({ rateLimit: options.fortnoxRateLimit ? undefined : false });
   const wms = await startWmsSandbox({
@@ -241,6 +297,27 @@ export async function startRig(options: RigOptions): Promise<Rig> {
   const tenantsFile = join(dir, 'tenants.json');
   writeFileSync(tenantsFile, JSON.stringify({ tenants: [tenant] }));
   const children = new Set<ChildProcess>();
+  const productEnv = async () => ({
+    ...process.env,
+    TEMPORAL_ADDRESS: address,
+    TENANTS_FILE: tenantsFile,
+    TASK_QUEUE: taskQueue,
+    DATA_DIR: dir,
+    LOG_LEVEL: 'info',
+    METRICS_PORT: String(await getPort()),
+  });
+  for (const receiverPort of receiverPorts) {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'client', 'receiver-main.ts')], {
+      cwd: repoRoot,
+      env: { ...(await productEnv()), WEBHOOK_PORT: String(receiverPort), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    children.add(child);
+    child.once('exit', () => children.delete(child));
+    let tail = '';
+    child.stderr!.on('data', (chunk: Buffer) => (tail = (tail + chunk.toString()).slice(-4000)));
+    await waitForHealth(`http://127.0.0.1:${receiverPort}/healthz`, child, () => tail);
+  }
 
   const rig: Rig = {
     dir,
@@ -258,6 +335,8 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     goodsOwner,
     articles,
     receiverUrl,
+    stack,
+    balancer,
     seedOrders(rowsPerOrder) {
       const at = fortnox.state.clock.nowMs();
       const today = fortnox.state.today();
@@ -277,16 +356,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
         entry === 'product' ? join(repoRoot, 'workers', 'main.ts') : join(repoRoot, 'bench', 'worker-process.ts');
       const child = spawn(process.execPath, ['--import', 'tsx', script], {
         cwd: repoRoot,
-        env: {
-          ...process.env,
-          TEMPORAL_ADDRESS: address,
-          TENANTS_FILE: tenantsFile,
-          TASK_QUEUE: taskQueue,
-          DATA_DIR: dir,
-          LOG_LEVEL: 'info',
-          METRICS_PORT: String(await getPort()),
-          ...extraEnv,
-        },
+        env: { ...(await productEnv()), ...extraEnv },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.add(child);
@@ -325,12 +395,14 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       return { child, pid: child.pid!, rssBytes: () => readRss(child.pid!), cpuMs: () => readCpuMs(child.pid!) };
     },
     async restartServer() {
+      if (stack) return stack.restartServer();
       const started = Date.now();
       await server.stop();
       server = await startDevServer({ port, dbFilename: dbFile, log });
       return Date.now() - started;
     },
     dbBytes() {
+      if (stack) return folderBytes(stack.postgres.dataDir);
       // SQLite in WAL mode keeps recent pages in the -wal file: both are the database's size on disk.
       let total = 0;
       for (const suffix of ['', '-wal', '-shm']) {
@@ -351,9 +423,11 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       wms.autopilot.stop();
       await receiver.close();
       await Promise.all([fortnox.close(), wms.close()]);
+      await balancer?.close();
       await connection.close();
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+      if (stackDir) rmSync(stackDir, { recursive: true, force: true });
     },
   };
   return rig;

@@ -1,11 +1,15 @@
 // `npm run chaos` (500 orders, 6 kills, one server restart) and `npm run chaos:short` (CI: 30 orders, 2 kills, one
 // restart): the chaos soak of issue 9. `--webhooks off` runs it without any webhook (the status-change poll alone).
-// `--long` (300 orders, about 20 minutes) and `--long --short` (CI) compress months of life (chaos/long.ts). Prints the
-// table of invariants and what was injected; any violation exits 1.
+// `--long` (300 orders, about 20 minutes) and `--long --short` (CI) compress months of life (chaos/long.ts). `--stack`
+// runs it on the compose file's deployment run natively (PostgreSQL + the Temporal server, scripts/stack/) with three
+// worker processes and two webhook receivers, and restarts PostgreSQL too. Prints the table of invariants and what
+// was injected; any violation exits 1.
 import { parseArgs } from 'node:util';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { longPlan, longProfile } from './long';
 import { runSoak, type SoakResult } from './soak';
+
+const seconds = (ms: number[]) => ms.map((m) => `${(m / 1000).toFixed(1)} s`).join(', ') || '-';
 
 export function resultTable(r: SoakResult): string {
   const i = r.invariants;
@@ -41,11 +45,19 @@ export function resultTable(r: SoakResult): string {
     ],
     ['faults injected: WMS', `${sum(r.faults.wms)} (${kinds(r.faults.wms)})`],
     ['429 bursts', r.faults.bursts429],
+    ...(r.stack
+      ? ([
+          [
+            'Temporal',
+            `the compose file's deployment, natively: PostgreSQL + Temporal server; ${r.stack.workers} worker processes, ${r.stack.receivers} webhook receivers behind a balancer`,
+          ],
+          ['webhooks taken per receiver', r.stack.webhooksPerReceiver.join(', ')],
+          ['PostgreSQL restarts', `${r.stack.postgresDowntimeMs.length} (down ${seconds(r.stack.postgresDowntimeMs)})`],
+        ] as [string, string][])
+      : []),
+    ["429 answers from Fortnox's rate limit (not injected)", r.faults.rateLimitedByLimit],
     ['worker kills (SIGKILL)', `${r.kills} (other worker exits/failed starts: ${r.workerExits})`],
-    [
-      'Temporal server restarts',
-      `${r.serverRestarts} (down ${r.serverDowntimeMs.map((m) => `${(m / 1000).toFixed(1)} s`).join(', ') || '-'})`,
-    ],
+    ['Temporal server restarts', `${r.serverRestarts} (down ${seconds(r.serverDowntimeMs)})`],
     [
       'Fortnox-side changes',
       `${r.fortnoxChanges.beforeStart} before start, ${r.fortnoxChanges.afterStart} after start, ${r.fortnoxChanges.cancelled} cancelled`,
@@ -78,6 +90,7 @@ async function main(): Promise<number> {
       'worker-log-level': { type: 'string', default: 'info' },
       'without-stock-sync': { type: 'boolean', default: false },
       webhooks: { type: 'string', default: 'basic' },
+      stack: { type: 'boolean', default: false },
       quiet: { type: 'boolean', default: false },
     },
   });
@@ -100,13 +113,17 @@ async function main(): Promise<number> {
   const defaults = long
     ? // Long: the worker is killed during reports by the profile, not at random progress points.
       { orders: short ? 24 : 300, kills: 0, seedOverMs: short ? 40_000 : 12 * 60_000, timeoutMinutes: short ? 6 : 60 }
-    : { orders: short ? 30 : 500, kills: short ? 2 : 6, seedOverMs: undefined, timeoutMinutes: short ? 6 : 90 };
+    : values.stack
+      ? // Three workers: each is killed at least once; the stack restarts slower than the dev server.
+        { orders: short ? 40 : 500, kills: short ? 3 : 9, seedOverMs: undefined, timeoutMinutes: short ? 10 : 90 }
+      : { orders: short ? 30 : 500, kills: short ? 2 : 6, seedOverMs: undefined, timeoutMinutes: short ? 6 : 90 };
   const result = await runSoak({
     orders: Number(values.orders ?? defaults.orders),
     kills: Number(values.kills ?? defaults.kills),
     seedOverMs: defaults.seedOverMs,
     profile: long ? longProfile(longPlan(short), seed) : undefined,
     serverRestarts: 1,
+    stack: values.stack ? { workers: 3, receivers: 2, postgresRestarts: 1 } : undefined,
     seed,
     faults: { errorRate: 0.05, timeoutAfterCommitRate: 0.05 },
     changeBeforeRate: Number(values['change-before-rate']),
@@ -137,6 +154,7 @@ async function main(): Promise<number> {
       violations: result.violations,
       kills: result.kills,
       serverRestarts: result.serverRestarts,
+      stack: result.stack,
       faults: result.faults,
       settled: result.settled,
       long: result.profile?.summary,

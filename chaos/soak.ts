@@ -46,6 +46,12 @@ export interface SoakOptions {
   seedOverMs?: number;
   /** A profile's settings, orders, actors and checks on top of the soak's (chaos/long.ts). */
   profile?: SoakProfile;
+  /**
+   * Run on the compose file's deployment, natively (PostgreSQL + the Temporal server: scripts/stack/), instead of the
+   * dev server, with this many worker and webhook receiver processes, and PostgreSQL restarted this many times under
+   * the running server. Fortnox's rate limit must then hold across the worker processes: a 429 from it is a violation.
+   */
+  stack?: { workers: number; receivers: number; postgresRestarts: number };
   /** How long to wait for everything to settle before checking. */
   timeoutMs: number;
   log: (line: string) => void;
@@ -62,7 +68,24 @@ export interface SoakResult {
   workerExits: number;
   serverRestarts: number;
   serverDowntimeMs: number[];
-  faults: { fortnox: Record<string, number>; wms: WmsFaultCounts; bursts429: number; rateLimited429: number };
+  /** With the stack: the processes it ran, PostgreSQL's restarts, and the webhook connections each receiver took. */
+  stack?: {
+    workers: number;
+    receivers: number;
+    postgresDowntimeMs: number[];
+    webhooksPerReceiver: number[];
+  };
+  /**
+   * 429 answers in all (`rateLimited429`), and those from Fortnox's own rate limit (`rateLimitedByLimit`), i.e. not
+   * the injected bursts.
+   */
+  faults: {
+    fortnox: Record<string, number>;
+    wms: WmsFaultCounts;
+    bursts429: number;
+    rateLimited429: number;
+    rateLimitedByLimit: number;
+  };
   fortnoxChanges: { beforeStart: number; afterStart: number; cancelled: number };
   floorCancelled: number;
   stockAdjustments: number;
@@ -83,7 +106,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const withStock = options.stockAdjustEveryMs !== false;
   const webhooks = options.webhooks !== false;
   const profile = options.profile;
+  const stack = options.stack;
   const rig = await startRig({
+    temporal: stack ? 'stack' : 'dev',
+    receiverProcesses: stack?.receivers,
+    log: stack ? options.log : undefined,
     fortnoxRateLimit: true,
     lager: withStock || profile?.lager === true,
     webhooks,
@@ -101,7 +128,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     webhookRetryScheduleMs: [500, 1000, 2000, 4000, 8000, 15_000, 30_000, 60_000],
   });
   const log = options.log;
-  const supervisor = new WorkerSupervisor(rig, log, options.workerLogLevel);
+  const supervisor = new WorkerSupervisor(rig, log, options.workerLogLevel, stack?.workers ?? 1);
   const context: SoakContext = { rig, supervisor, random, faults: options.faults, seed: options.seed, log };
   const wmsFaults: WmsFaultCounts = { error503: 0, timeoutAfterCommit: 0, latency: 0 };
   const cancelledInFortnox = new Set<string>();
@@ -113,8 +140,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const adjusting = new Set<Promise<unknown>>();
   let adjustmentCount = 0;
   const serverDowntimeMs: number[] = [];
+  const postgresDowntimeMs: number[] = [];
   const timers: NodeJS.Timeout[] = [];
   let floor: Floor | undefined;
+  /** Violations of the stack's own checks (429s from the rate limit, an idle receiver). */
+  const stackViolations: string[] = [];
   try {
     await applyFaults(rig, options.faults, options.seed, wmsFaults);
     await supervisor.start();
@@ -180,7 +210,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       [...floor!.records.values()].filter((r) => r.cancelledByFloor).length;
     const killAt = Array.from({ length: options.kills }, () => 0.05 + random() * 0.8).sort((a, b) => a - b);
     const restartAt = Array.from({ length: options.serverRestarts }, () => 0.3 + random() * 0.4).sort((a, b) => a - b);
+    const postgresRestartAt = Array.from({ length: stack?.postgresRestarts ?? 0 }, () => 0.2 + random() * 0.6).sort(
+      (a, b) => a - b,
+    );
     let restarting = false;
+    const serverName = stack ? 'Temporal server' : 'Temporal dev server';
     const chaos = setInterval(() => {
       const progress = done() / options.orders;
       options.onProgress?.(done(), options.orders);
@@ -191,15 +225,29 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       if (restartAt.length && progress >= restartAt[0]! && !restarting) {
         restartAt.shift();
         restarting = true;
-        log('restarting the Temporal dev server on its SQLite file');
+        log(`restarting the ${serverName} on its database`);
         void rig
           .restartServer()
           .then(
             (ms) => {
               serverDowntimeMs.push(ms);
-              log(`Temporal dev server back after ${ms} ms`);
+              log(`${serverName} back after ${ms} ms`);
             },
             (err: Error) => log(`server restart failed: ${err.message}`),
+          )
+          .finally(() => (restarting = false));
+      } else if (postgresRestartAt.length && progress >= postgresRestartAt[0]! && !restarting && rig.stack) {
+        postgresRestartAt.shift();
+        restarting = true;
+        log('restarting PostgreSQL under the running Temporal server');
+        void rig.stack
+          .restartPostgres()
+          .then(
+            (ms) => {
+              postgresDowntimeMs.push(ms);
+              log(`PostgreSQL back after ${ms} ms`);
+            },
+            (err: Error) => log(`PostgreSQL restart failed: ${err.message}`),
           )
           .finally(() => (restarting = false));
       }
@@ -247,11 +295,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     let settled = false;
     while (Date.now() < deadline) {
       await sleep(1000);
-      if (killAt.length || restartAt.length || restarting) {
+      if (killAt.length || restartAt.length || postgresRestartAt.length || restarting) {
         // Chaos not spent yet because progress stalled near the end: spend it now.
         if (done() >= options.orders * 0.9) {
           killAt.fill(0);
           restartAt.fill(0);
+          postgresRestartAt.fill(0);
         }
         continue;
       }
@@ -289,6 +338,15 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       rateLimited: number;
       faultsInjected: Record<string, number>;
     }>();
+    // Every 429 is counted; the injected bursts are counted as faults too: the rest came from the rate limit itself.
+    const rateLimitedByLimit = fortnoxCalls.rateLimited - (fortnoxCalls.faultsInjected.rateLimitBurst ?? 0);
+    const webhooksPerReceiver = rig.balancer ? [...rig.balancer.connections.values()] : [];
+    if (stack && rateLimitedByLimit > 0)
+      stackViolations.push(
+        `${rateLimitedByLimit} answers of 429 from Fortnox's rate limit with ${stack.workers} worker processes`,
+      );
+    if (stack && webhooksPerReceiver.some((n) => n === 0))
+      stackViolations.push(`a webhook receiver took no webhook: ${webhooksPerReceiver.join(', ')}`);
     const invariants = checkInvariants(
       rig,
       seeded,
@@ -297,6 +355,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       withStock ? adjustments : undefined,
     );
     if (!settled) invariants.examples.unshift(...(await unsettledReasons(rig, floor, cancelledInFortnox)));
+    invariants.examples.push(...stackViolations);
     const profileReport = await profile?.check(context, settled);
     if (profileReport) invariants.examples.push(...profileReport.examples);
     return {
@@ -307,16 +366,24 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         violations(invariants) +
         (settled ? 0 : 1) +
         (stockSync && !stockSync.afterQuiet ? 1 : 0) +
-        (profileReport?.violations ?? 0),
+        (profileReport?.violations ?? 0) +
+        stackViolations.length,
       kills: supervisor.kills,
       workerExits: supervisor.exits,
       serverRestarts: serverDowntimeMs.length,
       serverDowntimeMs,
+      stack: stack && {
+        workers: stack.workers,
+        receivers: stack.receivers,
+        postgresDowntimeMs,
+        webhooksPerReceiver,
+      },
       faults: {
         fortnox: fortnoxCalls.faultsInjected,
         wms: wmsFaults,
         bursts429: bursts,
         rateLimited429: fortnoxCalls.rateLimited,
+        rateLimitedByLimit,
       },
       fortnoxChanges: changes,
       floorCancelled: [...floor.records.values()].filter((r) => r.cancelledByFloor).length,
