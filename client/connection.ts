@@ -20,9 +20,17 @@ export interface TemporalTarget {
   codecKeysSource: string;
 }
 
-/** The codec of a process configured by `settings` (CODEC_KEYS, CODEC_KEYS_FILE) with `dataDir` as its data directory. */
+/**
+ * The codec of a process configured by `settings` (CODEC_KEYS, CODEC_KEYS_FILE) with `dataDir` as its data directory,
+ * and where its keys came from.
+ */
+function codecWithSource(settings: CodecKeySettings, dataDir: string): { codec: EncryptionCodec; source: string } {
+  const { keys, source } = loadCodecKeys(settings, dataDir);
+  return { codec: new EncryptionCodec(keys), source };
+}
+
 export function payloadCodecFor(settings: CodecKeySettings, dataDir: string): EncryptionCodec {
-  return new EncryptionCodec(loadCodecKeys(settings, dataDir).keys);
+  return codecWithSource(settings, dataDir).codec;
 }
 
 /** The data converter of every client and worker: Temporal's JSON payloads, sealed by the codec. */
@@ -38,14 +46,14 @@ export function temporalTarget(env: EnvConfig, address: string): TemporalTarget 
   const ca = env.TEMPORAL_TLS_CA ? readFileSync(env.TEMPORAL_TLS_CA) : undefined;
   // An API key (Temporal Cloud) implies TLS.
   const useTls = env.TEMPORAL_TLS || Boolean(mtls) || Boolean(env.TEMPORAL_API_KEY);
-  const codecKeys = loadCodecKeys(env, resolve(env.DATA_DIR));
+  const { codec, source } = codecWithSource(env, resolve(env.DATA_DIR));
   return {
     address,
     namespace: env.TEMPORAL_NAMESPACE,
     tls: useTls ? { clientCertPair: mtls, serverRootCACertificate: ca } : undefined,
     apiKey: env.TEMPORAL_API_KEY,
-    payloadCodec: new EncryptionCodec(codecKeys.keys),
-    codecKeysSource: codecKeys.source,
+    payloadCodec: codec,
+    codecKeysSource: source,
   };
 }
 
