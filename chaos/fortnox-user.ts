@@ -3,7 +3,7 @@
 // with what the API's own PUT would also do (new RowIds, a new modification time the order sync lists by, and under
 // Lager the order's reservation moved or voided).
 import type { Rig } from '../bench/rig';
-import { cancelOrderState, syncWarehouse } from '../simulators/fortnox/rest/orders';
+import { cancelOrderState, syncWarehouse, touchOrder } from '../simulators/fortnox/rest/orders';
 
 function editableOrder(rig: Rig, documentNumber: string) {
   const order = rig.fortnoxTenant.orders.get(Number(documentNumber));
@@ -19,7 +19,7 @@ export function changeQuantity(rig: Rig, documentNumber: string, delta: number):
   row.OrderedQuantity += delta;
   for (const r of order.OrderRows) r.RowId = ++rig.fortnoxTenant.counters.rowId;
   syncWarehouse(rig.fortnoxTenant, order);
-  order.lastModified = rig.fortnox.state.clock.nowMs();
+  touchOrder(rig.fortnoxTenant, order, rig.fortnox.state.clock.nowMs());
   return true;
 }
 

@@ -16,6 +16,8 @@ import { invoiceRoutes } from './rest/invoices';
 import { orderRoutes } from './rest/orders';
 import { customerRoutes, supplierRoutes } from './rest/registers';
 import { SandboxState } from './state';
+import { eventControlRoutes } from './events/controls';
+import { EVENTS_PATH, installEventSocket, type EventSocketServer } from './events/socket';
 
 export interface FortnoxSandboxOptions {
   /** 0 (default) picks a free port. */
@@ -42,6 +44,9 @@ export interface FortnoxSandboxOptions {
 export interface FortnoxSandbox {
   /** e.g. http://127.0.0.1:PORT, no trailing slash; use it as both apiBaseUrl and authBaseUrl. */
   url: string;
+  /** The WebSocket event stream, ws://127.0.0.1:PORT/topics-v1 (Fortnox: wss://ws.fortnox.se/topics-v1). */
+  eventsUrl: string;
+  events: EventSocketServer;
   app: FastifyInstance;
   state: SandboxState;
   /** Writes the state to `persistFile` now if it changed (a no-op without one). */
@@ -128,6 +133,7 @@ function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply)
 export function buildFortnoxSandbox(options: FortnoxSandboxOptions = {}): {
   app: FastifyInstance;
   state: SandboxState;
+  events: EventSocketServer;
 } {
   const state = options.state ?? new SandboxState();
   const app = Fastify({ logger: options.logger ?? false, forceCloseConnections: true });
@@ -167,15 +173,19 @@ export function buildFortnoxSandbox(options: FortnoxSandboxOptions = {}): {
   warehouseRoutes(app);
   purchaseOrderRoutes(app);
   // The controls alone are guarded against browser pages: the API keeps answering whatever Host the product uses.
+  // The WebSocket event stream (Fortnox serves it at wss://ws.fortnox.se/topics-v1; here on the same port).
+  const events = installEventSocket(app, state);
+  app.addHook('preClose', () => events.close());
   app.register(async (controls) => {
     installLocalControlGuard(controls, { listenHost: options.host });
     controlRoutes(controls, state);
+    eventControlRoutes(controls, events);
   });
-  return { app, state };
+  return { app, state, events };
 }
 
 export async function startFortnoxSandbox(options: FortnoxSandboxOptions = {}): Promise<FortnoxSandbox> {
-  const { app, state } = buildFortnoxSandbox(options);
+  const { app, state, events } = buildFortnoxSandbox(options);
   const writer = options.persistFile
     ? persistFortnoxState(state, {
         file: options.persistFile,
@@ -195,6 +205,8 @@ export async function startFortnoxSandbox(options: FortnoxSandboxOptions = {}): 
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   return {
     url: `http://${urlHost}:${port}`,
+    eventsUrl: `ws://${urlHost}:${port}${EVENTS_PATH}`,
+    events,
     app,
     state,
     persist: async () => writer?.flush(),

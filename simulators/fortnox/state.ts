@@ -2,7 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import { SandboxClock } from './clock';
 import { WarehouseEngine } from './lager/engine';
-import { stockholmDate } from './stockholm-time';
+import { stockholmDate, stockholmTimestamp } from './stockholm-time';
+import { EventLog, type EventTopic } from './events/log';
 import type { CallStats, CallLogEntry } from './calls';
 import type { FaultRule } from './faults';
 
@@ -161,6 +162,8 @@ export interface Tenant {
   faults: FaultRule[];
   calls: CallStats;
   log: CallLogEntry[];
+  /** Publishes an event of this tenant on the WebSocket stream (events/log.ts). */
+  emit(topic: EventTopic, type: string, entityId: string | number): void;
 }
 
 /** Who a tenant is, as opposed to the data it holds. */
@@ -207,6 +210,8 @@ export function emptyCallStats(): CallStats {
 
 export class SandboxState {
   readonly clock = new SandboxClock();
+  /** The WebSocket event stream's topics (events/). */
+  readonly events = new EventLog(this.clock, (ms) => stockholmTimestamp(new Date(ms)));
   readonly tenants = new Map<string, Tenant>();
   readonly accessTokens = new Map<string, AccessToken>();
   readonly refreshTokens = new Map<string, RefreshToken>();
@@ -247,6 +252,7 @@ export class SandboxState {
       faults: [],
       calls: emptyCallStats(),
       log: [],
+      emit: (topic, type, entityId) => void this.events.append(topic, type, identity.tenantId, String(entityId)),
     };
     tenant.warehouse = new WarehouseEngine({
       today: () => this.today(),
@@ -258,6 +264,7 @@ export class SandboxState {
           defaultStockLocationCode: article.DefaultStockLocation ?? undefined,
         };
       },
+      onBalanceChanged: (itemId) => tenant.emit('warehouse-stockbalances', 'warehouse-stockbalance-changed-v1', itemId),
     });
     this.tenants.set(tenant.tenantId, tenant);
     return tenant;
@@ -274,6 +281,7 @@ export class SandboxState {
     this.refreshTokens.clear();
     this.deadChains.clear();
     this.authorizationCodes.clear();
+    this.events.clear();
     this.clock.reset();
   }
 }

@@ -50,6 +50,17 @@ export function stockholmDateTime(instant: Date): string {
   return `${stockholmDate(instant)} ${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}`;
 }
 
+/** ISO 8601 in Stockholm with milliseconds and offset, e.g. `2026-01-28T14:59:16.500+01:00` (event timestamps). */
+export function stockholmTimestamp(instant: Date): string {
+  const p = localParts(instant);
+  const wall = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
+  const offsetMinutes = Math.round((wall - Math.floor(instant.getTime() / 1000) * 1000) / 60_000);
+  const sign = offsetMinutes < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMinutes);
+  const ms = pad(instant.getUTCMilliseconds(), 3);
+  return `${stockholmDate(instant)}T${pad(p.hour)}:${pad(p.minute)}:${pad(p.second)}.${ms}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+}
+
 const LOCAL_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{2}):(\d{2})(?::(\d{2}))?)?$/;
 
 /**

@@ -115,6 +115,8 @@ export interface EngineOptions {
   today: () => string;
   /** Looks an article up; undefined when it does not exist. */
   item: (itemId: string) => ItemInfo | undefined;
+  /** Told when an item's stock or reservations may have changed (the `warehouse-stockbalances` event topic). */
+  onBalanceChanged?: (itemId: string) => void;
 }
 
 export interface StockBalance {
@@ -356,6 +358,7 @@ export class WarehouseEngine {
     unitCost: number,
     source: string,
   ): Lot {
+    this.options.onBalanceChanged?.(itemId);
     const lot: Lot = {
       id: this.nextLotId++,
       itemId,
@@ -381,6 +384,7 @@ export class WarehouseEngine {
 
   /** Takes `quantity` out FIFO. Capped by availability unless `force`; beyond the lots a forced take goes negative. */
   private takeOut(itemId: string, quantity: number, point: string | undefined, force: boolean): Allocation[] {
+    this.options.onBalanceChanged?.(itemId);
     const allocations: Allocation[] = [];
     let need = quantity;
     const caps = new Map<string, number>();
@@ -418,6 +422,7 @@ export class WarehouseEngine {
 
   /** Reserves up to `quantity` of available stock, point by point in FIFO order of their lots. */
   private reserve(itemId: string, quantity: number, point: string | undefined): RowEffect['reserved'] {
+    this.options.onBalanceChanged?.(itemId);
     const result: RowEffect['reserved'] = [];
     let need = quantity;
     const points = point ? [point] : [...new Set(this.fifoLots(itemId).map((l) => l.stockPointCode))];
@@ -433,6 +438,8 @@ export class WarehouseEngine {
   }
 
   private undo(effect: RowEffect, force: boolean): void {
+    for (const itemId of new Set([...effect.reserved.map((r) => r.itemId), ...effect.out.map((a) => a.itemId)]))
+      this.options.onBalanceChanged?.(itemId);
     for (const r of effect.reserved) {
       const k = key(r.itemId, r.stockPointCode);
       const left = round((this.reservations.get(k) ?? 0) - r.quantity);
@@ -459,6 +466,7 @@ export class WarehouseEngine {
         this.deficits.set(key(lot.itemId, lot.stockPointCode), deficit);
       }
       this.lots.splice(this.lots.indexOf(lot), 1);
+      this.options.onBalanceChanged?.(lot.itemId);
     }
     for (const a of effect.out) {
       const lot = a.lotId === null ? undefined : this.lots.find((l) => l.id === a.lotId);

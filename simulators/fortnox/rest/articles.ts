@@ -160,6 +160,7 @@ export function createArticle(tenant: Tenant, input: Json, nowMs: number): Artic
   };
   applyArticleInput(tenant, article, input);
   tenant.articles.set(number, article);
+  tenant.emit('articles', 'article-created-v1', number);
   return article;
 }
 
@@ -226,6 +227,7 @@ export function articleRoutes(app: FastifyInstance, nowMs: () => number): void {
     const draft = { ...article };
     applyArticleInput(tenant, draft, envelope(request.body, 'Article'));
     Object.assign(article, draft, { lastModified: nowMs() });
+    tenant.emit('articles', 'article-updated-v1', article.ArticleNumber);
     return { Article: fullView(tenant, article, baseUrl(request)) };
   });
 }

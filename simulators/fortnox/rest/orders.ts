@@ -228,6 +228,13 @@ export function cancelOrderState(tenant: Tenant, order: Order, atMs: number): vo
     for (const row of order.OrderRows) row.ReservedQuantity = 0;
   }
   order.lastModified = atMs;
+  tenant.emit('orders', 'order-cancelled-v1', order.DocumentNumber);
+}
+
+/** A change made to an order (by the API or by a user in Fortnox): a new modification time and an event. */
+export function touchOrder(tenant: Tenant, order: Order, atMs: number): void {
+  order.lastModified = atMs;
+  tenant.emit('orders', 'order-updated-v1', order.DocumentNumber);
 }
 
 /** Checks the warehouse fields of a write and applies DeliveryState. */
@@ -331,6 +338,7 @@ export function createOrder(tenant: Tenant, input: Json, nowMs: number, today: s
   tenant.counters.order = Math.max(tenant.counters.order, documentNumber);
   syncWarehouse(tenant, order);
   tenant.orders.set(documentNumber, order);
+  tenant.emit('orders', 'order-created-v1', documentNumber);
   return order;
 }
 
@@ -459,7 +467,8 @@ export function orderRoutes(app: FastifyInstance, nowMs: () => number, today: ()
     checkDeliveredQuantities(tenant, draft, order.OrderRows);
     draft.OrderRows = renumber(tenant, draft.OrderRows);
     syncWarehouse(tenant, draft);
-    Object.assign(order, draft, { lastModified: nowMs() });
+    Object.assign(order, draft);
+    touchOrder(tenant, order, nowMs());
     return { Order: orderView(order, baseUrl(request)) };
   });
 
@@ -524,7 +533,7 @@ export function orderRoutes(app: FastifyInstance, nowMs: () => number, today: ()
       invoice.WarehouseReady = true;
       tenant.warehouse.releaseOrderMovement(String(order.DocumentNumber));
     }
-    order.lastModified = nowMs();
+    touchOrder(tenant, order, nowMs());
     return { Invoice: invoiceView(invoice, baseUrl(request)) };
   });
 }

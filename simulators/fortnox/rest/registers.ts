@@ -113,6 +113,7 @@ export function createRegisterEntry(spec: RegisterSpec, tenant: Tenant, input: J
     );
   const data: Json = { ...spec.defaults, ...input, [spec.numberField]: number };
   map.set(number, { data, lastModified: nowMs });
+  tenant.emit(spec.path, `${spec.single.toLowerCase()}-created-v1`, number);
   return data;
 }
 
@@ -176,8 +177,10 @@ function registerRoutes(app: FastifyInstance, spec: RegisterSpec, nowMs: () => n
     if (input.Name !== undefined && (typeof input.Name !== 'string' || input.Name.trim() === '')) {
       throw new FortnoxApiError(400, FortnoxCode.InvalidParameter, 'Namn måste anges (Name).');
     }
+    const tenant = tenantOf(request);
     entry.data = { ...entry.data, ...input, [spec.numberField]: number };
     entry.lastModified = nowMs();
+    tenant.emit(spec.path, `${spec.single.toLowerCase()}-updated-v1`, number);
     return { [spec.single]: view(entry.data, baseUrl(request)) };
   });
 }
