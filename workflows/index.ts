@@ -9,3 +9,4 @@ export { syncStockWorkflow } from './sync-stock';
 export { syncPurchaseOrdersWorkflow } from './sync-purchase-orders';
 export { pollWmsStatusWorkflow } from './poll-wms-status';
 export { stockReportWorkflow } from './stock-report';
+export { fortnoxEventOffsetsWorkflow } from './fortnox-event-offsets';

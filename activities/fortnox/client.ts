@@ -213,6 +213,14 @@ export class FortnoxClient {
    * Gets an access token (from the store, by client credentials, or by spending the stored refresh token under the
    * store's lock, as every call does) and returns the scopes Fortnox granted, when it said. For `doctor`.
    */
+  /**
+   * A valid access token (refreshed if needed, through the shared token store): Fortnox's event stream takes the
+   * tokens themselves in its add-tenants-v1 command.
+   */
+  accessToken(): Promise<string> {
+    return this.tokens.accessToken();
+  }
+
   grantedScope(): Promise<string | undefined> {
     return this.tokens.grantedScope();
   }

@@ -1,0 +1,317 @@
+// The Fortnox event listener: one WebSocket connection per deployment carrying every tenant with events on (Fortnox
+// asks for one connection per integration). An order event signals-with-start that order's workflow ("Fortnox
+// changed"), exactly as the order sync does; article, supplier and stock-balance events nudge those syncs. Offsets
+// live in the fortnox-event-offsets workflow and advance only after an event's effect is durable, so a crash replays
+// events (the workflows dedupe) instead of losing them. Reconnects with backoff; re-adds tenants as tokens refresh.
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import {
+  EventStreamConnection,
+  type CommandResponse,
+  type FortnoxStreamEvent,
+} from '../../activities/fortnox/event-stream';
+import { startOrderWorkflow } from '../../activities/order-start';
+import { articlesScheduleId, stockLevelsScheduleId, suppliersScheduleId, ordersScheduleId } from '../../domain/names';
+import type { OrderWorkflowSettings } from '../../domain/order-settings';
+import {
+  eventOffsetsQuery,
+  eventsHandledSignal,
+  fortnoxEventOffsetsWorkflow,
+  FORTNOX_EVENT_OFFSETS_WORKFLOW_ID,
+  type EventOffsets,
+  type TopicPosition,
+} from '../../workflows/fortnox-event-offsets';
+import { triggerScheduleNow } from '../schedules';
+
+/** Fortnox replays a topic about 14 days back from an offset; older, the offset is worth nothing. */
+export const REPLAY_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
+
+export interface EventTenant {
+  /** The product's tenant id. */
+  id: string;
+  /** The integration's client secret (add-tenants-v1 takes it with the tokens of its tenants). */
+  clientSecret: string;
+  /** A valid access token (refreshed through the shared token store when needed). */
+  accessToken(): Promise<string>;
+  lager: boolean;
+  orderSettings: OrderWorkflowSettings;
+  processes: { articles: boolean; suppliers: boolean; stockLevels: boolean };
+}
+
+export type ListenerState = 'connecting' | 'subscribed' | 'disconnected' | 'stopped';
+
+export interface ListenerOptions {
+  url: string;
+  tenants: EventTenant[];
+  client: Client;
+  taskQueue: string;
+  logger: Logger;
+  /** The offsets workflow's id (default: one per namespace, FORTNOX_EVENT_OFFSETS_WORKFLOW_ID). */
+  offsetsWorkflowId?: string;
+  /** Re-add the tenants (fresh tokens) this often; Fortnox's access tokens live an hour (default 45 minutes). */
+  readdEveryMs?: number;
+  /** How often handled positions are written to the offsets workflow (default 1 s). */
+  flushEveryMs?: number;
+  /** A sync nudged by events runs at most this often per tenant and kind (default 10 s). */
+  nudgeEveryMs?: number;
+  /** Backoff between reconnects: from `min` doubling to `max` (defaults 1 s and 60 s). */
+  backoffMs?: { min: number; max: number };
+  now?: () => number;
+  onState?: (state: ListenerState) => void;
+  onEvent?: (event: FortnoxStreamEvent, outcome: string) => void;
+}
+
+export class FortnoxEventListener {
+  private connection: EventStreamConnection | undefined;
+  private state: ListenerState = 'disconnected';
+  private stopped = false;
+  private handled: Record<string, TopicPosition> = {};
+  private unflushed: Record<string, TopicPosition> = {};
+  private queue: Promise<void> = Promise.resolve();
+  private readonly byFortnoxTenant = new Map<string, EventTenant>();
+  private readonly lastNudge = new Map<string, number>();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private backoff: number;
+  /** Counts, for tests and metrics. */
+  readonly counts = { events: 0, duplicates: 0, connects: 0, orderSignals: 0, nudges: 0 };
+  /** When the last event arrived per topic (ms), for lag metrics. */
+  readonly lastEventAt = new Map<string, number>();
+
+  constructor(private readonly options: ListenerOptions) {
+    this.backoff = options.backoffMs?.min ?? 1000;
+  }
+
+  private get offsetsWorkflowId(): string {
+    return this.options.offsetsWorkflowId ?? FORTNOX_EVENT_OFFSETS_WORKFLOW_ID;
+  }
+
+  private get now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  get connectionState(): ListenerState {
+    return this.state;
+  }
+
+  private setState(state: ListenerState): void {
+    this.state = state;
+    this.options.onState?.(state);
+  }
+
+  /** Connects and keeps connected until stop(). Resolves once the first subscription is live. */
+  async start(): Promise<void> {
+    this.timers.push(setInterval(() => void this.flush(), this.options.flushEveryMs ?? 1000));
+    this.timers.push(setInterval(() => void this.readdTenants(), this.options.readdEveryMs ?? 45 * 60_000));
+    await this.connect();
+  }
+
+  private topics(): string[] {
+    const t = ['orders'];
+    if (this.options.tenants.some((x) => x.processes.articles)) t.push('articles');
+    if (this.options.tenants.some((x) => x.processes.suppliers)) t.push('suppliers');
+    if (this.options.tenants.some((x) => x.lager && x.processes.stockLevels)) t.push('warehouse-stockbalances');
+    return t;
+  }
+
+  private async offsets(): Promise<EventOffsets> {
+    // Started with a no-op signal if it is not running yet; then asked.
+    const handle = await this.options.client.workflow.signalWithStart(fortnoxEventOffsetsWorkflow, {
+      workflowId: this.offsetsWorkflowId,
+      taskQueue: this.options.taskQueue,
+      args: [{}],
+      signal: eventsHandledSignal,
+      signalArgs: [{}],
+    });
+    return handle.query(eventOffsetsQuery);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.setState('connecting');
+    try {
+      const known = { ...(await this.offsets()), ...this.handled };
+      const connection = await EventStreamConnection.open(this.options.url, {
+        onEvent: (event) => this.enqueue(event),
+        onMalformed: (raw, reason) =>
+          this.options.logger.warn({ reason, frame: raw.slice(0, 200) }, 'Fortnox event stream: malformed frame'),
+        onClose: (code) => this.onClose(code),
+      });
+      this.connection = connection;
+      this.counts.connects++;
+      await this.addTenants(connection);
+      const topics = this.topics().map((topic) => {
+        const position = known[topic];
+        if (!position) return { topic };
+        if (this.now - Date.parse(position.eventTimestamp) > REPLAY_WINDOW_MS) {
+          this.fallBackToOrderSync(topic, position);
+          return { topic };
+        }
+        return { topic, offset: position.offset };
+      });
+      const added = await connection.command({ command: 'add-topics-v1', topics });
+      if (added.result !== 'ok') this.options.logger.warn({ answer: added }, 'Fortnox event stream: topics refused');
+      const subscribed = await connection.command({ command: 'subscribe-v1' });
+      if (subscribed.result !== 'ok') throw new Error(`subscribe-v1 refused: ${JSON.stringify(subscribed)}`);
+      this.backoff = this.options.backoffMs?.min ?? 1000;
+      this.setState('subscribed');
+      this.options.logger.info({ topics, tenants: this.byFortnoxTenant.size }, 'Fortnox event stream subscribed');
+    } catch (err) {
+      this.options.logger.warn({ err: (err as Error).message }, 'Fortnox event stream: connect failed');
+      this.connection?.terminate();
+      this.connection = undefined;
+      this.scheduleReconnect();
+    }
+  }
+
+  private fallBackToOrderSync(topic: string, position: TopicPosition): void {
+    this.options.logger.warn(
+      { topic, lastEvent: position.eventTimestamp },
+      'Fortnox event stream: last handled event is older than the 14-day replay window; running the order sync for every tenant',
+    );
+    for (const tenant of this.options.tenants)
+      void triggerScheduleNow(this.options.client, ordersScheduleId(tenant.id)).catch(() => undefined);
+  }
+
+  /** add-tenants-v1 once per client secret (one integration: one command), mapping Fortnox tenant ids to ours. */
+  private async addTenants(connection: EventStreamConnection): Promise<void> {
+    const bySecret = new Map<string, EventTenant[]>();
+    for (const t of this.options.tenants) bySecret.set(t.clientSecret, [...(bySecret.get(t.clientSecret) ?? []), t]);
+    for (const [clientSecret, tenants] of bySecret) {
+      const tokens = await Promise.all(tenants.map(async (t) => ({ t, token: `Bearer ${await t.accessToken()}` })));
+      const answer: CommandResponse = await connection.command({
+        command: 'add-tenants-v1',
+        clientSecret,
+        accessTokens: tokens.map((x) => x.token),
+      });
+      const ids = (answer.tenantIds ?? {}) as Record<string, number | string>;
+      for (const { t, token } of tokens) {
+        const fortnoxId = ids[token];
+        if (fortnoxId === undefined) {
+          this.options.logger.warn({ tenant: t.id }, 'Fortnox event stream: tenant refused (token or client secret)');
+          continue;
+        }
+        this.byFortnoxTenant.set(String(fortnoxId), t);
+      }
+    }
+  }
+
+  private async readdTenants(): Promise<void> {
+    if (this.connection && this.state === 'subscribed')
+      await this.addTenants(this.connection).catch((err: Error) =>
+        this.options.logger.warn({ err: err.message }, 'Fortnox event stream: re-adding tenants failed'),
+      );
+  }
+
+  private onClose(code: number): void {
+    this.connection = undefined;
+    if (this.stopped) return;
+    this.setState('disconnected');
+    this.options.logger.warn({ code }, 'Fortnox event stream closed; reconnecting');
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped || this.reconnectTimer) return;
+    const max = this.options.backoffMs?.max ?? 60_000;
+    const wait = Math.min(this.backoff, max) * (0.8 + Math.random() * 0.4);
+    this.backoff = Math.min(this.backoff * 2, max);
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.connect();
+    }, wait);
+  }
+
+  /** Events are handled one at a time, in arrival order: an offset only ever follows a durable effect. */
+  private enqueue(event: FortnoxStreamEvent): void {
+    this.counts.events++;
+    this.lastEventAt.set(event.topic, this.now);
+    this.queue = this.queue.then(() => this.handleWithRetries(event));
+  }
+
+  private async handleWithRetries(event: FortnoxStreamEvent): Promise<void> {
+    for (let attempt = 1; !this.stopped; attempt++) {
+      try {
+        const outcome = await this.handle(event);
+        this.options.onEvent?.(event, outcome);
+        const position = {
+          offset: event.offset,
+          eventTimestamp: event.timestamp,
+          processedAt: new Date(this.now).toISOString(),
+        };
+        this.handled[event.topic] = position;
+        this.unflushed[event.topic] = position;
+        return;
+      } catch (err) {
+        // Temporal unavailable (a server restart): keep the event, try again; the offset stays behind it.
+        this.options.logger.warn(
+          { err: (err as Error).message, attempt, topic: event.topic },
+          'Fortnox event not handled yet',
+        );
+        await new Promise((r) => setTimeout(r, Math.min(1000 * attempt, 10_000)));
+      }
+    }
+  }
+
+  private async handle(event: FortnoxStreamEvent): Promise<string> {
+    const tenant = this.byFortnoxTenant.get(event.tenantId);
+    if (!tenant) return 'unknown tenant';
+    switch (event.topic) {
+      case 'orders': {
+        const outcome = await startOrderWorkflow(
+          this.options.client,
+          this.options.taskQueue,
+          tenant.id,
+          event.entityId,
+          tenant.orderSettings,
+        );
+        this.counts.orderSignals++;
+        return outcome;
+      }
+      case 'articles':
+        return this.nudge(tenant, articlesScheduleId(tenant.id), tenant.processes.articles);
+      case 'suppliers':
+        return this.nudge(tenant, suppliersScheduleId(tenant.id), tenant.processes.suppliers);
+      case 'warehouse-stockbalances':
+        return this.nudge(tenant, stockLevelsScheduleId(tenant.id), tenant.lager && tenant.processes.stockLevels);
+      default:
+        return 'topic not used';
+    }
+  }
+
+  /** Runs a sync now (skipped if one runs), at most once per nudgeEveryMs per schedule: a burst of events is one run. */
+  private async nudge(tenant: EventTenant, scheduleId: string, enabled: boolean): Promise<string> {
+    if (!enabled) return 'process off';
+    const last = this.lastNudge.get(scheduleId) ?? -Infinity;
+    if (this.now - last < (this.options.nudgeEveryMs ?? 10_000)) return 'nudged recently';
+    this.lastNudge.set(scheduleId, this.now);
+    await triggerScheduleNow(this.options.client, scheduleId);
+    this.counts.nudges++;
+    return 'sync nudged';
+  }
+
+  /** Writes the positions handled since the last flush to the offsets workflow. */
+  async flush(): Promise<void> {
+    if (Object.keys(this.unflushed).length === 0) return;
+    const positions = this.unflushed;
+    this.unflushed = {};
+    try {
+      await this.options.client.workflow.getHandle(this.offsetsWorkflowId).signal(eventsHandledSignal, positions);
+    } catch (err) {
+      // Put back whatever was not superseded meanwhile, for the next flush.
+      this.unflushed = { ...positions, ...this.unflushed };
+      this.options.logger.warn({ err: (err as Error).message }, 'Fortnox event offsets not saved yet');
+    }
+  }
+
+  /** Stops: handles what arrived, saves the offsets, closes the connection. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    for (const t of this.timers) clearInterval(t);
+    this.connection?.close();
+    await this.queue;
+    await this.flush();
+    this.setState('stopped');
+  }
+}

@@ -1,0 +1,121 @@
+// The Fortnox event listener against the Fortnox sandbox's event stream and a real dev server: an order confirmed in
+// Fortnox reaches the warehouse without any order sync; a dropped connection and a listener that was down replay from
+// the offset the offsets workflow holds, which advances only once an event's effect is durable.
+import { randomBytes } from 'node:crypto';
+import got from 'got';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../config/logger';
+import { orderWorkflowSettings } from '../../domain/order-settings';
+import { FortnoxEventListener, type EventTenant } from '../../client/fortnox-events/listener';
+import {
+  eventOffsetsQuery,
+  eventsHandledSignal,
+  fortnoxEventOffsetsWorkflow,
+} from '../../workflows/fortnox-event-offsets';
+import { startHarness, waitFor, type Harness } from './harness';
+import { recordHistory } from './record';
+
+let h: Harness | undefined;
+const listeners: FortnoxEventListener[] = [];
+afterEach(async () => {
+  for (const l of listeners.splice(0)) await l.stop();
+  await h?.close();
+  h = undefined;
+});
+
+function listenerFor(harness: Harness, offsetsWorkflowId: string): FortnoxEventListener {
+  const auth = harness.tenant.fortnox.auth;
+  const tenant: EventTenant = {
+    id: harness.tenantId,
+    clientSecret: auth.clientSecret,
+    accessToken: () => harness.fortnox.accessToken(),
+    lager: false,
+    orderSettings: orderWorkflowSettings(harness.tenant.settings),
+    processes: { articles: false, suppliers: false, stockLevels: false },
+  };
+  const listener = new FortnoxEventListener({
+    url: `${harness.sandboxes.fortnoxUrl.replace(/^http/, 'ws')}/topics-v1`,
+    tenants: [tenant],
+    client: harness.client,
+    taskQueue: harness.taskQueue,
+    logger: createLogger('silent'),
+    offsetsWorkflowId,
+    flushEveryMs: 100,
+    backoffMs: { min: 300, max: 1000 },
+  });
+  listeners.push(listener);
+  return listener;
+}
+
+const inWarehouse = (harness: Harness, documentNumber: string) =>
+  harness.waitForStatus(documentNumber, (s) => s.wmsOrderId !== null, 30_000);
+
+describe('Fortnox event listener', () => {
+  it('brings a confirmed order to the warehouse without an order sync, and keeps its offset durable', async () => {
+    h = await startHarness();
+    const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
+    const listener = listenerFor(h, offsetsId);
+    await listener.start();
+    expect(listener.connectionState).toBe('subscribed');
+    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
+    const status = await inWarehouse(h, documentNumber);
+    expect(status.wmsOrderId).not.toBeNull();
+    // The offsets workflow holds the position of an event of that order, once it was handled.
+    const offsets = () => h!.client.workflow.getHandle(offsetsId).query(eventOffsetsQuery);
+    await waitFor(async () => (await offsets()).orders, 10_000, 'an orders offset');
+
+    // Connection dropped: an order confirmed meanwhile arrives by replay from the saved offset.
+    await got.post(`${h.sandboxes.fortnoxUrl}/_sandbox/events/drop`, { json: {} });
+    const whileDown = await h.createOrder([{ ArticleNumber: 'A101', OrderedQuantity: 1 }]);
+    await inWarehouse(h, whileDown);
+    await waitFor(async () => listener.counts.connects >= 2 || undefined, 10_000, 'a reconnect');
+  });
+
+  it('resumes where the last listener stopped: an order confirmed while none ran reaches the warehouse', async () => {
+    h = await startHarness();
+    const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
+    const first = listenerFor(h, offsetsId);
+    await first.start();
+    const before = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await inWarehouse(h, before);
+    await first.stop();
+    listeners.splice(listeners.indexOf(first), 1);
+
+    const missed = await h.createOrder([{ ArticleNumber: 'A101', OrderedQuantity: 3 }]);
+    const second = listenerFor(h, offsetsId);
+    await second.start();
+    await inWarehouse(h, missed);
+    // Replayed from the offset (inclusive), so the first order's last event may come again: harmless.
+    expect(second.counts.events).toBeGreaterThanOrEqual(1);
+  });
+
+  it('keeps the later position per topic, whatever order signals come in, through continue-as-new', async () => {
+    h = await startHarness();
+    const workflowId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
+    const handle = await h.client.workflow.start(fortnoxEventOffsetsWorkflow, {
+      workflowId,
+      taskQueue: h.taskQueue,
+      args: [{ historyLimit: 20 }],
+    });
+    const at = (minute: number) => `2026-12-02T10:${String(minute).padStart(2, '0')}:00.000+01:00`;
+    const position = (minute: number) => ({
+      offset: `o${minute}`,
+      eventTimestamp: at(minute),
+      processedAt: at(minute),
+    });
+    for (let minute = 1; minute <= 30; minute++) await handle.signal(eventsHandledSignal, { orders: position(minute) });
+    // A late signal from another replica, about an older event, moves nothing back.
+    await handle.signal(eventsHandledSignal, { orders: position(3), articles: position(7) });
+    await waitFor(
+      async () => {
+        const offsets = await h!.client.workflow.getHandle(workflowId).query(eventOffsetsQuery);
+        return offsets.orders?.offset === 'o30' && offsets.articles?.offset === 'o7';
+      },
+      10_000,
+      'the latest positions',
+    );
+    const { runId } = await h.client.workflow.getHandle(workflowId).describe();
+    expect(runId, 'continued as new past its history limit').not.toBe(handle.firstExecutionRunId);
+    await recordHistory(workflowId, 'fortnoxEventOffsetsWorkflow', 'continue-as-new', handle.firstExecutionRunId);
+  });
+});
