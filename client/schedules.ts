@@ -4,7 +4,7 @@
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptions } from '@temporalio/client';
 import type { Duration } from '@temporalio/common';
 import type { Tenant } from '../config/tenants';
-import type { TenantSettings } from '../domain/settings';
+import { orderSyncInterval, type TenantSettings } from '../domain/settings';
 import { durationMs } from '../domain/duration';
 import { stockSyncOffsetMs } from '../domain/stock';
 import {
@@ -78,9 +78,10 @@ export function scheduleDefinitions(tenant: Tenant): ScheduleDefinition[] {
       workflowId: syncOrdersWorkflowId(tenant.id),
       process: 'orders',
       note:
-        `Every ${settings.syncInterval}: pulls Fortnox orders changed since the last run (overlap ${settings.syncOverlap}) ` +
-        'and starts or signals one order workflow per order.',
-      spec: { intervals: [{ every: settings.syncInterval }] },
+        `Every ${orderSyncInterval(settings)}: pulls Fortnox orders changed since the last run (overlap ${settings.syncOverlap}) ` +
+        'and starts or signals one order workflow per order' +
+        (settings.fortnoxEvents === 'on' ? ' (the safety net: Fortnox events bring changed orders in seconds).' : '.'),
+      spec: { intervals: [{ every: orderSyncInterval(settings) }] },
       // Listing and signalling a 30,000-order backfill takes minutes; its listing activity alone may take 30 minutes.
       runTimeout: '2 hours',
     },

@@ -66,12 +66,18 @@ export const envSchema = z
     /** The sandbox web console (`npm start` without a tenants file): both sandboxes side by side. */
     CONSOLE_PORT: port(8383),
     METRICS_PORT: port(9464),
+    /** `npm start` only: the metrics port of the Fortnox event listener it runs as a process of its own. */
+    EVENTS_METRICS_PORT: port(9465),
     /** Address the unauthenticated metrics endpoint listens on: loopback unless a scraper elsewhere needs it (0.0.0.0 in a container). */
     METRICS_HOST: z
       .string()
       .min(1, { error: 'expected an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' })
       .default('127.0.0.1'),
     TENANTS_FILE: z.string().optional(),
+    /** Fortnox's WebSocket event stream, one connection for every tenant with fortnoxEvents on (`npm run events`). */
+    FORTNOX_EVENTS_URL: z
+      .url({ protocol: /^wss?$/, error: 'expected a ws:// or wss:// URL, e.g. wss://ws.fortnox.se/topics-v1' })
+      .default('wss://ws.fortnox.se/topics-v1'),
     /** The payload codec's keys, `id:base64` comma-separated, the current first (client/codec-keys.ts). */
     CODEC_KEYS: z.string().optional(),
     /** A file of the same (one per line); used when CODEC_KEYS is unset. Neither: DATA_DIR/codec-keys, made once. */

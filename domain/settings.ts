@@ -29,6 +29,13 @@ export const orderSelectionSchema = z.object({
 export const settingsSchema = z.object({
   processes: processesSchema.prefault({}),
   syncInterval: duration.default('15m'),
+  /**
+   * Fortnox's WebSocket events bring changed orders in seconds (client/fortnox-events/); needs the event listener
+   * running (`npm run events`, or `npm start`). Off: orders wait for the order sync, every syncInterval.
+   */
+  fortnoxEvents: z.enum(['on', 'off']).default('on'),
+  /** With events on, the order sync is only the safety net for events Fortnox did not send: it runs this often. */
+  orderSyncIntervalWithEvents: duration.default('1h'),
   /** How far behind the previous cursor each order sync starts, so changes saved mid-sync are never missed. */
   syncOverlap: duration.default('5m'),
   orderSelection: orderSelectionSchema.prefault({}),
@@ -49,5 +56,10 @@ export const settingsSchema = z.object({
 
 export type TenantSettings = z.infer<typeof settingsSchema>;
 export type OrderSelection = z.infer<typeof orderSelectionSchema>;
+
+/** How often the order sync runs: syncInterval, or the safety-net interval when Fortnox events bring orders. */
+export function orderSyncInterval(settings: TenantSettings): string {
+  return settings.fortnoxEvents === 'on' ? settings.orderSyncIntervalWithEvents : settings.syncInterval;
+}
 
 export const defaultSettings = (): TenantSettings => settingsSchema.parse({});

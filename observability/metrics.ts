@@ -173,3 +173,43 @@ export function registerTemporalGauges(options: TemporalGaugesOptions): void {
     },
   });
 }
+
+const fortnoxEvents = new Counter({
+  name: 'wms_fortnox_events_total',
+  help: 'Fortnox WebSocket events handled by the event listener, by topic and outcome (started, restarted, left-closed, sync nudged, nudged recently, process off, unknown tenant, given up)',
+  labelNames: ['topic', 'outcome'] as const,
+  registers: [registry],
+});
+const fortnoxEventsConnected = new Gauge({
+  name: 'wms_fortnox_events_connection_state',
+  help: "The event listener's connection: 1 for its current state (connecting, subscribed, disconnected, stopped), 0 for the others",
+  labelNames: ['state'] as const,
+  registers: [registry],
+});
+const fortnoxEventLastTime = new Gauge({
+  name: 'wms_fortnox_events_last_event_timestamp_seconds',
+  help: 'When the event listener last handled an event of the topic (Unix time): a topic silent for long while Fortnox is busy is worth a look',
+  labelNames: ['topic'] as const,
+  registers: [registry],
+});
+const fortnoxEventLag = new Gauge({
+  name: 'wms_fortnox_events_lag_seconds',
+  help: "From Fortnox's timestamp of the topic's last handled event to its effect being durable in Temporal (replays after an outage show as a large lag)",
+  labelNames: ['topic'] as const,
+  registers: [registry],
+});
+
+const LISTENER_STATES = ['connecting', 'subscribed', 'disconnected', 'stopped'] as const;
+
+/** The event listener's connection changed state. */
+export function observeFortnoxEventsState(state: string): void {
+  for (const s of LISTENER_STATES) fortnoxEventsConnected.set({ state: s }, s === state ? 1 : 0);
+}
+
+/** The event listener handled an event (its effect durable) with this outcome, `nowMs` after Fortnox's timestamp. */
+export function observeFortnoxEvent(event: { topic: string; timestamp: string }, outcome: string, nowMs: number): void {
+  fortnoxEvents.inc({ topic: event.topic, outcome });
+  fortnoxEventLastTime.set({ topic: event.topic }, nowMs / 1000);
+  const at = Date.parse(event.timestamp);
+  if (Number.isFinite(at)) fortnoxEventLag.set({ topic: event.topic }, Math.max(0, (nowMs - at) / 1000));
+}

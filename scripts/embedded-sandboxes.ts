@@ -16,6 +16,8 @@ import type { WmsSandboxState } from '../simulators/wms/state';
 
 export interface EmbeddedSandboxes {
   fortnoxUrl: string;
+  /** The Fortnox sandbox's WebSocket event stream (Fortnox's /topics-v1). */
+  fortnoxEventsUrl: string;
   wmsUrl: string;
   /** Every access and refresh token the Fortnox sandbox has issued (for the secrets scan). */
   issuedFortnoxTokens(): string[];
@@ -319,6 +321,7 @@ export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): P
   };
   return {
     fortnoxUrl: fortnox.url,
+    fortnoxEventsUrl: fortnox.eventsUrl,
     wmsUrl: wms.url,
     issuedFortnoxTokens: () => [...fortnox.state.accessTokens.keys(), ...fortnox.state.refreshTokens.keys()],
     tenant,

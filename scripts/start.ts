@@ -1,9 +1,11 @@
 // `npm start`: the whole product. With no configuration: a Temporal dev server (SQLite file, Web UI on 8233), both
-// sandboxes with demo data, the worker, the webhook receiver and the schedules. With TEMPORAL_ADDRESS and a tenants
-// file: only the worker, the receiver and the schedules, against real services. Ctrl-C stops everything it started.
+// sandboxes with demo data, the worker, the webhook receiver, the Fortnox event listener (a process of its own) and the
+// schedules. With TEMPORAL_ADDRESS and a tenants file: the same without the dev server and the sandboxes, against real
+// services. Ctrl-C stops everything it started.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import { ConfigError, loadConfig, type AppConfig, type Tenant } from '../config';
@@ -23,6 +25,8 @@ import { DEMO_TENANTS_FILE, startEmbeddedSandboxes, type EmbeddedSandboxes } fro
 import { startConsole, type ConsoleServer } from '../simulators/console/server';
 import { observeWebhook, registerTemporalGauges } from '../observability/metrics';
 import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
+import { tenantsWithEvents } from '../client/fortnox-events/tenants';
+import { superviseProcess, type SupervisedProcess } from './supervised-process';
 
 async function main(config: AppConfig): Promise<void> {
   const { env } = config;
@@ -94,6 +98,7 @@ async function main(config: AppConfig): Promise<void> {
         mode: 0o600,
       });
     }
+    const tenantsFile = sandboxes ? join(config.dataDir, DEMO_TENANTS_FILE) : env.TENANTS_FILE;
     const registry = new TenantRegistry(tenants, { dataDir: config.dataDir });
 
     const receiver = buildWebhookReceiver({
@@ -132,6 +137,26 @@ async function main(config: AppConfig): Promise<void> {
     });
 
     const schedules = await bootstrapSchedules(client, tenants, env.TASK_QUEUE);
+    // The event listener in a process of its own, as in a deployment (`npm run events`): the same code, the same
+    // restarts; it only needs Temporal (up now), the tenants file and the event stream's address.
+    let eventListener: SupervisedProcess | undefined;
+    const eventsUrl = sandboxes?.fortnoxEventsUrl ?? env.FORTNOX_EVENTS_URL;
+    if (tenantsWithEvents(tenants).length > 0 && tenantsFile) {
+      eventListener = superviseProcess({
+        name: 'fortnox-events',
+        script: fileURLToPath(new URL('../client/fortnox-events-main.ts', import.meta.url)),
+        env: {
+          ...process.env,
+          TEMPORAL_ADDRESS: address,
+          TENANTS_FILE: tenantsFile,
+          DATA_DIR: config.dataDir,
+          FORTNOX_EVENTS_URL: eventsUrl,
+          METRICS_PORT: String(env.EVENTS_METRICS_PORT),
+        },
+        logger,
+      });
+      stops.push(() => eventListener!.stop());
+    }
     registerTemporalGauges({ client, tenantIds: () => tenants.map((t) => t.id) });
     let webConsole: ConsoleServer | undefined;
     if (sandboxes) {
@@ -177,6 +202,9 @@ async function main(config: AppConfig): Promise<void> {
         : []),
       `  Codec server:      ${codecBaseUrl}/codec  (the Web UI decodes payloads with it; Temporal stores them encrypted)`,
       `  Metrics:           http://localhost:${env.METRICS_PORT}/metrics`,
+      eventListener
+        ? `  Fortnox events:    ${eventsUrl} (listener pid ${eventListener.pid() ?? '-'}, metrics http://localhost:${env.EVENTS_METRICS_PORT}/metrics)`
+        : '  Fortnox events:    off (no tenant has fortnoxEvents on): orders come by the order sync',
       `  Tenants:           ${tenants.map((t) => t.id).join(', ')}`,
       ...(sandboxes
         ? [`  Check accounts:    TENANTS_FILE=${join(env.DATA_DIR, DEMO_TENANTS_FILE)} npm run cli -- doctor`]

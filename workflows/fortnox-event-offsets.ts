@@ -23,8 +23,21 @@ export interface TopicPosition {
 /** topic → the last position handled. */
 export type EventOffsets = Record<string, TopicPosition>;
 
+/** What a listener last said about its connection (for `cli status`, `doctor` and the Web UI's query tab). */
+export interface ListenerReport {
+  /** connecting | subscribed | disconnected | stopped */
+  state: string;
+  /** When the listener said so, ISO. */
+  at: string;
+  /** Which listener (host and process id): two replicas report separately. */
+  listener: string;
+  /** Our tenant ids on the connection. */
+  tenants: string[];
+}
+
 export interface FortnoxEventOffsetsInput {
   offsets?: EventOffsets;
+  listeners?: Record<string, ListenerReport>;
   /** Continue as new past this many history events (default 1,000). */
   historyLimit?: number;
 }
@@ -34,6 +47,12 @@ export const FORTNOX_EVENT_OFFSETS_WORKFLOW_ID = 'fortnox-event-offsets';
 /** The listener handled events up to these positions (the latest per topic; older ones never move an offset back). */
 export const eventsHandledSignal = defineSignal<[positions: Record<string, TopicPosition>]>('eventsHandled');
 export const eventOffsetsQuery = defineQuery<EventOffsets>('eventOffsets');
+/** A listener's connection changed state. */
+export const listenerReportSignal = defineSignal<[report: ListenerReport]>('listenerReport');
+export const listenerReportsQuery = defineQuery<Record<string, ListenerReport>>('listenerReports');
+
+/** Reports older than this are from listeners long gone: dropped at continue-as-new. */
+const FORGET_LISTENER_AFTER_MS = 7 * 24 * 60 * 60 * 1000;
 
 export async function fortnoxEventOffsetsWorkflow(input: FortnoxEventOffsetsInput = {}): Promise<void> {
   const offsets: EventOffsets = { ...input.offsets };
@@ -45,8 +64,17 @@ export async function fortnoxEventOffsetsWorkflow(input: FortnoxEventOffsetsInpu
     }
   });
   setHandler(eventOffsetsQuery, () => offsets);
+  const listeners: Record<string, ListenerReport> = { ...input.listeners };
+  setHandler(listenerReportSignal, (report) => {
+    const known = listeners[report.listener];
+    if (!known || Date.parse(report.at) >= Date.parse(known.at)) listeners[report.listener] = report;
+  });
+  setHandler(listenerReportsQuery, () => listeners);
   const limit = input.historyLimit ?? 1000;
   await condition(() => workflowInfo().continueAsNewSuggested || workflowInfo().historyLength > limit);
   await condition(allHandlersFinished);
-  await continueAsNew<typeof fortnoxEventOffsetsWorkflow>({ offsets, historyLimit: input.historyLimit });
+  // Date.now() is the workflow's deterministic clock here.
+  for (const [id, report] of Object.entries(listeners))
+    if (Date.now() - Date.parse(report.at) > FORGET_LISTENER_AFTER_MS) delete listeners[id];
+  await continueAsNew<typeof fortnoxEventOffsetsWorkflow>({ offsets, listeners, historyLimit: input.historyLimit });
 }

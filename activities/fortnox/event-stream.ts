@@ -4,8 +4,6 @@
 import WebSocket from 'ws';
 import { z } from 'zod';
 
-export const FORTNOX_EVENTS_URL = 'wss://ws.fortnox.se/topics-v1';
-
 export const fortnoxEventSchema = z.object({
   topic: z.string().min(1),
   offset: z.string().min(1),

@@ -3,7 +3,8 @@
 // changed"), exactly as the order sync does; article, supplier and stock-balance events nudge those syncs. Offsets
 // live in the fortnox-event-offsets workflow and advance only after an event's effect is durable, so a crash replays
 // events (the workflows dedupe) instead of losing them. Reconnects with backoff; re-adds tenants as tokens refresh.
-import type { Client } from '@temporalio/client';
+import { hostname } from 'node:os';
+import { isGrpcServiceError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import {
   EventStreamConnection,
@@ -17,6 +18,7 @@ import {
   eventOffsetsQuery,
   eventsHandledSignal,
   fortnoxEventOffsetsWorkflow,
+  listenerReportSignal,
   FORTNOX_EVENT_OFFSETS_WORKFLOW_ID,
   type EventOffsets,
   type TopicPosition,
@@ -56,6 +58,14 @@ export interface ListenerOptions {
   nudgeEveryMs?: number;
   /** Backoff between reconnects: from `min` doubling to `max` (defaults 1 s and 60 s). */
   backoffMs?: { min: number; max: number };
+  /**
+   * An event whose effect fails this many times for a reason other than Temporal being unreachable is given up (logged
+   * as an error, the tenant's order sync run at once instead), so one bad event cannot hold back every later one
+   * (default 8). While Temporal is unreachable, events wait as long as it takes.
+   */
+  maxAttempts?: number;
+  /** Who this listener is in its reports to the offsets workflow (default: host name and process id). */
+  listenerId?: string;
   now?: () => number;
   onState?: (state: ListenerState) => void;
   onEvent?: (event: FortnoxStreamEvent, outcome: string) => void;
@@ -72,9 +82,11 @@ export class FortnoxEventListener {
   private readonly lastNudge = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
   private reconnectTimer: NodeJS.Timeout | undefined;
+  /** Pending retry waits, ended early by stop(). */
+  private readonly wakeUps = new Set<() => void>();
   private backoff: number;
   /** Counts, for tests and metrics. */
-  readonly counts = { events: 0, duplicates: 0, connects: 0, orderSignals: 0, nudges: 0 };
+  readonly counts = { events: 0, duplicates: 0, connects: 0, orderSignals: 0, nudges: 0, givenUp: 0 };
   /** When the last event arrived per topic (ms), for lag metrics. */
   readonly lastEventAt = new Map<string, number>();
 
@@ -94,9 +106,24 @@ export class FortnoxEventListener {
     return this.state;
   }
 
-  private setState(state: ListenerState): void {
+  private setState(state: ListenerState): Promise<void> {
     this.state = state;
     this.options.onState?.(state);
+    return this.report(state);
+  }
+
+  /** Tells the offsets workflow (and so `cli status` and `doctor`, from any host) the connection's state; best effort. */
+  private async report(state: ListenerState): Promise<void> {
+    try {
+      await this.options.client.workflow.getHandle(this.offsetsWorkflowId).signal(listenerReportSignal, {
+        state,
+        at: new Date(this.now).toISOString(),
+        listener: this.options.listenerId ?? `${hostname()}:${process.pid}`,
+        tenants: [...new Set([...this.byFortnoxTenant.values()].map((t) => t.id))],
+      });
+    } catch {
+      // Temporal unreachable or the workflow not started yet: the next state change reports again.
+    }
   }
 
   /** Connects and keeps connected until stop(). Resolves once the first subscription is live. */
@@ -128,7 +155,7 @@ export class FortnoxEventListener {
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
-    this.setState('connecting');
+    void this.setState('connecting');
     try {
       const known = { ...(await this.offsets()), ...this.handled };
       const connection = await EventStreamConnection.open(this.options.url, {
@@ -149,12 +176,11 @@ export class FortnoxEventListener {
         }
         return { topic, offset: position.offset };
       });
-      const added = await connection.command({ command: 'add-topics-v1', topics });
-      if (added.result !== 'ok') this.options.logger.warn({ answer: added }, 'Fortnox event stream: topics refused');
+      await this.addTopics(connection, topics, known);
       const subscribed = await connection.command({ command: 'subscribe-v1' });
       if (subscribed.result !== 'ok') throw new Error(`subscribe-v1 refused: ${JSON.stringify(subscribed)}`);
       this.backoff = this.options.backoffMs?.min ?? 1000;
-      this.setState('subscribed');
+      void this.setState('subscribed');
       this.options.logger.info({ topics, tenants: this.byFortnoxTenant.size }, 'Fortnox event stream subscribed');
     } catch (err) {
       this.options.logger.warn({ err: (err as Error).message }, 'Fortnox event stream: connect failed');
@@ -164,13 +190,43 @@ export class FortnoxEventListener {
     }
   }
 
-  private fallBackToOrderSync(topic: string, position: TopicPosition): void {
+  /**
+   * add-topics-v1; a topic refused with its offset (Fortnox no longer knows it: purged, or the stream was reset) is
+   * added again from now on, and the order sync covers what may have been missed in between.
+   */
+  private async addTopics(
+    connection: EventStreamConnection,
+    topics: { topic: string; offset?: string }[],
+    known: EventOffsets,
+  ): Promise<void> {
+    const added = await connection.command({ command: 'add-topics-v1', topics });
+    if (added.result === 'ok') return;
+    const refused = Array.isArray(added.invalidTopics) ? (added.invalidTopics as { topic?: unknown }[]) : [];
+    const retry = topics.filter((t) => t.offset !== undefined && refused.some((r) => r?.topic === t.topic));
+    this.options.logger.warn({ answer: added }, 'Fortnox event stream: topics refused');
+    if (retry.length === 0) return;
+    for (const { topic } of retry)
+      this.fallBackToOrderSync(topic, known[topic]!, 'Fortnox refused the saved offset (unknown to it)');
+    const again = await connection.command({ command: 'add-topics-v1', topics: retry.map(({ topic }) => ({ topic })) });
+    if (again.result !== 'ok') this.options.logger.warn({ answer: again }, 'Fortnox event stream: topics refused');
+  }
+
+  private fallBackToOrderSync(
+    topic: string,
+    position: TopicPosition,
+    why = 'the last handled event is older than the 14-day replay window',
+  ): void {
     this.options.logger.warn(
       { topic, lastEvent: position.eventTimestamp },
-      'Fortnox event stream: last handled event is older than the 14-day replay window; running the order sync for every tenant',
+      `Fortnox event stream: ${why}; listening from now on and running the order sync for every tenant`,
     );
-    for (const tenant of this.options.tenants)
-      void triggerScheduleNow(this.options.client, ordersScheduleId(tenant.id)).catch(() => undefined);
+    for (const tenant of this.options.tenants) this.runOrderSync(tenant);
+  }
+
+  private runOrderSync(tenant: EventTenant): void {
+    void triggerScheduleNow(this.options.client, ordersScheduleId(tenant.id)).catch((err: Error) =>
+      this.options.logger.warn({ tenant: tenant.id, err: err.message }, 'order sync not started'),
+    );
   }
 
   /** add-tenants-v1 once per client secret (one integration: one command), mapping Fortnox tenant ids to ours. */
@@ -206,7 +262,7 @@ export class FortnoxEventListener {
   private onClose(code: number): void {
     this.connection = undefined;
     if (this.stopped) return;
-    this.setState('disconnected');
+    void this.setState('disconnected');
     this.options.logger.warn({ code }, 'Fortnox event stream closed; reconnecting');
     this.scheduleReconnect();
   }
@@ -230,27 +286,58 @@ export class FortnoxEventListener {
   }
 
   private async handleWithRetries(event: FortnoxStreamEvent): Promise<void> {
+    const maxAttempts = this.options.maxAttempts ?? 8;
+    let failures = 0;
     for (let attempt = 1; !this.stopped; attempt++) {
       try {
-        const outcome = await this.handle(event);
-        this.options.onEvent?.(event, outcome);
-        const position = {
-          offset: event.offset,
-          eventTimestamp: event.timestamp,
-          processedAt: new Date(this.now).toISOString(),
-        };
-        this.handled[event.topic] = position;
-        this.unflushed[event.topic] = position;
+        this.done(event, await this.handle(event));
         return;
       } catch (err) {
         // Temporal unavailable (a server restart): keep the event, try again; the offset stays behind it.
+        if (!unreachable(err)) failures++;
+        if (failures >= maxAttempts) {
+          this.counts.givenUp++;
+          this.options.logger.error(
+            { err: (err as Error).message, attempts: attempt, topic: event.topic, entityId: event.entityId },
+            'Fortnox event given up; running the order sync for its tenant instead',
+          );
+          const tenant = this.byFortnoxTenant.get(event.tenantId);
+          if (tenant) this.runOrderSync(tenant);
+          this.done(event, 'given up');
+          return;
+        }
         this.options.logger.warn(
           { err: (err as Error).message, attempt, topic: event.topic },
           'Fortnox event not handled yet',
         );
-        await new Promise((r) => setTimeout(r, Math.min(1000 * attempt, 10_000)));
+        await this.pause(Math.min(1000 * attempt, 10_000));
       }
     }
+  }
+
+  /** The event's effect is durable (or given up): its position may be saved. */
+  private done(event: FortnoxStreamEvent, outcome: string): void {
+    this.options.onEvent?.(event, outcome);
+    const position = {
+      offset: event.offset,
+      eventTimestamp: event.timestamp,
+      processedAt: new Date(this.now).toISOString(),
+    };
+    this.handled[event.topic] = position;
+    this.unflushed[event.topic] = position;
+  }
+
+  /** A wait that stop() cuts short. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeUps.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakeUps.add(wake);
+    });
   }
 
   private async handle(event: FortnoxStreamEvent): Promise<string> {
@@ -310,8 +397,19 @@ export class FortnoxEventListener {
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     for (const t of this.timers) clearInterval(t);
     this.connection?.close();
+    for (const wake of this.wakeUps) wake();
     await this.queue;
     await this.flush();
-    this.setState('stopped');
+    await this.setState('stopped');
   }
 }
+
+/** Temporal could not be reached (a restart, a network split): worth waiting for however long it takes. */
+function unreachable(err: unknown): boolean {
+  // The client wraps the gRPC error (ServiceError with the gRPC error as its cause).
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++)
+    if (isGrpcServiceError(e)) return e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED;
+  return false;
+}
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;

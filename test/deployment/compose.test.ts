@@ -75,7 +75,7 @@ describe('docker-compose.yml', () => {
     expect(() => devServerDynamicConfigArgs(file)).toThrow(/constraints/);
   });
 
-  it('runs PostgreSQL, Temporal with schema setup, the UI, the setup job, the worker and the webhook receiver', () => {
+  it('runs PostgreSQL, Temporal with schema setup, the UI, the setup job, the worker, the webhook receiver and the event listener', () => {
     expect(Object.keys(services)).toEqual(
       expect.arrayContaining([
         'postgresql',
@@ -85,8 +85,11 @@ describe('docker-compose.yml', () => {
         'temporal-ui',
         'worker',
         'webhook-receiver',
+        'fortnox-events',
       ]),
     );
+    expect(words(services['fortnox-events']!.command)).toEqual(['npm', 'run', 'events']);
+    expect(packageJson.scripts.events).toContain('client/fortnox-events-main.ts');
     expect(services.temporal!.image).toMatch(/^temporalio\/server:/);
     expect(services['temporal-schema']!.image).toMatch(/^temporalio\/admin-tools:/);
     expect(services['temporal-ui']!.image).toMatch(/^temporalio\/ui:/);
@@ -101,7 +104,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('starts each service after what it needs, and health-checks the long-running ones', () => {
-    const long = ['postgresql', 'temporal', 'temporal-ui', 'worker', 'webhook-receiver'];
+    const long = ['postgresql', 'temporal', 'temporal-ui', 'worker', 'webhook-receiver', 'fortnox-events'];
     for (const name of long)
       expect(services[name]!.healthcheck?.test.length, `${name} health check`).toBeGreaterThan(0);
     expect(services['temporal-schema']!.depends_on).toEqual({ postgresql: { condition: 'service_healthy' } });
@@ -109,7 +112,7 @@ describe('docker-compose.yml', () => {
       'temporal-schema': { condition: 'service_completed_successfully' },
     });
     expect(services['temporal-setup']!.depends_on).toEqual({ temporal: { condition: 'service_healthy' } });
-    for (const name of ['worker', 'webhook-receiver']) {
+    for (const name of ['worker', 'webhook-receiver', 'fortnox-events']) {
       expect(services[name]!.depends_on).toEqual({
         temporal: { condition: 'service_healthy' },
         'temporal-setup': { condition: 'service_completed_successfully' },
@@ -122,7 +125,13 @@ describe('docker-compose.yml', () => {
 
   it('sets only configuration keys on the product containers, and the health checks use the configured ports', () => {
     const keys = new Set(Object.keys(envSchema.shape));
-    expect(product.map(([name]) => name).sort()).toEqual(['cli', 'codec-server', 'webhook-receiver', 'worker']);
+    expect(product.map(([name]) => name).sort()).toEqual([
+      'cli',
+      'codec-server',
+      'fortnox-events',
+      'webhook-receiver',
+      'worker',
+    ]);
     for (const [name, s] of product) {
       const env = environment(s);
       for (const key of Object.keys(env))
@@ -141,6 +150,9 @@ describe('docker-compose.yml', () => {
     expect(services['webhook-receiver']!.healthcheck!.test.join(' ')).toContain(
       `127.0.0.1:${environment(services['webhook-receiver']!).WEBHOOK_PORT}/healthz`,
     );
+    expect(services['fortnox-events']!.healthcheck!.test.join(' ')).toContain(
+      `127.0.0.1:${environment(services['fortnox-events']!).METRICS_PORT}/healthz`,
+    );
   });
 
   it('publishes only the webhook receiver beyond the host: Temporal, its Web UI, the codec server, metrics on 127.0.0.1', () => {
@@ -150,6 +162,7 @@ describe('docker-compose.yml', () => {
     );
     expect(published.map((p) => `${p.name}:${p.container}`).sort()).toEqual([
       'codec-server:8384',
+      'fortnox-events:9464',
       'temporal-ui:8080',
       'temporal:7233',
       'webhook-receiver:8380',

@@ -8,6 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import getPort from 'get-port';
 import { afterAll, describe, expect, it } from 'vitest';
 import { dataConverterOf, payloadCodecFor } from '../../client/connection';
+import { FORTNOX_EVENT_OFFSETS_WORKFLOW_ID, listenerReportsQuery } from '../../workflows/fortnox-event-offsets';
 
 const root = join(import.meta.dirname, '..', '..');
 const dataDir = mkdtempSync(join(tmpdir(), 'npm-start-'));
@@ -95,6 +96,26 @@ async function firstInvoice(address: string, dataDir: string, timeoutMs: number)
   }
 }
 
+/** Waits until the event listener process says (to the offsets workflow) that its subscription is live. */
+async function listenerSubscribed(address: string, dataDir: string, timeoutMs: number): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection, dataConverter: dataConverterOf(payloadCodecFor({}, dataDir)) });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const reports = await client.workflow
+        .getHandle(FORTNOX_EVENT_OFFSETS_WORKFLOW_ID)
+        .query(listenerReportsQuery)
+        .catch(() => ({}));
+      if (Object.values(reports).some((r) => r.state === 'subscribed')) return;
+      if (Date.now() > deadline) throw new Error(`no listener subscribed within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  } finally {
+    await connection.close();
+  }
+}
+
 const ports = async (dir: string) => ({
   DATA_DIR: dir,
   TEMPORAL_PORT: String(await getPort()),
@@ -103,6 +124,7 @@ const ports = async (dir: string) => ({
   FORTNOX_SANDBOX_PORT: String(await getPort()),
   WMS_SANDBOX_PORT: String(await getPort()),
   METRICS_PORT: String(await getPort()),
+  EVENTS_METRICS_PORT: String(await getPort()),
   CONSOLE_PORT: String(await getPort()),
   CODEC_SERVER_PORT: String(await getPort()),
   LOG_LEVEL: 'warn',
@@ -117,6 +139,15 @@ async function expectNoLeftovers(path: string): Promise<void> {
     left = processesUsing(path);
   }
   expect(left).toEqual([]);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 afterAll(() => {
@@ -140,11 +171,32 @@ describe('npm start', () => {
     }
     expect(before.length).toBeGreaterThanOrEqual(5);
     expect(processesUsing(dataDir).length).toBeGreaterThan(0); // the dev server runs on our data dir
+    // An order entered in Fortnox now reaches its workflow by Fortnox's event stream: the listener runs as a process of
+    // its own, and with events on the order sync runs only hourly, so nothing else could bring it this soon.
+    const listenerPid = Number(/listener pid (\d+)/.exec(first.output())?.[1]);
+    expect(alive(listenerPid)).toBe(true);
+    await listenerSubscribed(address, dataDir, 60_000);
+    const created = (await (
+      await fetch(`http://127.0.0.1:${env.CONSOLE_PORT}/api/fortnox/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{}',
+      })
+    ).json()) as { DocumentNumber: string };
+    const tenantId = (
+      JSON.parse(readFileSync(join(dataDir, 'demo-tenants.json'), 'utf8')) as { tenants: { id: string }[] }
+    ).tenants[0]!.id;
+    const eventDeadline = Date.now() + 60_000;
+    while (!(await orderWorkflowIds(address)).includes(`order:${tenantId}:${created.DocumentNumber}`)) {
+      expect(Date.now(), 'the new order has a workflow within a minute').toBeLessThan(eventDeadline);
+      await new Promise((r) => setTimeout(r, 250));
+    }
     // The floor's autopilot sends the orders; the WMS's webhook (HTTP Basic) reaches the workflow, which invoices.
     await firstInvoice(address, dataDir, 150_000);
 
     expect(await stop(first.child, 'SIGTERM')).toBe(true);
     await expectNoLeftovers(dataDir);
+    expect(alive(listenerPid), 'the event listener process stopped with the product').toBe(false);
 
     const second = await startProduct(env);
     const after = await orderWorkflowIds(address);

@@ -6,42 +6,57 @@ import got from 'got';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../config/logger';
 import { orderWorkflowSettings } from '../../domain/order-settings';
-import { FortnoxEventListener, type EventTenant } from '../../client/fortnox-events/listener';
+import { FortnoxEventListener, type EventTenant, type ListenerOptions } from '../../client/fortnox-events/listener';
+import { bootstrapSchedules } from '../../client/schedules';
+import { ordersScheduleId } from '../../domain/names';
 import {
   eventOffsetsQuery,
   eventsHandledSignal,
   fortnoxEventOffsetsWorkflow,
+  listenerReportsQuery,
 } from '../../workflows/fortnox-event-offsets';
-import { startHarness, waitFor, type Harness } from './harness';
+import { scheduledRun, startHarness, textSink, waitFor, type Harness } from './harness';
 import { recordHistory } from './record';
 
 let h: Harness | undefined;
 const listeners: FortnoxEventListener[] = [];
 afterEach(async () => {
   for (const l of listeners.splice(0)) await l.stop();
+  // Schedules outlive the harness: a test that made them removes them.
+  if (h)
+    for await (const schedule of h.client.schedule.list())
+      if (schedule.scheduleId.endsWith(`:${h.tenantId}`))
+        await h.client.schedule.getHandle(schedule.scheduleId).delete();
   await h?.close();
   h = undefined;
 });
 
-function listenerFor(harness: Harness, offsetsWorkflowId: string): FortnoxEventListener {
-  const auth = harness.tenant.fortnox.auth;
-  const tenant: EventTenant = {
+function eventTenantOf(harness: Harness): EventTenant {
+  return {
     id: harness.tenantId,
-    clientSecret: auth.clientSecret,
+    clientSecret: harness.tenant.fortnox.auth.clientSecret,
     accessToken: () => harness.fortnox.accessToken(),
     lager: false,
     orderSettings: orderWorkflowSettings(harness.tenant.settings),
     processes: { articles: false, suppliers: false, stockLevels: false },
   };
+}
+
+function listenerFor(
+  harness: Harness,
+  offsetsWorkflowId: string,
+  options: Partial<ListenerOptions> = {},
+): FortnoxEventListener {
   const listener = new FortnoxEventListener({
     url: `${harness.sandboxes.fortnoxUrl.replace(/^http/, 'ws')}/topics-v1`,
-    tenants: [tenant],
+    tenants: [eventTenantOf(harness)],
     client: harness.client,
     taskQueue: harness.taskQueue,
     logger: createLogger('silent'),
     offsetsWorkflowId,
     flushEveryMs: 100,
     backoffMs: { min: 300, max: 1000 },
+    ...options,
   });
   listeners.push(listener);
   return listener;
@@ -54,9 +69,13 @@ describe('Fortnox event listener', () => {
   it('brings a confirmed order to the warehouse without an order sync, and keeps its offset durable', async () => {
     h = await startHarness();
     const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
-    const listener = listenerFor(h, offsetsId);
+    const listener = listenerFor(h, offsetsId, { listenerId: 'replica-a' });
     await listener.start();
     expect(listener.connectionState).toBe('subscribed');
+    // It says so where `cli status` and `doctor` look, with the tenants its connection carries.
+    const reports = () => h!.client.workflow.getHandle(offsetsId).query(listenerReportsQuery);
+    await waitFor(async () => (await reports())['replica-a']?.state === 'subscribed', 10_000, 'a subscribed report');
+    expect((await reports())['replica-a']!.tenants).toEqual([h.tenantId]);
     const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
     const status = await inWarehouse(h, documentNumber);
     expect(status.wmsOrderId).not.toBeNull();
@@ -80,6 +99,8 @@ describe('Fortnox event listener', () => {
     await inWarehouse(h, before);
     await first.stop();
     listeners.splice(listeners.indexOf(first), 1);
+    const reports = await h.client.workflow.getHandle(offsetsId).query(listenerReportsQuery);
+    expect(Object.values(reports).map((r) => r.state)).toEqual(['stopped']);
 
     const missed = await h.createOrder([{ ArticleNumber: 'A101', OrderedQuantity: 3 }]);
     const second = listenerFor(h, offsetsId);
@@ -87,6 +108,61 @@ describe('Fortnox event listener', () => {
     await inWarehouse(h, missed);
     // Replayed from the offset (inclusive), so the first order's last event may come again: harmless.
     expect(second.counts.events).toBeGreaterThanOrEqual(1);
+  });
+
+  it('listens from now on and runs the order sync when Fortnox refuses the saved offset', async () => {
+    h = await startHarness();
+    await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
+    await scheduledRun(h, ordersScheduleId(h.tenantId), 1); // start-up's own run
+    const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
+    // An offset Fortnox never gave (its stream was reset, or the offsets were restored from elsewhere).
+    await h.client.workflow.start(fortnoxEventOffsetsWorkflow, {
+      workflowId: offsetsId,
+      taskQueue: h.taskQueue,
+      args: [{ offsets: { orders: { offset: 'ozzzzz', eventTimestamp: new Date().toISOString(), processedAt: '' } } }],
+    });
+    const log = textSink();
+    const listener = listenerFor(h, offsetsId, { logger: createLogger('warn', log.sink) });
+    await listener.start();
+    expect(listener.connectionState).toBe('subscribed');
+    expect(log.text()).toMatch(/Fortnox refused the saved offset/);
+    // The order sync covers what the refused offset would have replayed ...
+    await scheduledRun(h, ordersScheduleId(h.tenantId), 2);
+    // ... and events flow again from now on.
+    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await inWarehouse(h, documentNumber);
+    await waitFor(
+      async () => (await h!.client.workflow.getHandle(offsetsId).query(eventOffsetsQuery)).orders?.offset !== 'ozzzzz',
+      10_000,
+      'a new orders offset',
+    );
+  });
+
+  it('gives up an event that keeps failing, runs the order sync instead, and goes on with the next', async () => {
+    h = await startHarness();
+    await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
+    await scheduledRun(h, ordersScheduleId(h.tenantId), 1);
+    const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
+    const log = textSink();
+    // Order settings that cannot be serialized: every start fails (a failure, not an outage), as a bad event's would.
+    const tenant = eventTenantOf(h);
+    const unserializable = { ...tenant, orderSettings: { ...tenant.orderSettings, broken: 1n } as never };
+    const listener = listenerFor(h, offsetsId, {
+      tenants: [unserializable],
+      maxAttempts: 2,
+      logger: createLogger('warn', log.sink),
+    });
+    await listener.start();
+    await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await waitFor(async () => listener.counts.givenUp >= 1 || undefined, 20_000, 'an event given up');
+    expect(log.text()).toMatch(/Fortnox event given up; running the order sync for its tenant instead/);
+    // The safety net ran at once (not in an hour), and the offset moved past the event, so later ones are not held.
+    await scheduledRun(h, ordersScheduleId(h.tenantId), 2);
+    await waitFor(
+      async () => (await h!.client.workflow.getHandle(offsetsId).query(eventOffsetsQuery)).orders,
+      10_000,
+      'the offset past the given-up event',
+    );
   });
 
   it('keeps the later position per topic, whatever order signals come in, through continue-as-new', async () => {

@@ -37,11 +37,22 @@ describe('schedule bootstrap', () => {
     const handle = client.schedule.getHandle(`orders:${id}`);
     let description = await handle.describe();
     expect(description.state.paused).toBe(false);
+    // Fortnox events on (the default): the order sync is the hourly safety net.
+    expect(description.state.note).toMatch(/Every 1h: pulls Fortnox orders changed since the last run.*safety net/);
+    expect(description.spec.intervals?.[0]?.every).toBe(60 * 60 * 1000);
+
+    // Events off: orders come by the sync alone, every syncInterval (15 minutes by default).
+    await bootstrapSchedules(client, [tenant(id, { fortnoxEvents: 'off' })], queue);
+    description = await handle.describe();
     expect(description.state.note).toMatch(/Every 15m: pulls Fortnox orders changed since the last run/);
     expect(description.spec.intervals?.[0]?.every).toBe(15 * 60 * 1000);
 
     // Operators change the interval and switch order sync off: the same schedule is updated and paused.
-    await bootstrapSchedules(client, [tenant(id, { syncInterval: '5m', processes: { orders: false } })], queue);
+    await bootstrapSchedules(
+      client,
+      [tenant(id, { fortnoxEvents: 'off', syncInterval: '5m', processes: { orders: false } })],
+      queue,
+    );
     description = await handle.describe();
     expect(description.state.paused).toBe(true);
     expect(description.state.note).toMatch(/Switched off/);
