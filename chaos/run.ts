@@ -3,7 +3,8 @@
 // `--long` (300 orders, about 20 minutes) and `--long --short` (CI) compress months of life (chaos/long.ts). `--stack`
 // runs it on the compose file's deployment run natively (PostgreSQL + the Temporal server, scripts/stack/) with three
 // worker processes and two webhook receivers, and restarts PostgreSQL too. Prints the table of invariants and what
-// was injected; any violation exits 1.
+// was injected; any violation exits 1. Fortnox's event stream brings the orders (`--events off`: the order sync every
+// 10 s does), with the listener process killed and its connection dropped; `--long` keeps events off by default.
 import { parseArgs } from 'node:util';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { longPlan, longProfile } from './long';
@@ -55,6 +56,15 @@ export function resultTable(r: SoakResult): string {
           ['PostgreSQL restarts', `${r.stack.postgresDowntimeMs.length} (down ${seconds(r.stack.postgresDowntimeMs)})`],
         ] as [string, string][])
       : []),
+    ...(r.events
+      ? ([
+          [
+            'Fortnox events',
+            `on: listener SIGKILLed ${r.events.kills} times, connection dropped ${r.events.drops} times (${r.events.starts} listener starts); 5 % of events sent twice, all 300 ms late`,
+          ],
+          ['orders started by a Fortnox event', `${r.events.startedByEvents} of ${r.events.orders}`],
+        ] as [string, string][])
+      : ([['Fortnox events', 'off: the order sync every 10 s']] as [string, string][])),
     ["429 answers from Fortnox's rate limit (not injected)", r.faults.rateLimitedByLimit],
     ['worker kills (SIGKILL)', `${r.kills} (other worker exits/failed starts: ${r.workerExits})`],
     ['Temporal server restarts', `${r.serverRestarts} (down ${seconds(r.serverDowntimeMs)})`],
@@ -91,11 +101,19 @@ async function main(): Promise<number> {
       'without-stock-sync': { type: 'boolean', default: false },
       webhooks: { type: 'string', default: 'basic' },
       stack: { type: 'boolean', default: false },
+      events: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
   });
   const short = values.short;
   const long = values.long;
+  // The long profile compresses months with operator actions (backfills, reopened orders) the order sync carries out:
+  // it keeps events off unless asked.
+  const eventsMode = values.events ?? (long ? 'off' : 'on');
+  if (eventsMode !== 'on' && eventsMode !== 'off') {
+    process.stderr.write(`--events: expected on or off, got ${eventsMode}\n`);
+    return 2;
+  }
   if (values.webhooks !== 'basic' && values.webhooks !== 'off') {
     process.stderr.write(`--webhooks: expected basic or off, got ${values.webhooks}\n`);
     return 2;
@@ -135,6 +153,7 @@ async function main(): Promise<number> {
     // Long: Lager on, the stock sync off, so the operator's stock fix is the only thing that lets a short order through.
     stockAdjustEveryMs: values['without-stock-sync'] || long ? false : 3000,
     webhooks: values.webhooks === 'basic',
+    events: eventsMode === 'on' ? { listenerKills: short ? 1 : 3, connectionDrops: short ? 1 : 3 } : false,
     workerLogLevel: values['worker-log-level'],
     // The short run is CI's: usually 1.5-2.5 minutes; the margin is for a CI machine busy with the other test files.
     timeoutMs: Number(values['timeout-minutes'] ?? defaults.timeoutMinutes) * 60_000,
@@ -155,6 +174,7 @@ async function main(): Promise<number> {
       kills: result.kills,
       serverRestarts: result.serverRestarts,
       stack: result.stack,
+      events: result.events,
       faults: result.faults,
       settled: result.settled,
       long: result.profile?.summary,

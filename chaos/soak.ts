@@ -13,6 +13,7 @@ import { applyFaults, clearFaults, type FaultPlan, type WmsFaultCounts } from '.
 import { cancelOrder, changeQuantity } from './fortnox-user';
 import type { ProfileReport, SoakContext, SoakProfile } from './profile';
 import { WorkerSupervisor } from './supervisor';
+import { EventListenerChaos, ordersNotStartedByEvents } from './event-listener';
 import { checkInvariants, violations, type AdjustmentTotals, type InvariantReport } from './invariants';
 
 export interface SoakOptions {
@@ -52,6 +53,12 @@ export interface SoakOptions {
    * the running server. Fortnox's rate limit must then hold across the worker processes: a 429 from it is a violation.
    */
   stack?: { workers: number; receivers: number; postgresRestarts: number };
+  /**
+   * Fortnox's event stream brings the orders (the default): the listener process runs, is SIGKILLed `listenerKills`
+   * times and has its connection dropped `connectionDrops` times; the order sync runs only at start-up and hourly, so
+   * every order workflow must have been started by the listener. false: events off, the order sync every 10 s.
+   */
+  events?: { listenerKills: number; connectionDrops: number } | false;
   /** How long to wait for everything to settle before checking. */
   timeoutMs: number;
   log: (line: string) => void;
@@ -96,6 +103,8 @@ export interface SoakResult {
   durationMs: number;
   /** The profile's own report, when the soak ran one. */
   profile?: ProfileReport;
+  /** With events: the listener's kills, dropped connections and starts, and the orders its events started. */
+  events?: { kills: number; drops: number; starts: number; orders: number; startedByEvents: number };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -107,6 +116,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   const webhooks = options.webhooks !== false;
   const profile = options.profile;
   const stack = options.stack;
+  const events = options.events ?? false;
   const rig = await startRig({
     temporal: stack ? 'stack' : 'dev',
     receiverProcesses: stack?.receivers,
@@ -119,6 +129,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     // poll must do all the work, so the reconciliation timer is out of its way.
     settings: {
       syncInterval: '10s',
+      // With events the order sync is the hourly safety net: an order it had to bring in is a violation.
+      fortnoxEvents: events ? 'on' : 'off',
       syncOverlap: '10s',
       wmsStatusPollInterval: '10s',
       reconciliationInterval: webhooks ? '30s' : '1h',
@@ -129,6 +141,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   });
   const log = options.log;
   const supervisor = new WorkerSupervisor(rig, log, options.workerLogLevel, stack?.workers ?? 1);
+  const listener = events ? new EventListenerChaos(rig, log) : undefined;
   const context: SoakContext = { rig, supervisor, random, faults: options.faults, seed: options.seed, log };
   const wmsFaults: WmsFaultCounts = { error503: 0, timeoutAfterCommit: 0, latency: 0 };
   const cancelledInFortnox = new Set<string>();
@@ -148,6 +161,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
   try {
     await applyFaults(rig, options.faults, options.seed, wmsFaults);
     await supervisor.start();
+    await listener?.start();
     const seeded: string[] = [];
     floor = new Floor(rig, {
       random,
@@ -213,11 +227,25 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const postgresRestartAt = Array.from({ length: stack?.postgresRestarts ?? 0 }, () => 0.2 + random() * 0.6).sort(
       (a, b) => a - b,
     );
+    const listenerKillAt = Array.from({ length: events ? events.listenerKills : 0 }, () => 0.05 + random() * 0.8).sort(
+      (a, b) => a - b,
+    );
+    const dropAt = Array.from({ length: events ? events.connectionDrops : 0 }, () => 0.05 + random() * 0.8).sort(
+      (a, b) => a - b,
+    );
     let restarting = false;
     const serverName = stack ? 'Temporal server' : 'Temporal dev server';
     const chaos = setInterval(() => {
       const progress = done() / options.orders;
       options.onProgress?.(done(), options.orders);
+      if (listener && listenerKillAt.length && progress >= listenerKillAt[0]!) {
+        listenerKillAt.shift();
+        setTimeout(() => listener.kill(), randomInt(0, 2000));
+      }
+      if (listener && dropAt.length && progress >= dropAt[0]!) {
+        dropAt.shift();
+        void listener.drop().catch((err: Error) => log(`dropping the event stream failed: ${err.message}`));
+      }
       if (killAt.length && progress >= killAt[0]! && supervisor.current && !restarting) {
         killAt.shift();
         setTimeout(() => supervisor.kill(), randomInt(0, 2000));
@@ -295,12 +323,21 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     let settled = false;
     while (Date.now() < deadline) {
       await sleep(1000);
-      if (killAt.length || restartAt.length || postgresRestartAt.length || restarting) {
+      if (
+        killAt.length ||
+        restartAt.length ||
+        postgresRestartAt.length ||
+        listenerKillAt.length ||
+        dropAt.length ||
+        restarting
+      ) {
         // Chaos not spent yet because progress stalled near the end: spend it now.
         if (done() >= options.orders * 0.9) {
           killAt.fill(0);
           restartAt.fill(0);
           postgresRestartAt.fill(0);
+          listenerKillAt.fill(0);
+          dropAt.fill(0);
         }
         continue;
       }
@@ -356,6 +393,12 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     );
     if (!settled) invariants.examples.unshift(...(await unsettledReasons(rig, floor, cancelledInFortnox)));
     invariants.examples.push(...stackViolations);
+    // With events, every order workflow was started by the listener: none waited for the safety-net order sync.
+    const byEvents = listener ? await ordersNotStartedByEvents(rig) : undefined;
+    if (byEvents?.notByEvents.length)
+      invariants.examples.push(
+        ...byEvents.notByEvents.slice(0, 10).map((o) => `order not started by a Fortnox event: ${o}`),
+      );
     const profileReport = await profile?.check(context, settled);
     if (profileReport) invariants.examples.push(...profileReport.examples);
     return {
@@ -367,7 +410,8 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
         (settled ? 0 : 1) +
         (stockSync && !stockSync.afterQuiet ? 1 : 0) +
         (profileReport?.violations ?? 0) +
-        stackViolations.length,
+        stackViolations.length +
+        (byEvents?.notByEvents.length ?? 0),
       kills: supervisor.kills,
       workerExits: supervisor.exits,
       serverRestarts: serverDowntimeMs.length,
@@ -393,12 +437,23 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       settled,
       durationMs: Date.now() - started,
       profile: profileReport,
+      events:
+        listener && byEvents
+          ? {
+              kills: listener.kills,
+              drops: listener.drops,
+              starts: listener.starts(),
+              orders: byEvents.total,
+              startedByEvents: byEvents.total - byEvents.notByEvents.length,
+            }
+          : undefined,
     };
   } finally {
     for (const t of timers) clearInterval(t);
     floor?.stop();
     await profile?.stop();
     supervisor.stop();
+    await listener?.stop();
     await rig.close();
   }
 }

@@ -57,9 +57,15 @@ export function temporalTarget(env: EnvConfig, address: string): TemporalTarget 
   };
 }
 
-export async function connectClient(target: TemporalTarget): Promise<Client> {
+/** `identity`: who the client is in the histories it writes (default Temporal's pid@host). */
+export async function connectClient(target: TemporalTarget, options: { identity?: string } = {}): Promise<Client> {
   const connection = await Connection.connect({ address: target.address, tls: target.tls, apiKey: target.apiKey });
-  return new Client({ connection, namespace: target.namespace, dataConverter: dataConverterOf(target.payloadCodec) });
+  return new Client({
+    connection,
+    namespace: target.namespace,
+    dataConverter: dataConverterOf(target.payloadCodec),
+    identity: options.identity,
+  });
 }
 
 export function connectWorker(target: TemporalTarget): Promise<NativeConnection> {

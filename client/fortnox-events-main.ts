@@ -2,6 +2,7 @@
 // Fortnox's event stream for every tenant with fortnoxEvents on, an order's event signalling that order's workflow.
 // One per deployment, as Fortnox asks: a second replica is harmless (the offsets and the workflows dedupe) but doubles
 // the connections Fortnox sees.
+import { hostname } from 'node:os';
 import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { installTemporalRuntime } from '../config/temporal-logger';
@@ -9,7 +10,7 @@ import { TenantRegistry } from '../activities/tenant-registry';
 import { observeFortnoxEvent, observeFortnoxEventsState } from '../observability/metrics';
 import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
 import { connectClient, temporalTarget } from './connection';
-import { FortnoxEventListener } from './fortnox-events/listener';
+import { FortnoxEventListener, LISTENER_IDENTITY_PREFIX } from './fortnox-events/listener';
 import { eventTenantsOf } from './fortnox-events/tenants';
 
 async function main(): Promise<void> {
@@ -24,7 +25,7 @@ async function main(): Promise<void> {
   const sdkMetrics = await sdkMetricsBindAddress();
   installTemporalRuntime(logger, { metricsBindAddress: sdkMetrics });
   const target = temporalTarget(env, env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`);
-  const client = await connectClient(target);
+  const client = await connectClient(target, { identity: `${LISTENER_IDENTITY_PREFIX}${process.pid}@${hostname()}` });
   const registry = new TenantRegistry(config.tenants, { dataDir: config.dataDir });
   const tenants = await eventTenantsOf(config.tenants, registry, logger);
   const metrics = await startMetricsServer({

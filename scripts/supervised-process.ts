@@ -8,6 +8,8 @@ export interface SupervisedProcess {
   pid(): number | undefined;
   /** How many times it was started. */
   starts(): number;
+  /** SIGKILLs the running process (a crash, for the chaos soak); it is started again as after any death. */
+  kill(): boolean;
   stop(): Promise<void>;
 }
 
@@ -18,6 +20,8 @@ export function superviseProcess(options: {
   logger: Logger;
   /** Restart pauses: from `min` doubling to `max` (defaults 1 s and 30 s); a process up for a minute starts over. */
   restartMs?: { min: number; max: number };
+  /** Its output: ours (default) or dropped. */
+  output?: 'inherit' | 'ignore';
 }): SupervisedProcess {
   const { min, max } = options.restartMs ?? { min: 1000, max: 30_000 };
   let child: ChildProcess | undefined;
@@ -31,7 +35,7 @@ export function superviseProcess(options: {
     starts++;
     const current = spawn(process.execPath, ['--import', 'tsx', options.script], {
       env: options.env,
-      stdio: ['ignore', 'inherit', 'inherit'],
+      stdio: ['ignore', options.output ?? 'inherit', options.output ?? 'inherit'],
     });
     child = current;
     current.once('exit', (code, signal) => {
@@ -48,6 +52,7 @@ export function superviseProcess(options: {
   return {
     pid: () => child?.pid,
     starts: () => starts,
+    kill: () => Boolean(child?.kill('SIGKILL')),
     async stop() {
       stopped = true;
       clearTimeout(restartTimer);

@@ -25,6 +25,12 @@ import {
 } from '../../workflows/fortnox-event-offsets';
 import { triggerScheduleNow } from '../schedules';
 
+/**
+ * The listener process's Temporal identity starts so: an order workflow it started says so in its first history event
+ * (the Web UI shows it), and the chaos soak counts the orders that came by event.
+ */
+export const LISTENER_IDENTITY_PREFIX = 'fortnox-events:';
+
 /** Fortnox replays a topic about 14 days back from an offset; older, the offset is worth nothing. */
 export const REPLAY_WINDOW_MS = 14 * 24 * 60 * 60 * 1000;
 
@@ -50,8 +56,11 @@ export interface ListenerOptions {
   logger: Logger;
   /** The offsets workflow's id (default: one per namespace, FORTNOX_EVENT_OFFSETS_WORKFLOW_ID). */
   offsetsWorkflowId?: string;
-  /** Re-add the tenants (fresh tokens) this often; Fortnox's access tokens live an hour (default 45 minutes). */
-  readdEveryMs?: number;
+  /**
+   * How often each tenant's token is checked (default 20 s): a new one (the old is within a minute of its hour) is
+   * added at once, before the old expires and Fortnox stops sending that tenant's events.
+   */
+  tokenCheckEveryMs?: number;
   /** How often handled positions are written to the offsets workflow (default 1 s). */
   flushEveryMs?: number;
   /** A sync nudged by events runs at most this often per tenant and kind (default 10 s). */
@@ -79,6 +88,8 @@ export class FortnoxEventListener {
   private unflushed: Record<string, TopicPosition> = {};
   private queue: Promise<void> = Promise.resolve();
   private readonly byFortnoxTenant = new Map<string, EventTenant>();
+  /** Our tenant id → the token it was last added with. */
+  private readonly addedTokens = new Map<string, string>();
   private readonly lastNudge = new Map<string, number>();
   private readonly timers: NodeJS.Timeout[] = [];
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -129,7 +140,7 @@ export class FortnoxEventListener {
   /** Connects and keeps connected until stop(). Resolves once the first subscription is live. */
   async start(): Promise<void> {
     this.timers.push(setInterval(() => void this.flush(), this.options.flushEveryMs ?? 1000));
-    this.timers.push(setInterval(() => void this.readdTenants(), this.options.readdEveryMs ?? 45 * 60_000));
+    this.timers.push(setInterval(() => void this.refreshTenants(), this.options.tokenCheckEveryMs ?? 20_000));
     await this.connect();
   }
 
@@ -229,12 +240,22 @@ export class FortnoxEventListener {
     );
   }
 
-  /** add-tenants-v1 once per client secret (one integration: one command), mapping Fortnox tenant ids to ours. */
-  private async addTenants(connection: EventStreamConnection): Promise<void> {
+  /**
+   * add-tenants-v1 once per client secret (one integration: one command), mapping Fortnox tenant ids to ours. `which`
+   * 'changed': only the tenants whose token is not the one last added.
+   */
+  private async addTenants(connection: EventStreamConnection, which: 'all' | 'changed' = 'all'): Promise<void> {
     const bySecret = new Map<string, EventTenant[]>();
     for (const t of this.options.tenants) bySecret.set(t.clientSecret, [...(bySecret.get(t.clientSecret) ?? []), t]);
-    for (const [clientSecret, tenants] of bySecret) {
-      const tokens = await Promise.all(tenants.map(async (t) => ({ t, token: `Bearer ${await t.accessToken()}` })));
+    for (const [clientSecret, group] of bySecret) {
+      const all = await Promise.all(group.map(async (t) => ({ t, token: `Bearer ${await t.accessToken()}` })));
+      const tokens = which === 'all' ? all : all.filter(({ t, token }) => this.addedTokens.get(t.id) !== token);
+      if (tokens.length === 0) continue;
+      if (which === 'changed')
+        this.options.logger.info(
+          { tenants: tokens.map(({ t }) => t.id) },
+          'Fortnox event stream: adding renewed tokens',
+        );
       const answer: CommandResponse = await connection.command({
         command: 'add-tenants-v1',
         clientSecret,
@@ -248,15 +269,37 @@ export class FortnoxEventListener {
           continue;
         }
         this.byFortnoxTenant.set(String(fortnoxId), t);
+        this.addedTokens.set(t.id, token);
       }
     }
   }
 
-  private async readdTenants(): Promise<void> {
-    if (this.connection && this.state === 'subscribed')
-      await this.addTenants(this.connection).catch((err: Error) =>
-        this.options.logger.warn({ err: err.message }, 'Fortnox event stream: re-adding tenants failed'),
-      );
+  /**
+   * Adds renewed tokens, then asks Fortnox which tenants the connection carries: one that fell off (its token expired
+   * first) is added again and its order sync run, since its events meanwhile were not sent and the topic moved on.
+   */
+  private async refreshTenants(): Promise<void> {
+    const connection = this.connection;
+    if (!connection || this.state !== 'subscribed') return;
+    try {
+      // First what Fortnox carries: a tenant missing now missed events, whatever token it is added with next.
+      const listed = await connection.command({ command: 'list-tenants-v1' });
+      if (Array.isArray(listed.tenantIds)) {
+        const carried = new Set((listed.tenantIds as unknown[]).map(String));
+        for (const [fortnoxId, tenant] of this.byFortnoxTenant) {
+          if (carried.has(fortnoxId) || !this.addedTokens.has(tenant.id)) continue;
+          this.addedTokens.delete(tenant.id);
+          this.options.logger.warn(
+            { tenant: tenant.id },
+            'Fortnox event stream: the tenant was no longer on the connection (its token ended first); adding it again and running its order sync',
+          );
+          this.runOrderSync(tenant);
+        }
+      }
+      await this.addTenants(connection, 'changed');
+    } catch (err) {
+      this.options.logger.warn({ err: (err as Error).message }, 'Fortnox event stream: renewing tenants failed');
+    }
   }
 
   private onClose(code: number): void {

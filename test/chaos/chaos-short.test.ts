@@ -1,5 +1,6 @@
 // CI's chaos soak: `npm run chaos:short` (30 orders, faults in both sandboxes, two worker SIGKILLs, one Temporal
-// server restart, Lager with the stock sync and warehouse adjustments) must end with every invariant holding, with the
+// server restart, Lager with the stock sync and warehouse adjustments, orders by Fortnox's event stream with the
+// listener killed once and its connection dropped once) must end with every invariant holding, with the
 // WMS's webhooks in HTTP Basic and with no webhooks at all (the status-change poll alone). It runs its own dev server, so it lives in the fast project.
 import { describe, expect, it } from 'vitest';
 import { chaosResult, runChaosScript } from './run-script';
@@ -10,6 +11,7 @@ interface ChaosSummary {
   kills: number;
   serverRestarts: number;
   settled: boolean;
+  events?: { kills: number; drops: number; orders: number; startedByEvents: number };
   faults: { fortnox: Record<string, number>; wms: Record<string, number>; bursts429: number };
   stock: { adjustments: number; syncRuns: number; syncAfterQuiet: boolean | null };
   invariants: { stockMismatches: number | null; stockMovedTwice: number | null };
@@ -26,6 +28,11 @@ describe('chaos soak (short)', () => {
       const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
       expect(summary.kills).toBeGreaterThanOrEqual(1);
       expect(summary.serverRestarts).toBe(1);
+      // Fortnox's event stream brought every order, though its listener was killed and its connection dropped.
+      expect(summary.events?.kills).toBeGreaterThanOrEqual(1);
+      expect(summary.events?.drops).toBeGreaterThanOrEqual(1);
+      expect(summary.events?.orders).toBeGreaterThan(0);
+      expect(summary.events?.startedByEvents, stdout).toBe(summary.events?.orders);
       expect(sum(summary.faults.fortnox) + sum(summary.faults.wms)).toBeGreaterThan(0);
       expect(summary.settled, stdout).toBe(true);
       // Stock is checked, not skipped: the warehouse adjusted stock, and a sync after the quiet made Fortnox agree.

@@ -82,7 +82,7 @@ describe('the sandbox event stream (/topics-v1)', () => {
       tenantIds: { [`Bearer ${token}`]: Number(tenant.tenantId) },
       invalidTokens: [`Bearer ${wrong}`],
     });
-    expect(await c.command({ command: 'list-tenants-v1' })).toMatchObject({ tenants: [Number(tenant.tenantId)] });
+    expect(await c.command({ command: 'list-tenants-v1' })).toMatchObject({ tenantIds: [Number(tenant.tenantId)] });
     expect(
       await c.command({ command: 'add-topics-v1', topics: [{ topic: 'orders' }, { topic: 'nope' }] }),
     ).toMatchObject({

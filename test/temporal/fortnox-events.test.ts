@@ -8,6 +8,8 @@ import { createLogger } from '../../config/logger';
 import { orderWorkflowSettings } from '../../domain/order-settings';
 import { FortnoxEventListener, type EventTenant, type ListenerOptions } from '../../client/fortnox-events/listener';
 import { bootstrapSchedules } from '../../client/schedules';
+import { FortnoxClient } from '../../activities/fortnox/client';
+import { MemoryTokenStore } from '../../activities/fortnox/token-store';
 import { ordersScheduleId } from '../../domain/names';
 import {
   eventOffsetsQuery,
@@ -163,6 +165,42 @@ describe('Fortnox event listener', () => {
       10_000,
       'the offset past the given-up event',
     );
+  });
+
+  it('adds renewed tokens, and when a tenant fell off the connection runs its order sync and adds it again', async () => {
+    h = await startHarness();
+    await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
+    await scheduledRun(h, ordersScheduleId(h.tenantId), 1);
+    const { fortnox } = h.tenant;
+    // Two token chains of the tenant, as an hour's renewal gives: the listener is handed A, later B.
+    const chain = () =>
+      new FortnoxClient({ ...fortnox, tenantKey: h!.tenantId, tokenStore: new MemoryTokenStore(), timeoutMs: 10_000 });
+    const [a, b] = [chain(), chain()];
+    const tokenA = await a.accessToken();
+    let current = a;
+    const log = textSink();
+    const listener = listenerFor(h, `fortnox-event-offsets-${randomBytes(3).toString('hex')}`, {
+      tenants: [{ ...eventTenantOf(h), accessToken: () => current.accessToken() }],
+      tokenCheckEveryMs: 200,
+      logger: createLogger('info', log.sink),
+    });
+    await listener.start();
+    await inWarehouse(h, await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]));
+
+    // Token A ends before B was added (revoked here; at Fortnox, an hour passed): the next order's event is not sent.
+    await got.post(`${fortnox.authBaseUrl}/oauth-v1/revoke`, {
+      form: { token: tokenA },
+      username: fortnox.auth.clientId,
+      password: fortnox.auth.clientSecret,
+    });
+    const missed = await h.createOrder([{ ArticleNumber: 'A101', OrderedQuantity: 1 }]);
+    current = b;
+    // The listener finds the tenant gone: the order sync brings the missed order, and B carries the next one.
+    await waitFor(async () => /no longer on the connection/.test(log.text()) || undefined, 20_000, 'the lost tenant');
+    await scheduledRun(h, ordersScheduleId(h.tenantId), 2);
+    await inWarehouse(h, missed);
+    await waitFor(async () => /adding renewed tokens/.test(log.text()) || undefined, 20_000, 'token B added');
+    await inWarehouse(h, await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }]));
   });
 
   it('keeps the later position per topic, whatever order signals come in, through continue-as-new', async () => {

@@ -106,7 +106,7 @@ export function installEventSocket(app: FastifyInstance, state: SandboxState): E
         return { response: command, result: 'ok' };
       }
       case 'list-tenants-v1':
-        return { response: command, result: 'ok', tenants: [...connection.tenants.keys()].map(Number) };
+        return { response: command, result: 'ok', tenantIds: [...connection.tenants.keys()].map(Number) };
       case 'add-topics-v1': {
         const topics = Array.isArray(message.topics) ? (message.topics as unknown[]) : [];
         const invalidTopics: unknown[] = [];
