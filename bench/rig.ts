@@ -282,7 +282,10 @@ export async function startRig(options: RigOptions): Promise<Rig> {
       webhook: options.webhooks === false ? { auth: 'off' } : { auth: 'basic', ...webhook },
     },
     // Only the order flow runs: the registry syncs would spend the same Fortnox budget the figures are about.
+    // fortnoxEvents off unless the bench asks: the rig runs no event listener, and with events on the order sync
+    // would run only hourly (orderSyncIntervalWithEvents).
     settings: settingsSchema.parse({
+      fortnoxEvents: 'off',
       ...options.settings,
       processes: {
         articles: false,

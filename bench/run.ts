@@ -1,14 +1,16 @@
 // `npm run bench`: the order flow's benchmarks (issue 10), written to bench/results/latest.{json,md} and, with
-// --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll,nowebhooks,backfill,burst
+// --write-docs, to docs/benchmarks.md. Options: --orders 300 --open-orders 10000 --seed 1 --only calls,rate,engine,scale,poll,nowebhooks,backfill,burst,events
 // (--nowebhook-orders 60 --spread-minutes 10 for the run without webhooks; --backfill-orders 30000
 // --received-purchase-orders 500 for the backfill; --burst-events 1000 for the webhook burst; --rate-workers 1,3 for the
-// worker processes of each rate-bound run and article sync; --articles 5000 for the article sync)
+// worker processes of each rate-bound run and article sync; --articles 5000 for the article sync; --events-orders 40
+// --events-pace-ms 1000 --events-interval 30s for Fortnox events against the order sync)
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Runtime, DefaultLogger } from '@temporalio/worker';
 import { runArticleSync } from './article-sync';
 import { runBackfill } from './backfill';
+import { eventsMarkdown, runFortnoxEvents, type EventsBenchResult } from './fortnox-events';
 import { runIdleOrders } from './idle-order';
 import { runLifecycle } from './lifecycle';
 import { callsFigures, engineFigures, machineInfo, rateFigures, toMarkdown, type BenchReport } from './report';
@@ -27,6 +29,7 @@ const ALL = [
   'burst',
   'articles',
   'idle',
+  'events',
 ] as const;
 type Bench = (typeof ALL)[number];
 
@@ -45,6 +48,9 @@ async function main(): Promise<void> {
       'rate-workers': { type: 'string', default: '1,3' },
       articles: { type: 'string', default: '5000' },
       'idle-orders': { type: 'string', default: '20' },
+      'events-orders': { type: 'string', default: '40' },
+      'events-pace-ms': { type: 'string', default: '1000' },
+      'events-interval': { type: 'string', default: '30s' },
       'write-docs': { type: 'boolean', default: false },
       'no-progress': { type: 'boolean', default: false },
     },
@@ -177,10 +183,24 @@ async function main(): Promise<void> {
     report.idle = { command: cmd('idle', `--idle-orders ${n}`), ...(await runIdleOrders({ orders: n, seed })) };
   }
 
-  const markdown = toMarkdown(report);
+  // Fortnox events against the order sync (issue 20): its own section after the others.
+  let events: ({ command: string } & EventsBenchResult) | undefined;
+  if (only.has('events')) {
+    const n = Number(values['events-orders']);
+    const paceMs = Number(values['events-pace-ms']);
+    const interval = values['events-interval'];
+    say(`Fortnox events against the order sync: ${n} orders confirmed one every ${paceMs} ms in each mode`);
+    const result = await runFortnoxEvents({ orders: n, paceMs, scheduleInterval: interval, seed, log: say });
+    events = {
+      command: cmd('events', `--events-orders ${n} --events-pace-ms ${paceMs} --events-interval ${interval}`),
+      ...result,
+    };
+  }
+
+  const markdown = toMarkdown(report) + (events ? eventsMarkdown(events, events.command) : '');
   const dir = join(repoRoot, 'bench', 'results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(events ? { ...report, events } : report, null, 2)}\n`);
   writeFileSync(join(dir, 'latest.md'), markdown);
   if (values['write-docs']) {
     mkdirSync(join(repoRoot, 'docs'), { recursive: true });

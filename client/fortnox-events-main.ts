@@ -66,7 +66,7 @@ async function main(): Promise<void> {
     logger.warn('no tenant has fortnoxEvents on (and its order process on): nothing to listen for');
     return;
   }
-  // Not awaited: start() resolves once subscribed, and until then it retries with backoff by itself.
+  // Not awaited: the first attempt may fail (Temporal or Fortnox not up yet); it retries with backoff by itself.
   void listener.start();
   logger.info(
     { url: env.FORTNOX_EVENTS_URL, tenants: tenants.map((t) => t.id), temporal: target.address },

@@ -137,7 +137,7 @@ export class FortnoxEventListener {
     }
   }
 
-  /** Connects and keeps connected until stop(). Resolves once the first subscription is live. */
+  /** Connects and keeps connected until stop(). Resolves after the first attempt, subscribed or not (see connectionState): it retries by itself. */
   async start(): Promise<void> {
     this.timers.push(setInterval(() => void this.flush(), this.options.flushEveryMs ?? 1000));
     this.timers.push(setInterval(() => void this.refreshTenants(), this.options.tokenCheckEveryMs ?? 20_000));
