@@ -8,7 +8,7 @@ import { createLogger } from '../config/logger';
 import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
 import { observeFortnoxEvent, observeFortnoxEventsState } from '../observability/metrics';
-import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
+import { sdkMetricsBindAddress, startProcessMetrics } from '../observability/metrics-server';
 import { connectClient, temporalTarget } from './connection';
 import { FortnoxEventListener, LISTENER_IDENTITY_PREFIX } from './fortnox-events/listener';
 import { eventTenantsOf } from './fortnox-events/tenants';
@@ -28,17 +28,7 @@ async function main(): Promise<void> {
   const client = await connectClient(target, { identity: `${LISTENER_IDENTITY_PREFIX}${process.pid}@${hostname()}` });
   const registry = new TenantRegistry(config.tenants, { dataDir: config.dataDir });
   const tenants = await eventTenantsOf(config.tenants, registry, logger);
-  const metrics = await startMetricsServer({
-    port: env.METRICS_PORT,
-    host: env.METRICS_HOST,
-    sdkBindAddress: sdkMetrics,
-  }).catch((err: Error) => {
-    logger.error(
-      { err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT },
-      'metrics endpoint not started: set METRICS_PORT to a free port',
-    );
-    return undefined;
-  });
+  const metrics = await startProcessMetrics(env, sdkMetrics, logger);
   const listener =
     tenants.length > 0
       ? new FortnoxEventListener({

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../config';
 import { createLogger } from '../config/logger';
 import { installTemporalRuntime } from '../config/temporal-logger';
 import { observeWebhook, registerTemporalGauges } from '../observability/metrics';
-import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
+import { sdkMetricsBindAddress, startProcessMetrics } from '../observability/metrics-server';
 import { connectClient, temporalTarget } from './connection';
 import { buildWebhookReceiver, webhookTenantOf } from './webhook-receiver';
 
@@ -33,17 +33,7 @@ async function main(): Promise<void> {
   });
   await receiver.listen({ port: env.WEBHOOK_PORT, host: '0.0.0.0' });
   registerTemporalGauges({ client, tenantIds: () => config.tenants.map((t) => t.id) });
-  const metrics = await startMetricsServer({
-    port: env.METRICS_PORT,
-    host: env.METRICS_HOST,
-    sdkBindAddress: sdkMetrics,
-  }).catch((err: Error) => {
-    logger.error(
-      { err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT },
-      'metrics endpoint not started: set METRICS_PORT to a free port',
-    );
-    return undefined;
-  });
+  const metrics = await startProcessMetrics(env, sdkMetrics, logger);
   logger.info(
     { port: env.WEBHOOK_PORT, tenants: config.tenants.map((t) => t.id), temporal: target.address },
     'webhook receiver ready',

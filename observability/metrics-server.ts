@@ -1,5 +1,6 @@
 // Serves GET /metrics: the product's metrics and, appended, the Temporal SDK's own (its Core runtime exports them on
 // an internal loopback port), so Prometheus scrapes one endpoint per process.
+import type { Logger } from 'pino';
 import { createServer, type Server } from 'node:http';
 import got from 'got';
 import getPort from 'get-port';
@@ -61,4 +62,22 @@ export async function startMetricsServer(options: {
     url: `http://${urlHost(host)}:${port}/metrics`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * The metrics endpoint of a product process: a failure to listen (the port taken by a second process on the host) is a
+ * loud log line, not a process that stops doing its work.
+ */
+export async function startProcessMetrics(
+  env: { METRICS_PORT: number; METRICS_HOST: string },
+  sdkBindAddress: string,
+  logger: Pick<Logger, 'error'>,
+): Promise<MetricsServer | undefined> {
+  return startMetricsServer({ port: env.METRICS_PORT, host: env.METRICS_HOST, sdkBindAddress }).catch((err: Error) => {
+    logger.error(
+      { err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT },
+      'metrics endpoint not started: set METRICS_PORT to a free port',
+    );
+    return undefined;
+  });
 }

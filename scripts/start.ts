@@ -24,7 +24,7 @@ import { startDevServer, type DevServer } from './dev-server';
 import { DEMO_TENANTS_FILE, startEmbeddedSandboxes, type EmbeddedSandboxes } from './embedded-sandboxes';
 import { startConsole, type ConsoleServer } from '../simulators/console/server';
 import { observeWebhook, registerTemporalGauges } from '../observability/metrics';
-import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
+import { sdkMetricsBindAddress, startProcessMetrics } from '../observability/metrics-server';
 import { tenantsWithEvents } from '../client/fortnox-events/tenants';
 import { superviseProcess, type SupervisedProcess } from './supervised-process';
 
@@ -172,17 +172,7 @@ async function main(config: AppConfig): Promise<void> {
       });
       stops.push(() => webConsole!.close());
     }
-    const metrics = await startMetricsServer({
-      port: env.METRICS_PORT,
-      host: env.METRICS_HOST,
-      sdkBindAddress: sdkMetrics,
-    }).catch((err: Error) => {
-      logger.error(
-        { err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT },
-        'metrics endpoint not started: set METRICS_PORT to a free port',
-      );
-      return undefined;
-    });
+    const metrics = await startProcessMetrics(env, sdkMetrics, logger);
     if (metrics) stops.push(() => metrics.close());
     logger.info(schedules, 'schedules ready');
 

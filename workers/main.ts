@@ -6,7 +6,7 @@ import { installTemporalRuntime } from '../config/temporal-logger';
 import { TenantRegistry } from '../activities/tenant-registry';
 import { connectClient, connectWorker, temporalTarget } from '../client/connection';
 import { registerTemporalGauges } from '../observability/metrics';
-import { sdkMetricsBindAddress, startMetricsServer } from '../observability/metrics-server';
+import { sdkMetricsBindAddress, startProcessMetrics } from '../observability/metrics-server';
 import { createIntegrationWorkers, runWorkers } from './worker';
 import { ensureWorkflowBundle } from './workflow-bundle';
 
@@ -37,17 +37,7 @@ async function main(): Promise<void> {
   });
   registerTemporalGauges({ client, tenantIds: () => registry.ids() });
   // Metrics are worth a loud log line, not a worker that stops processing orders (e.g. port taken by a second worker).
-  const metrics = await startMetricsServer({
-    port: env.METRICS_PORT,
-    host: env.METRICS_HOST,
-    sdkBindAddress: sdkMetrics,
-  }).catch((err: Error) => {
-    logger.error(
-      { err: err.message, host: env.METRICS_HOST, port: env.METRICS_PORT },
-      'metrics endpoint not started: set METRICS_PORT to a free port',
-    );
-    return undefined;
-  });
+  const metrics = await startProcessMetrics(env, sdkMetrics, logger);
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       logger.info({ signal }, 'shutting down');

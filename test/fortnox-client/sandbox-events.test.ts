@@ -45,6 +45,15 @@ async function connect() {
   };
 }
 
+/** A connection carrying `tenant` (by `token`) and the orders topic (from `offset`, if given), subscribed. */
+async function subscribed(token: string, offset?: string) {
+  const c = await connect();
+  await c.command({ command: 'add-tenants-v1', clientSecret: tenant.clientSecret, accessTokens: [`Bearer ${token}`] });
+  await c.command({ command: 'add-topics-v1', topics: [offset ? { topic: 'orders', offset } : { topic: 'orders' }] });
+  expect(await c.command({ command: 'subscribe-v1' })).toMatchObject({ result: 'ok' });
+  return c;
+}
+
 const order = (t: SandboxTenant, token: string) =>
   got
     .post(`${sandbox.url}/3/orders`, {
@@ -96,14 +105,7 @@ describe('the sandbox event stream (/topics-v1)', () => {
   it("streams the connection's tenants' events after subscribe-v1, ids only, in order, and replays from an offset", async () => {
     const token = await accessToken(tenant);
     const otherToken = await accessToken(other);
-    const c = await connect();
-    await c.command({
-      command: 'add-tenants-v1',
-      clientSecret: tenant.clientSecret,
-      accessTokens: [`Bearer ${token}`],
-    });
-    await c.command({ command: 'add-topics-v1', topics: [{ topic: 'orders' }] });
-    expect(await c.command({ command: 'subscribe-v1' })).toMatchObject({ result: 'ok' });
+    const c = await subscribed(token);
     const first = await order(tenant, token);
     await order(other, otherToken); // another tenant's: not on this connection
     const second = await order(tenant, token);
@@ -122,14 +124,7 @@ describe('the sandbox event stream (/topics-v1)', () => {
     c.socket.close();
 
     // A new connection resuming from the first event's offset sees it again (at-least-once), then the second.
-    const again = await connect();
-    await again.command({
-      command: 'add-tenants-v1',
-      clientSecret: tenant.clientSecret,
-      accessTokens: [`Bearer ${token}`],
-    });
-    await again.command({ command: 'add-topics-v1', topics: [{ topic: 'orders', offset: a!.offset }] });
-    await again.command({ command: 'subscribe-v1' });
+    const again = await subscribed(token, String(a!.offset));
     await expect
       .poll(() => again.events().map((e) => e.entityId))
       .toEqual([String(first.Order.DocumentNumber), String(second.Order.DocumentNumber)]);
@@ -142,14 +137,7 @@ describe('the sandbox event stream (/topics-v1)', () => {
 
   it('stops a tenant whose token expired until its new token is added, and drops and duplicates on demand', async () => {
     const token = await accessToken(tenant);
-    const c = await connect();
-    await c.command({
-      command: 'add-tenants-v1',
-      clientSecret: tenant.clientSecret,
-      accessTokens: [`Bearer ${token}`],
-    });
-    await c.command({ command: 'add-topics-v1', topics: [{ topic: 'orders' }] });
-    await c.command({ command: 'subscribe-v1' });
+    const c = await subscribed(token);
     sandbox.state.accessTokens.get(token)!.expiresAt = sandbox.state.clock.nowMs() - 1;
     const fresh = await accessToken(tenant);
     await order(tenant, fresh);

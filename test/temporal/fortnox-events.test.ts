@@ -10,7 +10,7 @@ import { FortnoxEventListener, type EventTenant, type ListenerOptions } from '..
 import { bootstrapSchedules } from '../../client/schedules';
 import { FortnoxClient } from '../../activities/fortnox/client';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
-import { ordersScheduleId } from '../../domain/names';
+import { articlesScheduleId, ordersScheduleId, suppliersScheduleId } from '../../domain/names';
 import {
   eventOffsetsQuery,
   eventsHandledSignal,
@@ -64,6 +64,14 @@ function listenerFor(
   return listener;
 }
 
+/** A harness with the tenant's schedules, as at start-up: the order sync's first run done (the next is an hour off). */
+async function harnessWithSchedules(): Promise<Harness> {
+  const harness = await startHarness();
+  await bootstrapSchedules(harness.client, [harness.tenant], harness.taskQueue);
+  await scheduledRun(harness, ordersScheduleId(harness.tenantId), 1);
+  return harness;
+}
+
 const inWarehouse = (harness: Harness, documentNumber: string) =>
   harness.waitForStatus(documentNumber, (s) => s.wmsOrderId !== null, 30_000);
 
@@ -113,9 +121,7 @@ describe('Fortnox event listener', () => {
   });
 
   it('listens from now on and runs the order sync when Fortnox refuses the saved offset', async () => {
-    h = await startHarness();
-    await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
-    await scheduledRun(h, ordersScheduleId(h.tenantId), 1); // start-up's own run
+    h = await harnessWithSchedules();
     const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
     // An offset Fortnox never gave (its stream was reset, or the offsets were restored from elsewhere).
     await h.client.workflow.start(fortnoxEventOffsetsWorkflow, {
@@ -141,9 +147,7 @@ describe('Fortnox event listener', () => {
   });
 
   it('gives up an event that keeps failing, runs the order sync instead, and goes on with the next', async () => {
-    h = await startHarness();
-    await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
-    await scheduledRun(h, ordersScheduleId(h.tenantId), 1);
+    h = await harnessWithSchedules();
     const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
     const log = textSink();
     // Order settings that cannot be serialized: every start fails (a failure, not an outage), as a bad event's would.
@@ -168,9 +172,7 @@ describe('Fortnox event listener', () => {
   });
 
   it('adds renewed tokens, and when a tenant fell off the connection runs its order sync and adds it again', async () => {
-    h = await startHarness();
-    await bootstrapSchedules(h.client, [h.tenant], h.taskQueue);
-    await scheduledRun(h, ordersScheduleId(h.tenantId), 1);
+    h = await harnessWithSchedules();
     const { fortnox } = h.tenant;
     // Two token chains of the tenant, as an hour's renewal gives: the listener is handed A, later B.
     const chain = () =>
@@ -201,6 +203,29 @@ describe('Fortnox event listener', () => {
     await inWarehouse(h, missed);
     await waitFor(async () => /adding renewed tokens/.test(log.text()) || undefined, 20_000, 'token B added');
     await inWarehouse(h, await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }]));
+  });
+
+  it('runs the article and supplier syncs when their events come, a burst of events as one run', async () => {
+    h = await harnessWithSchedules();
+    const articles = articlesScheduleId(h.tenantId);
+    const suppliers = suppliersScheduleId(h.tenantId);
+    await scheduledRun(h, articles, 1);
+    await scheduledRun(h, suppliers, 1);
+    const listener = listenerFor(h, `fortnox-event-offsets-${randomBytes(3).toString('hex')}`, {
+      tenants: [{ ...eventTenantOf(h), processes: { articles: true, suppliers: true, stockLevels: false } }],
+      nudgeEveryMs: 60_000,
+    });
+    await listener.start();
+    // Three articles at once: three events, one article sync run (the others are within nudgeEveryMs).
+    for (const n of ['EV1', 'EV2', 'EV3'])
+      await h.fortnox.createArticle({ ArticleNumber: n, Description: `Event ${n}`, StockGoods: true } as never);
+    await h.fortnox.createSupplier({ Name: 'Event Supplier AB' } as never);
+    await scheduledRun(h, articles, 2);
+    await scheduledRun(h, suppliers, 2);
+    await waitFor(async () => listener.counts.events >= 4 || undefined, 10_000, 'four events');
+    expect(listener.counts.nudges).toBe(2);
+    const runs = (await h.client.schedule.getHandle(articles).describe()).info.recentActions.length;
+    expect(runs, 'one article sync for the burst').toBe(2);
   });
 
   it('keeps the later position per topic, whatever order signals come in, through continue-as-new', async () => {
