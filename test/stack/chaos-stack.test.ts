@@ -1,6 +1,6 @@
 // CI's stack soak: `npm run chaos -- --stack --short` runs the chaos soak on the compose file's deployment run
 // natively (PostgreSQL + the Temporal server), with three worker processes killed in turn, two webhook receiver
-// processes behind a balancer, one Temporal server restart and one PostgreSQL restart. Every invariant must hold, and
+// processes behind a balancer, one Temporal server restart and one PostgreSQL restart, orders by Fortnox's event stream. Every invariant must hold, and
 // Fortnox's rate limit must hold across the three workers: no 429 from it.
 import { describe, expect, it } from 'vitest';
 import { chaosResult, runChaosScript } from '../chaos/run-script';
@@ -10,6 +10,7 @@ interface StackChaosSummary {
   kills: number;
   serverRestarts: number;
   settled: boolean;
+  events?: { kills: number; drops: number; orders: number; startedByEvents: number };
   stack?: { workers: number; receivers: number; postgresDowntimeMs: number[]; webhooksPerReceiver: number[] };
   faults: { fortnox: Record<string, number>; rateLimited429: number; rateLimitedByLimit: number };
   invariants: { orders: number; invoices: number; duplicateInvoices: number; lostOrders: number };
@@ -32,6 +33,9 @@ describe('chaos soak on the stack (short)', () => {
     expect(summary.faults.fortnox.rateLimitBurst ?? 0, stdout).toBeGreaterThan(0);
     expect(summary.faults.rateLimitedByLimit, stdout).toBe(0);
     expect(summary.settled, stdout).toBe(true);
+    // Fortnox's event stream brought every order on the stack too, through a listener kill and a dropped connection.
+    expect(summary.events?.kills, stdout).toBeGreaterThanOrEqual(1);
+    expect(summary.events?.startedByEvents, stdout).toBe(summary.events?.orders);
     expect(summary.invariants.duplicateInvoices, stdout).toBe(0);
     expect(summary.invariants.lostOrders, stdout).toBe(0);
     expect(summary.invariants.invoices, stdout).toBeGreaterThan(0);
