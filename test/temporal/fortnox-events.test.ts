@@ -146,6 +146,29 @@ describe('Fortnox event listener', () => {
     );
   });
 
+  it('falls back to the order sync, and says so, when its last event is older than the 14-day replay window', async () => {
+    h = await harnessWithSchedules();
+    const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
+    // A real offset, but its event is 15 days old: Fortnox would no longer replay from it.
+    const old = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    const fifteenDaysAgo = new Date(Date.now() - 15 * 24 * 60 * 60 * 1000).toISOString();
+    await h.client.workflow.start(fortnoxEventOffsetsWorkflow, {
+      workflowId: offsetsId,
+      taskQueue: h.taskQueue,
+      args: [{ offsets: { orders: { offset: 'o1', eventTimestamp: fifteenDaysAgo, processedAt: fifteenDaysAgo } } }],
+    });
+    const log = textSink();
+    const listener = listenerFor(h, offsetsId, { logger: createLogger('warn', log.sink) });
+    await listener.start();
+    expect(listener.connectionState).toBe('subscribed');
+    expect(log.text()).toMatch(/older than the 14-day replay window; listening from now on and running the order sync/);
+    // The order sync ran at once (not in an hour) and brought the order the events would have.
+    await scheduledRun(h, ordersScheduleId(h.tenantId), 2);
+    await inWarehouse(h, old);
+    // Not replayed: the stream was joined from now on.
+    expect(listener.counts.events).toBe(0);
+  });
+
   it('gives up an event that keeps failing, runs the order sync instead, and goes on with the next', async () => {
     h = await harnessWithSchedules();
     const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
