@@ -176,7 +176,7 @@ export function registerTemporalGauges(options: TemporalGaugesOptions): void {
 
 const fortnoxEvents = new Counter({
   name: 'wms_fortnox_events_total',
-  help: 'Fortnox WebSocket events handled by the event listener, by topic and outcome (started, restarted, left-closed, sync nudged, nudged recently, process off, unknown tenant, given up)',
+  help: 'Fortnox WebSocket events handled by the event listener, by topic and outcome (started, restarted, left-closed, sync nudged, nudged recently, process off, unknown tenant, given up, duplicate)',
   labelNames: ['topic', 'outcome'] as const,
   registers: [registry],
 });

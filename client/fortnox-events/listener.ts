@@ -6,6 +6,7 @@
 import { hostname } from 'node:os';
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import QuickLRU from 'quick-lru';
 import {
   EventStreamConnection,
   type CommandResponse,
@@ -88,6 +89,8 @@ export class FortnoxEventListener {
   private unflushed: Record<string, TopicPosition> = {};
   private queue: Promise<void> = Promise.resolve();
   private readonly byFortnoxTenant = new Map<string, EventTenant>();
+  /** Offsets this process has taken, per topic (bounded: duplicates come close to their first). */
+  private readonly seen = new QuickLRU<string, true>({ maxSize: 10_000 });
   /** Our tenant id → the token it was last added with. */
   private readonly addedTokens = new Map<string, string>();
   private readonly lastNudge = new Map<string, number>();
@@ -325,6 +328,15 @@ export class FortnoxEventListener {
   private enqueue(event: FortnoxStreamEvent): void {
     this.counts.events++;
     this.lastEventAt.set(event.topic, this.now);
+    // Fortnox delivers at least once, and a resumed topic starts with the last event handled: each signal would cost
+    // the order's workflow a history event and a Fortnox read, so an offset seen by this process is not handled again.
+    const key = `${event.topic}\u0000${event.offset}`;
+    if (this.seen.has(key)) {
+      this.counts.duplicates++;
+      this.options.onEvent?.(event, 'duplicate');
+      return;
+    }
+    this.seen.set(key, true);
     this.queue = this.queue.then(() => this.handleWithRetries(event));
   }
 

@@ -10,7 +10,8 @@ import { FortnoxEventListener, type EventTenant, type ListenerOptions } from '..
 import { bootstrapSchedules } from '../../client/schedules';
 import { FortnoxClient } from '../../activities/fortnox/client';
 import { MemoryTokenStore } from '../../activities/fortnox/token-store';
-import { articlesScheduleId, ordersScheduleId, suppliersScheduleId } from '../../domain/names';
+import { articlesScheduleId, orderWorkflowId, ordersScheduleId, suppliersScheduleId } from '../../domain/names';
+import { fortnoxChangedSignal } from '../../workflows/order/messages';
 import {
   eventOffsetsQuery,
   eventsHandledSignal,
@@ -249,6 +250,25 @@ describe('Fortnox event listener', () => {
     expect(listener.counts.nudges).toBe(2);
     const runs = (await h.client.schedule.getHandle(articles).describe()).info.recentActions.length;
     expect(runs, 'one article sync for the burst').toBe(2);
+  });
+
+  it('signals an order once per event, however often Fortnox sends it', async () => {
+    h = await startHarness();
+    await got.put(`${h.sandboxes.fortnoxUrl}/_sandbox/events/faults`, { json: { duplicateRate: 1 } });
+    const offsets = new Set<string>();
+    const listener = listenerFor(h, `fortnox-event-offsets-${randomBytes(3).toString('hex')}`, {
+      onEvent: (event, outcome) => outcome !== 'duplicate' && offsets.add(event.offset),
+    });
+    await listener.start();
+    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    await inWarehouse(h, documentNumber);
+    await waitFor(async () => listener.counts.duplicates >= 1 || undefined, 10_000, 'a duplicate');
+    const history = await h.client.workflow.getHandle(orderWorkflowId(h.tenantId, documentNumber)).fetchHistory();
+    const signals = history.events!.filter(
+      (e) => e.workflowExecutionSignaledEventAttributes?.signalName === fortnoxChangedSignal.name,
+    );
+    // Signal-with-start records its signal as a signal event too: one per distinct event, none per repeat.
+    expect(signals).toHaveLength(offsets.size);
   });
 
   it('keeps the later position per topic, whatever order signals come in, through continue-as-new', async () => {
