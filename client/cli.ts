@@ -203,6 +203,9 @@ async function main(argv: string[]): Promise<number> {
       tenants: config.tenants,
       registry: config.tenants.length ? new TenantRegistry(config.tenants, { dataDir: config.dataDir }) : undefined,
       out: process.stdout,
+      eventsUrl: config.env.FORTNOX_EVENTS_URL,
+      // Only to read the event listener's reports: doctor says so when Temporal cannot be reached, and goes on.
+      temporal: async () => (await context()).client,
     };
   };
   try {

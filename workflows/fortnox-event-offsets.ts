@@ -27,8 +27,10 @@ export type EventOffsets = Record<string, TopicPosition>;
 export interface ListenerReport {
   /** connecting | subscribed | disconnected | stopped */
   state: string;
-  /** When the listener said so, ISO. */
+  /** When the listener said so, ISO (it says so again every few minutes: an old `at` is a listener gone). */
   at: string;
+  /** Since when it is in this state, ISO (absent in reports of listeners before heartbeats). */
+  since?: string;
   /** Which listener (host and process id): two replicas report separately. */
   listener: string;
   /** Our tenant ids on the connection. */
@@ -50,6 +52,10 @@ export const eventOffsetsQuery = defineQuery<EventOffsets>('eventOffsets');
 /** A listener's connection changed state. */
 export const listenerReportSignal = defineSignal<[report: ListenerReport]>('listenerReport');
 export const listenerReportsQuery = defineQuery<Record<string, ListenerReport>>('listenerReports');
+
+/** A listener repeats its report this often; twice that without one, it is taken for gone. */
+export const LISTENER_REPORT_EVERY_MS = 5 * 60_000;
+export const LISTENER_GONE_AFTER_MS = 2 * LISTENER_REPORT_EVERY_MS;
 
 /** Reports older than this are from listeners long gone: dropped at continue-as-new. */
 const FORGET_LISTENER_AFTER_MS = 7 * 24 * 60 * 60 * 1000;

@@ -20,6 +20,7 @@ import {
   eventsHandledSignal,
   fortnoxEventOffsetsWorkflow,
   listenerReportSignal,
+  LISTENER_REPORT_EVERY_MS,
   FORTNOX_EVENT_OFFSETS_WORKFLOW_ID,
   type EventOffsets,
   type TopicPosition,
@@ -74,6 +75,8 @@ export interface ListenerOptions {
    * (default 8). While Temporal is unreachable, events wait as long as it takes.
    */
   maxAttempts?: number;
+  /** How often the listener repeats its report to the offsets workflow (default LISTENER_REPORT_EVERY_MS, 5 min). */
+  reportEveryMs?: number;
   /** Who this listener is in its reports to the offsets workflow (default: host name and process id). */
   listenerId?: string;
   now?: () => number;
@@ -84,6 +87,7 @@ export interface ListenerOptions {
 export class FortnoxEventListener {
   private connection: EventStreamConnection | undefined;
   private state: ListenerState = 'disconnected';
+  private stateSince = Date.now();
   private stopped = false;
   private handled: Record<string, TopicPosition> = {};
   private unflushed: Record<string, TopicPosition> = {};
@@ -121,28 +125,32 @@ export class FortnoxEventListener {
   }
 
   private setState(state: ListenerState): Promise<void> {
+    if (state !== this.state) this.stateSince = this.now;
     this.state = state;
     this.options.onState?.(state);
-    return this.report(state);
+    return this.report();
   }
 
   /** Tells the offsets workflow (and so `cli status` and `doctor`, from any host) the connection's state; best effort. */
-  private async report(state: ListenerState): Promise<void> {
+  private async report(): Promise<void> {
     try {
       await this.options.client.workflow.getHandle(this.offsetsWorkflowId).signal(listenerReportSignal, {
-        state,
+        state: this.state,
         at: new Date(this.now).toISOString(),
+        since: new Date(this.stateSince).toISOString(),
         listener: this.options.listenerId ?? `${hostname()}:${process.pid}`,
         tenants: [...new Set([...this.byFortnoxTenant.values()].map((t) => t.id))],
       });
     } catch {
-      // Temporal unreachable or the workflow not started yet: the next state change reports again.
+      // Temporal unreachable or the workflow not started yet: the next report (a change or the heartbeat) says it.
     }
   }
 
   /** Connects and keeps connected until stop(). Resolves after the first attempt, subscribed or not (see connectionState): it retries by itself. */
   async start(): Promise<void> {
     this.timers.push(setInterval(() => void this.flush(), this.options.flushEveryMs ?? 1000));
+    // The heartbeat: a listener killed without a word shows as gone once its last report is old.
+    this.timers.push(setInterval(() => void this.report(), this.options.reportEveryMs ?? LISTENER_REPORT_EVERY_MS));
     this.timers.push(setInterval(() => void this.refreshTenants(), this.options.tokenCheckEveryMs ?? 20_000));
     await this.connect();
   }

@@ -18,12 +18,19 @@ export interface OperatorContext {
 }
 
 /**
- * What `doctor` needs: the tenants and their API clients, no Temporal (it checks the accounts before anything runs).
+ * What `doctor` needs: the tenants and their API clients; Temporal only to ask whether a Fortnox event listener runs
+ * (it checks the accounts before anything runs, so an unreachable Temporal is a warning, not a failure).
  * The one command that reads Fortnox and the WMS itself: its job is to try the credentials.
  */
 export interface AccountsContext extends Pick<OperatorContext, 'tenants' | 'out'> {
   /** API clients per tenant; absent without a tenants file. */
   registry?: TenantRegistry;
+  /** Fortnox's WebSocket event stream (FORTNOX_EVENTS_URL): doctor tries each events tenant's credentials on it. */
+  eventsUrl?: string;
+  /** A Temporal client, made on first use: where doctor reads the event listener's reports. */
+  temporal?: () => Promise<Client>;
+  /** The Fortnox event offsets workflow (tests: one of their own). Default FORTNOX_EVENT_OFFSETS_WORKFLOW_ID. */
+  fortnoxEventsWorkflowId?: string;
 }
 
 /** A failure the CLI reports as one line and a non-zero exit, without a stack trace. */

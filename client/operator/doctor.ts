@@ -1,16 +1,26 @@
 // `doctor [--tenant X]`: read-only checks of each tenant's real accounts before going live (and whenever something is
 // off): the Fortnox token and its scopes, Lager on or off, one Fortnox list call; the WMS API user, goods owner and one
-// order list; the invoicing permission when 3PL billing is on; whether the webhook URL answers. Nothing is written to
-// either system. A table of results, with what to do for each failure; any failure makes the command exit non-zero.
+// order list; the invoicing permission when 3PL billing is on; whether the webhook URL answers; with Fortnox events on,
+// whether the event stream accepts the tenant and whether a listener carries it. Nothing is written to either system.
+// A table of results, with what to do for each failure; any failure makes the command exit non-zero.
 import got from 'got';
 import type { FortnoxClient } from '../../activities/fortnox/client';
 import { FortnoxError } from '../../activities/fortnox/errors';
+import { EventStreamConnection } from '../../activities/fortnox/event-stream';
 import type { TenantRegistry } from '../../activities/tenant-registry';
 import type { WmsClient } from '../../activities/wms/client';
 import { WmsError, WmsInvoiceChargesNotPermittedError } from '../../activities/wms/errors';
 import { basicAuthorization, signWebhookBody, type WebhookAuth } from '../../activities/wms/webhook';
 import type { Tenant } from '../../config/tenants';
 import { OperatorError, println, table, type AccountsContext } from './context';
+import {
+  listenerGone,
+  listenerSince,
+  readFortnoxEvents,
+  shortTime,
+  subscribedListenersOf,
+  type FortnoxEventsStatus,
+} from './fortnox-events-status';
 
 export type CheckResult = 'pass' | 'warn' | 'fail';
 
@@ -24,6 +34,17 @@ export interface DoctorCheck {
 }
 
 type Check = Omit<DoctorCheck, 'tenant'>;
+
+/** What the checks need beyond the tenant's own API clients. */
+export interface DoctorEnvironment {
+  /** Fortnox's WebSocket event stream (FORTNOX_EVENTS_URL). Absent: the stream is not tried. */
+  eventsUrl?: string;
+  /**
+   * What the event listeners reported (undefined: the offsets workflow does not exist); rejects when Temporal cannot
+   * tell. Absent: doctor has no Temporal to ask.
+   */
+  fortnoxEvents?: () => Promise<FortnoxEventsStatus | undefined>;
+}
 
 /** The Fortnox scopes a tenant's switched-on processes need (Lager's `warehouse` is checked on its own). */
 export function requiredScopes(settings: Tenant['settings']): string[] {
@@ -289,10 +310,172 @@ async function webhookCheck(tenant: Tenant): Promise<Check> {
   }
 }
 
-/** Every check for one tenant, in order; each check's failure is reported, never thrown. */
-export async function checkTenant(tenant: Tenant, registry: TenantRegistry): Promise<DoctorCheck[]> {
+/** The order sync's interval with events on, in words ("hourly" for the default 1h). */
+const safetyNet = (tenant: Tenant) => {
+  const every = tenant.settings.orderSyncIntervalWithEvents;
+  return every === '1h' ? 'the hourly safety-net order sync' : `the safety-net order sync (every ${every})`;
+};
+
+/** A text from the stream's answer, with the tenant's token and client secret cut out (never printed). */
+function scrub(text: string, ...secrets: string[]): string {
+  return secrets.filter((x) => x.length >= 4).reduce((t, x) => t.split(x).join('…'), text);
+}
+
+/** add-tenants-v1 on a connection of its own, closed at once: does Fortnox's event stream take this tenant? */
+async function eventStreamCheck(tenant: Tenant, fortnox: FortnoxClient, url: string): Promise<Check> {
+  const check = 'Fortnox events';
+  const { clientSecret } = tenant.fortnox.auth;
+  let token: string;
+  try {
+    token = await fortnox.accessToken();
+  } catch (err) {
+    return {
+      check,
+      result: 'fail',
+      detail: `not tried: no access token (${scrub(describe(err), clientSecret)})`,
+      fix: 'fix the Fortnox token first (see Fortnox token)',
+    };
+  }
+  let connection: EventStreamConnection;
+  try {
+    connection = await EventStreamConnection.open(url, { onEvent: () => undefined });
+  } catch (err) {
+    return {
+      check,
+      result: 'fail',
+      detail: scrub(describe(err), token, clientSecret),
+      fix: `the event stream is not reachable at ${url}: check FORTNOX_EVENTS_URL and that this host may open WebSocket connections to it`,
+    };
+  }
+  const sent = `Bearer ${token}`;
+  try {
+    const answer = await connection.command({ command: 'add-tenants-v1', clientSecret, accessTokens: [sent] });
+    const fortnoxTenantId = (answer.tenantIds as Record<string, unknown> | undefined)?.[sent];
+    if (answer.result === 'ok' && fortnoxTenantId !== undefined) {
+      return {
+        check,
+        result: 'pass',
+        detail: `on: ${url} accepted the tenant (Fortnox tenant ${String(fortnoxTenantId)})`,
+      };
+    }
+    const message = typeof answer.message === 'string' ? `: ${scrub(answer.message, token, clientSecret)}` : '';
+    return {
+      check,
+      result: 'fail',
+      detail: `${url} refused the tenant (add-tenants-v1 answered ${answer.result}${message})`,
+      fix:
+        'Fortnox refused the access token or the client secret: check fortnox.auth.clientSecret (the same ' +
+        "integration's as the token), that the integration's scopes cover the events (order), and that the customer's " +
+        'consent is current; or set settings.fortnoxEvents: off',
+    };
+  } catch (err) {
+    return {
+      check,
+      result: 'fail',
+      detail: `${url}: ${scrub(describe(err), token, clientSecret)}`,
+      fix: 'the event stream did not answer add-tenants-v1: retry later; if it persists, check Fortnox status',
+    };
+  } finally {
+    connection.close();
+  }
+}
+
+/** Does a running listener carry this tenant (it reported `subscribed` with it)? */
+async function eventListenerCheck(tenant: Tenant, env: DoctorEnvironment): Promise<Check> {
+  const check = 'Fortnox event listener';
+  const noListener = (detail: string): Check => ({
+    check,
+    result: 'warn',
+    detail: `${detail}: orders wait for ${safetyNet(tenant)}`,
+    fix: 'run `npm run events` (or set fortnoxEvents: off)',
+  });
+  if (!env.fortnoxEvents) {
+    return {
+      check,
+      result: 'warn',
+      detail: 'cannot tell whether an event listener runs: no Temporal to ask',
+      fix: 'run doctor where Temporal is reachable (TEMPORAL_ADDRESS) to have the listener checked',
+    };
+  }
+  let status: FortnoxEventsStatus | undefined;
+  try {
+    status = await env.fortnoxEvents();
+  } catch (err) {
+    return {
+      check,
+      result: 'warn',
+      detail: `cannot tell whether an event listener runs: ${describe(err)}`,
+      fix: 'check that Temporal is reachable (TEMPORAL_ADDRESS) and the worker runs; then run doctor again',
+    };
+  }
+  const [subscribed] = subscribedListenersOf(status, tenant.id);
+  if (subscribed) {
+    return {
+      check,
+      result: 'pass',
+      detail: `listener ${subscribed.listener} subscribed since ${shortTime(listenerSince(subscribed))}`,
+    };
+  }
+  const carrying = (status?.listeners ?? []).find((l) => l.tenants.includes(tenant.id));
+  return noListener(
+    carrying
+      ? `no event listener is running for this tenant (${carrying.listener} ${listenerGone(carrying) ? `last reported ${carrying.state} at ${shortTime(carrying.at)}` : `is ${carrying.state} since ${shortTime(listenerSince(carrying))}`})`
+      : 'no event listener is running for this tenant',
+  );
+}
+
+/** `fortnox` absent: Fortnox issued no token (its own check failed), so the event stream is not tried. */
+async function fortnoxEventsChecks(
+  tenant: Tenant,
+  fortnox: FortnoxClient | undefined,
+  env: DoctorEnvironment,
+): Promise<Check[]> {
+  const { settings } = tenant;
+  if (settings.fortnoxEvents === 'off') {
+    return [
+      {
+        check: 'Fortnox events',
+        result: 'pass',
+        detail: `off: orders come every ${settings.syncInterval} by the order sync`,
+      },
+    ];
+  }
+  if (!settings.processes.orders) {
+    return [{ check: 'Fortnox events', result: 'pass', detail: 'not used: the orders process is off' }];
+  }
   const checks: Check[] = [];
-  checks.push(...(await fortnoxChecks(tenant, registry.fortnox(tenant.id))));
+  if (!fortnox) {
+    checks.push({
+      check: 'Fortnox events',
+      result: 'warn',
+      detail: 'on; the event stream not tried: Fortnox issued no access token',
+      fix: 'fix the Fortnox token first (see its check), then run doctor again',
+    });
+  } else if (!env.eventsUrl) {
+    checks.push({
+      check: 'Fortnox events',
+      result: 'warn',
+      detail: 'on; the event stream not tried: no events URL',
+      fix: 'set FORTNOX_EVENTS_URL (default wss://ws.fortnox.se/topics-v1) to have the event stream checked',
+    });
+  } else {
+    checks.push(await eventStreamCheck(tenant, fortnox, env.eventsUrl));
+  }
+  checks.push(await eventListenerCheck(tenant, env));
+  return checks;
+}
+
+/** Every check for one tenant, in order; each check's failure is reported, never thrown. */
+export async function checkTenant(
+  tenant: Tenant,
+  registry: TenantRegistry,
+  env: DoctorEnvironment = {},
+): Promise<DoctorCheck[]> {
+  const checks: Check[] = [];
+  const fortnox = await fortnoxChecks(tenant, registry.fortnox(tenant.id));
+  checks.push(...fortnox);
+  const tokenIssued = fortnox[0]?.result === 'pass';
+  checks.push(...(await fortnoxEventsChecks(tenant, tokenIssued ? registry.fortnox(tenant.id) : undefined, env)));
   const wms = await wmsChecks(tenant, registry.wms(tenant.id));
   checks.push(...wms.checks);
   if (wms.checks.every((c) => c.result === 'pass')) {
@@ -322,8 +505,20 @@ export async function doctorCommand(ctx: AccountsContext, options: { tenant?: st
   }
   const tenants = options.tenant ? ctx.tenants.filter((t) => t.id === options.tenant) : ctx.tenants;
   if (tenants.length === 0) throw new OperatorError(`tenant "${options.tenant}" is not in the tenants file`, 2);
+  // Asked once for every tenant: one listener connection carries them all.
+  let events: Promise<FortnoxEventsStatus | undefined> | undefined;
+  const { temporal } = ctx;
+  const env: DoctorEnvironment = {
+    eventsUrl: ctx.eventsUrl,
+    fortnoxEvents: temporal
+      ? () =>
+          (events ??= temporal().then((client) =>
+            readFortnoxEvents(client, { workflowId: ctx.fortnoxEventsWorkflowId }),
+          ))
+      : undefined,
+  };
   const checks: DoctorCheck[] = [];
-  for (const tenant of tenants) checks.push(...(await checkTenant(tenant, ctx.registry)));
+  for (const tenant of tenants) checks.push(...(await checkTenant(tenant, ctx.registry, env)));
   println(ctx, formatDoctor(checks));
   if (checks.some((c) => c.result === 'fail')) throw new OperatorError('doctor found failures (see above)');
   return checks;

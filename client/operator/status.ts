@@ -1,11 +1,13 @@
 // `status`: per tenant, its schedules (paused? next run), billing periods closed without an export, its open order
-// workflows by stage, and the orders that need an operator. Everything comes from Temporal (schedules and
-// visibility), so it works without the tenants file.
+// workflows by stage, and the orders that need an operator; then the Fortnox event listener's state and each topic's
+// last event. Everything comes from Temporal (schedules, visibility, the offsets workflow's queries), so it works
+// without the tenants file.
 import type { ScheduleSummary, WorkflowExecutionInfo } from '@temporalio/client';
 import { documentNumberOfOrderWorkflowId, tenantOfScheduleId } from '../../domain/names';
 import { ORDER_WORKFLOW_TYPE, type OrderStage } from '../../workflows/order/messages';
 import { billingProblems, checkBillingPeriods, type BillingCheck } from './billing-periods';
 import { OperatorError, println, quote, table, workflowUrl, type OperatorContext } from './context';
+import { formatFortnoxEvents, readFortnoxEvents } from './fortnox-events-status';
 
 /** The stages of an order workflow that is still running. */
 export const OPEN_STAGES = [
@@ -34,6 +36,8 @@ export interface StatusOptions {
   attentionLimit?: number;
   /** The time the billing check looks from (default: now). */
   now?: Date;
+  /** The Fortnox event offsets workflow to read (tests: one of their own). Default FORTNOX_EVENT_OFFSETS_WORKFLOW_ID. */
+  fortnoxEventsWorkflowId?: string;
 }
 
 const ORDERS = `WorkflowType="${ORDER_WORKFLOW_TYPE}"`;
@@ -200,5 +204,19 @@ export async function statusCommand(ctx: OperatorContext, options: StatusOptions
     }
     println(ctx);
   }
+  await printFortnoxEvents(ctx, options);
   return statuses;
+}
+
+/** One section for the deployment: one listener connection carries every tenant with fortnoxEvents on. */
+async function printFortnoxEvents(ctx: OperatorContext, options: StatusOptions): Promise<void> {
+  try {
+    println(
+      ctx,
+      formatFortnoxEvents(await readFortnoxEvents(ctx.client, { workflowId: options.fortnoxEventsWorkflowId })),
+    );
+  } catch (err) {
+    println(ctx, `Fortnox events\ncannot tell: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  println(ctx);
 }

@@ -1,6 +1,7 @@
 // `doctor` against the sandboxes and the harness's real webhook receiver: every check passing for a healthy tenant, and
 // each failure it must name (a refused Fortnox secret, a missing scope, Lager unreadable, a refused WMS user, a foreign
 // goods owner, a webhook URL that refuses or does not answer, webhooks and the poll both off), with a fix and exit 1.
+// Its Fortnox events checks with a listener's reports: test/temporal/fortnox-events-operator.test.ts.
 import { Writable } from 'node:stream';
 import got from 'got';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -31,7 +32,9 @@ function tenantWith(change: (t: Tenant) => Tenant = (t) => t): Tenant {
 }
 
 async function run(tenant: Tenant): Promise<Record<string, DoctorCheck>> {
-  const checks = await checkTenant(tenant, new TenantRegistry([tenant], { tokenStore: new MemoryTokenStore() }));
+  const checks = await checkTenant(tenant, new TenantRegistry([tenant], { tokenStore: new MemoryTokenStore() }), {
+    eventsUrl: h.sandboxes.fortnoxEventsUrl,
+  });
   return Object.fromEntries(checks.map((c) => [c.check, c]));
 }
 
@@ -43,6 +46,9 @@ describe('doctor', () => {
       ['Fortnox scopes', 'pass'],
       ['Fortnox Lager', 'pass'],
       ['Fortnox order list', 'pass'],
+      ['Fortnox events', 'pass'],
+      // No Temporal given to ask whether a listener runs: a warning, never a failure.
+      ['Fortnox event listener', 'warn'],
       ['WMS API user', 'pass'],
       ['WMS goods owner', 'pass'],
       ['WMS order list', 'pass'],
@@ -62,6 +68,7 @@ describe('doctor', () => {
       tenants: [tenant],
       registry: new TenantRegistry([tenant], { tokenStore: new MemoryTokenStore() }),
       out,
+      eventsUrl: h.sandboxes.fortnoxEventsUrl,
     });
     const noTemporal = async (): Promise<OperatorContext> => {
       throw new Error('doctor must not need Temporal');

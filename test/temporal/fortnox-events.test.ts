@@ -80,13 +80,17 @@ describe('Fortnox event listener', () => {
   it('brings a confirmed order to the warehouse without an order sync, and keeps its offset durable', async () => {
     h = await startHarness();
     const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
-    const listener = listenerFor(h, offsetsId, { listenerId: 'replica-a' });
+    const listener = listenerFor(h, offsetsId, { listenerId: 'replica-a', reportEveryMs: 300 });
     await listener.start();
     expect(listener.connectionState).toBe('subscribed');
     // It says so where `cli status` and `doctor` look, with the tenants its connection carries.
     const reports = () => h!.client.workflow.getHandle(offsetsId).query(listenerReportsQuery);
     await waitFor(async () => (await reports())['replica-a']?.state === 'subscribed', 10_000, 'a subscribed report');
-    expect((await reports())['replica-a']!.tenants).toEqual([h.tenantId]);
+    const first = (await reports())['replica-a']!;
+    expect(first.tenants).toEqual([h.tenantId]);
+    // It repeats its report (the heartbeat): `at` moves on, `since` stays, so a silent listener shows as gone.
+    await waitFor(async () => (await reports())['replica-a']!.at > first.at || undefined, 10_000, 'a heartbeat');
+    expect((await reports())['replica-a']!.since).toBe(first.since);
     const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }]);
     const status = await inWarehouse(h, documentNumber);
     expect(status.wmsOrderId).not.toBeNull();
