@@ -266,6 +266,7 @@ export async function startRig(options: RigOptions): Promise<Rig> {
     fortnox: {
       apiBaseUrl: fortnox.url,
       authBaseUrl: fortnox.url,
+      eventsUrl: fortnox.eventsUrl,
       auth: {
         mode: 'client_credentials',
         clientId: fortnoxTenant.clientId,

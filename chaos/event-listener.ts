@@ -39,7 +39,6 @@ export class EventListenerChaos {
         TENANTS_FILE: join(this.rig.dir, 'tenants.json'),
         TASK_QUEUE: this.rig.taskQueue,
         DATA_DIR: this.rig.dir,
-        FORTNOX_EVENTS_URL: this.rig.fortnox.eventsUrl,
         METRICS_PORT: String(await getPort()),
         LOG_LEVEL: 'warn',
       },

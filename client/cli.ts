@@ -128,7 +128,7 @@ export function buildProgram(
   program
     .command('doctor')
     .description(
-      "read-only checks of each tenant's Fortnox and WMS accounts and webhook; exits 1 on a failure (needs the tenants file)",
+      "read-only checks of each tenant's Fortnox and WMS accounts, webhook and Fortnox events; exits 1 on a failure (needs the tenants file)",
     )
     .option('--tenant <id>', 'only this tenant')
     .action(async (o: { tenant?: string }) => {
@@ -203,7 +203,6 @@ async function main(argv: string[]): Promise<number> {
       tenants: config.tenants,
       registry: config.tenants.length ? new TenantRegistry(config.tenants, { dataDir: config.dataDir }) : undefined,
       out: process.stdout,
-      eventsUrl: config.env.FORTNOX_EVENTS_URL,
       // Only to read the event listener's reports: doctor says so when Temporal cannot be reached, and goes on.
       temporal: async () => (await context()).client,
     };

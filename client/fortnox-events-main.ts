@@ -11,7 +11,7 @@ import { observeFortnoxEvent, observeFortnoxEventsState } from '../observability
 import { sdkMetricsBindAddress, startProcessMetrics } from '../observability/metrics-server';
 import { connectClient, temporalTarget } from './connection';
 import { FortnoxEventListener, LISTENER_IDENTITY_PREFIX } from './fortnox-events/listener';
-import { eventTenantsOf } from './fortnox-events/tenants';
+import { eventsUrlOf, eventTenantsOf } from './fortnox-events/tenants';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -26,13 +26,14 @@ async function main(): Promise<void> {
   installTemporalRuntime(logger, { metricsBindAddress: sdkMetrics });
   const target = temporalTarget(env, env.TEMPORAL_ADDRESS ?? `127.0.0.1:${env.TEMPORAL_PORT}`);
   const client = await connectClient(target, { identity: `${LISTENER_IDENTITY_PREFIX}${process.pid}@${hostname()}` });
+  const url = eventsUrlOf(config.tenants);
   const registry = new TenantRegistry(config.tenants, { dataDir: config.dataDir });
   const tenants = await eventTenantsOf(config.tenants, registry, logger);
   const metrics = await startProcessMetrics(env, sdkMetrics, logger);
   const listener =
-    tenants.length > 0
+    url && tenants.length > 0
       ? new FortnoxEventListener({
-          url: env.FORTNOX_EVENTS_URL,
+          url,
           tenants,
           client,
           taskQueue: env.TASK_QUEUE,
@@ -58,10 +59,7 @@ async function main(): Promise<void> {
   }
   // Not awaited: the first attempt may fail (Temporal or Fortnox not up yet); it retries with backoff by itself.
   void listener.start();
-  logger.info(
-    { url: env.FORTNOX_EVENTS_URL, tenants: tenants.map((t) => t.id), temporal: target.address },
-    'Fortnox event listener started',
-  );
+  logger.info({ url, tenants: tenants.map((t) => t.id), temporal: target.address }, 'Fortnox event listener started');
 }
 
 main().catch((err) => {

@@ -74,10 +74,6 @@ export const envSchema = z
       .min(1, { error: 'expected an address to listen on, e.g. 127.0.0.1 or 0.0.0.0' })
       .default('127.0.0.1'),
     TENANTS_FILE: z.string().optional(),
-    /** Fortnox's WebSocket event stream, one connection for every tenant with fortnoxEvents on (`npm run events`). */
-    FORTNOX_EVENTS_URL: z
-      .url({ protocol: /^wss?$/, error: 'expected a ws:// or wss:// URL, e.g. wss://ws.fortnox.se/topics-v1' })
-      .default('wss://ws.fortnox.se/topics-v1'),
     /** The payload codec's keys, `id:base64` comma-separated, the current first (client/codec-keys.ts). */
     CODEC_KEYS: z.string().optional(),
     /** A file of the same (one per line); used when CODEC_KEYS is unset. Neither: DATA_DIR/codec-keys, made once. */

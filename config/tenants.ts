@@ -44,6 +44,14 @@ export const fortnoxConnectionSchema = z.object({
   auth: fortnoxAuthSchema,
 });
 
+/** A goods owner's Fortnox: the connection, and the event stream its changes come by (settings.fortnoxEvents). */
+export const tenantFortnoxSchema = fortnoxConnectionSchema.extend({
+  /** Fortnox's WebSocket event stream ("Topics"); the sandbox serves its own. */
+  eventsUrl: z
+    .url({ protocol: /^wss?$/, error: 'expected a ws:// or wss:// URL, e.g. wss://ws.fortnox.se/topics-v1' })
+    .default('wss://ws.fortnox.se/topics-v1'),
+});
+
 /** A Fortnox CustomerNumber: YAML may read 1001 as a number. */
 const customerNumber = z.union([z.string().min(1), z.number().int().nonnegative()]).transform(String);
 const maxRowsPerInvoice = z.number().int().min(1).max(FORTNOX_MAX_INVOICE_ROWS).default(FORTNOX_MAX_INVOICE_ROWS);
@@ -160,7 +168,7 @@ export const tenantSchema = z.object({
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,39}$/, { error: 'expected lower-case letters, digits and dashes (max 40)' }),
   name: z.string().min(1).optional(),
-  fortnox: fortnoxConnectionSchema,
+  fortnox: tenantFortnoxSchema,
   wms: z.object({
     /** Up to and including the warehouse, e.g. https://api.ongoingsystems.se/MyWarehouse */
     baseUrl: url,

@@ -16,8 +16,6 @@ import type { WmsSandboxState } from '../simulators/wms/state';
 
 export interface EmbeddedSandboxes {
   fortnoxUrl: string;
-  /** The Fortnox sandbox's WebSocket event stream (Fortnox's /topics-v1). */
-  fortnoxEventsUrl: string;
   wmsUrl: string;
   /** Every access and refresh token the Fortnox sandbox has issued (for the secrets scan). */
   issuedFortnoxTokens(): string[];
@@ -113,7 +111,12 @@ async function startThirdPartyLogisticsFortnox(
     tenantId: own.tenantId,
     scope: 'article order invoice supplier customer companyinformation settings warehouse',
   };
-  const fortnox = { apiBaseUrl: fortnoxUrl, authBaseUrl: fortnoxUrl, auth };
+  const fortnox = {
+    apiBaseUrl: fortnoxUrl,
+    authBaseUrl: fortnoxUrl,
+    eventsUrl: `${fortnoxUrl.replace(/^http/, 'ws')}/topics-v1`,
+    auth,
+  };
   let customerNumber = restored?.customerNumber;
   if (customerNumber === undefined) {
     const client = new FortnoxClient({
@@ -299,6 +302,7 @@ export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): P
     fortnox: {
       apiBaseUrl: fortnox.url,
       authBaseUrl: fortnox.url,
+      eventsUrl: fortnox.eventsUrl,
       auth: {
         mode: 'client_credentials',
         clientId: fortnoxTenant.clientId,
@@ -321,7 +325,6 @@ export async function startEmbeddedSandboxes(options: EmbeddedSandboxOptions): P
   };
   return {
     fortnoxUrl: fortnox.url,
-    fortnoxEventsUrl: fortnox.eventsUrl,
     wmsUrl: wms.url,
     issuedFortnoxTokens: () => [...fortnox.state.accessTokens.keys(), ...fortnox.state.refreshTokens.keys()],
     tenant,

@@ -25,7 +25,7 @@ import { DEMO_TENANTS_FILE, startEmbeddedSandboxes, type EmbeddedSandboxes } fro
 import { startConsole, type ConsoleServer } from '../simulators/console/server';
 import { observeWebhook, registerTemporalGauges } from '../observability/metrics';
 import { sdkMetricsBindAddress, startProcessMetrics } from '../observability/metrics-server';
-import { tenantsWithEvents } from '../client/fortnox-events/tenants';
+import { eventsUrlOf } from '../client/fortnox-events/tenants';
 import { superviseProcess, type SupervisedProcess } from './supervised-process';
 
 async function main(config: AppConfig): Promise<void> {
@@ -140,8 +140,8 @@ async function main(config: AppConfig): Promise<void> {
     // The event listener in a process of its own, as in a deployment (`npm run events`): the same code, the same
     // restarts; it only needs Temporal (up now), the tenants file and the event stream's address.
     let eventListener: SupervisedProcess | undefined;
-    const eventsUrl = sandboxes?.fortnoxEventsUrl ?? env.FORTNOX_EVENTS_URL;
-    if (tenantsWithEvents(tenants).length > 0 && tenantsFile) {
+    const eventsUrl = eventsUrlOf(tenants);
+    if (eventsUrl && tenantsFile) {
       eventListener = superviseProcess({
         name: 'fortnox-events',
         script: fileURLToPath(new URL('../client/fortnox-events-main.ts', import.meta.url)),
@@ -150,7 +150,6 @@ async function main(config: AppConfig): Promise<void> {
           TEMPORAL_ADDRESS: address,
           TENANTS_FILE: tenantsFile,
           DATA_DIR: config.dataDir,
-          FORTNOX_EVENTS_URL: eventsUrl,
           METRICS_PORT: String(env.EVENTS_METRICS_PORT),
         },
         logger,

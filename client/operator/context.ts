@@ -25,8 +25,6 @@ export interface OperatorContext {
 export interface AccountsContext extends Pick<OperatorContext, 'tenants' | 'out'> {
   /** API clients per tenant; absent without a tenants file. */
   registry?: TenantRegistry;
-  /** Fortnox's WebSocket event stream (FORTNOX_EVENTS_URL): doctor tries each events tenant's credentials on it. */
-  eventsUrl?: string;
   /** A Temporal client, made on first use: where doctor reads the event listener's reports. */
   temporal?: () => Promise<Client>;
   /** The Fortnox event offsets workflow (tests: one of their own). Default FORTNOX_EVENT_OFFSETS_WORKFLOW_ID. */

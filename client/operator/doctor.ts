@@ -37,8 +37,6 @@ type Check = Omit<DoctorCheck, 'tenant'>;
 
 /** What the checks need beyond the tenant's own API clients. */
 export interface DoctorEnvironment {
-  /** Fortnox's WebSocket event stream (FORTNOX_EVENTS_URL). Absent: the stream is not tried. */
-  eventsUrl?: string;
   /**
    * What the event listeners reported (undefined: the offsets workflow does not exist); rejects when Temporal cannot
    * tell. Absent: doctor has no Temporal to ask.
@@ -344,7 +342,7 @@ async function eventStreamCheck(tenant: Tenant, fortnox: FortnoxClient, url: str
       check,
       result: 'fail',
       detail: scrub(describe(err), token, clientSecret),
-      fix: `the event stream is not reachable at ${url}: check FORTNOX_EVENTS_URL and that this host may open WebSocket connections to it`,
+      fix: `the event stream is not reachable at ${url}: check the tenant's fortnox.eventsUrl and that this host may open WebSocket connections to it`,
     };
   }
   const sent = `Bearer ${token}`;
@@ -451,15 +449,8 @@ async function fortnoxEventsChecks(
       detail: 'on; the event stream not tried: Fortnox issued no access token',
       fix: 'fix the Fortnox token first (see its check), then run doctor again',
     });
-  } else if (!env.eventsUrl) {
-    checks.push({
-      check: 'Fortnox events',
-      result: 'warn',
-      detail: 'on; the event stream not tried: no events URL',
-      fix: 'set FORTNOX_EVENTS_URL (default wss://ws.fortnox.se/topics-v1) to have the event stream checked',
-    });
   } else {
-    checks.push(await eventStreamCheck(tenant, fortnox, env.eventsUrl));
+    checks.push(await eventStreamCheck(tenant, fortnox, tenant.fortnox.eventsUrl));
   }
   checks.push(await eventListenerCheck(tenant, env));
   return checks;
@@ -509,7 +500,6 @@ export async function doctorCommand(ctx: AccountsContext, options: { tenant?: st
   let events: Promise<FortnoxEventsStatus | undefined> | undefined;
   const { temporal } = ctx;
   const env: DoctorEnvironment = {
-    eventsUrl: ctx.eventsUrl,
     fortnoxEvents: temporal
       ? () =>
           (events ??= temporal().then((client) =>

@@ -28,6 +28,7 @@ const tenantFor = (fortnox: SandboxTenant): Tenant => ({
   fortnox: {
     apiBaseUrl: sandbox.url,
     authBaseUrl: sandbox.url,
+    eventsUrl: sandbox.eventsUrl,
     auth: {
       mode: 'client_credentials',
       clientId: fortnox.clientId,

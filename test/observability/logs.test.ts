@@ -35,6 +35,7 @@ const tenant: Tenant = {
   fortnox: {
     apiBaseUrl: 'https://api.fortnox.se',
     authBaseUrl: 'https://apps.fortnox.se',
+    eventsUrl: 'wss://ws.fortnox.se/topics-v1',
     auth: {
       mode: 'refresh_token',
       clientId: 'client-id',

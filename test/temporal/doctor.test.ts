@@ -32,9 +32,7 @@ function tenantWith(change: (t: Tenant) => Tenant = (t) => t): Tenant {
 }
 
 async function run(tenant: Tenant): Promise<Record<string, DoctorCheck>> {
-  const checks = await checkTenant(tenant, new TenantRegistry([tenant], { tokenStore: new MemoryTokenStore() }), {
-    eventsUrl: h.sandboxes.fortnoxEventsUrl,
-  });
+  const checks = await checkTenant(tenant, new TenantRegistry([tenant], { tokenStore: new MemoryTokenStore() }));
   return Object.fromEntries(checks.map((c) => [c.check, c]));
 }
 
@@ -68,7 +66,6 @@ describe('doctor', () => {
       tenants: [tenant],
       registry: new TenantRegistry([tenant], { tokenStore: new MemoryTokenStore() }),
       out,
-      eventsUrl: h.sandboxes.fortnoxEventsUrl,
     });
     const noTemporal = async (): Promise<OperatorContext> => {
       throw new Error('doctor must not need Temporal');

@@ -37,7 +37,6 @@ afterAll(async () => {
 });
 
 const env = (): DoctorEnvironment => ({
-  eventsUrl: h.sandboxes.fortnoxEventsUrl,
   fortnoxEvents: () => readFortnoxEvents(h.client, { workflowId: offsetsId }),
 });
 
@@ -82,7 +81,7 @@ describe('Fortnox events for the operator', () => {
     const before = await doctor(h.tenant);
     expect(before['Fortnox events']).toMatchObject({
       result: 'pass',
-      detail: `on: ${h.sandboxes.fortnoxEventsUrl} accepted the tenant (Fortnox tenant ${h.fortnoxTenantId})`,
+      detail: `on: ${h.tenant.fortnox.eventsUrl} accepted the tenant (Fortnox tenant ${h.fortnoxTenantId})`,
     });
     expect(before['Fortnox event listener']).toMatchObject({
       result: 'warn',
@@ -122,7 +121,6 @@ describe('Fortnox events for the operator', () => {
       tenants: [h.tenant],
       registry: new TenantRegistry([h.tenant], { tokenStore }),
       out: sink,
-      eventsUrl: h.sandboxes.fortnoxEventsUrl,
       temporal: async () => h.client,
       fortnoxEventsWorkflowId: offsetsId,
     });
@@ -150,7 +148,7 @@ describe('Fortnox events for the operator', () => {
     expect(refused['Fortnox token (client credentials)']!.result).toBe('pass');
     expect(refused['Fortnox events']).toMatchObject({
       result: 'fail',
-      detail: expect.stringContaining(`${h.sandboxes.fortnoxEventsUrl} refused the tenant`),
+      detail: expect.stringContaining(`${h.tenant.fortnox.eventsUrl} refused the tenant`),
       fix: expect.stringContaining('fortnox.auth.clientSecret'),
     });
     const token = (await tokenStore.read(h.tenantId))?.accessToken;
@@ -158,11 +156,11 @@ describe('Fortnox events for the operator', () => {
     expect(JSON.stringify(refused)).not.toContain(token);
 
     const nowhere = 'ws://127.0.0.1:9/topics-v1';
-    const unreachable = await doctor(h.tenant, { env: { ...env(), eventsUrl: nowhere } });
+    const unreachable = await doctor({ ...h.tenant, fortnox: { ...h.tenant.fortnox, eventsUrl: nowhere } });
     expect(unreachable['Fortnox events']).toMatchObject({
       result: 'fail',
       detail: expect.stringContaining(nowhere),
-      fix: expect.stringContaining('FORTNOX_EVENTS_URL'),
+      fix: expect.stringContaining('fortnox.eventsUrl'),
     });
   });
 
