@@ -245,7 +245,7 @@ describe('Dockerfile', () => {
   it('copies every folder the entry points import, and they need no dev dependency', () => {
     const copied = instructions.filter((l) => l.startsWith('COPY ')).map((l) => l.split(/\s+/)[1]!);
     // Scripts run a TypeScript entry with tsx: `tsx x.ts` or `exec node --import tsx x.ts`.
-    const entries = ['worker', 'receiver', 'cli'].map((s) =>
+    const entries = ['worker', 'receiver', 'events', 'cli'].map((s) =>
       join(root, /(\S+\.ts)\b/.exec(packageJson.scripts[s]!)![1]!),
     );
     const seen = new Set<string>();
@@ -264,7 +264,7 @@ describe('Dockerfile', () => {
       expect.arrayContaining(['activities', 'client', 'config', 'domain', 'observability', 'workers', 'workflows']),
     );
     for (const folder of folders) expect(copied, `Dockerfile must COPY ${folder}`).toContain(folder);
-    expect([...packages]).toEqual(expect.arrayContaining(['@temporalio/worker', 'commander', 'prom-client']));
+    expect([...packages]).toEqual(expect.arrayContaining(['@temporalio/worker', 'commander', 'prom-client', 'ws']));
     for (const p of packages) expect(packageJson.dependencies[p], `${p} must be a runtime dependency`).toBeDefined();
   });
 });
