@@ -1,4 +1,4 @@
-# The product's image: one image, three processes (worker, webhook receiver, operator CLI), chosen by the command.
+# The product's image: one image, four processes (worker, webhook receiver, Fortnox event listener, operator CLI), chosen by the command.
 #
 # TypeScript runs through tsx, which is a runtime dependency (package.json "dependencies"), so the image installs
 # production dependencies only (`npm ci --omit=dev`): no compiler, test runner or Temporal test server inside.
@@ -33,5 +33,5 @@ USER node
 # Webhook receiver and metrics.
 EXPOSE 8380 9464
 
-# `npm run worker` by default; the compose file runs `npm run receiver` and `npm run cli -- ...` from the same image.
+# `npm run worker` by default; the compose file runs `npm run receiver`, `npm run events` and `npm run cli -- ...` from the same image.
 CMD ["npm", "run", "worker"]
