@@ -111,12 +111,7 @@ async function startThirdPartyLogisticsFortnox(
     tenantId: own.tenantId,
     scope: 'article order invoice supplier customer companyinformation settings warehouse',
   };
-  const fortnox = {
-    apiBaseUrl: fortnoxUrl,
-    authBaseUrl: fortnoxUrl,
-    eventsUrl: `${fortnoxUrl.replace(/^http/, 'ws')}/topics-v1`,
-    auth,
-  };
+  const fortnox = { apiBaseUrl: fortnoxUrl, authBaseUrl: fortnoxUrl, auth };
   let customerNumber = restored?.customerNumber;
   if (customerNumber === undefined) {
     const client = new FortnoxClient({

@@ -77,7 +77,8 @@ describe('embedded sandboxes with a data directory', () => {
       // Everything but the URLs, which follow the ports (0 here: new ones each start; fixed ones in `npm start`).
       const identity = ({ tenant }: EmbeddedSandboxes) => ({
         ...tenant,
-        fortnox: { ...tenant.fortnox, apiBaseUrl: '', authBaseUrl: '' },
+        // The ports (in the URLs) are new on each start; the rest must be the same.
+        fortnox: { ...tenant.fortnox, apiBaseUrl: '', authBaseUrl: '', eventsUrl: '' },
         wms: { ...tenant.wms, baseUrl: tenant.wms.baseUrl.replace(/^http:\/\/[^/]+/, '') },
         billing: tenant.billing && {
           ...tenant.billing,
