@@ -198,6 +198,15 @@ export async function triggerScheduleNow(client: Client, scheduleId: string): Pr
   await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.SKIP);
 }
 
+/**
+ * A run that starts after now, even if one is running (BUFFER_ONE: it waits for that run): for "something may have
+ * been missed up to now" (the event listener's gaps), which a run that had already listed cannot cover. Like SKIP it
+ * is one of the schedule's own runs, cursor in and out; several such requests while one run goes make one more run.
+ */
+export async function triggerScheduleAfterRunning(client: Client, scheduleId: string): Promise<void> {
+  await client.schedule.getHandle(scheduleId).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
+}
+
 /** The schedule as bootstrap creates it (and re-applies on update): spec, action with its run timeout, policies, state. */
 export function scheduleOptions(tenant: Tenant, def: ScheduleDefinition, taskQueue: string): ScheduleOptions {
   const enabled = tenant.settings.processes[def.process];

@@ -25,7 +25,7 @@ import {
   type EventOffsets,
   type TopicPosition,
 } from '../../workflows/fortnox-event-offsets';
-import { triggerScheduleNow } from '../schedules';
+import { triggerScheduleAfterRunning } from '../schedules';
 
 /**
  * The listener process's Temporal identity starts so: an order workflow it started says so in its first history event
@@ -204,6 +204,14 @@ export class FortnoxEventListener {
       this.backoff = this.options.backoffMs?.min ?? 1000;
       void this.setState('subscribed');
       this.options.logger.info({ topics, tenants: this.byFortnoxTenant.size }, 'Fortnox event stream subscribed');
+      // Joined without an orders offset (the first listener of a deployment, or one upgraded from the order sync
+      // alone): orders changed before now came by no event, and the next safety-net run may be an hour off.
+      if (!known.orders) {
+        this.options.logger.info(
+          'Fortnox event stream: no orders offset yet; running the order sync once for what came before',
+        );
+        for (const tenant of this.options.tenants) this.runOrderSync(tenant);
+      }
     } catch (err) {
       this.options.logger.warn({ err: (err as Error).message }, 'Fortnox event stream: connect failed');
       this.connection?.terminate();
@@ -245,8 +253,9 @@ export class FortnoxEventListener {
     for (const tenant of this.options.tenants) this.runOrderSync(tenant);
   }
 
+  /** A gap: the order sync must run from now on, even if a run (which may have listed already) is going. */
   private runOrderSync(tenant: EventTenant): void {
-    void triggerScheduleNow(this.options.client, ordersScheduleId(tenant.id)).catch((err: Error) =>
+    void triggerScheduleAfterRunning(this.options.client, ordersScheduleId(tenant.id)).catch((err: Error) =>
       this.options.logger.warn({ tenant: tenant.id, err: err.message }, 'order sync not started'),
     );
   }
@@ -429,13 +438,13 @@ export class FortnoxEventListener {
     }
   }
 
-  /** Runs a sync now (skipped if one runs), at most once per nudgeEveryMs per schedule: a burst of events is one run. */
+  /** Runs a sync after now (one buffered behind a running one), at most once per nudgeEveryMs per schedule: a burst of events is one run. */
   private async nudge(tenant: EventTenant, scheduleId: string, enabled: boolean): Promise<string> {
     if (!enabled) return 'process off';
     const last = this.lastNudge.get(scheduleId) ?? -Infinity;
     if (this.now - last < (this.options.nudgeEveryMs ?? 10_000)) return 'nudged recently';
     this.lastNudge.set(scheduleId, this.now);
-    await triggerScheduleNow(this.options.client, scheduleId);
+    await triggerScheduleAfterRunning(this.options.client, scheduleId);
     this.counts.nudges++;
     return 'sync nudged';
   }

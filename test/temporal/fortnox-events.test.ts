@@ -174,6 +174,20 @@ describe('Fortnox event listener', () => {
     expect(listener.counts.events).toBe(0);
   });
 
+  it('joining without an orders offset, runs the order sync once for the orders that came before', async () => {
+    h = await harnessWithSchedules();
+    // Confirmed after the last order sync, before any listener: no event will ever bring it.
+    const before = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    const log = textSink();
+    const listener = listenerFor(h, `fortnox-event-offsets-${randomBytes(3).toString('hex')}`, {
+      logger: createLogger('info', log.sink),
+    });
+    await listener.start();
+    expect(log.text()).toMatch(/no orders offset yet; running the order sync once/);
+    await inWarehouse(h, before);
+    expect(listener.counts.events).toBe(0);
+  });
+
   it('gives up an event that keeps failing, runs the order sync instead, and goes on with the next', async () => {
     h = await harnessWithSchedules();
     const offsetsId = `fortnox-event-offsets-${randomBytes(3).toString('hex')}`;
@@ -187,11 +201,12 @@ describe('Fortnox event listener', () => {
       logger: createLogger('warn', log.sink),
     });
     await listener.start();
-    await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
+    const documentNumber = await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 1 }]);
     await waitFor(async () => listener.counts.givenUp >= 1 || undefined, 20_000, 'an event given up');
     expect(log.text()).toMatch(/Fortnox event given up; running the order sync for its tenant instead/);
-    // The safety net ran at once (not in an hour), and the offset moved past the event, so later ones are not held.
-    await scheduledRun(h, ordersScheduleId(h.tenantId), 2);
+    // The safety net ran at once (not in an hour) and brought the order; the offset moved past the event, so later
+    // ones are not held.
+    await inWarehouse(h, documentNumber);
     await waitFor(
       async () => (await h!.client.workflow.getHandle(offsetsId).query(eventOffsetsQuery)).orders,
       10_000,
@@ -227,7 +242,6 @@ describe('Fortnox event listener', () => {
     current = b;
     // The listener finds the tenant gone: the order sync brings the missed order, and B carries the next one.
     await waitFor(async () => /no longer on the connection/.test(log.text()) || undefined, 20_000, 'the lost tenant');
-    await scheduledRun(h, ordersScheduleId(h.tenantId), 2);
     await inWarehouse(h, missed);
     await waitFor(async () => /adding renewed tokens/.test(log.text()) || undefined, 20_000, 'token B added');
     await inWarehouse(h, await h.createOrder([{ ArticleNumber: 'A100', OrderedQuantity: 2 }]));
