@@ -103,10 +103,8 @@ export class FortnoxEventListener {
   /** Pending retry waits, ended early by stop(). */
   private readonly wakeUps = new Set<() => void>();
   private backoff: number;
-  /** Counts, for tests and metrics. */
+  /** Counts, for tests and the chaos soak (the metrics take each event's outcome through onEvent). */
   readonly counts = { events: 0, duplicates: 0, connects: 0, orderSignals: 0, nudges: 0, givenUp: 0 };
-  /** When the last event arrived per topic (ms), for lag metrics. */
-  readonly lastEventAt = new Map<string, number>();
 
   constructor(private readonly options: ListenerOptions) {
     this.backoff = options.backoffMs?.min ?? 1000;
@@ -344,7 +342,6 @@ export class FortnoxEventListener {
   /** Events are handled one at a time, in arrival order: an offset only ever follows a durable effect. */
   private enqueue(event: FortnoxStreamEvent): void {
     this.counts.events++;
-    this.lastEventAt.set(event.topic, this.now);
     // Fortnox delivers at least once, and a resumed topic starts with the last event handled: each signal would cost
     // the order's workflow a history event and a Fortnox read, so an offset seen by this process is not handled again.
     const key = `${event.topic}\u0000${event.offset}`;
